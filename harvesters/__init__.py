@@ -1,0 +1,21 @@
+"""Source harvesters: one module per kind of place a dinas publishes files.
+
+Kinds are looked up by name so that optional dependencies (boto3, ckanapi) load only when used.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from harvesters.base import Item, Source, SourceError
+
+KINDS: dict[str, str] = {
+    "folder": "harvesters.folder:FolderSource",
+}
+
+__all__ = ["KINDS", "Item", "Source", "SourceError", "source_class"]
+
+
+def source_class(kind: str) -> type[Source]:
+    module_name, class_name = KINDS[kind].split(":")
+    return getattr(importlib.import_module(module_name), class_name)

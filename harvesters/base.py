@@ -1,0 +1,54 @@
+"""The one small interface every source kind implements.
+
+A source lists :class:`Item` objects; each item can be opened as a fresh byte stream as many times
+as needed. Sources know nothing of Flask, the database or the catalogue: the pipeline decides what
+to do with what they find.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, BinaryIO, ClassVar
+
+from marshmallow import Schema
+
+
+class SourceError(Exception):
+    """A whole source could not be read (unreachable, refused, misconfigured)."""
+
+
+@dataclass(frozen=True)
+class Item:
+    """One file offered by a source."""
+
+    key: str
+    """Stable identity within the source: a relative path, a URL, an object key."""
+    name: str
+    """File name, used for matching rules and as the resource name."""
+    opener: Callable[[], BinaryIO] = field(repr=False, compare=False)
+    size: int | None = None
+    modified: datetime | None = None
+    fingerprint: str | None = None
+    """A cheap change token (ETag, size+mtime) that lets the pipeline skip reading an unchanged file."""
+    metadata: dict[str, Any] = field(default_factory=dict, compare=False)
+    """Metadata the source itself carries (a CKAN dataset's title, a DCAT description)."""
+
+    def open(self) -> BinaryIO:
+        return self.opener()
+
+
+class Source(ABC):
+    """A place a dinas publishes files: subclasses declare their ``kind`` and ``Options`` schema."""
+
+    kind: ClassVar[str]
+    Options: ClassVar[type[Schema]]
+
+    def __init__(self, options: dict[str, Any]) -> None:
+        self.options = options
+
+    @abstractmethod
+    def items(self) -> Iterator[Item]:
+        """Everything the source offers now; raise :class:`SourceError` if it cannot be listed."""

@@ -1,0 +1,1 @@
+"""Officer accounts, roles scoped to dinas, passwords and API tokens."""

@@ -1,0 +1,92 @@
+"""Officer sign-in, harvest runs and validation reports."""
+
+from __future__ import annotations
+
+from urllib.parse import urlparse
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from sqlalchemy import select
+
+from ppid.accounts.auth import current_user, dinas_scope, login_required, sign_in, sign_out
+from ppid.accounts.models import Role
+from ppid.accounts.service import AccountError, authenticate
+from ppid.pipeline.models import HarvestRun, TrackedFile, ValidationRecord
+from ppid.validation import ValidationReport
+from ppid.web import db_session, platform
+
+blueprint = Blueprint("admin", __name__)
+
+
+@blueprint.route("/masuk", methods=["GET", "POST"])
+def login():
+    if request.method == "POST":
+        session = db_session()
+        try:
+            user = authenticate(session, request.form.get("username", ""), request.form.get("password", ""))
+        except AccountError as error:
+            session.commit()  # keep the failure count
+            flash(str(error), "error")
+            return render_template("admin/login.html"), 401
+        session.commit()
+        sign_in(user)
+        return redirect(_safe_next(request.args.get("next")) or url_for("uploader.dashboard"))
+    return render_template("admin/login.html")
+
+
+@blueprint.post("/keluar")
+def logout():
+    sign_out()
+    return redirect(url_for("portal.home"))
+
+
+@blueprint.get("/admin/")
+@login_required(Role.ADMIN, Role.WALIDATA)
+def runs() -> str:
+    recent = db_session().scalars(select(HarvestRun).order_by(HarvestRun.id.desc()).limit(50)).all()
+    return render_template("admin/runs.html", runs=recent)
+
+
+@blueprint.get("/admin/pemanenan/<int:run_id>")
+@login_required(Role.ADMIN, Role.WALIDATA)
+def run_detail(run_id: int) -> str:
+    run = db_session().get(HarvestRun, run_id) or abort(404)
+    return render_template("admin/run.html", run=run)
+
+
+@blueprint.get("/laporan/<int:report_id>")
+@login_required()
+def report(report_id: int) -> str:
+    record, tracked = _report_for_current_user(report_id)
+    report = ValidationReport.from_dict(record.report)  # messages are rebuilt in the reader's language
+    return render_template("admin/report.html", record=record, report=report, files=tracked)
+
+
+@blueprint.get("/laporan/<int:report_id>/baris-perbaikan.csv")
+@login_required()
+def rows_to_fix(report_id: int):
+    record, _tracked = _report_for_current_user(report_id)
+    if not record.rows_to_fix_key:
+        abort(404)
+    return send_file(platform().storage.open(record.rows_to_fix_key), mimetype="text/csv",
+                     download_name=f"baris-perbaikan-{report_id}.csv", as_attachment=True)
+
+
+def _report_for_current_user(report_id: int) -> tuple[ValidationRecord, list[TrackedFile]]:
+    """Officers see the reports of their own dinas only; admins and the walidata see every report."""
+    session = db_session()
+    record = session.get(ValidationRecord, report_id) or abort(404)
+    files = session.scalars(select(TrackedFile).where(TrackedFile.report_id == report_id)).all()
+    scope = dinas_scope(current_user(), Role.WALIDATA, Role.OFFICER)
+    if scope is not None and not any(f.dinas_slug in scope for f in files):
+        abort(404)
+    return record, list(files)
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only follow a ``next`` that stays on this site (no open redirect)."""
+    if not target:
+        return None
+    parsed = urlparse(target)
+    return target if not parsed.scheme and not parsed.netloc and target.startswith("/") else None
+
+

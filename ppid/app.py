@@ -1,0 +1,89 @@
+"""The Flask application factory: wires the platform's services to one blueprint per area."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, Response, g, jsonify, request
+from flask_wtf.csrf import CSRFProtect
+
+from ppid import i18n
+from ppid.config import Settings
+from ppid.jobs import use_platform
+from ppid.platform import Platform
+
+log = logging.getLogger(__name__)
+LANGUAGE_COOKIE = "ppid_bahasa"
+
+
+def create_app(settings: Settings | None = None, *, platform: Platform | None = None) -> Flask:
+    """Build the app for ``settings`` (from the environment when omitted); fails with ConfigError."""
+    platform = platform or Platform.open(settings)
+    use_platform(platform)
+
+    app = Flask(__name__)
+    app.config.update(
+        SECRET_KEY=platform.settings.secret_key,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=platform.settings.public_url.startswith("https://"),
+        MAX_CONTENT_LENGTH=None,
+        WTF_CSRF_TIME_LIMIT=None,
+    )
+    app.extensions["ppid"] = platform
+    CSRFProtect(app)
+    _install_i18n(app, platform.settings.language)
+    _register_blueprints(app)
+
+    @app.get("/healthz")
+    def healthz() -> tuple[Response, int]:
+        checks = {"database": _check(platform.database.check), "storage": _check(platform.storage.check)}
+        healthy = all(value == "ok" for value in checks.values())
+        return jsonify(status="ok" if healthy else "error", checks=checks), 200 if healthy else 503
+
+    @app.teardown_appcontext
+    def close_session(_error: BaseException | None) -> None:
+        session = g.pop("db_session", None)
+        if session is not None:
+            session.close()
+
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    from ppid.admin.views import blueprint as admin
+    from ppid.catalogue.api import blueprint as catalogue_api
+    from ppid.permohonan.views import blueprint as permohonan
+    from ppid.portal.views import blueprint as portal
+    from ppid.uploader.views import blueprint as uploader
+
+    for blueprint in (portal, catalogue_api, permohonan, uploader, admin):
+        app.register_blueprint(blueprint)
+
+
+def _install_i18n(app: Flask, default_language: str) -> None:
+    app.jinja_env.add_extension("jinja2.ext.i18n")
+    app.jinja_env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
+    app.jinja_env.globals["LANGUAGES"] = i18n.LANGUAGES
+
+    @app.before_request
+    def choose_language() -> None:
+        chosen = request.args.get("lang") or request.cookies.get(LANGUAGE_COOKIE) or default_language
+        g.language = chosen if chosen in i18n.LANGUAGES else default_language
+        i18n.set_language(g.language)
+
+    @app.after_request
+    def remember_language(response: Response) -> Response:
+        if request.args.get("lang") in i18n.LANGUAGES:
+            response.set_cookie(LANGUAGE_COOKIE, request.args["lang"], max_age=365 * 24 * 3600, samesite="Lax")
+        response.headers.setdefault("Content-Language", g.get("language", default_language))
+        return response
+
+
+def _check(probe) -> str:
+    try:
+        probe()
+    except Exception as error:
+        log.warning("health check failed: %s", error)
+        return str(error)
+    return "ok"

@@ -1,0 +1,1 @@
+"""The public catalogue: the publisher (ckanapi) and the embedded CKAN-compatible catalogue."""

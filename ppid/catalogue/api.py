@@ -1,0 +1,167 @@
+"""The embedded catalogue over HTTP: CKAN's Action API (``/api/3/action/<name>``), envelope and status codes.
+
+A thin view over :mod:`ppid.catalogue.store`: it reads the request the way CKAN does (query string
+for side-effect-free actions, JSON body, or multipart with an ``upload`` file), decides who is
+calling (the catalogue token makes a sysadmin, anyone else is anonymous), and maps the
+``ckanapi.errors`` exceptions back to the responses ``ckanapi.RemoteCKAN`` turns into them again.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+from typing import Any
+
+from ckanapi.errors import NotAuthorized, NotFound, SearchError, SearchQueryError, ValidationError
+from flask import Blueprint, Response, request
+from flask.blueprints import BlueprintSetupState
+from werkzeug.datastructures import FileStorage, MultiDict
+from werkzeug.exceptions import BadRequest
+from werkzeug.utils import secure_filename
+
+from ppid.catalogue.models import Package
+from ppid.catalogue.store import ACTIONS, READ_ACTIONS, call_action
+from ppid.web import db_session, platform
+
+log = logging.getLogger(__name__)
+
+blueprint = Blueprint("catalogue_api", __name__, url_prefix="/api")
+
+#: Exception → (HTTP status, CKAN's ``__type``), as ``ckan.views.api.action`` answers them.
+ckan_errors: dict[type[Exception], tuple[int, str]] = {
+    NotFound: (404, "Not Found Error"),
+    NotAuthorized: (403, "Authorization Error"),
+    ValidationError: (409, "Validation Error"),
+    SearchQueryError: (400, "Search Query Error"),
+    SearchError: (409, "Search Error"),
+}
+
+
+@blueprint.record_once
+def _exempt_from_csrf(state: BlueprintSetupState) -> None:
+    """API clients send a token, not a session cookie, so CSRF protection does not apply."""
+    csrf = state.app.extensions.get("csrf")
+    if csrf is not None:
+        csrf.exempt(blueprint)
+
+
+@blueprint.route("/3/action/<name>", methods=["GET", "POST"])
+@blueprint.route("/action/<name>", methods=["GET", "POST"])
+def action(name: str) -> tuple[Response, int]:
+    envelope: dict[str, Any] = {"help": f"{request.host_url}api/3/action/help_show?name={name}"}
+    if name not in ACTIONS:
+        return _bad_request(f"Action name not known: {name}")
+    try:
+        data = _request_data(side_effect_free=name in READ_ACTIONS)
+    except ValueError as error:
+        return _bad_request(f"JSON Error: {error}")
+    session = db_session()
+    try:
+        result = call_action(
+            session,
+            name,
+            data,
+            user_is_sysadmin=_is_sysadmin(),
+            base_url=_public_url(),
+            file_saver=_save_upload,
+        )
+        session.commit()
+    except tuple(ckan_errors) as error:
+        session.rollback()
+        return _error_response(envelope, error)
+    except Exception:
+        session.rollback()
+        log.exception("catalogue action %s failed", name)
+        error_body = {"__type": "Internal Server Error", "message": "Internal Server Error"}
+        return _json_response({**envelope, "success": False, "error": error_body}, 500)
+    return _json_response({**envelope, "success": True, "result": result}, 200)
+
+
+def _json_response(body: Any, status: int) -> tuple[Response, int]:
+    """JSON in the order the action built it (Flask would sort keys): facets stay in count order, as in CKAN."""
+    return Response(json.dumps(body), content_type="application/json;charset=utf-8"), status
+
+
+def _error_response(envelope: dict[str, Any], error: Exception) -> tuple[Response, int]:
+    """CKAN's status and error dict for each kind; ckanapi parses exactly these back into exceptions."""
+    status, kind = next(ckan_errors[cls] for cls in type(error).__mro__ if cls in ckan_errors)
+    message = str(error.args[0]) if error.args else ""
+    if isinstance(error, ValidationError):
+        body = {**error.error_dict, "__type": kind}
+    elif isinstance(error, NotFound):
+        body = {"__type": kind, "message": f"Not found: {message}" if message else "Not found"}
+    elif isinstance(error, NotAuthorized):
+        body = {"__type": kind, "message": f"Access denied: {message}" if message else "Access denied"}
+    elif isinstance(error, SearchQueryError):
+        body = {"__type": kind, "message": f"Search Query is invalid: {message!r}"}
+    else:
+        body = {"__type": kind, "message": f"Search error: {message!r}"}
+    return _json_response({**envelope, "success": False, "error": body}, status)
+
+
+def _bad_request(message: str) -> tuple[Response, int]:
+    return _json_response(f"Bad request: {message}", 400)
+
+
+def _request_data(*, side_effect_free: bool) -> dict[str, Any]:
+    """The action's data dict, read as ``ckan.views.api._get_request_data`` reads it."""
+    if request.method == "GET" and not side_effect_free:
+        raise ValueError("Invalid request. Please use POST method for your request")
+    data: Any = {}
+    if request.method == "POST" and request.form:
+        values = list(request.form.values())
+        if len(values) == 1 and values[0] in {"", "1"}:  # a JSON body posted as a form key
+            data = _json(next(iter(request.form.keys())))
+        else:
+            data = _mixed(request.form)
+    elif request.method == "GET":
+        data = _mixed(request.args)
+    elif request.get_data(cache=True) and request.mimetype != "multipart/form-data":
+        try:
+            data = request.get_json(force=True)
+        except BadRequest as error:
+            raise ValueError(f"Error decoding JSON data. Error: {error!r}") from error
+    if not isinstance(data, dict):
+        raise ValueError(f"Request data JSON decoded to {data!r} but it needs to be a dictionary.")
+    data.update(request.files.items())
+    return data
+
+
+def _mixed(values: MultiDict[str, Any]) -> dict[str, Any]:
+    """One value as a string, repeated keys as a list."""
+    return {key: items[0] if len(items) == 1 else items for key, items in values.to_dict(flat=False).items()}
+
+
+def _json(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except ValueError as error:
+        raise ValueError(f"Error decoding JSON data. Error: {error!r}") from error
+
+
+def _is_sysadmin() -> bool:
+    token = platform().settings.catalogue_api_token
+    offered = request.headers.get("Authorization") or request.headers.get("X-CKAN-API-Key") or ""
+    offered = offered.removeprefix("Bearer ").strip()
+    return bool(token and offered) and hmac.compare_digest(offered.encode(), token.encode())
+
+
+def _public_url() -> str:
+    return platform().settings.public_url or request.host_url.rstrip("/")
+
+
+def storage_key(package_id: str, resource_id: str, filename: str) -> str:
+    """Where an uploaded resource file lives in the platform storage (the portal's download route reads it)."""
+    return f"catalogue/{package_id}/{resource_id}/{filename}"
+
+
+def _save_upload(upload: FileStorage, *, package: Package, resource_id: str) -> tuple[str, int, str]:
+    """Keep the file in the platform storage; the portal serves it at the CKAN-style download URL."""
+    filename = secure_filename(upload.filename or "") or "upload"
+    content_type = upload.mimetype or "application/octet-stream"
+    stored = platform().storage.put(
+        storage_key(package.id, resource_id, filename), upload.stream, content_type=content_type
+    )
+    url = f"{_public_url()}/dataset/{package.name}/resource/{resource_id}/download/{filename}"
+    return url, stored.size, f"sha256:{stored.sha256}"

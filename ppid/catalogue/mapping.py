@@ -1,0 +1,97 @@
+"""From tracked files and the dinas registry to a CKAN package dict, with the Satu Data Indonesia metadata.
+
+Satu Data fields travel as CKAN extras with the keys proposed in catalogue-peers §6.4, so that a
+regional CKAN (and the national portal harvesting it) sees them without a custom schema.
+"""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+from typing import Any
+
+from ppid.pipeline.models import FileState, TrackedFile
+from ppid.pipeline.naming import safe_filename
+from ppid.platform import Platform
+from ppid.registry import Dinas
+
+DEFAULT_LICENCE = "cc-by"
+
+
+def package_dict(platform: Platform, dinas: Dinas, dataset_name: str, files: list[TrackedFile]) -> dict[str, Any]:
+    settings = platform.settings
+    visible = [f for f in files if f.published_storage_key or f.state in (FileState.VALID, FileState.DOCUMENT)]
+    visible = [f for f in visible if f.state != FileState.WITHDRAWN]
+    meta = (visible or files)[0].dataset_meta
+    region = platform.registry.region
+    walidata = platform.registry.walidata or {}
+    extras = {
+        "produsen_data": dinas.name,
+        "walidata": walidata.get("name", ""),
+        "frekuensi_penerbitan": meta.get("frequency") or "",
+        "tahun": meta.get("year") or "",
+        "level_penyajian": meta.get("level_penyajian") or "",
+        "cakupan_wilayah": region.get("name", ""),
+        "kode_wilayah": str(region.get("kode_wilayah", "")),
+        "satuan": meta.get("satuan") or "",
+        "kontak": dinas.ppid.get("email", ""),
+        "status_validasi": _validation_status(visible),
+    }
+    return {
+        "name": dataset_name,
+        "title": meta["title"],
+        "notes": meta.get("description") or "",
+        "owner_org": dinas.slug,
+        "license_id": meta.get("licence") or DEFAULT_LICENCE,
+        "maintainer": dinas.ppid.get("name", ""),
+        "maintainer_email": dinas.ppid.get("email", ""),
+        "private": not visible,
+        "state": "active",
+        "tags": [{"name": tag} for tag in meta.get("tags", [])],
+        "extras": [{"key": key, "value": value} for key, value in sorted(extras.items()) if value],
+        "resources": [_resource(settings.public_url, tracked) for tracked in visible],
+    }
+
+
+def _resource(public_url: str, tracked: TrackedFile) -> dict[str, Any]:
+    """A resource describes the version in the catalogue: an invalid newer file does not replace a valid one."""
+    sha256 = tracked.sha256 if tracked.state in (FileState.VALID, FileState.DOCUMENT) else tracked.published_sha256
+    return {
+        "name": tracked.name,
+        "url": f"{public_url}/unduh/{tracked.id}/{safe_filename(tracked.name)}",
+        "format": PurePosixPath(tracked.name).suffix.lstrip(".").upper(),
+        "hash": f"sha256:{sha256}",
+        "ppid_key": tracked.key,
+        "schema_name": tracked.schema_name or "",
+    }
+
+
+def _validation_status(files: list[TrackedFile]) -> str:
+    tables = [f for f in files if f.schema_name]
+    if not tables:
+        return "dokumen"
+    return "valid" if all(f.state == FileState.VALID for f in tables) else "sebagian-valid"
+
+
+def same_package(current: dict[str, Any], desired: dict[str, Any]) -> bool:
+    """True when the catalogue already holds what ``desired`` describes (fields the catalogue adds are ignored)."""
+    return _projection(current) == _projection(desired)
+
+
+def _projection(package: dict[str, Any]) -> dict[str, Any]:
+    organization = package.get("organization") or {}
+    return {
+        "title": package.get("title") or "",
+        "notes": package.get("notes") or "",
+        "owner_org": organization.get("name") or package.get("owner_org"),
+        "license_id": package.get("license_id") or "",
+        "maintainer": package.get("maintainer") or "",
+        "maintainer_email": package.get("maintainer_email") or "",
+        "private": bool(package.get("private")),
+        "state": package.get("state") or "active",
+        "tags": sorted(tag["name"] for tag in package.get("tags", [])),
+        "extras": {extra["key"]: extra["value"] for extra in package.get("extras", [])},
+        "resources": [
+            tuple(str(resource.get(key) or "") for key in ("ppid_key", "name", "url", "format", "hash", "schema_name"))
+            for resource in package.get("resources", [])
+        ],
+    }

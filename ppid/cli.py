@@ -1,0 +1,210 @@
+"""The ``ppid`` command: harvest, serve, work, migrate, manage users, validate a file.
+
+Every command opens the platform the same way, and a wrong setting ends with one sentence on
+stderr and exit code 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import functools
+import getpass
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ppid import __version__, i18n
+from ppid.config import ConfigError, load_settings
+from ppid.i18n import _
+from ppid.platform import Platform
+
+
+def friendly_errors(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn configuration problems into one readable sentence and exit code 2."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except ConfigError as error:
+            click.echo(_("Kesalahan konfigurasi: %(message)s", message=error), err=True)
+            sys.exit(2)
+
+    return wrapper
+
+
+def open_platform(**kwargs: Any) -> Platform:
+    from ppid.jobs import use_platform
+
+    platform = Platform.open(load_settings(), **kwargs)
+    use_platform(platform)
+    return platform
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="ppid")
+@click.option(
+    "--lang",
+    type=click.Choice(sorted(i18n.LANGUAGES)),
+    envvar="PPID_LANGUAGE",
+    default="id",
+    help="Bahasa pesan / message language (id, en).",
+)
+def main(lang: str) -> None:
+    """ppid: open data portal and public information requests (UU KIP) for a regional government.
+
+    Settings come from config/ and PPID_* environment variables; see README.md.
+    """
+    i18n.set_language(lang)
+
+
+@main.command()
+@click.option(
+    "--dinas",
+    "dinas_slugs",
+    multiple=True,
+    metavar="SLUG",
+    help="Harvest only this dinas (repeatable). Default: every dinas in config/dinas.yaml.",
+)
+@click.option(
+    "--queue/--inline",
+    "use_queue",
+    default=None,
+    help="Send the run to the RQ workers (needs PPID_REDIS_URL) or run it here. Default: queue when "
+    "PPID_REDIS_URL is set.",
+)
+@friendly_errors
+def harvest(dinas_slugs: tuple[str, ...], use_queue: bool | None) -> None:
+    """Collect every dinas's files, validate tables against their schema, and publish what is valid.
+
+    Unchanged files are skipped; a file that fails validation is kept with its report and not
+    published; a source that fails does not stop the others. Safe to run again at any time.
+    """
+    from ppid.pipeline.runner import harvest_job, run_harvest
+    from ppid.pipeline.summary import print_summary
+
+    platform = open_platform()
+    if use_queue is None:
+        use_queue = not platform.jobs.inline
+    if use_queue:
+        handle = platform.jobs.enqueue(harvest_job, list(dinas_slugs) or None)
+        click.echo(_("Pemanenan dikirim ke antrean sebagai tugas %(id)s; jalankan `ppid worker`.", id=handle.id))
+        return
+    run_id = run_harvest(platform, dinas_slugs=list(dinas_slugs) or None, trigger="cli", progress=True)
+    sys.exit(print_summary(platform, run_id))
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0: every interface).")
+@click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
+@click.option("--threads", default=8, show_default=True, type=int, help="Worker threads of the WSGI server.")
+@friendly_errors
+def serve(host: str, port: int, threads: int) -> None:
+    """Serve the public portal, the request module and the catalogue API with the waitress WSGI server."""
+    from waitress import serve as waitress_serve
+
+    from ppid.app import create_app
+
+    app = create_app(platform=open_platform())
+    click.echo(_("Portal berjalan di http://%(host)s:%(port)s (Ctrl+C untuk berhenti).", host=host, port=port))
+    waitress_serve(app, host=host, port=port, threads=threads, ident="ppid")
+
+
+@main.command()
+@click.option("--burst", is_flag=True, help="Stop when the queue is empty instead of waiting for more work.")
+@friendly_errors
+def worker(burst: bool) -> None:
+    """Run a background worker that takes harvest, validation, publishing and e-mail jobs from Redis."""
+    platform = Platform.open(load_settings())  # checks every setting before taking work
+    platform.close()  # each job opens its own connections inside RQ's forked work horse
+    if platform.jobs.inline:
+        raise ConfigError(
+            _("PPID_REDIS_URL belum diisi; pekerja latar membutuhkan Redis, misalnya redis://127.0.0.1:6379/0.")
+        )
+    platform.jobs.work(burst=burst)
+
+
+@main.group()
+def db() -> None:
+    """Database maintenance."""
+
+
+@db.command("upgrade")
+@friendly_errors
+def db_upgrade() -> None:
+    """Apply every pending database migration (also done automatically at start)."""
+    open_platform(check_storage=False)
+    click.echo(_("Basis data sudah mutakhir."))
+
+
+@main.group()
+def user() -> None:
+    """Officer accounts."""
+
+
+@user.command("create")
+@click.argument("username")
+@click.option("--email", required=True, help="E-mail address (for notices and password reset).")
+@click.option("--name", "full_name", required=True, help="Full name as shown to colleagues.")
+@click.option(
+    "--role",
+    "roles",
+    multiple=True,
+    required=True,
+    metavar="ROLE[:DINAS]",
+    help="admin, walidata, petugas or atasan, optionally scoped to a dinas slug, e.g. petugas:dinkes. Repeatable.",
+)
+@click.option(
+    "--password",
+    envvar="PPID_NEW_PASSWORD",
+    default=None,
+    help="Password (default: asked interactively; or set PPID_NEW_PASSWORD).",
+)
+@friendly_errors
+def user_create(username: str, email: str, full_name: str, roles: tuple[str, ...], password: str | None) -> None:
+    """Create an officer account, for example the first administrator:
+
+    ppid user create admin --email admin@pemda.go.id --name "Admin PPID" --role admin
+    """
+    from ppid.accounts.service import AccountError, create_user, parse_role
+
+    platform = open_platform(check_storage=False)
+    try:
+        grants = [parse_role(text, platform.registry) for text in roles]
+    except AccountError as error:
+        raise click.BadParameter(str(error), param_hint="--role") from error
+    if password is None:
+        password = getpass.getpass(_("Kata sandi: "))
+        if password != getpass.getpass(_("Ulangi kata sandi: ")):
+            raise click.ClickException(_("Kedua kata sandi tidak sama."))
+    try:
+        with platform.database.session() as session:
+            create_user(session, username=username, email=email, full_name=full_name, password=password, grants=grants)
+    except AccountError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(_("Akun %(username)s dibuat.", username=username))
+
+
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--schema", "schema_name", required=True, help="Schema name from schemas/ (file name without .json).")
+@click.option(
+    "--rows-to-fix",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write a CSV of the rows that need fixing to this path.",
+)
+@click.option("--limit-errors", type=int, default=None, help="Stop after this many errors (default: find all).")
+@friendly_errors
+def validate(file: Path, schema_name: str, rows_to_fix: Path | None, limit_errors: int | None) -> None:
+    """Check one file against a schema and explain every problem, exactly as the harvester would."""
+    from ppid.validation import validate_file, write_rows_to_fix
+    from ppid.validation.render import render_text
+
+    settings = load_settings()
+    result = validate_file(file, schema_name=schema_name, schemas_dir=settings.schemas_dir, limit_errors=limit_errors)
+    click.echo(render_text(result.report))
+    if rows_to_fix is not None:
+        write_rows_to_fix(result, rows_to_fix)
+    sys.exit(0 if result.report.valid else 1)

@@ -1,0 +1,175 @@
+"""Settings: one object, read from ``config/defaults.yaml``, the instance folder and ``PPID_*`` variables.
+
+Every problem is reported as a :class:`ConfigError` whose message is one sentence naming the
+setting and what is expected, so that start-up never ends in a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import yaml
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from ppid.i18n import LANGUAGES, _
+
+SOURCE_ROOT = Path(__file__).resolve().parent.parent
+
+
+class ConfigError(Exception):
+    """A setting is missing or wrong; the message says which and what is expected."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    home: Path
+    config_dir: Path
+    schemas_dir: Path
+    database_url: str
+    storage_url: str
+    secret_key: str = field(repr=False)
+    catalogue_url: str | None = None
+    catalogue_api_token: str | None = field(default=None, repr=False)
+    s3_endpoint_url: str | None = None
+    redis_url: str | None = None
+    language: str = "id"
+    public_url: str = "http://127.0.0.1:5000"
+    defaults: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def registry_path(self) -> Path:
+        return self.config_dir / "dinas.yaml"
+
+    @property
+    def uses_embedded_catalogue(self) -> bool:
+        return self.catalogue_url is None
+
+
+def load_settings(environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
+    """Build the settings from the environment (``os.environ`` by default) and explicit overrides."""
+    env = dict(os.environ if environ is None else environ)
+    env.update({f"PPID_{key.upper()}": str(value) for key, value in overrides.items() if value is not None})
+
+    home = Path(env.get("PPID_HOME", "instance")).expanduser().resolve()
+    config_dir = _existing_dir(env, "PPID_CONFIG_DIR", SOURCE_ROOT / "config")
+    schemas_dir = _existing_dir(env, "PPID_SCHEMAS_DIR", SOURCE_ROOT / "schemas")
+    defaults = _read_defaults(config_dir / "defaults.yaml")
+
+    language = env.get("PPID_LANGUAGE", defaults.get("language", "id"))
+    if language not in LANGUAGES:
+        raise ConfigError(_("PPID_LANGUAGE harus salah satu dari: %(choices)s.", choices=", ".join(LANGUAGES)))
+
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise ConfigError(
+            _("PPID_HOME (%(path)s) tidak dapat dibuat: %(reason)s.", path=home, reason=error.strerror)
+        ) from error
+
+    database_url = env.get("PPID_DATABASE_URL") or f"sqlite:///{home / 'ppid.sqlite3'}"
+    _check_database_url(database_url)
+    storage_url = env.get("PPID_STORAGE_URL") or str(home / "storage")
+    _check_storage_url(storage_url)
+    catalogue_url = env.get("PPID_CATALOGUE_URL") or None
+    if catalogue_url is not None:
+        _check_http_url("PPID_CATALOGUE_URL", catalogue_url)
+    s3_endpoint_url = env.get("PPID_S3_ENDPOINT_URL") or None
+    if s3_endpoint_url is not None:
+        _check_http_url("PPID_S3_ENDPOINT_URL", s3_endpoint_url)
+    redis_url = env.get("PPID_REDIS_URL") or None
+    if redis_url is not None and urlparse(redis_url).scheme not in {"redis", "rediss", "unix"}:
+        raise ConfigError(_("PPID_REDIS_URL harus berupa URL redis://host:port/db, bukan %(value)r.", value=redis_url))
+    public_url = env.get("PPID_PUBLIC_URL") or defaults.get("public_url", "http://127.0.0.1:5000")
+    _check_http_url("PPID_PUBLIC_URL", public_url)
+
+    return Settings(
+        home=home,
+        config_dir=config_dir,
+        schemas_dir=schemas_dir,
+        database_url=database_url,
+        storage_url=storage_url,
+        secret_key=env.get("PPID_SECRET_KEY") or _instance_secret(home, "secret_key"),
+        catalogue_url=catalogue_url.rstrip("/") if catalogue_url else None,
+        catalogue_api_token=env.get("PPID_CATALOGUE_API_TOKEN") or _instance_secret(home, "catalogue_token"),
+        s3_endpoint_url=s3_endpoint_url,
+        redis_url=redis_url,
+        language=language,
+        public_url=public_url.rstrip("/"),
+        defaults=defaults,
+    )
+
+
+def _existing_dir(env: dict[str, str], name: str, default: Path) -> Path:
+    path = Path(env.get(name) or default).expanduser().resolve()
+    if not path.is_dir():
+        raise ConfigError(
+            _("%(name)s harus menunjuk ke folder yang ada; %(path)s tidak ditemukan.", name=name, path=path)
+        )
+    return path
+
+
+def _read_defaults(path: Path) -> dict[str, Any]:
+    if not path.exists():
+        return {}
+    try:
+        loaded = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 1 if mark else "?"
+        raise ConfigError(_("%(path)s bukan YAML yang sah (baris %(line)s).", path=path, line=line)) from error
+    if not isinstance(loaded, dict):
+        raise ConfigError(_("%(path)s harus berisi pemetaan kunci: nilai.", path=path))
+    return loaded
+
+
+def _check_database_url(url: str) -> None:
+    try:
+        parsed = make_url(url)
+    except ArgumentError as error:
+        raise ConfigError(
+            _(
+                "PPID_DATABASE_URL tidak dapat dibaca; contoh yang benar: "
+                "postgresql+psycopg://user:sandi@host/ppid atau sqlite:////path/ppid.sqlite3."
+            )
+        ) from error
+    if parsed.get_backend_name() not in {"sqlite", "postgresql"}:
+        raise ConfigError(
+            _(
+                "PPID_DATABASE_URL harus memakai sqlite atau postgresql, bukan %(backend)s.",
+                backend=parsed.get_backend_name(),
+            )
+        )
+
+
+def _check_storage_url(url: str) -> None:
+    parsed = urlparse(url)
+    if parsed.scheme == "s3":
+        if not parsed.netloc:
+            raise ConfigError(_("PPID_STORAGE_URL s3:// harus menyebut nama bucket, misalnya s3://ppid-data/berkas."))
+    elif parsed.scheme not in {"", "file"} and len(parsed.scheme) > 1:  # one letter: a Windows drive
+        raise ConfigError(
+            _("PPID_STORAGE_URL harus berupa folder lokal atau s3://bucket/prefix, bukan %(value)r.", value=url)
+        )
+
+
+def _check_http_url(name: str, url: str) -> None:
+    parsed = urlparse(url)
+    if parsed.scheme not in {"http", "https"} or not parsed.netloc:
+        raise ConfigError(_("%(name)s harus berupa URL http(s)://, bukan %(value)r.", name=name, value=url))
+
+
+def _instance_secret(home: Path, name: str) -> str:
+    """A random secret kept in the instance folder so that the embedded defaults need no setup."""
+    path = home / name
+    if path.exists():
+        return path.read_text(encoding="utf-8").strip()
+    value = secrets.token_urlsafe(32)
+    path.touch(mode=0o600)
+    path.write_text(value, encoding="utf-8")
+    return value

@@ -1,0 +1,73 @@
+"""One translation mechanism for the CLI, the domain layer and the web pages.
+
+Source strings are written in Bahasa Indonesia, the default language; English lives in
+``ppid/translations/en/LC_MESSAGES/messages.po`` and is compiled in memory on first use, so
+no generated ``.mo`` file has to be kept in step by hand.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import functools
+import io
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import NullTranslations, Translations
+
+DEFAULT_LANGUAGE = "id"
+LANGUAGES = {"id": "Bahasa Indonesia", "en": "English"}
+TRANSLATIONS_DIR = Path(__file__).parent / "translations"
+
+_current_language: contextvars.ContextVar[str] = contextvars.ContextVar("ppid_language", default=DEFAULT_LANGUAGE)
+
+
+@functools.cache
+def translations_for(language: str) -> NullTranslations:
+    po_path = TRANSLATIONS_DIR / language / "LC_MESSAGES" / "messages.po"
+    if language == DEFAULT_LANGUAGE or not po_path.exists():
+        return NullTranslations()
+    with po_path.open("rb") as po_file:
+        catalog = read_po(po_file, locale=language)
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog)
+    compiled.seek(0)
+    return Translations(compiled)
+
+
+def set_language(language: str) -> contextvars.Token:
+    return _current_language.set(language if language in LANGUAGES else DEFAULT_LANGUAGE)
+
+
+def get_language() -> str:
+    return _current_language.get()
+
+
+@contextmanager
+def language(lang: str) -> Iterator[None]:
+    token = set_language(lang)
+    try:
+        yield
+    finally:
+        _current_language.reset(token)
+
+
+def gettext(message: str, /, **variables: object) -> str:
+    text = translations_for(get_language()).gettext(message)
+    return text % variables if variables else text
+
+
+def ngettext(singular: str, plural: str, n: int, /, **variables: object) -> str:
+    text = translations_for(get_language()).ngettext(singular, plural, n)
+    return text % {"num": n, **variables}
+
+
+_ = gettext
+
+
+def N_(message: str) -> str:
+    """Mark a string for translation where it is defined; translate it with ``_`` where it is shown."""
+    return message

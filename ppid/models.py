@@ -1,0 +1,15 @@
+"""Imports every module that defines tables, so Alembic and the app see the whole schema."""
+
+import importlib
+
+MODEL_MODULES = (
+    "ppid.accounts.models",
+    "ppid.pipeline.models",
+    "ppid.catalogue.models",
+    "ppid.permohonan.models",
+)
+
+
+def load_all() -> None:
+    for module in MODEL_MODULES:
+        importlib.import_module(module)

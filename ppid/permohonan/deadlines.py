@@ -1,0 +1,213 @@
+"""The one deadline calculator: Indonesian working days (hari kerja) and the UU KIP time limits.
+
+Every deadline of the request module goes through :class:`WorkingCalendar`; nothing else counts days.
+
+Counting conventions (kip-rules §7.2; their legal basis is unconfirmed [U], hence configurable):
+
+1. Day 0 is the day of receipt. Day 1 is the first working day *after* it ("sejak diterimanya"), so
+   "10 hari kerja" ends on the 10th working day after receipt, and that whole day is still on time.
+2. A request received on a non-working day, or after the office closes, counts as received on the next
+   working day (``office_closes_at``, ``roll_non_working_receipt``); the true timestamp is kept as well.
+3. Working days are Monday to Friday (Perpres 21/2023 Pasal 3) minus national public holidays and,
+   by default, cuti bersama (both from the ``holidays`` package, categories PUBLIC and GOVERNMENT),
+   minus any extra closures passed in (cuti bersama added by a later SKB 3 Menteri, regional holidays),
+   plus any dates passed in as working days after all (a holiday the package has but the government
+   moved). Whether cuti bersama stops the KIP clock is [U] (kip-rules §7.1): ``cuti_bersama_is_holiday``.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import holidays
+from babel.dates import format_date, format_datetime
+
+from ppid.i18n import _, get_language
+
+NOTICE_WORKING_DAYS = 10
+"""UU KIP Pasal 22(7): the written notice (pemberitahuan tertulis) within 10 working days of receipt."""
+MAX_EXTENSION_WORKING_DAYS = 7
+"""UU KIP Pasal 22(8): one extension of at most 7 further working days, with written reasons."""
+OBJECTION_FILING_WORKING_DAYS = 30
+"""UU KIP Pasal 36(1): an objection is filed within 30 working days after its ground is found."""
+OBJECTION_ANSWER_WORKING_DAYS = 30
+"""UU KIP Pasal 36(2): the atasan PPID answers within 30 working days of receiving the objection."""
+DISPUTE_FILING_WORKING_DAYS = 14
+"""UU KIP Pasal 37(2): a dispute goes to the Komisi Informasi within 14 working days of the answer."""
+
+WEEKEND = frozenset({5, 6})  # Saturday, Sunday (Perpres 21/2023 Pasal 3: five working days, Monday-Friday)
+_SEARCH_LIMIT = 3660  # ten years of days: a calendar with no working day at all is a configuration error
+_HOLIDAY_LANGUAGES = {"id": "id", "en": "en_US"}
+
+
+class CalendarError(ValueError):
+    """The calendar cannot answer (e.g. it has no working day at all); the message says why."""
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """When a request legally counts as received: the day 0 of its deadlines."""
+
+    received_at: datetime
+    """The true moment of receipt (timezone-aware), always kept."""
+    day: date
+    """Day 0 for counting working days."""
+    rolled: bool
+    """True when ``day`` is later than the local calendar date of ``received_at``."""
+    reason: str | None = None
+    """Why the day was rolled forward, for the receipt page."""
+
+
+@dataclass
+class WorkingCalendar:
+    """Working days of one body, in its local time zone.
+
+    ``extra_holidays`` maps dates to a name (e.g. cuti bersama of a new SKB 3 Menteri, a regional
+    holiday, an ad-hoc closure); ``extra_working_days`` overrides dates the ``holidays`` package lists.
+    """
+
+    timezone: str = "Asia/Jakarta"
+    office_closes_at: time | None = time(16, 0)
+    roll_non_working_receipt: bool = True
+    cuti_bersama_is_holiday: bool = True
+    extra_holidays: Mapping[date, str] = field(default_factory=dict)
+    extra_working_days: Iterable[date] = ()
+
+    def __post_init__(self) -> None:
+        self.zone = ZoneInfo(self.timezone)
+        self.extra_holidays = dict(self.extra_holidays)
+        self.extra_working_days = frozenset(self.extra_working_days)
+        self._years: dict[tuple[int, str], dict[date, str]] = {}
+        self._lock = threading.Lock()
+
+    # -- single days ---------------------------------------------------------------------------
+
+    def non_working_reason(self, day: date) -> str | None:
+        """Why ``day`` is not a working day (holiday name, "Sabtu", ...), or None for a working day."""
+        if day in self.extra_working_days:
+            return None
+        if day in self.extra_holidays:
+            return self.extra_holidays[day]
+        holiday = self._holidays(day.year).get(day)
+        if holiday is not None:
+            return holiday
+        if day.weekday() in WEEKEND:
+            return _("Sabtu") if day.weekday() == 5 else _("Minggu")
+        return None
+
+    def is_working_day(self, day: date) -> bool:
+        return self.non_working_reason(day) is None
+
+    def next_working_day(self, day: date) -> date:
+        """The first working day strictly after ``day``."""
+        return self.add_working_days(day, 1)
+
+    # -- counting ------------------------------------------------------------------------------
+
+    def add_working_days(self, start: date, n: int) -> date:
+        """The ``n``-th working day after ``start`` (day 0 = ``start``, which need not be a working day)."""
+        if n < 0:
+            raise CalendarError(_("Jumlah hari kerja tidak boleh negatif."))
+        day, counted = start, 0
+        for _step in range(_SEARCH_LIMIT):
+            if counted == n:
+                return day
+            day += timedelta(days=1)
+            if self.is_working_day(day):
+                counted += 1
+        raise CalendarError(_("Kalender kerja tidak memiliki hari kerja dalam sepuluh tahun; periksa pengaturannya."))
+
+    def working_days_between(self, start: date, end: date) -> int:
+        """How many working days lie after ``start`` up to and including ``end`` (negative if ``end`` is earlier).
+
+        ``add_working_days(start, working_days_between(start, end)) <= end`` always holds; it is how
+        "days left" and paused periods are counted, with the same convention as the deadlines.
+        """
+        if end < start:
+            return -self.working_days_between(end, start)
+        days = (start + timedelta(days=offset) for offset in range(1, (end - start).days + 1))
+        return sum(1 for day in days if self.is_working_day(day))
+
+    def skipped_days(self, start: date, end: date) -> list[tuple[date, str]]:
+        """Non-working days after ``start`` up to ``end`` with their reasons: how a deadline was computed."""
+        days = (start + timedelta(days=offset) for offset in range(1, (end - start).days + 1))
+        return [(day, reason) for day in days if (reason := self.non_working_reason(day)) is not None]
+
+    # -- receipt -------------------------------------------------------------------------------
+
+    def local_date(self, moment: datetime) -> date:
+        """The calendar date of ``moment`` in this body's time zone (deadlines compare dates only)."""
+        return self.local_time(moment).date()
+
+    def local_time(self, moment: datetime) -> datetime:
+        if moment.tzinfo is None:
+            raise CalendarError("naive datetime given to WorkingCalendar")
+        return moment.astimezone(self.zone)
+
+    def receipt(self, received_at: datetime) -> Receipt:
+        """Day 0 of a request received at ``received_at`` (kip-rules §7.2(2) [U]: after hours rolls forward)."""
+        local = self.local_time(received_at)
+        day = local.date()
+        if self.roll_non_working_receipt and not self.is_working_day(day):
+            reason = _("diterima pada hari libur (%(reason)s)", reason=self.non_working_reason(day))
+            return Receipt(received_at, self.next_working_day(day), rolled=True, reason=reason)
+        if self.office_closes_at is not None and local.time() >= self.office_closes_at:
+            reason = _("diterima setelah jam layanan (%(time)s)", time=self.office_closes_at.strftime("%H.%M"))
+            return Receipt(received_at, self.next_working_day(day), rolled=True, reason=reason)
+        return Receipt(received_at, day, rolled=False)
+
+    def format_moment(self, moment: datetime) -> str:
+        """``16 Maret 2026, 09.05 WIB``: a moment in this body's local time, in the interface language."""
+        pattern = "d MMMM y, HH.mm z" if get_language() == "id" else "d MMMM y, HH:mm z"
+        return format_datetime(moment, pattern, tzinfo=self.zone, locale=get_language())
+
+    # -- holiday data --------------------------------------------------------------------------
+
+    def _holidays(self, year: int) -> dict[date, str]:
+        """Public holidays (+ cuti bersama) of ``year``, named in the interface language; built once per year."""
+        language = _HOLIDAY_LANGUAGES.get(get_language(), "id")
+        key = (year, language)
+        cached = self._years.get(key)
+        if cached is None:
+            categories = ("public", "government") if self.cuti_bersama_is_holiday else ("public",)
+            with self._lock:
+                cached = self._years.get(key)
+                if cached is None:
+                    table = holidays.country_holidays("ID", years=year, categories=categories, language=language)
+                    cached = self._years[key] = dict(table.items())
+        return cached
+
+
+def format_day(day: date, *, weekday: bool = False) -> str:
+    """``Selasa, 7 April 2026`` (or ``7 April 2026``) in the interface language, for notices and pages."""
+    return format_date(day, format="EEEE, d MMMM y" if weekday else "d MMMM y", locale=get_language())
+
+
+def add_working_days(start_date: date, n: int, calendar: WorkingCalendar) -> date:
+    """The ``n``-th working day after ``start_date`` in ``calendar`` (day 0 = ``start_date``)."""
+    return calendar.add_working_days(start_date, n)
+
+
+def notice_due(receipt_day: date, calendar: WorkingCalendar, *, extension_days: int = 0, paused_days: int = 0) -> date:
+    """Last day for the written notice: 10 working days (Pasal 22(7)) + the extension (Pasal 22(8)).
+
+    ``paused_days`` are working days the requester held the file (only when pausing is configured).
+    """
+    if not 0 <= extension_days <= MAX_EXTENSION_WORKING_DAYS:
+        raise CalendarError(
+            _("Perpanjangan paling lama %(n)s hari kerja (Pasal 22 ayat (8)).", n=MAX_EXTENSION_WORKING_DAYS)
+        )
+    return calendar.add_working_days(receipt_day, NOTICE_WORKING_DAYS + paused_days + extension_days)
+
+
+def objection_window_end(ground_day: date, calendar: WorkingCalendar) -> date:
+    """Last day to file an objection (Pasal 36(1)): 30 working days after the day the ground arose.
+
+    For a notice, ``ground_day`` is the notice date. For a missed deadline it is the last day of that
+    deadline, so the first day late is day 1 (kip-rules §7.4 worked examples; the start point is [U]).
+    """
+    return calendar.add_working_days(ground_day, OBJECTION_FILING_WORKING_DAYS)

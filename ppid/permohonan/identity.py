@@ -1,0 +1,60 @@
+"""Checks and masks for the requester's identity data (kip-rules §5.3-5.4, §8).
+
+The NIK check is about structure only: it catches typos and invented numbers, it cannot prove that a
+NIK exists (only Dukcapil can). Structure of the 16 digits (Permendagri on population administration;
+general knowledge, not from the KIP texts): 2 province, 2 kabupaten/kota, 2 kecamatan, 6 date of birth
+as DDMMYY with 40 added to the day for women, and a 4-digit serial starting at 0001.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ppid.i18n import _
+
+PROVINCE_CODES = frozenset(
+    {
+        "11", "12", "13", "14", "15", "16", "17", "18", "19", "21",  # Sumatra, Kepulauan Riau
+        "31", "32", "33", "34", "35", "36",  # Java
+        "51", "52", "53",  # Bali, Nusa Tenggara
+        "61", "62", "63", "64", "65",  # Kalimantan
+        "71", "72", "73", "74", "75", "76",  # Sulawesi
+        "81", "82",  # Maluku
+        "91", "92", "93", "94", "95", "96",  # Papua, incl. the provinces formed in 2022
+    }
+)
+_DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+_PHONE = re.compile(r"^\+?[0-9][0-9 ()-]{6,24}$")
+
+
+def nik_problem(nik: str) -> str | None:
+    """Why ``nik`` cannot be a NIK, in Bahasa Indonesia, or None when its structure is plausible."""
+    if not re.fullmatch(r"[0-9]{16}", nik):
+        return _("NIK harus 16 angka.")
+    if nik[:2] not in PROVINCE_CODES:
+        return _("Dua angka pertama NIK (%(code)s) bukan kode provinsi.", code=nik[:2])
+    if nik[2:4] == "00" or nik[4:6] == "00":
+        return _("Kode kabupaten/kota dan kecamatan pada NIK tidak boleh 00.")
+    day, month, year = int(nik[6:8]), int(nik[8:10]), int(nik[10:12])
+    if day > 40:  # women: day of birth + 40
+        day -= 40
+    if not 1 <= month <= 12 or not 1 <= day <= _DAYS_IN_MONTH[month - 1] or (month == 2 and day == 29 and year % 4):
+        return _("Angka tanggal lahir pada NIK (digit 7-12) bukan tanggal yang mungkin.")
+    if nik[12:] == "0000":
+        return _("Empat angka terakhir NIK tidak boleh 0000.")
+    return None
+
+
+def normalise_phone(phone: str) -> str | None:
+    """Digits (and a leading +) only, or None when it does not look like a phone number."""
+    phone = phone.strip()
+    if not _PHONE.match(phone):
+        return None
+    digits = re.sub(r"[^0-9+]", "", phone)
+    return digits if 8 <= len(digits.lstrip("+")) <= 15 else None
+
+
+def mask_nik(nik: str | None) -> str:
+    """``3201********0001``: first 4 and last 4 (kip-rules §8, a design recommendation [U]); the officer page
+    shows this until the officer asks for the full number."""
+    return f"{nik[:4]}{'*' * 8}{nik[-4:]}" if nik else ""

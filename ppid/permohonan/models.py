@@ -1,0 +1,306 @@
+"""Requests (permohonan), their append-only events, the requester's personal data and the number counters.
+
+Nothing here stores a status: the state of a request is derived from its events
+(:mod:`ppid.permohonan.status`), and "overdue" is computed from the calendar on every read.
+The requester's personal data (UU 27/2022) lives in its own table, loaded only on purpose
+(``lazy="raise"``), so a public page cannot reach it by accident.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Enum, ForeignKey, Integer, String, Text, UniqueConstraint, event
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+
+from ppid.db import Base, JsonDocument, UtcDateTime, utcnow
+from ppid.i18n import _
+
+
+def _enum(enum_class: type[enum.Enum], length: int = 30) -> Enum:
+    return Enum(enum_class, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e])
+
+
+class Labelled(enum.StrEnum):
+    """An enum whose members have a Bahasa Indonesia label, translated when read."""
+
+    @property
+    def label(self) -> str:
+        return _(self._labels()[self.value])
+
+    @classmethod
+    def _labels(cls) -> dict[str, str]:
+        raise NotImplementedError
+
+
+class Channel(Labelled):
+    """How the request arrived; UU KIP Pasal 22(1)-(3): in writing or not, all recorded alike."""
+
+    WEB = "web"
+    API = "api"
+    LETTER = "surat"
+    EMAIL = "email"
+    PHONE = "telepon"
+    IN_PERSON = "langsung"
+
+    @classmethod
+    def _labels(cls) -> dict[str, str]:
+        return {"web": "laman web", "api": "API", "surat": "surat", "email": "e-mail", "telepon": "telepon",
+                "langsung": "datang langsung"}
+
+
+OFFICER_CHANNELS = (Channel.LETTER, Channel.EMAIL, Channel.PHONE, Channel.IN_PERSON)
+
+
+class RequesterType(Labelled):
+    """Pemohon: a citizen or an Indonesian legal entity (UU KIP Pasal 1 angka 12), or a group (kip-rules §5.4)."""
+
+    PERSON = "perorangan"
+    LEGAL_ENTITY = "badan_hukum"
+    GROUP = "kelompok"
+
+    @classmethod
+    def _labels(cls) -> dict[str, str]:
+        return {"perorangan": "perorangan", "badan_hukum": "badan hukum", "kelompok": "kelompok orang"}
+
+
+class AccessMethod(Labelled):
+    """Cara memperoleh informasi (Perki 1/2010 Lampiran III, item 8)."""
+
+    INSPECT = "melihat"
+    COPY = "salinan"
+
+    @classmethod
+    def _labels(cls) -> dict[str, str]:
+        return {"melihat": "melihat / membaca / mendengarkan / mencatat", "salinan": "mendapatkan salinan"}
+
+
+class CopyFormat(Labelled):
+    """The format of a copy: UU KIP Pasal 22(2) requires it to be recorded."""
+
+    SOFTCOPY = "softcopy"
+    HARDCOPY = "hardcopy"
+
+    @classmethod
+    def _labels(cls) -> dict[str, str]:
+        return {"softcopy": "salinan elektronik (softcopy)", "hardcopy": "salinan cetak (hardcopy)"}
+
+
+class DeliveryMethod(Labelled):
+    """Cara mendapatkan salinan (Perki 1/2010 Lampiran III, item 9; Pasal 22(2) "cara penyampaian")."""
+
+    COLLECT = "mengambil_langsung"
+    COURIER = "kurir"
+    POST = "pos"
+    FAX = "faksimili"
+    EMAIL = "email"
+
+    @classmethod
+    def _labels(cls) -> dict[str, str]:
+        return {"mengambil_langsung": "mengambil langsung", "kurir": "kurir", "pos": "pos",
+                "faksimili": "faksimili", "email": "e-mail"}
+
+
+class EventKind(Labelled):
+    RECEIVED = "diterima"
+    FORWARDED = "diteruskan"
+    ITEMS_REQUESTED = "kelengkapan_diminta"
+    ITEMS_SUPPLIED = "kelengkapan_dipenuhi"
+    EXTENDED = "diperpanjang"
+    DECIDED = "diputuskan"
+    CLOSED = "ditutup"
+    OBJECTION_FILED = "keberatan_diajukan"
+    OBJECTION_DECIDED = "keberatan_diputus"
+
+    @classmethod
+    def _labels(cls) -> dict[str, str]:
+        return {
+            "diterima": "Permohonan diterima dan didaftarkan",
+            "diteruskan": "Diteruskan ke PPID Pelaksana lain",
+            "kelengkapan_diminta": "PPID meminta kelengkapan",
+            "kelengkapan_dipenuhi": "Kelengkapan dipenuhi",
+            "diperpanjang": "Batas waktu diperpanjang",
+            "diputuskan": "Pemberitahuan tertulis dikirim",
+            "ditutup": "Permohonan ditutup",
+            "keberatan_diajukan": "Keberatan diajukan",
+            "keberatan_diputus": "Tanggapan atasan PPID atas keberatan",
+        }
+
+
+ROUTING_EVENTS = (EventKind.RECEIVED, EventKind.FORWARDED)
+"""Events that set which dinas handles the request (their ``dinas_slug``)."""
+
+
+class Outcome(Labelled):
+    """The decision in the written notice, UU KIP Pasal 22(7) a-e, plus Pasal 6(3) "belum didokumentasikan"."""
+
+    GRANTED = "dikabulkan_seluruhnya"
+    PARTLY_GRANTED = "dikabulkan_sebagian"
+    REFUSED = "ditolak"
+    NOT_HELD = "tidak_dikuasai"
+    NOT_DOCUMENTED = "belum_didokumentasikan"
+
+    @classmethod
+    def _labels(cls) -> dict[str, str]:
+        return {
+            "dikabulkan_seluruhnya": "dikabulkan seluruhnya",
+            "dikabulkan_sebagian": "dikabulkan sebagian",
+            "ditolak": "ditolak (informasi yang dikecualikan)",
+            "tidak_dikuasai": "informasi tidak dikuasai",
+            "belum_didokumentasikan": "informasi belum didokumentasikan",
+        }
+
+
+class CloseReason(Labelled):
+    DELIVERED = "informasi_diserahkan"
+    WITHDRAWN = "ditarik_pemohon"
+    COMPLETED = "selesai"
+
+    @classmethod
+    def _labels(cls) -> dict[str, str]:
+        return {"informasi_diserahkan": "informasi telah diserahkan", "ditarik_pemohon": "ditarik oleh pemohon",
+                "selesai": "selesai"}
+
+
+class ObjectionDecision(Labelled):
+    """The atasan PPID's written answer (UU KIP Pasal 36(2)); upholding needs written reasons (Pasal 36(3))."""
+
+    ACCEPTED = "diterima"
+    UPHELD = "ditolak"
+
+    @classmethod
+    def _labels(cls) -> dict[str, str]:
+        return {"diterima": "keberatan diterima", "ditolak": "keberatan ditolak; keputusan PPID dikuatkan"}
+
+
+class Permohonan(Base):
+    """One request: the immutable facts of its filing. What happened next is in :attr:`events`."""
+
+    __tablename__ = "permohonan"
+    __table_args__ = (UniqueConstraint("year", "sequence_scope", "sequence"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    number: Mapped[str] = mapped_column(String(80), unique=True)
+    """Nomor pendaftaran (UU KIP Pasal 22(4)-(5)): issued at receipt, never changed, never reused."""
+    year: Mapped[int] = mapped_column(Integer)
+    sequence_scope: Mapped[str] = mapped_column(String(60))
+    sequence: Mapped[int] = mapped_column(Integer)
+    channel: Mapped[Channel] = mapped_column(_enum(Channel, 20))
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    """The true moment of receipt; day 0 is derived from it by the calendar (kip-rules §7.2(2))."""
+    requester_type: Mapped[RequesterType] = mapped_column(_enum(RequesterType, 20))
+    information_requested: Mapped[str] = mapped_column(Text)
+    purpose: Mapped[str] = mapped_column(Text)
+    access_method: Mapped[AccessMethod] = mapped_column(_enum(AccessMethod, 20))
+    copy_format: Mapped[CopyFormat | None] = mapped_column(_enum(CopyFormat, 20), nullable=True)
+    delivery_method: Mapped[DeliveryMethod | None] = mapped_column(_enum(DeliveryMethod, 30), nullable=True)
+    tracking_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    """SHA-256 of the secret tracking link; the link itself is shown once, on the receipt."""
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+    events: Mapped[list[PermohonanEvent]] = relationship(
+        back_populates="permohonan", order_by="PermohonanEvent.sequence", cascade="save-update, merge"
+    )
+    requester: Mapped[Requester] = relationship(back_populates="permohonan", lazy="raise", cascade="all")
+    objections: Mapped[list[Keberatan]] = relationship(
+        back_populates="permohonan", order_by="Keberatan.id", cascade="save-update, merge"
+    )
+
+
+class Requester(Base):
+    """The requester's personal data (UU 27/2022 Pasal 4: data combined to identify a person).
+
+    Never shown publicly; only officers of the handling dinas read it. Kept apart so that it can be
+    protected, and erased at the end of its retention period without touching the register.
+    """
+
+    __tablename__ = "permohonan_pemohon"
+
+    permohonan_id: Mapped[int] = mapped_column(ForeignKey("permohonan.id", ondelete="CASCADE"), primary_key=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    nik: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    legal_entity_decree: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    """Nomor SK pengesahan badan hukum (kip-rules §5.3 c)."""
+    address: Mapped[str] = mapped_column(Text)
+    occupation: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    phone: Mapped[str | None] = mapped_column(String(30), nullable=True)
+    email: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    identity_documents: Mapped[list[dict[str, Any]]] = mapped_column(JsonDocument, default=list)
+    """References to stored scans (KTP, akta, surat kuasa): storage key, file name, media type."""
+
+    permohonan: Mapped[Permohonan] = relationship(back_populates="requester")
+
+
+class PermohonanEvent(Base):
+    """One step in the life of a request: who, when, what, and its details. Never updated, never deleted.
+
+    Payloads must not repeat the requester's personal data, which lives only in :class:`Requester`.
+    """
+
+    __tablename__ = "permohonan_event"
+    __table_args__ = (UniqueConstraint("permohonan_id", "sequence"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    permohonan_id: Mapped[int] = mapped_column(ForeignKey("permohonan.id"))
+    sequence: Mapped[int] = mapped_column(Integer)
+    """1, 2, 3 ... per request; the unique constraint makes a concurrent second writer fail, not fork."""
+    kind: Mapped[EventKind] = mapped_column(_enum(EventKind))
+    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    actor_user_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    """The officer's account, or None for the requester; no foreign key, so the record outlives accounts."""
+    actor_name: Mapped[str] = mapped_column(String(200))
+    dinas_slug: Mapped[str | None] = mapped_column(String(60), nullable=True)
+    """For routing events: the dinas handling the request from now on (None: the PPID Utama)."""
+    payload: Mapped[dict[str, Any]] = mapped_column(JsonDocument, default=dict)
+
+    permohonan: Mapped[Permohonan] = relationship(back_populates="events")
+
+
+class Keberatan(Base):
+    """An objection to the atasan PPID (UU KIP Pasal 35-36), with its own registration number.
+
+    Its steps (filed, answered) are events of the request, so the request's state covers it too.
+    """
+
+    __tablename__ = "permohonan_keberatan"
+    __table_args__ = (UniqueConstraint("year", "sequence_scope", "sequence"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    permohonan_id: Mapped[int] = mapped_column(ForeignKey("permohonan.id"), index=True)
+    number: Mapped[str] = mapped_column(String(80), unique=True)
+    """Nomor registrasi keberatan (kip-rules §5.7 a)."""
+    year: Mapped[int] = mapped_column(Integer)
+    sequence_scope: Mapped[str] = mapped_column(String(60))
+    sequence: Mapped[int] = mapped_column(Integer)
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    grounds: Mapped[list[str]] = mapped_column(JsonDocument)
+    """Letters of Pasal 35(1), a-g."""
+    case_description: Mapped[str] = mapped_column(Text)
+    """Kasus posisi (kip-rules §5.7 g)."""
+
+    permohonan: Mapped[Permohonan] = relationship(back_populates="objections")
+
+
+class RegistrationCounter(Base):
+    """The last number issued per kind, year and scope; incremented atomically (see ``numbering``)."""
+
+    __tablename__ = "permohonan_counter"
+
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    scope: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[int] = mapped_column(Integer)
+
+
+class AppendOnlyError(RuntimeError):
+    """Someone tried to change or delete a recorded event."""
+
+
+@event.listens_for(Session, "before_flush")
+def _events_are_append_only(session: Session, _context: object, _instances: object) -> None:
+    """The ORM half of the guard; migration 0003 adds database triggers for everyone else."""
+    for instance in (*session.dirty, *session.deleted):
+        if isinstance(instance, PermohonanEvent) and (instance in session.deleted or session.is_modified(instance)):
+            raise AppendOnlyError(f"permohonan_event {instance.id} is append-only")

@@ -1,0 +1,163 @@
+"""What a request looks like to the requester: status, deadlines and steps, without personal data.
+
+The same document feeds the tracking page, the receipt and the JSON API, so the three cannot drift
+apart. It never contains the requester's identity (UU 27/2022) nor officers' account names.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from ppid.i18n import _
+from ppid.permohonan.deadlines import format_day
+from ppid.permohonan.law import exemption_label, objection_ground_label
+from ppid.permohonan.models import (
+    Channel,
+    CloseReason,
+    CopyFormat,
+    EventKind,
+    ObjectionDecision,
+    Outcome,
+    Permohonan,
+    PermohonanEvent,
+)
+from ppid.permohonan.status import Status
+from ppid.permohonan.workflow import Workflow
+
+
+@dataclass(frozen=True)
+class Step:
+    kind: EventKind
+    event: PermohonanEvent
+    title: str
+    details: list[str] = field(default_factory=list)
+
+
+def describe(event: PermohonanEvent, workflow: Workflow) -> Step:
+    """One event as a sentence and its particulars, in the interface language."""
+    payload = event.payload
+    kind = event.kind
+    if kind == EventKind.RECEIVED:
+        title = _("Permohonan diterima melalui %(channel)s dan didaftarkan", channel=Channel(payload["saluran"]).label)
+        return Step(kind, event, title, [_("Ditujukan kepada %(who)s.", who=workflow.handler_name(event.dinas_slug))])
+    if kind == EventKind.FORWARDED:
+        title = _("Diteruskan kepada %(who)s", who=workflow.handler_name(payload["ke"]))
+        return Step(kind, event, title, [_("Alasan: %(reason)s", reason=payload["alasan"])])
+    if kind == EventKind.ITEMS_REQUESTED:
+        return Step(kind, event, _("PPID meminta kelengkapan"), [payload["kekurangan"]])
+    if kind == EventKind.ITEMS_SUPPLIED:
+        return Step(kind, event, _("Kelengkapan dipenuhi"), [payload["catatan"]] if payload.get("catatan") else [])
+    if kind == EventKind.EXTENDED:
+        title = _("Batas waktu diperpanjang %(n)s hari kerja, sampai %(date)s", n=payload["hari"],
+                  date=format_day(date.fromisoformat(payload["batas_waktu_baru"])))
+        return Step(kind, event, title, [_("Alasan: %(reason)s", reason=payload["alasan"])])
+    if kind == EventKind.DECIDED:
+        outcome = Outcome(payload["keputusan"])
+        return Step(kind, event, _("Pemberitahuan tertulis: %(outcome)s", outcome=outcome.label), _notice(payload))
+    if kind == EventKind.OBJECTION_FILED:
+        title = _("Keberatan diajukan kepada atasan PPID dengan nomor registrasi %(number)s", number=payload["nomor"])
+        return Step(kind, event, title, [objection_ground_label(letter) for letter in payload["alasan"]])
+    if kind == EventKind.OBJECTION_DECIDED:
+        decision = ObjectionDecision(payload["putusan"])
+        details = [payload["tanggapan"]]
+        if payload.get("alasan"):
+            details.append(_("Alasan: %(reason)s", reason=payload["alasan"]))
+        signed = payload["nama_atasan"] + (f", {payload['jabatan']}" if payload.get("jabatan") else "")
+        details.append(_("Atasan PPID: %(name)s", name=signed))
+        return Step(kind, event, _("Tanggapan atasan PPID: %(decision)s", decision=decision.label), details)
+    reason = CloseReason(payload["alasan"])
+    return Step(kind, event, _("Permohonan ditutup: %(reason)s", reason=reason.label),
+                [payload["catatan"]] if payload.get("catatan") else [])
+
+
+def _notice(payload: dict[str, Any]) -> list[str]:
+    """The particulars of a written notice, Pasal 22(7) a-g."""
+    lines = []
+    if payload.get("materi"):
+        lines.append(_("Informasi yang diberikan: %(material)s", material=payload["materi"]))
+    if payload.get("bentuk"):
+        lines.append(_("Bentuk: %(format)s", format=CopyFormat(payload["bentuk"]).label))
+    if "biaya" in payload:
+        lines.append(_("Biaya: %(cost)s", cost=rupiah(payload["biaya"])))
+    if payload.get("cara_pembayaran"):
+        lines.append(_("Cara pembayaran: %(how)s", how=payload["cara_pembayaran"]))
+    if payload.get("waktu_penyediaan"):
+        lines.append(_("Waktu penyediaan: %(time)s", time=payload["waktu_penyediaan"]))
+    for row in payload.get("penghitaman", []):
+        lines.append(_("Dihitamkan: %(part)s (%(ground)s). Alasan: %(reason)s", part=row["bagian"],
+                       ground=exemption_label(row["pasal_17"]), reason=row["alasan"]))
+    if payload.get("dasar_pengecualian"):
+        grounds = "; ".join(exemption_label(letter) for letter in payload["dasar_pengecualian"])
+        lines.append(_("Dasar pengecualian: %(grounds)s", grounds=grounds))
+    test = payload.get("uji_konsekuensi")
+    if test:
+        lines.append(_("Uji konsekuensi (Pasal 19): %(basis)s. Akibat bila dibuka: %(harm)s. "
+                       "Pertimbangan: %(weighing)s", basis=test["dasar_hukum"], harm=test["konsekuensi_jika_dibuka"],
+                       weighing=test["pertimbangan_kepentingan_publik"]))
+        if test.get("jangka_waktu"):
+            lines.append(_("Jangka waktu pengecualian: %(period)s", period=test["jangka_waktu"]))
+    if payload.get("badan_publik_lain"):
+        lines.append(_("Informasi dikuasai oleh: %(body)s", body=payload["badan_publik_lain"]))
+    if payload.get("catatan"):
+        lines.append(payload["catatan"])
+    return lines
+
+
+def rupiah(amount: int) -> str:
+    return _("tanpa biaya") if not amount else "Rp" + f"{amount:,}".replace(",", ".")
+
+
+def public_document(permohonan: Permohonan, status: Status, workflow: Workflow) -> dict[str, Any]:
+    """The tracking view as plain data (the JSON API returns it as is)."""
+    return {
+        "nomor": permohonan.number,
+        "diterima_pada": permohonan.received_at.isoformat(),
+        "hari_ke_0": status.receipt.day.isoformat(),
+        "saluran": permohonan.channel.value,
+        "ditangani_oleh": workflow.handler_name(status.dinas_slug),
+        "informasi_yang_diminta": permohonan.information_requested,
+        "status": _coded(status.phase),
+        "keputusan": _coded(status.outcome),
+        "batas_waktu": {
+            "pemberitahuan_tertulis": status.due.isoformat(),
+            "diperpanjang": status.extended,
+            "alasan_perpanjangan": status.extension_reason,
+            "sisa_hari_kerja": status.working_days_left,
+            "lewat_waktu": status.overdue,
+            "dijawab_terlambat": status.answered_late,
+            "keberatan_paling_lambat": _iso(status.objection_deadline),
+        },
+        "keberatan": _objection_document(status),
+        "langkah": [
+            {"waktu": step.event.at.isoformat(), "kode": step.kind.value, "judul": step.title, "rincian": step.details}
+            for step in (describe(event, workflow) for event in permohonan.events)
+        ],
+    }
+
+
+def _objection_document(status: Status) -> dict[str, Any] | None:
+    objection = status.objection
+    if objection is None:
+        return None
+    return {
+        "nomor": objection.keberatan.number,
+        "diajukan_pada": objection.keberatan.received_at.isoformat(),
+        "alasan": [{"kode": letter, "label": objection_ground_label(letter)} for letter in objection.keberatan.grounds],
+        "kasus_posisi": objection.keberatan.case_description,
+        "melewati_batas_pengajuan": objection.filed_late,
+        "batas_tanggapan": objection.answer_due.isoformat(),
+        "lewat_waktu": objection.overdue,
+        "putusan": _coded(objection.decision),
+        "ditanggapi_pada": _iso(objection.decided_on),
+        "batas_sengketa_komisi_informasi": _iso(objection.dispute_deadline),
+    }
+
+
+def _coded(member: Any) -> dict[str, str] | None:
+    return {"kode": member.value, "label": member.label} if member is not None else None
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day is not None else None

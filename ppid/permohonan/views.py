@@ -1,0 +1,567 @@
+"""Thin web layer over :mod:`ppid.permohonan.workflow`: the public form, receipt and tracking pages, the
+officer desk, and the JSON API under ``/api/permohonan``.
+
+CSRF: the HTML forms carry Flask-WTF's token (CSRFProtect is on the app). The JSON API is exempt
+because it takes no ambient credential: it reads no cookie or session, filing is anonymous, and
+tracking needs the number + e-mail or the secret token in the request body, so a forged cross-site
+request could do nothing its author cannot do directly. Instead both filing paths share one rate
+limit per client address, and both tracking paths another (Flask-Limiter; in memory unless
+``permohonan.rate_limit_storage_uri`` names e.g. Redis, needed when several processes serve the app).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask.blueprints import BlueprintSetupState
+from flask.typing import ResponseReturnValue
+from flask_limiter import Limiter, RateLimitExceeded
+from flask_limiter.util import get_remote_address
+from marshmallow import ValidationError
+from werkzeug.datastructures import MultiDict
+
+from ppid.accounts.auth import current_user, dinas_scope, login_required
+from ppid.accounts.models import Role, User
+from ppid.i18n import _
+from ppid.permohonan import deadlines
+from ppid.permohonan.config import PermohonanConfig
+from ppid.permohonan.identity import mask_nik
+from ppid.permohonan.law import EXEMPTION_GROUNDS, OBJECTION_GROUNDS, exemption_label, objection_ground_label
+from ppid.permohonan.models import (
+    OFFICER_CHANNELS,
+    AccessMethod,
+    Channel,
+    CloseReason,
+    CopyFormat,
+    DeliveryMethod,
+    EventKind,
+    ObjectionDecision,
+    Outcome,
+    Permohonan,
+    RequesterType,
+)
+from ppid.permohonan.presenters import describe, public_document
+from ppid.permohonan.schemas import UNSURE, TrackingSchema, flatten
+from ppid.permohonan.status import ALLOWED_FROM, Status
+from ppid.permohonan.workflow import (
+    InvalidInput,
+    Workflow,
+    WorkflowError,
+    may_answer_objection,
+    may_handle,
+)
+from ppid.web import db_session, platform
+
+blueprint = Blueprint("permohonan", __name__, static_folder="static", static_url_path="/permohonan/static")
+api = Blueprint("api", __name__, url_prefix="/api/permohonan")
+limiter = Limiter(get_remote_address)
+CONFIG_KEY = "ppid.permohonan"
+PUBLIC_PAGES = frozenset({"permohonan.index", "permohonan.static"})
+
+
+@blueprint.record_once
+def _set_up(state: BlueprintSetupState) -> None:
+    """Read and check the module's settings at start-up; wire the rate limiter and the API's CSRF exemption."""
+    app = state.app
+    config = PermohonanConfig.from_settings(app.extensions["ppid"].settings)
+    app.extensions[CONFIG_KEY] = config
+    app.config.setdefault("RATELIMIT_STORAGE_URI", config.rate_limit_storage_uri)
+    limiter.init_app(app)
+    app.extensions["csrf"].exempt(api)
+
+
+def _config() -> PermohonanConfig:
+    return current_app.extensions[CONFIG_KEY]
+
+
+def _workflow() -> Workflow:
+    return Workflow(db_session(), _config(), platform().registry)
+
+
+filing_limit = limiter.shared_limit(lambda: _config().filing_rate_limit, scope="permohonan-pengajuan", methods=["POST"])
+tracking_limit = limiter.shared_limit(lambda: _config().tracking_rate_limit, scope="permohonan-lacak")
+
+
+@blueprint.after_request
+def _keep_private(response: Response) -> Response:
+    """Pages with a tracking secret or personal data: not cached, not indexed, no referrer leaks."""
+    if request.endpoint not in PUBLIC_PAGES:
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@blueprint.context_processor
+def _helpers() -> dict[str, Any]:
+    return {"tanggal": deadlines.format_day, "waktu": _config().calendar.format_moment,
+            "objection_label": objection_ground_label}
+
+
+@blueprint.errorhandler(RateLimitExceeded)
+def _too_many(_error: RateLimitExceeded) -> tuple[str, int]:
+    return render_template("permohonan/terlalu_sering.html"), 429
+
+
+@api.errorhandler(RateLimitExceeded)
+def _api_too_many(_error: RateLimitExceeded) -> tuple[Response, int]:
+    return jsonify(message=_("Terlalu banyak permintaan dari alamat Anda; coba lagi beberapa saat lagi.")), 429
+
+
+# -- public pages ------------------------------------------------------------------------------
+
+
+@blueprint.get("/permohonan/")
+def index() -> str:
+    return render_template("permohonan/index.html", registry=platform().registry,
+                           cuti_bersama_is_holiday=_config().calendar.cuti_bersama_is_holiday)
+
+
+@blueprint.route("/permohonan/ajukan", methods=["GET", "POST"])
+@filing_limit
+def ajukan() -> ResponseReturnValue:
+    if request.method == "POST":
+        try:
+            filed = _workflow().file(_form(request.form))
+        except InvalidInput as error:
+            db_session().rollback()
+            return _filing_page("permohonan/ajukan.html", error, officer=None), 422
+        db_session().commit()
+        return redirect(url_for(".tanda_bukti", token=filed.token), 303)
+    return _filing_page("permohonan/ajukan.html", None, officer=None)
+
+
+@blueprint.get("/permohonan/tanda-bukti/<token>")
+@tracking_limit
+def tanda_bukti(token: str) -> str:
+    """The proof of receipt (Pasal 22(4)): the number, the deadlines and the secret tracking link."""
+    workflow = _workflow()
+    permohonan = workflow.find_by_token(token) or abort(404)
+    link = platform().settings.public_url + url_for(".lacak_tautan", token=token)
+    return _status_page("permohonan/tanda_bukti.html", workflow, permohonan, tracking_link=link)
+
+
+@blueprint.route("/permohonan/lacak", methods=["GET", "POST"])
+@tracking_limit
+def lacak() -> ResponseReturnValue:
+    """Tracking by number + e-mail: both must match, and the answer never shows personal data (kip-rules §8)."""
+    if request.method == "GET":
+        return render_template("permohonan/lacak.html", values={}, not_found=False)
+    workflow = _workflow()
+    number, email = request.form.get("nomor", ""), request.form.get("email", "")
+    permohonan = workflow.find_for_tracking(number, email) if number.strip() and email.strip() else None
+    if permohonan is None:
+        return render_template("permohonan/lacak.html", values={"nomor": number}, not_found=True), 404
+    return _status_page("permohonan/status.html", workflow, permohonan, identity={"nomor": number, "email": email})
+
+
+@blueprint.get("/permohonan/lacak/<token>")
+@tracking_limit
+def lacak_tautan(token: str) -> str:
+    workflow = _workflow()
+    permohonan = workflow.find_by_token(token) or abort(404)
+    return _status_page("permohonan/status.html", workflow, permohonan, identity={"token": token})
+
+
+@blueprint.post("/permohonan/keberatan")
+@filing_limit
+def keberatan() -> ResponseReturnValue:
+    """A written objection by the requester (Pasal 35(1)), identified by the secret link or number + e-mail."""
+    workflow = _workflow()
+    identity, permohonan = _identify(workflow, request.form)
+    if permohonan is None:
+        return render_template("permohonan/lacak.html", values={}, not_found=True), 404
+    data = {"alasan": request.form.getlist("alasan"), "kasus_posisi": request.form.get("kasus_posisi", "")}
+    try:
+        objection = workflow.file_objection(permohonan, data)
+    except InvalidInput as error:
+        db_session().rollback()
+        return _status_page("permohonan/status.html", workflow, permohonan, identity=identity,
+                            objection_errors=flatten(error.errors), objection_values=request.form), 422
+    except WorkflowError as error:
+        db_session().rollback()
+        flash(str(error), "error")
+        return _status_page("permohonan/status.html", workflow, permohonan, identity=identity), 409
+    db_session().commit()
+    flash(_("Keberatan diterima dengan nomor registrasi %(number)s.", number=objection.number), "ok")
+    if "token" in identity:
+        return redirect(url_for(".lacak_tautan", token=identity["token"]), 303)
+    return _status_page("permohonan/status.html", workflow, permohonan, identity=identity)
+
+
+def _identify(workflow: Workflow, data: Mapping[str, Any]) -> tuple[dict[str, str], Permohonan | None]:
+    """The requester's proof: the secret token, or the number with the e-mail given at filing."""
+    token = data.get("token")
+    if isinstance(token, str) and token:
+        return {"token": token}, workflow.find_by_token(token)
+    number, email = data.get("nomor"), data.get("email")
+    if isinstance(number, str) and isinstance(email, str) and number.strip() and email.strip():
+        return {"nomor": number, "email": email}, workflow.find_for_tracking(number, email)
+    return {}, None
+
+
+def _status_page(template: str, workflow: Workflow, permohonan: Permohonan, **context: Any) -> str:
+    status = workflow.status(permohonan)
+    steps = [describe(event, workflow) for event in permohonan.events]
+    skipped = workflow.calendar.skipped_days(status.receipt.day, status.due)
+    context.setdefault("objection_errors", {})
+    context.setdefault("objection_values", {})
+    return render_template(template, permohonan=permohonan, status=status, steps=steps, skipped=skipped,
+                           handler=workflow.handler_name(status.dinas_slug),
+                           objection_open=workflow.objection_refusal(status, permohonan) is None,
+                           objection_grounds=_objection_grounds(), **context)
+
+
+def _objection_grounds() -> list[tuple[str, str]]:
+    return [(letter, objection_ground_label(letter)) for letter in OBJECTION_GROUNDS]
+
+
+# -- officer desk ------------------------------------------------------------------------------
+
+
+@blueprint.get("/permohonan/petugas/")
+@login_required(Role.OFFICER, Role.ADMIN, Role.ATASAN)
+def antrian() -> str:
+    """The officer's queue: requests of their dinas only, the nearest deadline first."""
+    user = current_user()
+    scope = dinas_scope(user, Role.OFFICER, Role.ATASAN)
+    choices = _dinas_choices(user)
+    chosen = request.args.get("dinas") or None
+    if chosen is not None and chosen not in dict(choices):
+        abort(404)
+    workflow = _workflow()
+    rows = workflow.queue(scope, dinas=chosen, include_closed=bool(request.args.get("semua")))
+    return render_template("permohonan/petugas/antrian.html", rows=rows, choices=choices, chosen=chosen,
+                           include_closed=bool(request.args.get("semua")), handler_name=workflow.handler_name)
+
+
+@blueprint.route("/permohonan/petugas/daftar", methods=["GET", "POST"])
+@login_required(Role.OFFICER, Role.ADMIN)
+def daftar() -> ResponseReturnValue:
+    """Record a request received by letter, e-mail, phone or in person (Pasal 22(1)-(3))."""
+    user = current_user()
+    if request.method == "POST":
+        try:
+            filed = _workflow().register(_form(request.form), officer=user)
+        except InvalidInput as error:
+            db_session().rollback()
+            return _filing_page("permohonan/petugas/daftar.html", error, officer=user), 422
+        except WorkflowError as error:
+            db_session().rollback()
+            flash(str(error), "error")
+            return _filing_page("permohonan/petugas/daftar.html", None, officer=user), 403
+        db_session().commit()
+        return redirect(url_for(".tanda_bukti", token=filed.token), 303)
+    return _filing_page("permohonan/petugas/daftar.html", None, officer=user)
+
+
+@blueprint.get("/permohonan/petugas/<int:permohonan_id>")
+@login_required(Role.OFFICER, Role.ADMIN, Role.ATASAN)
+def detail(permohonan_id: int) -> str:
+    return _detail_page(permohonan_id)
+
+
+def _forward(workflow: Workflow, permohonan: Permohonan, user: User, form: MultiDict) -> object:
+    return workflow.forward(permohonan, officer=user, dinas=form.get("dinas", ""), reason=form.get("alasan", ""))
+
+
+def _request_items(workflow: Workflow, permohonan: Permohonan, user: User, form: MultiDict) -> object:
+    return workflow.request_items(permohonan, officer=user, items=form.get("kekurangan", ""))
+
+
+def _items_supplied(workflow: Workflow, permohonan: Permohonan, user: User, form: MultiDict) -> object:
+    return workflow.items_supplied(permohonan, officer=user, note=form.get("catatan", ""))
+
+
+def _extend(workflow: Workflow, permohonan: Permohonan, user: User, form: MultiDict) -> object:
+    try:
+        days = int(form.get("hari", ""))
+    except ValueError:
+        raise InvalidInput({"hari": [_("Harus berupa bilangan bulat.")]}) from None
+    return workflow.extend(permohonan, officer=user, days=days, reason=form.get("alasan", ""))
+
+
+def _decide(workflow: Workflow, permohonan: Permohonan, user: User, form: MultiDict) -> object:
+    return workflow.decide(permohonan, officer=user, data=_decision(form))
+
+
+def _close(workflow: Workflow, permohonan: Permohonan, user: User, form: MultiDict) -> object:
+    return workflow.close(permohonan, officer=user, reason=form.get("alasan", ""), note=form.get("catatan", ""))
+
+
+def _record_objection(workflow: Workflow, permohonan: Permohonan, user: User, form: MultiDict) -> object:
+    data = {"alasan": form.getlist("alasan"), "kasus_posisi": form.get("kasus_posisi", "")}
+    return workflow.file_objection(permohonan, data, officer=user)
+
+
+def _answer_objection(workflow: Workflow, permohonan: Permohonan, user: User, form: MultiDict) -> object:
+    return workflow.answer_objection(permohonan, officer=user, data=_form(form))
+
+
+ACTIONS: dict[str, tuple[EventKind, Callable[[Workflow, Permohonan, User, MultiDict], object]]] = {
+    "teruskan": (EventKind.FORWARDED, _forward),
+    "kelengkapan": (EventKind.ITEMS_REQUESTED, _request_items),
+    "kelengkapan-dipenuhi": (EventKind.ITEMS_SUPPLIED, _items_supplied),
+    "perpanjang": (EventKind.EXTENDED, _extend),
+    "putuskan": (EventKind.DECIDED, _decide),
+    "tutup": (EventKind.CLOSED, _close),
+    "keberatan": (EventKind.OBJECTION_FILED, _record_objection),
+    "jawab-keberatan": (EventKind.OBJECTION_DECIDED, _answer_objection),
+}
+
+
+@blueprint.post("/permohonan/petugas/<int:permohonan_id>/<action>")
+@login_required(Role.OFFICER, Role.ADMIN, Role.ATASAN)
+def act(permohonan_id: int, action: str) -> ResponseReturnValue:
+    kind, handler = ACTIONS.get(action) or abort(404)
+    workflow, user = _workflow(), current_user()
+    permohonan = workflow.find_for_officer(permohonan_id, user) or abort(404)
+    try:
+        handler(workflow, permohonan, user, request.form)
+    except InvalidInput as error:
+        db_session().rollback()
+        return _detail_page(permohonan_id, action=action, errors=flatten(error.errors), values=request.form), 422
+    except WorkflowError as error:
+        db_session().rollback()
+        flash(str(error), "error")
+        return redirect(url_for(".detail", permohonan_id=permohonan_id), 303)
+    db_session().commit()
+    flash(_("Tercatat: %(step)s.", step=kind.label), "ok")
+    return redirect(url_for(".detail", permohonan_id=permohonan_id), 303)
+
+
+def _detail_page(permohonan_id: int, *, action: str | None = None, errors: Mapping[str, list[str]] | None = None,
+                 values: Mapping[str, Any] | None = None) -> str:
+    workflow, user = _workflow(), current_user()
+    permohonan = workflow.find_for_officer(permohonan_id, user) or abort(404)
+    status = workflow.status(permohonan)
+    requester = workflow.requester_of(permohonan, user)
+    return render_template(
+        "permohonan/petugas/detail.html",
+        permohonan=permohonan,
+        status=status,
+        requester=requester,
+        masked_nik=mask_nik(requester.nik),
+        steps=[describe(event, workflow) for event in permohonan.events],
+        handler=workflow.handler_name(status.dinas_slug),
+        actions=_available_actions(permohonan, status, workflow, user),
+        action=action,
+        errors=errors or {},
+        values=values or {},
+        dinas_list=[(dinas.slug, dinas.name) for dinas in platform().registry.dinas if dinas.slug != status.dinas_slug],
+        grounds=[(letter, exemption_label(letter)) for letter in EXEMPTION_GROUNDS],
+        outcome_options=_options(Outcome),
+        close_options=_options(CloseReason),
+        copy_format_options=_options(CopyFormat),
+        pause_clock=_config().pause_clock_while_awaiting_items,
+        objection_grounds=_objection_grounds(),
+        objection_options=_options(ObjectionDecision),
+    )
+
+
+def _available_actions(permohonan: Permohonan, status: Status, workflow: Workflow, user: User) -> set[str]:
+    """The forms to offer this user: the state machine's, minus what the law or the user's role rules out."""
+    available = {name for name, (kind, _handler) in ACTIONS.items() if status.phase in ALLOWED_FROM[kind]}
+    if status.extended or workflow.today() > status.base_due:
+        available.discard("perpanjang")
+    if status.decided_on is not None:
+        available.discard("putuskan")
+    if workflow.objection_refusal(status, permohonan) is not None:
+        available.discard("keberatan")
+    if not may_handle(user, status.dinas_slug):
+        available &= {"jawab-keberatan"}
+    if not may_answer_objection(user, status.dinas_slug):
+        available.discard("jawab-keberatan")
+    return available
+
+
+# -- JSON API ----------------------------------------------------------------------------------
+
+
+@api.post("")
+@filing_limit
+def api_file() -> tuple[Response, int]:
+    """File a request; answers 201 with the number, the deadlines and the secret tracking link."""
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        return _not_json()
+    workflow = _workflow()
+    try:
+        filed = workflow.file(data, channel=Channel.API)
+    except InvalidInput as error:
+        db_session().rollback()
+        return jsonify(message=str(error), errors=error.errors), 422
+    db_session().commit()
+    document = public_document(filed.permohonan, workflow.status(filed.permohonan), workflow)
+    document["token"] = filed.token
+    document["tautan_lacak"] = platform().settings.public_url + url_for("permohonan.lacak_tautan", token=filed.token)
+    return jsonify(document), 201
+
+
+@api.post("/lacak")
+@tracking_limit
+def api_track() -> tuple[Response, int]:
+    """Status by ``{"token": ...}`` or by ``{"nomor": ..., "email": ...}``; never any personal data."""
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        return _not_json()
+    workflow = _workflow()
+    if isinstance(data.get("token"), str) and len(data) == 1:
+        permohonan = workflow.find_by_token(data["token"])
+    else:
+        try:
+            given = TrackingSchema().load(data)
+        except ValidationError as error:
+            invalid = InvalidInput(error.messages)
+            return jsonify(message=str(invalid), errors=invalid.errors), 422
+        permohonan = workflow.find_for_tracking(given["nomor"], given["email"])
+    if permohonan is None:
+        return jsonify(message=_("Permohonan tidak ditemukan, atau e-mail tidak cocok dengan nomor itu.")), 404
+    return jsonify(public_document(permohonan, workflow.status(permohonan), workflow)), 200
+
+
+@api.post("/keberatan")
+@filing_limit
+def api_object() -> tuple[Response, int]:
+    """File an objection: ``{"token"}`` or ``{"nomor", "email"}``, plus ``alasan`` (Pasal 35(1) letters) and
+    ``kasus_posisi``. Answers 201 with the request's tracking document, which now holds the objection."""
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        return _not_json()
+    workflow = _workflow()
+    _identity, permohonan = _identify(workflow, data)
+    if permohonan is None:
+        return jsonify(message=_("Permohonan tidak ditemukan, atau e-mail tidak cocok dengan nomor itu.")), 404
+    objection = {key: value for key, value in data.items() if key not in ("token", "nomor", "email")}
+    try:
+        workflow.file_objection(permohonan, objection)
+    except InvalidInput as error:
+        db_session().rollback()
+        return jsonify(message=str(error), errors=error.errors), 422
+    except WorkflowError as error:
+        db_session().rollback()
+        return jsonify(message=str(error)), 409
+    db_session().commit()
+    return jsonify(public_document(permohonan, workflow.status(permohonan), workflow)), 201
+
+
+@api.get("/pilihan")
+def api_choices() -> Response:
+    """The values the filing API accepts, with their labels, and the dinas to address."""
+    def options(pairs: list[tuple[str, str]]) -> list[dict[str, str]]:
+        return [{"kode": value, "label": label} for value, label in pairs]
+
+    dinas = [(item.slug, item.name) for item in platform().registry.dinas]
+    return jsonify(
+        jenis_pemohon=options(_options(RequesterType)),
+        cara_memperoleh=options(_options(AccessMethod)),
+        format_salinan=options(_options(CopyFormat)),
+        cara_mendapatkan_salinan=options(_options(DeliveryMethod)),
+        alasan_keberatan=options(_objection_grounds()),
+        dinas=options([*dinas, (UNSURE, _("Tidak tahu (diteruskan oleh PPID Utama)"))]),
+    )
+
+
+def _not_json() -> tuple[Response, int]:
+    return jsonify(message=_("Kirim objek JSON dengan Content-Type: application/json.")), 400
+
+
+# -- form helpers ------------------------------------------------------------------------------
+
+
+def _form(form: MultiDict) -> dict[str, Any]:
+    return {key: value for key, value in form.items() if key != "csrf_token"}
+
+
+def _decision(form: MultiDict) -> dict[str, Any]:
+    """Nest ``uji_konsekuensi.informasi`` and ``penghitaman.0.bagian`` fields; keep the filled rows only."""
+    data: dict[str, Any] = {}
+    for key in form:
+        if key == "csrf_token":
+            continue
+        value: Any = form.getlist(key) if key == "dasar_pengecualian" else form.get(key)
+        *parents, leaf = key.split(".")
+        target = data
+        for parent in parents:
+            target = target.setdefault(parent, {})
+        target[leaf] = value
+    rows = data.get("penghitaman")
+    if isinstance(rows, dict):
+        data["penghitaman"] = [row for _index, row in sorted(rows.items())
+                               if any(str(value).strip() for value in row.values())]
+    return data
+
+
+def _filing_page(template: str, error: InvalidInput | None, *, officer: User | None) -> str:
+    registry = platform().registry
+    if officer is None:
+        dinas = [(item.slug, item.name) for item in registry.dinas] + [(UNSURE, _("Tidak tahu"))]
+    else:
+        dinas = _dinas_choices(officer)
+    return render_template(
+        template,
+        errors=flatten(error.errors) if error else {},
+        values=request.form if request.method == "POST" else {},
+        labels=_filing_labels(),
+        strict_identity=officer is None,
+        dinas_choices=dinas,
+        requester_types=_options(RequesterType),
+        access_methods=_options(AccessMethod),
+        copy_formats=_options(CopyFormat),
+        delivery_methods=_options(DeliveryMethod),
+        channels=[(channel.value, channel.label) for channel in OFFICER_CHANNELS],
+        office_closes_at=_config().calendar.office_closes_at,
+    )
+
+
+def _options(enum_class: type) -> list[tuple[str, str]]:
+    return [(member.value, member.label) for member in enum_class]
+
+
+def _filing_labels() -> dict[str, str]:
+    """Field labels, used next to each field and in the error summary."""
+    return {
+        "nama": _("Nama lengkap"),
+        "jenis_pemohon": _("Pemohon sebagai"),
+        "nik": _("NIK (Nomor Induk Kependudukan)"),
+        "nomor_sk_pengesahan": _("Nomor SK pengesahan badan hukum"),
+        "alamat": _("Alamat"),
+        "pekerjaan": _("Pekerjaan"),
+        "telepon": _("Nomor telepon"),
+        "email": _("E-mail"),
+        "dinas": _("Ditujukan kepada"),
+        "rincian_informasi": _("Rincian informasi yang dibutuhkan"),
+        "tujuan_penggunaan": _("Tujuan penggunaan informasi"),
+        "cara_memperoleh": _("Cara memperoleh informasi"),
+        "format_salinan": _("Bentuk salinan"),
+        "cara_mendapatkan_salinan": _("Cara mendapatkan salinan"),
+        "pernyataan": _("Pernyataan"),
+        "saluran": _("Diterima melalui"),
+        "tanggal_diterima": _("Tanggal diterima"),
+        "jam_diterima": _("Jam diterima"),
+    }
+
+
+def _dinas_choices(user: User) -> list[tuple[str, str]]:
+    """The dinas an officer or atasan works for; region-wide ones also see the unrouted requests."""
+    scope = dinas_scope(user, Role.OFFICER, Role.ATASAN)
+    registry = platform().registry
+    if scope is None:
+        return [(item.slug, item.name) for item in registry.dinas] + [(UNSURE, _("Belum diteruskan (PPID Utama)"))]
+    return [(item.slug, item.name) for item in registry.dinas if item.slug in scope]
+
+
+blueprint.register_blueprint(api)

@@ -1,0 +1,458 @@
+"""What can be done with a request, under UU KIP Pasal 22, as operations that record events.
+
+No Flask here: the web form, the JSON API and the officer desk all call these, and tests call them
+directly. Every operation checks the officer's dinas, the state machine (:data:`status.ALLOWED_FROM`)
+and its own legal conditions, then appends one :class:`PermohonanEvent`. A refusal is a
+:class:`WorkflowError` whose message (Bahasa Indonesia by default) can be shown as is.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import Any
+
+from marshmallow import Schema, ValidationError
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from ppid.accounts.models import Role, User
+from ppid.db import utcnow
+from ppid.i18n import _
+from ppid.permohonan.config import PermohonanConfig
+from ppid.permohonan.deadlines import MAX_EXTENSION_WORKING_DAYS, WorkingCalendar, format_day
+from ppid.permohonan.models import (
+    ROUTING_EVENTS,
+    Channel,
+    CloseReason,
+    EventKind,
+    Keberatan,
+    ObjectionDecision,
+    Outcome,
+    Permohonan,
+    PermohonanEvent,
+    Requester,
+)
+from ppid.permohonan.numbering import format_number, hash_token, new_tracking_token, next_value, sequence_scope
+from ppid.permohonan.schemas import (
+    UNSURE,
+    DecisionSchema,
+    FilingSchema,
+    ObjectionDecisionSchema,
+    ObjectionSchema,
+    OfficerIntakeSchema,
+    localise,
+)
+from ppid.permohonan.status import ALLOWED_FROM, Status, derive
+from ppid.registry import Registry
+
+log = logging.getLogger(__name__)
+REQUESTER_ACTOR = "pemohon"
+NUMBER_KIND = "permohonan"
+OBJECTION_NUMBER_KIND = "keberatan"
+
+
+class WorkflowError(Exception):
+    """An operation the rules do not allow; the message says why, for the person who tried."""
+
+
+class TransitionError(WorkflowError):
+    """The step is not possible in the request's current state."""
+
+
+class NotPermitted(WorkflowError):
+    """The officer does not handle this request's dinas."""
+
+
+class InvalidInput(WorkflowError):
+    """Fields are missing or wrong; ``errors`` maps each field to its messages."""
+
+    def __init__(self, errors: Mapping[str, Any]) -> None:
+        self.errors = localise(errors)
+        super().__init__(_("Periksa kembali isian yang ditandai."))
+
+
+@dataclass(frozen=True)
+class Filed:
+    permohonan: Permohonan
+    token: str
+    """The secret of the tracking link: shown once on the receipt, never stored (only its hash)."""
+
+
+def may_handle(user: User, dinas_slug: str | None) -> bool:
+    """Officers of the dinas, and region-wide officers and admins (PPID Utama); None = not yet routed."""
+    return user.is_active and (user.has_role(Role.OFFICER, dinas_slug) or user.has_role(Role.ADMIN, dinas_slug))
+
+
+def may_answer_objection(user: User, dinas_slug: str | None) -> bool:
+    """Only the atasan PPID answers an objection (Pasal 35(1), 36(2)), not the PPID who decided."""
+    return user.is_active and user.has_role(Role.ATASAN, dinas_slug)
+
+
+def may_view(user: User, dinas_slug: str | None) -> bool:
+    return may_handle(user, dinas_slug) or may_answer_objection(user, dinas_slug)
+
+
+class Workflow:
+    def __init__(
+        self,
+        session: Session,
+        config: PermohonanConfig,
+        registry: Registry,
+        *,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.session = session
+        self.config = config
+        self.registry = registry
+        self.clock = clock
+
+    @property
+    def calendar(self) -> WorkingCalendar:
+        return self.config.calendar
+
+    def today(self) -> date:
+        return self.calendar.local_date(self.clock())
+
+    # -- filing ------------------------------------------------------------------------------
+
+    def file(self, data: Mapping[str, Any], *, channel: Channel = Channel.WEB) -> Filed:
+        """A request filed by the requester on the web or through the API: numbered at once (Pasal 22(4)-(5))."""
+        loaded = self._load(FilingSchema(dinas_slugs=self._dinas_slugs()), data)
+        return self._create(loaded, channel=channel, received_at=self.clock(), actor_id=None, actor=REQUESTER_ACTOR,
+                            extra={})
+
+    def register(self, data: Mapping[str, Any], *, officer: User) -> Filed:
+        """A request received by letter, e-mail, phone or in person, recorded by an officer (Pasal 22(1)-(3), (6))."""
+        loaded = self._load(OfficerIntakeSchema(dinas_slugs=self._dinas_slugs()), data)
+        dinas = _dinas_or_none(loaded["dinas"])
+        self._ensure(officer, dinas)
+        moment = loaded["jam_diterima"] or time(0, 0)
+        received_at = datetime.combine(loaded["tanggal_diterima"], moment, tzinfo=self.calendar.zone)
+        if received_at > self.clock():
+            raise InvalidInput({"tanggal_diterima": [_("Tanggal dan jam diterima tidak boleh di masa depan.")]})
+        extra = {} if loaded["jam_diterima"] else {"jam_tidak_diketahui": True}
+        return self._create(loaded, channel=loaded["saluran"], received_at=received_at, actor_id=officer.id,
+                            actor=officer.username, extra=extra)
+
+    def _create(
+        self, loaded: dict[str, Any], *, channel: Channel, received_at: datetime, actor_id: int | None, actor: str,
+        extra: dict[str, Any],
+    ) -> Filed:
+        dinas = _dinas_or_none(loaded["dinas"])
+        local = self.calendar.local_time(received_at)
+        scope = sequence_scope(self.config, dinas)
+        sequence = next_value(self.session, kind=NUMBER_KIND, year=local.year, scope=scope)
+        token, token_hash = new_tracking_token()
+        permohonan = Permohonan(
+            number=format_number(self.config.number_format, sequence=sequence, year=local.year, month=local.month,
+                                 dinas_slug=dinas),
+            year=local.year,
+            sequence_scope=scope,
+            sequence=sequence,
+            channel=channel,
+            received_at=received_at,
+            requester_type=loaded["jenis_pemohon"],
+            information_requested=loaded["rincian_informasi"],
+            purpose=loaded["tujuan_penggunaan"],
+            access_method=loaded["cara_memperoleh"],
+            copy_format=loaded["format_salinan"],
+            delivery_method=loaded["cara_mendapatkan_salinan"],
+            tracking_token_hash=token_hash,
+            requester=Requester(
+                full_name=loaded["nama"],
+                nik=loaded["nik"],
+                legal_entity_decree=loaded["nomor_sk_pengesahan"],
+                address=loaded["alamat"],
+                occupation=loaded["pekerjaan"],
+                phone=loaded["telepon"],
+                email=loaded["email"],
+                identity_documents=[],
+            ),
+        )
+        permohonan.events.append(
+            PermohonanEvent(sequence=1, kind=EventKind.RECEIVED, at=self.clock(), actor_user_id=actor_id,
+                            actor_name=actor, dinas_slug=dinas, payload={"saluran": channel.value, **extra})
+        )
+        self.session.add(permohonan)
+        self.session.flush()
+        return Filed(permohonan, token)
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def status(self, permohonan: Permohonan) -> Status:
+        return derive(permohonan, self.calendar, today=self.today(),
+                      pause_clock=self.config.pause_clock_while_awaiting_items)
+
+    def find_by_token(self, token: str) -> Permohonan | None:
+        return self.session.scalar(select(Permohonan).where(Permohonan.tracking_token_hash == hash_token(token)))
+
+    def find_for_tracking(self, number: str, email: str) -> Permohonan | None:
+        """The request only when the e-mail given at filing matches too: the number alone is guessable."""
+        permohonan = self.session.scalar(
+            select(Permohonan).where(func.upper(Permohonan.number) == number.strip().upper())
+        )
+        if permohonan is None:
+            return None
+        stored = self.session.get(Requester, permohonan.id)
+        given = email.strip().lower().encode("utf-8")
+        if stored is None or not stored.email or not hmac.compare_digest(stored.email.encode("utf-8"), given):
+            return None
+        return permohonan
+
+    def find_for_officer(self, permohonan_id: int, officer: User) -> Permohonan | None:
+        """None both when it does not exist and when another dinas handles it: no hint either way."""
+        permohonan = self.session.get(Permohonan, permohonan_id)
+        if permohonan is None or not may_view(officer, self.status(permohonan).dinas_slug):
+            return None
+        return permohonan
+
+    def requester_of(self, permohonan: Permohonan, officer: User) -> Requester:
+        """The requester's personal data, for an officer or atasan of the request's dinas; each access is logged."""
+        self._ensure(officer, self.status(permohonan).dinas_slug, may_view)
+        log.info("personal data of permohonan %s read by user %s", permohonan.number, officer.username)
+        return self.session.get_one(Requester, permohonan.id)
+
+    def queue(
+        self, scope: Iterable[str] | None, *, dinas: str | None = None, include_closed: bool = False
+    ) -> list[tuple[Permohonan, Status]]:
+        """Requests of the dinas in ``scope`` (None: every dinas and the unrouted ones), nearest deadline first.
+
+        ``dinas`` narrows the list to one dinas, or to the unrouted requests when it is ``UNSURE``.
+        """
+        handler = _latest(PermohonanEvent.dinas_slug, PermohonanEvent.kind.in_(ROUTING_EVENTS))
+        query = select(Permohonan).options(selectinload(Permohonan.events), selectinload(Permohonan.objections))
+        if scope is not None:
+            query = query.where(handler.in_(list(scope)))
+        if dinas == UNSURE:
+            query = query.where(handler.is_(None))
+        elif dinas:
+            query = query.where(handler == dinas)
+        if not include_closed:  # closed is the latest step: a closed request may still receive an objection
+            query = query.where(_latest(PermohonanEvent.kind) != EventKind.CLOSED)
+        rows = [(permohonan, self.status(permohonan)) for permohonan in self.session.scalars(query)]
+        return sorted(rows, key=lambda row: (not row[1].notice_owed, row[1].due, row[0].id))
+
+    # -- steps -------------------------------------------------------------------------------
+
+    def forward(self, permohonan: Permohonan, *, officer: User, dinas: str, reason: str) -> PermohonanEvent:
+        """Send the request to the PPID Pelaksana of another dinas; the clock keeps running (one badan publik)."""
+        status = self._prepare(permohonan, officer, EventKind.FORWARDED)
+        errors = {}
+        if self.registry.get(dinas) is None:
+            errors["dinas"] = [_("Dinas tidak dikenal.")]
+        elif dinas == status.dinas_slug:
+            errors["dinas"] = [_("Permohonan sudah ditangani dinas ini.")]
+        if not reason.strip():
+            errors["alasan"] = [_("Wajib diisi.")]
+        if errors:
+            raise InvalidInput(errors)
+        return self._append(permohonan, officer, EventKind.FORWARDED,
+                            {"dari": status.dinas_slug, "ke": dinas, "alasan": reason.strip()}, dinas_slug=dinas)
+
+    def request_items(self, permohonan: Permohonan, *, officer: User, items: str) -> PermohonanEvent:
+        """Ask the requester for what is missing; the 10 days keep running unless configured (kip-rules §4 [U])."""
+        self._prepare(permohonan, officer, EventKind.ITEMS_REQUESTED)
+        if not items.strip():
+            raise InvalidInput({"kekurangan": [_("Sebutkan apa yang perlu dilengkapi pemohon.")]})
+        return self._append(permohonan, officer, EventKind.ITEMS_REQUESTED, {"kekurangan": items.strip()})
+
+    def items_supplied(self, permohonan: Permohonan, *, officer: User, note: str = "") -> PermohonanEvent:
+        self._prepare(permohonan, officer, EventKind.ITEMS_SUPPLIED)
+        payload = {"catatan": note.strip()} if note.strip() else {}
+        return self._append(permohonan, officer, EventKind.ITEMS_SUPPLIED, payload)
+
+    def extend(self, permohonan: Permohonan, *, officer: User, days: int, reason: str) -> PermohonanEvent:
+        """One extension of at most 7 working days, with written reasons, before the 10 days end (Pasal 22(8))."""
+        status = self._prepare(permohonan, officer, EventKind.EXTENDED)
+        if status.extended:
+            raise TransitionError(_("Batas waktu hanya dapat diperpanjang satu kali (Pasal 22 ayat (8))."))
+        if self.today() > status.base_due:
+            raise TransitionError(
+                _("Perpanjangan harus diberikan paling lambat %(date)s, hari terakhir dari 10 hari kerja "
+                  "(Pasal 22 ayat (8)).", date=format_day(status.base_due))
+            )
+        errors = {}
+        if not 1 <= days <= MAX_EXTENSION_WORKING_DAYS:
+            errors["hari"] = [_("Perpanjangan 1 sampai %(n)s hari kerja (Pasal 22 ayat (8)).",
+                                n=MAX_EXTENSION_WORKING_DAYS)]
+        if not reason.strip():
+            errors["alasan"] = [_("Alasan perpanjangan wajib ditulis (Pasal 22 ayat (8)).")]
+        if errors:
+            raise InvalidInput(errors)
+        new_due = self.calendar.add_working_days(status.base_due, days)
+        payload = {"hari": days, "alasan": reason.strip(), "batas_waktu_sebelumnya": status.due.isoformat(),
+                   "batas_waktu_baru": new_due.isoformat()}
+        return self._append(permohonan, officer, EventKind.EXTENDED, payload)
+
+    def decide(self, permohonan: Permohonan, *, officer: User, data: Mapping[str, Any]) -> PermohonanEvent:
+        """Record the written notice (pemberitahuan tertulis) with its Pasal 22(7) contents."""
+        status = self._prepare(permohonan, officer, EventKind.DECIDED)
+        if status.decided_on is not None:
+            raise TransitionError(_("Pemberitahuan tertulis untuk permohonan ini sudah dikirim pada %(date)s.",
+                                    date=format_day(status.decided_on)))
+        payload = self._load(DecisionSchema(), data)
+        payload["batas_waktu"] = status.due.isoformat()
+        return self._append(permohonan, officer, EventKind.DECIDED, payload)
+
+    def close(
+        self, permohonan: Permohonan, *, officer: User, reason: CloseReason | str, note: str = ""
+    ) -> PermohonanEvent:
+        """Close: information handed over, or nothing left to do after the notice, or withdrawn by the requester."""
+        status = self._prepare(permohonan, officer, EventKind.CLOSED)
+        try:
+            reason = CloseReason(reason)
+        except ValueError as error:
+            choices = ", ".join(member.value for member in CloseReason)
+            raise InvalidInput({"alasan": [_("Pilih salah satu: %(choices)s.", choices=choices)]}) from error
+        if reason != CloseReason.WITHDRAWN and status.decided_on is None and status.objection is None:
+            raise TransitionError(
+                _("Permohonan hanya dapat ditutup setelah pemberitahuan tertulis dikirim, kecuali ditarik pemohon.")
+            )
+        granted = status.outcome in (Outcome.GRANTED, Outcome.PARTLY_GRANTED) or (
+            status.objection is not None and status.objection.decision == ObjectionDecision.ACCEPTED
+        )
+        if reason == CloseReason.DELIVERED and not granted:
+            raise TransitionError(_("Informasi hanya diserahkan bila permohonan dikabulkan seluruhnya atau sebagian, "
+                                    "atau keberatan diterima."))
+        payload = {"alasan": reason.value, **({"catatan": note.strip()} if note.strip() else {})}
+        return self._append(permohonan, officer, EventKind.CLOSED, payload)
+
+    # -- objections (keberatan) ---------------------------------------------------------------
+
+    def objection_refusal(self, status: Status, permohonan: Permohonan) -> str | None:
+        """Why no objection can be filed now, or None when it can (Pasal 35(1), 36(1))."""
+        if permohonan.objections:
+            return _("Keberatan atas permohonan ini sudah diajukan; bila tanggapannya tidak memuaskan, langkah "
+                     "berikutnya adalah sengketa ke Komisi Informasi (Pasal 37).")
+        if status.phase not in ALLOWED_FROM[EventKind.OBJECTION_FILED] or status.objection_deadline is None:
+            return _("Keberatan dapat diajukan setelah PPID mengirim pemberitahuan tertulis, atau setelah batas "
+                     "waktunya lewat tanpa pemberitahuan (Pasal 35 ayat (1)).")
+        return None
+
+    def file_objection(
+        self, permohonan: Permohonan, data: Mapping[str, Any], *, officer: User | None = None
+    ) -> Keberatan:
+        """A written objection to the atasan PPID, numbered at once; filed by the requester or recorded by an
+        officer (``officer``). Filing after the 30-day window is recorded and flagged, not refused: when that
+        window starts is unconfirmed (kip-rules §11.4)."""
+        status = self._prepare(permohonan, officer, EventKind.OBJECTION_FILED)
+        refusal = self.objection_refusal(status, permohonan)
+        if refusal:
+            raise TransitionError(refusal)
+        loaded = self._load(ObjectionSchema(), data)
+        problems = [problem for letter in loaded["alasan"] if (problem := self._ground_problem(letter, status))]
+        if problems:
+            raise InvalidInput({"alasan": problems})
+        received_at = self.clock()
+        local = self.calendar.local_time(received_at)
+        scope = sequence_scope(self.config, status.dinas_slug)
+        sequence = next_value(self.session, kind=OBJECTION_NUMBER_KIND, year=local.year, scope=scope)
+        objection = Keberatan(
+            number=format_number(self.config.objection_number_format, sequence=sequence, year=local.year,
+                                 month=local.month, dinas_slug=status.dinas_slug),
+            year=local.year, sequence_scope=scope, sequence=sequence, received_at=received_at,
+            grounds=loaded["alasan"], case_description=loaded["kasus_posisi"],
+        )
+        permohonan.objections.append(objection)
+        self.session.flush()
+        payload = {"keberatan_id": objection.id, "nomor": objection.number, "alasan": loaded["alasan"],
+                   "batas_keberatan": status.objection_deadline.isoformat()}
+        self._append(permohonan, officer, EventKind.OBJECTION_FILED, payload)
+        return objection
+
+    def answer_objection(self, permohonan: Permohonan, *, officer: User, data: Mapping[str, Any]) -> PermohonanEvent:
+        """The atasan PPID's written answer (Pasal 36(2)); upholding the PPID needs written reasons (36(3))."""
+        status = self._prepare(permohonan, officer, EventKind.OBJECTION_DECIDED, may_answer_objection)
+        payload = self._load(ObjectionDecisionSchema(), data)
+        objection = status.objection.keberatan
+        payload.update(keberatan_id=objection.id, nomor=objection.number, nama_atasan=officer.full_name,
+                       batas_waktu=status.objection.answer_due.isoformat())
+        return self._append(permohonan, officer, EventKind.OBJECTION_DECIDED, payload)
+
+    @staticmethod
+    def _ground_problem(letter: str, status: Status) -> str | None:
+        """A Pasal 35(1) ground that the request's own history contradicts."""
+        if letter == "a" and status.outcome not in (Outcome.REFUSED, Outcome.PARTLY_GRANTED):
+            return _("Alasan a hanya untuk permohonan yang ditolak berdasarkan Pasal 17.")
+        if letter == "c" and not status.overdue:
+            return _("Alasan c hanya bila PPID tidak memberi pemberitahuan tertulis sampai batas waktunya lewat.")
+        if letter == "g" and not (status.overdue or status.answered_late):
+            return _("Alasan g hanya bila tanggapan PPID melewati batas waktu.")
+        if letter in ("d", "f") and status.decided_on is None:
+            return _("Alasan %(letter)s memerlukan pemberitahuan tertulis dari PPID.", letter=letter)
+        return None
+
+    # -- internals ---------------------------------------------------------------------------
+
+    def _prepare(
+        self, permohonan: Permohonan, actor: User | None, kind: EventKind,
+        permission: Callable[[User, str | None], bool] = may_handle,
+    ) -> Status:
+        """Lock the request (PostgreSQL), re-read its events, check the actor and the state machine.
+
+        ``actor`` is None for the requester, whom the caller has identified by the tracking secret.
+        """
+        self.session.execute(select(Permohonan.id).where(Permohonan.id == permohonan.id).with_for_update())
+        self.session.refresh(permohonan, ["events", "objections"])
+        status = self.status(permohonan)
+        if actor is not None:
+            self._ensure(actor, status.dinas_slug, permission)
+        if status.phase not in ALLOWED_FROM[kind]:
+            raise TransitionError(
+                _("Langkah \"%(step)s\" tidak dapat dilakukan: status permohonan %(number)s adalah \"%(phase)s\".",
+                  step=kind.label, number=permohonan.number, phase=status.phase.label)
+            )
+        return status
+
+    def _append(
+        self, permohonan: Permohonan, actor: User | None, kind: EventKind, payload: dict[str, Any],
+        *, dinas_slug: str | None = None,
+    ) -> PermohonanEvent:
+        event = PermohonanEvent(sequence=len(permohonan.events) + 1, kind=kind, at=self.clock(),
+                                actor_user_id=actor.id if actor else None,
+                                actor_name=actor.username if actor else REQUESTER_ACTOR,
+                                dinas_slug=dinas_slug, payload=payload)
+        permohonan.events.append(event)
+        self.session.flush()
+        return event
+
+    def _ensure(
+        self, user: User, dinas_slug: str | None, permission: Callable[[User, str | None], bool] = may_handle
+    ) -> None:
+        if not permission(user, dinas_slug):
+            raise NotPermitted(_("Anda tidak menangani permohonan untuk %(who)s.", who=self.handler_name(dinas_slug)))
+
+    def handler_name(self, dinas_slug: str | None) -> str:
+        """Who answers the request: a dinas's name, or the PPID Utama while unrouted."""
+        dinas = self.registry.get(dinas_slug) if dinas_slug else None
+        return dinas.name if dinas else _("PPID Utama")
+
+    def _dinas_slugs(self) -> list[str]:
+        return [dinas.slug for dinas in self.registry.dinas]
+
+    @staticmethod
+    def _load(schema: Schema, data: Mapping[str, Any]) -> dict[str, Any]:
+        try:
+            return schema.load(data)
+        except ValidationError as error:
+            raise InvalidInput(error.messages) from error
+
+
+def _latest(column: Any, *conditions: Any) -> Any:
+    """``column`` of a request's latest event (matching ``conditions``), as a correlated SQL subquery."""
+    return (
+        select(column)
+        .where(PermohonanEvent.permohonan_id == Permohonan.id, *conditions)
+        .order_by(PermohonanEvent.sequence.desc())
+        .limit(1)
+        .correlate(Permohonan)
+        .scalar_subquery()
+    )
+
+
+def _dinas_or_none(value: str) -> str | None:
+    return None if value == UNSURE else value

@@ -1,0 +1,122 @@
+"""What the pipeline remembers between runs: runs, what each run did, and every file ever seen.
+
+A file's row is updated only after its bytes are safely in storage, and publication is tracked
+separately (``published_sha256``), so a run that dies half-way leaves state the next run completes.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Boolean, Enum, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ppid.db import Base, JsonDocument, UtcDateTime, utcnow
+
+
+def _enum(cls: type[enum.Enum]) -> Enum:
+    return Enum(cls, native_enum=False, length=20, values_callable=lambda members: [m.value for m in members])
+
+
+class RunStatus(enum.StrEnum):
+    RUNNING = "running"
+    FINISHED = "finished"
+    FAILED = "failed"
+
+
+class ItemOutcome(enum.StrEnum):
+    NEW = "new"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+    INVALID = "invalid"
+    FAILED = "failed"
+    WITHDRAWN = "withdrawn"
+    SOURCE_FAILED = "source-failed"
+
+
+class FileState(enum.StrEnum):
+    VALID = "valid"
+    INVALID = "invalid"
+    DOCUMENT = "document"
+    FAILED = "failed"
+    WITHDRAWN = "withdrawn"
+
+
+class HarvestRun(Base):
+    __tablename__ = "harvest_run"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    status: Mapped[RunStatus] = mapped_column(_enum(RunStatus), default=RunStatus.RUNNING, index=True)
+    trigger: Mapped[str] = mapped_column(String(40), default="cli")
+    started_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    heartbeat_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    counts: Mapped[dict[str, Any]] = mapped_column(JsonDocument, default=dict)
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+    events: Mapped[list[RunEvent]] = relationship(back_populates="run", order_by="RunEvent.id")
+
+
+class RunEvent(Base):
+    """One line of a run's record: what happened to one item (or to a whole source) and how long it took."""
+
+    __tablename__ = "run_event"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("harvest_run.id", ondelete="CASCADE"), index=True)
+    source_id: Mapped[str] = mapped_column(String(200))
+    item_key: Mapped[str | None] = mapped_column(String(1000), nullable=True)
+    outcome: Mapped[ItemOutcome] = mapped_column(_enum(ItemOutcome))
+    message: Mapped[str | None] = mapped_column(Text, nullable=True)
+    duration_ms: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+    run: Mapped[HarvestRun] = relationship(back_populates="events")
+
+
+class ValidationRecord(Base):
+    """A stored validation report. Reports are kept for ever, like the files they describe."""
+
+    __tablename__ = "validation_record"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    schema_name: Mapped[str] = mapped_column(String(120))
+    valid: Mapped[bool] = mapped_column(Boolean)
+    error_count: Mapped[int] = mapped_column(Integer, default=0)
+    report: Mapped[dict[str, Any]] = mapped_column(JsonDocument)
+    rows_to_fix_key: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class TrackedFile(Base):
+    """Every file a source has ever offered, with its latest content and where it was published."""
+
+    __tablename__ = "tracked_file"
+    __table_args__ = (UniqueConstraint("source_id", "key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dinas_slug: Mapped[str] = mapped_column(String(60), index=True)
+    source_id: Mapped[str] = mapped_column(String(200))
+    key: Mapped[str] = mapped_column(String(1000))
+    name: Mapped[str] = mapped_column(String(300))
+    fingerprint: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer)
+    storage_key: Mapped[str] = mapped_column(String(500))
+    schema_name: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    dataset_name: Mapped[str] = mapped_column(String(100), index=True)
+    dataset_meta: Mapped[dict[str, Any]] = mapped_column(JsonDocument, default=dict)
+    state: Mapped[FileState] = mapped_column(_enum(FileState))
+    report_id: Mapped[int | None] = mapped_column(ForeignKey("validation_record.id"), nullable=True)
+    first_seen_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    missing_since: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    published_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    """The content now in the catalogue: differs from ``sha256`` while publication is pending or refused."""
+    published_storage_key: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    publish_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+    report: Mapped[ValidationRecord | None] = relationship()

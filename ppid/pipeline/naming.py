@@ -1,0 +1,40 @@
+"""Deterministic names: the same dinas and rule always give the same dataset, whatever the database remembers.
+
+Namespacing by dinas means two dinas publishing the same title never collide, and a lost local
+state never creates a duplicate: the next run finds the dataset by its name.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from pathlib import PurePosixPath
+
+from ppid.registry import Rule
+
+MAX_NAME = 100
+
+
+def slugify(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def dataset_name_for(dinas_slug: str, rule: Rule) -> str:
+    base = slugify(rule.dataset.get("name") or rule.dataset["title"]) or "dataset"
+    name = f"{dinas_slug}-{base}"
+    if len(name) <= MAX_NAME:
+        return name
+    suffix = hashlib.sha1(name.encode()).hexdigest()[:8]
+    return f"{name[: MAX_NAME - 9].rstrip('-')}-{suffix}"
+
+
+def safe_filename(name: str) -> str:
+    stem, suffix = PurePosixPath(name).stem, PurePosixPath(name).suffix.lower()
+    return f"{slugify(stem)[:120] or 'berkas'}{re.sub(r'[^a-z0-9.]', '', suffix)[:10]}"
+
+
+def storage_key_for(dinas_slug: str, sha256: str, name: str) -> str:
+    """Content-addressed: identical bytes are stored once, and a re-run never writes a second copy."""
+    return f"berkas/{dinas_slug}/{sha256[:2]}/{sha256}/{safe_filename(name)}"

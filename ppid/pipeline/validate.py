@@ -1,0 +1,62 @@
+"""Validation inside the pipeline: run the engine, store the report and the rows-to-fix CSV, reuse by content.
+
+A report is keyed by the file's sha256 and the schema, so an unchanged file is never validated twice.
+"""
+
+from __future__ import annotations
+
+import functools
+import tempfile
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ppid.pipeline.models import ValidationRecord
+from ppid.platform import Platform
+from ppid.validation import CodeList, load_schema, validate_table, write_rows_to_fix
+
+REGION_CODES = "reference/kode_wilayah.csv.gz"
+
+
+@functools.cache
+def region_codes(schemas_dir: Path) -> CodeList | None:
+    """The Kemendagri region code list shipped in ``schemas/reference`` (loaded once per process)."""
+    path = schemas_dir / REGION_CODES
+    return CodeList.from_csv(path) if path.exists() else None
+
+
+def validate_stored_file(
+    platform: Platform, session: Session, path: Path, name: str, sha256: str, schema_name: str
+) -> ValidationRecord:
+    existing = session.scalar(
+        select(ValidationRecord).where(ValidationRecord.sha256 == sha256, ValidationRecord.schema_name == schema_name)
+    )
+    if existing is not None:
+        return existing
+    settings = platform.settings
+    limit = settings.defaults.get("validation", {}).get("limit_errors")
+    schema = load_schema(settings.schemas_dir, schema_name)
+    with validate_table(
+        path, schema, limit_errors=limit, reference=region_codes(settings.schemas_dir), name=name
+    ) as result:
+        result.report.schema_name = schema_name
+        rows_to_fix_key = None
+        if not result.report.valid:
+            rows_to_fix_key = f"laporan/{sha256[:2]}/{sha256}/{schema_name}-baris-perbaikan.csv"
+            with tempfile.TemporaryDirectory(prefix="ppid-laporan-") as scratch:
+                csv_path = Path(scratch) / "baris.csv"
+                write_rows_to_fix(result, csv_path)
+                with csv_path.open("rb") as stream:
+                    platform.storage.put(rows_to_fix_key, stream, content_type="text/csv")
+        record = ValidationRecord(
+            sha256=sha256,
+            schema_name=schema_name,
+            valid=result.report.valid,
+            error_count=result.report.error_count,
+            report=result.report.to_dict(),
+            rows_to_fix_key=rows_to_fix_key,
+        )
+    session.add(record)
+    session.flush()
+    return record

@@ -1,0 +1,1 @@
+"""The public portal: citizens find, preview and download datasets and documents."""

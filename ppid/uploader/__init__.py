@@ -1,0 +1,1 @@
+"""The uploader: dinas officers bring files by hand; it is one more source for the pipeline."""

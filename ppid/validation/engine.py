@@ -1,0 +1,528 @@
+"""Validating a table file against a Table Schema with Frictionless, streaming, finding every error.
+
+What happens, and why it is not just ``resource.validate()``:
+
+* The file is sniffed first (``sniff.py``): a web page, a PDF or an empty file gets one plain
+  problem instead of a reader crash; the encoding is detected from the whole file; a title above
+  the header is skipped.
+* Column titles are matched to fields here (by name, title or alias, in any order), and
+  Frictionless is given a schema in the file's column order with the header row skipped, so
+  missing/extra/renamed columns are explained once, in the officer's words, instead of a
+  positional ``incorrect-label`` for every column after the first difference.
+* Rows are read from ``resource.row_stream`` (CSV by Frictionless itself; workbooks through
+  ``workbook.py`` as inline rows) and each row's errors are folded into groups at once.
+  ``Resource.validate`` would keep every error object with a copy of its row (~2 KB each) and
+  stops at 1000 errors by default; here nothing grows with the row count except files on disk.
+* Primary keys and ``unique`` columns are checked in SQLite (``uniqueness.py``), not in the
+  Frictionless in-memory dict.
+* Region codes are checked against a ``Reference`` (``exists(code)``), reported apart from a
+  pattern mismatch; ``ppid.row_constraints`` formulas run on rows whose cells are all valid.
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+import csv
+import difflib
+import json
+import re
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from tempfile import TemporaryDirectory
+from typing import Any
+
+from frictionless import Dialect, FrictionlessException, Resource, Schema, checks, system
+from frictionless.formats import CsvControl
+
+from ppid.validation import workbook
+from ppid.validation.aggregate import ProblemCollector
+from ppid.validation.archive import ArchiveLimits, UnsafeArchiveError, extract_members
+from ppid.validation.headers import HeaderMatch, header_keys, match_header, normalise_header
+from ppid.validation.reference import Reference
+from ppid.validation.report import TableReport, ValidationReport, ValidationResult
+from ppid.validation.rowlog import Note, RowLogWriter
+from ppid.validation.schemas import load_schema
+from ppid.validation.sniff import TABLE_FORMATS, WORKBOOK_FORMATS, FileFormat, Sniffed, sniff
+from ppid.validation.uniqueness import DuplicateFinder
+
+_FLOAT_INTEGER = re.compile(r"^\s*[+-]?\d+\.0+\s*$")
+_ID_NUMBER = re.compile(r"^\s*[+-]?(\d{1,3}(\.\d{3})+(,\d+)?|\d+,\d+)\s*$")
+_CONSTRAINT = re.compile(r'constraint "(\w+)"')
+_TOTAL_WORDS = {"jumlah", "total", "jumlah total", "total keseluruhan", "grand total", "jumlah seluruhnya", "jml",
+                "sub total", "subtotal"}
+_ENCODING_NAMES = {"cp1252": "Windows-1252", "latin-1": "Latin-1 (ISO-8859-1)", "utf-16": "UTF-16"}
+_LIMITS = {"minimum": ("minimum", False), "exclusiveMinimum": ("minimum", True),
+           "maximum": ("maximum", False), "exclusiveMaximum": ("maximum", True)}
+
+
+class InvalidSchemaError(ValueError):
+    """The schema itself is not a valid Table Schema: a fault of the schema author, not of the data."""
+
+
+def validate_file(
+    path: Path,
+    *,
+    schema_name: str,
+    schemas_dir: Path,
+    limit_errors: int | None = None,
+    sheet: str | int | None = None,
+    reference: Reference | None = None,
+) -> ValidationResult:
+    """``validate_table`` with the schema looked up by name in ``schemas_dir``."""
+    result = validate_table(path, load_schema(schemas_dir, schema_name), limit_errors=limit_errors, sheet=sheet,
+                            reference=reference)
+    result.report.schema_name = schema_name
+    return result
+
+
+def validate_table(
+    path: Path | str,
+    schema: Mapping[str, Any] | str | Path,
+    *,
+    limit_errors: int | None = None,
+    sheet: str | int | None = None,
+    reference: Reference | None = None,
+    archive_limits: ArchiveLimits | None = None,
+    name: str | None = None,
+) -> ValidationResult:
+    """Validate a CSV, workbook or ZIP of them against a Table Schema (a descriptor or the path of one).
+
+    All errors are found unless ``limit_errors`` is a positive number; then each table stops after
+    that many errors and its report says so. ``sheet`` (name or 1-based number) picks a workbook
+    sheet, otherwise the sheet whose header best matches the schema is used. ``reference`` checks
+    fields carrying ``"ppid": {"referensi": ...}``. ``name`` is shown instead of the file name.
+    Close the result (or use ``with``) to remove its scratch files.
+    """
+    if limit_errors is not None and limit_errors < 0:
+        raise ValueError("limit_errors must be positive, or 0/None for no limit")
+    path = Path(path)
+    descriptor = _load_descriptor(schema)
+    workdir = TemporaryDirectory(prefix="ppid-validasi-")
+    result = ValidationResult(report=ValidationReport(), workdir=workdir)
+    try:
+        work = Path(workdir.name)
+        display = name or path.name
+        known = header_keys(descriptor).keys()
+        sniffed = sniff(path, sheet=sheet, known_headers=known)
+        if sniffed.format != FileFormat.ZIP:
+            jobs: list[tuple[str, Path, Sniffed | None]] = [(display, path, sniffed)]
+        else:
+            unpacked = _unpack(path, display, work / "arsip", archive_limits or ArchiveLimits())
+            if isinstance(unpacked, TableReport):
+                result.report.tables.append(unpacked)
+                result.row_logs.append([])
+                return result
+            jobs = [(f"{display}/{member}", extracted, None) for member, extracted in unpacked]
+        for index, (table_name, table_path, table_sniffed) in enumerate(jobs):
+            check = _TableCheck(
+                table_path, table_name, descriptor, work / f"tabel-{index}",
+                sniffed=table_sniffed or sniff(table_path, sheet=sheet, known_headers=known),
+                limit_errors=limit_errors or None, reference=reference, requested_sheet=sheet,
+            )
+            table, logs = check.run()
+            result.report.tables.append(table)
+            result.row_logs.append(logs)
+    except BaseException:
+        result.close()
+        raise
+    return result
+
+
+def _load_descriptor(schema: Mapping[str, Any] | str | Path) -> dict[str, Any]:
+    if isinstance(schema, str | Path):
+        with Path(schema).open(encoding="utf-8") as stream:
+            schema = json.load(stream)
+    descriptor = copy.deepcopy(dict(schema))
+    try:
+        Schema.from_descriptor(_frictionless_schema(descriptor, [spec["name"] for spec in descriptor["fields"]]))
+    except (FrictionlessException, KeyError, TypeError) as error:
+        raise InvalidSchemaError(str(error)) from error
+    return descriptor
+
+
+def _frictionless_schema(descriptor: Mapping[str, Any], columns: list[str | None]) -> dict[str, Any]:
+    """The schema as Frictionless must read this file: one field per file column, in file order.
+
+    Unmatched columns become ``any`` fields (the header analysis reports them); ``unique`` and
+    ``primaryKey`` are left to ``uniqueness.py``; ppid's own properties are dropped.
+    """
+    specs = {spec["name"]: spec for spec in descriptor["fields"]}
+    fields = []
+    for position, name in enumerate(columns, start=1):
+        if name is None:
+            fields.append({"name": f"_kolom_{position}", "type": "any"})
+            continue
+        spec = {key: value for key, value in specs[name].items() if key != "ppid"}
+        spec["constraints"] = {k: v for k, v in spec.get("constraints", {}).items() if k != "unique"}
+        fields.append(spec)
+    return {"fields": fields, "missingValues": descriptor.get("missingValues", [""])}
+
+
+def _unpack(path: Path, name: str, target: Path, limits: ArchiveLimits) -> list[tuple[str, Path]] | TableReport:
+    """The archive's members, or a report saying why the archive is refused as a whole."""
+    target.mkdir()
+    collector = ProblemCollector()
+    try:
+        members = extract_members(path, target, limits)
+    except UnsafeArchiveError as error:
+        collector.add("archive-rejected", params={
+            "reason": error.reason, "detail": error.detail, "max_ratio": limits.max_ratio,
+            "max_total_bytes": limits.max_total_bytes, "max_members": limits.max_members})
+    else:
+        if members:
+            return members
+        collector.add("archive-empty")
+    return TableReport(name=name, format=FileFormat.ZIP.value, problems=collector.problems())
+
+
+def _data_rows(rows: Iterator[list[str | None]], header_row: int, width: int) -> Iterator[list[str | None]]:
+    """Workbook rows below the header, padded to the header width, without the blank rows at the end.
+
+    Read-only openpyxl leaves out empty trailing cells, and sheets often carry thousands of
+    formatted but empty rows at the bottom; neither is a problem in the data.
+    """
+    blank = 0
+    for number, cells in enumerate(rows, start=1):
+        if number <= header_row:
+            continue
+        if not any(cell and cell.strip() for cell in cells):
+            blank += 1
+            continue
+        yield from ([] for _ in range(blank))
+        blank = 0
+        while len(cells) > width and not cells[-1]:
+            cells = cells[:-1]
+        yield cells + [None] * (width - len(cells))
+
+
+def _formula_names(formula: str) -> set[str]:
+    try:
+        return {node.id for node in ast.walk(ast.parse(formula, mode="eval")) if isinstance(node, ast.Name)}
+    except SyntaxError:
+        return set()
+
+
+class _TableCheck:
+    """Validation of one table; every problem goes through one ``ProblemCollector``."""
+
+    def __init__(
+        self,
+        path: Path,
+        name: str,
+        descriptor: dict[str, Any],
+        work: Path,
+        *,
+        sniffed: Sniffed,
+        limit_errors: int | None,
+        reference: Reference | None,
+        requested_sheet: str | int | None,
+    ) -> None:
+        self.path, self.name, self.descriptor, self.work, self.sniffed = path, name, descriptor, work, sniffed
+        self.limit = limit_errors
+        self.reference = reference
+        self.requested_sheet = requested_sheet
+        self.specs = {spec["name"]: spec for spec in descriptor["fields"]}
+        self.collector = ProblemCollector()
+        self.references: dict[str, str] = {}
+        """Field → reference list name, for the fields to look up in ``reference``."""
+        self.formulas: list[checks.row_constraint] = []
+        work.mkdir(parents=True)
+
+    def run(self) -> tuple[TableReport, list[Path]]:
+        sniffed = self.sniffed
+        table = TableReport(
+            name=self.name, format=sniffed.format.value, encoding=sniffed.encoding, delimiter=sniffed.delimiter,
+            sheet=sniffed.sheet, header_row=sniffed.header_row, labels=list(sniffed.labels),
+        )
+        logs: list[Path] = []
+        if self._layout_ok():
+            match = match_header(sniffed.labels, self.descriptor)
+            table.fields = match.fields
+            self._header_problems(match)
+            logs = self._check_rows(table, match.fields)
+        table.problems = self.collector.problems()
+        return table, logs
+
+    # -- the file and its layout -------------------------------------------------------------------
+
+    def _layout_ok(self) -> bool:
+        """Report what stands in the way of reading rows; False when rows cannot be read sensibly."""
+        sniffed, add = self.sniffed, self.collector.add
+        if sniffed.format == FileFormat.EMPTY:
+            add("file-empty")
+            return False
+        if sniffed.format == FileFormat.HTML:
+            add("html-page", params={"suffix": self.path.suffix or None})
+            return False
+        if sniffed.format not in TABLE_FORMATS:
+            add("not-a-table", params={"format": sniffed.format.value})
+            return False
+        if sniffed.unreadable:
+            add("unreadable", params={"detail": sniffed.unreadable})
+            return False
+        if sniffed.format in WORKBOOK_FORMATS:
+            if sniffed.sheet is None:
+                add("sheet-missing", params={"sheet": str(self.requested_sheet), "sheets": list(sniffed.sheets)})
+                return False
+            if len(sniffed.sheets) > 1:
+                add("sheet-chosen", params={"sheets": list(sniffed.sheets), "sheet": sniffed.sheet})
+        elif sniffed.encoding not in ("utf-8", "utf-8-sig"):
+            add("encoding", params={"encoding": _ENCODING_NAMES.get(sniffed.encoding or "", sniffed.encoding)})
+        if sniffed.header_row is None:
+            add("file-empty")
+            return False
+        if sniffed.header_row > 1:
+            add("header-not-first-row", params={"row": sniffed.header_row, "title": sniffed.title})
+        if sniffed.merged_header:
+            add("merged-header", params={"ranges": list(sniffed.merged_header)})
+            return False
+        if sniffed.merged_data:
+            add("merged-cells", params={"ranges": list(sniffed.merged_data[:12])}, count=len(sniffed.merged_data))
+        return True
+
+    def _header_problems(self, match: HeaderMatch) -> None:
+        found = [label for label in self.sniffed.labels if label]
+        extras = {normalise_header(label): label for _, label in match.extra}
+        for name in match.missing:
+            spec = self.specs[name]
+            close = difflib.get_close_matches(normalise_header(name), list(extras), n=1, cutoff=0.75)
+            self.collector.add("missing-column", name, params={
+                "required": bool(spec.get("constraints", {}).get("required")), "found": found,
+                "title": spec.get("title"), "similar": extras[close[0]] if close else None})
+        for position, label in match.extra:
+            self.collector.add("extra-column", label, params={"position": position, "expected": list(self.specs)})
+        for name, positions in match.duplicates.items():
+            self.collector.add("duplicate-column", name, params={"positions": positions})
+        if match.renamed:
+            renamed = [[label, name] for _, label, name in match.renamed]
+            self.collector.add("renamed-columns", params={"renamed": renamed})
+
+    # -- the rows ----------------------------------------------------------------------------------
+
+    def _resource(self, columns: list[str | None]) -> tuple[Resource, int]:
+        """The Frictionless resource for the data rows, and what to add to its row numbers to get the file's."""
+        sniffed = self.sniffed
+        schema = Schema.from_descriptor(_frictionless_schema(self.descriptor, columns))
+        if sniffed.format == FileFormat.CSV:
+            dialect = Dialect(header=False, comment_rows=list(range(1, sniffed.header_row + 1)),
+                              controls=[CsvControl(delimiter=sniffed.delimiter)])
+            return Resource(str(self.path), format="csv", encoding=sniffed.encoding, schema=schema,
+                            dialect=dialect), 0
+
+        def source() -> Iterator[list[str | None]]:
+            rows = workbook.iter_rows(self.path, sniffed.format, sniffed.sheet)
+            return _data_rows(rows, sniffed.header_row, len(columns))
+
+        return Resource(data=source, schema=schema, dialect=Dialect(header=False)), sniffed.header_row
+
+    def _check_rows(self, table: TableReport, columns: list[str | None]) -> list[Path]:
+        header_row = self.sniffed.header_row
+        present = {name for name in columns if name}
+        references = {name: (self.specs[name].get("ppid") or {}).get("referensi") for name in present}
+        self.references = {name: ref for name, ref in references.items() if ref} if self.reference else {}
+        self.formulas = [checks.row_constraint(formula=formula)
+                         for formula in (self.descriptor.get("ppid") or {}).get("row_constraints", [])
+                         if _formula_names(formula) <= present]
+        finder = self._duplicate_finder(present)
+        untitled = [index for index, name in enumerate(columns) if name is None and not self.sniffed.labels[index]]
+        untitled_seen: dict[int, tuple[int, str]] = {}
+        blank_rows: list[list[int]] = []
+        log = RowLogWriter(self.work / "baris.jsonl")
+        last_row, stopped, readable = header_row, False, True
+        try:
+            resource, offset = self._resource(columns)
+            with system.use_context(trusted=True), resource:
+                for row in resource.row_stream:
+                    number = last_row = row.row_number + offset
+                    errors = row.errors
+                    if errors and errors[0].type == "blank-row":
+                        if blank_rows and blank_rows[-1][1] == number - 1:
+                            blank_rows[-1][1] = number
+                        else:
+                            blank_rows.append([number, number])
+                        continue
+                    table.rows_checked += 1 + self._flush_blank_rows(blank_rows, log)
+                    cells = [None if cell is None else str(cell) for cell in row.cells]
+                    notes, broken = self._row_problems(row, number, cells, errors)
+                    if finder is not None:
+                        finder.add(number, {name: row[name] for name in finder.fields}, cells, broken)
+                    for index in untitled:
+                        if index not in untitled_seen and index < len(cells) and (cells[index] or "").strip():
+                            untitled_seen[index] = (number, cells[index])
+                    if notes:
+                        log.write(number, cells, notes)
+                    if self.limit and self.collector.error_count >= self.limit:
+                        stopped = True
+                        break
+        except (FrictionlessException, workbook.UnreadableWorkbookError, csv.Error, UnicodeError, OSError) as error:
+            readable = False
+            detail = error.error.message if isinstance(error, FrictionlessException) else str(error)
+            self.collector.add("unreadable", params={"detail": detail, "row": last_row})
+        finally:
+            log.close()
+        logs = [log.path]
+        if stopped:
+            table.complete = False
+            self.collector.add("limit-reached", params={"limit": self.limit, "last_row": last_row})
+        else:
+            for index, (row_number, value) in untitled_seen.items():
+                self.collector.add("blank-header", params={"position": index + 1, "example": value, "row": row_number})
+            if finder is not None:
+                logs.append(self._duplicates(finder, table))
+            if readable and table.rows_checked == 0:
+                self.collector.add("header-only")
+        if finder is not None:
+            finder.close()
+        return logs
+
+    def _flush_blank_rows(self, blank_rows: list[list[int]], log: RowLogWriter) -> int:
+        """Report blank rows met before this data row (blank rows at the very end are not reported)."""
+        count = 0
+        for first, last in blank_rows:
+            for number in range(first, last + 1):
+                self.collector.add("blank-row", row=number)
+                log.write(number, [], [Note("blank-row", None)])
+                count += 1
+        blank_rows.clear()
+        return count
+
+    def _row_problems(self, row: Any, number: int, cells: list[str | None], errors: list[Any]) -> tuple[
+            list[Note], set[str]]:
+        """Fold one row's errors into the groups; returns its notes and the fields whose cell failed."""
+        notes: list[Note] = []
+        broken: set[str] = set()
+        if errors and _is_total_row(cells):
+            self.collector.add("total-row", row=number, value=" | ".join(c for c in cells if c and c.strip()))
+            return [Note("total-row", None)], set(self.specs)
+        per_row: set[str] = set()
+        for error in errors:
+            classified = self._classify(error)
+            if classified is None:
+                continue
+            code, column, params = classified
+            if column is None and code in per_row:
+                continue
+            per_row.add(code)
+            position = getattr(error, "field_number", 0) or 0
+            value = cells[position - 1] if 0 < position <= len(cells) else getattr(error, "cell", None)
+            if column is not None:
+                broken.add(column)
+            self.collector.add(code, column, row=number, value=value, params=params)
+            notes.append(Note(code, column, value))
+        for name, referensi in self.references.items():
+            value = row[name]
+            if name in broken or value is None or self.reference.exists(str(value)):
+                continue
+            text = str(value)
+            if _FLOAT_INTEGER.match(text):
+                code, params = "float-code", {}
+            else:
+                code, params = "unknown-code", {"reference": referensi}
+            broken.add(name)
+            self.collector.add(code, name, row=number, value=text, params=params)
+            notes.append(Note(code, name, text))
+        if not errors and not broken:
+            for check in self.formulas:
+                for _error in check.validate_row(row):
+                    self.collector.add("row-constraint", check.formula, row=number, params={"formula": check.formula})
+                    notes.append(Note("row-constraint", check.formula))
+        return notes, broken
+
+    def _classify(self, error: Any) -> tuple[str, str | None, dict[str, Any]] | None:
+        """The cause of one Frictionless error, with the column it is about; None to ignore it."""
+        kind = error.type
+        value = getattr(error, "cell", "") or ""
+        if kind == "extra-cell":
+            return ("extra-cell", None, {}) if value.strip() else None
+        if kind == "missing-cell":
+            return "missing-cell", None, {}
+        column = getattr(error, "field_name", None) or None
+        spec = self.specs.get(column or "")
+        if spec is None:
+            return "other", column, {"type": kind, "note": error.note}
+        if kind == "type-error":
+            code, params = _type_cause(spec, value)
+            return code, column, params
+        if kind == "constraint-error":
+            found = _CONSTRAINT.search(error.note or "")
+            code, params = _constraint_cause(spec, found.group(1) if found else "", value)
+            return code, column, params
+        return "other", column, {"type": kind, "note": error.note}
+
+    def _duplicate_finder(self, present: set[str]) -> DuplicateFinder | None:
+        groups: dict[str, list[str]] = {}
+        primary_key = self.descriptor.get("primaryKey") or []
+        primary_key = [primary_key] if isinstance(primary_key, str) else list(primary_key)
+        if primary_key and set(primary_key) <= present:
+            groups["primaryKey"] = primary_key
+        for name in present:
+            if self.specs[name].get("constraints", {}).get("unique"):
+                groups[name] = [name]
+        return DuplicateFinder(self.work / "kunci.sqlite3", groups) if groups else None
+
+    def _duplicates(self, finder: DuplicateFinder, table: TableReport) -> Path:
+        """Report repeated keys, in row order, and log those rows for the rows-to-fix file."""
+        log = RowLogWriter(self.work / "ganda.jsonl")
+        try:
+            for duplicate in finder.duplicates():
+                if self.limit and self.collector.error_count >= self.limit:
+                    table.complete = False
+                    self.collector.add("limit-reached", params={"limit": self.limit, "last_row": duplicate.row})
+                    break
+                params = {"first_row": duplicate.first_row, "second_row": duplicate.row}
+                if duplicate.group == "primaryKey":
+                    code, column = "duplicate-key", None
+                    params["fields"] = list(finder.groups["primaryKey"])
+                else:
+                    code, column = "unique", duplicate.group
+                self.collector.add(code, column, row=duplicate.row, value=duplicate.key,
+                                   related_row=duplicate.first_row, params=params)
+                log.write(duplicate.row, duplicate.cells, [Note(code, column, duplicate.key, duplicate.first_row)])
+        finally:
+            log.close()
+        return log.path
+
+
+def _is_total_row(cells: list[str | None]) -> bool:
+    """A "JUMLAH"/"TOTAL" row that spreadsheets add under the data."""
+    leading = [cell for cell in cells if cell and cell.strip()][:3]
+    return any(normalise_header(cell) in _TOTAL_WORDS for cell in leading)
+
+
+def _type_cause(spec: Mapping[str, Any], value: str) -> tuple[str, dict[str, Any]]:
+    kind = spec.get("type", "string")
+    if kind in ("integer", "year") and _FLOAT_INTEGER.match(value):
+        return "float-integer", {}
+    if kind in ("integer", "number") and spec.get("decimalChar", ".") == "." and _ID_NUMBER.match(value):
+        return "number-format-id", {}
+    if kind == "integer":
+        return "type-integer", {}
+    if kind == "number":
+        return "type-number", {"decimal_char": spec.get("decimalChar", ".")}
+    if kind in ("date", "datetime", "time"):
+        return "type-date", {"type": kind, "format": spec.get("format", "default")}
+    allowed = [*spec.get("trueValues", []), *spec.get("falseValues", [])] if kind == "boolean" else []
+    return "type-other", {"type": kind, "allowed": allowed}
+
+
+def _constraint_cause(spec: Mapping[str, Any], constraint: str, value: str) -> tuple[str, dict[str, Any]]:
+    constraints = spec.get("constraints", {})
+    if constraint == "required":
+        return "required", {}
+    if constraint == "enum":
+        return "enum", {"allowed": list(constraints.get("enum", []))}
+    if constraint in _LIMITS:
+        code, exclusive = _LIMITS[constraint]
+        return code, {"limit": constraints.get(constraint), "exclusive": exclusive}
+    if constraint in ("minLength", "maxLength"):
+        return "length", {"limit": constraints.get(constraint), "below": constraint == "minLength"}
+    if constraint == "pattern":
+        pattern = constraints.get("pattern", "")
+        if _FLOAT_INTEGER.match(value):
+            return "float-code", {}
+        squeezed = re.sub(r"[.\s]", "", value)
+        if squeezed != value and re.fullmatch(pattern, squeezed):
+            return "dotted-code", {"corrected": squeezed}
+        return "pattern", {"pattern": pattern, "description": spec.get("description")}
+    return "other", {"type": f"constraint {constraint}", "note": value}

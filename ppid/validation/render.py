@@ -1,0 +1,38 @@
+"""The report as plain text, for the command line and e-mails."""
+
+from __future__ import annotations
+
+from ppid.i18n import _, ngettext
+from ppid.validation.causes import number
+from ppid.validation.report import Problem, TableReport, ValidationReport
+
+
+def render_text(report: ValidationReport) -> str:
+    lines: list[str] = []
+    for table in report.tables:
+        lines.extend(_table(table))
+        lines.append("")
+    lines.append(report.summary)
+    return "\n".join(lines)
+
+
+def _table(table: TableReport) -> list[str]:
+    lines = [ngettext("%(nama)s: %(baris)s baris data diperiksa.", "%(nama)s: %(baris)s baris data diperiksa.",
+                      table.rows_checked, nama=table.name, baris=number(table.rows_checked))]
+    for problem in table.problems:
+        lines.extend(_problem(problem))
+    return lines
+
+
+def _problem(problem: Problem) -> list[str]:
+    mark = "✗" if problem.severity == "error" else "!"
+    lines = [f"  {mark} {problem.message}", "    " + _("Cara memperbaiki: %(saran)s", saran=problem.hint)]
+    shown = [example for example in problem.examples if example.row is not None and example.value]
+    if shown:
+        examples = ", ".join(_("baris %(baris)s (`%(nilai)s`)", baris=number(e.row), nilai=e.value) for e in shown)
+        lines.append("    " + _("Contoh: %(contoh)s", contoh=examples))
+    if problem.rows:
+        ranges = ", ".join(number(a) if a == b else f"{number(a)}–{number(b)}" for a, b in problem.rows[:20])
+        more = len(problem.rows) > 20 or problem.more_rows
+        lines.append("    " + _("Baris: %(baris)s", baris=ranges + (", …" if more else "")))
+    return lines

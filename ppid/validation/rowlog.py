@@ -1,0 +1,48 @@
+"""A scratch file of the rows that need fixing, written while validating and read back in row order.
+
+Keeping these rows on disk rather than in memory is what lets a file where every row is wrong
+(1 million problem rows) be validated in flat memory. Notes are stored as cause codes, not text,
+so the rows-to-fix CSV can be rendered later in either language.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import NamedTuple
+
+
+class Note(NamedTuple):
+    code: str
+    column: str | None
+    value: str | None = None
+    related_row: int | None = None
+
+
+class LoggedRow(NamedTuple):
+    row: int
+    cells: list[str | None]
+    notes: list[Note]
+
+
+class RowLogWriter:
+    """Appends one JSON line per row; rows must be written in increasing row order."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._stream = path.open("w", encoding="utf-8")
+
+    def write(self, row: int, cells: list[str | None], notes: list[Note]) -> None:
+        self._stream.write(json.dumps([row, cells, notes], ensure_ascii=False, default=str))
+        self._stream.write("\n")
+
+    def close(self) -> None:
+        self._stream.close()
+
+
+def read_row_log(path: Path) -> Iterator[LoggedRow]:
+    with path.open(encoding="utf-8") as stream:
+        for line in stream:
+            row, cells, notes = json.loads(line)
+            yield LoggedRow(row, cells, [Note(*note) for note in notes])

@@ -1,0 +1,98 @@
+"""Shared fixtures: a fresh database (SQLite, or PostgreSQL when PPID_TEST_DATABASE_URL is set), settings,
+the platform and the Flask app, all on the real code paths."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from ppid.config import Settings, load_settings
+from ppid.db import Base, Database
+from ppid.models import load_all
+from ppid.platform import Platform
+
+REPO = Path(__file__).resolve().parent.parent
+POSTGRES_URL = os.environ.get("PPID_TEST_DATABASE_URL")
+
+
+def pytest_report_header() -> str:
+    return f"ppid database: {make_url(POSTGRES_URL).render_as_string() if POSTGRES_URL else 'sqlite (per test)'}"
+
+
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """Migrate once per session: a SQLite file to copy, or a PostgreSQL database to truncate."""
+    if POSTGRES_URL:
+        url = make_url(POSTGRES_URL)
+        admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
+            connection.execute(text(f'CREATE DATABASE "{url.database}"'))
+        admin.dispose()
+        Database(POSTGRES_URL).upgrade()
+        return POSTGRES_URL
+    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    database = Database(f"sqlite:///{path}")
+    database.upgrade()
+    database.dispose()
+    return str(path)
+
+
+@pytest.fixture
+def database_url(migrated_template: str, tmp_path: Path) -> str:
+    if POSTGRES_URL:
+        load_all()
+        engine = create_engine(POSTGRES_URL)
+        tables = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
+        with engine.begin() as connection:
+            connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        engine.dispose()
+        return POSTGRES_URL
+    path = tmp_path / "ppid.sqlite3"
+    shutil.copyfile(migrated_template, path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture
+def environ(tmp_path: Path, database_url: str) -> dict[str, str]:
+    """The environment of a fresh installation running the bundled sample region."""
+    return {
+        "PPID_HOME": str(tmp_path / "instance"),
+        "PPID_DATABASE_URL": database_url,
+        "PPID_CONFIG_DIR": str(REPO / "config"),
+        "PPID_SCHEMAS_DIR": str(REPO / "schemas"),
+        "PPID_SECRET_KEY": "test-secret",
+        "PPID_CATALOGUE_API_TOKEN": "test-catalogue-token",
+    }
+
+
+@pytest.fixture
+def settings(environ: dict[str, str]) -> Settings:
+    return load_settings(environ=environ)
+
+
+@pytest.fixture
+def platform(settings: Settings) -> Iterator[Platform]:
+    opened = Platform.open(settings)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def app(platform: Platform):
+    from ppid.app import create_app
+
+    application = create_app(platform=platform)
+    application.config["TESTING"] = True
+    return application
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()

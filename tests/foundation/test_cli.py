@@ -1,0 +1,109 @@
+"""The ppid command: wrong settings end in one sentence and exit code 2, never a traceback."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+PPID = [str(Path(sys.executable).parent / "ppid")]
+
+
+def run_ppid(*args: str, env: dict[str, str], timeout: int = 120) -> subprocess.CompletedProcess[str]:
+    full_env = {key: value for key, value in os.environ.items() if not key.startswith("PPID_")} | env
+    return subprocess.run([*PPID, *args], env=full_env, capture_output=True, text=True, timeout=timeout, cwd=REPO)
+
+
+def closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def assert_one_sentence(result: subprocess.CompletedProcess[str], *words: str) -> None:
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr
+    for word in words:
+        assert word in lines[0]
+
+
+def test_help_explains_every_command(environ: dict[str, str]) -> None:
+    result = run_ppid("--help", env=environ)
+
+    assert result.returncode == 0
+    for command in ("harvest", "serve", "worker", "db", "user", "validate"):
+        assert command in result.stdout
+
+
+def test_bad_database_url_is_one_sentence(environ: dict[str, str]) -> None:
+    env = environ | {"PPID_DATABASE_URL": f"postgresql+psycopg://nobody@127.0.0.1:{closed_port()}/ppid"}
+
+    assert_one_sentence(run_ppid("db", "upgrade", env=env), "PPID_DATABASE_URL")
+
+
+def test_malformed_database_url_is_one_sentence(environ: dict[str, str]) -> None:
+    assert_one_sentence(run_ppid("db", "upgrade", env=environ | {"PPID_DATABASE_URL": "::::"}), "PPID_DATABASE_URL")
+
+
+def test_unreachable_s3_endpoint_is_one_sentence(environ: dict[str, str]) -> None:
+    env = environ | {
+        "PPID_STORAGE_URL": "s3://ppid-data/berkas",
+        "PPID_S3_ENDPOINT_URL": f"http://127.0.0.1:{closed_port()}",
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+    }
+
+    assert_one_sentence(run_ppid("harvest", env=env), "S3", "PPID_S3_ENDPOINT_URL")
+
+
+def test_malformed_registry_is_one_sentence(environ: dict[str, str], tmp_path: Path) -> None:
+    config = tmp_path / "config"
+    config.mkdir()
+    (config / "dinas.yaml").write_text(
+        "dinas:\n  - slug: dinsos\n    name: Dinas Sosial\n    ppid: {name: PPID}\n", encoding="utf-8"
+    )
+
+    result = run_ppid("harvest", env=environ | {"PPID_CONFIG_DIR": str(config)})
+
+    assert_one_sentence(result, "dinas[0] (dinsos) › ppid › email")
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_user_create_then_duplicate_is_refused(environ: dict[str, str], language: str) -> None:
+    env = environ | {"PPID_NEW_PASSWORD": "kata-sandi-panjang", "PPID_LANGUAGE": language}
+    args = ("user", "create", "admin", "--email", "admin@contoh.go.id", "--name", "Admin", "--role", "admin")
+
+    first = run_ppid(*args, env=env)
+    second = run_ppid(*args, env=env)
+
+    assert first.returncode == 0, first.stderr
+    assert second.returncode == 1
+    assert "Traceback" not in second.stderr
+
+
+def test_user_create_rejects_an_unknown_dinas(environ: dict[str, str]) -> None:
+    env = environ | {"PPID_NEW_PASSWORD": "kata-sandi-panjang"}
+
+    result = run_ppid(
+        "user",
+        "create",
+        "budi",
+        "--email",
+        "budi@contoh.go.id",
+        "--name",
+        "Budi",
+        "--role",
+        "petugas:dinas-tidak-ada",
+        env=env,
+    )
+
+    assert result.returncode == 2
+    assert "dinas-tidak-ada" in result.stderr

@@ -1,0 +1,134 @@
+"""The same publisher contract against both targets: the embedded catalogue and a real CKAN 2.12.
+
+The real CKAN is started by ../shared/ckan-test-server/run_ckan.sh (CI always does); these tests
+skip with a reason when CKAN_URL is unset.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+from ckanapi import RemoteCKAN
+from sqlalchemy import select
+
+from ppid.catalogue.client import catalogue_client
+from ppid.catalogue.publisher import open_publisher
+from ppid.config import load_settings
+from ppid.pipeline.models import FileState, TrackedFile
+from ppid.pipeline.runner import run_harvest
+from ppid.platform import Platform
+
+CKAN_URL = os.environ.get("CKAN_URL")
+CKAN_API_TOKEN = os.environ.get("CKAN_API_TOKEN")
+POPULATION = "disdukcapil-jumlah-penduduk-menurut-kecamatan-dan-jenis-kelamin"
+
+
+def purge_sample_region(ckan: RemoteCKAN, platform: Platform) -> None:
+    """Start each test on an empty catalogue: the real CKAN keeps its state between tests."""
+    for dinas in platform.registry.dinas:
+        found = ckan.action.package_search(fq=f"organization:{dinas.slug}", include_private=True, rows=1000)
+        for package in found["results"]:
+            ckan.action.dataset_purge(id=package["id"])
+
+
+@pytest.fixture(params=["embedded", pytest.param("ckan", marks=pytest.mark.ckan)])
+def target(request: pytest.FixtureRequest, environ: dict[str, str]) -> Iterator[Platform]:
+    """A platform publishing to the embedded catalogue, or to the real CKAN."""
+    if request.param == "ckan":
+        if not CKAN_URL:
+            pytest.skip("CKAN_URL is not set: start ../shared/ckan-test-server/run_ckan.sh")
+        environ = environ | {"PPID_CATALOGUE_URL": CKAN_URL, "PPID_CATALOGUE_API_TOKEN": CKAN_API_TOKEN}
+    platform = Platform.open(load_settings(environ=environ))
+    if request.param == "ckan":
+        with catalogue_client(platform) as ckan:
+            purge_sample_region(ckan, platform)
+    yield platform
+    platform.close()
+
+
+def published(platform: Platform, name: str) -> dict:
+    with catalogue_client(platform) as ckan:
+        return ckan.action.package_show(id=name)
+
+
+def test_valid_tables_are_published_with_satu_data_metadata(target: Platform) -> None:
+    run_harvest(target)
+
+    package = published(target, POPULATION)
+    extras = {extra["key"]: extra["value"] for extra in package["extras"]}
+    assert package["organization"]["name"] == "disdukcapil"
+    assert package["license_id"] == "cc-by"
+    assert extras["produsen_data"] == "Dinas Kependudukan dan Pencatatan Sipil Kabupaten Contoh"
+    assert extras["frekuensi_penerbitan"] == "semesteran"
+    assert extras["kode_wilayah"] == "3201"
+    assert extras["status_validasi"] == "valid"
+    assert [r["name"] for r in package["resources"]] == ["penduduk-2024.csv"]
+    assert package["resources"][0]["hash"].startswith("sha256:")
+
+
+def test_an_invalid_table_is_kept_but_not_published(target: Platform) -> None:
+    run_harvest(target)
+
+    with target.database.session() as session:
+        apbd = session.scalar(select(TrackedFile).where(TrackedFile.dinas_slug == "bpkad"))
+        assert apbd.state == FileState.INVALID
+        assert target.storage.exists(apbd.storage_key)
+    with catalogue_client(target) as ckan:
+        found = ckan.action.package_search(fq="organization:bpkad", include_private=True)
+    assert found["count"] == 0
+
+
+def test_republishing_unchanged_datasets_makes_no_write_call(target: Platform) -> None:
+    run_harvest(target)
+
+    with open_publisher(target) as publisher:
+        publisher.publish("disdukcapil", POPULATION)
+        publisher.publish("dinkes", "dinkes-fasilitas-kesehatan")
+
+    assert publisher.write_calls == 0
+    assert publisher.calls["package_show"] == 2
+
+
+def test_a_lost_local_database_does_not_duplicate_datasets(target: Platform, environ: dict[str, str], tmp_path) -> None:
+    if target.settings.uses_embedded_catalogue:
+        pytest.skip("the embedded catalogue lives in the local database itself")
+    run_harvest(target)
+    with catalogue_client(target) as ckan:
+        before = ckan.action.package_search(fq="organization:disdukcapil", include_private=True)["count"]
+
+    fresh = Platform.open(
+        load_settings(
+            environ=environ
+            | {
+                "PPID_HOME": str(tmp_path / "fresh"),
+                "PPID_DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.sqlite3'}",
+                "PPID_CATALOGUE_URL": target.settings.catalogue_url,
+                "PPID_CATALOGUE_API_TOKEN": target.settings.catalogue_api_token,
+            }
+        )
+    )
+    run_harvest(fresh)
+    fresh.close()
+
+    with catalogue_client(target) as ckan:
+        assert ckan.action.package_search(fq="organization:disdukcapil", include_private=True)["count"] == before
+
+
+def test_a_withdrawn_dataset_is_made_private_and_restored(target: Platform) -> None:
+    run_harvest(target)
+    with target.database.session() as session:
+        for tracked in session.scalars(select(TrackedFile).where(TrackedFile.dinas_slug == "disdukcapil")):
+            tracked.state = FileState.WITHDRAWN
+
+    with open_publisher(target) as publisher:
+        publisher.publish("disdukcapil", POPULATION)
+    assert published(target, POPULATION)["private"] is True
+
+    with target.database.session() as session:
+        for tracked in session.scalars(select(TrackedFile).where(TrackedFile.dinas_slug == "disdukcapil")):
+            tracked.state = FileState.VALID
+    with open_publisher(target) as publisher:
+        publisher.publish("disdukcapil", POPULATION)
+    assert published(target, POPULATION)["private"] is False

@@ -1,0 +1,58 @@
+"""A citizen in a real headless Chromium: search, open a dataset, download a file and get the same bytes."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from waitress import create_server
+
+from ppid.pipeline.runner import run_harvest
+
+CHROMIUM = shutil.which("chromium")
+pytestmark = [pytest.mark.browser, pytest.mark.skipif(not CHROMIUM, reason="Debian's chromium is not installed")]
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture
+def portal_url(platform, app) -> Iterator[str]:  # noqa: ANN001
+    run_harvest(platform)
+    server = create_server(app, host="127.0.0.1", port=0, threads=4, asyncore_use_poll=True)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.effective_port}"
+    server.close()
+    thread.join(timeout=5)
+
+
+@pytest.fixture
+def page(tmp_path: Path):  # noqa: ANN201 - a Playwright page
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        context = browser.new_context(accept_downloads=True, viewport={"width": 390, "height": 844})
+        yield context.new_page()
+        browser.close()
+
+
+def test_a_citizen_finds_and_downloads_a_dataset_on_a_phone(page, portal_url: str, platform, tmp_path: Path) -> None:
+    page.goto(portal_url + "/")
+    page.get_by_role("searchbox").fill("penduduk")
+    page.get_by_role("button", name="Cari").click()
+    page.get_by_role("link", name="Jumlah Penduduk menurut Kecamatan dan Jenis Kelamin").click()
+    # The download links point at the public URL; serve them from this test server instead.
+    page.route("http://127.0.0.1:5000/**", lambda route: route.continue_(
+        url=route.request.url.replace("http://127.0.0.1:5000", portal_url)))
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Unduh").click()
+    saved = tmp_path / "unduhan.csv"
+    download_info.value.save_as(saved)
+
+    original = Path(__file__).resolve().parents[2] / "examples/kabupaten-contoh/disdukcapil/penduduk-2024.csv"
+    assert saved.read_bytes() == original.read_bytes()
+    assert "Lolos validasi skema" in page.content()
