@@ -4,19 +4,27 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from ppid.db import utcnow
+from ppid.permohonan.deadlines import notice_due
 from ppid.permohonan.models import Channel, Permohonan
 
 from .conftest import filing
 from .test_web import PERSONAL, csrf, file_directly
 
 
-def test_api_files_a_request_and_answers_with_the_number_deadlines_and_tracking_link(client, platform) -> None:
+def test_api_files_a_request_and_answers_with_the_number_deadlines_and_tracking_link(client, platform, config) -> None:
+    received_at = utcnow()
     response = client.post("/api/permohonan", json=filing())
     assert response.status_code == 201
     body = response.get_json()
     assert body["nomor"].startswith("0001/PPID/DINKES/")  # the year of today
     assert body["status"] == {"kode": "diterima", "label": "Diterima"}
-    assert body["batas_waktu"]["pemberitahuan_tertulis"] and body["batas_waktu"]["sisa_hari_kerja"] == 10
+    # Ten working days from the day of receipt, or from the next working day when filed after hours.
+    calendar = config.calendar
+    due = notice_due(calendar.receipt(received_at).day, calendar)
+    assert body["batas_waktu"]["pemberitahuan_tertulis"] == due.isoformat()
+    left = body["batas_waktu"]["sisa_hari_kerja"]
+    assert left == calendar.working_days_between(calendar.local_date(received_at), due) and left in (10, 11)
     assert body["tautan_lacak"].endswith(f"/permohonan/lacak/{body['token']}")
     with platform.database.session() as session:
         assert session.scalar(select(Permohonan.channel)) == Channel.API

@@ -19,7 +19,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 
 
 @pytest.fixture
-def portal_url(platform, app) -> Iterator[str]:  # noqa: ANN001
+def portal_url(platform, app) -> Iterator[str]:
     run_harvest(platform)
     server = create_server(app, host="127.0.0.1", port=0, threads=4, asyncore_use_poll=True)
     thread = threading.Thread(target=server.run, daemon=True)
@@ -30,7 +30,7 @@ def portal_url(platform, app) -> Iterator[str]:  # noqa: ANN001
 
 
 @pytest.fixture
-def page(tmp_path: Path):  # noqa: ANN201 - a Playwright page
+def page(tmp_path: Path):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
