@@ -196,15 +196,28 @@ def user_create(username: str, email: str, full_name: str, roles: tuple[str, ...
     help="Also write a CSV of the rows that need fixing to this path.",
 )
 @click.option("--limit-errors", type=int, default=None, help="Stop after this many errors (default: find all).")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "csv"]),
+    default="text",
+    show_default=True,
+    help="text: the report to read; json: the whole report for programs; csv: one line per problem.",
+)
 @friendly_errors
-def validate(file: Path, schema_name: str, rows_to_fix: Path | None, limit_errors: int | None) -> None:
-    """Check one file against a schema and explain every problem, exactly as the harvester would."""
+def validate(
+    file: Path, schema_name: str, rows_to_fix: Path | None, limit_errors: int | None, output_format: str
+) -> None:
+    """Check one file against a schema and explain every problem, exactly as the harvester would.
+
+    Exit status: 0 when the file is valid, 1 when it has errors.
+    """
     from ppid.validation import validate_file, write_rows_to_fix
-    from ppid.validation.render import render_text
+    from ppid.validation.render import render
 
     settings = load_settings()
     result = validate_file(file, schema_name=schema_name, schemas_dir=settings.schemas_dir, limit_errors=limit_errors)
-    click.echo(render_text(result.report))
+    click.echo(render(result.report, output_format))
     if rows_to_fix is not None:
         write_rows_to_fix(result, rows_to_fix)
     sys.exit(0 if result.report.valid else 1)

@@ -1,10 +1,14 @@
-"""The report as plain text, for the command line and e-mails."""
+"""The report as plain text (command line, e-mails), JSON (machines) or a CSV of problems (spreadsheets)."""
 
 from __future__ import annotations
 
+import csv
+import io
+import json
+
 from ppid.i18n import _, ngettext
 from ppid.validation.causes import number
-from ppid.validation.report import Problem, TableReport, ValidationReport
+from ppid.validation.report import Problem, TableReport, ValidationReport, neutralise
 
 
 def render_text(report: ValidationReport) -> str:
@@ -36,3 +40,28 @@ def _problem(problem: Problem) -> list[str]:
         more = len(problem.rows) > 20 or problem.more_rows
         lines.append("    " + _("Baris: %(baris)s", baris=ranges + (", …" if more else "")))
     return lines
+
+
+def render(report: ValidationReport, output_format: str) -> str:
+    """The report as ``text``, ``json`` or ``csv``."""
+    if output_format == "json":
+        return json.dumps(report.to_dict(), ensure_ascii=False, indent=2)
+    if output_format == "csv":
+        return render_csv(report)
+    return render_text(report)
+
+
+def render_csv(report: ValidationReport) -> str:
+    """One line per problem group, messages in the current language, every cell safe to open in a spreadsheet."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([_("tabel"), _("kolom"), _("jenis"), _("kode"), _("jumlah"), _("masalah"), _("cara memperbaiki"),
+                     _("baris")])
+    for table in report.tables:
+        for problem in table.problems:
+            rows = " ".join(str(a) if a == b else f"{a}-{b}" for a, b in problem.rows)
+            writer.writerow([neutralise(cell) for cell in (
+                table.name, problem.column or "", problem.severity, problem.code, str(problem.count),
+                problem.message, problem.hint, rows + (" …" if problem.more_rows else ""),
+            )])
+    return buffer.getvalue()
