@@ -5,7 +5,6 @@ A report is keyed by the file's sha256 and the schema, so an unchanged file is n
 
 from __future__ import annotations
 
-import functools
 import tempfile
 from pathlib import Path
 
@@ -14,16 +13,8 @@ from sqlalchemy.orm import Session
 
 from ppid.pipeline.models import ValidationRecord
 from ppid.platform import Platform
-from ppid.validation import CodeList, load_schema, validate_table, write_rows_to_fix
-
-REGION_CODES = "reference/kode_wilayah.csv.gz"
-
-
-@functools.cache
-def region_codes(schemas_dir: Path) -> CodeList | None:
-    """The Kemendagri region code list shipped in ``schemas/reference`` (loaded once per process)."""
-    path = schemas_dir / REGION_CODES
-    return CodeList.from_csv(path) if path.exists() else None
+from ppid.validation import load_schema, validate_table, write_rows_to_fix
+from ppid.validation.reference import region_codes
 
 
 def validate_stored_file(

@@ -39,7 +39,7 @@ from ppid.validation import workbook
 from ppid.validation.aggregate import ProblemCollector
 from ppid.validation.archive import ArchiveLimits, UnsafeArchiveError, extract_members
 from ppid.validation.headers import HeaderMatch, header_keys, match_header, normalise_header
-from ppid.validation.reference import Reference
+from ppid.validation.reference import Reference, region_codes
 from ppid.validation.report import TableReport, ValidationReport, ValidationResult
 from ppid.validation.rowlog import Note, RowLogWriter
 from ppid.validation.schemas import load_schema
@@ -69,7 +69,10 @@ def validate_file(
     sheet: str | int | None = None,
     reference: Reference | None = None,
 ) -> ValidationResult:
-    """``validate_table`` with the schema looked up by name in ``schemas_dir``."""
+    """``validate_table`` with the schema looked up by name in ``schemas_dir``, and by default the region code
+    list shipped beside it, so that a file is checked exactly as the harvester checks it."""
+    if reference is None:
+        reference = region_codes(schemas_dir)
     result = validate_table(path, load_schema(schemas_dir, schema_name), limit_errors=limit_errors, sheet=sheet,
                             reference=reference)
     result.report.schema_name = schema_name

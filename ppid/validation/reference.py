@@ -7,10 +7,14 @@ set loaded from a file, a database lookup, or a versioned list chosen by decree.
 from __future__ import annotations
 
 import csv
+import functools
 import gzip
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Protocol
+
+REGION_CODES = "reference/kode_wilayah.csv.gz"
+"""The Kemendagri region code list shipped in ``schemas/`` (see schemas/README.md for its decree and update)."""
 
 
 class Reference(Protocol):
@@ -32,3 +36,10 @@ class CodeList:
         opener = gzip.open if path.suffix == ".gz" else open
         with opener(path, "rt", encoding="utf-8-sig", newline="") as text:
             return cls(row[column] for row in csv.DictReader(text) if row.get(column))
+
+
+@functools.cache
+def region_codes(schemas_dir: Path) -> CodeList | None:
+    """The region code list shipped with ``schemas_dir`` (loaded once per process), or None when absent."""
+    path = schemas_dir / REGION_CODES
+    return CodeList.from_csv(path) if path.exists() else None

@@ -53,3 +53,16 @@ def test_csv_report_has_one_line_per_problem_in_the_chosen_language(environ: dic
     assert rows and set(rows[0]) >= {"table", "column", "problem", "how to fix"}
     year = next(row for row in rows if row["column"] == "tahun")
     assert "2023.0" in year["problem"] and year["severity"] == "error"
+
+
+def test_a_region_code_that_does_not_exist_is_an_error_as_in_the_harvester(environ, tmp_path: Path) -> None:
+    table = tmp_path / "penduduk.csv"
+    lines = VALID_POPULATION.read_text(encoding="utf-8").splitlines()
+    year, _code, *rest = lines[1].split(",")
+    table.write_text("\n".join([lines[0], ",".join([year, "329999", *rest])]) + "\n", encoding="utf-8")
+
+    result = run_ppid("validate", str(table), "--schema", "jumlah_penduduk", "--format", "json", env=environ)
+
+    assert result.returncode == 1, result.stdout + result.stderr
+    problems = [p for t in json.loads(result.stdout)["tables"] for p in t["problems"]]
+    assert any(p["column"] == "kode_kecamatan" and p["severity"] == "error" for p in problems)
