@@ -32,7 +32,8 @@ from pathlib import Path
 from tempfile import TemporaryDirectory
 from typing import Any
 
-from frictionless import Dialect, FrictionlessException, Resource, Schema, checks, system
+import simpleeval
+from frictionless import Dialect, FrictionlessException, Resource, Schema, system
 from frictionless.formats import CsvControl
 
 from ppid.validation import workbook
@@ -229,7 +230,7 @@ class _TableCheck:
         self.collector = ProblemCollector()
         self.references: dict[str, str] = {}
         """Field → reference list name, for the fields to look up in ``reference``."""
-        self.formulas: list[checks.row_constraint] = []
+        self.formulas: list[RowFormula] = []
         work.mkdir(parents=True)
 
     def run(self) -> tuple[TableReport, list[Path]]:
@@ -324,7 +325,7 @@ class _TableCheck:
         present = {name for name in columns if name}
         references = {name: (self.specs[name].get("ppid") or {}).get("referensi") for name in present}
         self.references = {name: ref for name, ref in references.items() if ref} if self.reference else {}
-        self.formulas = [checks.row_constraint(formula=formula)
+        self.formulas = [RowFormula(formula)
                          for formula in (self.descriptor.get("ppid") or {}).get("row_constraints", [])
                          if _formula_names(formula) <= present]
         finder = self._duplicate_finder(present)
@@ -427,7 +428,7 @@ class _TableCheck:
             notes.append(Note(code, name, text))
         if not errors and not broken:
             for check in self.formulas:
-                for _error in check.validate_row(row):
+                if not check.holds(row):
                     self.collector.add("row-constraint", check.formula, row=number, params={"formula": check.formula})
                     notes.append(Note("row-constraint", check.formula))
         return notes, broken
@@ -485,6 +486,23 @@ class _TableCheck:
         finally:
             log.close()
         return log.path
+
+
+class RowFormula:
+    """A ``ppid.row_constraints`` formula, evaluated like Frictionless's ``row_constraint`` check (simpleeval with
+    compound types) but parsed once: re-parsing and a new evaluator per row took a third of validation time."""
+
+    def __init__(self, formula: str) -> None:
+        self.formula = formula
+        self._evaluator = simpleeval.EvalWithCompoundTypes()
+        self._parsed = self._evaluator.parse(formula)
+
+    def holds(self, row: Any) -> bool:
+        self._evaluator.names = row
+        try:
+            return bool(self._evaluator.eval(self.formula, previously_parsed=self._parsed))
+        except Exception:  # any failure to evaluate counts as a broken rule, as in Frictionless
+            return False
 
 
 def _is_total_row(cells: list[str | None]) -> bool:
