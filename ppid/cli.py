@@ -187,6 +187,21 @@ def user_create(username: str, email: str, full_name: str, roles: tuple[str, ...
     click.echo(_("Akun %(username)s dibuat.", username=username))
 
 
+@main.group()
+def mail() -> None:
+    """Outgoing e-mail and its delivery log."""
+
+
+@mail.command("retry")
+@friendly_errors
+def mail_retry() -> None:
+    """Send again every message that failed (an SMTP server that was down, a refused login)."""
+    from ppid.mail import retry_failed
+
+    queued = retry_failed(open_platform(check_storage=False))
+    click.echo(_("%(count)s pesan dikirim ulang.", count=queued))
+
+
 @main.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--schema", "schema_name", required=True, help="Schema name from schemas/ (file name without .json).")

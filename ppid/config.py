@@ -20,6 +20,7 @@ from sqlalchemy.exc import ArgumentError
 from ppid.i18n import LANGUAGES, _
 
 SOURCE_ROOT = Path(__file__).resolve().parent.parent
+SMTP_SCHEMES = {"smtp": ("plain", 25), "smtp+starttls": ("starttls", 587), "smtps": ("tls", 465)}
 
 
 class ConfigError(Exception):
@@ -40,6 +41,8 @@ class Settings:
     redis_url: str | None = None
     language: str = "id"
     public_url: str = "http://127.0.0.1:5000"
+    smtp_url: str | None = field(default=None, repr=False)
+    mail_from: str = "PPID <ppid@localhost>"
     defaults: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -87,6 +90,10 @@ def load_settings(environ: dict[str, str] | None = None, **overrides: Any) -> Se
         raise ConfigError(_("PPID_REDIS_URL harus berupa URL redis://host:port/db, bukan %(value)r.", value=redis_url))
     public_url = env.get("PPID_PUBLIC_URL") or defaults.get("public_url", "http://127.0.0.1:5000")
     _check_http_url("PPID_PUBLIC_URL", public_url)
+    smtp_url = env.get("PPID_SMTP_URL") or None
+    if smtp_url is not None:
+        _check_smtp_url(smtp_url)
+    mail_from = env.get("PPID_MAIL_FROM") or defaults.get("mail_from") or "PPID <ppid@localhost>"
 
     return Settings(
         home=home,
@@ -101,6 +108,8 @@ def load_settings(environ: dict[str, str] | None = None, **overrides: Any) -> Se
         redis_url=redis_url,
         language=language,
         public_url=public_url.rstrip("/"),
+        smtp_url=smtp_url,
+        mail_from=mail_from,
         defaults=defaults,
     )
 
@@ -162,6 +171,17 @@ def _check_http_url(name: str, url: str) -> None:
     parsed = urlparse(url)
     if parsed.scheme not in {"http", "https"} or not parsed.netloc:
         raise ConfigError(_("%(name)s harus berupa URL http(s)://, bukan %(value)r.", name=name, value=url))
+
+
+def _check_smtp_url(url: str) -> None:
+    parsed = urlparse(url)
+    if parsed.scheme not in SMTP_SCHEMES or not parsed.hostname:
+        raise ConfigError(
+            _(
+                "PPID_SMTP_URL harus berupa smtp://host:port, smtp+starttls://pengguna:sandi@host:587 "
+                "atau smtps://pengguna:sandi@host:465."
+            )
+        )
 
 
 def _instance_secret(home: Path, name: str) -> str:

@@ -46,8 +46,10 @@ class JobHandle:
 
 
 class JobQueue:
-    def __init__(self, redis_url: str | None) -> None:
+    def __init__(self, redis_url: str | None, platform: Platform | None = None) -> None:
         self.redis_url = redis_url
+        self.platform = platform
+        """Inline jobs run on the platform that queued them, not on one opened from the environment."""
 
     @property
     def inline(self) -> bool:
@@ -55,7 +57,12 @@ class JobQueue:
 
     def enqueue(self, function: Callable[..., Any], *args: Any, timeout: int = 6 * 3600, **kwargs: Any) -> JobHandle:
         if self.inline:
-            return JobHandle(id=None, inline_result=function(*args, **kwargs))
+            global _platform
+            previous, _platform = _platform, self.platform or _platform
+            try:
+                return JobHandle(id=None, inline_result=function(*args, **kwargs))
+            finally:
+                _platform = previous
         job = self.queue().enqueue(function, *args, job_timeout=timeout, **kwargs)
         return JobHandle(id=job.id)
 

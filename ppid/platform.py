@@ -40,7 +40,7 @@ class Platform:
     def jobs(self):
         from ppid.jobs import JobQueue
 
-        return JobQueue(self.settings.redis_url)
+        return JobQueue(self.settings.redis_url, self)
 
     def close(self) -> None:
         self.database.dispose()

@@ -96,3 +96,34 @@ def app(platform: Platform):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+class CollectingHandler:
+    """An aiosmtpd handler that keeps every message it accepts."""
+
+    def __init__(self) -> None:
+        self.messages: list = []
+
+    async def handle_DATA(self, server, session, envelope) -> str:
+        from email import message_from_bytes
+        from email.policy import default
+
+        self.messages.append(message_from_bytes(envelope.content, policy=default))
+        return "250 OK diterima"
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[tuple[str, CollectingHandler]]:
+    """A real SMTP server on 127.0.0.1 (aiosmtpd); yields its ``smtp://`` URL and the received messages."""
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    handler = CollectingHandler()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield f"smtp://127.0.0.1:{port}", handler
+    controller.stop()
