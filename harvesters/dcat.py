@@ -38,8 +38,8 @@ class DcatSource(Source):
         try:
             document = json.loads(text)
         except ValueError as error:
-            line = getattr(error, "lineno", "?")
-            message = _("katalog DCAT %(url)s bukan JSON yang sah (baris %(line)s).", url=self.options["url"], line=line)
+            url, line = self.options["url"], getattr(error, "lineno", "?")
+            message = _("katalog DCAT %(url)s bukan JSON yang sah (baris %(line)s).", url=url, line=line)
             raise SourceError(message) from error
         seen: set[str] = set()
         for metadata, urls in catalogue_datasets(document):

@@ -24,13 +24,14 @@ from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from harvesters.base import Item, ItemError, Source, SourceError
+from ppid import __version__
 from ppid.i18n import _
 
 DATA_EXTENSIONS = frozenset({".csv", ".xlsx", ".xls", ".ods", ".json", ".zip", ".pdf", ".docx"})
 TRANSIENT_STATUSES = (429, 500, 502, 503, 504)
 CHUNK = 1024 * 1024
 SNIFF_BYTES = 512
-USER_AGENT = "ppid-harvester/0.1 (+https://github.com/ppid)"
+USER_AGENT = f"ppid/{__version__} harvester (+https://github.com/ppid)"
 MAX_FINGERPRINT = 200
 
 
@@ -199,7 +200,7 @@ class _CheckedBody(io.RawIOBase):
         try:
             chunk = self.response.raw.read(min(len(buffer), CHUNK), decode_content=True)
         except (urllib3.exceptions.HTTPError, requests.RequestException, OSError) as error:
-            raise self._truncated() from error
+            raise self._truncated(_partial_bytes(error)) from error
         if not chunk:
             if self.expected is not None and self.received < self.expected:
                 raise self._truncated()
@@ -216,7 +217,8 @@ class _CheckedBody(io.RawIOBase):
         self.response.close()
         super().close()
 
-    def _truncated(self) -> ItemError:
+    def _truncated(self, partial: int = 0) -> ItemError:
+        self.received += partial
         expected = self.expected if self.expected is not None else "?"
         return ItemError(
             _(
@@ -226,6 +228,17 @@ class _CheckedBody(io.RawIOBase):
                 expected=expected,
             )
         )
+
+
+def _partial_bytes(error: BaseException | None) -> int:
+    """Bytes that arrived in the read that broke (urllib3 reports them, then drops them)."""
+    seen = 0
+    while error is not None and seen < 5:
+        if isinstance(getattr(error, "partial", None), int):
+            return error.partial
+        nested = [arg for arg in getattr(error, "args", ()) if isinstance(arg, BaseException)]
+        error, seen = (nested[0] if nested else error.__cause__ or error.__context__), seen + 1
+    return 0
 
 
 def _check_headers(response: requests.Response, url: str, name: str, max_bytes: int) -> None:

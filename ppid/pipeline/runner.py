@@ -7,6 +7,7 @@ state that the next run completes without duplicates.
 
 from __future__ import annotations
 
+import enum
 import hashlib
 import logging
 import os
@@ -50,11 +51,11 @@ class FetchedFile:
     size: int
 
 
-def harvest_job(dinas_slugs: list[str] | None = None) -> int:
+def harvest_job(dinas_slugs: list[str] | None = None, source_names: list[str] | None = None) -> int:
     """Entry point for RQ workers and inline jobs."""
     from ppid.jobs import job_platform
 
-    return run_harvest(job_platform(), dinas_slugs=dinas_slugs, trigger="worker")
+    return run_harvest(job_platform(), dinas_slugs=dinas_slugs, source_names=source_names, trigger="worker")
 
 
 def run_harvest(
@@ -98,6 +99,65 @@ def select_sources(
             raise ConfigError(_("Sumber tidak ada di registri (untuk dinas yang dipilih): %(names)s.", names=names))
         sources = [s for s in sources if s.name in wanted or s.source_id in wanted]
     return sources
+
+
+class Plan(enum.StrEnum):
+    """What a run would do with an item, as ``ppid harvest --dry-run`` reports it."""
+
+    NEW = "new"
+    CHANGED = "changed"
+    UNCHANGED = "unchanged"
+    NO_RULE = "no-rule"
+    FAILED = "failed"
+    SOURCE_FAILED = "source-failed"
+
+
+@dataclass(frozen=True)
+class PlannedItem:
+    source_id: str
+    key: str | None
+    plan: Plan
+    message: str | None = None
+
+
+def plan_harvest(
+    platform: Platform, *, dinas_slugs: list[str] | None = None, source_names: list[str] | None = None
+) -> Iterator[PlannedItem]:
+    """What a run would harvest, judged by fingerprint, else by content hash: reads only, writes nothing.
+
+    Nothing is stored, validated, recorded or published; a changed file is read once to hash it.
+    """
+    for config in select_sources(platform, dinas_slugs, source_names):
+        try:
+            with platform.database.session() as session:
+                tracked = tracked_by_key(session, config.source_id)
+                session.expunge_all()
+            known = {key: row.fingerprint for key, row in tracked.items() if row.fingerprint}
+            offered = list(source_class(config.kind)(config.options).items(known))
+        except Exception as error:  # whatever breaks one source must not stop the others
+            yield PlannedItem(config.source_id, None, Plan.SOURCE_FAILED, str(error) or type(error).__name__)
+            continue
+        for item in offered:
+            yield _plan_item(config, item, tracked.get(item.key))
+
+
+def _plan_item(config: SourceConfig, item: Item, tracked: TrackedFile | None) -> PlannedItem:
+    rule = config.rule_for(item.key)
+    if rule is None:
+        return PlannedItem(config.source_id, item.key, Plan.NO_RULE)
+    if unchanged_by_fingerprint(tracked, item, config, rule):
+        return PlannedItem(config.source_id, item.key, Plan.UNCHANGED)
+    if tracked is None:
+        return PlannedItem(config.source_id, item.key, Plan.NEW)
+    digest = hashlib.sha256()
+    try:
+        with item.open() as stream:
+            while chunk := stream.read(COPY_CHUNK):
+                digest.update(chunk)
+    except Exception as error:  # an error page, a broken connection: reported, not raised
+        return PlannedItem(config.source_id, item.key, Plan.FAILED, str(error) or type(error).__name__)
+    same = digest.hexdigest() == tracked.sha256 and tracked.schema_name == rule.schema
+    return PlannedItem(config.source_id, item.key, Plan.UNCHANGED if same else Plan.CHANGED)
 
 
 def start_run(platform: Platform, trigger: str) -> int:
