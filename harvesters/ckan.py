@@ -17,7 +17,7 @@ from marshmallow import fields
 from marshmallow.validate import Length
 
 from harvesters.base import Item, Source, SourceError
-from harvesters.http import USER_AGENT, HttpFetcher, HttpOptions, file_name
+from harvesters.http import USER_AGENT, HttpFetcher, HttpOptions, file_name, request_failure
 from ppid.i18n import _
 
 PAGE_SIZE = 100
@@ -76,7 +76,8 @@ class CkanSource(Source):
             message = _("organisasi %(organization)s tidak ada di %(url)s.", organization=organization, url=url)
             raise SourceError(message) from error
         except (CKANAPIError, ServerIncompatibleError, requests.RequestException, ValueError) as error:
-            message = _("portal CKAN %(url)s tidak dapat dibaca: %(reason)s", url=url, reason=type(error).__name__)
+            reason = request_failure(error) if isinstance(error, requests.RequestException) else type(error).__name__
+            message = _("portal CKAN %(url)s tidak dapat dibaca: %(reason)s", url=url, reason=reason)
             raise SourceError(message) from error
 
 

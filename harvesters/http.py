@@ -91,7 +91,8 @@ class HttpFetcher:
         except ItemError as error:
             raise SourceError(str(error)) from error
         except requests.RequestException as error:
-            raise SourceError(_("%(url)s tidak dapat dihubungi: %(reason)s", url=url, reason=_reason(error))) from error
+            reason = request_failure(error)
+            raise SourceError(_("%(url)s tidak dapat dihubungi: %(reason)s", url=url, reason=reason)) from error
 
     def item(self, url: str, *, key: str, name: str, known: str | None, metadata: dict[str, Any] | None = None) -> Item:
         """Ask for ``url`` conditionally; the item's fingerprint is its ETag (or Last-Modified).
@@ -116,7 +117,7 @@ class HttpFetcher:
         except ItemError as error:
             return Item(**base, opener=functools.partial(_fail, error))
         except requests.RequestException as error:
-            failure = ItemError(_("%(url)s tidak dapat diunduh: %(reason)s", url=url, reason=_reason(error)))
+            failure = ItemError(_("%(url)s tidak dapat diunduh: %(reason)s", url=url, reason=request_failure(error)))
             return Item(**base, opener=functools.partial(_fail, failure))
 
     def open(self, url: str, name: str) -> BinaryIO:
@@ -124,7 +125,8 @@ class HttpFetcher:
         try:
             response = self.session.get(url, timeout=self.timeout, stream=True)
         except requests.RequestException as error:
-            raise ItemError(_("%(url)s tidak dapat diunduh: %(reason)s", url=url, reason=_reason(error))) from error
+            reason = request_failure(error)
+            raise ItemError(_("%(url)s tidak dapat diunduh: %(reason)s", url=url, reason=reason)) from error
         try:
             _check_headers(response, url, name, self.max_bytes)
         except ItemError:
@@ -300,7 +302,8 @@ def _too_large(name: str, max_bytes: int) -> ItemError:
     )
 
 
-def _reason(error: requests.RequestException) -> str:
+def request_failure(error: requests.RequestException) -> str:
+    """Why a request failed, in words an officer can act on."""
     if isinstance(error, requests.Timeout):
         return _("waktu tunggu habis")
     if isinstance(error, requests.ConnectionError):

@@ -13,7 +13,13 @@ from typing import Any, BinaryIO
 import boto3
 from botocore import UNSIGNED
 from botocore.config import Config
-from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    ConnectTimeoutError,
+    EndpointConnectionError,
+    NoCredentialsError,
+)
 from marshmallow import Schema, fields, validate
 
 from harvesters.base import Item, ItemError, Source, SourceError
@@ -80,6 +86,10 @@ def _open(client: Any, bucket: str, key: str) -> BinaryIO:
 
 
 def _reason(error: Exception) -> str:
+    if isinstance(error, EndpointConnectionError | ConnectTimeoutError):
+        return _("server tidak dapat dihubungi")
+    if isinstance(error, NoCredentialsError):
+        return _("kredensial S3 tidak ditemukan (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY atau peran instans)")
     if isinstance(error, ClientError):
         return error.response.get("Error", {}).get("Code") or type(error).__name__
     return type(error).__name__
