@@ -67,7 +67,7 @@ def print_plan(
     console = console or Console()
     table = Table(title=_("Uji coba pemanenan: tidak ada yang disimpan, divalidasi atau diterbitkan"))
     for heading in (_("Sumber"), _("Berkas"), _("Rencana"), _("Keterangan")):
-        table.add_column(heading)
+        table.add_column(heading, overflow="fold")
     counts = dict.fromkeys(Plan, 0)
     with console.status(_("Memeriksa sumber...")):
         for planned in plan_harvest(platform, dinas_slugs=dinas_slugs, source_names=source_names):
