@@ -11,6 +11,7 @@ from harvesters.base import Item, Source, SourceError
 
 KINDS: dict[str, str] = {
     "folder": "harvesters.folder:FolderSource",
+    "unggahan": "harvesters.uploads:UploadSource",
 }
 
 __all__ = ["KINDS", "Item", "Source", "SourceError", "source_class"]

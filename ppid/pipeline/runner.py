@@ -57,10 +57,19 @@ def harvest_job(dinas_slugs: list[str] | None = None) -> int:
 
 
 def run_harvest(
-    platform: Platform, *, dinas_slugs: list[str] | None = None, trigger: str = "cli", progress: bool = False
+    platform: Platform,
+    *,
+    dinas_slugs: list[str] | None = None,
+    trigger: str = "cli",
+    progress: bool = False,
+    sources: list[SourceConfig] | None = None,
 ) -> int:
-    """Harvest, validate and publish every configured source (or those of ``dinas_slugs``); returns the run id."""
-    sources = [s for s in platform.registry.sources if dinas_slugs is None or s.dinas_slug in dinas_slugs]
+    """Harvest, validate and publish every configured source (or those of ``dinas_slugs``); returns the run id.
+
+    ``sources`` replaces the registry's sources: the uploader passes the approved files of one draft.
+    """
+    if sources is None:
+        sources = [s for s in platform.registry.sources if dinas_slugs is None or s.dinas_slug in dinas_slugs]
     unknown = set(dinas_slugs or ()) - {dinas.slug for dinas in platform.registry.dinas}
     if unknown:
         raise ConfigError(_("Dinas tidak ada di registri: %(slugs)s.", slugs=", ".join(sorted(unknown))))
