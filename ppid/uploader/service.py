@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from ppid.accounts.models import Role, User
 from ppid.db import utcnow
 from ppid.i18n import _
+from ppid.jobs import JobHandle
 from ppid.pipeline.models import TrackedFile
 from ppid.pipeline.naming import dataset_name_for, safe_filename
 from ppid.pipeline.validate import validate_stored_file
@@ -424,7 +425,7 @@ def send_back(session: Session, draft: Draft, user: User, comment: str) -> None:
                    _("Draf “%(title)s” dikembalikan oleh walidata: %(comment)s", title=draft.title, comment=comment))
 
 
-def approve(platform: Platform, session: Session, draft: Draft, user: User) -> None:
+def approve(platform: Platform, session: Session, draft: Draft, user: User) -> JobHandle:
     """Approve, then publish through the pipeline (on a worker when workers are configured)."""
     if not can_review(user, draft):
         raise UploadRefused(_("Hanya walidata yang dapat meninjau draf yang sudah diajukan."))
@@ -432,7 +433,7 @@ def approve(platform: Platform, session: Session, draft: Draft, user: User) -> N
     draft.updated_at = utcnow()
     record(session, draft, DraftEventKind.APPROVED, user, files={f.slot: f.current.number for f in draft.files})
     session.commit()
-    platform.jobs.enqueue(publish_draft_job, draft.id)
+    return platform.jobs.enqueue(publish_draft_job, draft.id)
 
 
 def dataset_name(draft: Draft) -> str:
@@ -481,6 +482,7 @@ def publish_draft_job(draft_id: int) -> int | None:
         log.warning("publishing draft %s failed: %s", draft_id, error)
         with platform.database.session() as session:
             draft = session.get(Draft, draft_id)
+            draft.status = DraftStatus.SUBMITTED  # back in the walidata's queue, to approve again
             record(session, draft, DraftEventKind.PUBLISH_FAILED, None, error=str(error))
             notices.notify(session, draft, _submitter(session, draft),
                            _("Draf “%(title)s” disetujui tetapi belum dapat diterbitkan: %(error)s. "

@@ -248,10 +248,15 @@ def submit(draft_id: int):
 def approve(draft_id: int):
     found = _draft_or_404(draft_id)
     try:
-        service.approve(platform(), db_session(), found, current_user())
+        job = service.approve(platform(), db_session(), found, current_user())
     except service.UploadRefused as error:
         return _refused(found, error, status=403)
-    flash(_("Draf disetujui dan diterbitkan melalui pipeline."), "ok")
+    if job.queued:
+        flash(_("Draf disetujui; penerbitannya sedang berjalan di latar belakang."), "ok")
+    elif job.inline_result is None:
+        flash(_("Draf disetujui tetapi belum dapat diterbitkan; lihat catatan riwayat lalu setujui lagi."), "error")
+    else:
+        flash(_("Draf disetujui dan diterbitkan melalui pipeline."), "ok")
     return redirect(url_for("uploader.draft", draft_id=draft_id))
 
 

@@ -100,3 +100,19 @@ def test_a_submitted_draft_cannot_be_changed_by_the_officer(platform, officer) -
     assert "sedang ditinjau" in officer.get(f"/unggah/draf/{draft_id}").get_data(as_text=True)
     with platform.database.session() as session:
         assert len(session.scalars(select(FileVersion)).all()) == 1
+
+
+def test_a_draft_that_could_not_be_published_goes_back_to_the_walidata(platform, officer, walidata) -> None:
+    from ppid.pipeline.runner import start_run
+
+    draft_id = submitted_draft(officer)
+    start_run(platform, "cli")  # a harvest is running: the pipeline refuses a second run at once
+
+    walidata.post(f"/unggah/draf/{draft_id}/setujui", data={"csrf_token": walidata.token})
+
+    page = walidata.get(f"/unggah/draf/{draft_id}").get_data(as_text=True)
+    assert "belum dapat diterbitkan" in page and "Setujui dan terbitkan" in page
+    with platform.database.session() as session:
+        assert session.get(Draft, draft_id).status.value == "diajukan"
+        kinds = [e.kind.value for e in session.scalars(select(DraftEvent).where(DraftEvent.draft_id == draft_id))]
+        assert kinds[-2:] == ["disetujui", "gagal_terbit"]

@@ -208,3 +208,14 @@ def test_another_officer_cannot_send_parts_to_my_upload(officer, other_officer) 
     response = other_officer.put(session["part_url"] + "1", data=b"x", headers={"X-CSRFToken": other_officer.token})
 
     assert response.status_code == 404
+
+
+def test_a_file_over_the_size_limit_is_refused_before_it_is_sent(platform, officer) -> None:
+    platform.settings.defaults["uploader"] = {"max_file_mb": 100}
+    draft_id = new_draft(officer)
+
+    response = officer.post(f"/unggah/draf/{draft_id}/unggahan", json={"name": "besar.csv", "size": 101 * MiB},
+                            headers={"X-CSRFToken": officer.token})
+
+    assert response.status_code == 400
+    assert "terlalu besar (101 MB): batasnya 100 MB" in response.json["error"]
