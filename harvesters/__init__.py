@@ -15,6 +15,7 @@ KINDS: dict[str, str] = {
     "s3": "harvesters.s3:S3Source",
     "ckan": "harvesters.ckan:CkanSource",
     "dcat": "harvesters.dcat:DcatSource",
+    "unggahan": "harvesters.uploads:UploadSource",
 }
 
 __all__ = ["KINDS", "Item", "ItemError", "Source", "SourceError", "source_class"]

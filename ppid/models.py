@@ -8,6 +8,7 @@ MODEL_MODULES = (
     "ppid.catalogue.models",
     "ppid.permohonan.models",
     "ppid.mail",
+    "ppid.uploader.models",
 )
 
 

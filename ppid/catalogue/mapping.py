@@ -30,10 +30,11 @@ def package_dict(platform: Platform, dinas: Dinas, dataset_name: str, files: lis
         "frekuensi_penerbitan": meta.get("frequency") or "",
         "tahun": meta.get("year") or "",
         "level_penyajian": meta.get("level_penyajian") or "",
-        "cakupan_wilayah": region.get("name", ""),
+        "cakupan_wilayah": meta.get("cakupan_wilayah") or region.get("name", ""),
         "kode_wilayah": str(region.get("kode_wilayah", "")),
         "satuan": meta.get("satuan") or "",
-        "kontak": dinas.ppid.get("email", ""),
+        "kontak": meta.get("kontak") or dinas.ppid.get("email", ""),
+        "sumber": meta.get("sumber") or "",
         "status_validasi": _validation_status(visible),
     }
     return {

@@ -65,9 +65,14 @@ def run_harvest(
     source_names: list[str] | None = None,
     trigger: str = "cli",
     progress: bool = False,
+    sources: list[SourceConfig] | None = None,
 ) -> int:
-    """Harvest, validate and publish every configured source (or the selected ones); returns the run id."""
-    sources = select_sources(platform, dinas_slugs, source_names)
+    """Harvest, validate and publish every configured source (or the selected ones); returns the run id.
+
+    ``sources`` replaces the registry's sources: the uploader passes the approved files of one draft.
+    """
+    if sources is None:
+        sources = select_sources(platform, dinas_slugs, source_names)
     run_id = start_run(platform, trigger)
     runner = _Runner(platform, run_id)
     try:
