@@ -53,8 +53,18 @@ from ppid.permohonan.models import (
     Permohonan,
     RequesterType,
 )
+from ppid.permohonan.openapi import (
+    OBJECTION_BODY,
+    TRACKING_BODY,
+    ChoicesSchema,
+    ErrorSchema,
+    FiledDocumentSchema,
+    TrackingDocumentSchema,
+    build_spec,
+    documented,
+)
 from ppid.permohonan.presenters import describe, public_document
-from ppid.permohonan.schemas import UNSURE, TrackingSchema, flatten
+from ppid.permohonan.schemas import UNSURE, FilingSchema, TrackingSchema, flatten
 from ppid.permohonan.status import ALLOWED_FROM, Status
 from ppid.permohonan.workflow import (
     InvalidInput,
@@ -69,7 +79,7 @@ blueprint = Blueprint("permohonan", __name__, static_folder="static", static_url
 api = Blueprint("api", __name__, url_prefix="/api/permohonan")
 limiter = Limiter(get_remote_address)
 CONFIG_KEY = "ppid.permohonan"
-PUBLIC_PAGES = frozenset({"permohonan.index", "permohonan.static"})
+PUBLIC_PAGES = frozenset({"permohonan.index", "permohonan.static", "permohonan.openapi"})
 
 
 @blueprint.record_once
@@ -391,8 +401,20 @@ def _available_actions(permohonan: Permohonan, status: Status, workflow: Workflo
 # -- JSON API ----------------------------------------------------------------------------------
 
 
+def _filing_schema() -> FilingSchema:
+    return FilingSchema(dinas_slugs=[dinas.slug for dinas in platform().registry.dinas])
+
+
+@blueprint.get("/api/v1/openapi.json")
+def openapi() -> Response:
+    """The OpenAPI description of the JSON API below, generated from its schemas."""
+    return jsonify(build_spec(current_app))
+
+
 @api.post("")
 @filing_limit
+@documented(_("Ajukan permohonan informasi"), body=_filing_schema,
+            responses={201: FiledDocumentSchema, 400: ErrorSchema, 422: ErrorSchema, 429: ErrorSchema})
 def api_file() -> tuple[Response, int]:
     """File a request; answers 201 with the number, the deadlines and the secret tracking link."""
     data = request.get_json(silent=True)
@@ -413,6 +435,9 @@ def api_file() -> tuple[Response, int]:
 
 @api.post("/lacak")
 @tracking_limit
+@documented(_("Lacak permohonan"), body=TRACKING_BODY,
+            responses={200: TrackingDocumentSchema, 400: ErrorSchema, 404: ErrorSchema, 422: ErrorSchema,
+                       429: ErrorSchema})
 def api_track() -> tuple[Response, int]:
     """Status by ``{"token": ...}`` or by ``{"nomor": ..., "email": ...}``; never any personal data."""
     data = request.get_json(silent=True)
@@ -435,6 +460,9 @@ def api_track() -> tuple[Response, int]:
 
 @api.post("/keberatan")
 @filing_limit
+@documented(_("Ajukan keberatan"), body=OBJECTION_BODY,
+            responses={201: TrackingDocumentSchema, 400: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema,
+                       422: ErrorSchema, 429: ErrorSchema})
 def api_object() -> tuple[Response, int]:
     """File an objection: ``{"token"}`` or ``{"nomor", "email"}``, plus ``alasan`` (Pasal 35(1) letters) and
     ``kasus_posisi``. Answers 201 with the request's tracking document, which now holds the objection."""
@@ -459,6 +487,7 @@ def api_object() -> tuple[Response, int]:
 
 
 @api.get("/pilihan")
+@documented(_("Nilai yang diterima API pengajuan"), responses={200: ChoicesSchema})
 def api_choices() -> Response:
     """The values the filing API accepts, with their labels, and the dinas to address."""
     def options(pairs: list[tuple[str, str]]) -> list[dict[str, str]]:
