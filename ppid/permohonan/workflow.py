@@ -217,14 +217,18 @@ class Workflow:
         return self.session.get_one(Requester, permohonan.id)
 
     def queue(
-        self, scope: Iterable[str] | None, *, dinas: str | None = None, include_closed: bool = False
+        self, scope: Iterable[str] | None, *, dinas: str | None = None, include_closed: bool = False,
+        year: int | None = None,
     ) -> list[tuple[Permohonan, Status]]:
         """Requests of the dinas in ``scope`` (None: every dinas and the unrouted ones), nearest deadline first.
 
-        ``dinas`` narrows the list to one dinas, or to the unrouted requests when it is ``UNSURE``.
+        ``dinas`` narrows the list to one dinas, or to the unrouted requests when it is ``UNSURE``;
+        ``year`` to the requests received in that (local) year, as registers and reports count them.
         """
         handler = _latest(PermohonanEvent.dinas_slug, PermohonanEvent.kind.in_(ROUTING_EVENTS))
         query = select(Permohonan).options(selectinload(Permohonan.events), selectinload(Permohonan.objections))
+        if year is not None:
+            query = query.where(Permohonan.year == year)
         if scope is not None:
             query = query.where(handler.in_(list(scope)))
         if dinas == UNSURE:
