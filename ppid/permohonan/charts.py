@@ -62,7 +62,7 @@ def as_svg(drawing: Drawing, description: str) -> Markup:
     svg = renderSVG.drawToString(drawing)
     svg = svg[_SVG_START.search(svg).start():]
     label = Markup(' role="img" aria-label="{}"').format(description)
-    return Markup(svg.replace("<svg", "<svg" + label, 1))
+    return Markup(svg.replace("<svg", "<svg" + str(label), 1))
 
 
 def _style(chart: VerticalBarChart | HorizontalBarChart, counts: list[int]) -> None:
