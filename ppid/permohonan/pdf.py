@@ -30,6 +30,7 @@ BODY = ParagraphStyle("ppid-body", parent=_STYLES["BodyText"], fontSize=9.5, lea
 SMALL = ParagraphStyle("ppid-small", parent=BODY, fontSize=8, leading=10, textColor=colors.HexColor("#444444"))
 TITLE = ParagraphStyle("ppid-title", parent=_STYLES["Title"], fontSize=15, leading=19, alignment=0)
 HEADING = ParagraphStyle("ppid-heading", parent=_STYLES["Heading2"], fontSize=11.5, leading=14, spaceBefore=8)
+FIGURE = ParagraphStyle("ppid-figure", parent=BODY, alignment=2)
 NUMBER = ParagraphStyle("ppid-number", parent=BODY, fontName="Helvetica-Bold", fontSize=16, leading=20)
 CONTENT_WIDTH = A4[0] - 36 * mm
 
@@ -151,12 +152,12 @@ def _pairs(rows: list[tuple[str, str]]) -> Table:
 
 
 def _table(rows: list[tuple[str, str]], header: tuple[str, str] | None) -> Table:
-    data = [[Paragraph(_text(label), BODY), Paragraph(_text(value), BODY)] for label, value in rows]
+    data = [[Paragraph(_text(label), BODY), Paragraph(_text(value), FIGURE)] for label, value in rows]
     if header:
         data.insert(0, [Paragraph(f"<b>{_text(cell)}</b>", BODY) for cell in header])
     table = Table(data, colWidths=[CONTENT_WIDTH - 30 * mm, 30 * mm])
     table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#bbbbbb")),
-                               ("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (1, 0), (1, -1), "RIGHT")]))
+                               ("VALIGN", (0, 0), (-1, -1), "TOP")]))
     return table
 
 
