@@ -657,6 +657,9 @@ def _decision(form: MultiDict) -> dict[str, Any]:
     if isinstance(rows, dict):
         data["penghitaman"] = [row for _index, row in sorted(rows.items())
                                if any(str(value).strip() for value in row.values())]
+    test = data.get("uji_konsekuensi")
+    if isinstance(test, dict) and not any(str(value).strip() for value in test.values()):
+        del data["uji_konsekuensi"]  # a browser posts the empty consequence-test fields of a grant too
     return data
 
 
