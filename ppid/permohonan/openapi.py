@@ -60,6 +60,7 @@ class ObjectionDocumentSchema(Schema):
     putusan = fields.Nested(CodedSchema, required=True, allow_none=True)
     ditanggapi_pada = fields.Date(required=True, allow_none=True)
     batas_sengketa_komisi_informasi = fields.Date(required=True, allow_none=True)
+    sengketa_diajukan_pada = fields.Date(required=True, allow_none=True)
 
 
 class StepSchema(Schema):

@@ -85,9 +85,11 @@ class AnnualReport:
     objection_grounds: list[Tally]
     objection_decisions: list[Tally]
     objections_answered_late: int
+    dispute_eligible: int
+    """Objections whose requester may go to the Komisi Informasi (Pasal 37(2)): answered, or unanswered
+    after the 30 working days of Pasal 36(2)."""
     disputes: int
-    """Objections whose requester may now go to the Komisi Informasi (Pasal 37(2)): answered, or the
-    30-day answer period passed. The platform does not yet record dispute filings themselves."""
+    """Disputes the requesters took to the Komisi Informasi (Pasal 37(1)), as recorded by the officers."""
 
     @property
     def answered(self) -> int:
@@ -112,7 +114,9 @@ class AnnualReport:
                  for row in self.objection_decisions]
         rows += [(_("Keberatan yang ditanggapi melewati 30 hari kerja (Pasal 36 ayat (2))"),
                   self.objections_answered_late),
-                 (_("Keberatan yang dapat dilanjutkan ke Komisi Informasi (Pasal 37)"), self.disputes)]
+                 (_("Keberatan yang dapat dilanjutkan ke Komisi Informasi (Pasal 37 ayat (2))"),
+                  self.dispute_eligible),
+                 (_("Sengketa yang diajukan ke Komisi Informasi (Pasal 37 ayat (1))"), self.disputes)]
         return rows
 
 
@@ -159,7 +163,8 @@ def annual_report(workflow: Workflow, *, year: int, scope: Collection[str] | Non
                            for letter, count in sorted(objection_grounds.items())],
         objection_decisions=_tallies(decisions, decision_labels, keep_all=True),
         objections_answered_late=sum(1 for objection in objections if objection.answered_late or objection.overdue),
-        disputes=sum(1 for objection in objections if objection.dispute_deadline is not None),
+        dispute_eligible=sum(1 for objection in objections if objection.dispute_deadline is not None),
+        disputes=sum(1 for objection in objections if objection.dispute_filed_on is not None),
     )
 
 

@@ -357,6 +357,10 @@ def _answer_objection(workflow: Workflow, permohonan: Permohonan, user: User, fo
     return workflow.answer_objection(permohonan, officer=user, data=_form(form))
 
 
+def _record_dispute(workflow: Workflow, permohonan: Permohonan, user: User, form: MultiDict) -> object:
+    return workflow.record_dispute(permohonan, officer=user, data=_form(form))
+
+
 ACTIONS: dict[str, tuple[EventKind, Callable[[Workflow, Permohonan, User, MultiDict], object]]] = {
     "teruskan": (EventKind.FORWARDED, _forward),
     "kelengkapan": (EventKind.ITEMS_REQUESTED, _request_items),
@@ -366,6 +370,7 @@ ACTIONS: dict[str, tuple[EventKind, Callable[[Workflow, Permohonan, User, MultiD
     "tutup": (EventKind.CLOSED, _close),
     "keberatan": (EventKind.OBJECTION_FILED, _record_objection),
     "jawab-keberatan": (EventKind.OBJECTION_DECIDED, _answer_objection),
+    "sengketa": (EventKind.DISPUTE_FILED, _record_dispute),
 }
 
 
@@ -427,8 +432,10 @@ def _available_actions(permohonan: Permohonan, status: Status, workflow: Workflo
         available.discard("putuskan")
     if workflow.objection_refusal(status, permohonan) is not None:
         available.discard("keberatan")
+    if status.objection is None or (status.objection.decided_on is None and not status.objection.overdue):
+        available.discard("sengketa")
     if not may_handle(user, status.dinas_slug):
-        available &= {"jawab-keberatan"}
+        available &= {"jawab-keberatan", "sengketa"}
     if not may_answer_objection(user, status.dinas_slug):
         available.discard("jawab-keberatan")
     return available
