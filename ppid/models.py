@@ -7,6 +7,7 @@ MODEL_MODULES = (
     "ppid.pipeline.models",
     "ppid.catalogue.models",
     "ppid.permohonan.models",
+    "ppid.documents.models",
 )
 
 
