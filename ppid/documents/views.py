@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from ckanapi import NotFound
+from ckanapi import NotAuthorized, NotFound
 from flask import Blueprint, abort, render_template, request
 
 from ppid.catalogue.mapping import JENIS_DOKUMEN
@@ -36,7 +36,7 @@ def documents() -> str:
 def document(name: str) -> str:
     try:
         package = read_action("package_show", id=name)
-    except NotFound:
+    except (NotFound, NotAuthorized):  # withdrawn documents become private: gone for the public
         abort(404)
     extras = _extras(package)
     if extras.get("jenis") != JENIS_DOKUMEN or not package.get("organization"):
