@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 from pathlib import Path
 
+from rich.console import Console
 from sqlalchemy import func, select
 
 from ppid.documents.models import DocumentText
@@ -82,7 +84,9 @@ def test_a_corrupt_pdf_is_published_with_a_message_and_the_run_succeeds(doc_plat
     assert by_key["rusak-2023.pdf"].outcome == ItemOutcome.NEW
     assert "rusak atau tidak lengkap" in by_key["rusak-2023.pdf"].message
     assert by_key["renstra.docx"].outcome == ItemOutcome.NEW and by_key["renstra.docx"].message is None
-    assert print_summary(doc_platform, run_id) == 0
+    terminal = Console(file=io.StringIO(), width=400)
+    assert print_summary(doc_platform, run_id, terminal) == 0
+    assert "perhatian dinkes/folder-data rusak-2023.pdf: Berkas PDF ini rusak" in terminal.file.getvalue()
     assert search(doc_client, q="APM") == ["dinkes-rencana-strategis"]
     page = doc_client.get("/dokumen/dinkes-laporan-rusak").get_data(as_text=True)
     assert "rusak atau tidak lengkap" in page
