@@ -9,6 +9,7 @@ MODEL_MODULES = (
     "ppid.permohonan.models",
     "ppid.mail",
     "ppid.uploader.models",
+    "ppid.documents.models",
 )
 
 

@@ -21,6 +21,8 @@ from ppid.config import ConfigError
 from ppid.i18n import N_, _
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,40}$")
+#: What a rule's files are: tables validated against a schema, or public documents (reports, decrees).
+TABLE, DOCUMENT = "table", "document"
 FREQUENCIES = ["harian", "mingguan", "bulanan", "triwulanan", "semesteran", "tahunan", "tidak-tetap"]
 
 
@@ -63,8 +65,17 @@ class DatasetDefaultsSchema(Schema):
 
 class RuleSchema(Schema):
     match = fields.String(required=True)
+    kind = fields.String(load_default=None, validate=validate.OneOf([TABLE, DOCUMENT]))
     schema = fields.String(load_default=None)
     dataset = fields.Nested(DatasetDefaultsSchema, required=True)
+
+    @validates_schema
+    def validate_kind_and_schema(self, data: dict[str, Any], **_kwargs: Any) -> None:
+        """A table needs a schema to be validated against; a document has none (it is not a table)."""
+        if data.get("kind") == TABLE and not data.get("schema"):
+            raise ValidationError({"schema": [_("wajib diisi untuk kind: table")]})
+        if data.get("kind") == DOCUMENT and data.get("schema"):
+            raise ValidationError({"schema": [_("tidak dipakai untuk kind: document; hapus baris ini")]})
 
 
 class SourceSchema(Schema):
@@ -132,6 +143,11 @@ class Rule:
         if "title" in self.dataset:
             offered.pop("name", None)  # a rule's own title names the dataset, as for a folder
         return dict(DATASET_DEFAULTS, tags=[]) | offered | self.dataset
+
+    @property
+    def is_document(self) -> bool:
+        """A rule without a schema harvests public documents: described and indexed, never schema-validated."""
+        return self.schema is None
 
     def matches(self, key: str) -> bool:
         name = key.rsplit("/", 1)[-1]

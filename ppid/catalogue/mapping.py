@@ -6,19 +6,32 @@ regional CKAN (and the national portal harvesting it) sees them without a custom
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import PurePosixPath
 from typing import Any
 
+from ppid.catalogue.models import SEARCH_TEXT_KEY
+from ppid.documents.models import DocumentText
 from ppid.pipeline.models import FileState, TrackedFile
 from ppid.pipeline.naming import safe_filename
 from ppid.platform import Platform
 from ppid.registry import Dinas
 
 DEFAULT_LICENCE = "cc-by"
+#: The ``jenis`` extra of a dataset made only of public documents, so that portals can list them apart.
+JENIS_DOKUMEN = "dokumen"
 
 
-def package_dict(platform: Platform, dinas: Dinas, dataset_name: str, files: list[TrackedFile]) -> dict[str, Any]:
+def package_dict(
+    platform: Platform,
+    dinas: Dinas,
+    dataset_name: str,
+    files: list[TrackedFile],
+    documents: Mapping[str, DocumentText] | None = None,
+) -> dict[str, Any]:
+    """``documents`` (by sha256) gives document resources their page count and their text for search."""
     settings = platform.settings
+    documents = documents or {}
     visible = [f for f in files if f.published_storage_key or f.state in (FileState.VALID, FileState.DOCUMENT)]
     visible = [f for f in visible if f.state != FileState.WITHDRAWN]
     meta = (visible or files)[0].dataset_meta
@@ -36,6 +49,7 @@ def package_dict(platform: Platform, dinas: Dinas, dataset_name: str, files: lis
         "kontak": meta.get("kontak") or dinas.ppid.get("email", ""),
         "sumber": meta.get("sumber") or "",
         "status_validasi": _validation_status(visible),
+        "jenis": JENIS_DOKUMEN if visible and all(f.state == FileState.DOCUMENT for f in visible) else "",
     }
     return {
         "name": dataset_name,
@@ -49,14 +63,14 @@ def package_dict(platform: Platform, dinas: Dinas, dataset_name: str, files: lis
         "state": "active",
         "tags": [{"name": tag} for tag in meta.get("tags", [])],
         "extras": [{"key": key, "value": value} for key, value in sorted(extras.items()) if value],
-        "resources": [_resource(settings.public_url, tracked) for tracked in visible],
+        "resources": [_resource(settings.public_url, tracked, documents) for tracked in visible],
     }
 
 
-def _resource(public_url: str, tracked: TrackedFile) -> dict[str, Any]:
+def _resource(public_url: str, tracked: TrackedFile, documents: Mapping[str, DocumentText]) -> dict[str, Any]:
     """A resource describes the version in the catalogue: an invalid newer file does not replace a valid one."""
     sha256 = tracked.sha256 if tracked.state in (FileState.VALID, FileState.DOCUMENT) else tracked.published_sha256
-    return {
+    resource = {
         "name": tracked.name,
         "url": f"{public_url}/unduh/{tracked.id}/{safe_filename(tracked.name)}",
         "format": PurePosixPath(tracked.name).suffix.lstrip(".").upper(),
@@ -64,6 +78,14 @@ def _resource(public_url: str, tracked: TrackedFile) -> dict[str, Any]:
         "ppid_key": tracked.key,
         "schema_name": tracked.schema_name or "",
     }
+    document = documents.get(sha256 or "") if tracked.state == FileState.DOCUMENT else None
+    if document is not None:
+        resource["size"] = tracked.size
+        if document.page_count is not None:
+            resource["jumlah_halaman"] = str(document.page_count)
+        if document.text:
+            resource[SEARCH_TEXT_KEY] = document.text
+    return resource
 
 
 def _validation_status(files: list[TrackedFile]) -> str:

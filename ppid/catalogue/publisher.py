@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from ppid.catalogue.client import catalogue_client
 from ppid.catalogue.mapping import package_dict, same_package
+from ppid.documents.extract import texts_by_sha256
 from ppid.pipeline.models import FileState, TrackedFile
 from ppid.platform import Platform
 
@@ -53,7 +54,8 @@ class Publisher:
             dinas = self.platform.registry.get(dinas_slug)
             if dinas is None:
                 return
-            desired = package_dict(self.platform, dinas, dataset_name, files)
+            documents = texts_by_sha256(session, (f.sha256 for f in files if f.state == FileState.DOCUMENT))
+            desired = package_dict(self.platform, dinas, dataset_name, files, documents)
             current = self._show(dataset_name)
             if current is None and not desired["resources"]:
                 return  # nothing publishable yet (e.g. only invalid files): no empty dataset in the catalogue

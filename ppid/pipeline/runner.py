@@ -1,4 +1,5 @@
-"""The one path from a source's files to the public catalogue: hash → skip if unchanged → store → validate → publish.
+"""The one path from a source's files to the public catalogue: hash → skip if unchanged → store → validate
+(tables) or read (documents) → publish.
 
 Harvested and uploaded files both come through here. Each item is committed on its own, and
 publication is tracked per file, so a crash, a killed worker or an unreachable catalogue leaves
@@ -27,6 +28,7 @@ from harvesters import Item, source_class
 from ppid.catalogue.publisher import Publisher, open_publisher
 from ppid.config import ConfigError
 from ppid.db import utcnow
+from ppid.documents.extract import Limits, extract_once
 from ppid.i18n import _
 from ppid.pipeline.models import FileState, HarvestRun, ItemOutcome, RunEvent, RunStatus, TrackedFile
 from ppid.pipeline.naming import dataset_name_for, storage_key_for
@@ -208,6 +210,7 @@ class _Runner:
         self.withdraw_after = timedelta(
             days=float(platform.settings.defaults.get("harvest", {}).get("withdraw_after_days", 3))
         )
+        self.document_limits = Limits.from_defaults(platform.settings.defaults)
 
     # -- sources and items ------------------------------------------------------------------------------
 
@@ -298,7 +301,11 @@ class _Runner:
                     with fetched.path.open("rb") as stream:
                         self.platform.storage.put(storage_key, stream)
                 record = None
-                if rule.schema is not None:
+                notice = None
+                if rule.is_document:
+                    document = extract_once(session, fetched.path, item.name, fetched.sha256, self.document_limits)
+                    notice = document.problem
+                else:
                     record = validate_stored_file(
                         self.platform, session, fetched.path, item.name, fetched.sha256, rule.schema
                     )
@@ -319,7 +326,7 @@ class _Runner:
                 self._seen(tracked, item)
         if state == FileState.INVALID:
             return ItemOutcome.INVALID, record.report.get("summary") if record else None
-        return (ItemOutcome.NEW if is_new else ItemOutcome.UPDATED), None
+        return (ItemOutcome.NEW if is_new else ItemOutcome.UPDATED), notice
 
     @staticmethod
     def _seen(tracked: TrackedFile, item: Item) -> None:

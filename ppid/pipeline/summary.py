@@ -51,6 +51,10 @@ def print_summary(platform: Platform, run_id: int, console: Console | None = Non
         for event in problems:
             label = _(OUTCOME_LABELS[event.outcome])
             console.print(f"[bold red]{label}[/] {event.source_id} {event.item_key or ''}: {event.message or ''}")
+        for event in events:  # published, with something the officer should know (e.g. a PDF whose text is unreadable)
+            if event.outcome in (ItemOutcome.NEW, ItemOutcome.UPDATED) and event.message:
+                label = _("perhatian")
+                console.print(f"[bold yellow]{label}[/] {event.source_id} {event.item_key or ''}: {event.message}")
         failed = run.status != RunStatus.FINISHED or any(e.outcome != ItemOutcome.INVALID for e in problems)
     console.print(_("Portal: %(url)s", url=platform.settings.public_url))
     return 1 if failed else 0

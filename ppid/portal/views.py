@@ -5,9 +5,10 @@ from __future__ import annotations
 import math
 
 from ckanapi import NotFound
-from flask import Blueprint, abort, redirect, render_template, request, send_file
+from flask import Blueprint, abort, redirect, render_template, request, send_file, url_for
 from sqlalchemy import select
 
+from ppid.catalogue.mapping import JENIS_DOKUMEN
 from ppid.catalogue.reader import read_action
 from ppid.pipeline.models import TrackedFile
 from ppid.pipeline.naming import safe_filename
@@ -46,6 +47,8 @@ def dataset(name: str) -> str:
     except NotFound:
         abort(404)
     extras = {extra["key"]: extra["value"] for extra in package.get("extras", [])}
+    if extras.get("jenis") == JENIS_DOKUMEN:
+        return redirect(url_for("dokumen.document", name=name))
     return render_template("portal/dataset.html", package=package, extras=extras)
 
 

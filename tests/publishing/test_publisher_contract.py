@@ -64,7 +64,7 @@ def test_valid_tables_are_published_with_satu_data_metadata(target: Platform) ->
     assert extras["frekuensi_penerbitan"] == "semesteran"
     assert extras["kode_wilayah"] == "3201"
     assert extras["status_validasi"] == "valid"
-    assert [r["name"] for r in package["resources"]] == ["penduduk-2024.csv"]
+    assert [r["name"] for r in package["resources"]] == ["penduduk-2023.csv", "penduduk-2024.csv"]
     assert package["resources"][0]["hash"].startswith("sha256:")
 
 
@@ -72,12 +72,11 @@ def test_an_invalid_table_is_kept_but_not_published(target: Platform) -> None:
     run_harvest(target)
 
     with target.database.session() as session:
-        apbd = session.scalar(select(TrackedFile).where(TrackedFile.dinas_slug == "bpkad"))
+        apbd = session.scalar(select(TrackedFile).where(TrackedFile.name == "realisasi-apbd-2023.csv"))
         assert apbd.state == FileState.INVALID
         assert target.storage.exists(apbd.storage_key)
-    with catalogue_client(target) as ckan:
-        found = ckan.action.package_search(fq="organization:bpkad", include_private=True)
-    assert found["count"] == 0
+    # The dataset is published with the valid workbook of the next year only.
+    assert [r["name"] for r in published(target, "bpkad-realisasi-apbd")["resources"]] == ["realisasi-apbd-2024.xlsx"]
 
 
 def test_republishing_unchanged_datasets_makes_no_write_call(target: Platform) -> None:

@@ -49,7 +49,7 @@ def test_a_citizen_finds_and_downloads_a_dataset_on_a_phone(page, portal_url: st
     page.route("http://127.0.0.1:5000/**", lambda route: route.continue_(
         url=route.request.url.replace("http://127.0.0.1:5000", portal_url)))
     with page.expect_download() as download_info:
-        page.get_by_role("link", name="Unduh").click()
+        page.locator("tr", has_text="penduduk-2024.csv").get_by_role("link", name="Unduh").click()
     saved = tmp_path / "unduhan.csv"
     download_info.value.save_as(saved)
 
