@@ -42,7 +42,7 @@ from ppid.uploader.models import (
     UploadSession,
     VersionState,
 )
-from ppid.validation import list_schemas, load_schema, sniff, suggest_schema
+from ppid.validation import SchemaSuggestion, list_schemas, load_schema, sniff, suggest_schema
 from ppid.validation.sniff import TABLE_FORMATS
 
 log = logging.getLogger(__name__)
@@ -256,11 +256,6 @@ def finish_chunked(platform: Platform, session: Session, upload: UploadSession, 
     return _add_version(platform, session, draft, user, upload.name, stored, replaces)
 
 
-def abort_chunked(platform: Platform, session: Session, upload: UploadSession) -> None:
-    platform.storage.abort_upload(upload.storage_key, upload.storage_upload_id)
-    session.delete(upload)
-
-
 # -- versions, schema and validation ------------------------------------------------------------------------------
 
 
@@ -305,7 +300,7 @@ def suggested_schema(platform: Platform, path: Path) -> str | None:
     return ranked[0].name if ranked and ranked[0].score >= SUGGESTION_THRESHOLD else None
 
 
-def schema_suggestions(platform: Platform, path: Path):
+def schema_suggestions(platform: Platform, path: Path) -> list[SchemaSuggestion]:
     sniffed = sniff(path)
     if sniffed.format not in TABLE_FORMATS or not sniffed.labels:
         return []
