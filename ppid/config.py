@@ -20,6 +20,8 @@ from sqlalchemy.exc import ArgumentError
 from ppid.i18n import LANGUAGES, _
 
 SOURCE_ROOT = Path(__file__).resolve().parent.parent
+#: ``catalogue.withdrawn``: a withdrawn dataset is made private (kept, hidden) or deleted (CKAN's soft delete).
+WITHDRAWN_CHOICES = ("private", "delete")
 
 
 class ConfigError(Exception):
@@ -40,6 +42,8 @@ class Settings:
     redis_url: str | None = None
     language: str = "id"
     public_url: str = "http://127.0.0.1:5000"
+    #: What happens in the catalogue to a dataset whose files are all withdrawn from their source.
+    catalogue_withdrawn: str = "private"
     defaults: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -87,6 +91,14 @@ def load_settings(environ: dict[str, str] | None = None, **overrides: Any) -> Se
         raise ConfigError(_("PPID_REDIS_URL harus berupa URL redis://host:port/db, bukan %(value)r.", value=redis_url))
     public_url = env.get("PPID_PUBLIC_URL") or defaults.get("public_url", "http://127.0.0.1:5000")
     _check_http_url("PPID_PUBLIC_URL", public_url)
+    catalogue_withdrawn = (defaults.get("catalogue") or {}).get("withdrawn", "private")
+    if catalogue_withdrawn not in WITHDRAWN_CHOICES:
+        raise ConfigError(
+            _(
+                "catalogue.withdrawn di defaults.yaml harus salah satu dari: %(choices)s.",
+                choices=", ".join(WITHDRAWN_CHOICES),
+            )
+        )
 
     return Settings(
         home=home,
@@ -101,6 +113,7 @@ def load_settings(environ: dict[str, str] | None = None, **overrides: Any) -> Se
         redis_url=redis_url,
         language=language,
         public_url=public_url.rstrip("/"),
+        catalogue_withdrawn=catalogue_withdrawn,
         defaults=defaults,
     )
 
