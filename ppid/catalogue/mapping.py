@@ -6,6 +6,7 @@ regional CKAN (and the national portal harvesting it) sees them without a custom
 
 from __future__ import annotations
 
+import re
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -15,6 +16,7 @@ from ppid.platform import Platform
 from ppid.registry import Dinas
 
 DEFAULT_LICENCE = "cc-by"
+YEAR_IN_NAME = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 
 
 def package_dict(platform: Platform, dinas: Dinas, dataset_name: str, files: list[TrackedFile]) -> dict[str, Any]:
@@ -28,7 +30,7 @@ def package_dict(platform: Platform, dinas: Dinas, dataset_name: str, files: lis
         "produsen_data": dinas.name,
         "walidata": walidata.get("name", ""),
         "frekuensi_penerbitan": meta.get("frequency") or "",
-        "tahun": meta.get("year") or "",
+        "tahun": str(meta.get("year") or _year_in_names(visible)),
         "level_penyajian": meta.get("level_penyajian") or "",
         "cakupan_wilayah": region.get("name", ""),
         "kode_wilayah": str(region.get("kode_wilayah", "")),
@@ -63,6 +65,12 @@ def _resource(public_url: str, tracked: TrackedFile) -> dict[str, Any]:
         "ppid_key": tracked.key,
         "schema_name": tracked.schema_name or "",
     }
+
+
+def _year_in_names(files: list[TrackedFile]) -> str:
+    """The data year when the registry gives none: the latest year in a file name (``penduduk-2024.csv``)."""
+    years = [match for tracked in files for match in YEAR_IN_NAME.findall(tracked.name)]
+    return max(years, default="")
 
 
 def _validation_status(files: list[TrackedFile]) -> str:
