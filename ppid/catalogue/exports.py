@@ -84,7 +84,6 @@ def dcat_dataset(package: dict[str, Any], base: str) -> dict[str, Any]:
         "dct:issued": package.get("metadata_created"),
         "dct:modified": package.get("metadata_modified"),
         "dct:publisher": {
-            "@id": f"{base}/dinas/{organization.get('name', '')}",
             "@type": "foaf:Organization",
             "foaf:name": extras.get("produsen_data") or organization.get("title") or "",
         },
@@ -92,6 +91,8 @@ def dcat_dataset(package: dict[str, Any], base: str) -> dict[str, Any]:
         "dcat:keyword": [tag["name"] for tag in package.get("tags", [])],
         "dcat:distribution": [_dcat_distribution(resource) for resource in package.get("resources", [])],
     }
+    if platform().registry.get(organization.get("name", "")) is not None:
+        dataset["dct:publisher"]["@id"] = f"{base}/dinas/{organization['name']}"
     if package.get("maintainer_email"):
         dataset["dcat:contactPoint"] = {
             "@type": "vcard:Organization",
@@ -202,7 +203,7 @@ def data_json_catalogue(base: str) -> Iterator[str]:
 
 
 def sitemap(base: str, *, part: int | None = None) -> Iterator[str]:
-    """Portal pages of every public dataset; an index of parts when there are more than the protocol allows."""
+    """Portal pages of every public dataset and every dinas; an index of parts beyond what one file may hold."""
     count = public_count()
     if part is None and count > SITEMAP_MAX:
         yield '<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -217,8 +218,8 @@ def sitemap(base: str, *, part: int | None = None) -> Iterator[str]:
     first = 0 if part is None else (part - 1) * SITEMAP_MAX
     if first == 0:
         yield f"<url><loc>{escape(base)}/</loc></url>\n"
-        for organization in read_action("organization_list"):
-            location = escape(f"{base}/dinas/{organization}")
+        for dinas in platform().registry.dinas:
+            location = escape(f"{base}/dinas/{dinas.slug}")
             yield f"<url><loc>{location}</loc></url>\n"
     for package in public_datasets(start=first, stop=first + SITEMAP_MAX):
         modified = (package.get("metadata_modified") or "")[:10]
