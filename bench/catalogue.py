@@ -6,7 +6,9 @@ the same code the API runs, without 100,000 HTTP round trips), then serves the a
 times ``package_search`` over real HTTP: free-text queries, and faceted queries (``fq`` on organization,
 tags and res_format with ``facet.field``). Finally it publishes 1,000 new datasets through the
 :class:`~ppid.catalogue.publisher.Publisher` and re-publishes them unchanged, counting the API calls
-(the unchanged run must make no write call). Prints p50/p95/max per kind of query.
+(the unchanged run must make no write call). Prints p50/p95/max per kind of query, a baseline (an
+action doing no database work) to tell the search's cost from the machine's, and the time and peak
+memory of streaming ``/data.json`` for the whole catalogue.
 
 A catalogue that already holds at least N datasets is reused, so search can be re-timed without
 reloading: pass the same ``--home`` and ``--database-url`` again.
@@ -18,6 +20,7 @@ import argparse
 import hashlib
 import json
 import random
+import resource
 import statistics
 import sys
 import tempfile
@@ -61,6 +64,7 @@ def main() -> None:
     parser.add_argument("--home", type=Path, help="instance folder (default: a new temporary folder)")
     parser.add_argument("--queries", type=int, default=200, help="queries timed per kind (default 200)")
     parser.add_argument("--publish", type=int, default=1000, help="datasets published through the Publisher")
+    parser.add_argument("--no-export", action="store_true", help="skip streaming /data.json of the whole catalogue")
     parser.add_argument("--batch", type=int, default=1000, help="datasets per committed batch while loading")
     args = parser.parse_args()
 
@@ -78,6 +82,8 @@ def main() -> None:
     load(platform, args.datasets, args.batch)
     with served(platform) as url:
         time_searches(url, args.queries)
+        if not args.no_export:
+            time_export(url)
     publish(platform, args.publish)
     platform.close()
 
@@ -162,6 +168,9 @@ def _time_searches(http: requests.Session, url: str, queries: int, rng: random.R
         return elapsed * 1000
 
     print(f"search: first query (loads the in-memory index) {search({'q': 'penduduk'}):,.0f} ms")
+    baseline = sorted(_timed(http, f"{url}/api/3/action/status_show", {}) for _ in range(max(queries // 4, 10)))
+    print(f"baseline: status_show (no database work) p50 {percentile(baseline, 50):.1f} ms, "
+          f"p95 {percentile(baseline, 95):.1f} ms: what HTTP and a busy machine cost by themselves")
 
     def free_text() -> dict:
         words = rng.sample(TOPICS, rng.choice([1, 1, 2]))
@@ -186,6 +195,27 @@ def _time_searches(http: requests.Session, url: str, queries: int, rng: random.R
         timings = sorted(search(make()) for _ in range(queries))
         print(f"  {label:<30} p50 {percentile(timings, 50):7.1f} ms   p95 {percentile(timings, 95):7.1f} ms"
               f"   max {timings[-1]:7.1f} ms   mean {statistics.fmean(timings):7.1f} ms")  # fmt: skip
+
+
+def _timed(http: requests.Session, endpoint: str, params: dict) -> float:
+    started = time.perf_counter()
+    http.get(endpoint, params=params, timeout=120).raise_for_status()
+    return (time.perf_counter() - started) * 1000
+
+
+def time_export(url: str) -> None:
+    """Stream /data.json for the whole catalogue; the server runs in this process, so its peak RSS is ours."""
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    started = time.perf_counter()
+    size = 0
+    with requests.get(f"{url}/data.json", stream=True, timeout=600) as response:
+        response.raise_for_status()
+        for chunk in response.iter_content(chunk_size=1024 * 1024):
+            size += len(chunk)
+    elapsed = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(f"export: /data.json {size / 1e6:,.1f} MB streamed in {elapsed:,.1f} s; "
+          f"peak RSS {before / 1024:,.0f} → {after / 1024:,.0f} MB")
 
 
 def percentile(sorted_values: list[float], share: int) -> float:
