@@ -31,7 +31,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import requests
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from waitress import create_server
 
 REPO = Path(__file__).resolve().parents[1]
@@ -93,6 +93,7 @@ def load(platform: Platform, wanted: int, batch: int) -> None:
         present = session.scalar(select(func.count()).select_from(Package))
     if present >= wanted:
         print(f"load: reusing the {present:,} datasets already in the catalogue")
+        analyse(platform)
         return
     rng = random.Random(present)
     started = time.perf_counter()
@@ -108,6 +109,14 @@ def load(platform: Platform, wanted: int, batch: int) -> None:
         rate = (last - present) / (time.perf_counter() - started)
         print(f"\rload: {last:,}/{wanted:,} datasets ({rate:,.0f}/s)", end="", flush=True)
     print(f"\nload: {wanted - present:,} datasets in {time.perf_counter() - started:,.0f} s")
+    analyse(platform)
+
+
+def analyse(platform: Platform) -> None:
+    """Planner statistics after a bulk load, as autovacuum would gather them later (SQLite plans without)."""
+    if platform.database.engine.dialect.name == "postgresql":
+        with platform.database.engine.begin() as connection:
+            connection.execute(text("ANALYZE"))
 
 
 def action(session, action_name: str, **data):
