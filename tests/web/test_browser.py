@@ -49,6 +49,7 @@ def test_a_citizen_finds_and_downloads_a_dataset_on_a_phone(page, portal_url: st
     filters.get_by_role("link", name="kependudukan", exact=True).click()
     page.wait_for_url("**tags=kependudukan**")
     assert page.get_by_role("link", name="Hapus saringan Topik: kependudukan").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.get_by_role("link", name="Jumlah Penduduk menurut Kecamatan dan Jenis Kelamin").click()
     preview = page.get_by_role("region", name="Pratinjau penduduk-2024.csv")
     assert preview.get_by_role("columnheader", name="nama_kecamatan").is_visible()
