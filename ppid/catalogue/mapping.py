@@ -6,6 +6,7 @@ regional CKAN (and the national portal harvesting it) sees them without a custom
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from pathlib import PurePosixPath
 from typing import Any
@@ -20,6 +21,7 @@ from ppid.registry import Dinas
 DEFAULT_LICENCE = "cc-by"
 #: The ``jenis`` extra of a dataset made only of public documents, so that portals can list them apart.
 JENIS_DOKUMEN = "dokumen"
+YEAR_IN_NAME = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 
 
 def package_dict(
@@ -41,7 +43,7 @@ def package_dict(
         "produsen_data": dinas.name,
         "walidata": walidata.get("name", ""),
         "frekuensi_penerbitan": meta.get("frequency") or "",
-        "tahun": meta.get("year") or "",
+        "tahun": str(meta.get("year") or _year_in_names(visible)),
         "level_penyajian": meta.get("level_penyajian") or "",
         "cakupan_wilayah": meta.get("cakupan_wilayah") or region.get("name", ""),
         "kode_wilayah": str(region.get("kode_wilayah", "")),
@@ -59,8 +61,8 @@ def package_dict(
         "license_id": meta.get("licence") or DEFAULT_LICENCE,
         "maintainer": dinas.ppid.get("name", ""),
         "maintainer_email": dinas.ppid.get("email", ""),
-        "private": not visible,
-        "state": "active",
+        "private": not visible and settings.catalogue_withdrawn == "private",
+        "state": "deleted" if not visible and settings.catalogue_withdrawn == "delete" else "active",
         "tags": [{"name": tag} for tag in meta.get("tags", [])],
         "extras": [{"key": key, "value": value} for key, value in sorted(extras.items()) if value],
         "resources": [_resource(settings.public_url, tracked, documents) for tracked in visible],
@@ -86,6 +88,12 @@ def _resource(public_url: str, tracked: TrackedFile, documents: Mapping[str, Doc
         if document.text:
             resource[SEARCH_TEXT_KEY] = document.text
     return resource
+
+
+def _year_in_names(files: list[TrackedFile]) -> str:
+    """The data year when the registry gives none: the latest year in a file name (``penduduk-2024.csv``)."""
+    years = [match for tracked in files for match in YEAR_IN_NAME.findall(tracked.name)]
+    return max(years, default="")
 
 
 def _validation_status(files: list[TrackedFile]) -> str:

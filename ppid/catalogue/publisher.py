@@ -60,7 +60,10 @@ class Publisher:
             if current is None and not desired["resources"]:
                 return  # nothing publishable yet (e.g. only invalid files): no empty dataset in the catalogue
             self.ensure_organization(dinas_slug)
-            if current is None:
+            if desired["state"] == "deleted":
+                if current is not None and current.get("state") != "deleted":
+                    self.call("package_delete", id=current["id"])
+            elif current is None:
                 self.call("package_create", **desired)
             elif not same_package(current, desired):
                 self.call("package_update", id=current["id"], **desired)
