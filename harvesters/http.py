@@ -258,7 +258,9 @@ def _conditional(known: str | None) -> dict[str, str]:
     if not known:
         return {}
     header, _sep, value = known.partition(":")
-    return {"If-None-Match": value} if header == "etag" else {"If-Modified-Since": value} if value else {}
+    if header == "etag":
+        return {"If-None-Match": value}
+    return {"If-Modified-Since": value} if header == "last-modified" else {}
 
 
 def _fingerprint(response: requests.Response) -> str | None:
