@@ -115,10 +115,10 @@ class HttpFetcher:
                     fingerprint=_fingerprint(response),
                 )
         except ItemError as error:
-            return Item(**base, opener=functools.partial(_fail, error))
+            return Item(**base, opener=functools.partial(_fail, error), problem=str(error))
         except requests.RequestException as error:
             failure = ItemError(_("%(url)s tidak dapat diunduh: %(reason)s", url=url, reason=request_failure(error)))
-            return Item(**base, opener=functools.partial(_fail, failure))
+            return Item(**base, opener=functools.partial(_fail, failure), problem=str(failure))
 
     def open(self, url: str, name: str) -> BinaryIO:
         """The file's bytes as a stream that raises :class:`ItemError` on an error page, truncation or excess."""
