@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from ppid.accounts.models import AccountEvent, AccountEventKind, User
 from ppid.db import utcnow
+
 from .conftest import PASSWORD, csrf_token, sign_in
 
 WRONG = "salah-sekali-kata-sandinya"
