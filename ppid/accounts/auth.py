@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Flask, abort, current_app, g, redirect, request, session, url_for
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ppid.accounts.config import AccountsConfig
 from ppid.accounts.models import Role, User
@@ -24,8 +25,11 @@ CONFIG_KEY = "ppid.accounts"
 
 
 def install(app: Flask, config: AccountsConfig) -> None:
-    """Session cookie settings and the CSRF check that knows about bearer tokens."""
+    """Session cookie settings, the client address behind proxies, and the CSRF check that knows bearer tokens."""
     app.extensions[CONFIG_KEY] = config
+    if config.trusted_proxy_hops:
+        hops = config.trusted_proxy_hops
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     app.config.update(
         SESSION_COOKIE_NAME=SESSION_COOKIE,
         PERMANENT_SESSION_LIFETIME=config.session_lifetime,

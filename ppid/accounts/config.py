@@ -25,6 +25,10 @@ class AccountsConfig:
     session_hours: int = 8
     """A session ends after this long without a request."""
     reset_link_minutes: int = 60
+    trusted_proxy_hops: int = 0
+    """Reverse proxies in front of the app whose X-Forwarded-For and -Proto are believed. Behind a proxy
+    this must be set, or every sign-in seems to come from the proxy's address and one address lockout
+    would lock everyone out."""
 
     @property
     def lockout(self) -> timedelta:
@@ -43,15 +47,19 @@ class AccountsConfig:
         section = settings.defaults.get("accounts") or {}
         if not isinstance(section, dict):
             raise ConfigError(_("accounts di defaults.yaml harus berupa pemetaan kunci: nilai."))
-        return cls(**{name: _positive(section, name, default) for name, default in _defaults().items()})
+        return cls(**{name: _whole_number(section, name, default, minimum=0 if name == "trusted_proxy_hops" else 1)
+                      for name, default in _defaults().items()})
 
 
 def _defaults() -> dict[str, int]:
     return {name: field.default for name, field in AccountsConfig.__dataclass_fields__.items()}  # type: ignore[misc]
 
 
-def _positive(section: dict[str, Any], key: str, default: int) -> int:
+def _whole_number(section: dict[str, Any], key: str, default: int, *, minimum: int) -> int:
     value = section.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ConfigError(_("accounts.%(key)s harus bilangan bulat positif, bukan %(value)r.", key=key, value=value))
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise ConfigError(
+            _("accounts.%(key)s harus bilangan bulat %(minimum)s atau lebih, bukan %(value)r.",
+              key=key, minimum=minimum, value=value)
+        )
     return value
