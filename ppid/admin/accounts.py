@@ -9,7 +9,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
-from ppid.accounts.auth import accounts_config, current_user, login_required, sign_out
+from ppid.accounts.auth import accounts_config, bearer_token, current_user, login_required, sign_out
 from ppid.accounts.models import AccountEvent, ApiToken, Role, User
 from ppid.accounts.reset import request_password_reset, user_for_reset_token
 from ppid.accounts.service import (
@@ -40,7 +40,13 @@ def profile() -> str:
 @blueprint.post("/akun/token")
 @login_required()
 def new_token() -> ResponseReturnValue:
-    """Create a token and show it once; only its hash is kept."""
+    """Create a token and show it once; only its hash is kept.
+
+    Only a signed-in person may do this, not a token: a leaked token must not be able to mint another
+    that would outlive its own revocation.
+    """
+    if bearer_token() is not None:
+        abort(403, _("Token API baru hanya dapat dibuat setelah masuk dengan kata sandi."))
     session = db_session()
     try:
         token, secret = create_token(session, current_user(), request.form.get("nama", ""), ip=request.remote_addr)

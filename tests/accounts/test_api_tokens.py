@@ -15,10 +15,10 @@ from ppid.pipeline.runner import run_harvest
 from .conftest import csrf_token, sign_in
 
 
-def new_token(client, name: str = "unggah harian") -> tuple[int, str]:
+def new_token(client, name: str = "unggah harian") -> str:
     response = client.post("/akun/token", data={"nama": name, "csrf_token": csrf_token(client, "/akun/")})
     assert response.status_code == 201
-    return response.status_code, re.search(r'<code id="token-baru">([^<]+)</code>', response.get_data(as_text=True))[1]
+    return re.search(r'<code id="token-baru">([^<]+)</code>', response.get_data(as_text=True))[1]
 
 
 def bearer(secret: str) -> dict[str, str]:
@@ -28,7 +28,7 @@ def bearer(secret: str) -> dict[str, str]:
 def test_a_token_is_shown_once_and_stored_only_as_its_hash(platform, client, people) -> None:
     sign_in(client, "petugas-a")
 
-    _status, secret = new_token(client)
+    secret = new_token(client)
 
     assert secret.startswith("ppid_") and len(secret) > 40
     assert secret not in client.get("/akun/").get_data(as_text=True)
@@ -42,7 +42,7 @@ def test_a_token_is_shown_once_and_stored_only_as_its_hash(platform, client, peo
 def test_a_bearer_token_acts_with_its_owners_roles_and_dinas(app, platform, client, people) -> None:
     run_harvest(platform)
     sign_in(client, "petugas-a")
-    _status, secret = new_token(client)
+    secret = new_token(client)
     script = app.test_client()  # no cookie at all
 
     desk = script.get("/unggah/", headers=bearer(secret))
@@ -56,7 +56,7 @@ def test_a_bearer_token_acts_with_its_owners_roles_and_dinas(app, platform, clie
 
 def test_use_is_recorded_and_a_revoked_token_is_refused(app, platform, client, people) -> None:
     sign_in(client, "petugas-a")
-    _status, secret = new_token(client)
+    secret = new_token(client)
     script = app.test_client()
     assert script.get("/akun/", headers=bearer(secret)).status_code == 200
     with platform.database.session() as session:
@@ -86,18 +86,29 @@ def test_an_officer_cannot_revoke_someone_elses_token(app, client, people) -> No
     assert response.status_code == 404
 
 
-def test_a_bearer_request_without_a_cookie_needs_no_csrf_token(app, client, people) -> None:
+def test_a_bearer_request_without_a_cookie_needs_no_csrf_token(app, platform, client, people) -> None:
     sign_in(client, "petugas-a")
-    _status, secret = new_token(client)
+    first = new_token(client, "pertama")
+    second = new_token(client, "kedua")
 
-    response = app.test_client().post("/akun/token", data={"nama": "kedua"}, headers=bearer(secret))
+    response = app.test_client().post("/akun/token/2/cabut", headers=bearer(first))
 
-    assert response.status_code == 201
+    assert response.status_code == 303
+    assert app.test_client().get("/akun/", headers=bearer(second)).status_code == 401
+
+
+def test_a_token_cannot_mint_another_token(app, client, people) -> None:
+    sign_in(client, "petugas-a")
+    secret = new_token(client)
+
+    response = app.test_client().post("/akun/token", data={"nama": "cadangan pencuri"}, headers=bearer(secret))
+
+    assert response.status_code == 403
 
 
 def test_a_bearer_token_does_not_lift_csrf_off_a_cookie_session(client, people) -> None:
     sign_in(client, "petugas-a")
-    _status, secret = new_token(client)
+    secret = new_token(client)
 
     response = client.post("/akun/token", data={"nama": "lewat cookie"}, headers=bearer(secret))
 
@@ -106,10 +117,10 @@ def test_a_bearer_token_does_not_lift_csrf_off_a_cookie_session(client, people) 
 
 def test_catalogue_writes_need_the_catalogue_token_or_an_authorised_bearer_token(app, client, people) -> None:
     sign_in(client, "admin")
-    _status, admin_secret = new_token(client)
+    admin_secret = new_token(client)
     officer = app.test_client()
     sign_in(officer, "petugas-a")
-    _status, officer_secret = new_token(officer)
+    officer_secret = new_token(officer)
     script = app.test_client()
 
     def create(name: str, **headers: str):
