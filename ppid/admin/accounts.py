@@ -5,6 +5,8 @@ Thin views over :mod:`ppid.accounts`; every change is recorded there as an accou
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
@@ -179,7 +181,8 @@ def remove_role(user_id: int, grant_id: int) -> ResponseReturnValue:
     return _change(user_id, lambda user, admin: revoke_role(db_session(), user, grant_id, actor=admin))
 
 
-def _change(user_id: int, change) -> ResponseReturnValue:
+def _change(user_id: int, change: Callable[[User, User], None]) -> ResponseReturnValue:
+    """Apply an administrator's change to an account, or show why it cannot be made."""
     admin, user, session = _administrator(), _user(user_id), db_session()
     try:
         change(user, admin)
