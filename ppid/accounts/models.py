@@ -112,6 +112,26 @@ class AccountEventKind(enum.StrEnum):
     ROLE_GRANTED = "role_granted"
     ROLE_REVOKED = "role_revoked"
 
+    @property
+    def label(self) -> str:
+        labels = {
+            "login": _("Masuk"),
+            "login_failed": _("Gagal masuk"),
+            "account_locked": _("Akun dikunci sementara"),
+            "address_locked": _("Alamat dikunci sementara"),
+            "logout": _("Keluar dari semua sesi"),
+            "password_reset_requested": _("Tautan atur ulang kata sandi dikirim"),
+            "password_changed": _("Kata sandi diganti"),
+            "token_created": _("Token API dibuat"),
+            "token_revoked": _("Token API dicabut"),
+            "user_created": _("Akun dibuat"),
+            "user_deactivated": _("Akun dinonaktifkan"),
+            "user_reactivated": _("Akun diaktifkan kembali"),
+            "role_granted": _("Peran diberikan"),
+            "role_revoked": _("Peran dicabut"),
+        }
+        return labels[self.value]
+
 
 class AccountEvent(Base):
     """What happened to accounts and who did it: sign-ins, failures, lockouts, tokens, grants.

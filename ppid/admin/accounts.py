@@ -218,7 +218,9 @@ def _user_page(user: User) -> str:
     events = db_session().scalars(
         select(AccountEvent).where(AccountEvent.user_id == user.id).order_by(AccountEvent.id.desc()).limit(50)
     ).all()
-    return render_template("admin/akun/pengguna.html", user=user, events=events, roles=list(Role),
+    actor_ids = {event.actor_id for event in events if event.actor_id is not None}
+    actors = dict(db_session().execute(select(User.id, User.username).where(User.id.in_(actor_ids))).all())
+    return render_template("admin/akun/pengguna.html", user=user, events=events, actors=actors, roles=list(Role),
                            dinas_names=_dinas_names())
 
 

@@ -78,6 +78,8 @@ def test_deactivating_an_account_ends_its_sessions_and_sign_ins(app, platform, c
     assert officer.get("/akun/").status_code == 302
     assert sign_in(app.test_client(), "petugas-a").status_code == 401
     assert (AccountEventKind.USER_DEACTIVATED, people["admin"]) in recorded(platform, people["petugas-a"])
+    log = client.get(f"/admin/akun/{people['petugas-a']}").get_data(as_text=True)
+    assert "<td>Akun dinonaktifkan</td><td>admin</td>" in log
 
 
 def test_an_administrator_cannot_deactivate_themself(client, people) -> None:
