@@ -80,3 +80,17 @@ def test_setting_errors_are_available_in_english(tmp_path: Path) -> None:
         load_settings(environ=base_environ(tmp_path) | {"PPID_REDIS_URL": "localhost:6379"})
 
     assert "must be" in str(caught.value)
+
+
+def test_withdrawn_datasets_are_made_private_unless_the_defaults_say_delete(tmp_path: Path) -> None:
+    config = tmp_path / "config"
+    config.mkdir()
+    (config / "dinas.yaml").write_text((REPO / "config" / "dinas.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    environ = base_environ(tmp_path) | {"PPID_CONFIG_DIR": str(config)}
+
+    (config / "defaults.yaml").write_text("catalogue:\n  withdrawn: delete\n", encoding="utf-8")
+    assert load_settings(environ=environ).catalogue_withdrawn == "delete"
+    (config / "defaults.yaml").write_text("catalogue:\n  withdrawn: hapus\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"^catalogue.withdrawn di defaults.yaml .* private, delete\.$"):
+        load_settings(environ=environ)
+    assert load_settings(environ=base_environ(tmp_path)).catalogue_withdrawn == "private"
