@@ -58,11 +58,13 @@ def _register_blueprints(app: Flask) -> None:
     from ppid.admin.accounts import blueprint as accounts
     from ppid.admin.views import blueprint as admin
     from ppid.catalogue.api import blueprint as catalogue_api
+    from ppid.catalogue.exports import blueprint as exports
+    from ppid.documents.views import blueprint as documents
     from ppid.permohonan.views import blueprint as permohonan
     from ppid.portal.views import blueprint as portal
     from ppid.uploader.views import blueprint as uploader
 
-    for blueprint in (portal, catalogue_api, permohonan, uploader, admin, accounts):
+    for blueprint in (portal, documents, catalogue_api, exports, permohonan, uploader, admin, accounts):
         app.register_blueprint(blueprint)
 
 

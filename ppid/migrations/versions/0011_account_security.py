@@ -1,7 +1,7 @@
 """account security: API tokens, the account event log, and a session epoch per user
 
 Revision ID: 0011
-Revises: 0007
+Revises: 0005
 Create Date: 2026-11-25 10:45:00.000000
 """
 
@@ -11,7 +11,7 @@ from alembic import op
 import ppid.db
 
 revision = "0011"
-down_revision = "0007"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
