@@ -39,23 +39,23 @@ PUBLIC = {
     "portal.dataset": "public catalogue",
     "portal.download": "serves only the published version of a file",
     "portal.resource_download": "serves only files the catalogue publishes",
-    "portal.validation_summary": "what was checked in a published table; no cell values",
+    "portal.validation_summary": "public part of a published table's report, no cell values",
     "portal.dinas": "a dinas, its PPID contact and its public datasets",
-    "dokumen.documents": "public documents (UU KIP Pasal 9: published information)",
-    "dokumen.document": "a public document",
-    "exports.catalogue_jsonld": "DCAT for national harvesting: public datasets only",
-    "exports.catalogue_data_json": "data.json for national harvesting: public datasets only",
-    "exports.sitemap_xml": "portal pages of public datasets",
-    "exports.sitemap_part": "portal pages of public datasets",
+    "dokumen.documents": "public documents",
+    "dokumen.document": "public documents",
+    "exports.catalogue_jsonld": "DCAT export of the public catalogue",
+    "exports.catalogue_data_json": "DCAT-US export of the public catalogue",
+    "exports.sitemap_xml": "sitemap of public pages",
+    "exports.sitemap_part": "sitemap of public pages",
     "catalogue_api.action": "CKAN API: reads are public; writes check the token (test below)",
     "permohonan.static": "stylesheets of the request module",
     "permohonan.index": "UU KIP: anyone may file a request",
     "permohonan.ajukan": "UU KIP: anyone may file a request",
     "permohonan.tanda_bukti": "the requester's receipt, behind its secret token",
-    "permohonan.tanda_bukti_pdf": "the receipt PDF, behind its secret token",
-    "permohonan.tanda_bukti_pdf_lacak": "the receipt PDF, by number + e-mail like tracking",
-    "permohonan.statistik": "public statistics without personal data (UU KIP Pasal 12)",
-    "permohonan.openapi": "the description of the public request API",
+    "permohonan.tanda_bukti_pdf": "the receipt as PDF, behind its secret token",
+    "permohonan.tanda_bukti_pdf_lacak": "the receipt as PDF, by number + e-mail",
+    "permohonan.statistik": "UU KIP Pasal 12 public statistics, no personal data",
+    "permohonan.openapi": "description of the public JSON API",
     "permohonan.lacak": "tracking by number + e-mail",
     "permohonan.lacak_tautan": "tracking behind the secret token",
     "permohonan.keberatan": "the requester's objection, identified like tracking",
@@ -207,18 +207,16 @@ def problems(app: Flask, callers: dict[str, Callable[..., Any]], objects: Object
 
 
 def test_every_route_refuses_whoever_lacks_the_right_with_a_session_cookie(matrix_app, objects) -> None:
-    callers = cookie_clients(matrix_app, ["anonim", *PEOPLE])
+    found = problems(matrix_app, cookie_clients(matrix_app, ["anonim", *PEOPLE]), objects)
 
-    breaches = problems(matrix_app, callers, objects)
-    assert not breaches, "\n".join(breaches)
+    assert not found, "\n".join(found)
 
 
 def test_every_route_refuses_whoever_lacks_the_right_with_a_bearer_token(matrix_app, platform, people,
                                                                          objects) -> None:
-    callers = bearer_clients(matrix_app, platform, people)
+    found = problems(matrix_app, bearer_clients(matrix_app, platform, people), objects)
 
-    breaches = problems(matrix_app, callers, objects)
-    assert not breaches, "\n".join(breaches)
+    assert not found, "\n".join(found)
 
 
 @pytest.fixture
@@ -262,4 +260,4 @@ def test_catalogue_writes_refuse_anyone_without_the_catalogue_or_an_authorised_t
         if bearers["admin"](url, method="POST", json={}).status_code == 403:
             found.append(f"{action}: the administrator's token was refused")
 
-    assert found == []
+    assert not found, "\n".join(found)
