@@ -12,6 +12,7 @@ limit per client address, and both tracking paths another (Flask-Limiter; in mem
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import date
 from typing import Any
 
 from flask import (
@@ -35,8 +36,9 @@ from werkzeug.datastructures import MultiDict
 
 from ppid.accounts.auth import current_user, dinas_scope, login_required
 from ppid.accounts.models import Role, User
+from ppid.db import utcnow
 from ppid.i18n import _
-from ppid.permohonan import deadlines
+from ppid.permohonan import deadlines, holiday_table
 from ppid.permohonan.config import PermohonanConfig
 from ppid.permohonan.identity import mask_nik
 from ppid.permohonan.law import EXEMPTION_GROUNDS, OBJECTION_GROUNDS, exemption_label, objection_ground_label
@@ -48,6 +50,7 @@ from ppid.permohonan.models import (
     CopyFormat,
     DeliveryMethod,
     EventKind,
+    HolidayKind,
     ObjectionDecision,
     Outcome,
     Permohonan,
@@ -245,7 +248,8 @@ def antrian() -> str:
     workflow = _workflow()
     rows = workflow.queue(scope, dinas=chosen, include_closed=bool(request.args.get("semua")))
     return render_template("permohonan/petugas/antrian.html", rows=rows, choices=choices, chosen=chosen,
-                           include_closed=bool(request.args.get("semua")), handler_name=workflow.handler_name)
+                           include_closed=bool(request.args.get("semua")), handler_name=workflow.handler_name,
+                           edits_calendar=_edits_calendar(user))
 
 
 @blueprint.route("/permohonan/petugas/daftar", methods=["GET", "POST"])
@@ -355,6 +359,7 @@ def _detail_page(permohonan_id: int, *, action: str | None = None, errors: Mappi
         status=status,
         requester=requester,
         masked_nik=mask_nik(requester.nik),
+        skipped=workflow.calendar.skipped_days(status.receipt.day, status.due),
         steps=[describe(event, workflow) for event in permohonan.events],
         handler=workflow.handler_name(status.dinas_slug),
         actions=_available_actions(permohonan, status, workflow, user),
@@ -386,6 +391,76 @@ def _available_actions(permohonan: Permohonan, status: Status, workflow: Workflo
     if not may_answer_objection(user, status.dinas_slug):
         available.discard("jawab-keberatan")
     return available
+
+
+# -- working calendar (administrators) ---------------------------------------------------------
+
+
+def _region_admin() -> User:
+    """Holidays apply to every dinas: only a region-wide administrator changes them."""
+    user = current_user()
+    if not _edits_calendar(user):
+        abort(403)
+    return user
+
+
+def _edits_calendar(user: User) -> bool:
+    return dinas_scope(user, Role.ADMIN) is None
+
+
+@blueprint.route("/permohonan/petugas/kalender", methods=["GET", "POST"])
+@login_required(Role.ADMIN)
+def kalender() -> ResponseReturnValue:
+    """The holiday table: add a regional holiday, a new cuti bersama or a closure, or cancel a listed holiday."""
+    user = _region_admin()
+    session = db_session()
+    if request.method == "POST":
+        try:
+            day = date.fromisoformat(request.form.get("tanggal", "").strip())
+        except ValueError:
+            day = None
+        try:
+            entry = holiday_table.add_entry(session, day=day, kind=request.form.get("jenis", ""),
+                                            name=request.form.get("nama", ""), user=user)
+        except holiday_table.CalendarEntryError as error:
+            session.rollback()
+            flash(str(error), "error")
+            return _calendar_page(values=request.form), 422
+        session.commit()
+        flash(_("Tercatat: %(date)s sebagai %(kind)s. Batas waktu permohonan yang masih berjalan dihitung ulang.",
+                date=deadlines.format_day(entry.day), kind=entry.kind.label), "ok")
+        return redirect(url_for(".kalender"), 303)
+    return _calendar_page(values={})
+
+
+@blueprint.post("/permohonan/petugas/kalender/<int:entry_id>/hapus")
+@login_required(Role.ADMIN)
+def kalender_hapus(entry_id: int) -> ResponseReturnValue:
+    user = _region_admin()
+    session = db_session()
+    try:
+        entry = holiday_table.remove_entry(session, entry_id, user=user)
+    except holiday_table.CalendarEntryError as error:
+        session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for(".kalender"), 303)
+    session.commit()
+    flash(_("Entri %(date)s dihapus. Batas waktu permohonan yang masih berjalan dihitung ulang.",
+            date=deadlines.format_day(entry.day)), "ok")
+    return redirect(url_for(".kalender"), 303)
+
+
+def _calendar_page(*, values: Mapping[str, Any]) -> str:
+    session = db_session()
+    calendar = _workflow().calendar
+    year = calendar.local_date(utcnow()).year
+    listed = [item for shown in (year, year + 1) for item in sorted(calendar.package_holidays(shown).items())]
+    return render_template(
+        "permohonan/petugas/kalender.html", entries=holiday_table.active_entries(session),
+        removed=holiday_table.removed_entries(session), listed=listed, values=values,
+        kinds=_options(HolidayKind), cuti_bersama_is_holiday=_config().calendar.cuti_bersama_is_holiday,
+        calendar=calendar,
+    )
 
 
 # -- JSON API ----------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ import logging
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from functools import cached_property
 from typing import Any
 
 from marshmallow import Schema, ValidationError
@@ -24,6 +25,7 @@ from ppid.db import utcnow
 from ppid.i18n import _
 from ppid.permohonan.config import PermohonanConfig
 from ppid.permohonan.deadlines import MAX_EXTENSION_WORKING_DAYS, WorkingCalendar, format_day
+from ppid.permohonan.holiday_table import calendar_with_entries
 from ppid.permohonan.models import (
     ROUTING_EVENTS,
     Channel,
@@ -110,9 +112,10 @@ class Workflow:
         self.registry = registry
         self.clock = clock
 
-    @property
+    @cached_property
     def calendar(self) -> WorkingCalendar:
-        return self.config.calendar
+        """The configured calendar with the administrators' holiday table on top, read once per workflow."""
+        return calendar_with_entries(self.session, self.config.calendar)
 
     def today(self) -> date:
         return self.calendar.local_date(self.clock())
