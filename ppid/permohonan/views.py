@@ -56,6 +56,7 @@ from ppid.permohonan.models import (
     Permohonan,
     RequesterType,
 )
+from ppid.permohonan.notices import Notices, delivery_log
 from ppid.permohonan.presenters import describe, public_document
 from ppid.permohonan.schemas import UNSURE, TrackingSchema, flatten
 from ppid.permohonan.status import ALLOWED_FROM, Status
@@ -91,7 +92,7 @@ def _config() -> PermohonanConfig:
 
 
 def _workflow() -> Workflow:
-    return Workflow(db_session(), _config(), platform().registry)
+    return Workflow(db_session(), _config(), platform().registry, notices=Notices(platform()))
 
 
 filing_limit = limiter.shared_limit(lambda: _config().filing_rate_limit, scope="permohonan-pengajuan", methods=["POST"])
@@ -360,6 +361,9 @@ def _detail_page(permohonan_id: int, *, action: str | None = None, errors: Mappi
         requester=requester,
         masked_nik=mask_nik(requester.nik),
         skipped=workflow.calendar.skipped_days(status.receipt.day, status.due),
+        deliveries=delivery_log(db_session(), permohonan),
+        delivery_labels={"queued": _("menunggu dikirim"), "sent": _("diterima server surat"),
+                         "saved": _("disimpan di folder outbox (SMTP belum diatur)"), "failed": _("gagal")},
         steps=[describe(event, workflow) for event in permohonan.events],
         handler=workflow.handler_name(status.dinas_slug),
         actions=_available_actions(permohonan, status, workflow, user),

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from marshmallow import Schema, ValidationError
 from sqlalchemy import func, select
@@ -50,6 +50,9 @@ from ppid.permohonan.schemas import (
 )
 from ppid.permohonan.status import ALLOWED_FROM, Status, derive
 from ppid.registry import Registry
+
+if TYPE_CHECKING:
+    from ppid.permohonan.notices import Notices
 
 log = logging.getLogger(__name__)
 REQUESTER_ACTOR = "pemohon"
@@ -106,11 +109,14 @@ class Workflow:
         registry: Registry,
         *,
         clock: Callable[[], datetime] = utcnow,
+        notices: Notices | None = None,
     ) -> None:
         self.session = session
         self.config = config
         self.registry = registry
         self.clock = clock
+        self.notices = notices
+        """Composes the e-mails of each step (sent on commit); None sends none (tests of the rules alone)."""
 
     @cached_property
     def calendar(self) -> WorkingCalendar:
@@ -182,6 +188,7 @@ class Workflow:
         )
         self.session.add(permohonan)
         self.session.flush()
+        self._notify(permohonan, permohonan.events[0], token=token)
         return Filed(permohonan, token)
 
     # -- reading -----------------------------------------------------------------------------
@@ -421,7 +428,12 @@ class Workflow:
                                 dinas_slug=dinas_slug, payload=payload)
         permohonan.events.append(event)
         self.session.flush()
+        self._notify(permohonan, event)
         return event
+
+    def _notify(self, permohonan: Permohonan, event: PermohonanEvent, *, token: str | None = None) -> None:
+        if self.notices is not None:
+            self.notices.step_recorded(self, permohonan, event, token=token)
 
     def _ensure(
         self, user: User, dinas_slug: str | None, permission: Callable[[User, str | None], bool] = may_handle
