@@ -11,6 +11,7 @@ limit per client address, and both tracking paths another (Flask-Limiter; in mem
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
@@ -73,6 +74,9 @@ blueprint = Blueprint("permohonan", __name__, static_folder="static", static_url
 api = Blueprint("api", __name__, url_prefix="/api/permohonan")
 limiter = Limiter(get_remote_address)
 CONFIG_KEY = "ppid.permohonan"
+HONEYPOT = "situs_web"
+"""A field people never see (hidden by CSS, skipped by keyboard and screen readers) but form-filling bots do."""
+log = logging.getLogger(__name__)
 PUBLIC_PAGES = frozenset({"permohonan.index", "permohonan.static"})
 
 
@@ -138,6 +142,8 @@ def index() -> str:
 @filing_limit
 def ajukan() -> ResponseReturnValue:
     if request.method == "POST":
+        if request.form.get(HONEYPOT):
+            return _refuse_quietly()
         try:
             filed = _workflow().file(_form(request.form))
         except InvalidInput as error:
@@ -204,6 +210,14 @@ def keberatan() -> ResponseReturnValue:
     if "token" in identity:
         return redirect(url_for(".lacak_tautan", token=identity["token"]), 303)
     return _status_page("permohonan/status.html", workflow, permohonan, identity=identity)
+
+
+def _refuse_quietly() -> tuple[str, int]:
+    """A form whose hidden field was filled in came from a program, not a person: nothing is stored or sent, and
+    the answer does not say why. The log names the form only, never what was typed or who sent it."""
+    log.warning("permohonan: a filing with the hidden field filled in was refused")
+    flash(_("Permohonan tidak dapat diproses. Silakan coba lagi."), "error")
+    return _filing_page("permohonan/ajukan.html", None, officer=None, keep_values=False), 400
 
 
 def _identify(workflow: Workflow, data: Mapping[str, Any]) -> tuple[dict[str, str], Permohonan | None]:
@@ -562,7 +576,7 @@ def _not_json() -> tuple[Response, int]:
 
 
 def _form(form: MultiDict) -> dict[str, Any]:
-    return {key: value for key, value in form.items() if key != "csrf_token"}
+    return {key: value for key, value in form.items() if key not in ("csrf_token", HONEYPOT)}
 
 
 def _decision(form: MultiDict) -> dict[str, Any]:
@@ -584,7 +598,7 @@ def _decision(form: MultiDict) -> dict[str, Any]:
     return data
 
 
-def _filing_page(template: str, error: InvalidInput | None, *, officer: User | None) -> str:
+def _filing_page(template: str, error: InvalidInput | None, *, officer: User | None, keep_values: bool = True) -> str:
     registry = platform().registry
     if officer is None:
         dinas = [(item.slug, item.name) for item in registry.dinas] + [(UNSURE, _("Tidak tahu"))]
@@ -593,7 +607,7 @@ def _filing_page(template: str, error: InvalidInput | None, *, officer: User | N
     return render_template(
         template,
         errors=flatten(error.errors) if error else {},
-        values=request.form if request.method == "POST" else {},
+        values=request.form if request.method == "POST" and keep_values else {},
         labels=_filing_labels(),
         strict_identity=officer is None,
         dinas_choices=dinas,
