@@ -16,6 +16,7 @@ from limits import parse_many
 from ppid.config import ConfigError, Settings
 from ppid.i18n import _
 from ppid.permohonan.deadlines import WorkingCalendar
+from ppid.permohonan.identity import PersonalDataCipher
 
 DEFAULT_NUMBER_FORMAT = "{seq:04d}/PPID/{dinas}/{year}"
 DEFAULT_OBJECTION_NUMBER_FORMAT = "{seq:04d}/KEBERATAN/{dinas}/{year}"
@@ -37,6 +38,8 @@ class PermohonanConfig:
     tracking_rate_limit: str = "20 per minute"
     rate_limit_storage_uri: str = "memory://"
     reminder_working_days: int = 2
+    cipher: PersonalDataCipher | None = None
+    """Encrypts the NIK and identity scans; from ``PPID_PERSONAL_DATA_KEY`` (see :class:`PersonalDataCipher`)."""
     """``ppid permohonan reminders`` warns officers this many working days before a deadline (and after it)."""
 
     @classmethod
@@ -53,6 +56,7 @@ class PermohonanConfig:
             tracking_rate_limit=str(section.get("rate_limits", {}).get("tracking", cls.tracking_rate_limit)),
             rate_limit_storage_uri=str(section.get("rate_limit_storage_uri", cls.rate_limit_storage_uri)),
             reminder_working_days=_reminder_days(_section(section, "reminders", prefix="permohonan.")),
+            cipher=PersonalDataCipher(settings.personal_data_key or settings.secret_key),
         )
         config.check()
         return config

@@ -15,6 +15,7 @@ import logging
 from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
+from urllib.parse import quote
 
 from flask import (
     Blueprint,
@@ -34,12 +35,13 @@ from flask_limiter import Limiter, RateLimitExceeded
 from flask_limiter.util import get_remote_address
 from marshmallow import ValidationError
 from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from ppid.accounts.auth import current_user, dinas_scope, login_required
 from ppid.accounts.models import Role, User
 from ppid.db import utcnow
 from ppid.i18n import _
-from ppid.permohonan import deadlines, holiday_table
+from ppid.permohonan import deadlines, documents, holiday_table
 from ppid.permohonan.config import PermohonanConfig
 from ppid.permohonan.identity import mask_nik
 from ppid.permohonan.law import EXEMPTION_GROUNDS, OBJECTION_GROUNDS, exemption_label, objection_ground_label
@@ -74,6 +76,9 @@ blueprint = Blueprint("permohonan", __name__, static_folder="static", static_url
 api = Blueprint("api", __name__, url_prefix="/api/permohonan")
 limiter = Limiter(get_remote_address)
 CONFIG_KEY = "ppid.permohonan"
+FILING_REQUEST_LIMIT = 2 * documents.MAX_BYTES + 1024 * 1024
+"""The largest filing form accepted: two documents and the text fields."""
+FILING_ENDPOINTS = frozenset({"permohonan.ajukan", "permohonan.daftar"})
 HONEYPOT = "situs_web"
 """A field people never see (hidden by CSS, skipped by keyboard and screen readers) but form-filling bots do."""
 log = logging.getLogger(__name__)
@@ -96,7 +101,8 @@ def _config() -> PermohonanConfig:
 
 
 def _workflow() -> Workflow:
-    return Workflow(db_session(), _config(), platform().registry, notices=Notices(platform()))
+    return Workflow(db_session(), _config(), platform().registry, notices=Notices(platform()),
+                    storage=platform().storage)
 
 
 filing_limit = limiter.shared_limit(lambda: _config().filing_rate_limit, scope="permohonan-pengajuan", methods=["POST"])
@@ -124,6 +130,23 @@ def _too_many(_error: RateLimitExceeded) -> tuple[str, int]:
     return render_template("permohonan/terlalu_sering.html"), 429
 
 
+@blueprint.url_value_preprocessor
+def _limit_filing_size(endpoint: str | None, _values: dict[str, Any] | None) -> None:
+    """Set before anything reads the form (CSRF protection does, in the app's before_request), so an oversized
+    upload is refused from its Content-Length instead of being spooled to disk first."""
+    if endpoint in FILING_ENDPOINTS:
+        request.max_content_length = FILING_REQUEST_LIMIT
+
+
+@blueprint.errorhandler(RequestEntityTooLarge)
+def _too_large(_error: RequestEntityTooLarge) -> tuple[str, int]:
+    """The whole form was larger than two documents can be: answered before anything is read or stored."""
+    flash(_("Berkas yang diunggah terlalu besar: setiap dokumen paling besar 5 MB."), "error")
+    officer = current_user() if request.endpoint == "permohonan.daftar" else None
+    template = "permohonan/petugas/daftar.html" if officer else "permohonan/ajukan.html"
+    return _filing_page(template, None, officer=officer, keep_values=False), 413
+
+
 @api.errorhandler(RateLimitExceeded)
 def _api_too_many(_error: RateLimitExceeded) -> tuple[Response, int]:
     return jsonify(message=_("Terlalu banyak permintaan dari alamat Anda; coba lagi beberapa saat lagi.")), 429
@@ -145,7 +168,7 @@ def ajukan() -> ResponseReturnValue:
         if request.form.get(HONEYPOT):
             return _refuse_quietly()
         try:
-            filed = _workflow().file(_form(request.form))
+            filed = _workflow().file(_form(request.form), files=_files())
         except InvalidInput as error:
             db_session().rollback()
             return _filing_page("permohonan/ajukan.html", error, officer=None), 422
@@ -274,7 +297,7 @@ def daftar() -> ResponseReturnValue:
     user = current_user()
     if request.method == "POST":
         try:
-            filed = _workflow().register(_form(request.form), officer=user)
+            filed = _workflow().register(_form(request.form), officer=user, files=_files())
         except InvalidInput as error:
             db_session().rollback()
             return _filing_page("permohonan/petugas/daftar.html", error, officer=user), 422
@@ -291,6 +314,25 @@ def daftar() -> ResponseReturnValue:
 @login_required(Role.OFFICER, Role.ADMIN, Role.ATASAN)
 def detail(permohonan_id: int) -> str:
     return _detail_page(permohonan_id)
+
+
+@blueprint.get("/permohonan/petugas/<int:permohonan_id>/dokumen/<int:index>")
+@login_required(Role.OFFICER, Role.ADMIN, Role.ATASAN)
+def dokumen(permohonan_id: int, index: int) -> Response:
+    """An identity document, decrypted for an officer of the request's dinas only; every opening is logged."""
+    workflow, user = _workflow(), current_user()
+    permohonan = workflow.find_for_officer(permohonan_id, user) or abort(404)
+    try:
+        reference, data = workflow.identity_document(permohonan, user, index)
+    except WorkflowError:
+        abort(404)
+    response = Response(data, mimetype=reference["tipe"])
+    response.headers["Content-Disposition"] = _attachment(reference["nama_berkas"])
+    return response
+
+
+def _attachment(filename: str) -> str:
+    return f"attachment; filename*=UTF-8''{quote(filename)}"
 
 
 def _forward(workflow: Workflow, permohonan: Permohonan, user: User, form: MultiDict) -> object:
@@ -368,12 +410,16 @@ def _detail_page(permohonan_id: int, *, action: str | None = None, errors: Mappi
     permohonan = workflow.find_for_officer(permohonan_id, user) or abort(404)
     status = workflow.status(permohonan)
     requester = workflow.requester_of(permohonan, user)
+    nik = workflow.nik_of(requester)
     return render_template(
         "permohonan/petugas/detail.html",
         permohonan=permohonan,
         status=status,
         requester=requester,
-        masked_nik=mask_nik(requester.nik),
+        nik=nik,
+        masked_nik=mask_nik(nik),
+        identity_documents=[(index, documents.kind_label(reference["jenis"]), reference)
+                            for index, reference in enumerate(requester.identity_documents)],
         skipped=workflow.calendar.skipped_days(status.receipt.day, status.due),
         deliveries=delivery_log(db_session(), permohonan),
         delivery_labels={"queued": _("menunggu dikirim"), "sent": _("diterima server surat"),
@@ -575,6 +621,12 @@ def _not_json() -> tuple[Response, int]:
 # -- form helpers ------------------------------------------------------------------------------
 
 
+def _files() -> dict[str, tuple[str | None, Any]]:
+    """The identity documents chosen on the form (an empty file input sends a nameless empty part)."""
+    return {field: (upload.filename, upload.stream) for field in documents.FIELDS.values()
+            if (upload := request.files.get(field)) is not None and upload.filename}
+
+
 def _form(form: MultiDict) -> dict[str, Any]:
     return {key: value for key, value in form.items() if key not in ("csrf_token", HONEYPOT)}
 
@@ -642,6 +694,9 @@ def _filing_labels() -> dict[str, str]:
         "format_salinan": _("Bentuk salinan"),
         "cara_mendapatkan_salinan": _("Cara mendapatkan salinan"),
         "pernyataan": _("Pernyataan"),
+        "dokumen_identitas": _("Pindaian KTP"),
+        "surat_kuasa": _("Surat kuasa khusus"),
+        "melalui_kuasa": _("Diajukan oleh kuasa"),
         "saluran": _("Diterima melalui"),
         "tanggal_diterima": _("Tanggal diterima"),
         "jam_diterima": _("Jam diterima"),
