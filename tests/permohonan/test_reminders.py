@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -10,9 +14,11 @@ from sqlalchemy import inspect, select
 
 from ppid.cli import main
 from ppid.config import ConfigError
+from ppid.db import utcnow
+from ppid.jobs import JobQueue
 from ppid.permohonan.config import PermohonanConfig
 from ppid.permohonan.models import Reminder
-from ppid.permohonan.reminders import send_reminders
+from ppid.permohonan.reminders import reminders_job, send_reminders
 
 from .conftest import filing
 
@@ -107,3 +113,23 @@ def test_the_reminder_window_is_a_setting(settings) -> None:
     with pytest.raises(ConfigError, match=r"permohonan\.reminders\.working_days_before"):
         PermohonanConfig.from_settings(replace(settings, defaults={"permohonan": {"reminders": {
             "working_days_before": "dua"}}}))
+
+
+@pytest.mark.redis
+@pytest.mark.skipif(not os.environ.get("PPID_TEST_REDIS_URL"),
+                    reason="PPID_TEST_REDIS_URL is not set (e.g. redis://127.0.0.1:6379/15)")
+def test_the_reminder_job_runs_on_an_rq_worker(platform, environ, filed, config) -> None:
+    redis_url = os.environ["PPID_TEST_REDIS_URL"]
+    queue = JobQueue(redis_url)
+    queue.queue().empty()
+
+    handle = queue.enqueue(reminders_job)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PPID_")} | environ | {"PPID_REDIS_URL": redis_url}
+    worker = subprocess.run([str(Path(sys.executable).parent / "ppid"), "worker", "--burst"], env=env,
+                            capture_output=True, text=True, timeout=300)
+
+    assert worker.returncode == 0, worker.stderr
+    job = queue.queue().fetch_job(handle.id)
+    assert job.is_finished, worker.stderr
+    today = config.calendar.local_date(utcnow())  # filed in March 2026: overdue by the wall clock
+    assert job.return_value() == (1 if config.calendar.is_working_day(today) else 0)
