@@ -33,8 +33,9 @@ OUTBOX = "ppid.permohonan.outbox"
 TRACKING_PATH = "/permohonan/lacak/{token}"
 TRACKING_FORM_PATH = "/permohonan/lacak"
 OFFICER_PATH = "/permohonan/petugas/{id}"
-OFFICER_EVENTS = frozenset({EventKind.RECEIVED, EventKind.FORWARDED})
-"""Steps that put a request on a dinas's desk: its PPID officers are told."""
+OFFICER_EVENTS = {EventKind.RECEIVED: (Role.OFFICER,), EventKind.FORWARDED: (Role.OFFICER,),
+                  EventKind.OBJECTION_FILED: (Role.ATASAN,)}
+"""Steps that put a request on someone's desk: the dinas's PPID officers, or its atasan PPID for an objection."""
 
 
 @dataclass(frozen=True)
@@ -109,23 +110,37 @@ class Notices:
     # -- the officers ----------------------------------------------------------------------------
 
     def _to_officers(self, workflow: Workflow, permohonan: Permohonan, step: PermohonanEvent) -> list[Notice]:
-        if step.kind not in OFFICER_EVENTS:
+        roles = OFFICER_EVENTS.get(step.kind)
+        if roles is None:
             return []
         status = workflow.status(permohonan)
         handler = workflow.handler_name(status.dinas_slug)
-        subject = _("Permohonan informasi masuk untuk %(who)s: %(number)s", who=handler, number=permohonan.number)
-        lines = [
-            _("Permohonan informasi nomor %(number)s kini ditangani %(who)s.", number=permohonan.number, who=handler),
-            _("Diterima pada: %(when)s.", when=workflow.calendar.format_moment(permohonan.received_at)),
-            _("Pemberitahuan tertulis wajib dikirim paling lambat %(date)s (UU 14/2008 Pasal 22 ayat (7)).",
-              date=format_day(status.due, weekday=True)),
+        if step.kind == EventKind.OBJECTION_FILED and status.objection is not None:
+            subject = _("Keberatan masuk untuk atasan PPID %(who)s: %(number)s", who=handler,
+                        number=status.objection.keberatan.number)
+            lines = [
+                _("Keberatan nomor %(objection)s atas permohonan %(number)s diajukan kepada atasan PPID.",
+                  objection=status.objection.keberatan.number, number=permohonan.number),
+                _("Tanggapan tertulis wajib diberikan paling lambat %(date)s (UU 14/2008 Pasal 36 ayat (2)).",
+                  date=format_day(status.objection.answer_due, weekday=True)),
+            ]
+        else:
+            subject = _("Permohonan informasi masuk untuk %(who)s: %(number)s", who=handler, number=permohonan.number)
+            lines = [
+                _("Permohonan informasi nomor %(number)s kini ditangani %(who)s.", number=permohonan.number,
+                  who=handler),
+                _("Diterima pada: %(when)s.", when=workflow.calendar.format_moment(permohonan.received_at)),
+                _("Pemberitahuan tertulis wajib dikirim paling lambat %(date)s (UU 14/2008 Pasal 22 ayat (7)).",
+                  date=format_day(status.due, weekday=True)),
+            ]
+        lines += [
             "",
             _("Buka permohonan di meja petugas: %(link)s",
               link=self.public_url + OFFICER_PATH.format(id=permohonan.id)),
         ]
         body = "\n".join(lines)
         return [Notice(address, subject, body, f"permohonan.{step.kind.value}.petugas", permohonan.number)
-                for address in officer_addresses(workflow.session, workflow, status.dinas_slug)]
+                for address in officer_addresses(workflow.session, workflow, status.dinas_slug, roles)]
 
 
 def officer_addresses(session: Session, workflow: Workflow, dinas_slug: str | None,

@@ -94,6 +94,8 @@ def test_extension_decision_and_objection_each_reach_the_requester(notifying, se
     assert "informasi tidak dikuasai" in decided and "BPS Kabupaten Contoh" in decided
     assert objection.number in filed and "30 hari kerja" in filed
     assert "Komisi Informasi" in answered
+    [to_atasan] = _to(received, "atasan.dinkes@contoh.go.id")  # the objection is on the atasan's desk
+    assert objection.number in to_atasan["Subject"] and "Pasal 36 ayat (2)" in to_atasan.get_content()
     categories = list(session.scalars(select(MailDelivery.category).where(
         MailDelivery.recipient == "siti@example.id").order_by(MailDelivery.id)))
     assert categories == ["permohonan.diterima", "permohonan.diperpanjang", "permohonan.diputuskan",
