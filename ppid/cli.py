@@ -247,6 +247,19 @@ def permohonan_reminders() -> None:
     click.echo(_("%(count)s pengingat dikirim.", count=sent))
 
 
+@permohonan.command("encrypt-nik")
+@friendly_errors
+def permohonan_encrypt_nik() -> None:
+    """Encrypt requesters' NIKs stored in the clear by versions before the encryption (safe to re-run)."""
+    from ppid.permohonan.config import PermohonanConfig
+    from ppid.permohonan.identity import encrypt_stored_niks
+
+    platform = open_platform(check_storage=False)
+    with platform.database.session() as session:
+        count = encrypt_stored_niks(session, PermohonanConfig.from_settings(platform.settings).cipher)
+    click.echo(_("%(count)s NIK dienkripsi.", count=count))
+
+
 @main.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--schema", "schema_name", required=True, help="Schema name from schemas/ (file name without .json).")

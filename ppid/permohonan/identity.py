@@ -14,6 +14,8 @@ import re
 from cryptography.fernet import Fernet
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from ppid.i18n import _
 
@@ -96,3 +98,15 @@ class PersonalDataCipher:
         if re.fullmatch(r"[0-9]{16}", stored):
             return stored
         return self.decrypt(stored.encode("ascii")).decode("ascii")
+
+
+def encrypt_stored_niks(session: Session, cipher: PersonalDataCipher) -> int:
+    """Encrypt the NIKs stored in the clear before migration 0010 (``ppid permohonan encrypt-nik``); re-runnable."""
+    from ppid.permohonan.models import Requester
+
+    count = 0
+    for requester in session.scalars(select(Requester).where(Requester.nik.is_not(None))):
+        if re.fullmatch(r"[0-9]{16}", requester.nik):
+            requester.nik = cipher.encrypt_nik(requester.nik)
+            count += 1
+    return count

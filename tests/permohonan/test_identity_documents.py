@@ -7,8 +7,10 @@ import io
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from sqlalchemy import select, text
 
+from ppid.cli import main
 from ppid.permohonan.documents import MAX_BYTES
 from ppid.permohonan.identity import PersonalDataCipher
 from ppid.permohonan.models import Permohonan, Requester
@@ -137,3 +139,19 @@ def test_a_proxy_must_attach_the_surat_kuasa(client) -> None:
     page = response.get_data(as_text=True)
     assert response.status_code == 422 and "wajib melampirkan surat kuasa khusus" in page
     assert 'href="#f-surat_kuasa"' in page
+
+
+def test_niks_stored_in_the_clear_before_encryption_are_encrypted_by_the_command(workflow, session, environ) -> None:
+    permohonan = workflow.file(filing()).permohonan
+    session.commit()
+    session.execute(text("UPDATE permohonan_pemohon SET nik = '3201014507900001'"))  # as written before 0010
+    session.commit()
+
+    first = CliRunner().invoke(main, ["permohonan", "encrypt-nik"], env=environ)
+    again = CliRunner().invoke(main, ["permohonan", "encrypt-nik"], env=environ)
+
+    assert (first.exit_code, again.exit_code) == (0, 0)
+    assert "1 NIK dienkripsi" in first.output and "0 NIK dienkripsi" in again.output
+    session.expire_all()
+    assert session.execute(text("SELECT nik FROM permohonan_pemohon")).scalar_one().startswith("gAAAAA")
+    assert workflow.nik_of(session.get(Requester, permohonan.id)) == "3201014507900001"
