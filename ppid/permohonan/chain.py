@@ -19,11 +19,28 @@ GENESIS = "0" * 64
 """The ``prev_hash`` of the first event ever written."""
 
 
+REQUEST_FACTS = ("number", "received_at", "channel", "requester_type", "information_requested", "purpose",
+                 "access_method", "copy_format", "delivery_method")
+"""The columns of a request fixed at filing; sealed into each of its events, so backdating a request's
+receipt (which would move its deadlines) or rewriting what was asked breaks the chain too."""
+
+
+def request_facts(row: Any) -> dict[str, Any]:
+    """:data:`REQUEST_FACTS` of a request (an ORM object or a result row), in a spelling that survives a reload."""
+    facts = {}
+    for name in REQUEST_FACTS:
+        value = getattr(row, name)
+        if isinstance(value, datetime):
+            value = value.astimezone(UTC).isoformat(timespec="microseconds")
+        facts[name] = None if value is None else str(value)
+    return facts
+
+
 def canonical(
-    *, document: str, sequence: int, kind: str, at: datetime, actor_user_id: int | None, actor_name: str,
+    *, document: dict[str, Any], sequence: int, kind: str, at: datetime, actor_user_id: int | None, actor_name: str,
     dinas_slug: str | None, payload: dict[str, Any], prev_hash: str,
 ) -> bytes:
-    """Who, when, what, which request and the previous hash, as JSON with one spelling only."""
+    """Who, when, what, which request (its filing facts) and the previous hash, as JSON with one spelling only."""
     content = {
         "dokumen": document,
         "urutan": sequence,

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from ppid.db import Base, JsonDocument, UtcDateTime, utcnow
 from ppid.i18n import _
-from ppid.permohonan.chain import GENESIS, seal
+from ppid.permohonan.chain import GENESIS, request_facts, seal
 
 
 def _enum(enum_class: type[enum.Enum], length: int = 30) -> Enum:
@@ -376,7 +376,7 @@ def _seal_events(session: Session, new_events: list[PermohonanEvent]) -> None:
         item.payload = item.payload if item.payload is not None else {}
         item.prev_hash = previous
         item.hash = previous = seal(
-            document=item.permohonan.number, sequence=item.sequence, kind=str(item.kind), at=item.at,
+            document=request_facts(item.permohonan), sequence=item.sequence, kind=str(item.kind), at=item.at,
             actor_user_id=item.actor_user_id, actor_name=item.actor_name, dinas_slug=item.dinas_slug,
             payload=item.payload, prev_hash=previous,
         )

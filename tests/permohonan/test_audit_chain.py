@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import pytest
 from alembic import command
@@ -133,3 +134,15 @@ def test_the_migration_seals_events_written_before_the_chain_existed(workflow, s
         resealed = list(fresh.scalars(select(PermohonanEvent.hash).order_by(PermohonanEvent.id)))
     assert report.intact and report.events == 4
     assert resealed == [event.hash for event in events]
+
+
+def test_a_backdated_receipt_breaks_the_chain_at_the_requests_first_event(workflow, session, dinkes_officer) -> None:
+    events = _history(workflow, session, dinkes_officer)
+    # No trigger guards the request row itself; moving its receipt would move every deadline.
+    session.execute(text("UPDATE permohonan SET received_at = :moment WHERE number = '0002/PPID/DINKES/2026'"),
+                    {"moment": datetime(2026, 3, 20, 2, 0, tzinfo=UTC)})
+    session.commit()
+    session.expire_all()
+
+    report = verify(session)
+    assert (report.broken_event_id, report.document) == (events[1].id, "0002/PPID/DINKES/2026")

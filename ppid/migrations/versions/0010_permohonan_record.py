@@ -14,7 +14,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 import ppid.db
-from ppid.permohonan.chain import GENESIS, seal
+from ppid.permohonan.chain import GENESIS, REQUEST_FACTS, request_facts, seal
 
 revision = "0010"
 down_revision = "0007"
@@ -101,15 +101,18 @@ def _seal_existing_events() -> None:
         sa.column("dinas_slug", sa.String()), sa.column("payload", JSON),
         sa.column("prev_hash", sa.String()), sa.column("hash", sa.String()),
     )
-    requests = sa.table("permohonan", sa.column("id", sa.Integer()), sa.column("number", sa.String()))
+    requests = sa.table(
+        "permohonan", sa.column("id", sa.Integer()), sa.column("received_at", ppid.db.UtcDateTime(timezone=True)),
+        *(sa.column(name, sa.String()) for name in REQUEST_FACTS if name != "received_at"),
+    )
     connection = op.get_bind()
     rows = connection.execute(
-        sa.select(events, requests.c.number).join(requests, requests.c.id == events.c.permohonan_id)
-        .order_by(events.c.id)
+        sa.select(events, *(requests.c[name] for name in REQUEST_FACTS))
+        .join(requests, requests.c.id == events.c.permohonan_id).order_by(events.c.id)
     ).all()
     previous = GENESIS
     for row in rows:
-        sealed = seal(document=row.number, sequence=row.sequence, kind=row.kind, at=row.at,
+        sealed = seal(document=request_facts(row), sequence=row.sequence, kind=row.kind, at=row.at,
                       actor_user_id=row.actor_user_id, actor_name=row.actor_name, dinas_slug=row.dinas_slug,
                       payload=row.payload, prev_hash=previous)
         connection.execute(sa.update(events).where(events.c.id == row.id).values(prev_hash=previous, hash=sealed))
