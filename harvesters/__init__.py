@@ -7,13 +7,18 @@ from __future__ import annotations
 
 import importlib
 
-from harvesters.base import Item, Source, SourceError
+from harvesters.base import Item, ItemError, Source, SourceError
 
 KINDS: dict[str, str] = {
     "folder": "harvesters.folder:FolderSource",
+    "http": "harvesters.http:HttpSource",
+    "s3": "harvesters.s3:S3Source",
+    "ckan": "harvesters.ckan:CkanSource",
+    "dcat": "harvesters.dcat:DcatSource",
+    "unggahan": "harvesters.uploads:UploadSource",
 }
 
-__all__ = ["KINDS", "Item", "Source", "SourceError", "source_class"]
+__all__ = ["KINDS", "Item", "ItemError", "Source", "SourceError", "source_class"]
 
 
 def source_class(kind: str) -> type[Source]:

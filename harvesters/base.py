@@ -8,7 +8,7 @@ to do with what they find.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, BinaryIO, ClassVar
@@ -18,6 +18,10 @@ from marshmallow import Schema
 
 class SourceError(Exception):
     """A whole source could not be read (unreachable, refused, misconfigured)."""
+
+
+class ItemError(OSError):
+    """One file could not be read as offered (an error page, a truncated body, too large); the others go on."""
 
 
 @dataclass(frozen=True)
@@ -45,10 +49,16 @@ class Source(ABC):
 
     kind: ClassVar[str]
     Options: ClassVar[type[Schema]]
+    carries_metadata: ClassVar[bool] = False
+    """True when items bring their own title and description, so a rule may leave them out."""
 
     def __init__(self, options: dict[str, Any]) -> None:
         self.options = options
 
     @abstractmethod
-    def items(self) -> Iterator[Item]:
-        """Everything the source offers now; raise :class:`SourceError` if it cannot be listed."""
+    def items(self, known: Mapping[str, str] | None = None) -> Iterator[Item]:
+        """Everything the source offers now; raise :class:`SourceError` if it cannot be listed.
+
+        ``known`` maps each key to the fingerprint it had last time, so a source that can ask
+        conditionally (HTTP ``If-None-Match``) learns a file is unchanged without transferring it.
+        """

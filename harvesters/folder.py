@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -21,7 +21,7 @@ class FolderSource(Source):
     kind = "folder"
     Options = FolderOptions
 
-    def items(self) -> Iterator[Item]:
+    def items(self, known: Mapping[str, str] | None = None) -> Iterator[Item]:
         root = Path(self.options["path"])
         if not root.is_dir():
             raise SourceError(_("folder %(path)s tidak ditemukan atau bukan folder.", path=root))

@@ -54,11 +54,13 @@ def create_app(settings: Settings | None = None, *, platform: Platform | None = 
 def _register_blueprints(app: Flask) -> None:
     from ppid.admin.views import blueprint as admin
     from ppid.catalogue.api import blueprint as catalogue_api
+    from ppid.catalogue.exports import blueprint as exports
+    from ppid.documents.views import blueprint as documents
     from ppid.permohonan.views import blueprint as permohonan
     from ppid.portal.views import blueprint as portal
     from ppid.uploader.views import blueprint as uploader
 
-    for blueprint in (portal, catalogue_api, permohonan, uploader, admin):
+    for blueprint in (portal, documents, catalogue_api, exports, permohonan, uploader, admin):
         app.register_blueprint(blueprint)
 
 

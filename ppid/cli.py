@@ -69,6 +69,19 @@ def main(lang: str) -> None:
     help="Harvest only this dinas (repeatable). Default: every dinas in config/dinas.yaml.",
 )
 @click.option(
+    "--source",
+    "source_names",
+    multiple=True,
+    metavar="NAME",
+    help="Harvest only the source with this name (or DINAS/NAME) from config/dinas.yaml (repeatable).",
+)
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Only list what would be harvested (new, changed or unchanged per file); store, validate and publish "
+    "nothing.",
+)
+@click.option(
     "--queue/--inline",
     "use_queue",
     default=None,
@@ -76,23 +89,26 @@ def main(lang: str) -> None:
     "PPID_REDIS_URL is set.",
 )
 @friendly_errors
-def harvest(dinas_slugs: tuple[str, ...], use_queue: bool | None) -> None:
+def harvest(dinas_slugs: tuple[str, ...], source_names: tuple[str, ...], dry_run: bool, use_queue: bool | None) -> None:
     """Collect every dinas's files, validate tables against their schema, and publish what is valid.
 
     Unchanged files are skipped; a file that fails validation is kept with its report and not
     published; a source that fails does not stop the others. Safe to run again at any time.
     """
     from ppid.pipeline.runner import harvest_job, run_harvest
-    from ppid.pipeline.summary import print_summary
+    from ppid.pipeline.summary import print_plan, print_summary
 
+    selection = {"dinas_slugs": list(dinas_slugs) or None, "source_names": list(source_names) or None}
+    if dry_run:
+        sys.exit(print_plan(open_platform(check_storage=False), **selection))
     platform = open_platform()
     if use_queue is None:
         use_queue = not platform.jobs.inline
     if use_queue:
-        handle = platform.jobs.enqueue(harvest_job, list(dinas_slugs) or None)
+        handle = platform.jobs.enqueue(harvest_job, selection["dinas_slugs"], selection["source_names"])
         click.echo(_("Pemanenan dikirim ke antrean sebagai tugas %(id)s; jalankan `ppid worker`.", id=handle.id))
         return
-    run_id = run_harvest(platform, dinas_slugs=list(dinas_slugs) or None, trigger="cli", progress=True)
+    run_id = run_harvest(platform, **selection, trigger="cli", progress=True)
     sys.exit(print_summary(platform, run_id))
 
 

@@ -21,6 +21,8 @@ from ppid.i18n import LANGUAGES, _
 
 SOURCE_ROOT = Path(__file__).resolve().parent.parent
 SMTP_SCHEMES = {"smtp": ("plain", 25), "smtp+starttls": ("starttls", 587), "smtps": ("tls", 465)}
+#: ``catalogue.withdrawn``: a withdrawn dataset is made private (kept, hidden) or deleted (CKAN's soft delete).
+WITHDRAWN_CHOICES = ("private", "delete")
 
 
 class ConfigError(Exception):
@@ -45,6 +47,8 @@ class Settings:
     public_url: str = "http://127.0.0.1:5000"
     smtp_url: str | None = field(default=None, repr=False)
     mail_from: str = "PPID <ppid@localhost>"
+    #: What happens in the catalogue to a dataset whose files are all withdrawn from their source.
+    catalogue_withdrawn: str = "private"
     defaults: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -96,6 +100,14 @@ def load_settings(environ: dict[str, str] | None = None, **overrides: Any) -> Se
     if smtp_url is not None:
         _check_smtp_url(smtp_url)
     mail_from = env.get("PPID_MAIL_FROM") or defaults.get("mail_from") or "PPID <ppid@localhost>"
+    catalogue_withdrawn = (defaults.get("catalogue") or {}).get("withdrawn", "private")
+    if catalogue_withdrawn not in WITHDRAWN_CHOICES:
+        raise ConfigError(
+            _(
+                "catalogue.withdrawn di defaults.yaml harus salah satu dari: %(choices)s.",
+                choices=", ".join(WITHDRAWN_CHOICES),
+            )
+        )
 
     return Settings(
         home=home,
@@ -113,6 +125,7 @@ def load_settings(environ: dict[str, str] | None = None, **overrides: Any) -> Se
         public_url=public_url.rstrip("/"),
         smtp_url=smtp_url,
         mail_from=mail_from,
+        catalogue_withdrawn=catalogue_withdrawn,
         defaults=defaults,
     )
 

@@ -8,6 +8,8 @@ MODEL_MODULES = (
     "ppid.catalogue.models",
     "ppid.permohonan.models",
     "ppid.mail",
+    "ppid.uploader.models",
+    "ppid.documents.models",
 )
 
 

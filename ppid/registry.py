@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,8 @@ from ppid.config import ConfigError
 from ppid.i18n import N_, _
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,40}$")
+#: What a rule's files are: tables validated against a schema, or public documents (reports, decrees).
+TABLE, DOCUMENT = "table", "document"
 FREQUENCIES = ["harian", "mingguan", "bulanan", "triwulanan", "semesteran", "tahunan", "tidak-tetap"]
 
 
@@ -29,23 +32,50 @@ class ContactSchema(Schema):
     phone = fields.String(load_default=None)
 
 
-class DatasetDefaultsSchema(Schema):
-    """Catalogue metadata for what a rule matches (Satu Data Indonesia fields, see catalogue-peers §6.4)."""
+DATASET_DEFAULTS: dict[str, Any] = {
+    "description": "",
+    "tags": [],
+    "frequency": "tahunan",
+    "year": None,
+    "level_penyajian": None,
+    "satuan": None,
+    "licence": "cc-by",
+}
+"""What a dataset says when neither its rule nor its source says otherwise."""
+SOURCE_METADATA_KEYS = frozenset({"name", "title", "description", "tags", "licence"})
+"""What a source may say about its own datasets (a remote CKAN's title, a DCAT keyword list)."""
 
-    title = fields.String(required=True)
-    description = fields.String(load_default="")
-    tags = fields.List(fields.String(), load_default=list)
-    frequency = fields.String(load_default="tahunan", validate=validate.OneOf(FREQUENCIES))
-    year = fields.String(load_default=None)
-    level_penyajian = fields.String(load_default=None)
-    satuan = fields.String(load_default=None)
-    licence = fields.String(load_default="cc-by", data_key="license")
+
+class DatasetDefaultsSchema(Schema):
+    """Catalogue metadata for what a rule matches (Satu Data Indonesia fields, see catalogue-peers §6.4).
+
+    Only what the YAML says is kept, so that a source's own metadata fills the rest (see
+    :meth:`Rule.metadata_for`); the title is required unless the source kind carries titles.
+    """
+
+    title = fields.String()
+    description = fields.String()
+    tags = fields.List(fields.String())
+    frequency = fields.String(validate=validate.OneOf(FREQUENCIES))
+    year = fields.String(allow_none=True)
+    level_penyajian = fields.String(allow_none=True)
+    satuan = fields.String(allow_none=True)
+    licence = fields.String(data_key="license")
 
 
 class RuleSchema(Schema):
     match = fields.String(required=True)
+    kind = fields.String(load_default=None, validate=validate.OneOf([TABLE, DOCUMENT]))
     schema = fields.String(load_default=None)
     dataset = fields.Nested(DatasetDefaultsSchema, required=True)
+
+    @validates_schema
+    def validate_kind_and_schema(self, data: dict[str, Any], **_kwargs: Any) -> None:
+        """A table needs a schema to be validated against; a document has none (it is not a table)."""
+        if data.get("kind") == TABLE and not data.get("schema"):
+            raise ValidationError({"schema": [_("wajib diisi untuk kind: table")]})
+        if data.get("kind") == DOCUMENT and data.get("schema"):
+            raise ValidationError({"schema": [_("tidak dipakai untuk kind: document; hapus baris ini")]})
 
 
 class SourceSchema(Schema):
@@ -61,6 +91,19 @@ class SourceSchema(Schema):
         if data.get("kind") in KINDS:
             options = _kind_options(data)
             source_class(data["kind"]).Options().load(options)
+
+    @validates_schema
+    def validate_titles(self, data: dict[str, Any], **_kwargs: Any) -> None:
+        """A folder has no titles of its own: its rules must give one; a CKAN or DCAT source may leave it out."""
+        if data.get("kind") not in KINDS or source_class(data["kind"]).carries_metadata:
+            return
+        missing = {
+            index: {"dataset": {"title": ["Missing data for required field."]}}
+            for index, rule in enumerate(data.get("rules", []))
+            if not rule["dataset"].get("title")
+        }
+        if missing:
+            raise ValidationError({"rules": missing})
 
 
 class DinasSchema(Schema):
@@ -92,6 +135,19 @@ class Rule:
     match: str
     schema: str | None
     dataset: dict[str, Any]
+
+    def metadata_for(self, source_metadata: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """The dataset's metadata: what the rule says, else what the source says, else the defaults."""
+        offered = {key: value for key, value in (source_metadata or {}).items() if key in SOURCE_METADATA_KEYS}
+        offered = {key: value for key, value in offered.items() if value}
+        if "title" in self.dataset:
+            offered.pop("name", None)  # a rule's own title names the dataset, as for a folder
+        return dict(DATASET_DEFAULTS, tags=[]) | offered | self.dataset
+
+    @property
+    def is_document(self) -> bool:
+        """A rule without a schema harvests public documents: described and indexed, never schema-validated."""
+        return self.schema is None
 
     def matches(self, key: str) -> bool:
         name = key.rsplit("/", 1)[-1]

@@ -11,6 +11,8 @@ from ppid.accounts.auth import current_user, dinas_scope, login_required, sign_i
 from ppid.accounts.models import Role
 from ppid.accounts.service import AccountError, authenticate
 from ppid.pipeline.models import HarvestRun, TrackedFile, ValidationRecord
+from ppid.uploader.models import FileVersion
+from ppid.uploader.service import versions_with_report
 from ppid.validation import ValidationReport
 from ppid.web import db_session, platform
 
@@ -71,15 +73,17 @@ def rows_to_fix(report_id: int):
                      download_name=f"baris-perbaikan-{report_id}.csv", as_attachment=True)
 
 
-def _report_for_current_user(report_id: int) -> tuple[ValidationRecord, list[TrackedFile]]:
-    """Officers see the reports of their own dinas only; admins and the walidata see every report."""
+def _report_for_current_user(report_id: int) -> tuple[ValidationRecord, list[TrackedFile | FileVersion]]:
+    """Officers see the reports of their own dinas only (harvested or uploaded); admins and the walidata see all."""
     session = db_session()
     record = session.get(ValidationRecord, report_id) or abort(404)
     files = session.scalars(select(TrackedFile).where(TrackedFile.report_id == report_id)).all()
+    uploads = versions_with_report(session, report_id)
+    owners = {f.dinas_slug for f in files} | {version.file.draft.dinas_slug for version in uploads}
     scope = dinas_scope(current_user(), Role.WALIDATA, Role.OFFICER)
-    if scope is not None and not any(f.dinas_slug in scope for f in files):
+    if scope is not None and not owners & scope:
         abort(404)
-    return record, list(files)
+    return record, [*files, *uploads]
 
 
 def _safe_next(target: str | None) -> str | None:

@@ -6,19 +6,34 @@ regional CKAN (and the national portal harvesting it) sees them without a custom
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from pathlib import PurePosixPath
 from typing import Any
 
+from ppid.catalogue.models import SEARCH_TEXT_KEY
+from ppid.documents.models import DocumentText
 from ppid.pipeline.models import FileState, TrackedFile
 from ppid.pipeline.naming import safe_filename
 from ppid.platform import Platform
 from ppid.registry import Dinas
 
 DEFAULT_LICENCE = "cc-by"
+#: The ``jenis`` extra of a dataset made only of public documents, so that portals can list them apart.
+JENIS_DOKUMEN = "dokumen"
+YEAR_IN_NAME = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 
 
-def package_dict(platform: Platform, dinas: Dinas, dataset_name: str, files: list[TrackedFile]) -> dict[str, Any]:
+def package_dict(
+    platform: Platform,
+    dinas: Dinas,
+    dataset_name: str,
+    files: list[TrackedFile],
+    documents: Mapping[str, DocumentText] | None = None,
+) -> dict[str, Any]:
+    """``documents`` (by sha256) gives document resources their page count and their text for search."""
     settings = platform.settings
+    documents = documents or {}
     visible = [f for f in files if f.published_storage_key or f.state in (FileState.VALID, FileState.DOCUMENT)]
     visible = [f for f in visible if f.state != FileState.WITHDRAWN]
     meta = (visible or files)[0].dataset_meta
@@ -28,13 +43,15 @@ def package_dict(platform: Platform, dinas: Dinas, dataset_name: str, files: lis
         "produsen_data": dinas.name,
         "walidata": walidata.get("name", ""),
         "frekuensi_penerbitan": meta.get("frequency") or "",
-        "tahun": meta.get("year") or "",
+        "tahun": str(meta.get("year") or _year_in_names(visible)),
         "level_penyajian": meta.get("level_penyajian") or "",
-        "cakupan_wilayah": region.get("name", ""),
+        "cakupan_wilayah": meta.get("cakupan_wilayah") or region.get("name", ""),
         "kode_wilayah": str(region.get("kode_wilayah", "")),
         "satuan": meta.get("satuan") or "",
-        "kontak": dinas.ppid.get("email", ""),
+        "kontak": meta.get("kontak") or dinas.ppid.get("email", ""),
+        "sumber": meta.get("sumber") or "",
         "status_validasi": _validation_status(visible),
+        "jenis": JENIS_DOKUMEN if visible and all(f.state == FileState.DOCUMENT for f in visible) else "",
     }
     return {
         "name": dataset_name,
@@ -44,18 +61,18 @@ def package_dict(platform: Platform, dinas: Dinas, dataset_name: str, files: lis
         "license_id": meta.get("licence") or DEFAULT_LICENCE,
         "maintainer": dinas.ppid.get("name", ""),
         "maintainer_email": dinas.ppid.get("email", ""),
-        "private": not visible,
-        "state": "active",
+        "private": not visible and settings.catalogue_withdrawn == "private",
+        "state": "deleted" if not visible and settings.catalogue_withdrawn == "delete" else "active",
         "tags": [{"name": tag} for tag in meta.get("tags", [])],
         "extras": [{"key": key, "value": value} for key, value in sorted(extras.items()) if value],
-        "resources": [_resource(settings.public_url, tracked) for tracked in visible],
+        "resources": [_resource(settings.public_url, tracked, documents) for tracked in visible],
     }
 
 
-def _resource(public_url: str, tracked: TrackedFile) -> dict[str, Any]:
+def _resource(public_url: str, tracked: TrackedFile, documents: Mapping[str, DocumentText]) -> dict[str, Any]:
     """A resource describes the version in the catalogue: an invalid newer file does not replace a valid one."""
     sha256 = tracked.sha256 if tracked.state in (FileState.VALID, FileState.DOCUMENT) else tracked.published_sha256
-    return {
+    resource = {
         "name": tracked.name,
         "url": f"{public_url}/unduh/{tracked.id}/{safe_filename(tracked.name)}",
         "format": PurePosixPath(tracked.name).suffix.lstrip(".").upper(),
@@ -63,6 +80,20 @@ def _resource(public_url: str, tracked: TrackedFile) -> dict[str, Any]:
         "ppid_key": tracked.key,
         "schema_name": tracked.schema_name or "",
     }
+    document = documents.get(sha256 or "") if tracked.state == FileState.DOCUMENT else None
+    if document is not None:
+        resource["size"] = tracked.size
+        if document.page_count is not None:
+            resource["jumlah_halaman"] = str(document.page_count)
+        if document.text:
+            resource[SEARCH_TEXT_KEY] = document.text
+    return resource
+
+
+def _year_in_names(files: list[TrackedFile]) -> str:
+    """The data year when the registry gives none: the latest year in a file name (``penduduk-2024.csv``)."""
+    years = [match for tracked in files for match in YEAR_IN_NAME.findall(tracked.name)]
+    return max(years, default="")
 
 
 def _validation_status(files: list[TrackedFile]) -> str:

@@ -18,6 +18,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ppid.db import Base, JsonDocument, UtcDateTime, utcnow
 
+#: A resource key that is searched but never shown: a document's extracted text goes into the full-text
+#: index without making ``package_show`` (and every search result) carry it. A real CKAN keeps it as an
+#: ordinary resource extra.
+SEARCH_TEXT_KEY = "teks_dokumen"
+
 #: PostgreSQL's full-text type; the table holding it stays empty on SQLite, where FTS5 is used instead.
 SearchVector = TSVECTOR().with_variant(Text(), "sqlite")
 
@@ -91,6 +96,8 @@ class Resource(Base):
     metadata_modified: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     #: Every other key of the resource dict, so that arbitrary keys round-trip as in CKAN.
     extras: Mapped[dict[str, Any]] = mapped_column(JsonDocument, default=dict)
+    #: :data:`SEARCH_TEXT_KEY`: indexed, not returned; loaded only when the dataset is indexed.
+    search_text: Mapped[str | None] = mapped_column(Text, nullable=True, deferred=True)
 
     package: Mapped[Package] = relationship(back_populates="resources")
 

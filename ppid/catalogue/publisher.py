@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from ppid.catalogue.client import catalogue_client
 from ppid.catalogue.mapping import package_dict, same_package
+from ppid.documents.extract import texts_by_sha256
 from ppid.pipeline.models import FileState, TrackedFile
 from ppid.platform import Platform
 
@@ -53,12 +54,16 @@ class Publisher:
             dinas = self.platform.registry.get(dinas_slug)
             if dinas is None:
                 return
-            desired = package_dict(self.platform, dinas, dataset_name, files)
+            documents = texts_by_sha256(session, (f.sha256 for f in files if f.state == FileState.DOCUMENT))
+            desired = package_dict(self.platform, dinas, dataset_name, files, documents)
             current = self._show(dataset_name)
             if current is None and not desired["resources"]:
                 return  # nothing publishable yet (e.g. only invalid files): no empty dataset in the catalogue
             self.ensure_organization(dinas_slug)
-            if current is None:
+            if desired["state"] == "deleted":
+                if current is not None and current.get("state") != "deleted":
+                    self.call("package_delete", id=current["id"])
+            elif current is None:
                 self.call("package_create", **desired)
             elif not same_package(current, desired):
                 self.call("package_update", id=current["id"], **desired)

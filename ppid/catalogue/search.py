@@ -261,7 +261,12 @@ def _terms(package: Package) -> set[tuple[str, str]]:
 
 def _documents(package: Package) -> dict[str, str]:
     organization = package.organization
-    other = [part for resource in package.resources for part in (resource.name, resource.description) if part]
+    other = [
+        part
+        for resource in package.resources
+        for part in (resource.name, resource.description, resource.search_text)
+        if part
+    ]
     other += [extra_text(extra.get("value")) for extra in package.extras]
     return {
         "title": f"{package.title or ''} {package.name.replace('-', ' ').replace('_', ' ')}",

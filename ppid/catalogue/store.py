@@ -25,7 +25,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from ppid.catalogue import search
-from ppid.catalogue.models import Organization, Package, PackageTerm, Resource
+from ppid.catalogue.models import SEARCH_TEXT_KEY, Organization, Package, PackageTerm, Resource
 from ppid.db import utcnow
 
 CKAN_VERSION = "2.12.0"
@@ -48,7 +48,7 @@ RESOURCE_KEPT_IF_MISSING = ("name", "format", "url_type", "size", "hash", "last_
 RESOURCE_NULL_DEFAULTS = ("cache_last_updated", "cache_url", "mimetype_inner", "resource_type")
 #: Keys CKAN computes or that belong to the request, never stored as resource extras.
 RESOURCE_COMPUTED_KEYS = {*RESOURCE_TEXT_FIELDS, "id", "package_id", "position", "created", "metadata_modified",
-                          "state", "upload", "clear_upload", "size", "format", "last_modified"}
+                          "state", "upload", "clear_upload", "size", "format", "last_modified", SEARCH_TEXT_KEY}
 SEARCH_PARAMS = {"q", "fq", "fq_list", "rows", "start", "sort", "facet", "facet.field", "facet.limit", "facet.mincount",
                  "fl", "extras", "include_private", "include_drafts", "include_deleted", "use_default_schema", "qf",
                  "wt", "bf", "boost", "tie", "defType", "mm", "df"}
@@ -664,6 +664,8 @@ def _resource_fields(
         fields["format"] = _clean_format(guessed_type)
     if guess_mimetype and not fields["mimetype"] and guessed_type:
         fields["mimetype"] = guessed_type
+    if SEARCH_TEXT_KEY in data or current is None:  # kept when omitted: package_show never returns it
+        fields["search_text"] = _text(data.get(SEARCH_TEXT_KEY)) or None
     fields["extras"] = {
         key: value
         for key, value in data.items()

@@ -114,6 +114,7 @@ class EventKind(Labelled):
     CLOSED = "ditutup"
     OBJECTION_FILED = "keberatan_diajukan"
     OBJECTION_DECIDED = "keberatan_diputus"
+    DISPUTE_FILED = "sengketa_diajukan"
 
     @classmethod
     def _labels(cls) -> dict[str, str]:
@@ -127,6 +128,7 @@ class EventKind(Labelled):
             "ditutup": "Permohonan ditutup",
             "keberatan_diajukan": "Keberatan diajukan",
             "keberatan_diputus": "Tanggapan atasan PPID atas keberatan",
+            "sengketa_diajukan": "Sengketa diajukan ke Komisi Informasi",
         }
 
 

@@ -67,6 +67,11 @@ def describe(event: PermohonanEvent, workflow: Workflow) -> Step:
         signed = payload["nama_atasan"] + (f", {payload['jabatan']}" if payload.get("jabatan") else "")
         details.append(_("Atasan PPID: %(name)s", name=signed))
         return Step(kind, event, _("Tanggapan atasan PPID: %(decision)s", decision=decision.label), details)
+    if kind == EventKind.DISPUTE_FILED:
+        title = _("Sengketa informasi diajukan ke Komisi Informasi dengan nomor register %(number)s",
+                  number=payload["nomor_register"])
+        details = [_("Diajukan pada %(date)s.", date=format_day(date.fromisoformat(payload["tanggal_diajukan"])))]
+        return Step(kind, event, title, details + ([payload["catatan"]] if payload.get("catatan") else []))
     reason = CloseReason(payload["alasan"])
     return Step(kind, event, _("Permohonan ditutup: %(reason)s", reason=reason.label),
                 [payload["catatan"]] if payload.get("catatan") else [])
@@ -216,6 +221,7 @@ def _objection_document(status: Status) -> dict[str, Any] | None:
         "putusan": _coded(objection.decision),
         "ditanggapi_pada": _iso(objection.decided_on),
         "batas_sengketa_komisi_informasi": _iso(objection.dispute_deadline),
+        "sengketa_diajukan_pada": _iso(objection.dispute_filed_on),
     }
 
 

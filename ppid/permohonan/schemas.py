@@ -326,6 +326,19 @@ class ObjectionDecisionSchema(BaseSchema):
         return {key: _plain(value) for key, value in data.items() if value is not None}
 
 
+class DisputeSchema(BaseSchema):
+    """A dispute the requester took to the Komisi Informasi (UU KIP Pasal 37), recorded from the KI's letter."""
+
+    nomor_register = Text(required=True, max_length=120)
+    tanggal_diajukan = Day(required=True)
+    catatan = Text(max_length=2000)
+
+    @post_load
+    def plain(self, data: dict[str, Any], **_kwargs: Any) -> dict[str, Any]:
+        return {key: value.isoformat() if hasattr(value, "isoformat") else value
+                for key, value in data.items() if value is not None}
+
+
 class TrackingSchema(BaseSchema):
     """Tracking needs the number and a second factor: the e-mail given when filing (kip-rules §8)."""
 

@@ -39,13 +39,15 @@ class Phase(Labelled):
     CLOSED = "selesai"
     OBJECTION = "keberatan"
     OBJECTION_ANSWERED = "keberatan_dijawab"
+    DISPUTE = "sengketa"
 
     @classmethod
     def _labels(cls) -> dict[str, str]:
         return {"diterima": "Diterima", "perlu_kelengkapan": "Menunggu kelengkapan dari pemohon",
                 "diproses": "Diproses", "dijawab": "Dijawab", "selesai": "Selesai",
                 "keberatan": "Keberatan sedang diperiksa atasan PPID",
-                "keberatan_dijawab": "Keberatan telah ditanggapi atasan PPID"}
+                "keberatan_dijawab": "Keberatan telah ditanggapi atasan PPID",
+                "sengketa": "Sengketa informasi di Komisi Informasi"}
 
 
 OPEN_PHASES = frozenset({Phase.RECEIVED, Phase.AWAITING_ITEMS, Phase.IN_PROGRESS})
@@ -57,9 +59,10 @@ ALLOWED_FROM: dict[EventKind, frozenset[Phase]] = {
     EventKind.ITEMS_SUPPLIED: frozenset({Phase.AWAITING_ITEMS}),
     EventKind.EXTENDED: OPEN_PHASES,
     EventKind.DECIDED: OPEN_PHASES | {Phase.OBJECTION_ANSWERED},
-    EventKind.CLOSED: OPEN_PHASES | {Phase.ANSWERED, Phase.OBJECTION_ANSWERED},
+    EventKind.CLOSED: OPEN_PHASES | {Phase.ANSWERED, Phase.OBJECTION_ANSWERED, Phase.DISPUTE},
     EventKind.OBJECTION_FILED: OPEN_PHASES | {Phase.ANSWERED, Phase.CLOSED},
     EventKind.OBJECTION_DECIDED: frozenset({Phase.OBJECTION}),
+    EventKind.DISPUTE_FILED: frozenset({Phase.OBJECTION, Phase.OBJECTION_ANSWERED}),
 }
 """The state machine: which phases each event may follow (the workflow adds rules that need the payload)."""
 
@@ -72,6 +75,7 @@ _PHASE_AFTER: dict[EventKind, Phase] = {
     EventKind.CLOSED: Phase.CLOSED,
     EventKind.OBJECTION_FILED: Phase.OBJECTION,
     EventKind.OBJECTION_DECIDED: Phase.OBJECTION_ANSWERED,
+    EventKind.DISPUTE_FILED: Phase.DISPUTE,
 }
 
 
@@ -89,6 +93,10 @@ class ObjectionStatus:
     decided_on: date | None
     dispute_deadline: date | None
     """Pasal 37(2): 14 working days after the answer, or after the answer was due (KI practice [S])."""
+    dispute_filed_on: date | None = None
+    """When the requester took the dispute to the Komisi Informasi (Pasal 37(1)), as the officer recorded it."""
+    dispute_number: str | None = None
+    """The Komisi Informasi's register number of the dispute."""
 
     @property
     def overdue(self) -> bool:
@@ -155,6 +163,7 @@ def derive(permohonan: Permohonan, calendar: WorkingCalendar, *, today: date, pa
     objection: Keberatan | None = None
     objection_window: date | None = None
     objection_decision = objection_decided_on = None
+    dispute: dict | None = None
     for event in permohonan.events:
         day = calendar.local_date(event.at)
         if awaiting_since is not None and event.kind in (EventKind.ITEMS_SUPPLIED, EventKind.DECIDED, EventKind.CLOSED):
@@ -176,6 +185,8 @@ def derive(permohonan: Permohonan, calendar: WorkingCalendar, *, today: date, pa
             objection_decision = objection_decided_on = None
         elif event.kind == EventKind.OBJECTION_DECIDED:
             objection_decision, objection_decided_on = ObjectionDecision(event.payload["putusan"]), day
+        elif event.kind == EventKind.DISPUTE_FILED:
+            dispute = event.payload
         phase = _PHASE_AFTER.get(event.kind, phase)
     if awaiting_since is not None:
         pauses.append((awaiting_since, today))
@@ -205,6 +216,8 @@ def derive(permohonan: Permohonan, calendar: WorkingCalendar, *, today: date, pa
             decided_on=objection_decided_on,
             dispute_deadline=calendar.add_working_days(dispute_from, DISPUTE_FILING_WORKING_DAYS)
             if dispute_from else None,
+            dispute_filed_on=date.fromisoformat(dispute["tanggal_diajukan"]) if dispute else None,
+            dispute_number=dispute["nomor_register"] if dispute else None,
         )
     return Status(
         phase=phase,

@@ -41,7 +41,7 @@ from ppid.accounts.auth import current_user, dinas_scope, login_required
 from ppid.accounts.models import Role, User
 from ppid.db import utcnow
 from ppid.i18n import _
-from ppid.permohonan import deadlines, documents, holiday_table
+from ppid.permohonan import charts, deadlines, documents, holiday_table, pdf, registers
 from ppid.permohonan.config import PermohonanConfig
 from ppid.permohonan.identity import mask_nik
 from ppid.permohonan.law import EXEMPTION_GROUNDS, OBJECTION_GROUNDS, exemption_label, objection_ground_label
@@ -57,11 +57,23 @@ from ppid.permohonan.models import (
     ObjectionDecision,
     Outcome,
     Permohonan,
+    Requester,
     RequesterType,
 )
 from ppid.permohonan.notices import Notices, delivery_log
+from ppid.permohonan.openapi import (
+    OBJECTION_BODY,
+    TRACKING_BODY,
+    ChoicesSchema,
+    ErrorSchema,
+    FiledDocumentSchema,
+    TrackingDocumentSchema,
+    build_spec,
+    documented,
+)
 from ppid.permohonan.presenters import describe, public_document
-from ppid.permohonan.schemas import UNSURE, TrackingSchema, flatten
+from ppid.permohonan.schemas import UNSURE, FilingSchema, TrackingSchema, flatten
+from ppid.permohonan.statistics import AnnualReport, annual_report
 from ppid.permohonan.status import ALLOWED_FROM, Status
 from ppid.permohonan.workflow import (
     InvalidInput,
@@ -82,7 +94,9 @@ FILING_ENDPOINTS = frozenset({"permohonan.ajukan", "permohonan.daftar"})
 HONEYPOT = "situs_web"
 """A field people never see (hidden by CSS, skipped by keyboard and screen readers) but form-filling bots do."""
 log = logging.getLogger(__name__)
-PUBLIC_PAGES = frozenset({"permohonan.index", "permohonan.static"})
+PUBLIC_PAGES = frozenset({"permohonan.index", "permohonan.static", "permohonan.openapi", "permohonan.statistik"})
+FIRST_YEAR = 2010
+"""UU KIP came into force on 30 April 2010: no register or report reaches further back."""
 
 
 @blueprint.record_once
@@ -184,7 +198,8 @@ def tanda_bukti(token: str) -> str:
     workflow = _workflow()
     permohonan = workflow.find_by_token(token) or abort(404)
     link = platform().settings.public_url + url_for(".lacak_tautan", token=token)
-    return _status_page("permohonan/tanda_bukti.html", workflow, permohonan, tracking_link=link)
+    return _status_page("permohonan/tanda_bukti.html", workflow, permohonan, tracking_link=link,
+                        identity={"token": token})
 
 
 @blueprint.route("/permohonan/lacak", methods=["GET", "POST"])
@@ -207,6 +222,37 @@ def lacak_tautan(token: str) -> str:
     workflow = _workflow()
     permohonan = workflow.find_by_token(token) or abort(404)
     return _status_page("permohonan/status.html", workflow, permohonan, identity={"token": token})
+
+
+@blueprint.get("/permohonan/tanda-bukti/<token>.pdf")
+@tracking_limit
+def tanda_bukti_pdf(token: str) -> Response:
+    """The receipt as a PDF, for whoever holds the secret link: the requester (Pasal 22(4))."""
+    workflow = _workflow()
+    permohonan = workflow.find_by_token(token) or abort(404)
+    link = platform().settings.public_url + url_for(".lacak_tautan", token=token)
+    return _receipt_pdf(workflow, permohonan, tracking_link=link)
+
+
+@blueprint.post("/permohonan/lacak/tanda-bukti.pdf")
+@tracking_limit
+def tanda_bukti_pdf_lacak() -> ResponseReturnValue:
+    """The receipt as a PDF for the requester identified by the number and the e-mail given at filing."""
+    workflow = _workflow()
+    number, email = request.form.get("nomor", ""), request.form.get("email", "")
+    permohonan = workflow.find_for_tracking(number, email) if number.strip() and email.strip() else None
+    if permohonan is None:
+        return render_template("permohonan/lacak.html", values={"nomor": number}, not_found=True), 404
+    return _receipt_pdf(workflow, permohonan, tracking_link=None)
+
+
+def _receipt_pdf(workflow: Workflow, permohonan: Permohonan, *, tracking_link: str | None) -> Response:
+    requester = db_session().get_one(Requester, permohonan.id)
+    status = workflow.status(permohonan)
+    document = pdf.receipt_pdf(permohonan, status, requester, nik=workflow.nik_of(requester),
+                               calendar=workflow.calendar, handler=workflow.handler_name(status.dinas_slug),
+                               tracking_link=tracking_link, issued_at=workflow.clock())
+    return _download(document, "application/pdf", f"tanda-bukti-{_file_safe(permohonan.number)}.pdf")
 
 
 @blueprint.post("/permohonan/keberatan")
@@ -372,6 +418,10 @@ def _answer_objection(workflow: Workflow, permohonan: Permohonan, user: User, fo
     return workflow.answer_objection(permohonan, officer=user, data=_form(form))
 
 
+def _record_dispute(workflow: Workflow, permohonan: Permohonan, user: User, form: MultiDict) -> object:
+    return workflow.record_dispute(permohonan, officer=user, data=_form(form))
+
+
 ACTIONS: dict[str, tuple[EventKind, Callable[[Workflow, Permohonan, User, MultiDict], object]]] = {
     "teruskan": (EventKind.FORWARDED, _forward),
     "kelengkapan": (EventKind.ITEMS_REQUESTED, _request_items),
@@ -381,6 +431,7 @@ ACTIONS: dict[str, tuple[EventKind, Callable[[Workflow, Permohonan, User, MultiD
     "tutup": (EventKind.CLOSED, _close),
     "keberatan": (EventKind.OBJECTION_FILED, _record_objection),
     "jawab-keberatan": (EventKind.OBJECTION_DECIDED, _answer_objection),
+    "sengketa": (EventKind.DISPUTE_FILED, _record_dispute),
 }
 
 
@@ -450,8 +501,10 @@ def _available_actions(permohonan: Permohonan, status: Status, workflow: Workflo
         available.discard("putuskan")
     if workflow.objection_refusal(status, permohonan) is not None:
         available.discard("keberatan")
+    if status.objection is None or (status.objection.decided_on is None and not status.objection.overdue):
+        available.discard("sengketa")
     if not may_handle(user, status.dinas_slug):
-        available &= {"jawab-keberatan"}
+        available &= {"jawab-keberatan", "sengketa"}
     if not may_answer_objection(user, status.dinas_slug):
         available.discard("jawab-keberatan")
     return available
@@ -525,13 +578,113 @@ def _calendar_page(*, values: Mapping[str, Any]) -> str:
         kinds=_options(HolidayKind), cuti_bersama_is_holiday=_config().calendar.cuti_bersama_is_holiday,
         calendar=calendar,
     )
+# -- annual report, statistics and registers ---------------------------------------------------
+
+
+@blueprint.get("/permohonan/statistik")
+def statistik() -> str:
+    """Public statistics (UU KIP Pasal 12): the annual report's figures for the whole region, no personal data."""
+    year = _year()
+    report = annual_report(_workflow(), year=year, scope=None, scope_label=_("Seluruh pemerintah daerah"))
+    return render_template("permohonan/statistik.html", report=report, charts=_charts(report), years=_years())
+
+
+@blueprint.get("/permohonan/petugas/laporan")
+@login_required(Role.OFFICER, Role.ADMIN, Role.ATASAN)
+def laporan() -> str:
+    """The annual information service report (Perki 1/2021 Pasal 56) for the officer's own dinas."""
+    report = _officer_report()
+    return render_template("permohonan/petugas/laporan.html", report=report, charts=_charts(report), years=_years())
+
+
+@blueprint.get("/permohonan/petugas/laporan.pdf")
+@login_required(Role.OFFICER, Role.ADMIN, Role.ATASAN)
+def laporan_pdf() -> Response:
+    report = _officer_report()
+    document = pdf.report_pdf(report, issued_on=_workflow().today())
+    return _download(document, "application/pdf", f"laporan-layanan-informasi-{report.year}.pdf")
+
+
+REGISTER_FORMATS = {"csv": ("text/csv; charset=utf-8", registers.to_csv),
+                    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", registers.to_xlsx)}
+REGISTERS = {"permohonan": registers.request_register, "keberatan": registers.objection_register}
+
+
+@blueprint.get("/permohonan/petugas/register-<jenis>.<berkas>")
+@login_required(Role.OFFICER, Role.ADMIN, Role.ATASAN)
+def register(jenis: str, berkas: str) -> Response:
+    """The register of requests or of objections (kip-rules §5.5, §5.7), for the officer's own dinas only."""
+    build, (media_type, write) = REGISTERS.get(jenis) or abort(404), REGISTER_FORMATS.get(berkas) or abort(404)
+    user = current_user()
+    year = _year()
+    document = build(_workflow(), year=year, scope=dinas_scope(user, Role.OFFICER, Role.ATASAN), officer=user)
+    return _download(write(document), media_type, f"register-{jenis}-{year}.{berkas}")
+
+
+def _officer_report() -> AnnualReport:
+    user = current_user()
+    scope = dinas_scope(user, Role.OFFICER, Role.ATASAN)
+    if scope is None:
+        label = _("Seluruh pemerintah daerah")
+    else:
+        label = ", ".join(dinas.name for dinas in platform().registry.dinas if dinas.slug in scope)
+    return annual_report(_workflow(), year=_year(), scope=scope, scope_label=label)
+
+
+def _charts(report: AnnualReport) -> list[tuple[str, Any, list]]:
+    """Each chart as inline SVG with its title and the rows it draws (shown as a table beside it)."""
+    sections = [
+        (_("Permohonan per bulan"), charts.monthly(report, ""), report.by_month),
+        (_("Waktu pemenuhan"), charts.breakdown(report.timeliness, ""), report.timeliness),
+        (_("Keputusan"), charts.breakdown(report.outcomes, ""), report.outcomes),
+        (_("Alasan penolakan (Pasal 17)"), charts.breakdown(report.refusal_grounds, ""), report.refusal_grounds),
+        (_("Saluran permohonan"), charts.breakdown(report.by_channel, ""), report.by_channel),
+        (_("Permohonan per dinas"), charts.breakdown(report.by_dinas, ""), report.by_dinas),
+    ]
+    return [(title, charts.as_svg(drawing, _("Grafik: %(title)s", title=title)), rows)
+            for title, drawing, rows in sections]
+
+
+def _year() -> int:
+    """The ``tahun`` asked for, or the current one; a year outside the registers' range is not found."""
+    this_year = _workflow().today().year
+    value = request.args.get("tahun", str(this_year))
+    if not value.isdigit() or not FIRST_YEAR <= int(value) <= this_year:
+        abort(404)
+    return int(value)
+
+
+def _years() -> list[int]:
+    return list(range(_workflow().today().year, FIRST_YEAR - 1, -1))
+
+
+def _download(content: bytes, media_type: str, filename: str) -> Response:
+    response = Response(content, mimetype=media_type.split(";")[0], content_type=media_type)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _file_safe(text: str) -> str:
+    return "".join(character if character.isalnum() else "-" for character in text)
 
 
 # -- JSON API ----------------------------------------------------------------------------------
 
 
+def _filing_schema() -> FilingSchema:
+    return FilingSchema(dinas_slugs=[dinas.slug for dinas in platform().registry.dinas])
+
+
+@blueprint.get("/api/v1/openapi.json")
+def openapi() -> Response:
+    """The OpenAPI description of the JSON API below, generated from its schemas."""
+    return jsonify(build_spec(current_app))
+
+
 @api.post("")
 @filing_limit
+@documented(_("Ajukan permohonan informasi"), body=_filing_schema,
+            responses={201: FiledDocumentSchema, 400: ErrorSchema, 422: ErrorSchema, 429: ErrorSchema})
 def api_file() -> tuple[Response, int]:
     """File a request; answers 201 with the number, the deadlines and the secret tracking link."""
     data = request.get_json(silent=True)
@@ -552,6 +705,9 @@ def api_file() -> tuple[Response, int]:
 
 @api.post("/lacak")
 @tracking_limit
+@documented(_("Lacak permohonan"), body=TRACKING_BODY,
+            responses={200: TrackingDocumentSchema, 400: ErrorSchema, 404: ErrorSchema, 422: ErrorSchema,
+                       429: ErrorSchema})
 def api_track() -> tuple[Response, int]:
     """Status by ``{"token": ...}`` or by ``{"nomor": ..., "email": ...}``; never any personal data."""
     data = request.get_json(silent=True)
@@ -574,6 +730,9 @@ def api_track() -> tuple[Response, int]:
 
 @api.post("/keberatan")
 @filing_limit
+@documented(_("Ajukan keberatan"), body=OBJECTION_BODY,
+            responses={201: TrackingDocumentSchema, 400: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema,
+                       422: ErrorSchema, 429: ErrorSchema})
 def api_object() -> tuple[Response, int]:
     """File an objection: ``{"token"}`` or ``{"nomor", "email"}``, plus ``alasan`` (Pasal 35(1) letters) and
     ``kasus_posisi``. Answers 201 with the request's tracking document, which now holds the objection."""
@@ -598,6 +757,7 @@ def api_object() -> tuple[Response, int]:
 
 
 @api.get("/pilihan")
+@documented(_("Nilai yang diterima API pengajuan"), responses={200: ChoicesSchema})
 def api_choices() -> Response:
     """The values the filing API accepts, with their labels, and the dinas to address."""
     def options(pairs: list[tuple[str, str]]) -> list[dict[str, str]]:
@@ -647,6 +807,9 @@ def _decision(form: MultiDict) -> dict[str, Any]:
     if isinstance(rows, dict):
         data["penghitaman"] = [row for _index, row in sorted(rows.items())
                                if any(str(value).strip() for value in row.values())]
+    test = data.get("uji_konsekuensi")
+    if isinstance(test, dict) and not any(str(value).strip() for value in test.values()):
+        del data["uji_konsekuensi"]  # a browser posts the empty consequence-test fields of a grant too
     return data
 
 

@@ -43,6 +43,7 @@ from ppid.permohonan.numbering import format_number, hash_token, new_tracking_to
 from ppid.permohonan.schemas import (
     UNSURE,
     DecisionSchema,
+    DisputeSchema,
     FilingSchema,
     ObjectionDecisionSchema,
     ObjectionSchema,
@@ -283,14 +284,18 @@ class Workflow:
         return reference, documents.read(self.storage, self.config.cipher, reference)
 
     def queue(
-        self, scope: Iterable[str] | None, *, dinas: str | None = None, include_closed: bool = False
+        self, scope: Iterable[str] | None, *, dinas: str | None = None, include_closed: bool = False,
+        year: int | None = None,
     ) -> list[tuple[Permohonan, Status]]:
         """Requests of the dinas in ``scope`` (None: every dinas and the unrouted ones), nearest deadline first.
 
-        ``dinas`` narrows the list to one dinas, or to the unrouted requests when it is ``UNSURE``.
+        ``dinas`` narrows the list to one dinas, or to the unrouted requests when it is ``UNSURE``;
+        ``year`` to the requests received in that (local) year, as registers and reports count them.
         """
         handler = _latest(PermohonanEvent.dinas_slug, PermohonanEvent.kind.in_(ROUTING_EVENTS))
         query = select(Permohonan).options(selectinload(Permohonan.events), selectinload(Permohonan.objections))
+        if year is not None:
+            query = query.where(Permohonan.year == year)
         if scope is not None:
             query = query.where(handler.in_(list(scope)))
         if dinas == UNSURE:
@@ -438,6 +443,22 @@ class Workflow:
         payload.update(keberatan_id=objection.id, nomor=objection.number, nama_atasan=officer.full_name,
                        batas_waktu=status.objection.answer_due.isoformat())
         return self._append(permohonan, officer, EventKind.OBJECTION_DECIDED, payload)
+
+    def record_dispute(self, permohonan: Permohonan, *, officer: User, data: Mapping[str, Any]) -> PermohonanEvent:
+        """The requester took the matter to the Komisi Informasi (Pasal 37(1)): after the atasan PPID's answer,
+        or once its 30 working days passed unanswered (Pasal 36(2); KI practice, kip-rules §2.6)."""
+        status = self._prepare(permohonan, officer, EventKind.DISPUTE_FILED, may_view)
+        objection = status.objection
+        if objection.decided_on is None and not objection.overdue:
+            raise TransitionError(_("Sengketa ke Komisi Informasi diajukan setelah atasan PPID menanggapi keberatan, "
+                                    "atau setelah batas tanggapannya lewat (Pasal 37 ayat (1))."))
+        payload = self._load(DisputeSchema(), data)
+        filed_on = date.fromisoformat(payload["tanggal_diajukan"])
+        earliest = objection.decided_on or objection.answer_due
+        if filed_on > self.today() or filed_on < earliest:
+            raise InvalidInput({"tanggal_diajukan": [_("Tanggal pengajuan sengketa harus antara %(start)s dan hari "
+                                                       "ini.", start=format_day(earliest))]})
+        return self._append(permohonan, officer, EventKind.DISPUTE_FILED, payload)
 
     @staticmethod
     def _ground_problem(letter: str, status: Status) -> str | None:

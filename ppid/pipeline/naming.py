@@ -9,7 +9,9 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Mapping
 from pathlib import PurePosixPath
+from typing import Any
 
 from ppid.registry import Rule
 
@@ -21,8 +23,9 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
-def dataset_name_for(dinas_slug: str, rule: Rule) -> str:
-    base = slugify(rule.dataset.get("name") or rule.dataset["title"]) or "dataset"
+def dataset_name_for(dinas_slug: str, rule: Rule, source_metadata: Mapping[str, Any] | None = None) -> str:
+    metadata = rule.metadata_for(source_metadata)
+    base = slugify(metadata.get("name") or metadata.get("title") or "") or "dataset"
     name = f"{dinas_slug}-{base}"
     if len(name) <= MAX_NAME:
         return name

@@ -1,22 +1,25 @@
-"""Public pages: home, search, dataset pages and downloads. Thin views over the catalogue reader."""
+"""Public pages: home, search, dinas and dataset pages and downloads. Thin views over the catalogue reader."""
 
 from __future__ import annotations
 
 import math
 
-from ckanapi import NotFound
-from flask import Blueprint, abort, redirect, render_template, request, send_file
+from ckanapi import NotAuthorized, NotFound
+from flask import Blueprint, abort, redirect, render_template, request, send_file, url_for
 from sqlalchemy import select
 
+from ppid.catalogue.mapping import JENIS_DOKUMEN
 from ppid.catalogue.reader import read_action
-from ppid.pipeline.models import TrackedFile
+from ppid.pipeline.models import TrackedFile, ValidationRecord
 from ppid.pipeline.naming import safe_filename
+from ppid.portal.preview import preview_table
 from ppid.storage import StorageError
+from ppid.validation.report import ValidationReport
 from ppid.web import db_session, platform
 
 blueprint = Blueprint("portal", __name__)
 PAGE_SIZE = 20
-FACETS = ["organization", "tags", "res_format"]
+FACETS = ["organization", "tags", "res_format", "extras_tahun"]
 
 
 @blueprint.get("/")
@@ -43,10 +46,65 @@ def search() -> str:
 def dataset(name: str) -> str:
     try:
         package = read_action("package_show", id=name)
-    except NotFound:
+    except (NotFound, NotAuthorized):  # a withdrawn dataset is private: not found for citizens
         abort(404)
     extras = {extra["key"]: extra["value"] for extra in package.get("extras", [])}
-    return render_template("portal/dataset.html", package=package, extras=extras)
+    if extras.get("jenis") == JENIS_DOKUMEN:
+        return redirect(url_for("dokumen.document", name=name))
+    files = _published_files(name, package)
+    previews = {
+        resource_id: preview_table(platform().storage, tracked.published_storage_key, tracked.name)
+        for resource_id, tracked in files.items()
+        if tracked.schema_name
+    }
+    return render_template("portal/dataset.html", package=package, extras=extras, files=files, previews=previews)
+
+
+@blueprint.get("/dataset/<name>/validasi/<int:file_id>")
+def validation_summary(name: str, file_id: int) -> str:
+    """The public part of a published table's validation report: what was checked and found, no cell values."""
+    try:
+        package = read_action("package_show", id=name)
+    except (NotFound, NotAuthorized):  # a withdrawn dataset is private: not found for citizens
+        abort(404)
+    tracked = next((f for f in _published_files(name, package).values() if f.id == file_id), None)
+    if tracked is None or not tracked.schema_name:
+        abort(404)
+    record = db_session().scalar(
+        select(ValidationRecord)
+        .where(ValidationRecord.sha256 == tracked.published_sha256, ValidationRecord.schema_name == tracked.schema_name)
+        .order_by(ValidationRecord.id.desc())
+        .limit(1)
+    )
+    if record is None:
+        abort(404)
+    report = ValidationReport.from_dict(record.report)
+    return render_template("portal/validasi.html", package=package, tracked=tracked, record=record, report=report)
+
+
+@blueprint.get("/dinas/<slug>")
+def dinas(slug: str) -> str:
+    """A dinas, its PPID Pelaksana contact and its public datasets."""
+    found = platform().registry.get(slug)
+    if found is None:
+        abort(404)
+    page = max(request.args.get("page", 1, type=int), 1)
+    result = read_action("package_search", fq=f'organization:"{slug}"', rows=PAGE_SIZE, start=(page - 1) * PAGE_SIZE,
+                         sort="title_string asc", **{"facet.field": ["tags", "res_format"]})  # fmt: skip
+    pages = max(math.ceil(result["count"] / PAGE_SIZE), 1)
+    return render_template("portal/dinas.html", dinas=found, result=result, page=page, pages=pages)
+
+
+def _published_files(name: str, package: dict) -> dict[str, TrackedFile]:
+    """Resource id → the tracked file whose published version the resource describes (harvested files only)."""
+    resources = package.get("resources", [])
+    keys = {resource["ppid_key"]: resource["id"] for resource in resources if resource.get("ppid_key")}
+    if not keys:
+        return {}
+    tracked_files = db_session().scalars(
+        select(TrackedFile).where(TrackedFile.dataset_name == name, TrackedFile.key.in_(keys))
+    )
+    return {keys[f.key]: f for f in tracked_files if f.published_storage_key}
 
 
 @blueprint.get("/unduh/<int:file_id>/<filename>")
@@ -63,7 +121,7 @@ def resource_download(name: str, resource_id: str, filename: str):
     """Files uploaded straight to the embedded catalogue's API (``url_type`` upload)."""
     try:
         package = read_action("package_show", id=name)
-    except NotFound:
+    except (NotFound, NotAuthorized):  # a withdrawn dataset is private: not found for citizens
         abort(404)
     resource = next((r for r in package.get("resources", []) if r["id"] == resource_id), None)
     if resource is None or resource.get("url_type") != "upload":

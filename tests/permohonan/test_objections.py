@@ -226,3 +226,50 @@ def test_a_closed_request_that_receives_an_objection_is_back_in_the_queue(
     workflow.file_objection(permohonan, {"alasan": ["f"], "kasus_posisi": "Rp90.000 untuk 10 halaman tidak wajar"})
     session.commit()
     assert [row[0] for row in workflow.queue({"dinkes"})] == [permohonan]
+
+
+def test_dispute_at_the_komisi_informasi_is_recorded_after_the_answer_and_counted(
+    workflow, refused, dinkes_officer, atasan_dinkes, clock
+) -> None:
+    from ppid.permohonan.statistics import annual_report
+
+    workflow.file_objection(refused, OBJECTION)
+    dispute = {"nomor_register": "012/REG-PSI/IV/2026", "tanggal_diajukan": "2026-04-20"}
+    with pytest.raises(TransitionError, match=r"Pasal 37 ayat \(1\)"):  # the atasan PPID has not answered yet
+        workflow.record_dispute(refused, officer=dinkes_officer, data=dispute)
+    clock.set(2026, 4, 14)
+    workflow.answer_objection(refused, officer=atasan_dinkes, data={
+        "putusan": "ditolak", "tanggapan": "Dikuatkan.", "alasan": "Memuat diagnosis pasien."})
+    clock.set(2026, 4, 21)
+    with pytest.raises(InvalidInput) as early:
+        workflow.record_dispute(refused, officer=dinkes_officer,
+                                data={"nomor_register": "012", "tanggal_diajukan": "2026-04-01"})
+    assert "tanggal_diajukan" in early.value.errors
+    workflow.record_dispute(refused, officer=dinkes_officer, data=dispute)
+    status = workflow.status(refused)
+    assert status.phase == Phase.DISPUTE and status.objection.dispute_filed_on == date(2026, 4, 20)
+    assert status.objection.dispute_number == "012/REG-PSI/IV/2026"
+    assert refused.events[-1].kind == EventKind.DISPUTE_FILED
+    report = annual_report(workflow, year=2026, scope=None, scope_label="Kabupaten")
+    assert (report.disputes, report.dispute_eligible) == (1, 1)
+    workflow.close(refused, officer=dinkes_officer, reason="selesai", note="Putusan Komisi Informasi dilaksanakan")
+
+
+def test_officer_records_a_dispute_on_the_desk(client, platform, dinkes_officer, atasan_dinkes) -> None:
+    filed = file_directly(platform)
+    with platform.database.session() as session:
+        workflow = Workflow(session, PermohonanConfig.from_settings(platform.settings), platform.registry)
+        permohonan = session.merge(filed.permohonan)
+        workflow.decide(permohonan, officer=session.merge(dinkes_officer), data=REFUSAL)
+        workflow.file_objection(permohonan, OBJECTION)
+        workflow.answer_objection(permohonan, officer=session.merge(atasan_dinkes),
+                                  data={"putusan": "ditolak", "tanggapan": "Dikuatkan.", "alasan": "Rahasia."})
+        today = workflow.today().isoformat()
+    sign_in(client, "petugas.dinkes")
+    url = f"/permohonan/petugas/{filed.permohonan.id}"
+    assert "Catat sengketa yang diajukan pemohon ke Komisi Informasi" in client.get(url).get_data(as_text=True)
+    response = client.post(f"{url}/sengketa", data={"nomor_register": "7/PSI/2026", "tanggal_diajukan": today,
+                                                    "csrf_token": csrf(client, url)}, follow_redirects=True)
+    assert "Tercatat: Sengketa diajukan ke Komisi Informasi." in response.get_data(as_text=True)
+    tracking = client.get(f"/permohonan/lacak/{filed.token}").get_data(as_text=True)
+    assert "nomor register 7/PSI/2026" in tracking

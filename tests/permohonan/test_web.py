@@ -202,6 +202,20 @@ def test_partial_grant_form_takes_blacked_out_rows(client, platform, dinkes_offi
     assert payload["penghitaman"] == [{"bagian": "Nama pasien", "pasal_17": "h", "alasan": "Pribadi"}]
 
 
+def test_grant_form_posted_with_every_empty_field_a_browser_sends_is_recorded(client, platform, dinkes_officer) -> None:
+    """A browser also posts the blank consequence-test fields, which a grant does not need."""
+    permohonan = file_directly(platform).permohonan
+    sign_in(client, "petugas.dinkes")
+    url = f"/permohonan/petugas/{permohonan.id}"
+    data = {"keputusan": "dikabulkan_seluruhnya", "materi": "Daftar fasilitas", "biaya": "", "cara_pembayaran": "",
+            "penghitaman.0.bagian": "", "penghitaman.0.pasal_17": "", "penghitaman.0.alasan": "",
+            "csrf_token": csrf(client, url), **{f"uji_konsekuensi.{key}": "" for key in CONSEQUENCE_TEST}}
+    assert client.post(f"{url}/putuskan", data=data).status_code == 303
+    with platform.database.session() as session:
+        payload = session.get(Permohonan, permohonan.id).events[-1].payload
+    assert payload["keputusan"] == "dikabulkan_seluruhnya" and "uji_konsekuensi" not in payload
+
+
 def test_officer_records_a_phone_request_and_gets_the_receipt_to_hand_over(client, platform, dinkes_officer) -> None:
     sign_in(client, "petugas.dinkes")
     data = {**filing(nik=None, pekerjaan=None, pernyataan=None, email=None, cara_mendapatkan_salinan="pos"),

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import socket
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select
+from waitress import create_server
 
 from ppid.catalogue.client import catalogue_client
 from ppid.config import load_settings
@@ -44,8 +49,90 @@ def test_an_unreachable_catalogue_is_recorded_and_the_next_run_publishes_once(en
     assert not any(e.outcome == ItemOutcome.FAILED for e in events(up, second))
     with catalogue_client(up) as ckan:
         found = ckan.action.package_search(fq="organization:disdukcapil", include_private=True)
-    assert [p["name"] for p in found["results"]] == [POPULATION]
+    assert sorted(p["name"] for p in found["results"]) == ["disdukcapil-daftar-desa-dan-kelurahan", POPULATION]
     up.close()
+
+
+class CatalogueFailingHalfWay:
+    """The embedded catalogue's API behind a fault: the ``fail_at``-th call is carried out but its answer is
+    lost (a 502, as from a proxy whose upstream timed out), and every later call gets a 503, or finds the
+    server gone."""
+
+    def __init__(self, app: Callable, fail_at: int, *, goes_away: bool) -> None:
+        self.app = app
+        self.fail_at = fail_at
+        self.goes_away = goes_away
+        self.calls = 0
+        self.on_failure: Callable[[], None] = lambda: None
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
+        if not environ["PATH_INFO"].startswith("/api/"):
+            return self.app(environ, start_response)
+        self.calls += 1
+        if self.calls < self.fail_at:
+            return self.app(environ, start_response)
+        if self.calls == self.fail_at:
+            b"".join(self.app(environ, lambda *args: None))  # done and committed, but the caller never hears
+            if self.goes_away:
+                threading.Thread(target=self.on_failure).start()
+            start_response("502 Bad Gateway", [("Content-Type", "text/html")])
+            return [b"<h1>502 Bad Gateway</h1>"]
+        start_response("503 Service Unavailable", [("Content-Type", "text/html")])
+        return [b"<h1>503 Service Unavailable</h1>"]
+
+
+@contextmanager
+def served(app: Callable) -> Iterator[tuple[str, Callable[[], None]]]:
+    server = create_server(app, host="127.0.0.1", port=0, threads=4, asyncore_use_poll=True,
+                           asyncore_loop_timeout=0.05)  # fmt: skip
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.effective_port}", server.close
+    finally:
+        server.close()
+        thread.join(timeout=5)
+
+
+@pytest.mark.parametrize("goes_away", [False, True], ids=["answers-5xx", "goes-away"])
+def test_a_catalogue_failing_half_way_through_publishing_is_completed_by_the_next_run_without_duplicates(
+    environ: dict[str, str], goes_away: bool
+) -> None:
+    from ppid.app import create_app
+
+    platform = Platform.open(load_settings(environ=environ))
+    faulty = CatalogueFailingHalfWay(create_app(platform=platform), fail_at=6, goes_away=goes_away)
+    with served(faulty) as (url, stop):
+        faulty.on_failure = stop
+        halfway = Platform.open(load_settings(environ=environ | {"PPID_CATALOGUE_URL": url}))
+        first = run_harvest(halfway)
+        halfway.close()
+    failed = [e.item_key for e in events(platform, first) if e.outcome == ItemOutcome.FAILED]
+    with catalogue_client(platform) as ckan:
+        before = ckan.action.package_search(include_private=True, rows=1000)["results"]
+    assert faulty.calls >= 6
+    assert failed, "the faulty catalogue must have failed some publications"
+    assert len(before) >= 2, "the lost write must have reached the catalogue"
+
+    second = run_harvest(platform)
+
+    assert not any(e.outcome == ItemOutcome.FAILED for e in events(platform, second))
+    with catalogue_client(platform) as ckan:
+        after = [p["name"] for p in ckan.action.package_search(include_private=True, rows=1000)["results"]]
+    with platform.database.session() as session:
+        publishable = {
+            f.dataset_name
+            for f in session.scalars(select(TrackedFile))
+            if f.state in (FileState.VALID, FileState.DOCUMENT)
+        }
+        assert all(
+            f.published_sha256 == f.sha256
+            for f in session.scalars(select(TrackedFile))
+            if f.state in (FileState.VALID, FileState.DOCUMENT)
+        )
+    assert sorted(after) == sorted(publishable)
+    assert set(failed) <= set(after)
+    platform.close()
 
 
 def test_a_run_that_died_is_marked_failed_by_the_next_one(platform: Platform) -> None:

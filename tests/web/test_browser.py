@@ -1,4 +1,5 @@
-"""A citizen in a real headless Chromium: search, open a dataset, download a file and get the same bytes."""
+"""A citizen in a real headless Chromium: search, narrow by a facet, open a dataset, read its preview,
+download a file and get the same bytes."""
 
 from __future__ import annotations
 
@@ -44,12 +45,21 @@ def test_a_citizen_finds_and_downloads_a_dataset_on_a_phone(page, portal_url: st
     page.goto(portal_url + "/")
     page.get_by_role("searchbox").fill("penduduk")
     page.get_by_role("button", name="Cari").click()
+    filters = page.get_by_role("complementary", name="Saring")
+    filters.get_by_role("link", name="kependudukan", exact=True).click()
+    page.wait_for_url("**tags=kependudukan**")
+    assert page.get_by_role("link", name="Hapus saringan Topik: kependudukan").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.get_by_role("link", name="Jumlah Penduduk menurut Kecamatan dan Jenis Kelamin").click()
+    preview = page.get_by_role("region", name="Pratinjau penduduk-2024.csv")
+    assert preview.get_by_role("columnheader", name="nama_kecamatan").is_visible()
+    assert preview.get_by_role("cell", name="Cibinong").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # the wide table scrolls in its box
     # The download links point at the public URL; serve them from this test server instead.
     page.route("http://127.0.0.1:5000/**", lambda route: route.continue_(
         url=route.request.url.replace("http://127.0.0.1:5000", portal_url)))
     with page.expect_download() as download_info:
-        page.get_by_role("link", name="Unduh").click()
+        page.locator("tr", has_text="penduduk-2024.csv").get_by_role("link", name="Unduh").click()
     saved = tmp_path / "unduhan.csv"
     download_info.value.save_as(saved)
 

@@ -53,7 +53,7 @@ def sign_in(client, username: str, password: str = PASSWORD):
 
 def apbd_report_id(platform) -> int:
     with platform.database.session() as session:
-        return session.scalar(select(TrackedFile.report_id).where(TrackedFile.dinas_slug == "bpkad"))
+        return session.scalar(select(TrackedFile.report_id).where(TrackedFile.name == "realisasi-apbd-2023.csv"))
 
 
 def test_officer_pages_need_sign_in(client) -> None:

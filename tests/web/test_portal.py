@@ -66,7 +66,7 @@ def test_an_invalid_file_cannot_be_downloaded_from_the_portal(platform, harveste
     from ppid.pipeline.models import TrackedFile
 
     with platform.database.session() as session:
-        apbd = session.scalar(select(TrackedFile).where(TrackedFile.dinas_slug == "bpkad"))
+        apbd = session.scalar(select(TrackedFile).where(TrackedFile.name == "realisasi-apbd-2023.csv"))
 
     assert harvested.get(f"/unduh/{apbd.id}/x.csv").status_code == 404
 

@@ -1,0 +1,1 @@
+"""Public documents (reports, decrees, profiles): PDF, DOCX and spreadsheets described, counted and indexed."""

@@ -1,0 +1,240 @@
+"""The OpenAPI 3.1 description of the request JSON API, generated from its marshmallow schemas.
+
+The request bodies are the very schemas the workflow loads (:mod:`ppid.permohonan.schemas`); the
+answers are described by the output schemas below, which mirror :func:`presenters.public_document`
+(tests validate real answers against them, so the two cannot drift apart). Each API view declares
+what it takes and answers with :func:`documented`; :func:`build_spec` walks the app's URL map, so a
+new API route without a declaration fails the tests instead of being silently left out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+from apispec import APISpec
+from apispec.ext.marshmallow import MarshmallowPlugin
+from flask import Flask
+from marshmallow import Schema, fields
+
+from ppid.i18n import _
+from ppid.permohonan.schemas import Choice, ObjectionSchema, Text, TrackingSchema
+
+OPENAPI_VERSION = "3.1.0"
+API_ENDPOINT_PREFIX = "permohonan.api."
+View = TypeVar("View", bound=Callable[..., Any])
+
+
+# -- what the API answers ------------------------------------------------------------------------
+
+
+class CodedSchema(Schema):
+    """A coded value with its label in the interface language."""
+
+    kode = fields.String(required=True)
+    label = fields.String(required=True)
+
+
+class SkippedDaySchema(Schema):
+    tanggal = fields.Date(required=True)
+    alasan = fields.String(required=True)
+
+
+class DeadlineComputationSchema(Schema):
+    """How the written-notice deadline was counted: day 0, the working days added, the days not counted."""
+
+    hari_ke_0 = fields.Date(required=True)
+    alasan_hari_ke_0 = fields.String(required=True, allow_none=True)
+    hari_kerja_pemberitahuan = fields.Integer(required=True)
+    hari_kerja_perpanjangan = fields.Integer(required=True)
+    hari_kerja_penangguhan = fields.Integer(required=True)
+    jumlah_hari_kerja = fields.Integer(required=True)
+    hari_tidak_dihitung = fields.List(fields.Nested(SkippedDaySchema), required=True)
+
+
+class DeadlinesSchema(Schema):
+    """The deadlines of the written notice (UU KIP Pasal 22(7)-(8)) and of an objection (Pasal 36(1))."""
+
+    pemberitahuan_tertulis = fields.Date(required=True)
+    diperpanjang = fields.Boolean(required=True)
+    alasan_perpanjangan = fields.String(required=True, allow_none=True)
+    sisa_hari_kerja = fields.Integer(required=True, allow_none=True)
+    lewat_waktu = fields.Boolean(required=True)
+    dijawab_terlambat = fields.Boolean(required=True)
+    keberatan_paling_lambat = fields.Date(required=True, allow_none=True)
+    perhitungan = fields.Nested(DeadlineComputationSchema, required=True)
+
+
+class ObjectionDocumentSchema(Schema):
+    """An objection (keberatan, Pasal 35-36) and the atasan PPID's answer, if any."""
+
+    nomor = fields.String(required=True)
+    diajukan_pada = fields.DateTime(required=True)
+    alasan = fields.List(fields.Nested(CodedSchema), required=True)
+    kasus_posisi = fields.String(required=True)
+    melewati_batas_pengajuan = fields.Boolean(required=True)
+    batas_tanggapan = fields.Date(required=True)
+    lewat_waktu = fields.Boolean(required=True)
+    putusan = fields.Nested(CodedSchema, required=True, allow_none=True)
+    ditanggapi_pada = fields.Date(required=True, allow_none=True)
+    batas_sengketa_komisi_informasi = fields.Date(required=True, allow_none=True)
+    sengketa_diajukan_pada = fields.Date(required=True, allow_none=True)
+
+
+class StepSchema(Schema):
+    waktu = fields.DateTime(required=True)
+    kode = fields.String(required=True)
+    judul = fields.String(required=True)
+    rincian = fields.List(fields.String(), required=True)
+
+
+class TrackingDocumentSchema(Schema):
+    """A request as its requester sees it: status, deadlines and steps, never personal data."""
+
+    nomor = fields.String(required=True, metadata={"description": "Nomor pendaftaran (UU KIP Pasal 22(4))"})
+    diterima_pada = fields.DateTime(required=True)
+    hari_ke_0 = fields.Date(required=True)
+    saluran = fields.String(required=True)
+    ditangani_oleh = fields.String(required=True)
+    informasi_yang_diminta = fields.String(required=True)
+    status = fields.Nested(CodedSchema, required=True)
+    keputusan = fields.Nested(CodedSchema, required=True, allow_none=True)
+    batas_waktu = fields.Nested(DeadlinesSchema, required=True)
+    keberatan = fields.Nested(ObjectionDocumentSchema, required=True, allow_none=True)
+    langkah = fields.List(fields.Nested(StepSchema), required=True)
+
+
+class FiledDocumentSchema(TrackingDocumentSchema):
+    """The answer to a filing: the tracking document plus the secret of the tracking link, shown once."""
+
+    token = fields.String(required=True)
+    tautan_lacak = fields.Url(required=True)
+
+
+class ErrorSchema(Schema):
+    message = fields.String(required=True)
+    errors = fields.Dict(keys=fields.String(), metadata={"description": "Pesan galat per kolom."})
+
+
+class ChoicesSchema(Schema):
+    """The values the filing API accepts, with their labels."""
+
+    jenis_pemohon = fields.List(fields.Nested(CodedSchema), required=True)
+    cara_memperoleh = fields.List(fields.Nested(CodedSchema), required=True)
+    format_salinan = fields.List(fields.Nested(CodedSchema), required=True)
+    cara_mendapatkan_salinan = fields.List(fields.Nested(CodedSchema), required=True)
+    alasan_keberatan = fields.List(fields.Nested(CodedSchema), required=True)
+    dinas = fields.List(fields.Nested(CodedSchema), required=True)
+
+
+class TokenSchema(Schema):
+    """Tracking by the secret of the tracking link alone."""
+
+    token = Text(required=True, max_length=200)
+
+
+class ObjectionByTokenSchema(ObjectionSchema, TokenSchema):
+    """An objection by the requester identified by the secret of the tracking link."""
+
+
+class ObjectionByNumberSchema(ObjectionSchema, TrackingSchema):
+    """An objection by the requester identified by the registration number and the filing e-mail."""
+
+
+OBJECTION_BODY = {"oneOf": [ObjectionByTokenSchema, ObjectionByNumberSchema]}
+TRACKING_BODY = {"oneOf": [TokenSchema, TrackingSchema]}
+
+
+# -- declaring operations ------------------------------------------------------------------------
+
+SchemaSpec = type[Schema] | Schema | Callable[[], Schema] | dict[str, Any]
+
+
+def documented(
+    summary: str, *, body: SchemaSpec | None = None, responses: Mapping[int, SchemaSpec]
+) -> Callable[[View], View]:
+    """Attach the OpenAPI operation of an API view: its request body and its answers per status code."""
+
+    def decorator(view: View) -> View:
+        view.openapi = {"summary": summary, "description": view.__doc__ or "", "body": body,  # type: ignore[attr-defined]
+                        "responses": dict(responses)}
+        return view
+
+    return decorator
+
+
+class UndocumentedRoute(RuntimeError):
+    """An API route has no :func:`documented` declaration."""
+
+
+def build_spec(app: Flask) -> dict[str, Any]:
+    """The OpenAPI document of every route of the request API, for this app's registry and language."""
+    plugin = MarshmallowPlugin()
+    spec = APISpec(
+        title=_("API Permohonan Informasi Publik"),
+        version="1",
+        openapi_version=OPENAPI_VERSION,
+        plugins=[plugin],
+        info={"description": _("Pengajuan dan pelacakan permohonan informasi publik sesuai UU No. 14 Tahun 2008 "
+                               "Pasal 22, serta keberatan sesuai Pasal 35-36. Tidak pernah memuat data pribadi "
+                               "pemohon.")},
+    )
+    plugin.map_to_openapi_type(Choice, fields.String)
+    plugin.converter.add_attribute_function(_choices)
+    plugin.converter.add_attribute_function(_max_length)
+    for rule in sorted(app.url_map.iter_rules(), key=lambda rule: rule.rule):
+        if not rule.endpoint.startswith(API_ENDPOINT_PREFIX):
+            continue
+        declared = getattr(app.view_functions[rule.endpoint], "openapi", None)
+        if declared is None:
+            raise UndocumentedRoute(f"{rule.rule} ({rule.endpoint}) has no @documented declaration")
+        operations = {method.lower(): _operation(declared) for method in sorted(rule.methods - {"HEAD", "OPTIONS"})}
+        spec.path(path=_openapi_path(rule.rule), operations=operations)
+    return spec.to_dict()
+
+
+def _operation(declared: dict[str, Any]) -> dict[str, Any]:
+    operation: dict[str, Any] = {
+        "summary": declared["summary"],
+        "description": " ".join(declared["description"].split()),
+        "responses": {
+            str(code): {"description": _response_description(code), "content": {"application/json": {
+                "schema": _schema(schema)}}}
+            for code, schema in declared["responses"].items()
+        },
+    }
+    if declared["body"] is not None:
+        operation["requestBody"] = {"required": True, "content": {"application/json": {
+            "schema": _schema(declared["body"])}}}
+    return operation
+
+
+def _schema(spec: SchemaSpec) -> Any:
+    """A schema class or instance as is (the plugin resolves it to a $ref); factories are called first."""
+    if isinstance(spec, dict):
+        return {key: [_schema(item) for item in value] if isinstance(value, list) else value
+                for key, value in spec.items()}
+    if isinstance(spec, type | Schema):
+        return spec
+    return _schema(spec())
+
+
+def _response_description(code: int) -> str:
+    return {200: "OK", 201: _("Tercatat"), 400: _("Bukan objek JSON"), 404: _("Tidak ditemukan"),
+            409: _("Tidak dapat dilakukan pada status ini"), 422: _("Isian tidak sah"),
+            429: _("Terlalu banyak permintaan")}.get(code, str(code))
+
+
+def _openapi_path(rule: str) -> str:
+    """``/api/permohonan/<token>`` becomes ``/api/permohonan/{token}``."""
+    return rule.replace("<", "{").replace(">", "}").replace("{int:", "{").replace("{string:", "{")
+
+
+def _choices(_converter: Any, field: Any, ret: dict[str, Any] | None = None, **_kwargs: Any) -> dict[str, Any]:
+    if isinstance(field, Choice):
+        return {"enum": [*field.choices, *([None] if field.allow_none else [])]}
+    return {}
+
+
+def _max_length(_converter: Any, field: Any, ret: dict[str, Any] | None = None, **_kwargs: Any) -> dict[str, Any]:
+    return {"maxLength": field.max_length} if isinstance(field, Text) else {}

@@ -1,0 +1,174 @@
+"""PDF documents of the request module, built with reportlab: the requester's receipt and the annual report.
+
+Every piece of text goes through :func:`_text`, which escapes it for reportlab's paragraph markup, so a
+requester named ``<b>=HYPERLINK(...)</b>`` is printed as typed and nothing else.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from datetime import date, datetime
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from ppid.i18n import _
+from ppid.permohonan import charts
+from ppid.permohonan.deadlines import NOTICE_WORKING_DAYS, WorkingCalendar, format_day
+from ppid.permohonan.identity import mask_nik
+from ppid.permohonan.models import Permohonan, Requester
+from ppid.permohonan.statistics import AnnualReport, Tally
+from ppid.permohonan.status import Status
+
+_STYLES = getSampleStyleSheet()
+BODY = ParagraphStyle("ppid-body", parent=_STYLES["BodyText"], fontSize=9.5, leading=12.5)
+SMALL = ParagraphStyle("ppid-small", parent=BODY, fontSize=8, leading=10, textColor=colors.HexColor("#444444"))
+TITLE = ParagraphStyle("ppid-title", parent=_STYLES["Title"], fontSize=15, leading=19, alignment=0)
+HEADING = ParagraphStyle("ppid-heading", parent=_STYLES["Heading2"], fontSize=11.5, leading=14, spaceBefore=8)
+FIGURE = ParagraphStyle("ppid-figure", parent=BODY, alignment=2)
+NUMBER = ParagraphStyle("ppid-number", parent=BODY, fontName="Helvetica-Bold", fontSize=16, leading=20)
+CONTENT_WIDTH = A4[0] - 36 * mm
+
+
+def receipt_pdf(
+    permohonan: Permohonan, status: Status, requester: Requester, *, nik: str | None, calendar: WorkingCalendar,
+    handler: str, tracking_link: str | None, issued_at: datetime,
+) -> bytes:
+    """Tanda bukti penerimaan permohonan (UU KIP Pasal 22(4)): number, dates, the deadline and how it was
+    counted, and the requester's own data as filed (the NIK masked, kip-rules §8)."""
+    story: list[Flowable] = [
+        Paragraph(_text(_("Tanda bukti permohonan informasi publik")), TITLE),
+        Paragraph(_text(_("Permohonan telah diterima dan didaftarkan (UU No. 14 Tahun 2008 Pasal 22 ayat (4)).")),
+                  BODY),
+        Spacer(1, 3 * mm),
+        Paragraph(_text(_("Nomor pendaftaran")), BODY),
+        Paragraph(_text(permohonan.number), NUMBER),
+        Spacer(1, 2 * mm),
+        _pairs([
+            (_("Diterima pada"), calendar.format_moment(permohonan.received_at)),
+            (_("Melalui"), permohonan.channel.label),
+            (_("Ditangani oleh"), handler),
+            (_("Hari ke-0 (diterima)"), format_day(status.receipt.day, weekday=True)
+             + (" — " + _("dihitung dari hari kerja ini karena permohonan %(reason)s.", reason=status.receipt.reason)
+                if status.receipt.rolled else "")),
+        ]),
+        Paragraph(_text(_("Batas waktu pemberitahuan tertulis")), HEADING),
+        _pairs([
+            (_("Paling lambat"), format_day(status.due, weekday=True)),
+            (_("Cara menghitung"), _deadline_explanation(status)),
+        ]),
+    ]
+    skipped = calendar.skipped_days(status.receipt.day, status.due)
+    if skipped:
+        lines = "; ".join(f"{format_day(day)} ({reason})" for day, reason in skipped)
+        story.append(Paragraph(_text(_("Tidak dihitung sebagai hari kerja: %(days)s.", days=lines)), SMALL))
+    identity = mask_nik(nik) if nik else requester.legal_entity_decree
+    story += [
+        Paragraph(_text(_("Data pemohon")), HEADING),
+        _pairs([
+            (_("Nama"), requester.full_name),
+            (_("Pemohon sebagai"), permohonan.requester_type.label),
+            (_("NIK / nomor SK pengesahan"), identity or "—"),
+            (_("Alamat"), requester.address),
+            (_("Pekerjaan"), requester.occupation or "—"),
+            (_("Nomor telepon"), requester.phone or "—"),
+            (_("E-mail"), requester.email or "—"),
+        ]),
+        Paragraph(_text(_("Permohonan")), HEADING),
+        _pairs([
+            (_("Rincian informasi yang dibutuhkan"), permohonan.information_requested),
+            (_("Tujuan penggunaan informasi"), permohonan.purpose),
+            (_("Cara memperoleh informasi"), permohonan.access_method.label),
+            (_("Bentuk salinan"), permohonan.copy_format.label if permohonan.copy_format else "—"),
+            (_("Cara mendapatkan salinan"), permohonan.delivery_method.label if permohonan.delivery_method else "—"),
+        ]),
+    ]
+    if tracking_link:
+        story += [Paragraph(_text(_("Tautan pelacakan (rahasia)")), HEADING), Paragraph(_text(tracking_link), SMALL)]
+    story.append(Spacer(1, 4 * mm))
+    story.append(Paragraph(_text(_("Dokumen ini dibuat pada %(moment)s dan memuat data pribadi Anda; simpan dengan "
+                                   "baik.", moment=calendar.format_moment(issued_at))), SMALL))
+    return _build(story, title=_("Tanda bukti %(number)s", number=permohonan.number))
+
+
+def report_pdf(report: AnnualReport, *, issued_on: date) -> bytes:
+    """Laporan layanan informasi publik (Perki 1/2021 Pasal 56; UU KIP Pasal 12), sections C and D."""
+    story: list[Flowable] = [
+        Paragraph(_text(_("Laporan layanan informasi publik tahun %(year)s", year=report.year)), TITLE),
+        Paragraph(_text(_("%(scope)s. Disusun pada %(date)s menurut UU No. 14 Tahun 2008 Pasal 12 dan Perki No. 1 "
+                          "Tahun 2021 Pasal 56.", scope=report.scope, date=format_day(issued_on))), BODY),
+        Paragraph(_text(_("C. Rincian layanan informasi publik")), HEADING),
+    ]
+    story.append(_table([(label, str(value)) for label, value in report.summary()], header=None))
+    for drawing, rows in _sections(report):
+        story.append(KeepTogether([Spacer(1, 3 * mm), drawing, _table([(row.label, str(row.count)) for row in rows],
+                                                                        header=(_("Uraian"), _("Jumlah")))]))
+    story.append(Paragraph(_text(_("D. Rincian penyelesaian sengketa")), HEADING))
+    story.append(_table([(label, str(value)) for label, value in report.objection_summary()], header=None))
+    if report.objection_grounds:
+        story.append(Spacer(1, 2 * mm))
+        story.append(_table([(row.label, str(row.count)) for row in report.objection_grounds],
+                            header=(_("Alasan keberatan"), _("Jumlah"))))
+    story.append(Spacer(1, 2 * mm))
+    story.append(Paragraph(_text(_("Semua angka dihitung dari tanggal setiap permohonan dengan kalender hari kerja; "
+                                   "laporan ini tidak memuat data pribadi.")), SMALL))
+    return _build(story, title=_("Laporan layanan informasi publik %(year)s", year=report.year))
+
+
+def _sections(report: AnnualReport) -> list[tuple[Flowable, Sequence[Tally]]]:
+    width = CONTENT_WIDTH
+    return [
+        (charts.monthly(report, _("Permohonan per bulan"), width=width), report.by_month),
+        (charts.breakdown(report.timeliness, _("Waktu pemenuhan"), width=width), report.timeliness),
+        (charts.breakdown(report.outcomes, _("Keputusan"), width=width), report.outcomes),
+        (charts.breakdown(report.refusal_grounds, _("Alasan penolakan (Pasal 17)"), width=width),
+         report.refusal_grounds),
+        (charts.breakdown(report.by_channel, _("Saluran permohonan"), width=width), report.by_channel),
+        (charts.breakdown(report.by_dinas, _("Permohonan per dinas"), width=width), report.by_dinas),
+    ]
+
+
+def _deadline_explanation(status: Status) -> str:
+    text = _("%(n)s hari kerja sejak hari ke-0 (UU No. 14 Tahun 2008 Pasal 22 ayat (7)); hari Sabtu, Minggu, libur "
+             "nasional dan cuti bersama tidak dihitung", n=NOTICE_WORKING_DAYS)
+    if status.extended:
+        text += "; " + _("diperpanjang %(n)s hari kerja (Pasal 22 ayat (8)): %(reason)s", n=status.extension_days,
+                         reason=status.extension_reason)
+    if status.paused_days:
+        text += "; " + _("ditambah %(n)s hari kerja selama menunggu kelengkapan", n=status.paused_days)
+    return text + "."
+
+
+def _pairs(rows: list[tuple[str, str]]) -> Table:
+    data = [[Paragraph(_text(label), SMALL), Paragraph(_text(value), BODY)] for label, value in rows]
+    table = Table(data, colWidths=[45 * mm, CONTENT_WIDTH - 45 * mm])
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("BOTTOMPADDING", (0, 0), (-1, -1), 3)]))
+    return table
+
+
+def _table(rows: list[tuple[str, str]], header: tuple[str, str] | None) -> Table:
+    data = [[Paragraph(_text(label), BODY), Paragraph(_text(value), FIGURE)] for label, value in rows]
+    if header:
+        data.insert(0, [Paragraph(f"<b>{_text(cell)}</b>", BODY) for cell in header])
+    table = Table(data, colWidths=[CONTENT_WIDTH - 30 * mm, 30 * mm])
+    table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#bbbbbb")),
+                               ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    return table
+
+
+def _build(story: list[Flowable], *, title: str) -> bytes:
+    buffer = io.BytesIO()
+    document = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=16 * mm,
+                                 bottomMargin=16 * mm, title=title, author="PPID", creator="ppid")
+    document.build(story)
+    return buffer.getvalue()
+
+
+def _text(value: object) -> str:
+    """Plain text made safe for reportlab's paragraph markup; line breaks kept."""
+    return escape(str(value)).replace("\n", "<br/>")
