@@ -39,6 +39,8 @@ class Item:
     """A cheap change token (ETag, size+mtime) that lets the pipeline skip reading an unchanged file."""
     metadata: dict[str, Any] = field(default_factory=dict, compare=False)
     """Metadata the source itself carries (a CKAN dataset's title, a DCAT description)."""
+    problem: str | None = field(default=None, compare=False)
+    """Why the source already knows the file cannot be read (an error page, a refused download); opening raises it."""
 
     def open(self) -> BinaryIO:
         return self.opener()

@@ -115,10 +115,10 @@ class HttpFetcher:
                     fingerprint=_fingerprint(response),
                 )
         except ItemError as error:
-            return Item(**base, opener=functools.partial(_fail, error))
+            return Item(**base, opener=functools.partial(_fail, error), problem=str(error))
         except requests.RequestException as error:
             failure = ItemError(_("%(url)s tidak dapat diunduh: %(reason)s", url=url, reason=request_failure(error)))
-            return Item(**base, opener=functools.partial(_fail, failure))
+            return Item(**base, opener=functools.partial(_fail, failure), problem=str(failure))
 
     def open(self, url: str, name: str) -> BinaryIO:
         """The file's bytes as a stream that raises :class:`ItemError` on an error page, truncation or excess."""
@@ -258,7 +258,9 @@ def _conditional(known: str | None) -> dict[str, str]:
     if not known:
         return {}
     header, _sep, value = known.partition(":")
-    return {"If-None-Match": value} if header == "etag" else {"If-Modified-Since": value} if value else {}
+    if header == "etag":
+        return {"If-None-Match": value}
+    return {"If-Modified-Since": value} if header == "last-modified" else {}
 
 
 def _fingerprint(response: requests.Response) -> str | None:

@@ -8,6 +8,8 @@ from flask import Flask, Response, g, jsonify, request
 from flask_wtf.csrf import CSRFProtect
 
 from ppid import i18n
+from ppid.accounts.auth import install as install_accounts
+from ppid.accounts.config import AccountsConfig
 from ppid.config import Settings
 from ppid.jobs import use_platform
 from ppid.platform import Platform
@@ -32,6 +34,7 @@ def create_app(settings: Settings | None = None, *, platform: Platform | None = 
     )
     app.extensions["ppid"] = platform
     CSRFProtect(app)
+    install_accounts(app, AccountsConfig.from_settings(platform.settings))
     _install_i18n(app, platform.settings.language)
     _install_security_headers(app)
     _register_blueprints(app)
@@ -52,6 +55,7 @@ def create_app(settings: Settings | None = None, *, platform: Platform | None = 
 
 
 def _register_blueprints(app: Flask) -> None:
+    from ppid.admin.accounts import blueprint as accounts
     from ppid.admin.views import blueprint as admin
     from ppid.catalogue.api import blueprint as catalogue_api
     from ppid.catalogue.exports import blueprint as exports
@@ -60,7 +64,7 @@ def _register_blueprints(app: Flask) -> None:
     from ppid.portal.views import blueprint as portal
     from ppid.uploader.views import blueprint as uploader
 
-    for blueprint in (portal, documents, catalogue_api, exports, permohonan, uploader, admin):
+    for blueprint in (portal, documents, catalogue_api, exports, permohonan, uploader, admin, accounts):
         app.register_blueprint(blueprint)
 
 

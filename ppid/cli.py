@@ -203,6 +203,39 @@ def user_create(username: str, email: str, full_name: str, roles: tuple[str, ...
     click.echo(_("Akun %(username)s dibuat.", username=username))
 
 
+@user.group("token")
+def user_token() -> None:
+    """API tokens for scripts and machine uploads."""
+
+
+@user_token.command("create")
+@click.argument("username")
+@click.option("--name", required=True, help="What the token is for, e.g. \"unggah harian dinkes\".")
+@friendly_errors
+def user_token_create(username: str, name: str) -> None:
+    """Create an API token for USERNAME and print it (only now; it is stored hashed).
+
+    Scripts send it as "Authorization: Bearer <token>" and act with the account's roles and dinas.
+    """
+    from sqlalchemy import select
+
+    from ppid.accounts.models import User
+    from ppid.accounts.service import AccountError
+    from ppid.accounts.tokens import create_token
+
+    platform = open_platform(check_storage=False)
+    try:
+        with platform.database.session() as session:
+            owner = session.scalar(select(User).where(User.username == username.strip().lower()))
+            if owner is None or not owner.is_active:
+                raise AccountError(_("Tidak ada akun aktif bernama %(username)s.", username=username))
+            _token, secret = create_token(session, owner, name)
+    except AccountError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(_("Token dibuat; simpan sekarang, token ini tidak dapat ditampilkan lagi:"), err=True)
+    click.echo(secret)
+
+
 @main.group()
 def mail() -> None:
     """Outgoing e-mail and its delivery log."""

@@ -7,9 +7,9 @@ from urllib.parse import urlparse
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from sqlalchemy import select
 
-from ppid.accounts.auth import current_user, dinas_scope, login_required, sign_in, sign_out
+from ppid.accounts.auth import accounts_config, current_user, dinas_scope, login_required, sign_in, sign_out
 from ppid.accounts.models import Role
-from ppid.accounts.service import AccountError, authenticate
+from ppid.accounts.service import AccountError, authenticate, end_sessions
 from ppid.pipeline.models import HarvestRun, TrackedFile, ValidationRecord
 from ppid.uploader.models import FileVersion
 from ppid.uploader.service import versions_with_report
@@ -24,9 +24,10 @@ def login():
     if request.method == "POST":
         session = db_session()
         try:
-            user = authenticate(session, request.form.get("username", ""), request.form.get("password", ""))
+            user = authenticate(session, request.form.get("username", ""), request.form.get("password", ""),
+                                ip=request.remote_addr, config=accounts_config())
         except AccountError as error:
-            session.commit()  # keep the failure count
+            session.commit()  # keep the failure count and the record of the attempt
             flash(str(error), "error")
             return render_template("admin/login.html"), 401
         session.commit()
@@ -37,6 +38,11 @@ def login():
 
 @blueprint.post("/keluar")
 def logout():
+    """Sign out on every device: the session epoch moves on, so a copied cookie stops working too."""
+    user = current_user()
+    if user is not None:
+        end_sessions(db_session(), user, ip=request.remote_addr)
+        db_session().commit()
     sign_out()
     return redirect(url_for("portal.home"))
 

@@ -15,6 +15,7 @@ from xml.sax.saxutils import escape
 
 from flask import Blueprint, Response, abort, stream_with_context
 
+from ppid.catalogue.mapping import JENIS_DOKUMEN
 from ppid.catalogue.reader import read_action
 from ppid.web import platform
 
@@ -68,12 +69,19 @@ def public_count() -> int:
     return read_action("package_search", q="", rows=0)["count"]
 
 
+def landing_page(package: dict[str, Any], base: str) -> str:
+    """The portal page of a dataset: public documents have their own page."""
+    if _extras(package).get("jenis") == JENIS_DOKUMEN:
+        return f"{base}/dokumen/{package['name']}"
+    return f"{base}/dataset/{package['name']}"
+
+
 # -- DCAT ---------------------------------------------------------------------------------------
 
 
 def dcat_dataset(package: dict[str, Any], base: str) -> dict[str, Any]:
     extras = _extras(package)
-    landing = f"{base}/dataset/{package['name']}"
+    landing = landing_page(package, base)
     organization = package.get("organization") or {}
     dataset: dict[str, Any] = {
         "@id": landing,
@@ -166,7 +174,7 @@ def data_json_dataset(package: dict[str, Any], base: str) -> dict[str, Any]:
             "hasEmail": f"mailto:{package.get('maintainer_email') or ''}",
         },
         "accessLevel": "public",
-        "landingPage": f"{base}/dataset/{package['name']}",
+        "landingPage": landing_page(package, base),
         "distribution": [
             {
                 "@type": "dcat:Distribution",
@@ -224,7 +232,7 @@ def sitemap(base: str, *, part: int | None = None) -> Iterator[str]:
     for package in public_datasets(start=first, stop=first + SITEMAP_MAX):
         modified = (package.get("metadata_modified") or "")[:10]
         lastmod = f"<lastmod>{modified}</lastmod>" if modified else ""
-        location = escape(f"{base}/dataset/{package['name']}")
+        location = escape(landing_page(package, base))
         yield f"<url><loc>{location}</loc>{lastmod}</url>\n"
     yield "</urlset>\n"
 

@@ -60,7 +60,7 @@ def receipt_pdf(
         Paragraph(_text(_("Batas waktu pemberitahuan tertulis")), HEADING),
         _pairs([
             (_("Paling lambat"), format_day(status.due, weekday=True)),
-            (_("Cara menghitung"), _deadline_explanation(status)),
+            (_("Cara menghitung"), _deadline_explanation(status, calendar)),
         ]),
     ]
     skipped = calendar.skipped_days(status.receipt.day, status.due)
@@ -133,9 +133,13 @@ def _sections(report: AnnualReport) -> list[tuple[Flowable, Sequence[Tally]]]:
     ]
 
 
-def _deadline_explanation(status: Status) -> str:
-    text = _("%(n)s hari kerja sejak hari ke-0 (UU No. 14 Tahun 2008 Pasal 22 ayat (7)); hari Sabtu, Minggu, libur "
-             "nasional dan cuti bersama tidak dihitung", n=NOTICE_WORKING_DAYS)
+def _deadline_explanation(status: Status, calendar: WorkingCalendar) -> str:
+    if calendar.cuti_bersama_is_holiday:
+        text = _("%(n)s hari kerja sejak hari ke-0 (UU No. 14 Tahun 2008 Pasal 22 ayat (7)); hari Sabtu, Minggu, "
+                 "libur nasional dan cuti bersama tidak dihitung", n=NOTICE_WORKING_DAYS)
+    else:
+        text = _("%(n)s hari kerja sejak hari ke-0 (UU No. 14 Tahun 2008 Pasal 22 ayat (7)); hari Sabtu, Minggu "
+                 "dan libur nasional tidak dihitung", n=NOTICE_WORKING_DAYS)
     if status.extended:
         text += "; " + _("diperpanjang %(n)s hari kerja (Pasal 22 ayat (8)): %(reason)s", n=status.extension_days,
                          reason=status.extension_reason)

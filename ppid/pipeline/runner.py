@@ -152,6 +152,8 @@ def _plan_item(config: SourceConfig, item: Item, tracked: TrackedFile | None) ->
     rule = config.rule_for(item.key)
     if rule is None:
         return PlannedItem(config.source_id, item.key, Plan.NO_RULE)
+    if item.problem:
+        return PlannedItem(config.source_id, item.key, Plan.FAILED, item.problem)
     if unchanged_by_fingerprint(tracked, item, config, rule):
         return PlannedItem(config.source_id, item.key, Plan.UNCHANGED)
     if tracked is None:

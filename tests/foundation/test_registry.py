@@ -77,3 +77,23 @@ def test_yaml_syntax_errors_give_the_line(tmp_path: Path) -> None:
 
     with pytest.raises(ConfigError, match="baris"):
         load_registry(path)
+
+
+def test_a_folder_rule_without_a_title_is_named(tmp_path: Path) -> None:
+    untitled = VALID_DINAS.replace("dataset: {title: Fasilitas Kesehatan}", "dataset: {}")
+
+    with pytest.raises(ConfigError) as caught:
+        load_registry(write_registry(tmp_path, untitled))
+
+    assert "dinas[0] (dinkes) › sources[0] › rules[0] › dataset › title: wajib diisi" in str(caught.value)
+
+
+def test_a_ckan_rule_may_leave_the_description_to_the_remote_dataset(tmp_path: Path) -> None:
+    ckan = VALID_DINAS.replace("kind: folder\n        path: data", "kind: ckan\n        url: https://data.contoh.go.id\n"
+                               "        organization: dinkes").replace("{title: Fasilitas Kesehatan}", "{satuan: unit}")
+    rule = load_registry(write_registry(tmp_path, ckan)).sources[0].rules[0]
+
+    metadata = rule.metadata_for({"name": "faskes", "title": "Faskes", "tags": ["kesehatan"], "extra": "x"})
+
+    assert metadata["title"] == "Faskes" and metadata["tags"] == ["kesehatan"] and metadata["satuan"] == "unit"
+    assert metadata["frequency"] == "tahunan" and "extra" not in metadata

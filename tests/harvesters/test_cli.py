@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from ppid.pipeline.models import HarvestRun, RunEvent, TrackedFile, ValidationRecord
 from ppid.pipeline.runner import run_harvest
 
-from .conftest import PDF, POPULATION_CSV, POPULATION_RULES
+from .conftest import PDF, POPULATION_CSV, POPULATION_RULES, Route
 
 PPID = str(Path(sys.executable).parent / "ppid")
 
@@ -105,3 +105,19 @@ def test_harvesting_one_source_leaves_the_others_alone(open_platform, tmp_path) 
 
     with platform.database.session() as session:
         assert set(session.scalars(select(TrackedFile.source_id))) == {"disdukcapil/folder-b"}
+
+
+def test_a_dry_run_reports_a_file_the_server_will_not_give(environ, web, open_platform) -> None:
+    web.routes["/laporan.xlsx"] = Route(b"<!doctype html><title>Masuk</title>", content_type="text/html")
+    web.routes["/penduduk.csv"] = Route(POPULATION_CSV, content_type="text/csv")
+    urls = f"['{web.url}/laporan.xlsx', '{web.url}/penduduk.csv']"
+    source = f"      - kind: http\n        name: situs\n        urls: {urls}\n"
+    platform = open_platform(source + POPULATION_RULES)
+    env = environ | {"PPID_CONFIG_DIR": str(platform.settings.config_dir)}
+
+    result = ppid("harvest", "--dry-run", env=env)
+
+    assert result.returncode == 1
+    assert "baru: 1, gagal: 1" in result.stdout
+    assert "halaman web (HTML)" in result.stdout
+    assert row_counts(platform)["TrackedFile"] == 0

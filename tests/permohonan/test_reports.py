@@ -12,7 +12,10 @@ import pytest
 from openpyxl import load_workbook
 
 from ppid.permohonan import charts, registers
+from ppid.permohonan.config import PermohonanConfig
+from ppid.permohonan.deadlines import format_day
 from ppid.permohonan.statistics import Timeliness, annual_report
+from ppid.permohonan.workflow import Workflow
 
 from .conftest import filing
 from .test_objections import OBJECTION, REFUSAL
@@ -242,3 +245,15 @@ def test_receipt_and_tracking_pages_link_to_the_pdf(client, platform) -> None:
     page = client.post("/permohonan/lacak", data={"nomor": filed.permohonan.number, "email": "siti@example.id",
                                                   "csrf_token": csrf(client, "/permohonan/lacak")}).text
     assert 'action="/permohonan/lacak/tanda-bukti.pdf"' in page
+
+
+def test_receipt_pdf_explains_an_extended_deadline(client, platform, dinkes_officer) -> None:
+    filed = file_directly(platform)
+    with platform.database.session() as session:
+        workflow = Workflow(session, PermohonanConfig.from_settings(platform.settings), platform.registry)
+        permohonan = session.merge(filed.permohonan)
+        workflow.extend(permohonan, officer=session.merge(dinkes_officer), days=7, reason="Arsip di gudang")
+        due = format_day(workflow.status(permohonan).due, weekday=True)
+    text = pdf_text(client.get(f"/permohonan/tanda-bukti/{filed.token}.pdf").data)
+    assert due in text
+    assert "diperpanjang 7 hari kerja" in text and "Arsip di gudang" in text

@@ -76,13 +76,20 @@ def test_the_dcat_catalogue_describes_every_public_dataset_with_resolvable_downl
     assert population["dct:publisher"]["foaf:name"] == "Dinas Kependudukan dan Pencatatan Sipil Kabupaten Contoh"
     assert population["dcat:contactPoint"]["vcard:hasEmail"]["@id"] == "mailto:ppid.disdukcapil@contoh.go.id"
     assert population["dct:accrualPeriodicity"]["@id"] == "http://purl.org/cld/freq/semiannual"
-    [distribution] = population["dcat:distribution"]
-    assert (distribution["dct:format"], distribution["dcat:mediaType"]) == ("CSV", "text/csv")
-    download = client.get(distribution["dcat:downloadURL"]["@id"].removeprefix(PUBLIC_URL))
-    assert download.status_code == 200
+    distributions = population["dcat:distribution"]
+    assert [(d["dct:format"], d["dcat:mediaType"]) for d in distributions] == [("CSV", "text/csv")] * 2
     with platform.database.session() as session:
-        tracked = session.scalar(select(TrackedFile).where(TrackedFile.dataset_name == POPULATION))
-        assert hashlib.sha256(download.get_data()).hexdigest() == tracked.sha256
+        published = {
+            tracked.sha256
+            for tracked in session.scalars(select(TrackedFile).where(TrackedFile.dataset_name == POPULATION))
+            if tracked.state is FileState.VALID
+        }
+    downloaded = set()
+    for distribution in distributions:
+        download = client.get(distribution["dcat:downloadURL"]["@id"].removeprefix(PUBLIC_URL))
+        assert download.status_code == 200
+        downloaded.add(hashlib.sha256(download.get_data()).hexdigest())
+    assert downloaded == published
 
 
 def test_data_json_lists_every_public_dataset_with_the_fields_harvesters_require(harvested) -> None:
@@ -104,7 +111,8 @@ def test_an_invalid_or_withdrawn_dataset_is_not_exported(harvested) -> None:
     _platform, client = harvested
     exported = client.get("/data.json").get_data(as_text=True) + client.get("/sitemap.xml").get_data(as_text=True)
 
-    assert "bpkad-realisasi" not in exported  # the sample's invalid table is never published
+    assert "realisasi-apbd-2024.xlsx" in exported
+    assert "realisasi-apbd-2023.csv" not in exported  # the sample's invalid table is never published
 
 
 def test_the_sitemap_lists_the_portal_page_of_every_public_dataset(harvested) -> None:
@@ -117,9 +125,10 @@ def test_the_sitemap_lists_the_portal_page_of_every_public_dataset(harvested) ->
     locations = [url.find(f"{SITEMAP}loc").text for url in root]
     assert f"{PUBLIC_URL}/" in locations
     assert f"{PUBLIC_URL}/dinas/disdukcapil" in locations
-    sample = {f"{PUBLIC_URL}/dataset/{name}" for name in sample_datasets(platform)}
-    assert sample <= set(locations)
-    for location in sample | {loc for loc in locations if "/dataset/" not in loc}:
+    assert f"{PUBLIC_URL}/dokumen/dinkes-profil-kesehatan" in locations  # a document has its own page
+    sample = {location for location in locations if location.rsplit("/", 1)[-1] in sample_datasets(platform)}
+    assert len(sample) == len(sample_datasets(platform))
+    for location in locations:
         assert client.get(location.removeprefix(PUBLIC_URL)).status_code == 200, location
 
 
@@ -127,18 +136,19 @@ def test_exports_are_read_page_by_page_and_a_large_sitemap_becomes_an_index(
     platform: Platform, client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     run_harvest(platform)
+    public = len(sample_datasets(platform))
     monkeypatch.setattr(exports, "PAGE_ROWS", 1)
-    monkeypatch.setattr(exports, "SITEMAP_MAX", 2)
+    monkeypatch.setattr(exports, "SITEMAP_MAX", -(-public // 2))
     published = len(json.loads(client.get("/data.json").get_data(as_text=True))["dataset"])
 
     index = ElementTree.fromstring(client.get("/sitemap.xml").get_data())
     parts = [sitemap.find(f"{SITEMAP}loc").text for sitemap in index]
 
-    assert published == 4
+    assert published == public
     assert index.tag == f"{SITEMAP}sitemapindex"
     assert parts == [f"{PUBLIC_URL}/sitemap-1.xml", f"{PUBLIC_URL}/sitemap-2.xml"]
     pages = [ElementTree.fromstring(client.get(f"/sitemap-{n}.xml").get_data()) for n in (1, 2)]
     locations = [url.find(f"{SITEMAP}loc").text for page in pages for url in page]
-    datasets = [location for location in locations if "/dataset/" in location]
+    datasets = [location for location in locations if "/dataset/" in location or "/dokumen/" in location]
     assert len(datasets) == len(set(datasets)) == published
     assert client.get("/sitemap-3.xml").status_code == 404
