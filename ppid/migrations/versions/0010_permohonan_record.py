@@ -5,7 +5,7 @@ Existing events are sealed in the order they were written, with the same functio
 back at once (on SQLite, rebuilding the table for the new constraints drops them too).
 
 Revision ID: 0010
-Revises: 0005
+Revises: 0011
 Create Date: 2026-11-25 11:00:00.000000
 """
 
@@ -17,7 +17,7 @@ import ppid.db
 from ppid.permohonan.chain import GENESIS, REQUEST_FACTS, request_facts, seal
 
 revision = "0010"
-down_revision = "0005"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
