@@ -251,6 +251,64 @@ def mail_retry() -> None:
     click.echo(_("%(count)s pesan dikirim ulang.", count=queued))
 
 
+@main.group()
+def audit() -> None:
+    """The tamper-evident record of information requests."""
+
+
+@audit.command("verify")
+@friendly_errors
+def audit_verify() -> None:
+    """Recompute the hash chain of every request event; exit code 1 at the first broken link.
+
+    Prints the head hash: keep it outside the database (e.g. in the annual report) to detect a rewrite.
+    """
+    from ppid.permohonan.audit import verify
+
+    platform = open_platform(check_storage=False)
+    with platform.database.session() as session:
+        report = verify(session)
+    if report.intact:
+        click.echo(_("Rantai catatan utuh: %(count)s peristiwa, hash terakhir %(head)s.", count=report.events,
+                     head=report.head))
+        return
+    click.echo(_("Rantai catatan RUSAK pada peristiwa #%(id)s (permohonan %(number)s): %(reason)s. "
+                 "%(count)s peristiwa sebelumnya utuh.", id=report.broken_event_id, number=report.document,
+                 reason=report.reason, count=report.events), err=True)
+    sys.exit(1)
+
+
+@main.group()
+def permohonan() -> None:
+    """Information requests (UU KIP)."""
+
+
+@permohonan.command("reminders")
+@friendly_errors
+def permohonan_reminders() -> None:
+    """E-mail officers about requests due within a few working days or overdue; at most once a day each.
+
+    Run it every working morning from cron (or schedule ppid.permohonan.reminders.reminders_job on RQ).
+    """
+    from ppid.permohonan.reminders import send_reminders
+
+    sent = send_reminders(open_platform(check_storage=False))
+    click.echo(_("%(count)s pengingat dikirim.", count=sent))
+
+
+@permohonan.command("encrypt-nik")
+@friendly_errors
+def permohonan_encrypt_nik() -> None:
+    """Encrypt requesters' NIKs stored in the clear by versions before the encryption (safe to re-run)."""
+    from ppid.permohonan.config import PermohonanConfig
+    from ppid.permohonan.identity import encrypt_stored_niks
+
+    platform = open_platform(check_storage=False)
+    with platform.database.session() as session:
+        count = encrypt_stored_niks(session, PermohonanConfig.from_settings(platform.settings).cipher)
+    click.echo(_("%(count)s NIK dienkripsi.", count=count))
+
+
 @main.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--schema", "schema_name", required=True, help="Schema name from schemas/ (file name without .json).")

@@ -37,6 +37,8 @@ class Settings:
     database_url: str
     storage_url: str
     secret_key: str = field(repr=False)
+    personal_data_key: str = field(default="", repr=False)
+    """Encrypts NIKs and identity scans at rest (``ppid.permohonan.identity.PersonalDataCipher``)."""
     catalogue_url: str | None = None
     catalogue_api_token: str | None = field(default=None, repr=False)
     s3_endpoint_url: str | None = None
@@ -114,6 +116,7 @@ def load_settings(environ: dict[str, str] | None = None, **overrides: Any) -> Se
         database_url=database_url,
         storage_url=storage_url,
         secret_key=env.get("PPID_SECRET_KEY") or _instance_secret(home, "secret_key"),
+        personal_data_key=env.get("PPID_PERSONAL_DATA_KEY") or _instance_secret(home, "personal_data_key"),
         catalogue_url=catalogue_url.rstrip("/") if catalogue_url else None,
         catalogue_api_token=env.get("PPID_CATALOGUE_API_TOKEN") or _instance_secret(home, "catalogue_token"),
         s3_endpoint_url=s3_endpoint_url,

@@ -16,6 +16,7 @@ from limits import parse_many
 from ppid.config import ConfigError, Settings
 from ppid.i18n import _
 from ppid.permohonan.deadlines import WorkingCalendar
+from ppid.permohonan.identity import PersonalDataCipher
 
 DEFAULT_NUMBER_FORMAT = "{seq:04d}/PPID/{dinas}/{year}"
 DEFAULT_OBJECTION_NUMBER_FORMAT = "{seq:04d}/KEBERATAN/{dinas}/{year}"
@@ -36,6 +37,10 @@ class PermohonanConfig:
     filing_rate_limit: str = "5 per minute; 30 per day"
     tracking_rate_limit: str = "20 per minute"
     rate_limit_storage_uri: str = "memory://"
+    reminder_working_days: int = 2
+    cipher: PersonalDataCipher | None = None
+    """Encrypts the NIK and identity scans; from ``PPID_PERSONAL_DATA_KEY`` (see :class:`PersonalDataCipher`)."""
+    """``ppid permohonan reminders`` warns officers this many working days before a deadline (and after it)."""
 
     @classmethod
     def from_settings(cls, settings: Settings) -> PermohonanConfig:
@@ -50,6 +55,8 @@ class PermohonanConfig:
             filing_rate_limit=str(section.get("rate_limits", {}).get("filing", cls.filing_rate_limit)),
             tracking_rate_limit=str(section.get("rate_limits", {}).get("tracking", cls.tracking_rate_limit)),
             rate_limit_storage_uri=str(section.get("rate_limit_storage_uri", cls.rate_limit_storage_uri)),
+            reminder_working_days=_reminder_days(_section(section, "reminders", prefix="permohonan.")),
+            cipher=PersonalDataCipher(settings.personal_data_key or settings.secret_key),
         )
         config.check()
         return config
@@ -101,6 +108,13 @@ def _calendar(section: dict[str, Any]) -> WorkingCalendar:
         extra_holidays={_date(key, "extra_holidays"): str(name) for key, name in extra_holidays.items()},
         extra_working_days=[_date(value, "extra_working_days") for value in section.get("extra_working_days") or []],
     )
+
+
+def _reminder_days(section: dict[str, Any]) -> int:
+    value = section.get("working_days_before", PermohonanConfig.reminder_working_days)
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10:
+        raise ConfigError(_("permohonan.reminders.working_days_before harus bilangan bulat 0 sampai 10."))
+    return value
 
 
 def _section(parent: dict[str, Any], key: str, prefix: str = "") -> dict[str, Any]:

@@ -17,7 +17,7 @@ Counting conventions (kip-rules §7.2; their legal basis is unconfirmed [U], hen
 
 from __future__ import annotations
 
-import threading
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -81,18 +81,20 @@ class WorkingCalendar:
         self.zone = ZoneInfo(self.timezone)
         self.extra_holidays = dict(self.extra_holidays)
         self.extra_working_days = frozenset(self.extra_working_days)
-        self._years: dict[tuple[int, str], dict[date, str]] = {}
-        self._lock = threading.Lock()
 
     # -- single days ---------------------------------------------------------------------------
+
+    def holiday_name(self, day: date) -> str | None:
+        """The name of the holiday or closure on ``day`` (not a plain weekend), or None."""
+        if day in self.extra_working_days:
+            return None
+        return self.extra_holidays.get(day) or self._holidays(day.year).get(day)
 
     def non_working_reason(self, day: date) -> str | None:
         """Why ``day`` is not a working day (holiday name, "Sabtu", ...), or None for a working day."""
         if day in self.extra_working_days:
             return None
-        if day in self.extra_holidays:
-            return self.extra_holidays[day]
-        holiday = self._holidays(day.year).get(day)
+        holiday = self.holiday_name(day)
         if holiday is not None:
             return holiday
         if day.weekday() in WEEKEND:
@@ -168,18 +170,19 @@ class WorkingCalendar:
     # -- holiday data --------------------------------------------------------------------------
 
     def _holidays(self, year: int) -> dict[date, str]:
-        """Public holidays (+ cuti bersama) of ``year``, named in the interface language; built once per year."""
-        language = _HOLIDAY_LANGUAGES.get(get_language(), "id")
-        key = (year, language)
-        cached = self._years.get(key)
-        if cached is None:
-            categories = ("public", "government") if self.cuti_bersama_is_holiday else ("public",)
-            with self._lock:
-                cached = self._years.get(key)
-                if cached is None:
-                    table = holidays.country_holidays("ID", years=year, categories=categories, language=language)
-                    cached = self._years[key] = dict(table.items())
-        return cached
+        """Public holidays (+ cuti bersama) of ``year``, named in the interface language."""
+        return _package_holidays(year, _HOLIDAY_LANGUAGES.get(get_language(), "id"), self.cuti_bersama_is_holiday)
+
+    def package_holidays(self, year: int) -> dict[date, str]:
+        """What the ``holidays`` package lists for ``year`` (for the calendar page), before any local change."""
+        return self._holidays(year)
+
+
+@functools.lru_cache(maxsize=64)
+def _package_holidays(year: int, language: str, cuti_bersama: bool) -> dict[date, str]:
+    """Built once per year and language for the whole process: calendars are made per request (local changes)."""
+    categories = ("public", "government") if cuti_bersama else ("public",)
+    return dict(holidays.country_holidays("ID", years=year, categories=categories, language=language).items())
 
 
 def format_day(day: date, *, weekday: bool = False) -> str:

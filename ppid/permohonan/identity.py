@@ -8,7 +8,14 @@ as DDMMYY with 40 added to the day for women, and a 4-digit serial starting at 0
 
 from __future__ import annotations
 
+import base64
 import re
+
+from cryptography.fernet import Fernet
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from ppid.i18n import _
 
@@ -58,3 +65,48 @@ def mask_nik(nik: str | None) -> str:
     """``3201********0001``: first 4 and last 4 (kip-rules §8, a design recommendation [U]); the officer page
     shows this until the officer asks for the full number."""
     return f"{nik[:4]}{'*' * 8}{nik[-4:]}" if nik else ""
+
+
+class PersonalDataCipher:
+    """Encryption at rest of the NIK and the identity scans (UU 27/2022 Pasal 35-39: security of personal data;
+    kip-rules §8: "store encrypted"), with Fernet (AES-128-CBC + HMAC-SHA256) from ``cryptography``.
+
+    The key is derived (HKDF-SHA256) from ``PPID_PERSONAL_DATA_KEY`` (default: a random secret generated in
+    ``PPID_HOME``), kept apart from the session secret so that rotating the one never locks out the other.
+    Losing it makes every stored NIK and scan unreadable: back it up with the database.
+    """
+
+    def __init__(self, secret: str) -> None:
+        key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"ppid personal data v1").derive(
+            secret.encode("utf-8")
+        )
+        self._fernet = Fernet(base64.urlsafe_b64encode(key))
+
+    def encrypt(self, data: bytes) -> bytes:
+        return self._fernet.encrypt(data)
+
+    def decrypt(self, token: bytes) -> bytes:
+        return self._fernet.decrypt(token)
+
+    def encrypt_nik(self, nik: str | None) -> str | None:
+        return self.encrypt(nik.encode("ascii")).decode("ascii") if nik else None
+
+    def decrypt_nik(self, stored: str | None) -> str | None:
+        """The NIK; a bare 16-digit value is one stored before encryption existed (migration 0010), read as is."""
+        if not stored:
+            return None
+        if re.fullmatch(r"[0-9]{16}", stored):
+            return stored
+        return self.decrypt(stored.encode("ascii")).decode("ascii")
+
+
+def encrypt_stored_niks(session: Session, cipher: PersonalDataCipher) -> int:
+    """Encrypt the NIKs stored in the clear before migration 0010 (``ppid permohonan encrypt-nik``); re-runnable."""
+    from ppid.permohonan.models import Requester
+
+    count = 0
+    for requester in session.scalars(select(Requester).where(Requester.nik.is_not(None))):
+        if re.fullmatch(r"[0-9]{16}", requester.nik):
+            requester.nik = cipher.encrypt_nik(requester.nik)
+            count += 1
+    return count

@@ -9,14 +9,15 @@ The requester's personal data (UU 27/2022) lives in its own table, loaded only o
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Enum, ForeignKey, Integer, String, Text, UniqueConstraint, event
+from sqlalchemy import Date, Enum, ForeignKey, Integer, String, Text, UniqueConstraint, event, inspect, select, text
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from ppid.db import Base, JsonDocument, UtcDateTime, utcnow
 from ppid.i18n import _
+from ppid.permohonan.chain import GENESIS, request_facts, seal
 
 
 def _enum(enum_class: type[enum.Enum], length: int = 30) -> Enum:
@@ -222,7 +223,8 @@ class Requester(Base):
 
     permohonan_id: Mapped[int] = mapped_column(ForeignKey("permohonan.id", ondelete="CASCADE"), primary_key=True)
     full_name: Mapped[str] = mapped_column(String(200))
-    nik: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    nik: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    """Encrypted (Fernet, :mod:`ppid.permohonan.identity`); read it with ``Workflow.nik_of``."""
     legal_entity_decree: Mapped[str | None] = mapped_column(String(120), nullable=True)
     """Nomor SK pengesahan badan hukum (kip-rules §5.3 c)."""
     address: Mapped[str] = mapped_column(Text)
@@ -256,6 +258,11 @@ class PermohonanEvent(Base):
     dinas_slug: Mapped[str | None] = mapped_column(String(60), nullable=True)
     """For routing events: the dinas handling the request from now on (None: the PPID Utama)."""
     payload: Mapped[dict[str, Any]] = mapped_column(JsonDocument, default=dict)
+    prev_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    """``hash`` of the event written just before this one, of any request (the first: :data:`GENESIS`).
+    Unique, so two writers that read the same tail cannot fork the log: the second one fails."""
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
+    """SHA-256 over this event's content and ``prev_hash`` (:func:`ppid.permohonan.chain.seal`)."""
 
     permohonan: Mapped[Permohonan] = relationship(back_populates="events")
 
@@ -296,6 +303,50 @@ class RegistrationCounter(Base):
     value: Mapped[int] = mapped_column(Integer)
 
 
+class Reminder(Base):
+    """A deadline reminder sent to the officers of a request on one day; the unique row stops a second one."""
+
+    __tablename__ = "permohonan_pengingat"
+    __table_args__ = (UniqueConstraint("permohonan_id", "day"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    permohonan_id: Mapped[int] = mapped_column(ForeignKey("permohonan.id"))
+    day: Mapped[date] = mapped_column(Date)
+    """The local date the reminder is for."""
+    sent_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class HolidayKind(Labelled):
+    HOLIDAY = "libur"
+    """Not a working day: a regional holiday, cuti bersama of a new SKB, an office closure."""
+    WORKING_DAY = "hari_kerja"
+    """A working day after all: a holiday the ``holidays`` package lists that a decree moved or cancelled."""
+
+    @classmethod
+    def _labels(cls) -> dict[str, str]:
+        return {"libur": "hari libur", "hari_kerja": "hari kerja (bukan libur)"}
+
+
+class CalendarEntry(Base):
+    """An administrator's change to the working calendar, on top of the ``holidays`` package and the config.
+
+    Removing an entry only marks it removed: who changed the calendar, and when, stays on record, since it
+    moves the legal deadlines of open requests.
+    """
+
+    __tablename__ = "permohonan_kalender"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    day: Mapped[date] = mapped_column(Date, index=True)
+    kind: Mapped[HolidayKind] = mapped_column(_enum(HolidayKind, 20))
+    name: Mapped[str] = mapped_column(String(200))
+    """Name or legal basis, e.g. "Cuti bersama (SKB 3 Menteri No. ...)"."""
+    added_by: Mapped[str] = mapped_column(String(80))
+    added_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    removed_by: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    removed_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+
+
 class AppendOnlyError(RuntimeError):
     """Someone tried to change or delete a recorded event."""
 
@@ -306,3 +357,28 @@ def _events_are_append_only(session: Session, _context: object, _instances: obje
     for instance in (*session.dirty, *session.deleted):
         if isinstance(instance, PermohonanEvent) and (instance in session.deleted or session.is_modified(instance)):
             raise AppendOnlyError(f"permohonan_event {instance.id} is append-only")
+    new_events = sorted((item for item in session.new if isinstance(item, PermohonanEvent)),
+                        key=lambda item: inspect(item).insert_order)
+    if new_events:
+        _seal_events(session, new_events)
+
+
+CHAIN_LOCK = 0x70706964  # "ppid": the advisory lock that serialises appends to the log on PostgreSQL
+
+
+def _seal_events(session: Session, new_events: list[PermohonanEvent]) -> None:
+    """Chain new events onto the tail of the whole log, in the order they happened."""
+    with session.no_autoflush:
+        if session.get_bind().dialect.name == "postgresql":
+            session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK})
+        previous = session.scalar(select(PermohonanEvent.hash).order_by(PermohonanEvent.id.desc()).limit(1))
+    previous = previous or GENESIS
+    for item in new_events:
+        item.at = item.at or utcnow()
+        item.payload = item.payload if item.payload is not None else {}
+        item.prev_hash = previous
+        item.hash = previous = seal(
+            document=request_facts(item.permohonan), sequence=item.sequence, kind=str(item.kind), at=item.at,
+            actor_user_id=item.actor_user_id, actor_name=item.actor_name, dinas_slug=item.dinas_slug,
+            payload=item.payload, prev_hash=previous,
+        )

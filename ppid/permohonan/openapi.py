@@ -35,6 +35,23 @@ class CodedSchema(Schema):
     label = fields.String(required=True)
 
 
+class SkippedDaySchema(Schema):
+    tanggal = fields.Date(required=True)
+    alasan = fields.String(required=True)
+
+
+class DeadlineComputationSchema(Schema):
+    """How the written-notice deadline was counted: day 0, the working days added, the days not counted."""
+
+    hari_ke_0 = fields.Date(required=True)
+    alasan_hari_ke_0 = fields.String(required=True, allow_none=True)
+    hari_kerja_pemberitahuan = fields.Integer(required=True)
+    hari_kerja_perpanjangan = fields.Integer(required=True)
+    hari_kerja_penangguhan = fields.Integer(required=True)
+    jumlah_hari_kerja = fields.Integer(required=True)
+    hari_tidak_dihitung = fields.List(fields.Nested(SkippedDaySchema), required=True)
+
+
 class DeadlinesSchema(Schema):
     """The deadlines of the written notice (UU KIP Pasal 22(7)-(8)) and of an objection (Pasal 36(1))."""
 
@@ -45,6 +62,7 @@ class DeadlinesSchema(Schema):
     lewat_waktu = fields.Boolean(required=True)
     dijawab_terlambat = fields.Boolean(required=True)
     keberatan_paling_lambat = fields.Date(required=True, allow_none=True)
+    perhitungan = fields.Nested(DeadlineComputationSchema, required=True)
 
 
 class ObjectionDocumentSchema(Schema):

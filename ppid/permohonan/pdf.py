@@ -36,8 +36,8 @@ CONTENT_WIDTH = A4[0] - 36 * mm
 
 
 def receipt_pdf(
-    permohonan: Permohonan, status: Status, requester: Requester, *, calendar: WorkingCalendar, handler: str,
-    tracking_link: str | None, issued_at: datetime,
+    permohonan: Permohonan, status: Status, requester: Requester, *, nik: str | None, calendar: WorkingCalendar,
+    handler: str, tracking_link: str | None, issued_at: datetime,
 ) -> bytes:
     """Tanda bukti penerimaan permohonan (UU KIP Pasal 22(4)): number, dates, the deadline and how it was
     counted, and the requester's own data as filed (the NIK masked, kip-rules §8)."""
@@ -67,7 +67,7 @@ def receipt_pdf(
     if skipped:
         lines = "; ".join(f"{format_day(day)} ({reason})" for day, reason in skipped)
         story.append(Paragraph(_text(_("Tidak dihitung sebagai hari kerja: %(days)s.", days=lines)), SMALL))
-    identity = mask_nik(requester.nik) if requester.nik else requester.legal_entity_decree
+    identity = mask_nik(nik) if nik else requester.legal_entity_decree
     story += [
         Paragraph(_text(_("Data pemohon")), HEADING),
         _pairs([

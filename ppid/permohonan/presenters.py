@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from ppid.i18n import _
-from ppid.permohonan.deadlines import format_day
+from ppid.permohonan.deadlines import NOTICE_WORKING_DAYS, WorkingCalendar, format_day
 from ppid.permohonan.law import exemption_label, objection_ground_label
 from ppid.permohonan.models import (
     Channel,
@@ -114,6 +114,69 @@ def rupiah(amount: int) -> str:
     return _("tanpa biaya") if not amount else "Rp" + f"{amount:,}".replace(",", ".")
 
 
+@dataclass(frozen=True)
+class DeadlineComputation:
+    """How the written-notice deadline was computed, for the requester and the officer alike."""
+
+    day_zero: date
+    rolled_reason: str | None
+    """Why day 0 is later than the day of receipt (after hours, on a holiday), or None."""
+    notice_days: int
+    extension_days: int
+    paused_days: int
+    due: date
+    skipped: list[tuple[date, str]]
+    """Every day between day 0 and the deadline that was not counted, with why (weekend, holiday name)."""
+    holidays: list[tuple[date, str]]
+    """The skipped days that are holidays or closures rather than plain weekends."""
+
+    @property
+    def days_counted(self) -> int:
+        return self.notice_days + self.extension_days + self.paused_days
+
+
+def deadline_computation(status: Status, calendar: WorkingCalendar) -> DeadlineComputation:
+    skipped = calendar.skipped_days(status.receipt.day, status.due)
+    return DeadlineComputation(
+        day_zero=status.receipt.day, rolled_reason=status.receipt.reason if status.receipt.rolled else None,
+        notice_days=NOTICE_WORKING_DAYS, extension_days=status.extension_days, paused_days=status.paused_days,
+        due=status.due, skipped=skipped,
+        holidays=[(day, reason) for day, reason in skipped if calendar.holiday_name(day) is not None],
+    )
+
+
+def computation_text(computation: DeadlineComputation) -> str:
+    """The computation in sentences, for e-mails (UU KIP Pasal 22(7)-(8))."""
+    lines = [_("Hari ke-0: %(date)s.", date=format_day(computation.day_zero, weekday=True))]
+    if computation.rolled_reason:
+        lines.append(_("Dihitung dari hari kerja itu karena permohonan %(reason)s.", reason=computation.rolled_reason))
+    parts = [_("%(n)s hari kerja untuk pemberitahuan tertulis (Pasal 22 ayat (7))", n=computation.notice_days)]
+    if computation.extension_days:
+        parts.append(_("perpanjangan %(n)s hari kerja (Pasal 22 ayat (8))", n=computation.extension_days))
+    if computation.paused_days:
+        parts.append(_("%(n)s hari kerja selama menunggu kelengkapan", n=computation.paused_days))
+    lines.append(_("Dihitung: %(parts)s, jumlah %(n)s hari kerja sesudah hari ke-0.", parts="; ".join(parts),
+                   n=computation.days_counted))
+    lines.append(_("Sabtu dan Minggu tidak dihitung."))
+    if computation.holidays:
+        named = "; ".join(f"{format_day(day, weekday=True)} ({reason})" for day, reason in computation.holidays)
+        lines.append(_("Hari libur yang tidak dihitung: %(days)s.", days=named))
+    lines.append(_("Batas waktu: %(date)s.", date=format_day(computation.due, weekday=True)))
+    return "\n".join(lines)
+
+
+def _computation_document(computation: DeadlineComputation) -> dict[str, Any]:
+    return {
+        "hari_ke_0": computation.day_zero.isoformat(),
+        "alasan_hari_ke_0": computation.rolled_reason,
+        "hari_kerja_pemberitahuan": computation.notice_days,
+        "hari_kerja_perpanjangan": computation.extension_days,
+        "hari_kerja_penangguhan": computation.paused_days,
+        "jumlah_hari_kerja": computation.days_counted,
+        "hari_tidak_dihitung": [{"tanggal": day.isoformat(), "alasan": reason} for day, reason in computation.skipped],
+    }
+
+
 def public_document(permohonan: Permohonan, status: Status, workflow: Workflow) -> dict[str, Any]:
     """The tracking view as plain data (the JSON API returns it as is)."""
     return {
@@ -133,6 +196,7 @@ def public_document(permohonan: Permohonan, status: Status, workflow: Workflow) 
             "lewat_waktu": status.overdue,
             "dijawab_terlambat": status.answered_late,
             "keberatan_paling_lambat": _iso(status.objection_deadline),
+            "perhitungan": _computation_document(deadline_computation(status, workflow.calendar)),
         },
         "keberatan": _objection_document(status),
         "langkah": [

@@ -122,6 +122,8 @@ class FilingSchema(BaseSchema):
     cara_mendapatkan_salinan = Choice(DeliveryMethod)
     dinas = Text(required=True, max_length=60)
     pernyataan = fields.Boolean(load_default=False, error_messages={"invalid": "Harus ya atau tidak."})
+    melalui_kuasa = fields.Boolean(load_default=False, error_messages={"invalid": "Harus ya atau tidak."})
+    """Filed by a proxy: the surat kuasa khusus is then required (kip-rules §5.3 f, §5.4)."""
 
     def __init__(self, *, dinas_slugs: Iterable[str], **kwargs: Any) -> None:
         super().__init__(**kwargs)

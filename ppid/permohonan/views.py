@@ -11,8 +11,11 @@ limit per client address, and both tracking paths another (Flask-Limiter; in mem
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping
+from datetime import date
 from typing import Any
+from urllib.parse import quote
 
 from flask import (
     Blueprint,
@@ -32,11 +35,13 @@ from flask_limiter import Limiter, RateLimitExceeded
 from flask_limiter.util import get_remote_address
 from marshmallow import ValidationError
 from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from ppid.accounts.auth import current_user, dinas_scope, login_required
 from ppid.accounts.models import Role, User
+from ppid.db import utcnow
 from ppid.i18n import _
-from ppid.permohonan import charts, deadlines, pdf, registers
+from ppid.permohonan import charts, deadlines, documents, holiday_table, pdf, registers
 from ppid.permohonan.config import PermohonanConfig
 from ppid.permohonan.identity import mask_nik
 from ppid.permohonan.law import EXEMPTION_GROUNDS, OBJECTION_GROUNDS, exemption_label, objection_ground_label
@@ -48,12 +53,14 @@ from ppid.permohonan.models import (
     CopyFormat,
     DeliveryMethod,
     EventKind,
+    HolidayKind,
     ObjectionDecision,
     Outcome,
     Permohonan,
     Requester,
     RequesterType,
 )
+from ppid.permohonan.notices import Notices, delivery_log
 from ppid.permohonan.openapi import (
     OBJECTION_BODY,
     TRACKING_BODY,
@@ -81,6 +88,12 @@ blueprint = Blueprint("permohonan", __name__, static_folder="static", static_url
 api = Blueprint("api", __name__, url_prefix="/api/permohonan")
 limiter = Limiter(get_remote_address)
 CONFIG_KEY = "ppid.permohonan"
+FILING_REQUEST_LIMIT = 2 * documents.MAX_BYTES + 1024 * 1024
+"""The largest filing form accepted: two documents and the text fields."""
+FILING_ENDPOINTS = frozenset({"permohonan.ajukan", "permohonan.daftar"})
+HONEYPOT = "situs_web"
+"""A field people never see (hidden by CSS, skipped by keyboard and screen readers) but form-filling bots do."""
+log = logging.getLogger(__name__)
 PUBLIC_PAGES = frozenset({"permohonan.index", "permohonan.static", "permohonan.openapi", "permohonan.statistik"})
 FIRST_YEAR = 2010
 """UU KIP came into force on 30 April 2010: no register or report reaches further back."""
@@ -102,7 +115,8 @@ def _config() -> PermohonanConfig:
 
 
 def _workflow() -> Workflow:
-    return Workflow(db_session(), _config(), platform().registry)
+    return Workflow(db_session(), _config(), platform().registry, notices=Notices(platform()),
+                    storage=platform().storage)
 
 
 filing_limit = limiter.shared_limit(lambda: _config().filing_rate_limit, scope="permohonan-pengajuan", methods=["POST"])
@@ -130,6 +144,23 @@ def _too_many(_error: RateLimitExceeded) -> tuple[str, int]:
     return render_template("permohonan/terlalu_sering.html"), 429
 
 
+@blueprint.url_value_preprocessor
+def _limit_filing_size(endpoint: str | None, _values: dict[str, Any] | None) -> None:
+    """Set before anything reads the form (CSRF protection does, in the app's before_request), so an oversized
+    upload is refused from its Content-Length instead of being spooled to disk first."""
+    if endpoint in FILING_ENDPOINTS:
+        request.max_content_length = FILING_REQUEST_LIMIT
+
+
+@blueprint.errorhandler(RequestEntityTooLarge)
+def _too_large(_error: RequestEntityTooLarge) -> tuple[str, int]:
+    """The whole form was larger than two documents can be: answered before anything is read or stored."""
+    flash(_("Berkas yang diunggah terlalu besar: setiap dokumen paling besar 5 MB."), "error")
+    officer = current_user() if request.endpoint == "permohonan.daftar" else None
+    template = "permohonan/petugas/daftar.html" if officer else "permohonan/ajukan.html"
+    return _filing_page(template, None, officer=officer, keep_values=False), 413
+
+
 @api.errorhandler(RateLimitExceeded)
 def _api_too_many(_error: RateLimitExceeded) -> tuple[Response, int]:
     return jsonify(message=_("Terlalu banyak permintaan dari alamat Anda; coba lagi beberapa saat lagi.")), 429
@@ -148,8 +179,10 @@ def index() -> str:
 @filing_limit
 def ajukan() -> ResponseReturnValue:
     if request.method == "POST":
+        if request.form.get(HONEYPOT):
+            return _refuse_quietly()
         try:
-            filed = _workflow().file(_form(request.form))
+            filed = _workflow().file(_form(request.form), files=_files())
         except InvalidInput as error:
             db_session().rollback()
             return _filing_page("permohonan/ajukan.html", error, officer=None), 422
@@ -216,9 +249,9 @@ def tanda_bukti_pdf_lacak() -> ResponseReturnValue:
 def _receipt_pdf(workflow: Workflow, permohonan: Permohonan, *, tracking_link: str | None) -> Response:
     requester = db_session().get_one(Requester, permohonan.id)
     status = workflow.status(permohonan)
-    document = pdf.receipt_pdf(permohonan, status, requester, calendar=workflow.calendar,
-                               handler=workflow.handler_name(status.dinas_slug), tracking_link=tracking_link,
-                               issued_at=workflow.clock())
+    document = pdf.receipt_pdf(permohonan, status, requester, nik=workflow.nik_of(requester),
+                               calendar=workflow.calendar, handler=workflow.handler_name(status.dinas_slug),
+                               tracking_link=tracking_link, issued_at=workflow.clock())
     return _download(document, "application/pdf", f"tanda-bukti-{_file_safe(permohonan.number)}.pdf")
 
 
@@ -246,6 +279,14 @@ def keberatan() -> ResponseReturnValue:
     if "token" in identity:
         return redirect(url_for(".lacak_tautan", token=identity["token"]), 303)
     return _status_page("permohonan/status.html", workflow, permohonan, identity=identity)
+
+
+def _refuse_quietly() -> tuple[str, int]:
+    """A form whose hidden field was filled in came from a program, not a person: nothing is stored or sent, and
+    the answer does not say why. The log names the form only, never what was typed or who sent it."""
+    log.warning("permohonan: a filing with the hidden field filled in was refused")
+    flash(_("Permohonan tidak dapat diproses. Silakan coba lagi."), "error")
+    return _filing_page("permohonan/ajukan.html", None, officer=None, keep_values=False), 400
 
 
 def _identify(workflow: Workflow, data: Mapping[str, Any]) -> tuple[dict[str, str], Permohonan | None]:
@@ -291,7 +332,8 @@ def antrian() -> str:
     workflow = _workflow()
     rows = workflow.queue(scope, dinas=chosen, include_closed=bool(request.args.get("semua")))
     return render_template("permohonan/petugas/antrian.html", rows=rows, choices=choices, chosen=chosen,
-                           include_closed=bool(request.args.get("semua")), handler_name=workflow.handler_name)
+                           include_closed=bool(request.args.get("semua")), handler_name=workflow.handler_name,
+                           edits_calendar=_edits_calendar(user))
 
 
 @blueprint.route("/permohonan/petugas/daftar", methods=["GET", "POST"])
@@ -301,7 +343,7 @@ def daftar() -> ResponseReturnValue:
     user = current_user()
     if request.method == "POST":
         try:
-            filed = _workflow().register(_form(request.form), officer=user)
+            filed = _workflow().register(_form(request.form), officer=user, files=_files())
         except InvalidInput as error:
             db_session().rollback()
             return _filing_page("permohonan/petugas/daftar.html", error, officer=user), 422
@@ -318,6 +360,25 @@ def daftar() -> ResponseReturnValue:
 @login_required(Role.OFFICER, Role.ADMIN, Role.ATASAN)
 def detail(permohonan_id: int) -> str:
     return _detail_page(permohonan_id)
+
+
+@blueprint.get("/permohonan/petugas/<int:permohonan_id>/dokumen/<int:index>")
+@login_required(Role.OFFICER, Role.ADMIN, Role.ATASAN)
+def dokumen(permohonan_id: int, index: int) -> Response:
+    """An identity document, decrypted for an officer of the request's dinas only; every opening is logged."""
+    workflow, user = _workflow(), current_user()
+    permohonan = workflow.find_for_officer(permohonan_id, user) or abort(404)
+    try:
+        reference, data = workflow.identity_document(permohonan, user, index)
+    except WorkflowError:
+        abort(404)
+    response = Response(data, mimetype=reference["tipe"])
+    response.headers["Content-Disposition"] = _attachment(reference["nama_berkas"])
+    return response
+
+
+def _attachment(filename: str) -> str:
+    return f"attachment; filename*=UTF-8''{quote(filename)}"
 
 
 def _forward(workflow: Workflow, permohonan: Permohonan, user: User, form: MultiDict) -> object:
@@ -400,12 +461,20 @@ def _detail_page(permohonan_id: int, *, action: str | None = None, errors: Mappi
     permohonan = workflow.find_for_officer(permohonan_id, user) or abort(404)
     status = workflow.status(permohonan)
     requester = workflow.requester_of(permohonan, user)
+    nik = workflow.nik_of(requester)
     return render_template(
         "permohonan/petugas/detail.html",
         permohonan=permohonan,
         status=status,
         requester=requester,
-        masked_nik=mask_nik(requester.nik),
+        nik=nik,
+        masked_nik=mask_nik(nik),
+        identity_documents=[(index, documents.kind_label(reference["jenis"]), reference)
+                            for index, reference in enumerate(requester.identity_documents)],
+        skipped=workflow.calendar.skipped_days(status.receipt.day, status.due),
+        deliveries=delivery_log(db_session(), permohonan),
+        delivery_labels={"queued": _("menunggu dikirim"), "sent": _("diterima server surat"),
+                         "saved": _("disimpan di folder outbox (SMTP belum diatur)"), "failed": _("gagal")},
         steps=[describe(event, workflow) for event in permohonan.events],
         handler=workflow.handler_name(status.dinas_slug),
         actions=_available_actions(permohonan, status, workflow, user),
@@ -441,6 +510,74 @@ def _available_actions(permohonan: Permohonan, status: Status, workflow: Workflo
     return available
 
 
+# -- working calendar (administrators) ---------------------------------------------------------
+
+
+def _region_admin() -> User:
+    """Holidays apply to every dinas: only a region-wide administrator changes them."""
+    user = current_user()
+    if not _edits_calendar(user):
+        abort(403)
+    return user
+
+
+def _edits_calendar(user: User) -> bool:
+    return dinas_scope(user, Role.ADMIN) is None
+
+
+@blueprint.route("/permohonan/petugas/kalender", methods=["GET", "POST"])
+@login_required(Role.ADMIN)
+def kalender() -> ResponseReturnValue:
+    """The holiday table: add a regional holiday, a new cuti bersama or a closure, or cancel a listed holiday."""
+    user = _region_admin()
+    session = db_session()
+    if request.method == "POST":
+        try:
+            day = date.fromisoformat(request.form.get("tanggal", "").strip())
+        except ValueError:
+            day = None
+        try:
+            entry = holiday_table.add_entry(session, day=day, kind=request.form.get("jenis", ""),
+                                            name=request.form.get("nama", ""), user=user)
+        except holiday_table.CalendarEntryError as error:
+            session.rollback()
+            flash(str(error), "error")
+            return _calendar_page(values=request.form), 422
+        session.commit()
+        flash(_("Tercatat: %(date)s sebagai %(kind)s. Batas waktu permohonan yang masih berjalan dihitung ulang.",
+                date=deadlines.format_day(entry.day), kind=entry.kind.label), "ok")
+        return redirect(url_for(".kalender"), 303)
+    return _calendar_page(values={})
+
+
+@blueprint.post("/permohonan/petugas/kalender/<int:entry_id>/hapus")
+@login_required(Role.ADMIN)
+def kalender_hapus(entry_id: int) -> ResponseReturnValue:
+    user = _region_admin()
+    session = db_session()
+    try:
+        entry = holiday_table.remove_entry(session, entry_id, user=user)
+    except holiday_table.CalendarEntryError as error:
+        session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for(".kalender"), 303)
+    session.commit()
+    flash(_("Entri %(date)s dihapus. Batas waktu permohonan yang masih berjalan dihitung ulang.",
+            date=deadlines.format_day(entry.day)), "ok")
+    return redirect(url_for(".kalender"), 303)
+
+
+def _calendar_page(*, values: Mapping[str, Any]) -> str:
+    session = db_session()
+    calendar = _workflow().calendar
+    year = calendar.local_date(utcnow()).year
+    listed = [item for shown in (year, year + 1) for item in sorted(calendar.package_holidays(shown).items())]
+    return render_template(
+        "permohonan/petugas/kalender.html", entries=holiday_table.active_entries(session),
+        removed=holiday_table.removed_entries(session), listed=listed, values=values,
+        kinds=_options(HolidayKind), cuti_bersama_is_holiday=_config().calendar.cuti_bersama_is_holiday,
+        calendar=calendar,
+    )
 # -- annual report, statistics and registers ---------------------------------------------------
 
 
@@ -644,8 +781,14 @@ def _not_json() -> tuple[Response, int]:
 # -- form helpers ------------------------------------------------------------------------------
 
 
+def _files() -> dict[str, tuple[str | None, Any]]:
+    """The identity documents chosen on the form (an empty file input sends a nameless empty part)."""
+    return {field: (upload.filename, upload.stream) for field in documents.FIELDS.values()
+            if (upload := request.files.get(field)) is not None and upload.filename}
+
+
 def _form(form: MultiDict) -> dict[str, Any]:
-    return {key: value for key, value in form.items() if key != "csrf_token"}
+    return {key: value for key, value in form.items() if key not in ("csrf_token", HONEYPOT)}
 
 
 def _decision(form: MultiDict) -> dict[str, Any]:
@@ -670,7 +813,7 @@ def _decision(form: MultiDict) -> dict[str, Any]:
     return data
 
 
-def _filing_page(template: str, error: InvalidInput | None, *, officer: User | None) -> str:
+def _filing_page(template: str, error: InvalidInput | None, *, officer: User | None, keep_values: bool = True) -> str:
     registry = platform().registry
     if officer is None:
         dinas = [(item.slug, item.name) for item in registry.dinas] + [(UNSURE, _("Tidak tahu"))]
@@ -679,7 +822,7 @@ def _filing_page(template: str, error: InvalidInput | None, *, officer: User | N
     return render_template(
         template,
         errors=flatten(error.errors) if error else {},
-        values=request.form if request.method == "POST" else {},
+        values=request.form if request.method == "POST" and keep_values else {},
         labels=_filing_labels(),
         strict_identity=officer is None,
         dinas_choices=dinas,
@@ -714,6 +857,9 @@ def _filing_labels() -> dict[str, str]:
         "format_salinan": _("Bentuk salinan"),
         "cara_mendapatkan_salinan": _("Cara mendapatkan salinan"),
         "pernyataan": _("Pernyataan"),
+        "dokumen_identitas": _("Pindaian KTP"),
+        "surat_kuasa": _("Surat kuasa khusus"),
+        "melalui_kuasa": _("Diajukan oleh kuasa"),
         "saluran": _("Diterima melalui"),
         "tanggal_diterima": _("Tanggal diterima"),
         "jam_diterima": _("Jam diterima"),

@@ -13,7 +13,8 @@ import logging
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from typing import Any
+from functools import cached_property
+from typing import IO, TYPE_CHECKING, Any
 
 from marshmallow import Schema, ValidationError
 from sqlalchemy import func, select
@@ -22,8 +23,10 @@ from sqlalchemy.orm import Session, selectinload
 from ppid.accounts.models import Role, User
 from ppid.db import utcnow
 from ppid.i18n import _
+from ppid.permohonan import documents
 from ppid.permohonan.config import PermohonanConfig
 from ppid.permohonan.deadlines import MAX_EXTENSION_WORKING_DAYS, WorkingCalendar, format_day
+from ppid.permohonan.holiday_table import calendar_with_entries
 from ppid.permohonan.models import (
     ROUTING_EVENTS,
     Channel,
@@ -49,9 +52,15 @@ from ppid.permohonan.schemas import (
 )
 from ppid.permohonan.status import ALLOWED_FROM, Status, derive
 from ppid.registry import Registry
+from ppid.storage import Storage
+
+if TYPE_CHECKING:
+    from ppid.permohonan.notices import Notices
 
 log = logging.getLogger(__name__)
 REQUESTER_ACTOR = "pemohon"
+FileInput = tuple[str | None, IO[bytes]]
+"""An uploaded file: its name as sent, and its bytes."""
 NUMBER_KIND = "permohonan"
 OBJECTION_NUMBER_KIND = "keberatan"
 
@@ -105,30 +114,42 @@ class Workflow:
         registry: Registry,
         *,
         clock: Callable[[], datetime] = utcnow,
+        notices: Notices | None = None,
+        storage: Storage | None = None,
     ) -> None:
         self.session = session
         self.config = config
         self.registry = registry
         self.clock = clock
+        self.notices = notices
+        """Composes the e-mails of each step (sent on commit); None sends none (tests of the rules alone)."""
+        self.storage = storage
+        """Where identity documents are kept (:mod:`ppid.storage`); needed only to file or read them."""
 
-    @property
+    @cached_property
     def calendar(self) -> WorkingCalendar:
-        return self.config.calendar
+        """The configured calendar with the administrators' holiday table on top, read once per workflow."""
+        return calendar_with_entries(self.session, self.config.calendar)
 
     def today(self) -> date:
         return self.calendar.local_date(self.clock())
 
     # -- filing ------------------------------------------------------------------------------
 
-    def file(self, data: Mapping[str, Any], *, channel: Channel = Channel.WEB) -> Filed:
-        """A request filed by the requester on the web or through the API: numbered at once (Pasal 22(4)-(5))."""
-        loaded = self._load(FilingSchema(dinas_slugs=self._dinas_slugs()), data)
-        return self._create(loaded, channel=channel, received_at=self.clock(), actor_id=None, actor=REQUESTER_ACTOR,
-                            extra={})
+    def file(self, data: Mapping[str, Any], *, channel: Channel = Channel.WEB,
+             files: Mapping[str, FileInput] | None = None) -> Filed:
+        """A request filed by the requester on the web or through the API: numbered at once (Pasal 22(4)-(5)).
 
-    def register(self, data: Mapping[str, Any], *, officer: User) -> Filed:
+        ``files`` maps the form fields of :data:`documents.FIELDS` to (file name, stream).
+        """
+        loaded, uploads = self._load_filing(FilingSchema(dinas_slugs=self._dinas_slugs()), data, files)
+        return self._create(loaded, uploads, channel=channel, received_at=self.clock(), actor_id=None,
+                            actor=REQUESTER_ACTOR, extra={})
+
+    def register(self, data: Mapping[str, Any], *, officer: User, files: Mapping[str, FileInput] | None = None
+                 ) -> Filed:
         """A request received by letter, e-mail, phone or in person, recorded by an officer (Pasal 22(1)-(3), (6))."""
-        loaded = self._load(OfficerIntakeSchema(dinas_slugs=self._dinas_slugs()), data)
+        loaded, uploads = self._load_filing(OfficerIntakeSchema(dinas_slugs=self._dinas_slugs()), data, files)
         dinas = _dinas_or_none(loaded["dinas"])
         self._ensure(officer, dinas)
         moment = loaded["jam_diterima"] or time(0, 0)
@@ -136,13 +157,42 @@ class Workflow:
         if received_at > self.clock():
             raise InvalidInput({"tanggal_diterima": [_("Tanggal dan jam diterima tidak boleh di masa depan.")]})
         extra = {} if loaded["jam_diterima"] else {"jam_tidak_diketahui": True}
-        return self._create(loaded, channel=loaded["saluran"], received_at=received_at, actor_id=officer.id,
-                            actor=officer.username, extra=extra)
+        return self._create(loaded, uploads, channel=loaded["saluran"], received_at=received_at,
+                            actor_id=officer.id, actor=officer.username, extra=extra)
+
+    def _load_filing(self, schema: Schema, data: Mapping[str, Any], files: Mapping[str, FileInput] | None
+                     ) -> tuple[dict[str, Any], list[documents.Upload]]:
+        """The form and its documents checked together, so every problem is reported at once."""
+        errors: dict[str, Any] = {}
+        loaded: dict[str, Any] | None = None
+        try:
+            loaded = self._load(schema, data)
+        except InvalidInput as error:
+            errors.update(error.errors)
+        uploads = []
+        for kind, field in documents.FIELDS.items():
+            filename, stream = (files or {}).get(field, (None, None))
+            try:
+                upload = documents.read_upload(kind, filename, stream) if stream is not None else None
+            except documents.DocumentError as error:
+                errors[error.field] = [str(error)]
+                continue
+            if upload is not None:
+                uploads.append(upload)
+        proxy_field = documents.FIELDS[documents.POWER_OF_ATTORNEY]
+        has_power_of_attorney = any(upload.kind == documents.POWER_OF_ATTORNEY for upload in uploads)
+        if loaded is not None and loaded["melalui_kuasa"] and not has_power_of_attorney and proxy_field not in errors:
+            errors[proxy_field] = [_("Permohonan melalui kuasa wajib melampirkan surat kuasa khusus.")]
+        if errors:
+            raise InvalidInput(errors)
+        return loaded, uploads
 
     def _create(
-        self, loaded: dict[str, Any], *, channel: Channel, received_at: datetime, actor_id: int | None, actor: str,
-        extra: dict[str, Any],
+        self, loaded: dict[str, Any], uploads: list[documents.Upload], *, channel: Channel, received_at: datetime,
+        actor_id: int | None, actor: str, extra: dict[str, Any],
     ) -> Filed:
+        if uploads and self.storage is None:
+            raise RuntimeError("Workflow needs a storage to keep identity documents")
         dinas = _dinas_or_none(loaded["dinas"])
         local = self.calendar.local_time(received_at)
         scope = sequence_scope(self.config, dinas)
@@ -165,21 +215,24 @@ class Workflow:
             tracking_token_hash=token_hash,
             requester=Requester(
                 full_name=loaded["nama"],
-                nik=loaded["nik"],
+                nik=self.config.cipher.encrypt_nik(loaded["nik"]),
                 legal_entity_decree=loaded["nomor_sk_pengesahan"],
                 address=loaded["alamat"],
                 occupation=loaded["pekerjaan"],
                 phone=loaded["telepon"],
                 email=loaded["email"],
-                identity_documents=[],
+                identity_documents=[documents.store(self.storage, self.config.cipher, upload) for upload in uploads],
             ),
         )
+        if loaded["melalui_kuasa"]:
+            extra = {**extra, "melalui_kuasa": True}
         permohonan.events.append(
             PermohonanEvent(sequence=1, kind=EventKind.RECEIVED, at=self.clock(), actor_user_id=actor_id,
                             actor_name=actor, dinas_slug=dinas, payload={"saluran": channel.value, **extra})
         )
         self.session.add(permohonan)
         self.session.flush()
+        self._notify(permohonan, permohonan.events[0], token=token)
         return Filed(permohonan, token)
 
     # -- reading -----------------------------------------------------------------------------
@@ -216,6 +269,19 @@ class Workflow:
         self._ensure(officer, self.status(permohonan).dinas_slug, may_view)
         log.info("personal data of permohonan %s read by user %s", permohonan.number, officer.username)
         return self.session.get_one(Requester, permohonan.id)
+
+    def nik_of(self, requester: Requester) -> str | None:
+        """The decrypted NIK of a requester already read through :meth:`requester_of`."""
+        return self.config.cipher.decrypt_nik(requester.nik)
+
+    def identity_document(self, permohonan: Permohonan, officer: User, index: int) -> tuple[dict[str, Any], bytes]:
+        """One stored identity document (reference and decrypted bytes), for an officer of the request's dinas."""
+        requester = self.requester_of(permohonan, officer)
+        if not 0 <= index < len(requester.identity_documents) or self.storage is None:
+            raise NotPermitted(_("Dokumen itu tidak ada."))
+        reference = requester.identity_documents[index]
+        log.info("identity document %s of permohonan %s read by user %s", index, permohonan.number, officer.username)
+        return reference, documents.read(self.storage, self.config.cipher, reference)
 
     def queue(
         self, scope: Iterable[str] | None, *, dinas: str | None = None, include_closed: bool = False,
@@ -439,7 +505,12 @@ class Workflow:
                                 dinas_slug=dinas_slug, payload=payload)
         permohonan.events.append(event)
         self.session.flush()
+        self._notify(permohonan, event)
         return event
+
+    def _notify(self, permohonan: Permohonan, event: PermohonanEvent, *, token: str | None = None) -> None:
+        if self.notices is not None:
+            self.notices.step_recorded(self, permohonan, event, token=token)
 
     def _ensure(
         self, user: User, dinas_slug: str | None, permission: Callable[[User, str | None], bool] = may_handle

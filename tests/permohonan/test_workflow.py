@@ -342,7 +342,7 @@ def test_personal_data_is_never_loaded_with_the_request(workflow, session, dinke
     permohonan = session.get(Permohonan, permohonan_id)
     with pytest.raises(Exception, match="lazy='raise'"):
         _ = permohonan.requester
-    assert workflow.requester_of(permohonan, dinkes_officer).nik == "3201014507900001"
+    assert workflow.nik_of(workflow.requester_of(permohonan, dinkes_officer)) == "3201014507900001"
 
 
 def test_events_are_append_only(workflow, session, dinkes_officer) -> None:

@@ -1,0 +1,95 @@
+"""The administrators' changes to the working calendar, kept in the database (``permohonan_kalender``).
+
+The ``holidays`` package knows the national holidays and cuti bersama as decreed when it was released; a
+later SKB 3 Menteri, a regional holiday or an office closure is added here, and a listed holiday that a
+decree moved is marked a working day. The deadline calculator (:mod:`ppid.permohonan.deadlines`) gets
+them through :func:`calendar_with_entries`. Deadlines are derived on every read (:mod:`status`), so a
+change moves the deadlines of every open request at once; a notice already sent keeps the deadline it
+was given under (stored in its event).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ppid.accounts.models import User
+from ppid.db import utcnow
+from ppid.i18n import _
+from ppid.permohonan.deadlines import WorkingCalendar, format_day
+from ppid.permohonan.models import CalendarEntry, HolidayKind
+
+log = logging.getLogger(__name__)
+MAX_NAME = 200
+
+
+class CalendarEntryError(ValueError):
+    """The change cannot be made; the message says why, in Bahasa Indonesia."""
+
+
+def active_entries(session: Session) -> list[CalendarEntry]:
+    return list(session.scalars(
+        select(CalendarEntry).where(CalendarEntry.removed_at.is_(None)).order_by(CalendarEntry.day)
+    ))
+
+
+def removed_entries(session: Session, limit: int = 50) -> list[CalendarEntry]:
+    return list(session.scalars(
+        select(CalendarEntry).where(CalendarEntry.removed_at.is_not(None))
+        .order_by(CalendarEntry.removed_at.desc()).limit(limit)
+    ))
+
+
+def calendar_with_entries(session: Session, base: WorkingCalendar) -> WorkingCalendar:
+    """``base`` (the package and the config) with the administrators' entries on top; entries win."""
+    entries = active_entries(session)
+    if not entries:
+        return base
+    added = {entry.day: entry.name for entry in entries if entry.kind == HolidayKind.HOLIDAY}
+    working = {entry.day for entry in entries if entry.kind == HolidayKind.WORKING_DAY}
+    return dataclasses.replace(
+        base,
+        extra_holidays={**{day: name for day, name in base.extra_holidays.items() if day not in working}, **added},
+        extra_working_days=(set(base.extra_working_days) - set(added)) | working,
+    )
+
+
+def add_entry(session: Session, *, day: date | None, kind: str, name: str, user: User) -> CalendarEntry:
+    """Record a holiday or a working day; one active entry per date."""
+    errors = []
+    if day is None:
+        errors.append(_("Isi tanggal dengan format TTTT-BB-HH."))
+    try:
+        kind = HolidayKind(kind)
+    except ValueError:
+        errors.append(_("Pilih jenis: hari libur atau hari kerja."))
+    name = name.strip()
+    if not name:
+        errors.append(_("Tulis nama hari libur atau dasar hukumnya (misalnya nomor SKB)."))
+    elif len(name) > MAX_NAME:
+        errors.append(_("Nama paling banyak %(n)s karakter.", n=MAX_NAME))
+    if errors:
+        raise CalendarEntryError(" ".join(errors))
+    if any(entry.day == day for entry in active_entries(session)):
+        raise CalendarEntryError(_("Tanggal %(date)s sudah ada dalam daftar; hapus dulu entri yang lama.",
+                                   date=format_day(day)))
+    entry = CalendarEntry(day=day, kind=kind, name=name, added_by=user.username, added_at=utcnow())
+    session.add(entry)
+    session.flush()
+    log.info("calendar entry %s (%s) added by %s", day.isoformat(), kind.value, user.username)
+    return entry
+
+
+def remove_entry(session: Session, entry_id: int, *, user: User) -> CalendarEntry:
+    """Mark an entry removed; it stays on record with who removed it and when."""
+    entry = session.get(CalendarEntry, entry_id)
+    if entry is None or entry.removed_at is not None:
+        raise CalendarEntryError(_("Entri kalender itu tidak ada atau sudah dihapus."))
+    entry.removed_at, entry.removed_by = utcnow(), user.username
+    session.flush()
+    log.info("calendar entry %s removed by %s", entry.day.isoformat(), user.username)
+    return entry

@@ -1,0 +1,185 @@
+"""E-mail on every step of a request: to the requester, and to the PPID officers of the dinas that handles it.
+
+Messages are composed while the step is recorded (from the same data) and leave only when the step's
+transaction commits: a step that rolls back sends nothing, and :func:`ppid.mail.send_mail` writes each
+message to the delivery log before handing it to the job queue, so none is lost when SMTP is down.
+Each message's ``reference`` is the request's registration number, so the officer page can show the
+delivery log of one request. Officers get no personal data of the requester by e-mail, only a link.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
+
+from ppid.accounts.models import Role, RoleGrant, User
+from ppid.i18n import _
+from ppid.mail import MailDelivery, send_mail
+from ppid.permohonan.deadlines import format_day
+from ppid.permohonan.models import EventKind, Permohonan, PermohonanEvent, Requester
+
+if TYPE_CHECKING:
+    from ppid.permohonan.workflow import Workflow
+    from ppid.platform import Platform
+
+log = logging.getLogger(__name__)
+OUTBOX = "ppid.permohonan.outbox"
+"""Key in ``Session.info``: messages waiting for the commit of the step they announce."""
+TRACKING_PATH = "/permohonan/lacak/{token}"
+TRACKING_FORM_PATH = "/permohonan/lacak"
+OFFICER_PATH = "/permohonan/petugas/{id}"
+OFFICER_EVENTS = {EventKind.RECEIVED: (Role.OFFICER,), EventKind.FORWARDED: (Role.OFFICER,),
+                  EventKind.OBJECTION_FILED: (Role.ATASAN,)}
+"""Steps that put a request on someone's desk: the dinas's PPID officers, or its atasan PPID for an objection."""
+
+
+@dataclass(frozen=True)
+class Notice:
+    to: str
+    subject: str
+    body: str
+    category: str
+    reference: str
+
+
+class Notices:
+    """Composes the messages of a step and queues them on the step's session until it commits."""
+
+    def __init__(self, platform: Platform) -> None:
+        self.platform = platform
+        self.public_url = platform.settings.public_url.rstrip("/")
+
+    def step_recorded(self, workflow: Workflow, permohonan: Permohonan, step: PermohonanEvent,
+                      *, token: str | None = None) -> list[Notice]:
+        """Queue the messages announcing ``step``; returns them (tests and the caller may look)."""
+        notices = [*self._to_requester(workflow, permohonan, step, token),
+                   *self._to_officers(workflow, permohonan, step)]
+        workflow.session.info.setdefault(OUTBOX, []).extend((self.platform, notice) for notice in notices)
+        return notices
+
+    # -- the requester ---------------------------------------------------------------------------
+
+    def _to_requester(self, workflow: Workflow, permohonan: Permohonan, step: PermohonanEvent,
+                      token: str | None) -> list[Notice]:
+        requester = workflow.session.get(Requester, permohonan.id)
+        if requester is None or not requester.email:
+            return []
+        from ppid.permohonan.presenters import computation_text, deadline_computation, describe
+
+        status = workflow.status(permohonan)
+        described = describe(step, workflow)
+        lines = [_("Yth. %(name)s,", name=requester.full_name), ""]
+        if step.kind == EventKind.RECEIVED:
+            subject = _("Permohonan informasi Anda diterima: %(number)s", number=permohonan.number)
+            lines += [
+                _("Permohonan informasi Anda telah diterima dan didaftarkan (UU No. 14 Tahun 2008 Pasal 22 ayat (4)) "
+                  "dengan nomor pendaftaran %(number)s.", number=permohonan.number),
+                _("Diterima pada: %(when)s.", when=workflow.calendar.format_moment(permohonan.received_at)),
+                _("Ditangani oleh: %(who)s.", who=workflow.handler_name(status.dinas_slug)),
+                _("Informasi yang diminta: %(what)s", what=permohonan.information_requested),
+            ]
+        else:
+            subject = _("Permohonan %(number)s: %(step)s", number=permohonan.number, step=step.kind.label)
+            lines += [_("Ada langkah baru pada permohonan informasi Anda nomor %(number)s:", number=permohonan.number),
+                      "", described.title + ".", *described.details]
+        if status.notice_owed and step.kind in (EventKind.RECEIVED, EventKind.FORWARDED, EventKind.EXTENDED,
+                                                EventKind.ITEMS_REQUESTED, EventKind.ITEMS_SUPPLIED):
+            lines += ["", _("Batas waktu pemberitahuan tertulis: %(date)s.", date=format_day(status.due, weekday=True)),
+                      _("Cara menghitung:"), computation_text(deadline_computation(status, workflow.calendar))]
+        if step.kind == EventKind.OBJECTION_FILED and status.objection is not None:
+            lines += ["", _("Atasan PPID wajib memberi tanggapan tertulis paling lambat %(date)s (30 hari kerja, "
+                            "Pasal 36 ayat (2)).", date=format_day(status.objection.answer_due, weekday=True))]
+        if step.kind == EventKind.OBJECTION_DECIDED and status.objection and status.objection.dispute_deadline:
+            lines += ["", _("Bila Anda tidak puas, Anda dapat mengajukan sengketa informasi ke Komisi Informasi "
+                            "paling lambat %(date)s (14 hari kerja, Pasal 37 ayat (2)).",
+                            date=format_day(status.objection.dispute_deadline, weekday=True))]
+        lines.append("")
+        if token:
+            lines.append(_("Tautan rahasia untuk melacak permohonan (jangan dibagikan): %(link)s",
+                           link=self.public_url + TRACKING_PATH.format(token=token)))
+        lines += [_("Lacak dengan nomor pendaftaran dan e-mail ini di %(link)s",
+                    link=self.public_url + TRACKING_FORM_PATH),
+                  "", _("Pesan ini dikirim otomatis oleh PPID; mohon tidak membalas ke alamat pengirim.")]
+        return [Notice(requester.email, subject, "\n".join(lines), f"permohonan.{step.kind.value}", permohonan.number)]
+
+    # -- the officers ----------------------------------------------------------------------------
+
+    def _to_officers(self, workflow: Workflow, permohonan: Permohonan, step: PermohonanEvent) -> list[Notice]:
+        roles = OFFICER_EVENTS.get(step.kind)
+        if roles is None:
+            return []
+        status = workflow.status(permohonan)
+        handler = workflow.handler_name(status.dinas_slug)
+        if step.kind == EventKind.OBJECTION_FILED and status.objection is not None:
+            subject = _("Keberatan masuk untuk atasan PPID %(who)s: %(number)s", who=handler,
+                        number=status.objection.keberatan.number)
+            lines = [
+                _("Keberatan nomor %(objection)s atas permohonan %(number)s diajukan kepada atasan PPID.",
+                  objection=status.objection.keberatan.number, number=permohonan.number),
+                _("Tanggapan tertulis wajib diberikan paling lambat %(date)s (UU 14/2008 Pasal 36 ayat (2)).",
+                  date=format_day(status.objection.answer_due, weekday=True)),
+            ]
+        else:
+            subject = _("Permohonan informasi masuk untuk %(who)s: %(number)s", who=handler, number=permohonan.number)
+            lines = [
+                _("Permohonan informasi nomor %(number)s kini ditangani %(who)s.", number=permohonan.number,
+                  who=handler),
+                _("Diterima pada: %(when)s.", when=workflow.calendar.format_moment(permohonan.received_at)),
+                _("Pemberitahuan tertulis wajib dikirim paling lambat %(date)s (UU 14/2008 Pasal 22 ayat (7)).",
+                  date=format_day(status.due, weekday=True)),
+            ]
+        lines += [
+            "",
+            _("Buka permohonan di meja petugas: %(link)s",
+              link=self.public_url + OFFICER_PATH.format(id=permohonan.id)),
+        ]
+        body = "\n".join(lines)
+        return [Notice(address, subject, body, f"permohonan.{step.kind.value}.petugas", permohonan.number)
+                for address in officer_addresses(workflow.session, workflow, status.dinas_slug, roles)]
+
+
+def officer_addresses(session: Session, workflow: Workflow, dinas_slug: str | None,
+                      roles: Iterable[Role] = (Role.OFFICER,)) -> list[str]:
+    """The PPID Pelaksana mailbox of the dinas (dinas.yaml) and its active officers; region-wide officers and
+    administrators for a request not yet routed (the PPID Utama)."""
+    dinas = workflow.registry.get(dinas_slug) if dinas_slug else None
+    addresses = [dinas.ppid["email"]] if dinas and dinas.ppid.get("email") else []
+    if dinas_slug is None:
+        wanted, scope = [*roles, Role.ADMIN], RoleGrant.dinas_slug.is_(None)
+    else:
+        wanted, scope = list(roles), RoleGrant.dinas_slug == dinas_slug
+    users = session.scalars(
+        select(User).join(RoleGrant).where(User.is_active.is_(True), RoleGrant.role.in_(wanted), scope)
+        .order_by(User.id)
+    )
+    addresses += [user.email for user in users]
+    return list(dict.fromkeys(address.lower() for address in addresses))
+
+
+def delivery_log(session: Session, permohonan: Permohonan) -> list[MailDelivery]:
+    """Every message about the request, newest first: for the officer page only (it names the requester's address)."""
+    return list(session.scalars(
+        select(MailDelivery).where(MailDelivery.reference == permohonan.number).order_by(MailDelivery.id.desc())
+    ))
+
+
+@event.listens_for(Session, "after_commit")
+def _send_after_commit(session: Session) -> None:
+    """The step is on record: now hand its messages to the mail module (each recorded before it is sent)."""
+    for platform, notice in session.info.pop(OUTBOX, []):
+        try:
+            send_mail(platform, to=notice.to, subject=notice.subject, body=notice.body, category=notice.category,
+                      reference=notice.reference)
+        except Exception:  # the step is committed; a lost notice must not turn it into an error page
+            log.exception("could not record the e-mail %s for %s", notice.category, notice.reference)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _discard_after_rollback(session: Session, _previous_transaction: object) -> None:
+    """A step that rolled back never happened: its messages are dropped."""
+    session.info.pop(OUTBOX, None)

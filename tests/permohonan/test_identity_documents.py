@@ -1,0 +1,157 @@
+"""The requester's identity: NIK encrypted at rest, KTP scan and surat kuasa checked by content, stored encrypted
+under a random key, and shown only to officers of the request's dinas."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import select, text
+
+from ppid.cli import main
+from ppid.permohonan.documents import MAX_BYTES
+from ppid.permohonan.identity import PersonalDataCipher
+from ppid.permohonan.models import Permohonan, Requester
+
+from .conftest import filing
+from .test_web import csrf, sign_in
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"ktp-pindaian" * 100
+PDF = b"%PDF-1.7\n% surat kuasa khusus\n" + b"0" * 2000
+
+
+def _file(client, *, files: dict[str, tuple[bytes, str]], **overrides):
+    data = {**filing(pernyataan="1", **overrides), "csrf_token": csrf(client, "/permohonan/ajukan")}
+    data.update({field: (io.BytesIO(content), name) for field, (content, name) in files.items()})
+    return client.post("/permohonan/ajukan", data=data, content_type="multipart/form-data")
+
+
+def _stored_objects(platform) -> list[Path]:
+    root = Path(platform.settings.storage_url) / "permohonan" / "identitas"
+    return sorted(root.iterdir()) if root.exists() else []
+
+
+def _requester(platform) -> Requester:
+    with platform.database.session() as session:
+        requester = session.scalar(select(Requester))
+        session.expunge_all()
+        return requester
+
+
+def test_the_nik_is_encrypted_in_the_database_and_readable_by_the_workflow(workflow, session) -> None:
+    permohonan = workflow.file(filing()).permohonan
+    session.commit()
+
+    stored = session.execute(text("SELECT nik FROM permohonan_pemohon")).scalar_one()
+    assert "3201014507900001" not in stored and stored.startswith("gAAAAA")  # a Fernet token
+    assert workflow.nik_of(session.get(Requester, permohonan.id)) == "3201014507900001"
+
+
+def test_the_personal_data_key_is_its_own_setting(settings) -> None:
+    assert settings.personal_data_key and settings.personal_data_key != settings.secret_key
+    token = PersonalDataCipher(settings.personal_data_key).encrypt_nik("3201014507900001")
+    with pytest.raises(Exception):  # noqa: B017 - cryptography's InvalidToken: another key reads nothing
+        PersonalDataCipher(settings.secret_key).decrypt_nik(token)
+    assert PersonalDataCipher("x").decrypt_nik("3201014507900001") == "3201014507900001"  # stored before 0010
+
+
+def test_a_proxy_files_with_ktp_and_surat_kuasa_stored_encrypted_under_random_keys(client, platform) -> None:
+    response = _file(client, files={"dokumen_identitas": (PNG, "KTP Siti.png"), "surat_kuasa": (PDF, "kuasa.pdf")},
+                     melalui_kuasa="1")
+    assert response.status_code == 303
+
+    requester = _requester(platform)
+    assert [(doc["jenis"], doc["tipe"], doc["nama_berkas"]) for doc in requester.identity_documents] == [
+        ("ktp", "image/png", "KTP Siti.png"), ("surat_kuasa", "application/pdf", "kuasa.pdf")]
+    objects = _stored_objects(platform)
+    assert len(objects) == 2
+    for path in objects:
+        assert len(path.name) >= 40 and "0001" not in path.name and "siti" not in path.name.lower()
+        content = path.read_bytes()
+        assert b"PNG" not in content and b"%PDF" not in content  # encrypted at rest
+    with platform.database.session() as session:
+        [received] = session.scalar(select(Permohonan)).events
+        assert received.payload["melalui_kuasa"] is True
+
+
+def test_only_officers_of_the_dinas_open_the_documents_and_no_public_page_names_them(app, client, platform,
+                                                                                     dinkes_officer,
+                                                                                     capil_officer) -> None:
+    receipt = _file(client, files={"dokumen_identitas": (PNG, "KTP Siti.png")})
+    public_pages = [client.get(receipt.location).get_data(as_text=True)]
+    token = receipt.location.rsplit("/", 1)[1]
+    public_pages.append(client.get(f"/permohonan/lacak/{token}").get_data(as_text=True))
+    public_pages.append(client.post("/api/permohonan/lacak", json={"token": token}).get_data(as_text=True))
+    [reference] = _requester(platform).identity_documents
+    for page in public_pages:
+        assert reference["kunci"] not in page and "KTP Siti" not in page and "/dokumen/" not in page
+
+    assert client.get("/permohonan/petugas/1/dokumen/0").status_code == 302  # to the sign-in page
+    sign_in(client, "petugas.dinkes")
+    detail = client.get("/permohonan/petugas/1").get_data(as_text=True)
+    assert "KTP Siti.png" in detail and "3201********0001" in detail
+    download = client.get("/permohonan/petugas/1/dokumen/0")
+    assert download.status_code == 200 and download.data == PNG and download.mimetype == "image/png"
+    assert download.headers["Content-Disposition"].startswith("attachment;")
+    assert download.headers["Cache-Control"] == "no-store"
+    assert client.get("/permohonan/petugas/1/dokumen/1").status_code == 404
+
+    other = app.test_client()
+    sign_in(other, "petugas.capil")
+    assert other.get("/permohonan/petugas/1/dokumen/0").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("content", "name"),
+    [(b"MZ\x90\x00 program windows", "ktp.png"), (b"Nama: Siti\nNIK: 3201014507900001", "ktp.pdf"),
+     (b"GIF89a......", "ktp.gif")],
+)
+def test_the_type_is_checked_by_content_not_by_name(client, platform, content, name) -> None:
+    response = _file(client, files={"dokumen_identitas": (content, name)})
+    assert response.status_code == 422
+    assert "PDF, JPEG atau PNG" in response.get_data(as_text=True)
+    assert _stored_objects(platform) == []
+
+
+def test_a_png_with_a_misleading_name_is_accepted_for_what_it_is(client, platform) -> None:
+    assert _file(client, files={"dokumen_identitas": (PNG, "../../ktp.txt")}).status_code == 303
+    [reference] = _requester(platform).identity_documents
+    assert (reference["tipe"], reference["nama_berkas"]) == ("image/png", "ktp.txt")
+
+
+def test_a_file_over_five_megabytes_is_refused_and_nothing_is_stored(client, platform) -> None:
+    response = _file(client, files={"dokumen_identitas": (b"%PDF-" + b"0" * MAX_BYTES, "besar.pdf")})
+    assert response.status_code == 422 and "paling besar 5 MB" in response.get_data(as_text=True)
+    assert _stored_objects(platform) == []
+
+
+def test_a_form_larger_than_two_documents_is_refused_before_it_is_read(client, platform) -> None:
+    response = _file(client, files={"dokumen_identitas": (b"%PDF-" + b"0" * (3 * MAX_BYTES), "besar.pdf")})
+    assert response.status_code == 413 and "paling besar 5 MB" in response.get_data(as_text=True)
+    with platform.database.session() as session:
+        assert session.scalar(select(Permohonan)) is None
+
+
+def test_a_proxy_must_attach_the_surat_kuasa(client) -> None:
+    response = _file(client, files={"dokumen_identitas": (PNG, "ktp.png")}, melalui_kuasa="1")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and "wajib melampirkan surat kuasa khusus" in page
+    assert 'href="#f-surat_kuasa"' in page
+
+
+def test_niks_stored_in_the_clear_before_encryption_are_encrypted_by_the_command(workflow, session, environ) -> None:
+    permohonan = workflow.file(filing()).permohonan
+    session.commit()
+    session.execute(text("UPDATE permohonan_pemohon SET nik = '3201014507900001'"))  # as written before 0010
+    session.commit()
+
+    first = CliRunner().invoke(main, ["permohonan", "encrypt-nik"], env=environ)
+    again = CliRunner().invoke(main, ["permohonan", "encrypt-nik"], env=environ)
+
+    assert (first.exit_code, again.exit_code) == (0, 0)
+    assert "1 NIK dienkripsi" in first.output and "0 NIK dienkripsi" in again.output
+    session.expire_all()
+    assert session.execute(text("SELECT nik FROM permohonan_pemohon")).scalar_one().startswith("gAAAAA")
+    assert workflow.nik_of(session.get(Requester, permohonan.id)) == "3201014507900001"
