@@ -44,5 +44,6 @@ def catalogue_client(platform: Platform) -> Iterator[RemoteCKAN]:
         yield ckan
     finally:
         ckan.close()  # closes kept-alive connections, so the server's loop can end at once
+        server.task_dispatcher.shutdown()  # let a response in flight finish before its socket goes
         server.close()
         thread.join(timeout=5)

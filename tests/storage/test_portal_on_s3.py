@@ -27,7 +27,9 @@ def test_a_download_redirects_to_s3_and_the_preview_reads_from_it(
     run_harvest(platform)
     client = create_app(platform=platform).test_client()
     with platform.database.session() as session:
-        tracked = session.scalar(select(TrackedFile).where(TrackedFile.dataset_name == POPULATION))
+        tracked = session.scalar(
+            select(TrackedFile).where(TrackedFile.dataset_name == POPULATION, TrackedFile.name == ORIGINAL.name)
+        )
         download = f"/unduh/{tracked.id}/{tracked.name}"
 
     response = client.get(download)
