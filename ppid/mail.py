@@ -22,8 +22,8 @@ from email.utils import format_datetime, make_msgid
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlparse
 
-from sqlalchemy import Enum, Integer, String, Text, select
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import Enum, Integer, String, Text, event, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from ppid.config import SMTP_SCHEMES, Settings
 from ppid.db import Base, UtcDateTime, utcnow
@@ -31,6 +31,8 @@ from ppid.db import Base, UtcDateTime, utcnow
 if TYPE_CHECKING:
     from ppid.platform import Platform
 log = logging.getLogger(__name__)
+OUTBOX = "ppid.mail.outbox"
+"""Key in ``Session.info``: messages waiting for the commit of the step they announce."""
 SMTP_TIMEOUT = 30
 MAX_ATTEMPTS = 5
 
@@ -125,6 +127,31 @@ def send_mail(
         delivery_id = delivery.id
     platform.jobs.enqueue(deliver_job, delivery_id)
     return delivery_id
+
+
+def send_after_commit(
+    session: Session, platform: Platform, *, to: str, subject: str, body: str, category: str,
+    reference: str | None = None,
+) -> None:
+    """Send a message announcing what ``session`` is recording, once (and only if) it commits."""
+    message = {"to": to, "subject": subject, "body": body, "category": category, "reference": reference}
+    session.info.setdefault(OUTBOX, []).append((platform, message))
+
+
+@event.listens_for(Session, "after_commit")
+def _send_after_commit(session: Session) -> None:
+    """The step is on record: now hand its messages over (each is recorded before it is sent)."""
+    for platform, message in session.info.pop(OUTBOX, []):
+        try:
+            send_mail(platform, **message)
+        except Exception:  # the step is committed; a lost notice must not turn it into an error page
+            log.exception("could not record the e-mail %s for %s", message["category"], message["reference"])
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _discard_after_rollback(session: Session, _previous_transaction: object) -> None:
+    """A step that rolled back never happened: its messages are dropped."""
+    session.info.pop(OUTBOX, None)
 
 
 def deliver_job(delivery_id: int) -> str:

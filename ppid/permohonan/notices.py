@@ -9,17 +9,16 @@ delivery log of one request. Officers get no personal data of the requester by e
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ppid.accounts.models import Role, RoleGrant, User
 from ppid.i18n import _
-from ppid.mail import MailDelivery, send_mail
+from ppid.mail import MailDelivery, send_after_commit
 from ppid.permohonan.deadlines import format_day
 from ppid.permohonan.models import EventKind, Permohonan, PermohonanEvent, Requester
 
@@ -27,9 +26,6 @@ if TYPE_CHECKING:
     from ppid.permohonan.workflow import Workflow
     from ppid.platform import Platform
 
-log = logging.getLogger(__name__)
-OUTBOX = "ppid.permohonan.outbox"
-"""Key in ``Session.info``: messages waiting for the commit of the step they announce."""
 TRACKING_PATH = "/permohonan/lacak/{token}"
 TRACKING_FORM_PATH = "/permohonan/lacak"
 OFFICER_PATH = "/permohonan/petugas/{id}"
@@ -59,7 +55,7 @@ class Notices:
         """Queue the messages announcing ``step``; returns them (tests and the caller may look)."""
         notices = [*self._to_requester(workflow, permohonan, step, token),
                    *self._to_officers(workflow, permohonan, step)]
-        workflow.session.info.setdefault(OUTBOX, []).extend((self.platform, notice) for notice in notices)
+        queue_after_commit(workflow.session, self.platform, notices)
         return notices
 
     # -- the requester ---------------------------------------------------------------------------
@@ -168,18 +164,8 @@ def delivery_log(session: Session, permohonan: Permohonan) -> list[MailDelivery]
     ))
 
 
-@event.listens_for(Session, "after_commit")
-def _send_after_commit(session: Session) -> None:
-    """The step is on record: now hand its messages to the mail module (each recorded before it is sent)."""
-    for platform, notice in session.info.pop(OUTBOX, []):
-        try:
-            send_mail(platform, to=notice.to, subject=notice.subject, body=notice.body, category=notice.category,
-                      reference=notice.reference)
-        except Exception:  # the step is committed; a lost notice must not turn it into an error page
-            log.exception("could not record the e-mail %s for %s", notice.category, notice.reference)
 
-
-@event.listens_for(Session, "after_soft_rollback")
-def _discard_after_rollback(session: Session, _previous_transaction: object) -> None:
-    """A step that rolled back never happened: its messages are dropped."""
-    session.info.pop(OUTBOX, None)
+def queue_after_commit(session: Session, platform: Platform, notices: Iterable[Notice]) -> None:
+    for notice in notices:
+        send_after_commit(session, platform, to=notice.to, subject=notice.subject, body=notice.body,
+                          category=notice.category, reference=notice.reference)

@@ -22,7 +22,7 @@ from ppid.i18n import _
 from ppid.permohonan.config import PermohonanConfig
 from ppid.permohonan.deadlines import format_day
 from ppid.permohonan.models import Permohonan, Reminder
-from ppid.permohonan.notices import OFFICER_PATH, OUTBOX, Notice, officer_addresses
+from ppid.permohonan.notices import OFFICER_PATH, Notice, officer_addresses, queue_after_commit
 from ppid.permohonan.status import Status
 from ppid.permohonan.workflow import Workflow
 from ppid.platform import Platform
@@ -61,7 +61,7 @@ def send_reminders(platform: Platform, *, clock: Callable[[], datetime] = utcnow
             except IntegrityError:
                 continue
             notices = _notices(workflow, permohonan, status, lines, roles, public_url)
-            session.info.setdefault(OUTBOX, []).extend((platform, notice) for notice in notices)
+            queue_after_commit(session, platform, notices)
             reminded += 1
     log.info("deadline reminders sent for %s requests", reminded)
     return reminded

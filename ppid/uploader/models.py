@@ -173,7 +173,7 @@ class DraftEvent(Base):
 
 
 class Notice(Base):
-    """A message on an officer's desk (review outcome); e-mail goes through :func:`ppid.uploader.notices.email_hook`."""
+    """A message on an officer's desk (review outcome); also e-mailed by :func:`ppid.uploader.notices.notify`."""
 
     __tablename__ = "upload_notice"
 

@@ -1,21 +1,20 @@
-"""Telling an officer what happened to their draft: a notice on their desk, and (once wired) an e-mail.
+"""Telling an officer what happened to their draft: a notice on their desk and an e-mail.
 
-E-mail is sent by the platform's mail module, written elsewhere; the lead connects it by assigning
-:data:`email_hook`. Until then notices are in-app only.
+The e-mail leaves through :func:`ppid.mail.send_after_commit`, so a review step that rolls back
+announces nothing, and every message is on the delivery log before it is sent.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ppid.accounts.models import User
 from ppid.db import utcnow
+from ppid.i18n import _
+from ppid.jobs import job_platform
+from ppid.mail import send_after_commit
 from ppid.uploader.models import Draft, Notice
-
-email_hook: Callable[[Session, Notice], None] | None = None
-"""Called with every new notice, inside its transaction: the ONE place to plug in e-mail delivery."""
 
 
 def notify(session: Session, draft: Draft, user_id: int | None, message: str) -> Notice | None:
@@ -24,8 +23,12 @@ def notify(session: Session, draft: Draft, user_id: int | None, message: str) ->
     notice = Notice(user_id=user_id, draft_id=draft.id, message=message)
     session.add(notice)
     session.flush()
-    if email_hook is not None:
-        email_hook(session, notice)
+    officer = session.get(User, user_id)
+    if officer is not None and officer.email:
+        platform = job_platform()
+        link = f"{platform.settings.public_url}/unggah/draf/{draft.id}"
+        send_after_commit(session, platform, to=officer.email, subject=_("Draf dataset: %(title)s", title=draft.title),
+                          body=f"{message}\n\n{link}\n", category="unggahan.tinjauan", reference=f"draf-{draft.id}")
     return notice
 
 

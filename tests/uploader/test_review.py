@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from ppid.mail import DeliveryStatus, MailDelivery
 from ppid.pipeline.models import HarvestRun, TrackedFile
 from ppid.uploader.models import Draft, DraftEvent, DraftFile, FileVersion, Notice
 
@@ -78,6 +79,20 @@ def test_a_sent_back_draft_tells_the_officer_why(platform, officer, walidata) ->
         [notice] = session.scalars(select(Notice)).all()
     officer.post(f"/unggah/pemberitahuan/{notice.id}/dibaca", data={"csrf_token": officer.token})
     assert "Lengkapi deskripsi" not in officer.get("/unggah/").get_data(as_text=True)
+
+
+def test_a_sent_back_draft_is_also_e_mailed_to_the_officer(platform, officer, walidata) -> None:
+    draft_id = submitted_draft(officer)
+
+    walidata.post(f"/unggah/draf/{draft_id}/kembalikan",
+                  data={"csrf_token": walidata.token, "komentar": "Lengkapi deskripsi sumber datanya."})
+
+    with platform.database.session() as session:
+        [mail] = session.scalars(select(MailDelivery).where(MailDelivery.category == "unggahan.tinjauan")).all()
+        assert mail.recipient == "capil@contoh.go.id"
+        assert mail.status is DeliveryStatus.SAVED  # no SMTP server configured: kept in the outbox folder
+        assert "Lengkapi deskripsi sumber datanya." in mail.body
+        assert f"/unggah/draf/{draft_id}" in mail.body
 
 
 def test_sending_back_needs_a_comment(platform, officer, walidata) -> None:
