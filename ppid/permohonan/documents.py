@@ -62,7 +62,7 @@ def read_upload(kind: str, filename: str | None, stream: IO[bytes]) -> Upload | 
     media_type = next((media for magic, media in SIGNATURES if data.startswith(magic)), None)
     if media_type is None:
         raise DocumentError(field, _("Berkas harus PDF, JPEG atau PNG (isi berkas diperiksa, bukan namanya)."))
-    return Upload(kind=kind, filename=_safe_name(filename or kind), data=data, media_type=media_type)
+    return Upload(kind=kind, filename=safe_name(filename or kind), data=data, media_type=media_type)
 
 
 def store(storage: Storage, cipher: PersonalDataCipher, upload: Upload) -> dict[str, Any]:
@@ -78,7 +78,7 @@ def read(storage: Storage, cipher: PersonalDataCipher, reference: dict[str, Any]
         return cipher.decrypt(stream.read())
 
 
-def _safe_name(filename: str) -> str:
-    """The name shown to officers and used for the download: no path, no control characters."""
+def safe_name(filename: str, default: str = "berkas") -> str:
+    """The name shown and used for a download: no path, no control characters."""
     name = re.sub(r"[^\w .()-]+", "_", filename.replace("\\", "/").rsplit("/", 1)[-1]).strip(" ._")
-    return name[:120] or "berkas"
+    return name[:120] or default

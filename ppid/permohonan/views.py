@@ -27,6 +27,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    send_file,
     url_for,
 )
 from flask.blueprints import BlueprintSetupState
@@ -41,7 +42,7 @@ from ppid.accounts.auth import current_user, dinas_scope, login_required
 from ppid.accounts.models import Role, User
 from ppid.db import utcnow
 from ppid.i18n import _
-from ppid.permohonan import charts, deadlines, documents, holiday_table, pdf, registers
+from ppid.permohonan import charts, deadlines, delivery, documents, holiday_table, pdf, registers
 from ppid.permohonan.config import PermohonanConfig
 from ppid.permohonan.identity import mask_nik
 from ppid.permohonan.law import EXEMPTION_GROUNDS, OBJECTION_GROUNDS, exemption_label, objection_ground_label
@@ -246,6 +247,42 @@ def tanda_bukti_pdf_lacak() -> ResponseReturnValue:
     return _receipt_pdf(workflow, permohonan, tracking_link=None)
 
 
+@blueprint.get("/permohonan/lacak/<token>/informasi/<int:index>")
+@tracking_limit
+def informasi_tautan(token: str, index: int) -> Response:
+    """A file handed over to the requester (Pasal 22(7) f), for whoever holds the secret link."""
+    workflow = _workflow()
+    permohonan = workflow.find_by_token(token) or abort(404)
+    return _delivered(workflow, permohonan, index)
+
+
+@blueprint.post("/permohonan/lacak/informasi/<int:index>")
+@tracking_limit
+def informasi_lacak(index: int) -> ResponseReturnValue:
+    """A file handed over to the requester identified by the number and the e-mail given at filing."""
+    workflow = _workflow()
+    number, email = request.form.get("nomor", ""), request.form.get("email", "")
+    permohonan = workflow.find_for_tracking(number, email) if number.strip() and email.strip() else None
+    if permohonan is None:
+        return render_template("permohonan/lacak.html", values={"nomor": number}, not_found=True), 404
+    return _delivered(workflow, permohonan, index)
+
+
+@blueprint.get("/permohonan/petugas/<int:permohonan_id>/informasi/<int:index>")
+@login_required(Role.OFFICER, Role.ADMIN, Role.ATASAN)
+def informasi_petugas(permohonan_id: int, index: int) -> Response:
+    workflow = _workflow()
+    permohonan = workflow.find_for_officer(permohonan_id, current_user()) or abort(404)
+    return _delivered(workflow, permohonan, index)
+
+
+def _delivered(workflow: Workflow, permohonan: Permohonan, index: int) -> Response:
+    found = workflow.open_delivered(permohonan, index) or abort(404)
+    reference, stream = found
+    return send_file(stream, download_name=reference["nama_berkas"], as_attachment=True,
+                     mimetype="application/octet-stream")
+
+
 def _receipt_pdf(workflow: Workflow, permohonan: Permohonan, *, tracking_link: str | None) -> Response:
     requester = db_session().get_one(Requester, permohonan.id)
     status = workflow.status(permohonan)
@@ -308,6 +345,7 @@ def _status_page(template: str, workflow: Workflow, permohonan: Permohonan, **co
     context.setdefault("objection_values", {})
     return render_template(template, permohonan=permohonan, status=status, steps=steps, skipped=skipped,
                            handler=workflow.handler_name(status.dinas_slug),
+                           delivered=workflow.delivered_files(permohonan),
                            objection_open=workflow.objection_refusal(status, permohonan) is None,
                            objection_grounds=_objection_grounds(), **context)
 
@@ -406,7 +444,10 @@ def _decide(workflow: Workflow, permohonan: Permohonan, user: User, form: MultiD
 
 
 def _close(workflow: Workflow, permohonan: Permohonan, user: User, form: MultiDict) -> object:
-    return workflow.close(permohonan, officer=user, reason=form.get("alasan", ""), note=form.get("catatan", ""))
+    files = [delivery.AnswerFile(upload.filename or "", upload.stream)
+             for upload in request.files.getlist("berkas") if upload.filename]
+    return workflow.close(permohonan, officer=user, reason=form.get("alasan", ""), note=form.get("catatan", ""),
+                          files=files)
 
 
 def _record_objection(workflow: Workflow, permohonan: Permohonan, user: User, form: MultiDict) -> object:
@@ -473,6 +514,7 @@ def _detail_page(permohonan_id: int, *, action: str | None = None, errors: Mappi
                             for index, reference in enumerate(requester.identity_documents)],
         skipped=workflow.calendar.skipped_days(status.receipt.day, status.due),
         deliveries=delivery_log(db_session(), permohonan),
+        delivered=workflow.delivered_files(permohonan),
         delivery_labels={"queued": _("menunggu dikirim"), "sent": _("diterima server surat"),
                          "saved": _("disimpan di folder outbox (SMTP belum diatur)"), "failed": _("gagal")},
         steps=[describe(event, workflow) for event in permohonan.events],

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session, selectinload
 from ppid.accounts.models import Role, User
 from ppid.db import utcnow
 from ppid.i18n import _
-from ppid.permohonan import documents
+from ppid.permohonan import delivery, documents
 from ppid.permohonan.config import PermohonanConfig
 from ppid.permohonan.deadlines import MAX_EXTENSION_WORKING_DAYS, WorkingCalendar, format_day
 from ppid.permohonan.holiday_table import calendar_with_entries
@@ -370,9 +370,11 @@ class Workflow:
         return self._append(permohonan, officer, EventKind.DECIDED, payload)
 
     def close(
-        self, permohonan: Permohonan, *, officer: User, reason: CloseReason | str, note: str = ""
+        self, permohonan: Permohonan, *, officer: User, reason: CloseReason | str, note: str = "",
+        files: Iterable[delivery.AnswerFile] = (),
     ) -> PermohonanEvent:
-        """Close: information handed over, or nothing left to do after the notice, or withdrawn by the requester."""
+        """Close: information handed over (with the files that carry it, if any), or nothing left to do after
+        the notice, or withdrawn by the requester."""
         status = self._prepare(permohonan, officer, EventKind.CLOSED)
         try:
             reason = CloseReason(reason)
@@ -389,8 +391,30 @@ class Workflow:
         if reason == CloseReason.DELIVERED and not granted:
             raise TransitionError(_("Informasi hanya diserahkan bila permohonan dikabulkan seluruhnya atau sebagian, "
                                     "atau keberatan diterima."))
-        payload = {"alasan": reason.value, **({"catatan": note.strip()} if note.strip() else {})}
+        payload: dict[str, Any] = {"alasan": reason.value, **({"catatan": note.strip()} if note.strip() else {})}
+        files = list(files)
+        if files and reason != CloseReason.DELIVERED:
+            raise InvalidInput({"berkas": [_("Lampirkan berkas hanya bila informasi diserahkan.")]})
+        if files:
+            if self.storage is None:
+                raise RuntimeError("Workflow needs a storage to keep the information handed over")
+            try:
+                payload["berkas"] = [delivery.store(self.storage, answer) for answer in files]
+            except delivery.DeliveryError as error:
+                raise InvalidInput({"berkas": [str(error)]}) from error
         return self._append(permohonan, officer, EventKind.CLOSED, payload)
+
+    def delivered_files(self, permohonan: Permohonan) -> list[dict[str, Any]]:
+        """The files handed over to the requester, in the order they were attached."""
+        return [reference for event in permohonan.events if event.kind == EventKind.CLOSED
+                for reference in (event.payload or {}).get("berkas", [])]
+
+    def open_delivered(self, permohonan: Permohonan, index: int) -> tuple[dict[str, Any], IO[bytes]] | None:
+        """One handed-over file as a stream, or None; the caller has already identified who is asking."""
+        files = self.delivered_files(permohonan)
+        if not 0 <= index < len(files) or self.storage is None:
+            return None
+        return files[index], self.storage.open(files[index]["kunci"])
 
     # -- objections (keberatan) ---------------------------------------------------------------
 

@@ -54,6 +54,8 @@ PUBLIC = {
     "permohonan.tanda_bukti": "the requester's receipt, behind its secret token",
     "permohonan.tanda_bukti_pdf": "the receipt as PDF, behind its secret token",
     "permohonan.tanda_bukti_pdf_lacak": "the receipt as PDF, by number + e-mail",
+    "permohonan.informasi_tautan": "information handed over, behind the requester's secret token",
+    "permohonan.informasi_lacak": "information handed over, by number + e-mail like tracking",
     "permohonan.statistik": "UU KIP Pasal 12 public statistics, no personal data",
     "permohonan.openapi": "description of the public JSON API",
     "permohonan.lacak": "tracking by number + e-mail",
