@@ -55,9 +55,11 @@ def test_the_requester_downloads_the_files_handed_over_and_the_log_records_their
     assert client.get(f"/permohonan/lacak/{token}/informasi/2").status_code == 404
     assert client.get("/permohonan/lacak/bukan-token/informasi/0").status_code == 404
     with platform.database.session() as session:
-        closing = [e for e in session.get(Permohonan, permohonan_id).events if e.kind == EventKind.CLOSED][0]
+        closing = next(e for e in session.get(Permohonan, permohonan_id).events if e.kind == EventKind.CLOSED)
         assert [(f["nama_berkas"], f["sha256"]) for f in closing.payload["berkas"]] == [
-            ("Realisasi 2025.xlsx", hashlib.sha256(ANSWER).hexdigest()), ("rincian.csv", hashlib.sha256(CSV).hexdigest())]
+            ("Realisasi 2025.xlsx", hashlib.sha256(ANSWER).hexdigest()),
+            ("rincian.csv", hashlib.sha256(CSV).hexdigest()),
+        ]
     assert officer.get(f"/permohonan/petugas/{permohonan_id}/informasi/0").data == ANSWER
     other = app.test_client()
     sign_in(other, "petugas.capil")
