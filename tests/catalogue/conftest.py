@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,9 +19,10 @@ from ckanapi import RemoteCKAN
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
-from waitress import create_server
 
 from ppid.catalogue.models import Organization, Package, PackageSearch, PackageTerm, Resource, SearchState
+
+from ..live import served
 
 REPO = Path(__file__).resolve().parents[2]
 TOKEN = "test-catalogue-token"
@@ -181,14 +181,8 @@ def sample(api: Api) -> dict[str, dict[str, Any]]:
 @pytest.fixture
 def live_url(app: Flask) -> Iterator[str]:
     """The app served by waitress on a free loopback port, as the publisher's catalogue client does."""
-    # poll() rather than select(): closing the socket from this thread cannot fail the loop with EBADF;
-    # a short loop timeout lets the thread notice the close at once.
-    server = create_server(app, host="127.0.0.1", port=0, threads=4, asyncore_use_poll=True, asyncore_loop_timeout=0.05)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.effective_port}"
-    server.close()
-    thread.join(timeout=5)
+    with served(app) as server:
+        yield server.url
 
 
 @pytest.fixture

@@ -4,43 +4,24 @@ officer, then objected to by the requester, all through the pages people use."""
 from __future__ import annotations
 
 import re
-import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from waitress import create_server
 
 from ppid.accounts.models import Role
 from ppid.accounts.service import Grant
 
+from ..live import BROWSER_TEST, served
 from .conftest import PASSWORD, make_user
 
-CHROMIUM = shutil.which("chromium")
-pytestmark = [pytest.mark.browser, pytest.mark.skipif(not CHROMIUM, reason="Debian's chromium is not installed")]
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
+pytestmark = BROWSER_TEST
 
 
 @pytest.fixture
 def portal_url(app) -> Iterator[str]:
-    server = create_server(app, host="127.0.0.1", port=0, threads=4, asyncore_use_poll=True)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.effective_port}"
-    server.close()
-    thread.join(timeout=5)
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
+    with served(app) as server:
+        yield server.url
 
 
 def test_citizen_files_officer_extends_and_answers_requester_objects(

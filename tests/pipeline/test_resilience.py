@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import socket
 import threading
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import select
-from waitress import create_server
 
 from ppid.catalogue.client import catalogue_client
 from ppid.config import load_settings
@@ -20,6 +18,8 @@ from ppid.db import utcnow
 from ppid.pipeline.models import FileState, HarvestRun, ItemOutcome, RunEvent, RunStatus, TrackedFile
 from ppid.pipeline.runner import HarvestAlreadyRunning, run_harvest, start_run
 from ppid.platform import Platform
+
+from ..live import served
 
 POPULATION = "disdukcapil-jumlah-penduduk-menurut-kecamatan-dan-jenis-kelamin"
 
@@ -81,19 +81,6 @@ class CatalogueFailingHalfWay:
         return [b"<h1>503 Service Unavailable</h1>"]
 
 
-@contextmanager
-def served(app: Callable) -> Iterator[tuple[str, Callable[[], None]]]:
-    server = create_server(app, host="127.0.0.1", port=0, threads=4, asyncore_use_poll=True,
-                           asyncore_loop_timeout=0.05)  # fmt: skip
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.effective_port}", server.close
-    finally:
-        server.close()
-        thread.join(timeout=5)
-
-
 @pytest.mark.parametrize("goes_away", [False, True], ids=["answers-5xx", "goes-away"])
 def test_a_catalogue_failing_half_way_through_publishing_is_completed_by_the_next_run_without_duplicates(
     environ: dict[str, str], goes_away: bool
@@ -102,9 +89,9 @@ def test_a_catalogue_failing_half_way_through_publishing_is_completed_by_the_nex
 
     platform = Platform.open(load_settings(environ=environ))
     faulty = CatalogueFailingHalfWay(create_app(platform=platform), fail_at=6, goes_away=goes_away)
-    with served(faulty) as (url, stop):
-        faulty.on_failure = stop
-        halfway = Platform.open(load_settings(environ=environ | {"PPID_CATALOGUE_URL": url}))
+    with served(faulty) as server:
+        faulty.on_failure = server.stop
+        halfway = Platform.open(load_settings(environ=environ | {"PPID_CATALOGUE_URL": server.url}))
         first = run_harvest(halfway)
         halfway.close()
     failed = [e.item_key for e in events(platform, first) if e.outcome == ItemOutcome.FAILED]

@@ -47,18 +47,6 @@ def walidata(app, accounts):
     return client
 
 
-@pytest.fixture(scope="session")
-def moto_endpoint():
-    """A real moto S3 server over HTTP on 127.0.0.1 (as in tests/storage)."""
-    from moto.server import ThreadedMotoServer
-
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
-
-
 @pytest.fixture
 def s3_environ(environ, moto_endpoint, monkeypatch, tmp_path):
     """The sample installation with its files in a fresh bucket of the moto server."""

@@ -3,42 +3,29 @@ download a file and get the same bytes."""
 
 from __future__ import annotations
 
-import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from waitress import create_server
 
 from ppid.pipeline.runner import run_harvest
 
-CHROMIUM = shutil.which("chromium")
-pytestmark = [pytest.mark.browser, pytest.mark.skipif(not CHROMIUM, reason="Debian's chromium is not installed")]
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
+from ..live import BROWSER_TEST, served
+
+pytestmark = BROWSER_TEST
 
 
 @pytest.fixture
 def portal_url(platform, app) -> Iterator[str]:
     run_harvest(platform)
-    server = create_server(app, host="127.0.0.1", port=0, threads=4, asyncore_use_poll=True)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.effective_port}"
-    server.close()
-    thread.join(timeout=5)
+    with served(app) as server:
+        yield server.url
 
 
 @pytest.fixture
-def page(tmp_path: Path):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        context = browser.new_context(accept_downloads=True, viewport={"width": 390, "height": 844})
-        yield context.new_page()
-        browser.close()
+def page(browser):
+    """A phone-sized page that accepts downloads."""
+    return browser.new_context(accept_downloads=True, viewport={"width": 390, "height": 844}).new_page()
 
 
 def test_a_citizen_finds_and_downloads_a_dataset_on_a_phone(page, portal_url: str, platform, tmp_path: Path) -> None:
