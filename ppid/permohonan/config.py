@@ -38,9 +38,13 @@ class PermohonanConfig:
     tracking_rate_limit: str = "20 per minute"
     rate_limit_storage_uri: str = "memory://"
     reminder_working_days: int = 2
+    """``ppid permohonan reminders`` warns officers this many working days before a deadline (and after it)."""
+    dispute_settlement_from_start: bool = False
+    """UU KIP Pasal 38(2): whether the Komisi Informasi's 100 working days count from the last day to start
+    settlement (Pasal 38(1)) rather than from its receipt of the dispute (kip-rules D9); the start point is
+    unconfirmed [U], so it is a setting (``permohonan.dispute_settlement_counted_from``)."""
     cipher: PersonalDataCipher | None = None
     """Encrypts the NIK and identity scans; from ``PPID_PERSONAL_DATA_KEY`` (see :class:`PersonalDataCipher`)."""
-    """``ppid permohonan reminders`` warns officers this many working days before a deadline (and after it)."""
 
     @classmethod
     def from_settings(cls, settings: Settings) -> PermohonanConfig:
@@ -56,6 +60,7 @@ class PermohonanConfig:
             tracking_rate_limit=str(section.get("rate_limits", {}).get("tracking", cls.tracking_rate_limit)),
             rate_limit_storage_uri=str(section.get("rate_limit_storage_uri", cls.rate_limit_storage_uri)),
             reminder_working_days=_reminder_days(_section(section, "reminders", prefix="permohonan.")),
+            dispute_settlement_from_start=_settlement_from_start(section),
             cipher=PersonalDataCipher(settings.personal_data_key or settings.secret_key),
         )
         config.check()
@@ -115,6 +120,14 @@ def _reminder_days(section: dict[str, Any]) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10:
         raise ConfigError(_("permohonan.reminders.working_days_before harus bilangan bulat 0 sampai 10."))
     return value
+
+
+def _settlement_from_start(section: dict[str, Any]) -> bool:
+    value = section.get("dispute_settlement_counted_from", "diterima")
+    if value not in ("diterima", "dimulai"):
+        raise ConfigError(_("permohonan.dispute_settlement_counted_from harus \"diterima\" (sejak Komisi Informasi "
+                            "menerima sengketa) atau \"dimulai\" (sejak batas mulai penyelesaian)."))
+    return value == "dimulai"
 
 
 def _section(parent: dict[str, Any], key: str, prefix: str = "") -> dict[str, Any]:

@@ -38,6 +38,11 @@ OBJECTION_ANSWER_WORKING_DAYS = 30
 """UU KIP Pasal 36(2): the atasan PPID answers within 30 working days of receiving the objection."""
 DISPUTE_FILING_WORKING_DAYS = 14
 """UU KIP Pasal 37(2): a dispute goes to the Komisi Informasi within 14 working days of the answer."""
+DISPUTE_START_WORKING_DAYS = 14
+"""UU KIP Pasal 38(1): the Komisi Informasi starts mediation and/or adjudication within 14 working days of
+receiving the dispute."""
+DISPUTE_SETTLEMENT_WORKING_DAYS = 100
+"""UU KIP Pasal 38(2): the Komisi Informasi settles the dispute within 100 working days."""
 
 WEEKEND = frozenset({5, 6})  # Saturday, Sunday (Perpres 21/2023 Pasal 3: five working days, Monday-Friday)
 _SEARCH_LIMIT = 3660  # ten years of days: a calendar with no working day at all is a configuration error
@@ -214,3 +219,16 @@ def objection_window_end(ground_day: date, calendar: WorkingCalendar) -> date:
     deadline, so the first day late is day 1 (kip-rules §7.4 worked examples; the start point is [U]).
     """
     return calendar.add_working_days(ground_day, OBJECTION_FILING_WORKING_DAYS)
+
+
+def dispute_milestones(ki_receipt_day: date, calendar: WorkingCalendar, *, settlement_from_start: bool = False
+                       ) -> tuple[date, date, date]:
+    """The Komisi Informasi's own deadlines (Pasal 38): ``(start_by, settlement_day_zero, settle_by)``.
+
+    Mediation or adjudication starts within 14 working days of the KI's receipt (Pasal 38(1)). Settlement takes
+    at most 100 working days (Pasal 38(2)), counted from that receipt (kip-rules D9); the start point is
+    unconfirmed [U], so ``settlement_from_start`` counts them from the last day to start instead.
+    """
+    start_by = calendar.add_working_days(ki_receipt_day, DISPUTE_START_WORKING_DAYS)
+    day_zero = start_by if settlement_from_start else ki_receipt_day
+    return start_by, day_zero, calendar.add_working_days(day_zero, DISPUTE_SETTLEMENT_WORKING_DAYS)

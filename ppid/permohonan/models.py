@@ -115,6 +115,8 @@ class EventKind(Labelled):
     OBJECTION_FILED = "keberatan_diajukan"
     OBJECTION_DECIDED = "keberatan_diputus"
     DISPUTE_FILED = "sengketa_diajukan"
+    DISPUTE_DECIDED = "sengketa_diputus"
+    COURT_CASE = "perkara_pengadilan"
 
     @classmethod
     def _labels(cls) -> dict[str, str]:
@@ -129,6 +131,8 @@ class EventKind(Labelled):
             "keberatan_diajukan": "Keberatan diajukan",
             "keberatan_diputus": "Tanggapan atasan PPID atas keberatan",
             "sengketa_diajukan": "Sengketa diajukan ke Komisi Informasi",
+            "sengketa_diputus": "Sengketa diselesaikan oleh Komisi Informasi",
+            "perkara_pengadilan": "Perkara di pengadilan",
         }
 
 
@@ -176,6 +180,45 @@ class ObjectionDecision(Labelled):
     @classmethod
     def _labels(cls) -> dict[str, str]:
         return {"diterima": "keberatan diterima", "ditolak": "keberatan ditolak; keputusan PPID dikuatkan"}
+
+
+class DisputeResult(Labelled):
+    """How the Komisi Informasi ended a dispute (UU KIP Pasal 38-46; Perki 1/2013 PPSI): by mediation or by
+    non-litigation adjudication, or without a ruling on the merits."""
+
+    MEDIATED = "mediasi_berhasil"
+    GRANTED = "dikabulkan_seluruhnya"
+    PARTLY_GRANTED = "dikabulkan_sebagian"
+    REFUSED = "ditolak"
+    INADMISSIBLE = "tidak_dapat_diterima"
+    WITHDRAWN = "dicabut"
+
+    @classmethod
+    def _labels(cls) -> dict[str, str]:
+        return {
+            "mediasi_berhasil": "mediasi berhasil: kesepakatan para pihak (Pasal 39)",
+            "dikabulkan_seluruhnya": "ajudikasi: permohonan pemohon dikabulkan seluruhnya",
+            "dikabulkan_sebagian": "ajudikasi: permohonan pemohon dikabulkan sebagian",
+            "ditolak": "ajudikasi: permohonan pemohon ditolak",
+            "tidak_dapat_diterima": "permohonan sengketa tidak dapat diterima",
+            "dicabut": "sengketa dicabut oleh pemohon",
+        }
+
+
+class CourtLevel(Labelled):
+    """Where a party took the Komisi Informasi's adjudication (UU KIP Pasal 47-50)."""
+
+    PTUN = "ptun"
+    PN = "pengadilan_negeri"
+    KASASI = "kasasi"
+
+    @classmethod
+    def _labels(cls) -> dict[str, str]:
+        return {
+            "ptun": "gugatan ke Pengadilan Tata Usaha Negara (Pasal 47 ayat (1))",
+            "pengadilan_negeri": "gugatan ke Pengadilan Negeri (Pasal 47 ayat (2))",
+            "kasasi": "kasasi ke Mahkamah Agung (Pasal 50)",
+        }
 
 
 class Permohonan(Base):

@@ -65,6 +65,34 @@ class DeadlinesSchema(Schema):
     perhitungan = fields.Nested(DeadlineComputationSchema, required=True)
 
 
+class CourtCaseDocumentSchema(Schema):
+    """A court stage after the Komisi Informasi's adjudication (UU KIP Pasal 47-50)."""
+
+    tingkat = fields.Nested(CodedSchema, required=True)
+    nomor_perkara = fields.String(required=True)
+    didaftarkan_pada = fields.Date(required=True)
+    putusan = fields.String(required=True, allow_none=True)
+    tanggal_putusan = fields.Date(required=True, allow_none=True)
+
+
+class DisputeDocumentSchema(Schema):
+    """A dispute at the Komisi Informasi (Pasal 37-38): its milestones are the KI's deadlines, not the PPID's."""
+
+    nomor_register = fields.String(required=True)
+    diajukan_pada = fields.Date(required=True)
+    diterima_komisi_informasi = fields.Date(required=True, metadata={"description": "Hari ke-0 Pasal 38"})
+    mulai_paling_lambat = fields.Date(required=True, metadata={"description": "14 hari kerja, Pasal 38 ayat (1)"})
+    selesai_paling_lambat = fields.Date(required=True, metadata={"description": "100 hari kerja, Pasal 38 ayat (2)"})
+    hari_ke_0_penyelesaian = fields.Date(
+        required=True, metadata={"description": "Dari mana 100 hari kerja dihitung (diterima atau batas mulai)"})
+    hari_libur_tidak_dihitung = fields.List(fields.Nested(SkippedDaySchema), required=True)
+    lewat_tanpa_hasil = fields.Boolean(required=True)
+    hasil = fields.Nested(CodedSchema, required=True, allow_none=True)
+    tanggal_putusan = fields.Date(required=True, allow_none=True)
+    nomor_putusan = fields.String(required=True, allow_none=True)
+    pengadilan = fields.List(fields.Nested(CourtCaseDocumentSchema), required=True)
+
+
 class ObjectionDocumentSchema(Schema):
     """An objection (keberatan, Pasal 35-36) and the atasan PPID's answer, if any."""
 
@@ -79,6 +107,7 @@ class ObjectionDocumentSchema(Schema):
     ditanggapi_pada = fields.Date(required=True, allow_none=True)
     batas_sengketa_komisi_informasi = fields.Date(required=True, allow_none=True)
     sengketa_diajukan_pada = fields.Date(required=True, allow_none=True)
+    sengketa = fields.Nested(DisputeDocumentSchema, required=True, allow_none=True)
 
 
 class StepSchema(Schema):

@@ -17,13 +17,15 @@ from ppid.permohonan.models import (
     Channel,
     CloseReason,
     CopyFormat,
+    CourtLevel,
+    DisputeResult,
     EventKind,
     ObjectionDecision,
     Outcome,
     Permohonan,
     PermohonanEvent,
 )
-from ppid.permohonan.status import Status
+from ppid.permohonan.status import DisputeStatus, Status
 from ppid.permohonan.workflow import Workflow
 
 
@@ -71,7 +73,24 @@ def describe(event: PermohonanEvent, workflow: Workflow) -> Step:
         title = _("Sengketa informasi diajukan ke Komisi Informasi dengan nomor register %(number)s",
                   number=payload["nomor_register"])
         details = [_("Diajukan pada %(date)s.", date=format_day(date.fromisoformat(payload["tanggal_diajukan"])))]
+        if payload.get("tanggal_diterima_ki"):
+            details.append(_("Diterima Komisi Informasi pada %(date)s.",
+                             date=format_day(date.fromisoformat(payload["tanggal_diterima_ki"]))))
         return Step(kind, event, title, details + ([payload["catatan"]] if payload.get("catatan") else []))
+    if kind == EventKind.DISPUTE_DECIDED:
+        title = _("Hasil sengketa di Komisi Informasi: %(result)s", result=DisputeResult(payload["hasil"]).label)
+        details = [_("Tanggal: %(date)s.", date=format_day(date.fromisoformat(payload["tanggal_putusan"])))]
+        if payload.get("nomor_putusan"):
+            details.append(_("Nomor putusan: %(number)s", number=payload["nomor_putusan"]))
+        return Step(kind, event, title, details + ([payload["catatan"]] if payload.get("catatan") else []))
+    if kind == EventKind.COURT_CASE:
+        title = _("Perkara di pengadilan: %(level)s", level=CourtLevel(payload["tingkat"]).label)
+        details = [_("Nomor perkara %(number)s, didaftarkan %(date)s.", number=payload["nomor_perkara"],
+                     date=format_day(date.fromisoformat(payload["tanggal_didaftarkan"])))]
+        if payload.get("putusan"):
+            details.append(_("Putusan %(date)s: %(ruling)s", ruling=payload["putusan"],
+                             date=format_day(date.fromisoformat(payload["tanggal_putusan"]))))
+        return Step(kind, event, title, details)
     reason = CloseReason(payload["alasan"])
     return Step(kind, event, _("Permohonan ditutup: %(reason)s", reason=reason.label),
                 [payload["catatan"]] if payload.get("catatan") else [])
@@ -221,7 +240,33 @@ def _objection_document(status: Status) -> dict[str, Any] | None:
         "putusan": _coded(objection.decision),
         "ditanggapi_pada": _iso(objection.decided_on),
         "batas_sengketa_komisi_informasi": _iso(objection.dispute_deadline),
-        "sengketa_diajukan_pada": _iso(objection.dispute_filed_on),
+        "sengketa_diajukan_pada": _iso(objection.dispute.filed_on if objection.dispute else None),
+        "sengketa": _dispute_document(objection.dispute),
+    }
+
+
+def _dispute_document(dispute: DisputeStatus | None) -> dict[str, Any] | None:
+    if dispute is None:
+        return None
+    return {
+        "nomor_register": dispute.number,
+        "diajukan_pada": dispute.filed_on.isoformat(),
+        "diterima_komisi_informasi": dispute.received_by_ki.isoformat(),
+        "mulai_paling_lambat": dispute.start_by.isoformat(),
+        "selesai_paling_lambat": dispute.settle_by.isoformat(),
+        "hari_ke_0_penyelesaian": dispute.settlement_day_zero.isoformat(),
+        "hari_libur_tidak_dihitung": [{"tanggal": day.isoformat(), "alasan": reason}
+                                      for day, reason in dispute.holidays],
+        "lewat_tanpa_hasil": dispute.settlement_passed,
+        "hasil": _coded(dispute.result),
+        "tanggal_putusan": _iso(dispute.decided_on),
+        "nomor_putusan": dispute.decision_number,
+        "pengadilan": [
+            {"tingkat": _coded(case.level), "nomor_perkara": case.number,
+             "didaftarkan_pada": case.registered_on.isoformat(), "putusan": case.ruling,
+             "tanggal_putusan": _iso(case.ruled_on)}
+            for case in dispute.court_cases
+        ],
     }
 
 

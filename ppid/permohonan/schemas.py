@@ -19,7 +19,9 @@ from ppid.permohonan.models import (
     AccessMethod,
     Channel,
     CopyFormat,
+    CourtLevel,
     DeliveryMethod,
+    DisputeResult,
     ObjectionDecision,
     Outcome,
     RequesterType,
@@ -326,17 +328,59 @@ class ObjectionDecisionSchema(BaseSchema):
         return {key: _plain(value) for key, value in data.items() if value is not None}
 
 
-class DisputeSchema(BaseSchema):
-    """A dispute the requester took to the Komisi Informasi (UU KIP Pasal 37), recorded from the KI's letter."""
-
-    nomor_register = Text(required=True, max_length=120)
-    tanggal_diajukan = Day(required=True)
-    catatan = Text(max_length=2000)
+class _RecordSchema(BaseSchema):
+    """A step recorded from a letter of the Komisi Informasi or a court: stored as plain JSON values."""
 
     @post_load
     def plain(self, data: dict[str, Any], **_kwargs: Any) -> dict[str, Any]:
-        return {key: value.isoformat() if hasattr(value, "isoformat") else value
-                for key, value in data.items() if value is not None}
+        return {key: _plain(value) for key, value in data.items() if value is not None}
+
+
+class DisputeSchema(_RecordSchema):
+    """A dispute the requester took to the Komisi Informasi (UU KIP Pasal 37), recorded from the KI's letter.
+
+    ``tanggal_diterima_ki`` starts the KI's own clock (Pasal 38); when the letter does not say, it is the day the
+    requester filed."""
+
+    nomor_register = Text(required=True, max_length=120)
+    tanggal_diajukan = Day(required=True)
+    tanggal_diterima_ki = Day()
+    catatan = Text(max_length=2000)
+
+    @validates_schema
+    def check_receipt(self, data: dict[str, Any], **_kwargs: Any) -> None:
+        received, filed = data.get("tanggal_diterima_ki"), data.get("tanggal_diajukan")
+        if received and filed and received < filed:
+            raise ValidationError({"tanggal_diterima_ki": [_("Komisi Informasi tidak dapat menerima sengketa sebelum "
+                                                             "tanggal pengajuannya.")]})
+
+
+class DisputeDecisionSchema(_RecordSchema):
+    """How the Komisi Informasi ended the dispute (Pasal 38-46), from its mediation agreement or ruling."""
+
+    hasil = Choice(DisputeResult, required=True)
+    tanggal_putusan = Day(required=True)
+    nomor_putusan = Text(max_length=120)
+    catatan = Text(max_length=2000)
+
+
+class CourtCaseSchema(_RecordSchema):
+    """A court stage after the Komisi Informasi's adjudication (Pasal 47-50); its ruling may come later."""
+
+    tingkat = Choice(CourtLevel, required=True)
+    nomor_perkara = Text(required=True, max_length=120)
+    tanggal_didaftarkan = Day(required=True)
+    putusan = Text(max_length=2000)
+    tanggal_putusan = Day()
+
+    @validates_schema
+    def check_ruling(self, data: dict[str, Any], **_kwargs: Any) -> None:
+        ruled, registered = data.get("tanggal_putusan"), data.get("tanggal_didaftarkan")
+        if ruled and registered and ruled < registered:
+            raise ValidationError({"tanggal_putusan": [_("Tanggal putusan tidak boleh sebelum perkara didaftarkan.")]})
+        if bool(ruled) != bool(data.get("putusan")):
+            raise ValidationError({"putusan": [_("Isi amar putusan dan tanggalnya bersama-sama, atau kosongkan "
+                                                 "keduanya bila putusan belum ada.")]})
 
 
 class TrackingSchema(BaseSchema):
@@ -376,8 +420,11 @@ def _given(original: Any, key: str) -> bool:
 
 
 def _plain(value: Any) -> Any:
+    """Enums as their codes and dates as ISO text: event payloads are JSON."""
     if hasattr(value, "value") and isinstance(value.value, str):
         return value.value
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
     if isinstance(value, list):
         return [_plain(item) for item in value]
     if isinstance(value, dict):

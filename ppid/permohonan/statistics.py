@@ -22,7 +22,15 @@ from babel.dates import get_month_names
 
 from ppid.i18n import _, get_language
 from ppid.permohonan.law import exemption_label, objection_ground_label
-from ppid.permohonan.models import Channel, CloseReason, EventKind, ObjectionDecision, Outcome, Permohonan
+from ppid.permohonan.models import (
+    Channel,
+    CloseReason,
+    DisputeResult,
+    EventKind,
+    ObjectionDecision,
+    Outcome,
+    Permohonan,
+)
 from ppid.permohonan.status import Status
 from ppid.permohonan.workflow import Workflow
 
@@ -90,6 +98,10 @@ class AnnualReport:
     after the 30 working days of Pasal 36(2)."""
     disputes: int
     """Disputes the requesters took to the Komisi Informasi (Pasal 37(1)), as recorded by the officers."""
+    dispute_results: list[Tally]
+    """How the Komisi Informasi ended them: mediation or adjudication results (Perki 1/2021 report section D.4)."""
+    court_cases: int
+    """Court stages recorded after an adjudication (report section D.5)."""
 
     @property
     def answered(self) -> int:
@@ -117,6 +129,8 @@ class AnnualReport:
                  (_("Keberatan yang dapat dilanjutkan ke Komisi Informasi (Pasal 37 ayat (2))"),
                   self.dispute_eligible),
                  (_("Sengketa yang diajukan ke Komisi Informasi (Pasal 37 ayat (1))"), self.disputes)]
+        rows += [(_("Hasil sengketa: %(result)s", result=row.label), row.count) for row in self.dispute_results]
+        rows.append((_("Perkara di pengadilan (Pasal 47-50)"), self.court_cases))
         return rows
 
 
@@ -140,6 +154,9 @@ def annual_report(workflow: Workflow, *, year: int, scope: Collection[str] | Non
     outcome_labels |= {WITHDRAWN: _("ditarik oleh pemohon"), PENDING_OUTCOME: _("belum dijawab")}
     decision_labels = {member.value: member.label for member in ObjectionDecision}
     decision_labels[PENDING_OUTCOME] = _("belum ditanggapi")
+    disputes = [objection.dispute for objection in objections if objection.dispute is not None]
+    dispute_labels = {member.value: member.label for member in DisputeResult}
+    dispute_labels[PENDING_OUTCOME] = _("belum ada hasil")
     dinas_names = {dinas.slug: dinas.name for dinas in workflow.registry.dinas
                    if scope is None or dinas.slug in scope}
     if scope is None:
@@ -164,7 +181,10 @@ def annual_report(workflow: Workflow, *, year: int, scope: Collection[str] | Non
         objection_decisions=_tallies(decisions, decision_labels, keep_all=True),
         objections_answered_late=sum(1 for objection in objections if objection.answered_late or objection.overdue),
         dispute_eligible=sum(1 for objection in objections if objection.dispute_deadline is not None),
-        disputes=sum(1 for objection in objections if objection.dispute_filed_on is not None),
+        disputes=sum(1 for objection in objections if objection.dispute is not None),
+        dispute_results=_tallies(Counter(dispute.result.value if dispute.result else PENDING_OUTCOME
+                                         for dispute in disputes), dispute_labels, keep_all=False),
+        court_cases=sum(len(dispute.court_cases) for dispute in disputes),
     )
 
 

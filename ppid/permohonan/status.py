@@ -15,11 +15,14 @@ from ppid.permohonan.deadlines import (
     OBJECTION_ANSWER_WORKING_DAYS,
     Receipt,
     WorkingCalendar,
+    dispute_milestones,
     notice_due,
     objection_window_end,
 )
 from ppid.permohonan.models import (
     CloseReason,
+    CourtLevel,
+    DisputeResult,
     EventKind,
     Keberatan,
     Labelled,
@@ -40,6 +43,8 @@ class Phase(Labelled):
     OBJECTION = "keberatan"
     OBJECTION_ANSWERED = "keberatan_dijawab"
     DISPUTE = "sengketa"
+    DISPUTE_DECIDED = "sengketa_diputus"
+    COURT = "pengadilan"
 
     @classmethod
     def _labels(cls) -> dict[str, str]:
@@ -47,7 +52,9 @@ class Phase(Labelled):
                 "diproses": "Diproses", "dijawab": "Dijawab", "selesai": "Selesai",
                 "keberatan": "Keberatan sedang diperiksa atasan PPID",
                 "keberatan_dijawab": "Keberatan telah ditanggapi atasan PPID",
-                "sengketa": "Sengketa informasi di Komisi Informasi"}
+                "sengketa": "Sengketa informasi di Komisi Informasi",
+                "sengketa_diputus": "Sengketa telah diselesaikan Komisi Informasi",
+                "pengadilan": "Perkara di pengadilan"}
 
 
 OPEN_PHASES = frozenset({Phase.RECEIVED, Phase.AWAITING_ITEMS, Phase.IN_PROGRESS})
@@ -59,10 +66,13 @@ ALLOWED_FROM: dict[EventKind, frozenset[Phase]] = {
     EventKind.ITEMS_SUPPLIED: frozenset({Phase.AWAITING_ITEMS}),
     EventKind.EXTENDED: OPEN_PHASES,
     EventKind.DECIDED: OPEN_PHASES | {Phase.OBJECTION_ANSWERED},
-    EventKind.CLOSED: OPEN_PHASES | {Phase.ANSWERED, Phase.OBJECTION_ANSWERED, Phase.DISPUTE},
+    EventKind.CLOSED: OPEN_PHASES | {Phase.ANSWERED, Phase.OBJECTION_ANSWERED, Phase.DISPUTE, Phase.DISPUTE_DECIDED,
+                                     Phase.COURT},
     EventKind.OBJECTION_FILED: OPEN_PHASES | {Phase.ANSWERED, Phase.CLOSED},
     EventKind.OBJECTION_DECIDED: frozenset({Phase.OBJECTION}),
     EventKind.DISPUTE_FILED: frozenset({Phase.OBJECTION, Phase.OBJECTION_ANSWERED}),
+    EventKind.DISPUTE_DECIDED: frozenset({Phase.DISPUTE}),
+    EventKind.COURT_CASE: frozenset({Phase.DISPUTE_DECIDED, Phase.COURT}),
 }
 """The state machine: which phases each event may follow (the workflow adds rules that need the payload)."""
 
@@ -76,7 +86,59 @@ _PHASE_AFTER: dict[EventKind, Phase] = {
     EventKind.OBJECTION_FILED: Phase.OBJECTION,
     EventKind.OBJECTION_DECIDED: Phase.OBJECTION_ANSWERED,
     EventKind.DISPUTE_FILED: Phase.DISPUTE,
+    EventKind.DISPUTE_DECIDED: Phase.DISPUTE_DECIDED,
+    EventKind.COURT_CASE: Phase.COURT,
 }
+
+
+@dataclass(frozen=True)
+class CourtCase:
+    """One court stage after the KI's adjudication (Pasal 47-50), as the officer recorded it."""
+
+    level: CourtLevel
+    number: str
+    registered_on: date
+    ruling: str | None
+    ruled_on: date | None
+
+
+@dataclass(frozen=True)
+class DisputeStatus:
+    """A dispute at the Komisi Informasi. Its milestones are the KI's deadlines (Pasal 38), not the PPID's: they are
+    shown to everyone and never make the request overdue."""
+
+    number: str
+    """The Komisi Informasi's register number of the dispute."""
+    filed_on: date
+    """When the requester took the dispute to the Komisi Informasi (Pasal 37(1))."""
+    received_by_ki: date
+    """Day 0 of the KI's clock: the receipt date on its letter, else the filing date."""
+    today: date
+    start_by: date
+    """Pasal 38(1): mediation or adjudication starts within 14 working days of receipt."""
+    settlement_day_zero: date
+    """Day 0 of the 100 working days: the receipt, or ``start_by`` where so configured (start point [U])."""
+    settle_by: date
+    """Pasal 38(2): settled within 100 working days."""
+    holidays: tuple[tuple[date, str], ...]
+    """Holidays and closures not counted between the receipt and ``settle_by`` (weekends are never counted)."""
+    result: DisputeResult | None = None
+    decided_on: date | None = None
+    decision_number: str | None = None
+    court_cases: tuple[CourtCase, ...] = ()
+
+    @property
+    def start_passed(self) -> bool:
+        """The last day to start has passed and no outcome is recorded (the KI may have started; nobody said)."""
+        return self.result is None and self.today > self.start_by
+
+    @property
+    def settlement_passed(self) -> bool:
+        return self.result is None and self.today > self.settle_by
+
+    @property
+    def settled_late(self) -> bool:
+        return self.decided_on is not None and self.decided_on > self.settle_by
 
 
 @dataclass(frozen=True)
@@ -93,10 +155,7 @@ class ObjectionStatus:
     decided_on: date | None
     dispute_deadline: date | None
     """Pasal 37(2): 14 working days after the answer, or after the answer was due (KI practice [S])."""
-    dispute_filed_on: date | None = None
-    """When the requester took the dispute to the Komisi Informasi (Pasal 37(1)), as the officer recorded it."""
-    dispute_number: str | None = None
-    """The Komisi Informasi's register number of the dispute."""
+    dispute: DisputeStatus | None = None
 
     @property
     def overdue(self) -> bool:
@@ -153,7 +212,8 @@ class Status:
         return self.phase == Phase.AWAITING_ITEMS
 
 
-def derive(permohonan: Permohonan, calendar: WorkingCalendar, *, today: date, pause_clock: bool = False) -> Status:
+def derive(permohonan: Permohonan, calendar: WorkingCalendar, *, today: date, pause_clock: bool = False,
+           settlement_from_start: bool = False) -> Status:
     """Replay the events of ``permohonan`` into its :class:`Status` as of ``today`` (a local date)."""
     receipt = calendar.receipt(permohonan.received_at)
     phase, dinas_slug = Phase.RECEIVED, None
@@ -164,6 +224,8 @@ def derive(permohonan: Permohonan, calendar: WorkingCalendar, *, today: date, pa
     objection_window: date | None = None
     objection_decision = objection_decided_on = None
     dispute: dict | None = None
+    dispute_decision: dict | None = None
+    court_cases: dict[tuple[str, str], dict] = {}
     for event in permohonan.events:
         day = calendar.local_date(event.at)
         if awaiting_since is not None and event.kind in (EventKind.ITEMS_SUPPLIED, EventKind.DECIDED, EventKind.CLOSED):
@@ -187,6 +249,10 @@ def derive(permohonan: Permohonan, calendar: WorkingCalendar, *, today: date, pa
             objection_decision, objection_decided_on = ObjectionDecision(event.payload["putusan"]), day
         elif event.kind == EventKind.DISPUTE_FILED:
             dispute = event.payload
+        elif event.kind == EventKind.DISPUTE_DECIDED:
+            dispute_decision = event.payload
+        elif event.kind == EventKind.COURT_CASE:  # a later record of the same case adds its ruling
+            court_cases[(event.payload["tingkat"], event.payload["nomor_perkara"])] = event.payload
         phase = _PHASE_AFTER.get(event.kind, phase)
     if awaiting_since is not None:
         pauses.append((awaiting_since, today))
@@ -216,8 +282,8 @@ def derive(permohonan: Permohonan, calendar: WorkingCalendar, *, today: date, pa
             decided_on=objection_decided_on,
             dispute_deadline=calendar.add_working_days(dispute_from, DISPUTE_FILING_WORKING_DAYS)
             if dispute_from else None,
-            dispute_filed_on=date.fromisoformat(dispute["tanggal_diajukan"]) if dispute else None,
-            dispute_number=dispute["nomor_register"] if dispute else None,
+            dispute=_dispute_status(dispute, dispute_decision, list(court_cases.values()), calendar, today=today,
+                                    settlement_from_start=settlement_from_start) if dispute else None,
         )
     return Status(
         phase=phase,
@@ -235,4 +301,30 @@ def derive(permohonan: Permohonan, calendar: WorkingCalendar, *, today: date, pa
         objection_deadline=objection_deadline,
         objection=objection_status,
         working_days_left=calendar.working_days_between(today, due) if owed else None,
+    )
+
+
+def _dispute_status(filed: dict, decision: dict | None, court_cases: list[dict], calendar: WorkingCalendar, *,
+                    today: date, settlement_from_start: bool) -> DisputeStatus:
+    received = date.fromisoformat(filed.get("tanggal_diterima_ki") or filed["tanggal_diajukan"])
+    start_by, day_zero, settle_by = dispute_milestones(received, calendar, settlement_from_start=settlement_from_start)
+    return DisputeStatus(
+        number=filed["nomor_register"],
+        filed_on=date.fromisoformat(filed["tanggal_diajukan"]),
+        received_by_ki=received,
+        today=today,
+        start_by=start_by,
+        settlement_day_zero=day_zero,
+        settle_by=settle_by,
+        holidays=tuple((day, reason) for day, reason in calendar.skipped_days(received, settle_by)
+                       if calendar.holiday_name(day) is not None),
+        result=DisputeResult(decision["hasil"]) if decision else None,
+        decided_on=date.fromisoformat(decision["tanggal_putusan"]) if decision else None,
+        decision_number=decision.get("nomor_putusan") if decision else None,
+        court_cases=tuple(
+            CourtCase(level=CourtLevel(case["tingkat"]), number=case["nomor_perkara"],
+                      registered_on=date.fromisoformat(case["tanggal_didaftarkan"]), ruling=case.get("putusan"),
+                      ruled_on=date.fromisoformat(case["tanggal_putusan"]) if case.get("tanggal_putusan") else None)
+            for case in court_cases
+        ),
     )

@@ -52,7 +52,9 @@ from ppid.permohonan.models import (
     Channel,
     CloseReason,
     CopyFormat,
+    CourtLevel,
     DeliveryMethod,
+    DisputeResult,
     EventKind,
     HolidayKind,
     ObjectionDecision,
@@ -463,6 +465,17 @@ def _record_dispute(workflow: Workflow, permohonan: Permohonan, user: User, form
     return workflow.record_dispute(permohonan, officer=user, data=_form(form))
 
 
+def _record_dispute_outcome(workflow: Workflow, permohonan: Permohonan, user: User, form: MultiDict) -> object:
+    return workflow.record_dispute_outcome(permohonan, officer=user, data=_form(form))
+
+
+def _record_court_case(workflow: Workflow, permohonan: Permohonan, user: User, form: MultiDict) -> object:
+    return workflow.record_court_case(permohonan, officer=user, data=_form(form))
+
+
+DISPUTE_ACTIONS = ("sengketa", "putusan-sengketa", "pengadilan")
+"""Steps recorded from the Komisi Informasi's or a court's letters: whoever may view the request records them."""
+
 ACTIONS: dict[str, tuple[EventKind, Callable[[Workflow, Permohonan, User, MultiDict], object]]] = {
     "teruskan": (EventKind.FORWARDED, _forward),
     "kelengkapan": (EventKind.ITEMS_REQUESTED, _request_items),
@@ -473,6 +486,8 @@ ACTIONS: dict[str, tuple[EventKind, Callable[[Workflow, Permohonan, User, MultiD
     "keberatan": (EventKind.OBJECTION_FILED, _record_objection),
     "jawab-keberatan": (EventKind.OBJECTION_DECIDED, _answer_objection),
     "sengketa": (EventKind.DISPUTE_FILED, _record_dispute),
+    "putusan-sengketa": (EventKind.DISPUTE_DECIDED, _record_dispute_outcome),
+    "pengadilan": (EventKind.COURT_CASE, _record_court_case),
 }
 
 
@@ -531,6 +546,8 @@ def _detail_page(permohonan_id: int, *, action: str | None = None, errors: Mappi
         pause_clock=_config().pause_clock_while_awaiting_items,
         objection_grounds=_objection_grounds(),
         objection_options=_options(ObjectionDecision),
+        dispute_result_options=_options(DisputeResult),
+        court_level_options=_options(CourtLevel),
     )
 
 
@@ -545,8 +562,11 @@ def _available_actions(permohonan: Permohonan, status: Status, workflow: Workflo
         available.discard("keberatan")
     if status.objection is None or (status.objection.decided_on is None and not status.objection.overdue):
         available.discard("sengketa")
+    dispute = status.objection.dispute if status.objection else None
+    if dispute is None or dispute.result in (DisputeResult.MEDIATED, DisputeResult.WITHDRAWN):
+        available.discard("pengadilan")
     if not may_handle(user, status.dinas_slug):
-        available &= {"jawab-keberatan", "sengketa"}
+        available &= {"jawab-keberatan", *DISPUTE_ACTIONS}
     if not may_answer_objection(user, status.dinas_slug):
         available.discard("jawab-keberatan")
     return available

@@ -31,6 +31,7 @@ from ppid.permohonan.models import (
     ROUTING_EVENTS,
     Channel,
     CloseReason,
+    DisputeResult,
     EventKind,
     Keberatan,
     ObjectionDecision,
@@ -42,7 +43,9 @@ from ppid.permohonan.models import (
 from ppid.permohonan.numbering import format_number, hash_token, new_tracking_token, next_value, sequence_scope
 from ppid.permohonan.schemas import (
     UNSURE,
+    CourtCaseSchema,
     DecisionSchema,
+    DisputeDecisionSchema,
     DisputeSchema,
     FilingSchema,
     ObjectionDecisionSchema,
@@ -239,7 +242,8 @@ class Workflow:
 
     def status(self, permohonan: Permohonan) -> Status:
         return derive(permohonan, self.calendar, today=self.today(),
-                      pause_clock=self.config.pause_clock_while_awaiting_items)
+                      pause_clock=self.config.pause_clock_while_awaiting_items,
+                      settlement_from_start=self.config.dispute_settlement_from_start)
 
     def find_by_token(self, token: str) -> Permohonan | None:
         return self.session.scalar(select(Permohonan).where(Permohonan.tracking_token_hash == hash_token(token)))
@@ -482,7 +486,40 @@ class Workflow:
         if filed_on > self.today() or filed_on < earliest:
             raise InvalidInput({"tanggal_diajukan": [_("Tanggal pengajuan sengketa harus antara %(start)s dan hari "
                                                        "ini.", start=format_day(earliest))]})
+        if date.fromisoformat(payload.get("tanggal_diterima_ki", payload["tanggal_diajukan"])) > self.today():
+            raise InvalidInput({"tanggal_diterima_ki": [_("Tanggal diterima Komisi Informasi tidak boleh sesudah hari "
+                                                          "ini.")]})
         return self._append(permohonan, officer, EventKind.DISPUTE_FILED, payload)
+
+    def record_dispute_outcome(self, permohonan: Permohonan, *, officer: User,
+                               data: Mapping[str, Any]) -> PermohonanEvent:
+        """How the Komisi Informasi ended the dispute (Pasal 38-46), recorded from its agreement or ruling."""
+        status = self._prepare(permohonan, officer, EventKind.DISPUTE_DECIDED, may_view)
+        payload = self._load(DisputeDecisionSchema(), data)
+        dispute = status.objection.dispute
+        decided_on = date.fromisoformat(payload["tanggal_putusan"])
+        if not dispute.received_by_ki <= decided_on <= self.today():
+            raise InvalidInput({"tanggal_putusan": [_("Tanggal putusan harus antara %(start)s dan hari ini.",
+                                                      start=format_day(dispute.received_by_ki))]})
+        payload["batas_penyelesaian"] = dispute.settle_by.isoformat()
+        return self._append(permohonan, officer, EventKind.DISPUTE_DECIDED, payload)
+
+    def record_court_case(self, permohonan: Permohonan, *, officer: User, data: Mapping[str, Any]) -> PermohonanEvent:
+        """A court stage after the KI's adjudication (Pasal 47-50); recording the same case again adds its ruling."""
+        status = self._prepare(permohonan, officer, EventKind.COURT_CASE, may_view)
+        dispute = status.objection.dispute
+        if dispute.result in (DisputeResult.MEDIATED, DisputeResult.WITHDRAWN):
+            raise TransitionError(_("Putusan mediasi bersifat final dan mengikat, dan sengketa yang dicabut telah "
+                                    "selesai: keduanya tidak dapat digugat ke pengadilan (Pasal 39 dan 47)."))
+        payload = self._load(CourtCaseSchema(), data)
+        if date.fromisoformat(payload["tanggal_didaftarkan"]) < dispute.decided_on or any(
+            date.fromisoformat(payload[key]) > self.today()
+            for key in ("tanggal_didaftarkan", "tanggal_putusan") if key in payload
+        ):
+            raise InvalidInput({"tanggal_didaftarkan": [_("Tanggal perkara harus antara putusan Komisi Informasi "
+                                                          "(%(start)s) dan hari ini.",
+                                                          start=format_day(dispute.decided_on))]})
+        return self._append(permohonan, officer, EventKind.COURT_CASE, payload)
 
     @staticmethod
     def _ground_problem(letter: str, status: Status) -> str | None:

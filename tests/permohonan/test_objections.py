@@ -247,8 +247,8 @@ def test_dispute_at_the_komisi_informasi_is_recorded_after_the_answer_and_counte
     assert "tanggal_diajukan" in early.value.errors
     workflow.record_dispute(refused, officer=dinkes_officer, data=dispute)
     status = workflow.status(refused)
-    assert status.phase == Phase.DISPUTE and status.objection.dispute_filed_on == date(2026, 4, 20)
-    assert status.objection.dispute_number == "012/REG-PSI/IV/2026"
+    assert status.phase == Phase.DISPUTE and status.objection.dispute.filed_on == date(2026, 4, 20)
+    assert status.objection.dispute.number == "012/REG-PSI/IV/2026"
     assert refused.events[-1].kind == EventKind.DISPUTE_FILED
     report = annual_report(workflow, year=2026, scope=None, scope_label="Kabupaten")
     assert (report.disputes, report.dispute_eligible) == (1, 1)
