@@ -23,6 +23,8 @@ SOURCE_ROOT = Path(__file__).resolve().parent.parent
 SMTP_SCHEMES = {"smtp": ("plain", 25), "smtp+starttls": ("starttls", 587), "smtps": ("tls", 465)}
 #: ``catalogue.withdrawn``: a withdrawn dataset is made private (kept, hidden) or deleted (CKAN's soft delete).
 WITHDRAWN_CHOICES = ("private", "delete")
+#: ``catalogue.files``: resources link to the platform's storage, or their files are uploaded to the catalogue.
+FILES_CHOICES = ("link", "upload")
 
 
 class ConfigError(Exception):
@@ -49,6 +51,8 @@ class Settings:
     mail_from: str = "PPID <ppid@localhost>"
     #: What happens in the catalogue to a dataset whose files are all withdrawn from their source.
     catalogue_withdrawn: str = "private"
+    #: Whether the catalogue's resources link to the platform's storage or hold an uploaded copy of each file.
+    catalogue_files: str = "link"
     defaults: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -100,13 +104,11 @@ def load_settings(environ: dict[str, str] | None = None, **overrides: Any) -> Se
     if smtp_url is not None:
         _check_smtp_url(smtp_url)
     mail_from = env.get("PPID_MAIL_FROM") or defaults.get("mail_from") or "PPID <ppid@localhost>"
-    catalogue_withdrawn = (defaults.get("catalogue") or {}).get("withdrawn", "private")
-    if catalogue_withdrawn not in WITHDRAWN_CHOICES:
+    catalogue_withdrawn = _choice(defaults, "withdrawn", "private", WITHDRAWN_CHOICES)
+    catalogue_files = env.get("PPID_CATALOGUE_FILES") or _choice(defaults, "files", "link", FILES_CHOICES)
+    if catalogue_files not in FILES_CHOICES:
         raise ConfigError(
-            _(
-                "catalogue.withdrawn di defaults.yaml harus salah satu dari: %(choices)s.",
-                choices=", ".join(WITHDRAWN_CHOICES),
-            )
+            _("PPID_CATALOGUE_FILES harus salah satu dari: %(choices)s.", choices=", ".join(FILES_CHOICES))
         )
 
     return Settings(
@@ -126,6 +128,7 @@ def load_settings(environ: dict[str, str] | None = None, **overrides: Any) -> Se
         smtp_url=smtp_url,
         mail_from=mail_from,
         catalogue_withdrawn=catalogue_withdrawn,
+        catalogue_files=catalogue_files,
         defaults=defaults,
     )
 
@@ -181,6 +184,17 @@ def _check_storage_url(url: str) -> None:
         raise ConfigError(
             _("PPID_STORAGE_URL harus berupa folder lokal atau s3://bucket/prefix, bukan %(value)r.", value=url)
         )
+
+
+def _choice(defaults: dict[str, Any], key: str, default: str, choices: tuple[str, ...]) -> str:
+    """One of ``choices`` from the ``catalogue:`` section of defaults.yaml."""
+    value = (defaults.get("catalogue") or {}).get(key, default)
+    if value not in choices:
+        raise ConfigError(
+            _("catalogue.%(key)s di defaults.yaml harus salah satu dari: %(choices)s.", key=key,
+              choices=", ".join(choices))
+        )
+    return value
 
 
 def _check_http_url(name: str, url: str) -> None:

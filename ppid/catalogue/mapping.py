@@ -21,6 +21,8 @@ from ppid.registry import Dinas
 DEFAULT_LICENCE = "cc-by"
 #: The ``jenis`` extra of a dataset made only of public documents, so that portals can list them apart.
 JENIS_DOKUMEN = "dokumen"
+#: The resource fields the publisher owns; the catalogue may add others (id, size, created, ...).
+RESOURCE_KEYS = ("ppid_key", "name", "url", "format", "hash", "schema_name")
 YEAR_IN_NAME = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 
 
@@ -103,12 +105,15 @@ def _validation_status(files: list[TrackedFile]) -> str:
     return "valid" if all(f.state == FileState.VALID for f in tables) else "sebagian-valid"
 
 
-def same_package(current: dict[str, Any], desired: dict[str, Any]) -> bool:
-    """True when the catalogue already holds what ``desired`` describes (fields the catalogue adds are ignored)."""
-    return _projection(current) == _projection(desired)
+def same_package(current: dict[str, Any], desired: dict[str, Any], *, compare_urls: bool = True) -> bool:
+    """True when the catalogue already holds what ``desired`` describes (fields the catalogue adds are ignored).
+
+    ``compare_urls=False`` for uploaded files, whose URL the catalogue chooses."""
+    return _projection(current, compare_urls) == _projection(desired, compare_urls)
 
 
-def _projection(package: dict[str, Any]) -> dict[str, Any]:
+def _projection(package: dict[str, Any], compare_urls: bool) -> dict[str, Any]:
+    keys = RESOURCE_KEYS if compare_urls else tuple(key for key in RESOURCE_KEYS if key != "url")
     organization = package.get("organization") or {}
     return {
         "title": package.get("title") or "",
@@ -121,8 +126,7 @@ def _projection(package: dict[str, Any]) -> dict[str, Any]:
         "state": package.get("state") or "active",
         "tags": sorted(tag["name"] for tag in package.get("tags", [])),
         "extras": {extra["key"]: extra["value"] for extra in package.get("extras", [])},
-        "resources": [
-            tuple(str(resource.get(key) or "") for key in ("ppid_key", "name", "url", "format", "hash", "schema_name"))
-            for resource in package.get("resources", [])
-        ],
+        "resources": sorted(
+            tuple(str(resource.get(key) or "") for key in keys) for resource in package.get("resources", [])
+        ),
     }

@@ -15,13 +15,16 @@ from typing import Any
 from ckanapi import NotFound, RemoteCKAN
 from sqlalchemy import select
 
-from ppid.catalogue.client import catalogue_client
+from ppid.catalogue.client import SizedStream, catalogue_client
 from ppid.catalogue.mapping import package_dict, same_package
 from ppid.documents.extract import texts_by_sha256
 from ppid.pipeline.models import FileState, TrackedFile
+from ppid.pipeline.naming import safe_filename
 from ppid.platform import Platform
 
 TIMEOUT = {"timeout": 60}
+#: Connect within 60 s; then wait up to an hour between bytes, as a large file is read and stored by the catalogue.
+UPLOAD_TIMEOUT = {"timeout": (60, 3600)}
 READ_ACTIONS = {"package_show", "organization_show", "status_show"}
 
 
@@ -63,6 +66,8 @@ class Publisher:
             if desired["state"] == "deleted":
                 if current is not None and current.get("state") != "deleted":
                     self.call("package_delete", id=current["id"])
+            elif self.platform.settings.catalogue_files == "upload":
+                self._write_uploading(current, desired, {tracked.key: tracked for tracked in files})
             elif current is None:
                 self.call("package_create", **desired)
             elif not same_package(current, desired):
@@ -75,6 +80,44 @@ class Publisher:
                     tracked.published_sha256 = None
                     tracked.published_storage_key = None
                 tracked.publish_error = None
+
+    def _write_uploading(self, current: dict[str, Any] | None, desired: dict[str, Any],
+                         files: dict[str, TrackedFile]) -> None:
+        """``catalogue.files: upload``: each file is uploaded into its own resource, identified by ``ppid_key``.
+
+        The package write keeps the resources the catalogue already holds (their id and upload URL), so a
+        metadata change never drops an upload; a file is then uploaded only when the catalogue lacks its hash.
+        A run that stopped half-way finds the resources it made by their ``ppid_key`` and uploads only the rest.
+        """
+        held = {resource.get("ppid_key"): resource for resource in (current or {}).get("resources", [])}
+        package = {**desired, "resources": [
+            {**held[resource["ppid_key"]], **_without_file(resource)}
+            for resource in desired["resources"] if resource["ppid_key"] in held
+        ]}
+        if current is None:
+            current = self.call("package_create", **package)
+        elif not same_package(current, package, compare_urls=False):
+            current = self.call("package_update", id=current["id"], **package)
+        for resource in desired["resources"]:
+            holding = held.get(resource["ppid_key"])
+            if holding is not None and holding.get("url_type") == "upload" and holding.get("hash") == resource["hash"]:
+                continue
+            tracked = files[resource["ppid_key"]]
+            key = tracked.storage_key if tracked.state in (FileState.VALID, FileState.DOCUMENT) else (
+                tracked.published_storage_key)
+            fields = {name: value for name, value in resource.items() if name != "url"}
+            with self.platform.storage.open(key) as stream:
+                sized = SizedStream(stream, self.platform.storage.size(key))
+                upload = {"upload": (safe_filename(tracked.name), sized, "application/octet-stream")}
+                if holding is None:
+                    self.call_with_files("resource_create", upload, package_id=current["id"], **fields)
+                else:
+                    self.call_with_files("resource_patch", upload, id=holding["id"], **fields)
+
+    def call_with_files(self, action: str, files: dict[str, Any], **data: Any) -> Any:
+        """An action with a multipart file upload, streamed (see :class:`StreamingRemoteCKAN`)."""
+        self.calls[action] += 1
+        return self.ckan.call_action(action, data, files=files, requests_kwargs=UPLOAD_TIMEOUT)
 
     def ensure_organization(self, dinas_slug: str) -> None:
         if dinas_slug in self._organizations_done:
@@ -95,6 +138,11 @@ class Publisher:
             return self.call("package_show", id=name)
         except NotFound:
             return None
+
+
+def _without_file(resource: dict[str, Any]) -> dict[str, Any]:
+    """The fields of a resource that change without a new upload: its URL and hash come with the upload."""
+    return {name: value for name, value in resource.items() if name not in ("url", "hash")}
 
 
 @contextmanager

@@ -94,3 +94,20 @@ def test_withdrawn_datasets_are_made_private_unless_the_defaults_say_delete(tmp_
     with pytest.raises(ConfigError, match=r"^catalogue.withdrawn di defaults.yaml .* private, delete\.$"):
         load_settings(environ=environ)
     assert load_settings(environ=base_environ(tmp_path)).catalogue_withdrawn == "private"
+
+
+def test_catalogue_files_are_linked_unless_the_defaults_or_the_environment_say_upload(tmp_path: Path) -> None:
+    config = tmp_path / "config"
+    config.mkdir()
+    (config / "dinas.yaml").write_text((REPO / "config" / "dinas.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    environ = base_environ(tmp_path) | {"PPID_CONFIG_DIR": str(config)}
+
+    assert load_settings(environ=base_environ(tmp_path)).catalogue_files == "link"
+    (config / "defaults.yaml").write_text("catalogue:\n  files: upload\n", encoding="utf-8")
+    assert load_settings(environ=environ).catalogue_files == "upload"
+    assert load_settings(environ=environ | {"PPID_CATALOGUE_FILES": "link"}).catalogue_files == "link"
+    with pytest.raises(ConfigError, match=r"^PPID_CATALOGUE_FILES harus salah satu dari: link, upload\.$"):
+        load_settings(environ=environ | {"PPID_CATALOGUE_FILES": "copy"})
+    (config / "defaults.yaml").write_text("catalogue:\n  files: salin\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"^catalogue.files di defaults.yaml .* link, upload\.$"):
+        load_settings(environ=environ)

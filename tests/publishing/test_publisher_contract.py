@@ -38,19 +38,26 @@ def purge_sample_region(ckan: RemoteCKAN, platform: Platform) -> None:
             ckan.action.dataset_purge(id=package["id"])
 
 
-@pytest.fixture(params=["embedded", pytest.param("ckan", marks=pytest.mark.ckan)])
-def target(request: pytest.FixtureRequest, environ: dict[str, str]) -> Iterator[Platform]:
-    """A platform publishing to the embedded catalogue, or to the real CKAN."""
-    if request.param == "ckan":
+TARGETS = ["embedded", pytest.param("ckan", marks=pytest.mark.ckan)]
+
+
+def open_target(kind: str, environ: dict[str, str]) -> Iterator[Platform]:
+    """A platform publishing to the embedded catalogue, or to the real CKAN (emptied of the sample region)."""
+    if kind == "ckan":
         if not CKAN_URL:
             pytest.skip("CKAN_URL is not set: start ../shared/ckan-test-server/run_ckan.sh")
         environ = environ | {"PPID_CATALOGUE_URL": CKAN_URL, "PPID_CATALOGUE_API_TOKEN": CKAN_API_TOKEN}
     platform = Platform.open(load_settings(environ=environ))
-    if request.param == "ckan":
+    if kind == "ckan":
         with catalogue_client(platform) as ckan:
             purge_sample_region(ckan, platform)
     yield platform
     platform.close()
+
+
+@pytest.fixture(params=TARGETS)
+def target(request: pytest.FixtureRequest, environ: dict[str, str]) -> Iterator[Platform]:
+    yield from open_target(request.param, environ)
 
 
 def published(platform: Platform, name: str) -> dict:
