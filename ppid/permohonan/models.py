@@ -16,7 +16,7 @@ from sqlalchemy import Date, Enum, ForeignKey, Integer, String, Text, UniqueCons
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from ppid.db import Base, JsonDocument, UtcDateTime, utcnow
-from ppid.i18n import _
+from ppid.i18n import N_, _
 from ppid.permohonan.chain import GENESIS, request_facts, seal
 
 
@@ -48,8 +48,8 @@ class Channel(Labelled):
 
     @classmethod
     def _labels(cls) -> dict[str, str]:
-        return {"web": "laman web", "api": "API", "surat": "surat", "email": "e-mail", "telepon": "telepon",
-                "langsung": "datang langsung"}
+        return {"web": N_("laman web"), "api": N_("API"), "surat": N_("surat"), "email": N_("e-mail"),
+                "telepon": N_("telepon"), "langsung": N_("datang langsung")}
 
 
 OFFICER_CHANNELS = (Channel.LETTER, Channel.EMAIL, Channel.PHONE, Channel.IN_PERSON)
@@ -64,7 +64,7 @@ class RequesterType(Labelled):
 
     @classmethod
     def _labels(cls) -> dict[str, str]:
-        return {"perorangan": "perorangan", "badan_hukum": "badan hukum", "kelompok": "kelompok orang"}
+        return {"perorangan": N_("perorangan"), "badan_hukum": N_("badan hukum"), "kelompok": N_("kelompok orang")}
 
 
 class AccessMethod(Labelled):
@@ -75,7 +75,7 @@ class AccessMethod(Labelled):
 
     @classmethod
     def _labels(cls) -> dict[str, str]:
-        return {"melihat": "melihat / membaca / mendengarkan / mencatat", "salinan": "mendapatkan salinan"}
+        return {"melihat": N_("melihat / membaca / mendengarkan / mencatat"), "salinan": N_("mendapatkan salinan")}
 
 
 class CopyFormat(Labelled):
@@ -86,7 +86,7 @@ class CopyFormat(Labelled):
 
     @classmethod
     def _labels(cls) -> dict[str, str]:
-        return {"softcopy": "salinan elektronik (softcopy)", "hardcopy": "salinan cetak (hardcopy)"}
+        return {"softcopy": N_("salinan elektronik (softcopy)"), "hardcopy": N_("salinan cetak (hardcopy)")}
 
 
 class DeliveryMethod(Labelled):
@@ -100,8 +100,8 @@ class DeliveryMethod(Labelled):
 
     @classmethod
     def _labels(cls) -> dict[str, str]:
-        return {"mengambil_langsung": "mengambil langsung", "kurir": "kurir", "pos": "pos",
-                "faksimili": "faksimili", "email": "e-mail"}
+        return {"mengambil_langsung": N_("mengambil langsung"), "kurir": N_("kurir"), "pos": N_("pos"),
+                "faksimili": N_("faksimili"), "email": N_("e-mail")}
 
 
 class EventKind(Labelled):
@@ -121,18 +121,18 @@ class EventKind(Labelled):
     @classmethod
     def _labels(cls) -> dict[str, str]:
         return {
-            "diterima": "Permohonan diterima dan didaftarkan",
-            "diteruskan": "Diteruskan ke PPID Pelaksana lain",
-            "kelengkapan_diminta": "PPID meminta kelengkapan",
-            "kelengkapan_dipenuhi": "Kelengkapan dipenuhi",
-            "diperpanjang": "Batas waktu diperpanjang",
-            "diputuskan": "Pemberitahuan tertulis dikirim",
-            "ditutup": "Permohonan ditutup",
-            "keberatan_diajukan": "Keberatan diajukan",
-            "keberatan_diputus": "Tanggapan atasan PPID atas keberatan",
-            "sengketa_diajukan": "Sengketa diajukan ke Komisi Informasi",
-            "sengketa_diputus": "Sengketa diselesaikan oleh Komisi Informasi",
-            "perkara_pengadilan": "Perkara di pengadilan",
+            "diterima": N_("Permohonan diterima dan didaftarkan"),
+            "diteruskan": N_("Diteruskan ke PPID Pelaksana lain"),
+            "kelengkapan_diminta": N_("PPID meminta kelengkapan"),
+            "kelengkapan_dipenuhi": N_("Kelengkapan dipenuhi"),
+            "diperpanjang": N_("Batas waktu diperpanjang"),
+            "diputuskan": N_("Pemberitahuan tertulis dikirim"),
+            "ditutup": N_("Permohonan ditutup"),
+            "keberatan_diajukan": N_("Keberatan diajukan"),
+            "keberatan_diputus": N_("Tanggapan atasan PPID atas keberatan"),
+            "sengketa_diajukan": N_("Sengketa diajukan ke Komisi Informasi"),
+            "sengketa_diputus": N_("Sengketa diselesaikan oleh Komisi Informasi"),
+            "perkara_pengadilan": N_("Perkara di pengadilan"),
         }
 
 
@@ -152,11 +152,11 @@ class Outcome(Labelled):
     @classmethod
     def _labels(cls) -> dict[str, str]:
         return {
-            "dikabulkan_seluruhnya": "dikabulkan seluruhnya",
-            "dikabulkan_sebagian": "dikabulkan sebagian",
-            "ditolak": "ditolak (informasi yang dikecualikan)",
-            "tidak_dikuasai": "informasi tidak dikuasai",
-            "belum_didokumentasikan": "informasi belum didokumentasikan",
+            "dikabulkan_seluruhnya": N_("dikabulkan seluruhnya"),
+            "dikabulkan_sebagian": N_("dikabulkan sebagian"),
+            "ditolak": N_("ditolak (informasi yang dikecualikan)"),
+            "tidak_dikuasai": N_("informasi tidak dikuasai"),
+            "belum_didokumentasikan": N_("informasi belum didokumentasikan"),
         }
 
 
@@ -167,8 +167,8 @@ class CloseReason(Labelled):
 
     @classmethod
     def _labels(cls) -> dict[str, str]:
-        return {"informasi_diserahkan": "informasi telah diserahkan", "ditarik_pemohon": "ditarik oleh pemohon",
-                "selesai": "selesai"}
+        return {"informasi_diserahkan": N_("informasi telah diserahkan"), "ditarik_pemohon": N_("ditarik oleh pemohon"),
+                "selesai": N_("selesai")}
 
 
 class ObjectionDecision(Labelled):
@@ -179,7 +179,7 @@ class ObjectionDecision(Labelled):
 
     @classmethod
     def _labels(cls) -> dict[str, str]:
-        return {"diterima": "keberatan diterima", "ditolak": "keberatan ditolak; keputusan PPID dikuatkan"}
+        return {"diterima": N_("keberatan diterima"), "ditolak": N_("keberatan ditolak; keputusan PPID dikuatkan")}
 
 
 class DisputeResult(Labelled):
@@ -196,12 +196,12 @@ class DisputeResult(Labelled):
     @classmethod
     def _labels(cls) -> dict[str, str]:
         return {
-            "mediasi_berhasil": "mediasi berhasil: kesepakatan para pihak (Pasal 39)",
-            "dikabulkan_seluruhnya": "ajudikasi: permohonan pemohon dikabulkan seluruhnya",
-            "dikabulkan_sebagian": "ajudikasi: permohonan pemohon dikabulkan sebagian",
-            "ditolak": "ajudikasi: permohonan pemohon ditolak",
-            "tidak_dapat_diterima": "permohonan sengketa tidak dapat diterima",
-            "dicabut": "sengketa dicabut oleh pemohon",
+            "mediasi_berhasil": N_("mediasi berhasil: kesepakatan para pihak (Pasal 39)"),
+            "dikabulkan_seluruhnya": N_("ajudikasi: permohonan pemohon dikabulkan seluruhnya"),
+            "dikabulkan_sebagian": N_("ajudikasi: permohonan pemohon dikabulkan sebagian"),
+            "ditolak": N_("ajudikasi: permohonan pemohon ditolak"),
+            "tidak_dapat_diterima": N_("permohonan sengketa tidak dapat diterima"),
+            "dicabut": N_("sengketa dicabut oleh pemohon"),
         }
 
 
@@ -215,9 +215,9 @@ class CourtLevel(Labelled):
     @classmethod
     def _labels(cls) -> dict[str, str]:
         return {
-            "ptun": "gugatan ke Pengadilan Tata Usaha Negara (Pasal 47 ayat (1))",
-            "pengadilan_negeri": "gugatan ke Pengadilan Negeri (Pasal 47 ayat (2))",
-            "kasasi": "kasasi ke Mahkamah Agung (Pasal 50)",
+            "ptun": N_("gugatan ke Pengadilan Tata Usaha Negara (Pasal 47 ayat (1))"),
+            "pengadilan_negeri": N_("gugatan ke Pengadilan Negeri (Pasal 47 ayat (2))"),
+            "kasasi": N_("kasasi ke Mahkamah Agung (Pasal 50)"),
         }
 
 
@@ -367,7 +367,7 @@ class HolidayKind(Labelled):
 
     @classmethod
     def _labels(cls) -> dict[str, str]:
-        return {"libur": "hari libur", "hari_kerja": "hari kerja (bukan libur)"}
+        return {"libur": N_("hari libur"), "hari_kerja": N_("hari kerja (bukan libur)")}
 
 
 class CalendarEntry(Base):

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from ppid.i18n import N_
 from ppid.permohonan.deadlines import (
     DISPUTE_FILING_WORKING_DAYS,
     OBJECTION_ANSWER_WORKING_DAYS,
@@ -48,13 +49,13 @@ class Phase(Labelled):
 
     @classmethod
     def _labels(cls) -> dict[str, str]:
-        return {"diterima": "Diterima", "perlu_kelengkapan": "Menunggu kelengkapan dari pemohon",
-                "diproses": "Diproses", "dijawab": "Dijawab", "selesai": "Selesai",
-                "keberatan": "Keberatan sedang diperiksa atasan PPID",
-                "keberatan_dijawab": "Keberatan telah ditanggapi atasan PPID",
-                "sengketa": "Sengketa informasi di Komisi Informasi",
-                "sengketa_diputus": "Sengketa telah diselesaikan Komisi Informasi",
-                "pengadilan": "Perkara di pengadilan"}
+        return {"diterima": N_("Diterima"), "perlu_kelengkapan": N_("Menunggu kelengkapan dari pemohon"),
+                "diproses": N_("Diproses"), "dijawab": N_("Dijawab"), "selesai": N_("Selesai"),
+                "keberatan": N_("Keberatan sedang diperiksa atasan PPID"),
+                "keberatan_dijawab": N_("Keberatan telah ditanggapi atasan PPID"),
+                "sengketa": N_("Sengketa informasi di Komisi Informasi"),
+                "sengketa_diputus": N_("Sengketa telah diselesaikan Komisi Informasi"),
+                "pengadilan": N_("Perkara di pengadilan")}
 
 
 OPEN_PHASES = frozenset({Phase.RECEIVED, Phase.AWAITING_ITEMS, Phase.IN_PROGRESS})

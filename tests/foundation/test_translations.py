@@ -37,3 +37,16 @@ def test_every_message_has_an_english_translation() -> None:
     missing = sorted(source_messages() - translated)
 
     assert not missing, f"{len(missing)} messages lack English, e.g.: {missing[:5]}"
+
+
+def test_labels_of_coded_values_are_translated_too() -> None:
+    from ppid.i18n import language
+    from ppid.permohonan.models import Channel, DisputeResult, Outcome
+    from ppid.permohonan.status import Phase
+
+    with language("en"):
+        assert (Outcome.GRANTED.label, Channel.IN_PERSON.label, Phase.AWAITING_ITEMS.label) == (
+            "granted in full", "in person", "Waiting for missing items from the requester")
+        assert DisputeResult.WITHDRAWN.label == "dispute withdrawn by the requester"
+    with language("id"):
+        assert Outcome.GRANTED.label == "dikabulkan seluruhnya"
