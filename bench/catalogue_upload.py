@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path[0] = str(REPO)  # not bench/, whose requests.py would shadow the requests package
+sys.path.insert(0, str(REPO))
 MiB = 1024 * 1024
 
 REGISTRY = """\

@@ -1,4 +1,4 @@
-"""Concurrent filings on PostgreSQL through the production server: `python bench/requests.py [--filings N --clients C]`.
+"""Concurrent filings on PostgreSQL through the production server: `python bench/permohonan.py [--filings N]`.
 
 Starts `ppid serve` (waitress) on a random local port against a fresh PostgreSQL database, with the
 filing and tracking rate limits raised through the configuration (a copy of config/ whose
@@ -30,13 +30,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+import requests
 import yaml
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
-
-# This file is named requests.py: keep its folder off the path so that `import requests` finds the library.
-sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != Path(__file__).resolve().parent]
-import requests  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_DATABASE = "postgresql+psycopg://postgres@127.0.0.1:5432/ppid_bench_requests"
