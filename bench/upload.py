@@ -28,7 +28,7 @@ import requests
 REPO = Path(__file__).resolve().parents[1]
 PPID = str(Path(sys.executable).parent / "ppid")
 MiB = 1024 * 1024
-PASSWORD = "kata-sandi-bench-upload"
+PASSWORD = "kata-sandi-uji-unggahan-besar"  # the password policy refuses one containing the user name
 sys.path.insert(0, str(REPO))
 
 
