@@ -42,7 +42,7 @@ from ppid.accounts.auth import current_user, dinas_scope, login_required
 from ppid.accounts.models import Role, User
 from ppid.db import utcnow
 from ppid.i18n import _
-from ppid.permohonan import charts, deadlines, delivery, documents, holiday_table, pdf, registers
+from ppid.permohonan import deadlines, delivery, documents, holiday_table, registers
 from ppid.permohonan.config import PermohonanConfig
 from ppid.permohonan.identity import mask_nik
 from ppid.permohonan.law import EXEMPTION_GROUNDS, OBJECTION_GROUNDS, exemption_label, objection_ground_label
@@ -286,6 +286,8 @@ def _delivered(workflow: Workflow, permohonan: Permohonan, index: int) -> Respon
 
 
 def _receipt_pdf(workflow: Workflow, permohonan: Permohonan, *, tracking_link: str | None) -> Response:
+    from ppid.permohonan import pdf  # reportlab (17 MB) is loaded when a PDF is first drawn, not at start-up
+
     requester = db_session().get_one(Requester, permohonan.id)
     status = workflow.status(permohonan)
     document = pdf.receipt_pdf(permohonan, status, requester, nik=workflow.nik_of(requester),
@@ -662,6 +664,8 @@ def laporan() -> str:
 @blueprint.get("/permohonan/petugas/laporan.pdf")
 @login_required(Role.OFFICER, Role.ADMIN, Role.ATASAN)
 def laporan_pdf() -> Response:
+    from ppid.permohonan import pdf  # reportlab is loaded when a PDF is first drawn
+
     report = _officer_report()
     document = pdf.report_pdf(report, issued_on=_workflow().today())
     return _download(document, "application/pdf", f"laporan-layanan-informasi-{report.year}.pdf")
@@ -695,6 +699,8 @@ def _officer_report() -> AnnualReport:
 
 def _charts(report: AnnualReport) -> list[tuple[str, Any, list]]:
     """Each chart as inline SVG with its title and the rows it draws (shown as a table beside it)."""
+    from ppid.permohonan import charts  # reportlab is loaded when a chart is first drawn
+
     sections = [
         (_("Permohonan per bulan"), charts.monthly(report, ""), report.by_month),
         (_("Waktu pemenuhan"), charts.breakdown(report.timeliness, ""), report.timeliness),
