@@ -322,6 +322,33 @@ def keberatan() -> ResponseReturnValue:
     return _status_page("permohonan/status.html", workflow, permohonan, identity=identity)
 
 
+@blueprint.post("/permohonan/sengketa")
+@filing_limit
+def sengketa() -> ResponseReturnValue:
+    """The requester records the dispute they filed with the Komisi Informasi (Pasal 37), so that its milestones
+    (Pasal 38) are followed here too; identified like tracking."""
+    workflow = _workflow()
+    identity, permohonan = _identify(workflow, request.form)
+    if permohonan is None:
+        return render_template("permohonan/lacak.html", values={}, not_found=True), 404
+    try:
+        data = {key: value for key, value in _form(request.form).items() if key not in identity}
+        workflow.record_dispute(permohonan, data=data)
+    except InvalidInput as error:
+        db_session().rollback()
+        return _status_page("permohonan/status.html", workflow, permohonan, identity=identity,
+                            dispute_errors=flatten(error.errors), dispute_values=request.form), 422
+    except WorkflowError as error:
+        db_session().rollback()
+        flash(str(error), "error")
+        return _status_page("permohonan/status.html", workflow, permohonan, identity=identity), 409
+    db_session().commit()
+    flash(_("Tercatat: %(step)s.", step=EventKind.DISPUTE_FILED.label), "ok")
+    if "token" in identity:
+        return redirect(url_for(".lacak_tautan", token=identity["token"]), 303)
+    return _status_page("permohonan/status.html", workflow, permohonan, identity=identity)
+
+
 def _refuse_quietly() -> tuple[str, int]:
     """A form whose hidden field was filled in came from a program, not a person: nothing is stored or sent, and
     the answer does not say why. The log names the form only, never what was typed or who sent it."""
@@ -347,10 +374,13 @@ def _status_page(template: str, workflow: Workflow, permohonan: Permohonan, **co
     skipped = workflow.calendar.skipped_days(status.receipt.day, status.due)
     context.setdefault("objection_errors", {})
     context.setdefault("objection_values", {})
+    context.setdefault("dispute_errors", {})
+    context.setdefault("dispute_values", {})
     return render_template(template, permohonan=permohonan, status=status, steps=steps, skipped=skipped,
                            handler=workflow.handler_name(status.dinas_slug),
                            delivered=workflow.delivered_files(permohonan),
                            objection_open=workflow.objection_refusal(status, permohonan) is None,
+                           dispute_open=workflow.dispute_refusal(status) is None,
                            objection_grounds=_objection_grounds(), **context)
 
 
@@ -562,7 +592,7 @@ def _available_actions(permohonan: Permohonan, status: Status, workflow: Workflo
         available.discard("putuskan")
     if workflow.objection_refusal(status, permohonan) is not None:
         available.discard("keberatan")
-    if status.objection is None or (status.objection.decided_on is None and not status.objection.overdue):
+    if workflow.dispute_refusal(status) is not None:
         available.discard("sengketa")
     dispute = status.objection.dispute if status.objection else None
     if dispute is None or dispute.result in (DisputeResult.MEDIATED, DisputeResult.WITHDRAWN):

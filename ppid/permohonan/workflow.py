@@ -472,14 +472,25 @@ class Workflow:
                        batas_waktu=status.objection.answer_due.isoformat())
         return self._append(permohonan, officer, EventKind.OBJECTION_DECIDED, payload)
 
-    def record_dispute(self, permohonan: Permohonan, *, officer: User, data: Mapping[str, Any]) -> PermohonanEvent:
-        """The requester took the matter to the Komisi Informasi (Pasal 37(1)): after the atasan PPID's answer,
-        or once its 30 working days passed unanswered (Pasal 36(2); KI practice, kip-rules §2.6)."""
-        status = self._prepare(permohonan, officer, EventKind.DISPUTE_FILED, may_view)
+    def dispute_refusal(self, status: Status) -> str | None:
+        """Why no dispute can be recorded now, or None when it can (Pasal 37(1))."""
         objection = status.objection
-        if objection.decided_on is None and not objection.overdue:
-            raise TransitionError(_("Sengketa ke Komisi Informasi diajukan setelah atasan PPID menanggapi keberatan, "
-                                    "atau setelah batas tanggapannya lewat (Pasal 37 ayat (1))."))
+        if status.phase not in ALLOWED_FROM[EventKind.DISPUTE_FILED] or objection is None or (
+                objection.decided_on is None and not objection.overdue):
+            return _("Sengketa ke Komisi Informasi diajukan setelah atasan PPID menanggapi keberatan, atau setelah "
+                     "batas tanggapannya lewat (Pasal 37 ayat (1)).")
+        return None
+
+    def record_dispute(self, permohonan: Permohonan, *, data: Mapping[str, Any],
+                       officer: User | None = None) -> PermohonanEvent:
+        """The requester took the matter to the Komisi Informasi (Pasal 37(1)): after the atasan PPID's answer,
+        or once its 30 working days passed unanswered (Pasal 36(2); KI practice, kip-rules §2.6). Recorded by
+        the requester on the tracking page, or by an officer (``officer``) from the KI's letter."""
+        status = self._prepare(permohonan, officer, EventKind.DISPUTE_FILED, may_view)
+        refusal = self.dispute_refusal(status)
+        if refusal:
+            raise TransitionError(refusal)
+        objection = status.objection
         payload = self._load(DisputeSchema(), data)
         filed_on = date.fromisoformat(payload["tanggal_diajukan"])
         earliest = objection.decided_on or objection.answer_due

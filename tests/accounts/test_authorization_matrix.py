@@ -61,6 +61,7 @@ PUBLIC = {
     "permohonan.lacak": "tracking by number + e-mail",
     "permohonan.lacak_tautan": "tracking behind the secret token",
     "permohonan.keberatan": "the requester's objection, identified like tracking",
+    "permohonan.sengketa": "the requester records their Komisi Informasi dispute, identified like tracking",
     "permohonan.api.api_file": "filing API",
     "permohonan.api.api_track": "tracking API",
     "permohonan.api.api_object": "objection API, identified like tracking",

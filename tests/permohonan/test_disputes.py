@@ -7,11 +7,12 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
+from sqlalchemy import select
 
 from ppid.config import ConfigError
 from ppid.permohonan.audit import verify
 from ppid.permohonan.config import PermohonanConfig
-from ppid.permohonan.models import CourtLevel, DisputeResult, EventKind
+from ppid.permohonan.models import CourtLevel, DisputeResult, EventKind, PermohonanEvent
 from ppid.permohonan.presenters import public_document
 from ppid.permohonan.statistics import annual_report
 from ppid.permohonan.status import Phase
@@ -228,3 +229,39 @@ def test_officer_records_the_ki_outcome_on_the_desk_and_the_requester_sees_the_m
     tracking = client.get(f"/permohonan/lacak/{filed.token}").get_data(as_text=True)
     assert "Komisi Informasi wajib memulai mediasi atau ajudikasi paling lambat" in tracking
     assert "ajudikasi: permohonan pemohon dikabulkan sebagian" in tracking
+
+
+def test_the_requester_records_their_ki_dispute_on_the_tracking_page(client, platform, dinkes_officer,
+                                                                     atasan_dinkes) -> None:
+    filed = file_directly(platform)
+    tracking_url = f"/permohonan/lacak/{filed.token}"
+    with platform.database.session() as session:
+        workflow = Workflow(session, PermohonanConfig.from_settings(platform.settings), platform.registry)
+        permohonan = session.merge(filed.permohonan)
+        workflow.decide(permohonan, officer=session.merge(dinkes_officer), data=REFUSAL)
+        workflow.file_objection(permohonan, OBJECTION)
+        assert "Catat sengketa yang Anda ajukan" not in client.get(tracking_url).get_data(as_text=True)
+        workflow.answer_objection(permohonan, officer=session.merge(atasan_dinkes),
+                                  data={"putusan": "ditolak", "tanggapan": "Dikuatkan.", "alasan": "Rahasia."})
+        today = workflow.today().isoformat()
+    page = client.get(tracking_url).get_data(as_text=True)
+    assert "Catat sengketa yang Anda ajukan ke Komisi Informasi" in page
+
+    missing = client.post("/permohonan/sengketa", data={"token": filed.token, "tanggal_diajukan": today,
+                                                        "csrf_token": csrf(client, tracking_url)})
+    assert missing.status_code == 422 and "Wajib diisi" in missing.get_data(as_text=True)
+    wrong = client.post("/permohonan/sengketa", data={
+        "token": "bukan-token", "nomor_register": "9/PSI/2026", "tanggal_diajukan": today,
+        "csrf_token": csrf(client, tracking_url)})
+    assert wrong.status_code == 404
+    recorded = client.post("/permohonan/sengketa", follow_redirects=True, data={
+        "token": filed.token, "nomor_register": "9/PSI/2026", "tanggal_diajukan": today,
+        "csrf_token": csrf(client, tracking_url)})
+
+    body = recorded.get_data(as_text=True)
+    assert "Tercatat: Sengketa diajukan ke Komisi Informasi." in body
+    assert "Komisi Informasi wajib menyelesaikan sengketa paling lambat" in body
+    assert "Catat sengketa yang Anda ajukan" not in body  # once only
+    with platform.database.session() as session:
+        event = session.scalars(select(PermohonanEvent).order_by(PermohonanEvent.id.desc())).first()
+        assert (event.kind, event.actor_user_id) == (EventKind.DISPUTE_FILED, None)  # the requester's own step
