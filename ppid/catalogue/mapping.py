@@ -72,8 +72,8 @@ def package_dict(
 
 
 def _resource(public_url: str, tracked: TrackedFile, documents: Mapping[str, DocumentText]) -> dict[str, Any]:
-    """A resource describes the version in the catalogue: an invalid newer file does not replace a valid one."""
-    sha256 = tracked.sha256 if tracked.state in (FileState.VALID, FileState.DOCUMENT) else tracked.published_sha256
+    """A resource describes the version in the catalogue (see :func:`catalogue_version`)."""
+    sha256, _key = catalogue_version(tracked)
     resource = {
         "name": tracked.name,
         "url": f"{public_url}/unduh/{tracked.id}/{safe_filename(tracked.name)}",
@@ -90,6 +90,14 @@ def _resource(public_url: str, tracked: TrackedFile, documents: Mapping[str, Doc
         if document.text:
             resource[SEARCH_TEXT_KEY] = document.text
     return resource
+
+
+def catalogue_version(tracked: TrackedFile) -> tuple[str | None, str | None]:
+    """The SHA-256 and storage key of the version the catalogue shows: an invalid newer file does not replace a
+    valid one."""
+    if tracked.state in (FileState.VALID, FileState.DOCUMENT):
+        return tracked.sha256, tracked.storage_key
+    return tracked.published_sha256, tracked.published_storage_key
 
 
 def _year_in_names(files: list[TrackedFile]) -> str:

@@ -16,7 +16,7 @@ from ckanapi import NotFound, RemoteCKAN
 from sqlalchemy import select
 
 from ppid.catalogue.client import SizedStream, catalogue_client
-from ppid.catalogue.mapping import package_dict, same_package
+from ppid.catalogue.mapping import catalogue_version, package_dict, same_package
 from ppid.documents.extract import texts_by_sha256
 from ppid.pipeline.models import FileState, TrackedFile
 from ppid.pipeline.naming import safe_filename
@@ -103,8 +103,7 @@ class Publisher:
             if holding is not None and holding.get("url_type") == "upload" and holding.get("hash") == resource["hash"]:
                 continue
             tracked = files[resource["ppid_key"]]
-            key = tracked.storage_key if tracked.state in (FileState.VALID, FileState.DOCUMENT) else (
-                tracked.published_storage_key)
+            _sha256, key = catalogue_version(tracked)
             fields = {name: value for name, value in resource.items() if name != "url"}
             with self.platform.storage.open(key) as stream:
                 sized = SizedStream(stream, self.platform.storage.size(key))

@@ -306,7 +306,15 @@ class ObjectionSchema(BaseSchema):
         return data
 
 
-class ObjectionDecisionSchema(BaseSchema):
+class _PayloadSchema(BaseSchema):
+    """Input stored as an event payload as it is: plain JSON values, blanks left out."""
+
+    @post_load
+    def plain(self, data: dict[str, Any], **_kwargs: Any) -> dict[str, Any]:
+        return {key: _plain(value) for key, value in data.items() if value is not None}
+
+
+class ObjectionDecisionSchema(_PayloadSchema):
     """The atasan PPID's written answer (Pasal 36(2)); upholding the PPID needs written reasons (Pasal 36(3))."""
 
     putusan = Choice(ObjectionDecision, required=True)
@@ -323,20 +331,8 @@ class ObjectionDecisionSchema(BaseSchema):
                               "(Pasal 36 ayat (3)).")]}
             )
 
-    @post_load
-    def plain(self, data: dict[str, Any], **_kwargs: Any) -> dict[str, Any]:
-        return {key: _plain(value) for key, value in data.items() if value is not None}
 
-
-class _RecordSchema(BaseSchema):
-    """A step recorded from a letter of the Komisi Informasi or a court: stored as plain JSON values."""
-
-    @post_load
-    def plain(self, data: dict[str, Any], **_kwargs: Any) -> dict[str, Any]:
-        return {key: _plain(value) for key, value in data.items() if value is not None}
-
-
-class DisputeSchema(_RecordSchema):
+class DisputeSchema(_PayloadSchema):
     """A dispute the requester took to the Komisi Informasi (UU KIP Pasal 37), recorded from the KI's letter.
 
     ``tanggal_diterima_ki`` starts the KI's own clock (Pasal 38); when the letter does not say, it is the day the
@@ -355,7 +351,7 @@ class DisputeSchema(_RecordSchema):
                                                              "tanggal pengajuannya.")]})
 
 
-class DisputeDecisionSchema(_RecordSchema):
+class DisputeDecisionSchema(_PayloadSchema):
     """How the Komisi Informasi ended the dispute (Pasal 38-46), from its mediation agreement or ruling."""
 
     hasil = Choice(DisputeResult, required=True)
@@ -364,7 +360,7 @@ class DisputeDecisionSchema(_RecordSchema):
     catatan = Text(max_length=2000)
 
 
-class CourtCaseSchema(_RecordSchema):
+class CourtCaseSchema(_PayloadSchema):
     """A court stage after the Komisi Informasi's adjudication (Pasal 47-50); its ruling may come later."""
 
     tingkat = Choice(CourtLevel, required=True)

@@ -138,6 +138,12 @@ class DisputeStatus:
         return self.result is None and self.today > self.settle_by
 
     @property
+    def court_possible(self) -> bool:
+        """Only an adjudication goes to court (Pasal 47): a mediated settlement is final and binding (Pasal 39),
+        and a withdrawn dispute is over."""
+        return self.result is not None and self.result not in (DisputeResult.MEDIATED, DisputeResult.WITHDRAWN)
+
+    @property
     def settled_late(self) -> bool:
         return self.decided_on is not None and self.decided_on > self.settle_by
 

@@ -300,26 +300,13 @@ def _receipt_pdf(workflow: Workflow, permohonan: Permohonan, *, tracking_link: s
 @filing_limit
 def keberatan() -> ResponseReturnValue:
     """A written objection by the requester (Pasal 35(1)), identified by the secret link or number + e-mail."""
-    workflow = _workflow()
-    identity, permohonan = _identify(workflow, request.form)
-    if permohonan is None:
-        return render_template("permohonan/lacak.html", values={}, not_found=True), 404
-    data = {"alasan": request.form.getlist("alasan"), "kasus_posisi": request.form.get("kasus_posisi", "")}
-    try:
+
+    def file_objection(workflow: Workflow, permohonan: Permohonan, form: dict[str, Any]) -> str:
+        data = {"alasan": request.form.getlist("alasan"), "kasus_posisi": form.get("kasus_posisi", "")}
         objection = workflow.file_objection(permohonan, data)
-    except InvalidInput as error:
-        db_session().rollback()
-        return _status_page("permohonan/status.html", workflow, permohonan, identity=identity,
-                            objection_errors=flatten(error.errors), objection_values=request.form), 422
-    except WorkflowError as error:
-        db_session().rollback()
-        flash(str(error), "error")
-        return _status_page("permohonan/status.html", workflow, permohonan, identity=identity), 409
-    db_session().commit()
-    flash(_("Keberatan diterima dengan nomor registrasi %(number)s.", number=objection.number), "ok")
-    if "token" in identity:
-        return redirect(url_for(".lacak_tautan", token=identity["token"]), 303)
-    return _status_page("permohonan/status.html", workflow, permohonan, identity=identity)
+        return _("Keberatan diterima dengan nomor registrasi %(number)s.", number=objection.number)
+
+    return _requester_step("objection", file_objection)
 
 
 @blueprint.post("/permohonan/sengketa")
@@ -327,23 +314,35 @@ def keberatan() -> ResponseReturnValue:
 def sengketa() -> ResponseReturnValue:
     """The requester records the dispute they filed with the Komisi Informasi (Pasal 37), so that its milestones
     (Pasal 38) are followed here too; identified like tracking."""
+
+    def record_dispute(workflow: Workflow, permohonan: Permohonan, form: dict[str, Any]) -> str:
+        workflow.record_dispute(permohonan, data=form)
+        return _("Tercatat: %(step)s.", step=EventKind.DISPUTE_FILED.label)
+
+    return _requester_step("dispute", record_dispute)
+
+
+def _requester_step(form_name: str, step: Callable[[Workflow, Permohonan, dict[str, Any]], str]) -> ResponseReturnValue:
+    """A step the requester takes on the tracking page, identified like tracking; ``step`` gets the form without
+    the identity fields and returns the sentence to flash. Errors come back on the same page, under the form
+    ``form_name`` (``objection_errors``, ``dispute_errors``...)."""
     workflow = _workflow()
     identity, permohonan = _identify(workflow, request.form)
     if permohonan is None:
         return render_template("permohonan/lacak.html", values={}, not_found=True), 404
     try:
-        data = {key: value for key, value in _form(request.form).items() if key not in identity}
-        workflow.record_dispute(permohonan, data=data)
+        message = step(workflow, permohonan, {key: value for key, value in _form(request.form).items()
+                                              if key not in ("token", "nomor", "email")})
     except InvalidInput as error:
         db_session().rollback()
         return _status_page("permohonan/status.html", workflow, permohonan, identity=identity,
-                            dispute_errors=flatten(error.errors), dispute_values=request.form), 422
+                            **{f"{form_name}_errors": flatten(error.errors), f"{form_name}_values": request.form}), 422
     except WorkflowError as error:
         db_session().rollback()
         flash(str(error), "error")
         return _status_page("permohonan/status.html", workflow, permohonan, identity=identity), 409
     db_session().commit()
-    flash(_("Tercatat: %(step)s.", step=EventKind.DISPUTE_FILED.label), "ok")
+    flash(message, "ok")
     if "token" in identity:
         return redirect(url_for(".lacak_tautan", token=identity["token"]), 303)
     return _status_page("permohonan/status.html", workflow, permohonan, identity=identity)
@@ -595,7 +594,7 @@ def _available_actions(permohonan: Permohonan, status: Status, workflow: Workflo
     if workflow.dispute_refusal(status) is not None:
         available.discard("sengketa")
     dispute = status.objection.dispute if status.objection else None
-    if dispute is None or dispute.result in (DisputeResult.MEDIATED, DisputeResult.WITHDRAWN):
+    if dispute is None or not dispute.court_possible:
         available.discard("pengadilan")
     if not may_handle(user, status.dinas_slug):
         available &= {"jawab-keberatan", *DISPUTE_ACTIONS}

@@ -31,7 +31,6 @@ from ppid.permohonan.models import (
     ROUTING_EVENTS,
     Channel,
     CloseReason,
-    DisputeResult,
     EventKind,
     Keberatan,
     ObjectionDecision,
@@ -519,7 +518,7 @@ class Workflow:
         """A court stage after the KI's adjudication (Pasal 47-50); recording the same case again adds its ruling."""
         status = self._prepare(permohonan, officer, EventKind.COURT_CASE, may_view)
         dispute = status.objection.dispute
-        if dispute.result in (DisputeResult.MEDIATED, DisputeResult.WITHDRAWN):
+        if not dispute.court_possible:
             raise TransitionError(_("Putusan mediasi bersifat final dan mengikat, dan sengketa yang dicabut telah "
                                     "selesai: keduanya tidak dapat digugat ke pengadilan (Pasal 39 dan 47)."))
         payload = self._load(CourtCaseSchema(), data)

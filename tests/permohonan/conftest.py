@@ -102,3 +102,22 @@ def ppid_utama(session: Session) -> User:
 @pytest.fixture
 def atasan_dinkes(session: Session) -> User:
     return make_user(session, "atasan.dinkes", Grant(Role.ATASAN, "dinkes"))
+
+
+CONSEQUENCE_TEST = {
+    "informasi": "Nama dan diagnosis pasien dalam laporan",
+    "dasar_hukum": "UU 14/2008 Pasal 17 huruf h angka 2",
+    "konsekuensi_jika_dibuka": "Mengungkap riwayat kesehatan orang yang dapat dikenali",
+    "pertimbangan_kepentingan_publik": "Kepentingan publik terpenuhi oleh data agregat tanpa identitas",
+}
+REFUSAL = {"keputusan": "ditolak", "dasar_pengecualian": ["h"], "uji_konsekuensi": CONSEQUENCE_TEST}
+"""A refusal under Pasal 17 h with its consequence test (Pasal 19)."""
+
+
+@pytest.fixture
+def refused(workflow: Workflow, dinkes_officer: User, clock: Clock):
+    """A request refused under Pasal 17 h on Monday 16 March 2026; the requester objects the next day."""
+    permohonan = workflow.file(filing()).permohonan
+    workflow.decide(permohonan, officer=dinkes_officer, data=REFUSAL)
+    clock.set(2026, 3, 17)
+    return permohonan

@@ -88,4 +88,5 @@ def test_citizen_files_officer_extends_and_answers_requester_objects(
     citizen.get_by_role("button", name="Kirim keberatan").click()
     flash = citizen.locator(".flash.ok").inner_text()
     assert re.search(r"Keberatan diterima dengan nomor registrasi 0001/KEBERATAN/DINKES/\d{4}\.", flash)
+    citizen.wait_for_load_state()  # the flash is in the first bytes: read the page once all of it has arrived
     assert "Batas tanggapan atasan PPID" in citizen.content()

@@ -12,16 +12,15 @@ from sqlalchemy import select
 from ppid.config import ConfigError
 from ppid.permohonan.audit import verify
 from ppid.permohonan.config import PermohonanConfig
-from ppid.permohonan.models import CourtLevel, DisputeResult, EventKind, PermohonanEvent
+from ppid.permohonan.models import CourtLevel, DisputeResult, EventKind, Permohonan, PermohonanEvent
 from ppid.permohonan.presenters import public_document
 from ppid.permohonan.statistics import annual_report
 from ppid.permohonan.status import Phase
 from ppid.permohonan.workflow import InvalidInput, TransitionError, Workflow
 
-from .conftest import filing
-from .test_objections import OBJECTION, REFUSAL
+from .test_objections import OBJECTION, refused_and_objected, uphold_refusal
 from .test_openapi import answer_schema, conforms
-from .test_web import csrf, file_directly, sign_in
+from .test_web import csrf, sign_in
 
 DISPUTE = {"nomor_register": "012/REG-PSI/IV/2026", "tanggal_diajukan": "2026-04-17",
            "tanggal_diterima_ki": "2026-04-20"}
@@ -30,15 +29,6 @@ HOLIDAYS_MAY_TO_AUGUST_2026 = [date(2026, 5, 1), date(2026, 5, 14), date(2026, 5
                                date(2026, 5, 28), date(2026, 5, 31), date(2026, 6, 1), date(2026, 6, 16),
                                date(2026, 8, 17), date(2026, 8, 25)]
 """Public holidays and cuti bersama of 2026 in the ``holidays`` package; Waisak (31 May) falls on a Sunday."""
-
-
-@pytest.fixture
-def refused(workflow, dinkes_officer, clock):
-    """A request refused under Pasal 17 h on Monday 16 March 2026; the requester objects the next day."""
-    permohonan = workflow.file(filing()).permohonan
-    workflow.decide(permohonan, officer=dinkes_officer, data=REFUSAL)
-    clock.set(2026, 3, 17)
-    return permohonan
 
 
 @pytest.fixture
@@ -203,16 +193,11 @@ def test_the_tracking_api_describes_the_dispute_as_its_openapi_schema_says(workf
 def test_officer_records_the_ki_outcome_on_the_desk_and_the_requester_sees_the_milestones(
     client, platform, dinkes_officer, atasan_dinkes
 ) -> None:
-    filed = file_directly(platform)
+    filed = refused_and_objected(platform, dinkes_officer)
+    today = uphold_refusal(platform, filed, atasan_dinkes)
     with platform.database.session() as session:
         workflow = Workflow(session, PermohonanConfig.from_settings(platform.settings), platform.registry)
-        permohonan = session.merge(filed.permohonan)
-        workflow.decide(permohonan, officer=session.merge(dinkes_officer), data=REFUSAL)
-        workflow.file_objection(permohonan, OBJECTION)
-        workflow.answer_objection(permohonan, officer=session.merge(atasan_dinkes),
-                                  data={"putusan": "ditolak", "tanggapan": "Dikuatkan.", "alasan": "Rahasia."})
-        today = workflow.today().isoformat()
-        workflow.record_dispute(permohonan, officer=session.merge(dinkes_officer),
+        workflow.record_dispute(session.get(Permohonan, filed.permohonan.id), officer=session.merge(dinkes_officer),
                                 data={"nomor_register": "7/PSI/2026", "tanggal_diajukan": today})
     sign_in(client, "petugas.dinkes")
     url = f"/permohonan/petugas/{filed.permohonan.id}"
@@ -233,17 +218,10 @@ def test_officer_records_the_ki_outcome_on_the_desk_and_the_requester_sees_the_m
 
 def test_the_requester_records_their_ki_dispute_on_the_tracking_page(client, platform, dinkes_officer,
                                                                      atasan_dinkes) -> None:
-    filed = file_directly(platform)
+    filed = refused_and_objected(platform, dinkes_officer)
     tracking_url = f"/permohonan/lacak/{filed.token}"
-    with platform.database.session() as session:
-        workflow = Workflow(session, PermohonanConfig.from_settings(platform.settings), platform.registry)
-        permohonan = session.merge(filed.permohonan)
-        workflow.decide(permohonan, officer=session.merge(dinkes_officer), data=REFUSAL)
-        workflow.file_objection(permohonan, OBJECTION)
-        assert "Catat sengketa yang Anda ajukan" not in client.get(tracking_url).get_data(as_text=True)
-        workflow.answer_objection(permohonan, officer=session.merge(atasan_dinkes),
-                                  data={"putusan": "ditolak", "tanggapan": "Dikuatkan.", "alasan": "Rahasia."})
-        today = workflow.today().isoformat()
+    assert "Catat sengketa yang Anda ajukan" not in client.get(tracking_url).get_data(as_text=True)
+    today = uphold_refusal(platform, filed, atasan_dinkes)
     page = client.get(tracking_url).get_data(as_text=True)
     assert "Catat sengketa yang Anda ajukan ke Komisi Informasi" in page
 

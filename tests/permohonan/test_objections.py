@@ -13,21 +13,10 @@ from ppid.permohonan.models import EventKind, ObjectionDecision, Permohonan
 from ppid.permohonan.status import Phase
 from ppid.permohonan.workflow import InvalidInput, NotPermitted, TransitionError, Workflow
 
-from .conftest import filing, make_user
+from .conftest import REFUSAL, filing, make_user
 from .test_web import assert_accessible_form, csrf, file_directly, sign_in
-from .test_workflow import CONSEQUENCE_TEST
 
 OBJECTION = {"alasan": ["a"], "kasus_posisi": "Data fasilitas kesehatan bukan rahasia pribadi bila tanpa nama pasien."}
-REFUSAL = {"keputusan": "ditolak", "dasar_pengecualian": ["h"], "uji_konsekuensi": CONSEQUENCE_TEST}
-
-
-@pytest.fixture
-def refused(workflow, dinkes_officer, clock):
-    """A request refused under Pasal 17 h on Monday 16 March 2026; the requester objects the next day."""
-    permohonan = workflow.file(filing()).permohonan
-    workflow.decide(permohonan, officer=dinkes_officer, data=REFUSAL)
-    clock.set(2026, 3, 17)
-    return permohonan
 
 
 def test_objection_gets_its_own_registration_number_and_a_thirty_day_answer_deadline(workflow, refused) -> None:
@@ -255,16 +244,29 @@ def test_dispute_at_the_komisi_informasi_is_recorded_after_the_answer_and_counte
     workflow.close(refused, officer=dinkes_officer, reason="selesai", note="Putusan Komisi Informasi dilaksanakan")
 
 
-def test_officer_records_a_dispute_on_the_desk(client, platform, dinkes_officer, atasan_dinkes) -> None:
+def refused_and_objected(platform, dinkes_officer):
+    """A request filed, refused under Pasal 17 h and objected to, committed through the workflow."""
     filed = file_directly(platform)
     with platform.database.session() as session:
         workflow = Workflow(session, PermohonanConfig.from_settings(platform.settings), platform.registry)
         permohonan = session.merge(filed.permohonan)
         workflow.decide(permohonan, officer=session.merge(dinkes_officer), data=REFUSAL)
         workflow.file_objection(permohonan, OBJECTION)
-        workflow.answer_objection(permohonan, officer=session.merge(atasan_dinkes),
+    return filed
+
+
+def uphold_refusal(platform, filed, atasan_dinkes) -> str:
+    """The atasan PPID upholds the refusal; returns the day (ISO) it did, from which a dispute may be filed."""
+    with platform.database.session() as session:
+        workflow = Workflow(session, PermohonanConfig.from_settings(platform.settings), platform.registry)
+        workflow.answer_objection(session.get(Permohonan, filed.permohonan.id), officer=session.merge(atasan_dinkes),
                                   data={"putusan": "ditolak", "tanggapan": "Dikuatkan.", "alasan": "Rahasia."})
-        today = workflow.today().isoformat()
+        return workflow.today().isoformat()
+
+
+def test_officer_records_a_dispute_on_the_desk(client, platform, dinkes_officer, atasan_dinkes) -> None:
+    filed = refused_and_objected(platform, dinkes_officer)
+    today = uphold_refusal(platform, filed, atasan_dinkes)
     sign_in(client, "petugas.dinkes")
     url = f"/permohonan/petugas/{filed.permohonan.id}"
     assert "Catat sengketa yang diajukan pemohon ke Komisi Informasi" in client.get(url).get_data(as_text=True)

@@ -12,8 +12,7 @@ from ppid.permohonan.config import PermohonanConfig
 from ppid.permohonan.openapi import UndocumentedRoute, build_spec
 from ppid.permohonan.workflow import Workflow
 
-from .conftest import filing
-from .test_objections import REFUSAL
+from .conftest import REFUSAL, filing
 from .test_web import file_directly
 
 

@@ -17,8 +17,8 @@ from ppid.permohonan.deadlines import format_day
 from ppid.permohonan.statistics import Timeliness, annual_report
 from ppid.permohonan.workflow import Workflow
 
-from .conftest import filing
-from .test_objections import OBJECTION, REFUSAL
+from .conftest import REFUSAL, filing
+from .test_objections import OBJECTION
 from .test_web import PERSONAL, csrf, file_directly, sign_in
 
 GRANT = {"keputusan": "dikabulkan_seluruhnya", "materi": "Daftar fasilitas kesehatan", "bentuk": "softcopy"}

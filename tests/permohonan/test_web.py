@@ -14,8 +14,7 @@ from ppid.permohonan.deadlines import format_day
 from ppid.permohonan.models import Channel, EventKind, Permohonan
 from ppid.permohonan.workflow import Filed, Workflow
 
-from .conftest import PASSWORD, filing
-from .test_workflow import CONSEQUENCE_TEST
+from .conftest import CONSEQUENCE_TEST, PASSWORD, filing
 
 PERSONAL = ["Siti Rahmawati", "3201014507900001", "Jl. Merdeka", "0812", "siti@example.id", "Wartawan"]
 

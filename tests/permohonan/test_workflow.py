@@ -12,14 +12,7 @@ from ppid.permohonan.models import AppendOnlyError, Channel, EventKind, Outcome,
 from ppid.permohonan.status import Phase
 from ppid.permohonan.workflow import InvalidInput, NotPermitted, TransitionError, Workflow
 
-from .conftest import WIB, filing
-
-CONSEQUENCE_TEST = {
-    "informasi": "Nama dan diagnosis pasien dalam laporan",
-    "dasar_hukum": "UU 14/2008 Pasal 17 huruf h angka 2",
-    "konsekuensi_jika_dibuka": "Mengungkap riwayat kesehatan orang yang dapat dikenali",
-    "pertimbangan_kepentingan_publik": "Kepentingan publik terpenuhi oleh data agregat tanpa identitas",
-}
+from .conftest import CONSEQUENCE_TEST, WIB, filing
 
 
 def test_filing_issues_the_registration_number_at_once_and_records_who_and_how(workflow, session) -> None:
