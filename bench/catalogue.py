@@ -5,7 +5,7 @@ JSON resources, years 2015-2025) through the store layer in-process (``package_c
 the same code the API runs, without 100,000 HTTP round trips), then serves the app with waitress and
 times ``package_search`` over real HTTP: free-text queries, and faceted queries (``fq`` on organization,
 tags and res_format with ``facet.field``). Finally it publishes 1,000 new datasets through the
-:class:`~ppid.catalogue.publisher.Publisher` and re-publishes them unchanged, counting the API calls
+:class:`~ppid.publishing.publisher.Publisher` and re-publishes them unchanged, counting the API calls
 (the unchanged run must make no write call). Prints p50/p95/max per kind of query, a baseline (an
 action doing no database work) to tell the search's cost from the machine's, and the time and peak
 memory of streaming ``/data.json`` for the whole catalogue.
@@ -38,11 +38,11 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from ppid.catalogue.models import Package  # noqa: E402
-from ppid.catalogue.publisher import open_publisher  # noqa: E402
 from ppid.catalogue.store import call_action  # noqa: E402
 from ppid.config import load_settings  # noqa: E402
 from ppid.pipeline.models import FileState, TrackedFile  # noqa: E402
 from ppid.platform import Platform  # noqa: E402
+from ppid.publishing.publisher import open_publisher  # noqa: E402
 
 TOPICS = ["penduduk", "kesehatan", "pendidikan", "anggaran", "jalan", "pertanian", "perikanan", "pariwisata",
           "bencana", "sekolah", "puskesmas", "imunisasi", "stunting", "kemiskinan", "pajak", "retribusi",

@@ -51,10 +51,10 @@ def main() -> None:
     parser.add_argument("--token", help="its sysadmin API token")
     args = parser.parse_args()
 
-    from ppid.catalogue.publisher import open_publisher
     from ppid.config import load_settings
     from ppid.pipeline.runner import run_harvest
     from ppid.platform import Platform
+    from ppid.publishing.publisher import open_publisher
 
     with tempfile.TemporaryDirectory() as work:
         root = Path(work)

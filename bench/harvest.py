@@ -82,10 +82,10 @@ def counting(owner: Any, attribute: str, counter: Counter[str], label: Callable[
 
 
 def timed_run(platform: Any) -> tuple[float, Counter[str], dict[str, int]]:
-    from ppid.catalogue.publisher import Publisher
     from ppid.pipeline import validate
     from ppid.pipeline.models import HarvestRun
     from ppid.pipeline.runner import run_harvest
+    from ppid.publishing.publisher import Publisher
 
     calls: Counter[str] = Counter()
     with (

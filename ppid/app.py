@@ -11,8 +11,7 @@ from ppid import i18n
 from ppid.accounts.auth import install as install_accounts
 from ppid.accounts.config import AccountsConfig
 from ppid.config import Settings
-from ppid.jobs import use_platform
-from ppid.platform import Platform
+from ppid.platform import Platform, use_platform
 
 log = logging.getLogger(__name__)
 LANGUAGE_COOKIE = "ppid_bahasa"
@@ -50,6 +49,9 @@ def create_app(settings: Settings | None = None, *, platform: Platform | None = 
         session = g.pop("db_session", None)
         if session is not None:
             session.close()
+        reader = g.pop("catalogue_reader", None)
+        if reader is not None:
+            reader.close()
 
     return app
 

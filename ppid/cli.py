@@ -36,7 +36,7 @@ def friendly_errors(command: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def open_platform(**kwargs: Any) -> Platform:
-    from ppid.jobs import use_platform
+    from ppid.platform import use_platform
 
     platform = Platform.open(load_settings(), **kwargs)
     use_platform(platform)

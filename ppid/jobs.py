@@ -1,38 +1,21 @@
 """Background work: inline by default, on RQ workers when ``PPID_REDIS_URL`` is set.
 
 A job is a plain importable function taking JSON-friendly arguments. It reaches the platform
-through :func:`job_platform`, so the same function runs in the web process, the CLI or a worker.
+through :func:`ppid.platform.job_platform`, so the same function runs in the web process, the CLI or a
+worker. This module knows nothing of the platform (the platform owns a queue, not the other way round):
+an inline job runs inside the ``activate`` context its queue was given.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from ppid.platform import Platform
+from typing import Any
 
 log = logging.getLogger(__name__)
 QUEUE_NAME = "ppid"
-_platform: Platform | None = None
-
-
-def use_platform(platform: Platform) -> None:
-    """Make ``platform`` the one jobs in this process use (the app and the CLI call this)."""
-    global _platform
-    _platform = platform
-
-
-def job_platform() -> Platform:
-    """The platform for a job: the one registered by this process, or one opened from the environment."""
-    global _platform
-    if _platform is None:
-        from ppid.platform import Platform
-
-        _platform = Platform.open()
-    return _platform
 
 
 @dataclass(frozen=True)
@@ -46,10 +29,12 @@ class JobHandle:
 
 
 class JobQueue:
-    def __init__(self, redis_url: str | None, platform: Platform | None = None) -> None:
+    def __init__(
+        self, redis_url: str | None, activate: Callable[[], AbstractContextManager[Any]] | None = None
+    ) -> None:
         self.redis_url = redis_url
-        self.platform = platform
-        """Inline jobs run on the platform that queued them, not on one opened from the environment."""
+        self.activate = activate
+        """Entered around an inline job, so it runs on the platform that queued it."""
 
     @property
     def inline(self) -> bool:
@@ -57,12 +42,8 @@ class JobQueue:
 
     def enqueue(self, function: Callable[..., Any], *args: Any, timeout: int = 6 * 3600, **kwargs: Any) -> JobHandle:
         if self.inline:
-            global _platform
-            previous, _platform = _platform, self.platform or _platform
-            try:
+            with self.activate() if self.activate else nullcontext():
                 return JobHandle(id=None, inline_result=function(*args, **kwargs))
-            finally:
-                _platform = previous
         job = self.queue().enqueue(function, *args, job_timeout=timeout, **kwargs)
         return JobHandle(id=job.id)
 

@@ -156,7 +156,7 @@ def _discard_after_rollback(session: Session, _previous_transaction: object) -> 
 
 def deliver_job(delivery_id: int) -> str:
     """Entry point for RQ workers and inline jobs."""
-    from ppid.jobs import job_platform
+    from ppid.platform import job_platform
 
     return deliver(job_platform(), delivery_id)
 

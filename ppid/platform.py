@@ -6,11 +6,14 @@ The web app and the CLI both start here, so a wrong setting fails the same way e
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 
 from ppid.config import ConfigError, Settings, load_settings
 from ppid.db import Database, open_database
+from ppid.jobs import JobQueue
 from ppid.registry import Registry, load_registry
 from ppid.storage import Storage, StorageError, open_storage
 
@@ -37,10 +40,35 @@ class Platform:
         return cls(settings=settings, database=database, storage=storage, registry=registry)
 
     @cached_property
-    def jobs(self):
-        from ppid.jobs import JobQueue
+    def jobs(self) -> JobQueue:
+        return JobQueue(self.settings.redis_url, activate=self.activated)
 
-        return JobQueue(self.settings.redis_url, self)
+    @contextmanager
+    def activated(self) -> Iterator[Platform]:
+        """This platform as the one jobs use, for the duration (an inline job runs on the platform that queued it)."""
+        global _current
+        previous, _current = _current, self
+        try:
+            yield self
+        finally:
+            _current = previous
 
     def close(self) -> None:
         self.database.dispose()
+
+
+_current: Platform | None = None
+
+
+def use_platform(platform: Platform) -> None:
+    """Make ``platform`` the one jobs in this process use (the app and the CLI call this)."""
+    global _current
+    _current = platform
+
+
+def job_platform() -> Platform:
+    """The platform for a job: the one registered by this process, or one opened from the environment."""
+    global _current
+    if _current is None:
+        _current = Platform.open()
+    return _current

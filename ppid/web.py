@@ -1,11 +1,17 @@
-"""Helpers shared by the blueprints: the platform and a database session per request."""
+"""Helpers shared by the blueprints: the platform, a database session and a catalogue reader per request."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from flask import current_app, g
 from sqlalchemy.orm import Session
 
 from ppid.platform import Platform
+from ppid.publishing.client import CatalogueClient, open_catalogue
+
+#: A real CKAN that does not answer within this is reported as unreachable rather than holding the page.
+CATALOGUE_TIMEOUT = {"timeout": 20}
 
 
 def platform() -> Platform:
@@ -17,3 +23,11 @@ def db_session() -> Session:
     if "db_session" not in g:
         g.db_session = platform().database.sessions()
     return g.db_session
+
+
+def read_action(name: str, **params: Any) -> Any:
+    """A catalogue action as an anonymous visitor: what the public may see, whichever catalogue is configured."""
+    if "catalogue_reader" not in g:
+        g.catalogue_reader = open_catalogue(platform(), anonymous=True)
+    reader: CatalogueClient = g.catalogue_reader
+    return reader.call_action(name, params, requests_kwargs=CATALOGUE_TIMEOUT)

@@ -1,6 +1,7 @@
 """Who is calling, and the decorator every officer view uses to check role and dinas.
 
-Two ways in: a session cookie set by the sign-in form, or ``Authorization: Bearer <API token>``.
+Two ways in: a session cookie set by the sign-in form, or an API token (``Authorization: Bearer <token>``, or
+the raw token as ckanapi sends it).
 A bearer request is judged by its token alone (any session cookie is ignored), and it is exempt from
 CSRF only when it carries no session cookie: a browser never adds that header by itself, so such a
 request cannot be forged cross-site, while a cookie session is always CSRF-checked.
@@ -54,8 +55,15 @@ def accounts_config() -> AccountsConfig:
 
 
 def bearer_token() -> str | None:
-    scheme, _sep, value = request.headers.get("Authorization", "").partition(" ")
-    return (value.strip() or None) if scheme.lower() == "bearer" else None
+    """The API token the request carries, in any form CKAN accepts: ``Authorization: Bearer <token>``,
+    ``Authorization: <token>`` (what ckanapi sends) or ``X-CKAN-API-Key: <token>``."""
+    header = request.headers.get("Authorization", "").strip()
+    scheme, _sep, value = header.partition(" ")
+    if scheme.lower() == "bearer":
+        return value.strip() or None
+    if header and not value:
+        return header
+    return request.headers.get("X-CKAN-API-Key", "").strip() or None
 
 
 def bearer_user() -> User | None:

@@ -1,6 +1,6 @@
 """The embedded catalogue over HTTP: CKAN's Action API (``/api/3/action/<name>``), envelope and status codes.
 
-A thin view over :mod:`ppid.catalogue.store`: it reads the request the way CKAN does (query string
+A thin view over :class:`ppid.catalogue.service.EmbeddedCKAN`: it reads the request the way CKAN does (query string
 for side-effect-free actions, JSON body, or multipart with an ``upload`` file), decides who is
 calling (the catalogue token makes a sysadmin, anyone else is anonymous), and maps the
 ``ckanapi.errors`` exceptions back to the responses ``ckanapi.RemoteCKAN`` turns into them again.
@@ -16,15 +16,15 @@ from typing import Any
 from ckanapi.errors import NotAuthorized, NotFound, SearchError, SearchQueryError, ValidationError
 from flask import Blueprint, Response, request
 from flask.blueprints import BlueprintSetupState
-from werkzeug.datastructures import FileStorage, MultiDict
+from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import BadRequest
-from werkzeug.utils import secure_filename
 
-from ppid.accounts.auth import bearer_user
+from ppid.accounts.auth import bearer_token, bearer_user
 from ppid.accounts.models import Role
-from ppid.catalogue.models import Package
-from ppid.catalogue.store import ACTIONS, READ_ACTIONS, call_action
-from ppid.web import db_session, platform
+from ppid.catalogue.context import Upload
+from ppid.catalogue.service import EmbeddedCKAN
+from ppid.catalogue.store import ACTIONS, READ_ACTIONS
+from ppid.web import platform
 
 log = logging.getLogger(__name__)
 
@@ -58,22 +58,18 @@ def action(name: str) -> tuple[Response, int]:
         data = _request_data(side_effect_free=name in READ_ACTIONS)
     except ValueError as error:
         return _bad_request(f"JSON Error: {error}")
-    session = db_session()
+    settings = platform().settings
+    catalogue = EmbeddedCKAN(
+        platform().database,
+        platform().storage,
+        base_url=settings.public_url or request.host_url,
+        sysadmin=_is_sysadmin(),
+    )
     try:
-        result = call_action(
-            session,
-            name,
-            data,
-            user_is_sysadmin=_is_sysadmin(),
-            base_url=_public_url(),
-            file_saver=_save_upload,
-        )
-        session.commit()
+        result = catalogue.call_action(name, data)
     except tuple(ckan_errors) as error:
-        session.rollback()
         return _error_response(envelope, error)
     except Exception:
-        session.rollback()
         log.exception("catalogue action %s failed", name)
         error_body = {"__type": "Internal Server Error", "message": "Internal Server Error"}
         return _json_response({**envelope, "success": False, "error": error_body}, 500)
@@ -126,7 +122,10 @@ def _request_data(*, side_effect_free: bool) -> dict[str, Any]:
             raise ValueError(f"Error decoding JSON data. Error: {error!r}") from error
     if not isinstance(data, dict):
         raise ValueError(f"Request data JSON decoded to {data!r} but it needs to be a dictionary.")
-    data.update(request.files.items())
+    data.update(
+        (field, Upload(upload.filename or "", upload.stream, upload.mimetype or "application/octet-stream"))
+        for field, upload in request.files.items()
+    )
     return data
 
 
@@ -149,29 +148,8 @@ def _is_sysadmin() -> bool:
     from CSRF, so honouring a cookie here would let any site publish in a signed-in officer's name.
     """
     token = platform().settings.catalogue_api_token
-    offered = request.headers.get("Authorization") or request.headers.get("X-CKAN-API-Key") or ""
-    offered = offered.removeprefix("Bearer ").strip()
+    offered = bearer_token()
     if token and offered and hmac.compare_digest(offered.encode(), token.encode()):
         return True
     user = bearer_user()
     return user is not None and (user.has_role(Role.ADMIN) or user.has_role(Role.WALIDATA))
-
-
-def _public_url() -> str:
-    return platform().settings.public_url or request.host_url.rstrip("/")
-
-
-def storage_key(package_id: str, resource_id: str, filename: str) -> str:
-    """Where an uploaded resource file lives in the platform storage (the portal's download route reads it)."""
-    return f"catalogue/{package_id}/{resource_id}/{filename}"
-
-
-def _save_upload(upload: FileStorage, *, package: Package, resource_id: str) -> tuple[str, int, str]:
-    """Keep the file in the platform storage; the portal serves it at the CKAN-style download URL."""
-    filename = secure_filename(upload.filename or "") or "upload"
-    content_type = upload.mimetype or "application/octet-stream"
-    stored = platform().storage.put(
-        storage_key(package.id, resource_id, filename), upload.stream, content_type=content_type
-    )
-    url = f"{_public_url()}/dataset/{package.name}/resource/{resource_id}/download/{filename}"
-    return url, stored.size, f"sha256:{stored.sha256}"

@@ -1,6 +1,6 @@
 """Catalogue exports for national harvesting: DCAT JSON-LD, a data.json catalogue and the sitemap.
 
-All three are read through :func:`ppid.catalogue.reader.read_action` (the embedded catalogue in-process,
+All three are read through :func:`ppid.web.read_action` (the embedded catalogue in-process,
 a real CKAN through ckanapi), one ``package_search`` page at a time, and streamed: memory stays at one
 page whatever the size of the catalogue. Only public, active datasets are exported (anonymous reads).
 Satu Data Indonesia (and data.go.id) harvest DCAT and data.json; search engines read the sitemap.
@@ -15,9 +15,8 @@ from xml.sax.saxutils import escape
 
 from flask import Blueprint, Response, abort, stream_with_context
 
-from ppid.catalogue.mapping import JENIS_DOKUMEN
-from ppid.catalogue.reader import read_action
-from ppid.web import platform
+from ppid.publishing.mapping import JENIS_DOKUMEN
+from ppid.web import platform, read_action
 
 blueprint = Blueprint("exports", __name__)
 

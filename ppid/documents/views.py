@@ -7,10 +7,9 @@ import math
 from ckanapi import NotAuthorized, NotFound
 from flask import Blueprint, abort, render_template, request
 
-from ppid.catalogue.mapping import JENIS_DOKUMEN
-from ppid.catalogue.reader import read_action
 from ppid.documents.published import human_size, published_documents
-from ppid.web import db_session
+from ppid.publishing.mapping import JENIS_DOKUMEN
+from ppid.web import db_session, read_action
 
 blueprint = Blueprint("dokumen", __name__)
 PAGE_SIZE = 20

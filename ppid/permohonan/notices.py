@@ -21,9 +21,9 @@ from ppid.i18n import _
 from ppid.mail import MailDelivery, send_after_commit
 from ppid.permohonan.deadlines import format_day
 from ppid.permohonan.models import EventKind, Permohonan, PermohonanEvent, Requester
+from ppid.permohonan.presenters import Desk, computation_text, deadline_computation, describe
 
 if TYPE_CHECKING:
-    from ppid.permohonan.workflow import Workflow
     from ppid.platform import Platform
 
 TRACKING_PATH = "/permohonan/lacak/{token}"
@@ -50,7 +50,7 @@ class Notices:
         self.platform = platform
         self.public_url = platform.settings.public_url.rstrip("/")
 
-    def step_recorded(self, workflow: Workflow, permohonan: Permohonan, step: PermohonanEvent,
+    def step_recorded(self, workflow: Desk, permohonan: Permohonan, step: PermohonanEvent,
                       *, token: str | None = None) -> list[Notice]:
         """Queue the messages announcing ``step``; returns them (tests and the caller may look)."""
         notices = [*self._to_requester(workflow, permohonan, step, token),
@@ -60,13 +60,11 @@ class Notices:
 
     # -- the requester ---------------------------------------------------------------------------
 
-    def _to_requester(self, workflow: Workflow, permohonan: Permohonan, step: PermohonanEvent,
+    def _to_requester(self, workflow: Desk, permohonan: Permohonan, step: PermohonanEvent,
                       token: str | None) -> list[Notice]:
         requester = workflow.session.get(Requester, permohonan.id)
         if requester is None or not requester.email:
             return []
-        from ppid.permohonan.presenters import computation_text, deadline_computation, describe
-
         status = workflow.status(permohonan)
         described = describe(step, workflow)
         lines = [_("Yth. %(name)s,", name=requester.full_name), ""]
@@ -105,7 +103,7 @@ class Notices:
 
     # -- the officers ----------------------------------------------------------------------------
 
-    def _to_officers(self, workflow: Workflow, permohonan: Permohonan, step: PermohonanEvent) -> list[Notice]:
+    def _to_officers(self, workflow: Desk, permohonan: Permohonan, step: PermohonanEvent) -> list[Notice]:
         roles = OFFICER_EVENTS.get(step.kind)
         if roles is None:
             return []
@@ -139,7 +137,7 @@ class Notices:
                 for address in officer_addresses(workflow.session, workflow, status.dinas_slug, roles)]
 
 
-def officer_addresses(session: Session, workflow: Workflow, dinas_slug: str | None,
+def officer_addresses(session: Session, workflow: Desk, dinas_slug: str | None,
                       roles: Iterable[Role] = (Role.OFFICER,)) -> list[str]:
     """The PPID Pelaksana mailbox of the dinas (dinas.yaml) and its active officers; region-wide officers and
     administrators for a request not yet routed (the PPID Utama)."""

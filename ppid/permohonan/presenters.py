@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
+
+from sqlalchemy.orm import Session
 
 from ppid.i18n import _
 from ppid.permohonan.deadlines import NOTICE_WORKING_DAYS, WorkingCalendar, format_day
@@ -26,7 +28,23 @@ from ppid.permohonan.models import (
     PermohonanEvent,
 )
 from ppid.permohonan.status import DisputeStatus, Status
-from ppid.permohonan.workflow import Workflow
+
+
+class Desk(Protocol):
+    """What presenting a request needs of the request desk (:class:`~ppid.permohonan.workflow.Workflow` is one).
+
+    A protocol rather than the workflow itself, so that the workflow can present its steps (through its
+    notices) without the presenters importing it back.
+    """
+
+    session: Session
+
+    @property
+    def calendar(self) -> WorkingCalendar: ...
+
+    def status(self, permohonan: Permohonan) -> Status: ...
+
+    def handler_name(self, dinas_slug: str | None) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -37,7 +55,7 @@ class Step:
     details: list[str] = field(default_factory=list)
 
 
-def describe(event: PermohonanEvent, workflow: Workflow) -> Step:
+def describe(event: PermohonanEvent, workflow: Desk) -> Step:
     """One event as a sentence and its particulars, in the interface language."""
     payload = event.payload
     kind = event.kind
@@ -196,7 +214,7 @@ def _computation_document(computation: DeadlineComputation) -> dict[str, Any]:
     }
 
 
-def public_document(permohonan: Permohonan, status: Status, workflow: Workflow) -> dict[str, Any]:
+def public_document(permohonan: Permohonan, status: Status, workflow: Desk) -> dict[str, Any]:
     """The tracking view as plain data (the JSON API returns it as is)."""
     return {
         "nomor": permohonan.number,

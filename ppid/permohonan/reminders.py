@@ -33,7 +33,7 @@ CATEGORY = "permohonan.pengingat"
 
 def reminders_job() -> int:
     """Entry point for a scheduler (rq-scheduler, cron through ``ppid worker``): same as the command."""
-    from ppid.jobs import job_platform
+    from ppid.platform import job_platform
 
     return send_reminders(job_platform())
 

@@ -25,7 +25,6 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from harvesters import Item, source_class
-from ppid.catalogue.publisher import Publisher, open_publisher
 from ppid.config import ConfigError
 from ppid.db import utcnow
 from ppid.documents.extract import Limits, extract_once
@@ -34,6 +33,7 @@ from ppid.pipeline.models import FileState, HarvestRun, ItemOutcome, RunEvent, R
 from ppid.pipeline.naming import dataset_name_for, storage_key_for
 from ppid.pipeline.validate import validate_stored_file
 from ppid.platform import Platform
+from ppid.publishing.publisher import Publisher, open_publisher
 from ppid.registry import Rule, SourceConfig
 
 log = logging.getLogger(__name__)
@@ -55,7 +55,7 @@ class FetchedFile:
 
 def harvest_job(dinas_slugs: list[str] | None = None, source_names: list[str] | None = None) -> int:
     """Entry point for RQ workers and inline jobs."""
-    from ppid.jobs import job_platform
+    from ppid.platform import job_platform
 
     return run_harvest(job_platform(), dinas_slugs=dinas_slugs, source_names=source_names, trigger="worker")
 

@@ -8,14 +8,14 @@ from ckanapi import NotAuthorized, NotFound
 from flask import Blueprint, abort, redirect, render_template, request, send_file, url_for
 from sqlalchemy import select
 
-from ppid.catalogue.mapping import JENIS_DOKUMEN
-from ppid.catalogue.reader import read_action
+from ppid.catalogue.service import storage_key
 from ppid.pipeline.models import TrackedFile, ValidationRecord
 from ppid.pipeline.naming import safe_filename
 from ppid.portal.preview import preview_table
+from ppid.publishing.mapping import JENIS_DOKUMEN
 from ppid.storage import StorageError
 from ppid.validation.report import ValidationReport
-from ppid.web import db_session, platform
+from ppid.web import db_session, platform, read_action
 
 blueprint = Blueprint("portal", __name__)
 PAGE_SIZE = 20
@@ -126,7 +126,7 @@ def resource_download(name: str, resource_id: str, filename: str):
     resource = next((r for r in package.get("resources", []) if r["id"] == resource_id), None)
     if resource is None or resource.get("url_type") != "upload":
         abort(404)
-    key = f"catalogue/{package['id']}/{resource_id}/{filename}"
+    key = storage_key(package["id"], resource_id, filename)
     try:
         if not platform().storage.exists(key):
             abort(404)

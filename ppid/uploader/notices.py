@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 from ppid.accounts.models import User
 from ppid.db import utcnow
 from ppid.i18n import _
-from ppid.jobs import job_platform
 from ppid.mail import send_after_commit
+from ppid.platform import job_platform
 from ppid.uploader.models import Draft, Notice
 
 

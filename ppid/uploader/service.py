@@ -341,7 +341,7 @@ def check_version(platform: Platform, session: Session, version: FileVersion, pa
 
 def validate_version_job(version_id: int) -> None:
     """Entry point for RQ workers (and inline jobs)."""
-    from ppid.jobs import job_platform
+    from ppid.platform import job_platform
 
     platform = job_platform()
     with platform.database.session() as session:
@@ -464,8 +464,8 @@ def source_for(platform: Platform, draft: Draft) -> SourceConfig:
 
 def publish_draft_job(draft_id: int) -> int | None:
     """Feed the approved draft to the pipeline runner, then tell the officer how it went."""
-    from ppid.jobs import job_platform
     from ppid.pipeline.runner import run_harvest
+    from ppid.platform import job_platform
 
     platform = job_platform()
     with platform.database.session() as session:

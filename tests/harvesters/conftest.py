@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from ppid.catalogue.client import catalogue_client
 from ppid.config import load_settings
 from ppid.pipeline.models import RunEvent, TrackedFile
 from ppid.platform import Platform
+from ppid.publishing.client import catalogue_client
 
 REPO = Path(__file__).resolve().parents[2]
 POPULATION_CSV = (REPO / "examples" / "kabupaten-contoh" / "disdukcapil" / "penduduk-2024.csv").read_bytes()

@@ -12,12 +12,12 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from ppid.catalogue.client import catalogue_client
 from ppid.config import load_settings
 from ppid.db import utcnow
 from ppid.pipeline.models import FileState, HarvestRun, ItemOutcome, RunEvent, RunStatus, TrackedFile
 from ppid.pipeline.runner import HarvestAlreadyRunning, run_harvest, start_run
 from ppid.platform import Platform
+from ppid.publishing.client import catalogue_client
 
 from ..live import served
 

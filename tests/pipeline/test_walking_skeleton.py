@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ppid.catalogue.publisher import open_publisher
 from ppid.pipeline.models import FileState, HarvestRun, RunStatus, TrackedFile
 from ppid.pipeline.runner import run_harvest
+from ppid.publishing.publisher import open_publisher
 
 
 def tracked_files(platform) -> list[TrackedFile]:

@@ -16,12 +16,12 @@ import yaml
 from ckanapi import RemoteCKAN
 from sqlalchemy import select
 
-from ppid.catalogue.client import catalogue_client
-from ppid.catalogue.publisher import open_publisher
 from ppid.config import load_settings
 from ppid.pipeline.models import FileState, TrackedFile
 from ppid.pipeline.runner import run_harvest
 from ppid.platform import Platform
+from ppid.publishing.client import catalogue_client
+from ppid.publishing.publisher import open_publisher
 
 CKAN_URL = os.environ.get("CKAN_URL")
 CKAN_API_TOKEN = os.environ.get("CKAN_API_TOKEN")

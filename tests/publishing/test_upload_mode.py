@@ -11,11 +11,11 @@ from urllib.parse import urlparse
 import pytest
 import requests
 
-from ppid.catalogue.client import catalogue_client
-from ppid.catalogue.publisher import open_publisher
 from ppid.config import load_settings
 from ppid.pipeline.runner import run_harvest
 from ppid.platform import Platform
+from ppid.publishing.client import catalogue_client
+from ppid.publishing.publisher import open_publisher
 
 from .test_publisher_contract import POPULATION, REPO, TARGETS, copy_of_the_sample_region, open_target, published
 

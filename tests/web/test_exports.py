@@ -14,11 +14,11 @@ from sqlalchemy import select
 
 from ppid.app import create_app
 from ppid.catalogue import exports
-from ppid.catalogue.client import catalogue_client
 from ppid.config import load_settings
 from ppid.pipeline.models import FileState, TrackedFile
 from ppid.pipeline.runner import run_harvest
 from ppid.platform import Platform
+from ppid.publishing.client import catalogue_client
 
 CKAN_URL = os.environ.get("CKAN_URL")
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"

@@ -12,15 +12,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from ckanapi import NotFound, RemoteCKAN
+from ckanapi import NotFound
 from sqlalchemy import select
 
-from ppid.catalogue.client import SizedStream, catalogue_client
-from ppid.catalogue.mapping import catalogue_version, package_dict, same_package
 from ppid.documents.extract import texts_by_sha256
 from ppid.pipeline.models import FileState, TrackedFile
 from ppid.pipeline.naming import safe_filename
 from ppid.platform import Platform
+from ppid.publishing.client import CatalogueClient, SizedStream, catalogue_client
+from ppid.publishing.mapping import catalogue_version, package_dict, same_package
 
 TIMEOUT = {"timeout": 60}
 #: Connect within 60 s; then wait up to an hour between bytes, as a large file is read and stored by the catalogue.
@@ -29,7 +29,7 @@ READ_ACTIONS = {"package_show", "organization_show", "status_show"}
 
 
 class Publisher:
-    def __init__(self, platform: Platform, ckan: RemoteCKAN) -> None:
+    def __init__(self, platform: Platform, ckan: CatalogueClient) -> None:
         self.platform = platform
         self.ckan = ckan
         self.calls: Counter[str] = Counter()
@@ -114,7 +114,7 @@ class Publisher:
                     self.call_with_files("resource_patch", upload, id=holding["id"], **fields)
 
     def call_with_files(self, action: str, files: dict[str, Any], **data: Any) -> Any:
-        """An action with a multipart file upload, streamed (see :class:`StreamingRemoteCKAN`)."""
+        """An action with a file upload, streamed (see :mod:`ppid.publishing.client`)."""
         self.calls[action] += 1
         return self.ckan.call_action(action, data, files=files, requests_kwargs=UPLOAD_TIMEOUT)
 
