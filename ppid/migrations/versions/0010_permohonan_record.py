@@ -14,7 +14,6 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 import ppid.db
-from ppid.permohonan.chain import GENESIS, REQUEST_FACTS, request_facts, seal
 
 revision = "0010"
 down_revision = "0011"
@@ -93,6 +92,9 @@ def downgrade() -> None:
 
 
 def _seal_existing_events() -> None:
+    # Imported here: Alembic loads every revision at each start, and a harvest must not load the request module.
+    from ppid.permohonan.chain import GENESIS, REQUEST_FACTS, request_facts, seal
+
     events = sa.table(
         "permohonan_event",
         sa.column("id", sa.Integer()), sa.column("permohonan_id", sa.Integer()), sa.column("sequence", sa.Integer()),
