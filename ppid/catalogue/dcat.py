@@ -16,7 +16,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
@@ -305,9 +304,10 @@ def _distribution(
 
 
 def _byte_size(size: int, profile: Profile) -> Literal:
+    """As a decimal, in its canonical form ("2048.0"), which every serialisation writes and reads back alike."""
     if profile is Profile.DCAT_AP_3:
         return Literal(size, datatype=XSD.nonNegativeInteger)
-    return Literal(Decimal(size), datatype=XSD.decimal)
+    return Literal(f"{size}.0", datatype=XSD.decimal)
 
 
 def _licence(package: Mapping[str, Any]) -> URIRef | None:

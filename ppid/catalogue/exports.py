@@ -232,7 +232,8 @@ def catalogue_rdf(extension: str) -> Response:
 
 @blueprint.get("/catalog")
 def catalogue() -> Response:
-    best = request.accept_mimetypes.best_match([*RDF_MEDIA_TYPES, "text/html"])
+    offered = [*RDF_MEDIA_TYPES, "text/html"]
+    best = request.accept_mimetypes.best_match(offered) if request.accept_mimetypes else offered[0]  # none: as */*
     if best == "text/html":
         response = redirect(url_for("portal.search"), code=303)
     elif best is None:
