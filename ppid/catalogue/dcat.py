@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
+from urllib.parse import quote
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
@@ -145,6 +146,8 @@ THEME_OF_TAG = {
     "teknologi": "TECH", "komunikasi": "TECH", "informatika": "TECH",
     "infrastruktur": "TRAN", "jalan": "TRAN", "perhubungan": "TRAN", "transportasi": "TRAN",
 }  # fmt: skip
+#: What ``quote`` keeps besides letters, digits and ``_.-~``: every character with a meaning in an IRI.
+IRI_SAFE = ":/?#[]@!$&'()*+,;=%"
 YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 SHA256 = re.compile(r"sha256:([0-9a-f]{64})", re.IGNORECASE)
 
@@ -278,12 +281,12 @@ def _distribution(
     if resource.get("description"):
         _text(graph, distribution, DCTERMS.description, resource["description"])
     if resource.get("url"):
-        _typed(graph, distribution, DCAT.accessURL, URIRef(resource["url"]), RDFS.Resource)
-        _typed(graph, distribution, DCAT.downloadURL, URIRef(resource["url"]), RDFS.Resource)
+        _typed(graph, distribution, DCAT.accessURL, _iri(resource["url"]), RDFS.Resource)
+        _typed(graph, distribution, DCAT.downloadURL, _iri(resource["url"]), RDFS.Resource)
     file_type, media_type = FILE_TYPES.get((resource.get("format") or "").upper(), (None, None))
     if file_type:
         _typed(graph, distribution, DCTERMS["format"], URIRef(f"{EU}file-type/{file_type}"), DCTERMS.MediaTypeOrExtent)
-    media_type = resource.get("mimetype") or media_type
+    media_type = (resource.get("mimetype") or media_type or "").split(";")[0].strip().lower()
     if media_type:
         _typed(graph, distribution, DCAT.mediaType, URIRef(f"{IANA}{media_type}"), DCTERMS.MediaType)
     if licence is not None:
@@ -314,7 +317,7 @@ def _licence(package: Mapping[str, Any]) -> URIRef | None:
     code = LICENCES.get(package.get("license_id") or "")
     if code:
         return URIRef(f"{EU}licence/{code}")
-    return URIRef(package["license_url"]) if package.get("license_url") else None
+    return _iri(package["license_url"]) if package.get("license_url") else None
 
 
 def _theme(graph: Graph, code: str) -> URIRef:
@@ -360,7 +363,7 @@ def _add_contact(graph: Graph, dataset: URIRef, package: Mapping[str, Any], extr
     graph.add((contact, RDF.type, VCARD.Kind))
     graph.add((contact, RDF.type, VCARD.Organization))
     graph.add((contact, VCARD.fn, Literal(package.get("maintainer") or email)))
-    graph.add((contact, VCARD.hasEmail, URIRef(f"mailto:{email}")))
+    graph.add((contact, VCARD.hasEmail, _iri(f"mailto:{email}")))
 
 
 def _agent(graph: Graph, iri: URIRef | None, name: str) -> URIRef | BNode:
@@ -385,6 +388,11 @@ def _add_paging(graph: Graph, page: Page) -> None:
     for name, number in links.items():
         graph.add((node, HYDRA[name], URIRef(page.address(number))))
         graph.add((node, HYDRA[f"{name}Page"], URIRef(page.address(number))))
+
+
+def _iri(address: str) -> URIRef:
+    """An address from the catalogue as a valid IRI: a space or a quote would make the Turtle unreadable."""
+    return URIRef(quote(address.strip(), safe=IRI_SAFE))
 
 
 def _text(graph: Graph, subject: URIRef | BNode, predicate: URIRef, value: str) -> None:

@@ -24,6 +24,7 @@ from xml.sax.saxutils import escape
 
 from ckanapi import NotAuthorized, NotFound
 from flask import Blueprint, Response, abort, redirect, request, stream_with_context, url_for
+from rdflib import Graph
 
 from ppid.catalogue import dcat
 from ppid.catalogue.dcat import FILE_TYPES, FORMATS, FREQUENCIES, Page, Profile, Site, extras_of, landing_page
@@ -116,7 +117,7 @@ def _page_address(number: int) -> str:
     return f"{_base()}{request.path}?{urlencode({**arguments, 'page': number})}"
 
 
-def _rdf(graph, extension: str) -> Response:
+def _rdf(graph: Graph, extension: str) -> Response:
     response = Response(dcat.serialize(graph, extension), mimetype=FORMATS[extension].media_type)
     response.vary.add("Accept")
     return response

@@ -6,6 +6,7 @@ import math
 
 from ckanapi import NotAuthorized, NotFound
 from flask import Blueprint, Response, abort, after_this_request, redirect, render_template, request, send_file, url_for
+from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
 from ppid.catalogue.exports import dcat_dataset, preferred_rdf_extension
@@ -44,7 +45,7 @@ def search() -> str:
 
 
 @blueprint.get("/dataset/<name>")
-def dataset(name: str):
+def dataset(name: str) -> ResponseReturnValue:
     """HTML, or the dataset's DCAT-AP when the client prefers RDF (its IRI is this address)."""
     extension = preferred_rdf_extension()
     if extension:

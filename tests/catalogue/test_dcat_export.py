@@ -56,7 +56,8 @@ HEALTH_WORKERS = dataset(
         {"name": "nakes-2023.csv", "url": "https://contoh.go.id/nakes.csv", "format": "CSV", "size": 2048,
          "hash": f"sha256:{CHECKSUM}"},
         {"name": "Rekap tenaga kesehatan", "url": "https://contoh.go.id/nakes.xlsx", "format": "XLSX", "size": 0},
-        {"name": "Peta sebaran", "url": "https://contoh.go.id/peta.kml", "format": "KML"},
+        {"name": "Peta sebaran", "url": "https://contoh.go.id/peta sebaran.kml", "format": "KML",
+         "mimetype": "application/vnd.google-earth.kml+xml; charset=utf-8"},
     ],
 )  # fmt: skip
 
@@ -159,7 +160,9 @@ def test_controlled_values_are_iris_of_the_eu_vocabularies_and_iana(client, cata
     assert graph.value(csv, DCAT.downloadURL) == URIRef("https://contoh.go.id/nakes.csv")
     kml = distributions["Peta sebaran"]
     assert graph.value(kml, DCTERMS["format"]) is None  # an unknown format is left out, never a literal
-    assert graph.value(kml, DCAT.accessURL) == URIRef("https://contoh.go.id/peta.kml")
+    assert graph.value(kml, DCAT.mediaType) == URIRef(
+        "https://www.iana.org/assignments/media-types/application/vnd.google-earth.kml+xml")
+    assert graph.value(kml, DCAT.accessURL) == URIRef("https://contoh.go.id/peta%20sebaran.kml")  # still valid Turtle
 
 
 def test_coverage_in_space_and_time_and_the_contact_are_nodes(client, catalogue):
