@@ -74,7 +74,7 @@ def site() -> Site:
 
 def dcat_catalogue_page(extension: str) -> Response:
     """One page (``?page=N``, from 1) of the catalogue; a page past the last is not found."""
-    number = request.args.get("page", 1, type=int)
+    profile, number = _profile(), request.args.get("page", 1, type=int)
     if number < 1:
         abort(404)
     found = read_action("package_search", q="", rows=DCAT_PAGE_ROWS, start=(number - 1) * DCAT_PAGE_ROWS,
@@ -82,16 +82,16 @@ def dcat_catalogue_page(extension: str) -> Response:
     page = Page(number=number, size=DCAT_PAGE_ROWS, total=found["count"], address=_page_address)
     if number > page.last:
         abort(404)
-    graph = dcat.catalogue_graph(found["results"], site(), _profile(), page)
-    return _rdf(graph, extension)
+    return _rdf(dcat.catalogue_graph(found["results"], site(), profile, page), extension)
 
 
 def dcat_dataset(name: str, extension: str) -> Response:
+    profile = _profile()
     try:
         package = read_action("package_show", id=name)
     except (NotFound, NotAuthorized):  # private and deleted datasets are not found for citizens
         abort(404)
-    return _rdf(dcat.dataset_graph(package, site(), _profile()), extension)
+    return _rdf(dcat.dataset_graph(package, site(), profile), extension)
 
 
 def preferred_rdf_extension() -> str | None:
