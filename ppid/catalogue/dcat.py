@@ -197,7 +197,7 @@ def extras_of(package: Mapping[str, Any]) -> dict[str, str]:
     return {extra["key"]: extra["value"] for extra in package.get("extras", [])}
 
 
-def new_graph() -> Graph:
+def _new_graph() -> Graph:
     graph = Graph(bind_namespaces="none")
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace)
@@ -206,14 +206,14 @@ def new_graph() -> Graph:
 
 def dataset_graph(package: Mapping[str, Any], site: Site, profile: Profile) -> Graph:
     """One dataset with its distributions, as served at ``/dataset/<name>.ttl``."""
-    graph = new_graph()
-    add_dataset(graph, package, site, profile)
+    graph = _new_graph()
+    _add_dataset(graph, package, site, profile)
     return graph
 
 
 def catalogue_graph(packages: Iterable[Mapping[str, Any]], site: Site, profile: Profile, page: Page) -> Graph:
     """One page of the catalogue: the catalogue itself, the page's datasets and the links to the other pages."""
-    graph = new_graph()
+    graph = _new_graph()
     catalogue = site.catalogue_iri
     graph.add((catalogue, RDF.type, DCAT.Catalog))
     _text(graph, catalogue, DCTERMS.title, f"Katalog Data {site.region}".strip())
@@ -223,9 +223,10 @@ def catalogue_graph(packages: Iterable[Mapping[str, Any]], site: Site, profile: 
     graph.add((catalogue, DCTERMS.publisher, _agent(graph, None, site.publisher or site.region)))
     graph.add((catalogue, DCAT.themeTaxonomy, DATA_THEMES))
     graph.add((DATA_THEMES, RDF.type, SKOS.ConceptScheme))
-    graph.add((DATA_THEMES, DCTERMS.title, Literal("Data Theme", lang="en")))
+    graph.add((DATA_THEMES, DCTERMS.title, Literal("Tema data", lang="id")))
+    graph.add((DATA_THEMES, DCTERMS.title, Literal("Data theme", lang="en")))
     for package in packages:
-        graph.add((catalogue, DCAT.dataset, add_dataset(graph, package, site, profile)))
+        graph.add((catalogue, DCAT.dataset, _add_dataset(graph, package, site, profile)))
     _add_paging(graph, page)
     return graph
 
@@ -238,7 +239,7 @@ def serialize(graph: Graph, extension: str) -> bytes:
     return graph.serialize(format=FORMATS[extension].rdflib, encoding="utf-8")
 
 
-def add_dataset(graph: Graph, package: Mapping[str, Any], site: Site, profile: Profile) -> URIRef:
+def _add_dataset(graph: Graph, package: Mapping[str, Any], site: Site, profile: Profile) -> URIRef:
     extras = extras_of(package)
     dataset = dataset_iri(site.base_url, package["name"])
     graph.add((dataset, RDF.type, DCAT.Dataset))
@@ -255,7 +256,8 @@ def add_dataset(graph: Graph, package: Mapping[str, Any], site: Site, profile: P
     frequency = FREQUENCIES.get(extras.get("frekuensi_penerbitan", ""))
     if frequency:
         _typed(graph, dataset, DCTERMS.accrualPeriodicity, URIRef(f"{EU}frequency/{frequency[0]}"), DCTERMS.Frequency)
-    for code in sorted({THEME_OF_TAG[tag["name"]] for tag in package.get("tags", []) if tag["name"] in THEME_OF_TAG}):
+    tags = {tag["name"].lower() for tag in package.get("tags", [])}
+    for code in sorted({THEME_OF_TAG[tag] for tag in tags if tag in THEME_OF_TAG}):
         graph.add((dataset, DCAT.theme, _theme(graph, code)))
     _add_spatial(graph, dataset, extras)
     _add_temporal(graph, dataset, extras.get("tahun", ""))
