@@ -1,9 +1,17 @@
-"""Catalogue exports for national harvesting: DCAT JSON-LD, a data.json catalogue and the sitemap.
+"""Catalogue exports for national harvesting: DCAT-AP (Turtle, RDF/XML, JSON-LD), a data.json catalogue and the sitemap.
 
-All three are read through :func:`ppid.web.read_action` (the embedded catalogue in-process,
-a real CKAN through ckanapi), one ``package_search`` page at a time, and streamed: memory stays at one
-page whatever the size of the catalogue. Only public, active datasets are exported (anonymous reads).
-Satu Data Indonesia (and data.go.id) harvest DCAT and data.json; search engines read the sitemap.
+All are read through :func:`ppid.web.read_action` (the embedded catalogue in-process, a real CKAN
+through ckanapi) and only public, active datasets are exported (anonymous reads). Memory stays at one page
+whatever the size of the catalogue: data.json and the sitemap are streamed one ``package_search`` page at a
+time; DCAT is paged as ckanext-dcat pages it (``/catalog.ttl?page=2``, ``hydra:PagedCollection``), so that
+each response is one rdflib graph of :data:`DCAT_PAGE_ROWS` datasets. Satu Data Indonesia (and data.go.id)
+harvest DCAT and data.json; data.europa.eu and CKAN's DCAT harvester read DCAT-AP; search engines read the
+sitemap.
+
+Content negotiation: ``/dataset/<name>`` stays HTML unless the client prefers an RDF media type;
+``/catalog`` answers in Turtle unless the client prefers another RDF type, and sends a browser that prefers
+HTML to the dataset search page (303). ``?profile=dcat_ap_3`` gives DCAT-AP 3 instead of 2.1.1 (see
+:mod:`ppid.catalogue.dcat` for why there are two).
 """
 
 from __future__ import annotations
@@ -11,46 +19,28 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlencode
 from xml.sax.saxutils import escape
 
-from flask import Blueprint, Response, abort, stream_with_context
+from ckanapi import NotAuthorized, NotFound
+from flask import Blueprint, Response, abort, redirect, request, stream_with_context, url_for
+from rdflib import Graph
 
-from ppid.publishing.mapping import JENIS_DOKUMEN
+from ppid.catalogue import dcat
+from ppid.catalogue.dcat import FILE_TYPES, FORMATS, FREQUENCIES, Page, Profile, Site, extras_of, landing_page
+from ppid.i18n import _
 from ppid.web import platform, read_action
 
 blueprint = Blueprint("exports", __name__)
 
 PAGE_ROWS = 1000
+#: Datasets per DCAT page, ckanext-dcat's default (``ckanext.dcat.datasets_per_page``).
+DCAT_PAGE_ROWS = 100
 #: The sitemap protocol's limit of URLs per file; beyond it /sitemap.xml becomes a sitemap index.
 SITEMAP_MAX = 50_000
-MEDIA_TYPES = {
-    "CSV": "text/csv",
-    "XLSX": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "XLS": "application/vnd.ms-excel",
-    "JSON": "application/json",
-    "PDF": "application/pdf",
-    "ODS": "application/vnd.oasis.opendocument.spreadsheet",
-    "ZIP": "application/zip",
-}
-#: Satu Data's ``frekuensi_penerbitan`` as the Dublin Core frequencies DCAT-AP and data.json expect.
-FREQUENCIES = {
-    "harian": ("http://purl.org/cld/freq/daily", "R/P1D"),
-    "mingguan": ("http://purl.org/cld/freq/weekly", "R/P1W"),
-    "bulanan": ("http://purl.org/cld/freq/monthly", "R/P1M"),
-    "triwulanan": ("http://purl.org/cld/freq/quarterly", "R/P3M"),
-    "semesteran": ("http://purl.org/cld/freq/semiannual", "R/P6M"),
-    "tahunan": ("http://purl.org/cld/freq/annual", "R/P1Y"),
-}
-DCAT_CONTEXT = {
-    "dcat": "http://www.w3.org/ns/dcat#",
-    "dct": "http://purl.org/dc/terms/",
-    "foaf": "http://xmlns.com/foaf/0.1/",
-    "vcard": "http://www.w3.org/2006/vcard/ns#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "dct:issued": {"@type": "xsd:dateTime"},
-    "dct:modified": {"@type": "xsd:dateTime"},
-    "dcat:byteSize": {"@type": "xsd:decimal"},
-}
+#: RDF media types a client may ask for, Turtle first: it is what ``/catalog`` answers ``*/*`` with.
+RDF_MEDIA_TYPES = {format.media_type: extension for extension, format in FORMATS.items()}
+EXTENSIONS = "any(" + ", ".join(FORMATS) + ")"
 
 
 def public_datasets(*, start: int = 0, stop: int | None = None) -> Iterator[dict[str, Any]]:
@@ -68,95 +58,75 @@ def public_count() -> int:
     return read_action("package_search", q="", rows=0)["count"]
 
 
-def landing_page(package: dict[str, Any], base: str) -> str:
-    """The portal page of a dataset: public documents have their own page."""
-    if _extras(package).get("jenis") == JENIS_DOKUMEN:
-        return f"{base}/dokumen/{package['name']}"
-    return f"{base}/dataset/{package['name']}"
+# -- DCAT-AP ------------------------------------------------------------------------------------
 
 
-# -- DCAT ---------------------------------------------------------------------------------------
+def site() -> Site:
+    registry = platform().registry
+    return Site(
+        base_url=_base(),
+        region=registry.region.get("name", ""),
+        publisher=(registry.walidata or {}).get("name", ""),
+        dinas=frozenset(dinas.slug for dinas in registry.dinas),
+    )
 
 
-def dcat_dataset(package: dict[str, Any], base: str) -> dict[str, Any]:
-    extras = _extras(package)
-    landing = landing_page(package, base)
-    organization = package.get("organization") or {}
-    dataset: dict[str, Any] = {
-        "@id": landing,
-        "@type": "dcat:Dataset",
-        "dct:identifier": package["id"],
-        "dct:title": package.get("title") or package["name"],
-        "dct:description": package.get("notes") or package.get("title") or "",
-        "dct:issued": package.get("metadata_created"),
-        "dct:modified": package.get("metadata_modified"),
-        "dct:publisher": {
-            "@type": "foaf:Organization",
-            "foaf:name": extras.get("produsen_data") or organization.get("title") or "",
-        },
-        "dcat:landingPage": {"@id": landing},
-        "dcat:keyword": [tag["name"] for tag in package.get("tags", [])],
-        "dcat:distribution": [_dcat_distribution(resource) for resource in package.get("resources", [])],
-    }
-    if platform().registry.get(organization.get("name", "")) is not None:
-        dataset["dct:publisher"]["@id"] = f"{base}/dinas/{organization['name']}"
-    if package.get("maintainer_email"):
-        dataset["dcat:contactPoint"] = {
-            "@type": "vcard:Organization",
-            "vcard:fn": package.get("maintainer") or package["maintainer_email"],
-            "vcard:hasEmail": {"@id": f"mailto:{package['maintainer_email']}"},
-        }
-    if package.get("license_url"):
-        dataset["dct:license"] = {"@id": package["license_url"]}
-    if extras.get("cakupan_wilayah"):
-        dataset["dct:spatial"] = extras["cakupan_wilayah"]
-    if extras.get("tahun"):
-        dataset["dct:temporal"] = extras["tahun"]
-    frequency = FREQUENCIES.get(extras.get("frekuensi_penerbitan", ""))
-    if frequency:
-        dataset["dct:accrualPeriodicity"] = {"@id": frequency[0]}
-    return dataset
+def dcat_catalogue_page(extension: str) -> Response:
+    """One page (``?page=N``, from 1) of the catalogue; a page past the last is not found."""
+    profile, number = _profile(), request.args.get("page", 1, type=int)
+    if number < 1:
+        abort(404)
+    found = read_action("package_search", q="", rows=DCAT_PAGE_ROWS, start=(number - 1) * DCAT_PAGE_ROWS,
+                        sort="name asc")  # fmt: skip
+    page = Page(number=number, size=DCAT_PAGE_ROWS, total=found["count"], address=_page_address)
+    if number > page.last:
+        abort(404)
+    return _rdf(dcat.catalogue_graph(found["results"], site(), profile, page), extension)
 
 
-def _dcat_distribution(resource: dict[str, Any]) -> dict[str, Any]:
-    distribution: dict[str, Any] = {
-        "@id": resource["url"],
-        "@type": "dcat:Distribution",
-        "dct:title": resource.get("name") or "",
-        "dcat:accessURL": {"@id": resource["url"]},
-        "dcat:downloadURL": {"@id": resource["url"]},
-        "dct:format": resource.get("format") or "",
-    }
-    media_type = resource.get("mimetype") or MEDIA_TYPES.get((resource.get("format") or "").upper())
-    if media_type:
-        distribution["dcat:mediaType"] = media_type
-    if resource.get("size"):
-        distribution["dcat:byteSize"] = resource["size"]
-    return distribution
+def dcat_dataset(name: str, extension: str) -> Response:
+    profile = _profile()
+    try:
+        package = read_action("package_show", id=name)
+    except (NotFound, NotAuthorized):  # private and deleted datasets are not found for citizens
+        abort(404)
+    return _rdf(dcat.dataset_graph(package, site(), profile), extension)
 
 
-def dcat_catalogue(base: str) -> Iterator[str]:
-    """The DCAT catalogue as JSON-LD, written dataset by dataset."""
-    region = platform().registry.region.get("name", "")
-    walidata = platform().registry.walidata or {}
-    head = {
-        "@context": DCAT_CONTEXT,
-        "@id": f"{base}/catalog.jsonld",
-        "@type": "dcat:Catalog",
-        "dct:title": f"Katalog Data {region}".strip(),
-        "dct:description": f"Data terbuka perangkat daerah {region}".strip(),
-        "dct:language": "id",
-        "foaf:homepage": {"@id": f"{base}/"},
-        "dct:publisher": {"@type": "foaf:Organization", "foaf:name": walidata.get("name") or region},
-    }
-    yield from _json_object_with_list(head, "dcat:dataset", (dcat_dataset(p, base) for p in public_datasets()))
+def preferred_rdf_extension() -> str | None:
+    """The RDF format the client prefers to HTML, if any (``*/*`` and browsers get HTML)."""
+    best = request.accept_mimetypes.best_match(["text/html", *RDF_MEDIA_TYPES])
+    return RDF_MEDIA_TYPES.get(best or "")
+
+
+def _profile() -> Profile:
+    name = request.args.get("profile")
+    if name is None:
+        return Profile.DCAT_AP_2
+    profile = Profile.named(name)
+    if profile is None:
+        abort(400, description=_("Profil DCAT %(name)s tidak dikenal: pilih dcat_ap_2 (DCAT-AP 2.1.1) atau "
+                                 "dcat_ap_3 (DCAT-AP 3).", name=repr(name)))  # fmt: skip
+    return profile
+
+
+def _page_address(number: int) -> str:
+    """The same export (path, profile) at another page."""
+    arguments = {key: value for key, value in request.args.items() if key != "page"}
+    return f"{_base()}{request.path}?{urlencode({**arguments, 'page': number})}"
+
+
+def _rdf(graph: Graph, extension: str) -> Response:
+    response = Response(dcat.serialize(graph, extension), mimetype=FORMATS[extension].media_type)
+    response.vary.add("Accept")
+    return response
 
 
 # -- data.json (Project Open Data 1.1, as data.go.id and CKAN's datajson extension read it) ---------
 
 
 def data_json_dataset(package: dict[str, Any], base: str) -> dict[str, Any]:
-    extras = _extras(package)
+    extras = extras_of(package)
     organization = package.get("organization") or {}
     dataset: dict[str, Any] = {
         "@type": "dcat:Dataset",
@@ -179,7 +149,7 @@ def data_json_dataset(package: dict[str, Any], base: str) -> dict[str, Any]:
                 "@type": "dcat:Distribution",
                 "title": resource.get("name") or "",
                 "downloadURL": resource["url"],
-                "mediaType": resource.get("mimetype") or MEDIA_TYPES.get((resource.get("format") or "").upper(), ""),
+                "mediaType": resource.get("mimetype") or _media_type(resource.get("format") or ""),
                 "format": resource.get("format") or "",
             }
             for resource in package.get("resources", [])
@@ -244,8 +214,8 @@ def _json_object_with_list(head: dict[str, Any], key: str, items: Iterator[dict[
     yield "\n]}\n"
 
 
-def _extras(package: dict[str, Any]) -> dict[str, str]:
-    return {extra["key"]: extra["value"] for extra in package.get("extras", [])}
+def _media_type(format: str) -> str:
+    return FILE_TYPES.get(format.upper(), ("", ""))[1]
 
 
 # -- routes -------------------------------------------------------------------------------------
@@ -255,9 +225,29 @@ def _base() -> str:
     return platform().settings.public_url
 
 
-@blueprint.get("/catalog.jsonld")
-def catalogue_jsonld() -> Response:
-    return Response(stream_with_context(dcat_catalogue(_base())), mimetype="application/ld+json")
+@blueprint.get(f"/catalog.<{EXTENSIONS}:extension>")
+def catalogue_rdf(extension: str) -> Response:
+    return dcat_catalogue_page(extension)
+
+
+@blueprint.get("/catalog")
+def catalogue() -> Response:
+    offered = [*RDF_MEDIA_TYPES, "text/html"]
+    best = request.accept_mimetypes.best_match(offered) if request.accept_mimetypes else offered[0]  # none: as */*
+    if best == "text/html":
+        response = redirect(url_for("portal.search"), code=303)
+    elif best is None:
+        response = Response(_("Katalog tersedia sebagai %(types)s.", types=", ".join(RDF_MEDIA_TYPES)) + "\n",
+                            status=406, mimetype="text/plain")  # fmt: skip
+    else:
+        response = dcat_catalogue_page(RDF_MEDIA_TYPES[best])
+    response.vary.add("Accept")
+    return response
+
+
+@blueprint.get(f"/dataset/<name>.<{EXTENSIONS}:extension>")
+def dataset_rdf(name: str, extension: str) -> Response:
+    return dcat_dataset(name, extension)
 
 
 @blueprint.get("/data.json")
@@ -275,4 +265,3 @@ def sitemap_part(part: int) -> Response:
     if part < 1 or (part - 1) * SITEMAP_MAX >= public_count():
         abort(404)
     return Response(stream_with_context(sitemap(_base(), part=part)), mimetype="application/xml")
-

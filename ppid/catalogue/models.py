@@ -22,6 +22,8 @@ from ppid.db import Base, JsonDocument, UtcDateTime, utcnow
 #: index without making ``package_show`` (and every search result) carry it. A real CKAN keeps it as an
 #: ordinary resource extra.
 SEARCH_TEXT_KEY = "teks_dokumen"
+#: The ``jenis`` extra of a dataset made only of public documents, so that portals can list them apart.
+JENIS_DOKUMEN = "dokumen"
 
 #: PostgreSQL's full-text type; the table holding it stays empty on SQLite, where FTS5 is used instead.
 SearchVector = TSVECTOR().with_variant(Text(), "sqlite")

@@ -7,8 +7,8 @@ import math
 from ckanapi import NotAuthorized, NotFound
 from flask import Blueprint, abort, render_template, request
 
+from ppid.catalogue.models import JENIS_DOKUMEN
 from ppid.documents.published import human_size, published_documents
-from ppid.publishing.mapping import JENIS_DOKUMEN
 from ppid.web import db_session, read_action
 
 blueprint = Blueprint("dokumen", __name__)

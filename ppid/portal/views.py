@@ -5,14 +5,16 @@ from __future__ import annotations
 import math
 
 from ckanapi import NotAuthorized, NotFound
-from flask import Blueprint, abort, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, Response, abort, after_this_request, redirect, render_template, request, send_file, url_for
+from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
+from ppid.catalogue.exports import dcat_dataset, preferred_rdf_extension
+from ppid.catalogue.models import JENIS_DOKUMEN
 from ppid.catalogue.service import storage_key
 from ppid.pipeline.models import TrackedFile, ValidationRecord
 from ppid.pipeline.naming import safe_filename
 from ppid.portal.preview import preview_table
-from ppid.publishing.mapping import JENIS_DOKUMEN
 from ppid.storage import StorageError
 from ppid.validation.report import ValidationReport
 from ppid.web import db_session, platform, read_action
@@ -43,7 +45,12 @@ def search() -> str:
 
 
 @blueprint.get("/dataset/<name>")
-def dataset(name: str) -> str:
+def dataset(name: str) -> ResponseReturnValue:
+    """HTML, or the dataset's DCAT-AP when the client prefers RDF (its IRI is this address)."""
+    extension = preferred_rdf_extension()
+    if extension:
+        return dcat_dataset(name, extension)
+    after_this_request(_vary_on_accept)
     try:
         package = read_action("package_show", id=name)
     except (NotFound, NotAuthorized):  # a withdrawn dataset is private: not found for citizens
@@ -93,6 +100,11 @@ def dinas(slug: str) -> str:
                          sort="title_string asc", **{"facet.field": ["tags", "res_format"]})  # fmt: skip
     pages = max(math.ceil(result["count"] / PAGE_SIZE), 1)
     return render_template("portal/dinas.html", dinas=found, result=result, page=page, pages=pages)
+
+
+def _vary_on_accept(response: Response) -> Response:
+    response.vary.add("Accept")
+    return response
 
 
 def _published_files(name: str, package: dict) -> dict[str, TrackedFile]:

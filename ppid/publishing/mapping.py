@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from pathlib import PurePosixPath
 from typing import Any
 
-from ppid.catalogue.models import SEARCH_TEXT_KEY
+from ppid.catalogue.models import JENIS_DOKUMEN, SEARCH_TEXT_KEY
 from ppid.documents.models import DocumentText
 from ppid.pipeline.models import FileState, TrackedFile
 from ppid.pipeline.naming import safe_filename
@@ -19,8 +19,6 @@ from ppid.platform import Platform
 from ppid.registry import Dinas
 
 DEFAULT_LICENCE = "cc-by"
-#: The ``jenis`` extra of a dataset made only of public documents, so that portals can list them apart.
-JENIS_DOKUMEN = "dokumen"
 #: The resource fields the publisher owns; the catalogue may add others (id, size, created, ...).
 RESOURCE_KEYS = ("ppid_key", "name", "url", "format", "hash", "schema_name")
 YEAR_IN_NAME = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
