@@ -1,10 +1,12 @@
-"""A DCAT catalogue: JSON-LD (``dcat:Dataset`` › ``dcat:distribution`` › ``dcat:downloadURL``) or a
-DCAT-US ``data.json`` (``dataset[].distribution[].downloadURL``).
+"""A DCAT catalogue: JSON-LD, Turtle or RDF/XML (``dcat:Dataset`` › ``dcat:distribution`` ›
+``dcat:downloadURL``), or a DCAT-US ``data.json`` (``dataset[].distribution[].downloadURL``).
 
 Terms are recognised by their local name whatever the prefix (``dcat:downloadURL``, ``downloadURL``
-or the full IRI), so compacted JSON-LD is read without fetching its remote ``@context``. Each
-dataset's title, description and keywords travel in the item's metadata; files are downloaded with
-the HTTP kind's fetcher.
+or the full IRI), so compacted JSON-LD is read without fetching its remote ``@context``. Turtle and
+RDF/XML are read by rdflib and walked as the JSON-LD rdflib writes for them. A paged catalogue
+(``hydra:PagedCollection``, as ckanext-dcat and ppid's own ``/catalog.ttl`` page it) is followed page by
+page through ``hydra:next`` (or the older ``hydra:nextPage``). Each dataset's title, description and
+keywords travel in the item's metadata; files are downloaded with the HTTP kind's fetcher.
 """
 
 from __future__ import annotations
@@ -14,12 +16,16 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from marshmallow import fields
+from rdflib import DCAT, RDF, Graph
 
 from harvesters.base import Item, Source, SourceError
 from harvesters.http import HttpFetcher, HttpOptions, file_name
 from ppid.i18n import _
 
 PREFERRED_LANGUAGES = ("id", "en")
+#: A catalogue whose pages never end (a loop of next links is caught separately) stops here.
+MAX_PAGES = 10_000
+RDF_FORMATS = ("turtle", "xml")
 
 
 class DcatSourceOptions(HttpOptions):
@@ -34,20 +40,57 @@ class DcatSource(Source):
     def items(self, known: Mapping[str, str] | None = None) -> Iterator[Item]:
         known = known or {}
         fetcher = HttpFetcher(self.options)
-        text, _final_url = fetcher.get_text(self.options["url"])
+        seen: set[str] = set()
+        for document in catalogue_pages(fetcher, self.options["url"]):
+            for metadata, urls in catalogue_datasets(document):
+                for url in urls:
+                    if url in seen:
+                        continue
+                    seen.add(url)
+                    yield fetcher.item(url, key=url, name=file_name(url), known=known.get(url), metadata=metadata)
+
+
+def catalogue_pages(fetcher: HttpFetcher, url: str) -> Iterator[Any]:
+    """Every page of the catalogue at ``url``, as JSON, following its next-page links once each."""
+    visited: set[str] = set()
+    next_url: str | None = url
+    while next_url is not None and next_url not in visited and len(visited) < MAX_PAGES:
+        visited.add(next_url)
+        text, final_url = fetcher.get_text(next_url)
+        document = parse_catalogue(text, final_url)
+        yield document
+        next_url = next_page(document)
+
+
+def parse_catalogue(text: str, url: str) -> Any:
+    """JSON as it is (JSON-LD or data.json); otherwise Turtle or RDF/XML, as the JSON-LD rdflib writes for it."""
+    if text.lstrip().startswith(("{", "[")):
         try:
-            document = json.loads(text)
+            return json.loads(text)
         except ValueError as error:
-            url, line = self.options["url"], getattr(error, "lineno", "?")
+            line = getattr(error, "lineno", "?")
             message = _("katalog DCAT %(url)s bukan JSON yang sah (baris %(line)s).", url=url, line=line)
             raise SourceError(message) from error
-        seen: set[str] = set()
-        for metadata, urls in catalogue_datasets(document):
-            for url in urls:
-                if url in seen:
-                    continue
-                seen.add(url)
-                yield fetcher.item(url, key=url, name=file_name(url), known=known.get(url), metadata=metadata)
+    for rdf_format in RDF_FORMATS:
+        graph = Graph()
+        try:
+            graph.parse(data=text, format=rdf_format, publicID=url)
+        except Exception:  # rdflib raises a different class per syntax and per parser
+            continue
+        if any(graph.subjects(RDF.type, DCAT.Catalog)) or any(graph.subjects(RDF.type, DCAT.Dataset)):
+            return json.loads(graph.serialize(format="json-ld"))
+    raise SourceError(_("katalog DCAT %(url)s bukan JSON-LD, Turtle, RDF/XML atau data.json yang sah.", url=url))
+
+
+def next_page(document: Any) -> str | None:
+    """The address of the next page of a Hydra-paged catalogue, if there is one."""
+    for node in _nodes(document):
+        for term in ("next", "nextPage"):
+            for value in _values(node, term):
+                value = value.get("@id") if isinstance(value, dict) else value
+                if isinstance(value, str) and value.startswith(("http://", "https://")):
+                    return value
+    return None
 
 
 def catalogue_datasets(document: Any) -> list[tuple[dict[str, Any], list[str]]]:
