@@ -41,6 +41,7 @@ from ppid.catalogue.models import Package  # noqa: E402
 from ppid.catalogue.store import call_action  # noqa: E402
 from ppid.config import load_settings  # noqa: E402
 from ppid.pipeline.models import FileState, TrackedFile  # noqa: E402
+from ppid.pipeline.publication import publish_dataset  # noqa: E402
 from ppid.platform import Platform  # noqa: E402
 from ppid.publishing.publisher import open_publisher  # noqa: E402
 
@@ -251,7 +252,7 @@ def publish(platform: Platform, count: int) -> None:
         started = time.perf_counter()
         with open_publisher(platform) as publisher:
             for name in names:
-                publisher.publish(PUBLISH_DINAS, name)
+                publish_dataset(platform, publisher, PUBLISH_DINAS, name)
         elapsed = time.perf_counter() - started
         calls = ", ".join(f"{name} {number}" for name, number in sorted(publisher.calls.items()))
         print(f"publish {label}: {count} datasets in {elapsed:,.1f} s ({count / elapsed:,.0f}/s); "

@@ -52,6 +52,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from ppid.config import load_settings
+    from ppid.pipeline.publication import publish_dataset
     from ppid.pipeline.runner import run_harvest
     from ppid.platform import Platform
     from ppid.publishing.publisher import open_publisher
@@ -79,7 +80,7 @@ def main() -> None:
         run_harvest(platform)
         elapsed = time.perf_counter() - started
         with open_publisher(platform) as publisher:
-            publisher.publish("bench", "bench-berkas-besar")
+            publish_dataset(platform, publisher, "bench", "bench-berkas-besar")
             [resource] = publisher.ckan.action.package_show(id="bench-berkas-besar")["resources"]
         platform.close()
 

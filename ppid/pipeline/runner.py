@@ -31,6 +31,7 @@ from ppid.documents.extract import Limits, extract_once
 from ppid.i18n import _
 from ppid.pipeline.models import FileState, HarvestRun, ItemOutcome, RunEvent, RunStatus, TrackedFile
 from ppid.pipeline.naming import dataset_name_for, storage_key_for
+from ppid.pipeline.publication import publish_dataset
 from ppid.pipeline.validate import validate_stored_file
 from ppid.platform import Platform
 from ppid.publishing.publisher import Publisher, open_publisher
@@ -362,7 +363,7 @@ class _Runner:
         for dinas_slug, dataset_name in pending:
             started = time.monotonic()
             try:
-                publisher.publish(dinas_slug, dataset_name)
+                publish_dataset(self.platform, publisher, dinas_slug, dataset_name)
             except Exception as error:
                 log.warning("publishing %s failed: %s", dataset_name, error)
                 self.record(

@@ -1,8 +1,9 @@
-"""Publishing datasets to the catalogue through ckanapi, idempotently.
+"""Publishing datasets to the catalogue through the one client, idempotently.
 
 The publisher reads what the catalogue holds (``package_show``) and writes only when that differs
 from what it should hold, so an unchanged dataset costs no write call and a lost local state never
-creates a duplicate: names are deterministic (see :mod:`ppid.pipeline.naming`).
+creates a duplicate: names are deterministic (see :mod:`ppid.pipeline.naming`). It is handed a
+:class:`~ppid.publishing.mapping.DatasetDraft` of plain values and knows nothing of where they came from.
 """
 
 from __future__ import annotations
@@ -13,14 +14,11 @@ from contextlib import contextmanager
 from typing import Any
 
 from ckanapi import NotFound
-from sqlalchemy import select
 
-from ppid.documents.extract import texts_by_sha256
-from ppid.pipeline.models import FileState, TrackedFile
-from ppid.pipeline.naming import safe_filename
 from ppid.platform import Platform
 from ppid.publishing.client import CatalogueClient, SizedStream, catalogue_client
-from ppid.publishing.mapping import catalogue_version, package_dict, same_package
+from ppid.publishing.mapping import CatalogueSettings, DatasetDraft, DatasetFile, package_dict, same_package
+from ppid.registry import Dinas
 
 TIMEOUT = {"timeout": 60}
 #: Connect within 60 s; then wait up to an hour between bytes, as a large file is read and stored by the catalogue.
@@ -34,6 +32,10 @@ class Publisher:
         self.ckan = ckan
         self.calls: Counter[str] = Counter()
         self._organizations_done: set[str] = set()
+        registry = platform.registry
+        self.settings = CatalogueSettings(
+            withdrawn=platform.settings.catalogue_withdrawn, region=registry.region, walidata=registry.walidata or {}
+        )
 
     @property
     def write_calls(self) -> int:
@@ -43,46 +45,25 @@ class Publisher:
         self.calls[action] += 1
         return self.ckan.call_action(action, data, requests_kwargs=TIMEOUT)
 
-    def publish(self, dinas_slug: str, dataset_name: str) -> None:
-        """Bring one dataset in the catalogue in line with its files, then remember what was published."""
-        database = self.platform.database
-        with database.session() as session:
-            files = list(
-                session.scalars(
-                    select(TrackedFile)
-                    .where(TrackedFile.dinas_slug == dinas_slug, TrackedFile.dataset_name == dataset_name)
-                    .order_by(TrackedFile.key)
-                )
-            )
-            dinas = self.platform.registry.get(dinas_slug)
-            if dinas is None:
-                return
-            documents = texts_by_sha256(session, (f.sha256 for f in files if f.state == FileState.DOCUMENT))
-            desired = package_dict(self.platform, dinas, dataset_name, files, documents)
-            current = self._show(dataset_name)
-            if current is None and not desired["resources"]:
-                return  # nothing publishable yet (e.g. only invalid files): no empty dataset in the catalogue
-            self.ensure_organization(dinas_slug)
-            if desired["state"] == "deleted":
-                if current is not None and current.get("state") != "deleted":
-                    self.call("package_delete", id=current["id"])
-            elif self.platform.settings.catalogue_files == "upload":
-                self._write_uploading(current, desired, {tracked.key: tracked for tracked in files})
-            elif current is None:
-                self.call("package_create", **desired)
-            elif not same_package(current, desired):
-                self.call("package_update", id=current["id"], **desired)
-            for tracked in files:
-                if tracked.state in (FileState.VALID, FileState.DOCUMENT):
-                    tracked.published_sha256 = tracked.sha256
-                    tracked.published_storage_key = tracked.storage_key
-                elif tracked.state == FileState.WITHDRAWN:
-                    tracked.published_sha256 = None
-                    tracked.published_storage_key = None
-                tracked.publish_error = None
+    def publish(self, draft: DatasetDraft) -> None:
+        """Bring one dataset in the catalogue in line with ``draft``; raises the client's errors."""
+        desired = package_dict(draft, self.settings)
+        current = self._show(draft.name)
+        if current is None and not desired["resources"]:
+            return  # nothing publishable yet (e.g. only invalid files): no empty dataset in the catalogue
+        self.ensure_organization(draft.dinas)
+        if desired["state"] == "deleted":
+            if current is not None and current.get("state") != "deleted":
+                self.call("package_delete", id=current["id"])
+        elif self.platform.settings.catalogue_files == "upload":
+            self._write_uploading(current, desired, {file.key: file for file in draft.files})
+        elif current is None:
+            self.call("package_create", **desired)
+        elif not same_package(current, desired):
+            self.call("package_update", id=current["id"], **desired)
 
     def _write_uploading(self, current: dict[str, Any] | None, desired: dict[str, Any],
-                         files: dict[str, TrackedFile]) -> None:
+                         files: dict[str, DatasetFile]) -> None:
         """``catalogue.files: upload``: each file is uploaded into its own resource, identified by ``ppid_key``.
 
         The package write keeps the resources the catalogue already holds (their id and upload URL), so a
@@ -102,12 +83,11 @@ class Publisher:
             holding = held.get(resource["ppid_key"])
             if holding is not None and holding.get("url_type") == "upload" and holding.get("hash") == resource["hash"]:
                 continue
-            tracked = files[resource["ppid_key"]]
-            _sha256, key = catalogue_version(tracked)
+            file = files[resource["ppid_key"]]
             fields = {name: value for name, value in resource.items() if name != "url"}
-            with self.platform.storage.open(key) as stream:
-                sized = SizedStream(stream, self.platform.storage.size(key))
-                upload = {"upload": (safe_filename(tracked.name), sized, "application/octet-stream")}
+            with self.platform.storage.open(file.storage_key) as stream:
+                sized = SizedStream(stream, file.size)
+                upload = {"upload": (file.name, sized, resource["mimetype"])}  # each catalogue makes it safe
                 if holding is None:
                     self.call_with_files("resource_create", upload, package_id=current["id"], **fields)
                 else:
@@ -118,10 +98,9 @@ class Publisher:
         self.calls[action] += 1
         return self.ckan.call_action(action, data, files=files, requests_kwargs=UPLOAD_TIMEOUT)
 
-    def ensure_organization(self, dinas_slug: str) -> None:
-        if dinas_slug in self._organizations_done:
+    def ensure_organization(self, dinas: Dinas) -> None:
+        if dinas.slug in self._organizations_done:
             return
-        dinas = self.platform.registry.get(dinas_slug)
         wanted = {"name": dinas.slug, "title": dinas.name, "description": dinas.short_name}
         try:
             current = self.call("organization_show", id=dinas.slug)
@@ -130,7 +109,7 @@ class Publisher:
         else:
             if current.get("title") != wanted["title"] or current.get("state") == "deleted":
                 self.call("organization_patch", id=current["id"], title=wanted["title"], state="active")
-        self._organizations_done.add(dinas_slug)
+        self._organizations_done.add(dinas.slug)
 
     def _show(self, name: str) -> dict[str, Any] | None:
         try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ppid.pipeline.models import FileState, HarvestRun, RunStatus, TrackedFile
+from ppid.pipeline.publication import publish_dataset
 from ppid.pipeline.runner import run_harvest
 from ppid.publishing.publisher import open_publisher
 
@@ -59,7 +60,7 @@ def test_a_second_run_changes_nothing_and_writes_nothing(platform) -> None:
     second = run_harvest(platform)
     with open_publisher(platform) as publisher:
         for dinas_slug, dataset_name in {(f.dinas_slug, f.dataset_name) for f in tracked_files(platform)}:
-            publisher.publish(dinas_slug, dataset_name)
+            publish_dataset(platform, publisher, dinas_slug, dataset_name)
         writes = publisher.write_calls
 
     with platform.database.session() as session:

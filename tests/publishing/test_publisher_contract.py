@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from ppid.config import load_settings
 from ppid.pipeline.models import FileState, TrackedFile
+from ppid.pipeline.publication import publish_dataset
 from ppid.pipeline.runner import run_harvest
 from ppid.platform import Platform
 from ppid.publishing.client import catalogue_client
@@ -95,8 +96,8 @@ def test_republishing_unchanged_datasets_makes_no_write_call(target: Platform) -
     run_harvest(target)
 
     with open_publisher(target) as publisher:
-        publisher.publish("disdukcapil", POPULATION)
-        publisher.publish("dinkes", "dinkes-fasilitas-kesehatan")
+        publish_dataset(target, publisher, "disdukcapil", POPULATION)
+        publish_dataset(target, publisher, "dinkes", "dinkes-fasilitas-kesehatan")
 
     assert publisher.write_calls == 0
     assert publisher.calls["package_show"] == 2

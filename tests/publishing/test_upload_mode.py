@@ -12,6 +12,7 @@ import pytest
 import requests
 
 from ppid.config import load_settings
+from ppid.pipeline.publication import publish_dataset
 from ppid.pipeline.runner import run_harvest
 from ppid.platform import Platform
 from ppid.publishing.client import catalogue_client
@@ -64,8 +65,8 @@ def test_republishing_unchanged_files_uploads_nothing(uploading: Platform) -> No
     run_harvest(uploading)
 
     with open_publisher(uploading) as publisher:
-        publisher.publish("disdukcapil", POPULATION)
-        publisher.publish("dinkes", "dinkes-fasilitas-kesehatan")
+        publish_dataset(uploading, publisher, "disdukcapil", POPULATION)
+        publish_dataset(uploading, publisher, "dinkes", "dinkes-fasilitas-kesehatan")
 
     assert publisher.write_calls == 0
 
@@ -96,7 +97,7 @@ def test_a_run_stopped_between_the_package_and_its_uploads_is_completed_without_
         ckan.action.resource_delete(id=package["resources"][1]["id"])
 
     with open_publisher(uploading) as publisher:
-        publisher.publish("disdukcapil", POPULATION)
+        publish_dataset(uploading, publisher, "disdukcapil", POPULATION)
 
     assert (publisher.calls["resource_create"], publisher.write_calls) == (1, 1)
     resources = published(uploading, POPULATION)["resources"]
