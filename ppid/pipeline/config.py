@@ -1,6 +1,6 @@
-"""The harvest's settings, read from the ``harvest:`` section of ``config/defaults.yaml``.
+"""The pipeline's settings, read from the ``harvest:`` and ``validation:`` sections of ``config/defaults.yaml``.
 
-Every key has a default here, so the section may be absent. A wrong value stops start-up with a
+Every key has a default here, so the sections may be absent. A wrong value stops start-up with a
 :class:`~ppid.config.ConfigError` naming the key, before a run is recorded, so no run is left "running".
 """
 
@@ -14,6 +14,7 @@ from ppid.config import ConfigError, Settings, config_section, positive_number, 
 from ppid.i18n import _
 
 KEYS = ("withdraw_after_days", "verify_every_runs", "log_file")
+VALIDATION_KEYS = ("limit_errors",)
 
 
 @dataclass(frozen=True)
@@ -43,3 +44,16 @@ class HarvestConfig:
             verify_every_runs=whole_number(section, "harvest", "verify_every_runs", cls.verify_every_runs),
             log_file=settings.home / Path(log_file).expanduser(),
         )
+
+
+@dataclass(frozen=True)
+class ValidationConfig:
+    limit_errors: int | None = None
+    """Each harvested table stops after this many errors; ``None`` (or 0): every error is found."""
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> ValidationConfig:
+        section = config_section(settings.defaults, "validation", VALIDATION_KEYS)
+        if section.get("limit_errors") is None:
+            return cls()
+        return cls(limit_errors=whole_number(section, "validation", "limit_errors", 0) or None)

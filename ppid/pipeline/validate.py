@@ -11,10 +11,10 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ppid.pipeline.config import ValidationConfig
 from ppid.pipeline.models import ValidationRecord
 from ppid.platform import Platform
 from ppid.validation import load_schema, validate_table, write_rows_to_fix
-from ppid.validation.config import ValidationConfig
 from ppid.validation.reference import region_codes
 
 
