@@ -121,7 +121,8 @@ def print_summary(platform: Platform, run_id: int, console: Console | None = Non
         counted = ", ".join(f"{_(OUTCOME_LABELS[o])}: {n}" for o, n in report.counts.items())
         console.print(escape(f"{title}: {counted}"), soft_wrap=True, highlight=False)
     else:
-        counts = Table(title=title)
+        console.print(escape(title), soft_wrap=True, highlight=False, style="bold")
+        counts = Table()
         counts.add_column(_("Hasil"))
         counts.add_column(_("Jumlah"), justify="right")
         for outcome, number in report.counts.items():

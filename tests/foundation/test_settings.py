@@ -132,7 +132,7 @@ WRONG_SECTION_VALUES = [
     ("uploader:\n  form_max_mb: dua ratus\n", "uploader.form_max_mb"),
     ("documents:\n  max_pages: banyak\n", "documents.max_pages"),
     ("validation:\n  limit_errors: -5\n", "validation.limit_errors"),
-    ("catalogue:\n  withdrawn: hapus\n", "catalogue.withdrawn"),
+    ("catalogue:\n  file: upload\n", "catalogue.file"),
     ("catalogue: private\n", "catalogue"),
 ]
 

@@ -167,16 +167,6 @@ def test_files_still_invalid_are_counted_as_invalid_on_every_run_and_the_run_exi
         assert last.counts == {"invalid": 1, "unchanged": 1}
 
 
-def test_the_run_exits_0_when_everything_is_valid_and_published(open_platform, tmp_path) -> None:
-    folder = tmp_path / "berkas"
-    folder.mkdir()
-    (folder / "penduduk-2024.csv").write_bytes(POPULATION_CSV)
-    platform = open_platform(folder_source(folder))
-
-    assert ppid(platform=platform).returncode == 0
-    assert ppid(platform=platform).returncode == 0
-
-
 # -- for cron ------------------------------------------------------------------------------------------------------
 
 
