@@ -367,7 +367,8 @@ class _Runner:
                 self.harvest_item(config, rule, item, failures.get(item.key))
                 if bar is not None:
                     bar.advance(task)
-        self.mark_missing(config, {item.key for item, _rule in matched})
+        seen = {item.key for item, _rule in matched}
+        self.mark_missing(config, seen, [row.id for key, row in failures.items() if key not in seen])
 
     def settle(
         self, config: SourceConfig, unchanged: list[TrackedFile], still_failed: list[FailedItem], unmatched: list[str]
@@ -487,10 +488,13 @@ class _Runner:
         tracked.last_seen_at = utcnow()
         tracked.missing_since = None
 
-    def mark_missing(self, config: SourceConfig, seen: set[str]) -> None:
-        """Files gone from the source are withdrawn after a grace period, never deleted."""
+    def mark_missing(self, config: SourceConfig, seen: set[str], gone_failures: list[int]) -> None:
+        """Files gone from the source are withdrawn after a grace period, never deleted; their failures are
+        forgotten (a file that comes back is read afresh)."""
         now = utcnow()
         with self.platform.database.session() as session:
+            for start in range(0, len(gone_failures), BATCH):
+                session.execute(delete(FailedItem).where(FailedItem.id.in_(gone_failures[start : start + BATCH])))
             gone = session.scalars(
                 select(TrackedFile).where(
                     TrackedFile.source_id == config.source_id, TrackedFile.state != FileState.WITHDRAWN
