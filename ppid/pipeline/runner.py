@@ -49,6 +49,8 @@ from ppid.pipeline.naming import dataset_name_for, storage_key_for
 from ppid.pipeline.validate import validate_stored_file
 from ppid.platform import Platform
 from ppid.registry import Rule, SourceConfig
+from ppid.storage import StorageError
+from ppid.validation import InvalidSchemaError, SchemaNotFoundError
 
 log = logging.getLogger(__name__)
 STALE_AFTER = timedelta(minutes=15)
@@ -461,6 +463,8 @@ class _Runner:
                         record = validate_stored_file(
                             self.platform, session, fetched.path, item.name, fetched.sha256, rule.schema
                         )
+                except (SchemaNotFoundError, InvalidSchemaError, StorageError):
+                    raise  # a fault of the setup, not of the file: tried again next run
                 except Exception as error:  # the reader or the validator choked on these bytes
                     raise FileFailure(describe(error), fetched.sha256) from error
                 state = FileState.DOCUMENT if record is None else FileState.VALID if record.valid else FileState.INVALID
