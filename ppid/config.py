@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -199,7 +198,7 @@ def _choice(defaults: dict[str, Any], key: str, default: str, choices: tuple[str
     return value
 
 
-def config_section(defaults: dict[str, Any], name: str, known: Iterable[str]) -> dict[str, Any]:
+def config_section(defaults: dict[str, Any], name: str, known: tuple[str, ...]) -> dict[str, Any]:
     """The ``name:`` section of defaults.yaml, refused when it is not a mapping or holds a key no one reads.
 
     A misspelt key would otherwise be ignored in silence and its default used instead.
@@ -209,7 +208,7 @@ def config_section(defaults: dict[str, Any], name: str, known: Iterable[str]) ->
         return {}
     if not isinstance(value, dict):
         raise ConfigError(_("%(key)s di defaults.yaml harus berupa pemetaan kunci: nilai.", key=name))
-    unknown = sorted(str(key) for key in value if key not in set(known))
+    unknown = sorted(str(key) for key in value if key not in known)
     if unknown:
         raise ConfigError(
             _("%(section)s.%(key)s di defaults.yaml bukan pengaturan yang dikenal; yang dikenal: %(known)s.",

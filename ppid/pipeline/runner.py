@@ -150,7 +150,8 @@ def describe(error: BaseException) -> str:
 
 @contextmanager
 def run_log(path: Path) -> Iterator[None]:
-    """Every warning and traceback of a run goes to the harvest log file, none to the terminal."""
+    """Every warning and traceback of a run goes to the harvest log file, none to the terminal (Python warnings
+    from the readers, e.g. openpyxl's, included)."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handler = logging.FileHandler(path, encoding="utf-8")
@@ -162,9 +163,11 @@ def run_log(path: Path) -> Iterator[None]:
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.addHandler(handler)
+    logging.captureWarnings(True)
     try:
         yield
     finally:
+        logging.captureWarnings(False)
         root.removeHandler(handler)
         handler.close()
 
