@@ -21,7 +21,15 @@ class SourceError(Exception):
 
 
 class ItemError(OSError):
-    """One file could not be read as offered (an error page, a truncated body, too large); the others go on."""
+    """One file could not be read as offered (an error page, a truncated body, too large); the others go on.
+
+    ``transient`` says the cause is on the way (a dropped connection, a timeout), not in the file: the
+    pipeline tries such a file again next run, and a file that is itself wrong only once it has changed.
+    """
+
+    def __init__(self, message: str, *, transient: bool = False) -> None:
+        super().__init__(message)
+        self.transient = transient
 
 
 @dataclass(frozen=True)
@@ -53,6 +61,9 @@ class Source(ABC):
     Options: ClassVar[type[Schema]]
     carries_metadata: ClassVar[bool] = False
     """True when items bring their own title and description, so a rule may leave them out."""
+    weak_fingerprint: ClassVar[bool] = False
+    """True when the fingerprint can stay the same while the content changes (size + mtime of a local file,
+    kept by ``rsync -t`` or ``touch -r``): ``ppid harvest --verify`` then hashes the files themselves."""
 
     def __init__(self, options: dict[str, Any]) -> None:
         self.options = options

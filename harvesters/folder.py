@@ -20,6 +20,7 @@ class FolderOptions(Schema):
 class FolderSource(Source):
     kind = "folder"
     Options = FolderOptions
+    weak_fingerprint = True
 
     def items(self, known: Mapping[str, str] | None = None) -> Iterator[Item]:
         root = Path(self.options["path"])

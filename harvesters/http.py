@@ -117,7 +117,8 @@ class HttpFetcher:
         except ItemError as error:
             return Item(**base, opener=functools.partial(_fail, error), problem=str(error))
         except requests.RequestException as error:
-            failure = ItemError(_("%(url)s tidak dapat diunduh: %(reason)s", url=url, reason=request_failure(error)))
+            reason = request_failure(error)
+            failure = ItemError(_("%(url)s tidak dapat diunduh: %(reason)s", url=url, reason=reason), transient=True)
             return Item(**base, opener=functools.partial(_fail, failure), problem=str(failure))
 
     def open(self, url: str, name: str) -> BinaryIO:
@@ -126,7 +127,8 @@ class HttpFetcher:
             response = self.session.get(url, timeout=self.timeout, stream=True)
         except requests.RequestException as error:
             reason = request_failure(error)
-            raise ItemError(_("%(url)s tidak dapat diunduh: %(reason)s", url=url, reason=reason)) from error
+            message = _("%(url)s tidak dapat diunduh: %(reason)s", url=url, reason=reason)
+            raise ItemError(message, transient=True) from error
         try:
             _check_headers(response, url, name, self.max_bytes)
         except ItemError:
@@ -228,7 +230,8 @@ class _CheckedBody(io.RawIOBase):
                 name=self.name_for_errors,
                 received=self.received,
                 expected=expected,
-            )
+            ),
+            transient=True,
         )
 
 
@@ -245,7 +248,9 @@ def _partial_bytes(error: BaseException | None) -> int:
 
 def _check_headers(response: requests.Response, url: str, name: str, max_bytes: int) -> None:
     if response.status_code != 200:
-        raise ItemError(_("%(url)s menjawab HTTP %(status)s.", url=url, status=response.status_code))
+        status = response.status_code
+        transient = status in TRANSIENT_STATUSES or status >= 500
+        raise ItemError(_("%(url)s menjawab HTTP %(status)s.", url=url, status=status), transient=transient)
     content_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
     if _is_data_name(name) and content_type in ("text/html", "application/xhtml+xml"):
         raise _html_instead_of(name)

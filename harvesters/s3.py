@@ -82,7 +82,8 @@ def _open(client: Any, bucket: str, key: str) -> BinaryIO:
     try:
         return client.get_object(Bucket=bucket, Key=key)["Body"]
     except (BotoCoreError, ClientError) as error:
-        raise ItemError(_("objek S3 %(key)s tidak dapat dibaca: %(reason)s", key=key, reason=_reason(error))) from error
+        message = _("objek S3 %(key)s tidak dapat dibaca: %(reason)s", key=key, reason=_reason(error))
+        raise ItemError(message, transient=True) from error
 
 
 def _reason(error: Exception) -> str:

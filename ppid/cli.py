@@ -16,7 +16,7 @@ from typing import Any
 import click
 
 from ppid import __version__, i18n
-from ppid.config import ConfigError, load_settings
+from ppid.config import ConfigError, Settings, load_settings
 from ppid.i18n import _
 from ppid.platform import Platform
 
@@ -35,10 +35,22 @@ def friendly_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+def checked_settings() -> Settings:
+    """The settings with every section typed and checked, so a wrong value stops any command before it starts."""
+    from ppid.documents.config import Limits
+    from ppid.pipeline.config import HarvestConfig, ValidationConfig
+    from ppid.uploader.config import UploaderConfig
+
+    settings = load_settings()
+    for section in (HarvestConfig, ValidationConfig, UploaderConfig, Limits):
+        section.from_settings(settings)
+    return settings
+
+
 def open_platform(**kwargs: Any) -> Platform:
     from ppid.platform import use_platform
 
-    platform = Platform.open(load_settings(), **kwargs)
+    platform = Platform.open(checked_settings(), **kwargs)
     use_platform(platform)
     return platform
 
@@ -82,6 +94,16 @@ def main(lang: str) -> None:
     "nothing.",
 )
 @click.option(
+    "--verify",
+    is_flag=True,
+    help="Hash every file of folder sources, even when its size and time look unchanged (also done every "
+    "harvest.verify_every_runs runs); files that failed are read again too.",
+)
+@click.option("--quiet", is_flag=True, help="For cron: no progress bar, and nothing printed unless something "
+              "is invalid or failed (then one line of counts and one line per problem).")
+@click.option("--json", "as_json", is_flag=True, help="Print the run's summary as JSON for programs (counts, "
+              "one entry per file that is not unchanged, exit code).")
+@click.option(
     "--queue/--inline",
     "use_queue",
     default=None,
@@ -89,27 +111,48 @@ def main(lang: str) -> None:
     "PPID_REDIS_URL is set.",
 )
 @friendly_errors
-def harvest(dinas_slugs: tuple[str, ...], source_names: tuple[str, ...], dry_run: bool, use_queue: bool | None) -> None:
+def harvest(
+    dinas_slugs: tuple[str, ...],
+    source_names: tuple[str, ...],
+    dry_run: bool,
+    verify: bool,
+    quiet: bool,
+    as_json: bool,
+    use_queue: bool | None,
+) -> None:
     """Collect every dinas's files, validate tables against their schema, and publish what is valid.
 
     Unchanged files are skipped; a file that fails validation is kept with its report and not
     published; a source that fails does not stop the others. Safe to run again at any time.
+
+    Exit status: 0 all is valid and published; 1 the data has problems (a file invalid or failed, a
+    source unreachable); 2 the command could not do its work (a wrong setting, another run still
+    going, a run stopped part-way).
     """
-    from ppid.pipeline.runner import harvest_job, run_harvest
-    from ppid.pipeline.summary import print_plan, print_summary
+    import json
+
+    from ppid.pipeline.runner import RunAborted, harvest_job, run_harvest
+    from ppid.pipeline.summary import print_plan, print_summary, run_report
 
     selection = {"dinas_slugs": list(dinas_slugs) or None, "source_names": list(source_names) or None}
     if dry_run:
-        sys.exit(print_plan(open_platform(check_storage=False), **selection))
+        sys.exit(print_plan(open_platform(check_storage=False), **selection, verify=verify))
     platform = open_platform()
     if use_queue is None:
         use_queue = not platform.jobs.inline
     if use_queue:
-        handle = platform.jobs.enqueue(harvest_job, selection["dinas_slugs"], selection["source_names"])
+        handle = platform.jobs.enqueue(harvest_job, selection["dinas_slugs"], selection["source_names"], verify)
         click.echo(_("Pemanenan dikirim ke antrean sebagai tugas %(id)s; jalankan `ppid worker`.", id=handle.id))
         return
-    run_id = run_harvest(platform, **selection, trigger="cli", progress=True)
-    sys.exit(print_summary(platform, run_id))
+    try:
+        run_id = run_harvest(platform, **selection, trigger="cli", progress=not (quiet or as_json), verify=verify)
+    except RunAborted as aborted:  # recorded as failed with its cause: the summary says so, exit code 2
+        run_id = aborted.run_id
+    if as_json:
+        report = run_report(platform, run_id)
+        click.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
+        sys.exit(report.exit_code)
+    sys.exit(print_summary(platform, run_id, quiet=quiet))
 
 
 @main.command()
@@ -133,7 +176,7 @@ def serve(host: str, port: int, threads: int) -> None:
 @friendly_errors
 def worker(burst: bool) -> None:
     """Run a background worker that takes harvest, validation, publishing and e-mail jobs from Redis."""
-    platform = Platform.open(load_settings())  # checks every setting before taking work
+    platform = Platform.open(checked_settings())  # checks every setting before taking work
     platform.close()  # each job opens its own connections inside RQ's forked work horse
     if platform.jobs.inline:
         raise ConfigError(
@@ -337,7 +380,7 @@ def validate(
     from ppid.validation import validate_file, write_rows_to_fix
     from ppid.validation.render import render
 
-    settings = load_settings()
+    settings = checked_settings()
     result = validate_file(file, schema_name=schema_name, schemas_dir=settings.schemas_dir, limit_errors=limit_errors)
     click.echo(render(result.report, output_format))
     if rows_to_fix is not None:

@@ -25,6 +25,7 @@ SMTP_SCHEMES = {"smtp": ("plain", 25), "smtp+starttls": ("starttls", 587), "smtp
 WITHDRAWN_CHOICES = ("private", "delete")
 #: ``catalogue.files``: resources link to the platform's storage, or their files are uploaded to the catalogue.
 FILES_CHOICES = ("link", "upload")
+CATALOGUE_KEYS = ("withdrawn", "files")
 
 
 class ConfigError(Exception):
@@ -188,13 +189,55 @@ def _check_storage_url(url: str) -> None:
 
 def _choice(defaults: dict[str, Any], key: str, default: str, choices: tuple[str, ...]) -> str:
     """One of ``choices`` from the ``catalogue:`` section of defaults.yaml."""
-    value = (defaults.get("catalogue") or {}).get(key, default)
+    value = config_section(defaults, "catalogue", CATALOGUE_KEYS).get(key, default)
     if value not in choices:
         raise ConfigError(
             _("catalogue.%(key)s di defaults.yaml harus salah satu dari: %(choices)s.", key=key,
               choices=", ".join(choices))
         )
     return value
+
+
+def config_section(defaults: dict[str, Any], name: str, known: tuple[str, ...]) -> dict[str, Any]:
+    """The ``name:`` section of defaults.yaml, refused when it is not a mapping or holds a key no one reads.
+
+    A misspelt key would otherwise be ignored in silence and its default used instead.
+    """
+    value = defaults.get(name)
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise ConfigError(_("%(key)s di defaults.yaml harus berupa pemetaan kunci: nilai.", key=name))
+    unknown = sorted(str(key) for key in value if key not in known)
+    if unknown:
+        raise ConfigError(
+            _("%(section)s.%(key)s di defaults.yaml bukan pengaturan yang dikenal; yang dikenal: %(known)s.",
+              section=name, key=unknown[0], known=", ".join(known))
+        )
+    return value
+
+
+def whole_number(section: dict[str, Any], name: str, key: str, default: int, *, minimum: int = 0) -> int:
+    """An integer setting of at least ``minimum`` (``true`` is not a number here, though Python says it is 1)."""
+    value = section.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise ConfigError(
+            _("%(section)s.%(key)s di defaults.yaml harus bilangan bulat %(minimum)s atau lebih, bukan %(value)r.",
+              section=name, key=key, minimum=minimum, value=value)
+        )
+    return value
+
+
+def positive_number(section: dict[str, Any], name: str, key: str, default: float, *, zero: bool = False) -> float:
+    """A number setting above zero (or at least zero when ``zero`` is allowed)."""
+    value = section.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0 or (value == 0 and not zero):
+        bound = _("0 atau lebih") if zero else _("lebih dari 0")
+        raise ConfigError(
+            _("%(section)s.%(key)s di defaults.yaml harus berupa angka %(bound)s, bukan %(value)r.",
+              section=name, key=key, bound=bound, value=value)
+        )
+    return float(value)
 
 
 def _check_http_url(name: str, url: str) -> None:

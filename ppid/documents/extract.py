@@ -19,6 +19,7 @@ from xml.etree import ElementTree
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ppid.documents.config import Limits
 from ppid.documents.models import DocumentText
 from ppid.i18n import _
 
@@ -28,20 +29,6 @@ READABLE = {"pdf", "docx", "xlsx", "ods"}
 _APP_PROPERTIES = "{http://schemas.openxmlformats.org/officeDocument/2006/extended-properties}Pages"
 _ODS_PARAGRAPH = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}p"
 _SPACES = re.compile(r"[ \t\r\f\v]+")
-
-
-@dataclass(frozen=True)
-class Limits:
-    max_pages: int = 100
-    max_chars: int = 50_000
-
-    @classmethod
-    def from_defaults(cls, defaults: dict[str, Any]) -> Limits:
-        section = defaults.get("documents", {}) or {}
-        return cls(
-            max_pages=int(section.get("max_pages", cls.max_pages)),
-            max_chars=int(section.get("max_chars", cls.max_chars)),
-        )
 
 
 @dataclass(frozen=True)

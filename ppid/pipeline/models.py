@@ -10,7 +10,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, Enum, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, Enum, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ppid.db import Base, JsonDocument, UtcDateTime, utcnow
@@ -34,6 +34,8 @@ class ItemOutcome(enum.StrEnum):
     FAILED = "failed"
     WITHDRAWN = "withdrawn"
     SOURCE_FAILED = "source-failed"
+    NO_RULE = "no-rule"
+    """The source offers a file that no rule of ``config/dinas.yaml`` matches: it is not harvested."""
 
 
 class FileState(enum.StrEnum):
@@ -55,6 +57,12 @@ class HarvestRun(Base):
     finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     counts: Mapped[dict[str, Any]] = mapped_column(JsonDocument, default=dict)
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    verify: Mapped[bool] = mapped_column(Boolean, default=False)
+    """Files whose fingerprint looked unchanged were hashed anyway (``--verify``, or every N runs)."""
+    host: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    pid: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    """The process running it: on the same host, a run whose process is gone is closed at once, not after
+    the heartbeat goes stale."""
 
     events: Mapped[list[RunEvent]] = relationship(back_populates="run", order_by="RunEvent.id")
 
@@ -120,3 +128,25 @@ class TrackedFile(Base):
     publish_error: Mapped[str | None] = mapped_column(Text, nullable=True)
 
     report: Mapped[ValidationRecord | None] = relationship()
+
+
+class FailedItem(Base):
+    """A file that failed for a reason in the file itself (an HTML page in place of data, too large, unreadable).
+
+    Remembered with the source's change token and size so that it is neither fetched nor read again until it
+    changes, yet reported as failed on every run. Transient failures (a dropped connection) are not kept here.
+    """
+
+    __tablename__ = "failed_item"
+    __table_args__ = (UniqueConstraint("source_id", "key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_id: Mapped[str] = mapped_column(String(200))
+    key: Mapped[str] = mapped_column(String(1000))
+    fingerprint: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    size: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    schema_name: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    message: Mapped[str] = mapped_column(Text)
+    first_failed_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    failed_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

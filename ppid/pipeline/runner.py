@@ -3,7 +3,9 @@
 
 Harvested and uploaded files both come through here. Each item is committed on its own, and
 publication is tracked per file, so a crash, a killed worker or an unreachable catalogue leaves
-state that the next run completes without duplicates.
+state that the next run completes without duplicates. Every run records one event per file offered
+(matched by a rule or not), so its summary tells the whole truth; a run that stops part-way is marked
+failed with its cause, and tracebacks go to the harvest log file (``harvest.log_file``), never the terminal.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import enum
 import hashlib
 import logging
 import os
+import socket
 import tempfile
 import time
 from collections.abc import Iterator
@@ -21,21 +24,34 @@ from datetime import timedelta
 from pathlib import Path
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from sqlalchemy import select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from harvesters import Item, source_class
+from harvesters import Item, ItemError, source_class
 from ppid.config import ConfigError
 from ppid.db import utcnow
-from ppid.documents.extract import Limits, extract_once
+from ppid.documents.config import Limits
+from ppid.documents.extract import extract_once
 from ppid.i18n import _
-from ppid.pipeline.models import FileState, HarvestRun, ItemOutcome, RunEvent, RunStatus, TrackedFile
+from ppid.pipeline.config import HarvestConfig
+from ppid.pipeline.models import (
+    FailedItem,
+    FileState,
+    HarvestRun,
+    ItemOutcome,
+    RunEvent,
+    RunStatus,
+    TrackedFile,
+    ValidationRecord,
+)
 from ppid.pipeline.naming import dataset_name_for, storage_key_for
 from ppid.pipeline.publication import publish_dataset
 from ppid.pipeline.validate import validate_stored_file
 from ppid.platform import Platform
 from ppid.publishing.publisher import Publisher, open_publisher
 from ppid.registry import Rule, SourceConfig
+from ppid.storage import StorageError
+from ppid.validation import InvalidSchemaError, SchemaNotFoundError
 
 log = logging.getLogger(__name__)
 STALE_AFTER = timedelta(minutes=15)
@@ -47,6 +63,23 @@ class HarvestAlreadyRunning(ConfigError):
     """Another run is alive (its heartbeat is recent); two runs at once would race on the same files."""
 
 
+class RunAborted(Exception):
+    """The run stopped part-way; it is recorded as failed with this cause, so it blocks no later run."""
+
+    def __init__(self, run_id: int, cause: str) -> None:
+        super().__init__(cause)
+        self.run_id = run_id
+
+
+class FileFailure(Exception):
+    """Something in the file itself is wrong (an HTML page in place of data, a file the reader chokes on):
+    remembered, and the file is not fetched again until it changes."""
+
+    def __init__(self, message: str, sha256: str | None = None) -> None:
+        super().__init__(message)
+        self.sha256 = sha256
+
+
 @dataclass(frozen=True)
 class FetchedFile:
     path: Path
@@ -54,11 +87,15 @@ class FetchedFile:
     size: int
 
 
-def harvest_job(dinas_slugs: list[str] | None = None, source_names: list[str] | None = None) -> int:
+def harvest_job(
+    dinas_slugs: list[str] | None = None, source_names: list[str] | None = None, verify: bool = False
+) -> int:
     """Entry point for RQ workers and inline jobs."""
     from ppid.platform import job_platform
 
-    return run_harvest(job_platform(), dinas_slugs=dinas_slugs, source_names=source_names, trigger="worker")
+    return run_harvest(
+        job_platform(), dinas_slugs=dinas_slugs, source_names=source_names, trigger="worker", verify=verify
+    )
 
 
 def run_harvest(
@@ -69,26 +106,71 @@ def run_harvest(
     trigger: str = "cli",
     progress: bool = False,
     sources: list[SourceConfig] | None = None,
+    verify: bool = False,
 ) -> int:
     """Harvest, validate and publish every configured source (or the selected ones); returns the run id.
 
     ``sources`` replaces the registry's sources: the uploader passes the approved files of one draft.
+    ``verify`` hashes the files of sources whose fingerprint is weak (folders) even when it looks unchanged;
+    a registry run also does so every ``harvest.verify_every_runs`` runs.
+
+    Settings are checked before the run is recorded; once it is, any failure marks it failed with its cause
+    and raises :class:`RunAborted` (the traceback goes to the log file).
     """
+    config = HarvestConfig.from_settings(platform.settings)
+    limits = Limits.from_settings(platform.settings)
+    every = config.verify_every_runs if sources is None else 0
     if sources is None:
         sources = select_sources(platform, dinas_slugs, source_names)
-    run_id = start_run(platform, trigger)
-    runner = _Runner(platform, run_id)
-    try:
-        with _progress(progress) as bar:
-            for source in sources:
-                runner.harvest_source(source, bar)
-            with open_publisher(platform) as publisher:
-                runner.publish_pending(publisher, {source.dinas_slug for source in sources}, bar)
-    except BaseException as error:
-        finish_run(platform, run_id, RunStatus.FAILED, error=str(error) or type(error).__name__)
-        raise
-    finish_run(platform, run_id, RunStatus.FINISHED)
+    with run_log(config.log_file):
+        run_id = start_run(platform, trigger, verify=verify, verify_every=every)
+        try:
+            runner = _Runner(platform, run_id, config, limits)
+            with _progress(progress) as bar:
+                for source in sources:
+                    runner.harvest_source(source, bar)
+                with open_publisher(platform) as publisher:
+                    runner.publish_pending(publisher, {source.dinas_slug for source in sources}, bar)
+        except BaseException as error:
+            cause = describe(error)
+            log.error("harvest run #%s stopped: %s", run_id, cause, exc_info=True)
+            finish_run(platform, run_id, RunStatus.FAILED, error=cause)
+            if isinstance(error, Exception):
+                raise RunAborted(run_id, cause) from error
+            raise
+        finish_run(platform, run_id, RunStatus.FINISHED)
     return run_id
+
+
+def describe(error: BaseException) -> str:
+    """An error as one line for the run's record and summary."""
+    if isinstance(error, KeyboardInterrupt):
+        return _("dihentikan (Ctrl+C)")
+    return " ".join(str(error).split()) or type(error).__name__
+
+
+@contextmanager
+def run_log(path: Path) -> Iterator[None]:
+    """Every warning and traceback of a run goes to the harvest log file, none to the terminal (Python warnings
+    from the readers, e.g. openpyxl's, included)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handler = logging.FileHandler(path, encoding="utf-8")
+    except OSError as error:
+        raise ConfigError(
+            _("harvest.log_file (%(path)s) tidak dapat ditulis: %(reason)s.", path=path, reason=error.strerror)
+        ) from error
+    handler.setLevel(logging.WARNING)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    logging.captureWarnings(True)
+    try:
+        yield
+    finally:
+        logging.captureWarnings(False)
+        root.removeHandler(handler)
+        handler.close()
 
 
 def select_sources(
@@ -129,36 +211,48 @@ class PlannedItem:
 
 
 def plan_harvest(
-    platform: Platform, *, dinas_slugs: list[str] | None = None, source_names: list[str] | None = None
+    platform: Platform,
+    *,
+    dinas_slugs: list[str] | None = None,
+    source_names: list[str] | None = None,
+    verify: bool = False,
 ) -> Iterator[PlannedItem]:
     """What a run would harvest, judged by fingerprint, else by content hash: reads only, writes nothing.
 
-    Nothing is stored, validated, recorded or published; a changed file is read once to hash it.
+    Nothing is stored, validated, recorded or published; a changed file is read once to hash it. A file that
+    failed before and has not changed is reported as failing, with its cause. ``verify`` hashes the files of
+    folder sources even when their fingerprint looks unchanged.
     """
     for config in select_sources(platform, dinas_slugs, source_names):
         try:
             with platform.database.session() as session:
                 tracked = tracked_by_key(session, config.source_id)
+                failures = failures_by_key(session, config.source_id)
                 session.expunge_all()
-            known = {key: row.fingerprint for key, row in tracked.items() if row.fingerprint}
-            offered = list(source_class(config.kind)(config.options).items(known))
+            kind = source_class(config.kind)
+            offered = list(kind(config.options).items(known_fingerprints(tracked, failures)))
         except Exception as error:  # whatever breaks one source must not stop the others
-            yield PlannedItem(config.source_id, None, Plan.SOURCE_FAILED, str(error) or type(error).__name__)
+            yield PlannedItem(config.source_id, None, Plan.SOURCE_FAILED, describe(error))
             continue
+        hash_all = verify and kind.weak_fingerprint
         for item in offered:
-            yield _plan_item(config, item, tracked.get(item.key))
+            yield _plan_item(config, item, tracked.get(item.key), failures.get(item.key), hash_all)
 
 
-def _plan_item(config: SourceConfig, item: Item, tracked: TrackedFile | None) -> PlannedItem:
+def _plan_item(
+    config: SourceConfig, item: Item, tracked: TrackedFile | None, failure: FailedItem | None, hash_all: bool
+) -> PlannedItem:
     rule = config.rule_for(item.key)
     if rule is None:
         return PlannedItem(config.source_id, item.key, Plan.NO_RULE)
     if item.problem:
         return PlannedItem(config.source_id, item.key, Plan.FAILED, item.problem)
-    if unchanged_by_fingerprint(tracked, item, config, rule):
+    if not hash_all and failed_and_unchanged(failure, item, rule):
+        return PlannedItem(config.source_id, item.key, Plan.FAILED, still_failing(failure))
+    if not hash_all and unchanged_by_fingerprint(tracked, item, config, rule):
         return PlannedItem(config.source_id, item.key, Plan.UNCHANGED)
     if tracked is None:
-        return PlannedItem(config.source_id, item.key, Plan.NEW)
+        return PlannedItem(config.source_id, item.key, Plan.NEW if failure is None else Plan.CHANGED)
     digest = hashlib.sha256()
     try:
         with item.open() as stream:
@@ -170,12 +264,17 @@ def _plan_item(config: SourceConfig, item: Item, tracked: TrackedFile | None) ->
     return PlannedItem(config.source_id, item.key, Plan.UNCHANGED if same else Plan.CHANGED)
 
 
-def start_run(platform: Platform, trigger: str) -> int:
-    """Close runs that died without finishing, refuse to overlap a live one, and open a new run."""
+def start_run(platform: Platform, trigger: str, *, verify: bool = False, verify_every: int = 0) -> int:
+    """Close runs that died without finishing, refuse to overlap a live one, and open a new run.
+
+    A run is dead when its heartbeat is stale, or at once when it ran on this host and its process is gone.
+    The new run verifies content hashes when asked, or when ``verify_every - 1`` runs went by since the last
+    run that did.
+    """
     now = utcnow()
     with platform.database.session() as session:
         for run in session.scalars(select(HarvestRun).where(HarvestRun.status == RunStatus.RUNNING)):
-            if now - run.heartbeat_at < STALE_AFTER:
+            if now - run.heartbeat_at < STALE_AFTER and not _process_gone(run):
                 raise HarvestAlreadyRunning(
                     _(
                         "Pemanenan #%(id)s masih berjalan sejak %(since)s; tunggu sampai selesai.",
@@ -186,10 +285,27 @@ def start_run(platform: Platform, trigger: str) -> int:
             run.status = RunStatus.FAILED
             run.finished_at = now
             run.error = _("Terhenti tanpa selesai (proses mati atau dihentikan); ditutup oleh pemanenan berikutnya.")
-        run = HarvestRun(trigger=trigger)
+        if not verify and verify_every:
+            last = session.scalar(select(func.max(HarvestRun.id)).where(HarvestRun.verify.is_(True))) or 0
+            since = session.scalar(select(func.count()).select_from(HarvestRun).where(HarvestRun.id > last))
+            verify = since >= verify_every - 1
+        run = HarvestRun(trigger=trigger, verify=verify, host=socket.gethostname()[:255], pid=os.getpid())
         session.add(run)
         session.flush()
         return run.id
+
+
+def _process_gone(run: HarvestRun) -> bool:
+    """The run's process ran on this host and is no longer alive (killed, crashed): no need to wait 15 minutes."""
+    if os.name != "posix" or run.pid is None or run.host != socket.gethostname()[:255] or run.pid == os.getpid():
+        return False
+    try:
+        os.kill(run.pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # alive, owned by another user
+        return False
+    return False
 
 
 def finish_run(platform: Platform, run_id: int, status: RunStatus, *, error: str | None = None) -> None:
@@ -205,74 +321,110 @@ def finish_run(platform: Platform, run_id: int, status: RunStatus, *, error: str
 
 
 class _Runner:
-    def __init__(self, platform: Platform, run_id: int) -> None:
+    def __init__(self, platform: Platform, run_id: int, config: HarvestConfig, limits: Limits) -> None:
         self.platform = platform
         self.run_id = run_id
         self.scratch = platform.settings.home / "tmp"
         self.scratch.mkdir(parents=True, exist_ok=True)
-        self.withdraw_after = timedelta(
-            days=float(platform.settings.defaults.get("harvest", {}).get("withdraw_after_days", 3))
-        )
-        self.document_limits = Limits.from_defaults(platform.settings.defaults)
+        self.withdraw_after = config.withdraw_after
+        self.document_limits = limits
+        with platform.database.session() as session:
+            self.verify = session.get(HarvestRun, run_id).verify
 
     # -- sources and items ------------------------------------------------------------------------------
 
     def harvest_source(self, config: SourceConfig, bar: Progress | None) -> None:
         """List the source, settle every item whose fingerprint is unchanged in one transaction, process the rest.
 
-        An unchanged re-run therefore costs one query and one commit per source, not two per file.
+        An unchanged re-run therefore costs one query and one commit per source, not two per file. Files no
+        rule matches, files still invalid and files that failed and have not changed since are settled there
+        too, each with its own event, so every run's summary counts them.
         """
         started = time.monotonic()
         try:
             with self.platform.database.session() as session:
                 tracked = tracked_by_key(session, config.source_id)
-            known = {key: row.fingerprint for key, row in tracked.items() if row.fingerprint}
-            offered = list(source_class(config.kind)(config.options).items(known))
+                failures = failures_by_key(session, config.source_id)
+            kind = source_class(config.kind)
+            offered = list(kind(config.options).items(known_fingerprints(tracked, failures)))
         except Exception as error:  # whatever breaks one source must not stop the others
-            log.warning("source %s failed: %s", config.source_id, error)
-            self.record(config.source_id, None, ItemOutcome.SOURCE_FAILED, str(error) or type(error).__name__, started)
+            log.warning("source %s failed: %s", config.source_id, error, exc_info=True)
+            self.record(config.source_id, None, ItemOutcome.SOURCE_FAILED, describe(error), started)
             return
+        hash_all = self.verify and kind.weak_fingerprint
         task = bar.add_task(config.source_id, total=len(offered)) if bar else None
+        unmatched = [item.key for item in offered if config.rule_for(item.key) is None]
         matched = [(item, rule) for item in offered if (rule := config.rule_for(item.key)) is not None]
-        unchanged = [
-            item for item, rule in matched if unchanged_by_fingerprint(tracked.get(item.key), item, config, rule)
+        still_failed = [] if hash_all else [
+            item for item, rule in matched if failed_and_unchanged(failures.get(item.key), item, rule)
         ]
-        self.settle_unchanged(config, [tracked[item.key].id for item in unchanged], [item.key for item in unchanged])
+        failed_keys = {item.key for item in still_failed}
+        unchanged = [] if hash_all else [
+            item for item, rule in matched
+            if item.key not in failed_keys and unchanged_by_fingerprint(tracked.get(item.key), item, config, rule)
+        ]
+        self.settle(config, [tracked[item.key] for item in unchanged], [failures[key] for key in failed_keys],
+                    unmatched)
         if bar is not None:
-            bar.advance(task, len(offered) - len(matched) + len(unchanged))
-        settled = {item.key for item in unchanged}
+            bar.advance(task, len(unmatched) + len(unchanged) + len(still_failed))
+        settled = failed_keys | {item.key for item in unchanged}
         for item, rule in matched:
             if item.key not in settled:
-                self.harvest_item(config, rule, item)
+                self.harvest_item(config, rule, item, failures.get(item.key))
                 if bar is not None:
                     bar.advance(task)
-        self.mark_missing(config, {item.key for item, _rule in matched})
+        seen = {item.key for item, _rule in matched}
+        self.mark_missing(config, seen, [row.id for key, row in failures.items() if key not in seen])
 
-    def settle_unchanged(self, config: SourceConfig, tracked_ids: list[int], keys: list[str]) -> None:
-        if not keys:
+    def settle(
+        self, config: SourceConfig, unchanged: list[TrackedFile], still_failed: list[FailedItem], unmatched: list[str]
+    ) -> None:
+        """Record, in one transaction, the files this run does not read: each keeps the outcome it had."""
+        if not (unchanged or still_failed or unmatched):
             return
         now = utcnow()
         with self.platform.database.session() as session:
-            for start in range(0, len(tracked_ids), BATCH):
+            ids = [row.id for row in unchanged]
+            for start in range(0, len(ids), BATCH):
                 session.execute(
                     update(TrackedFile)
-                    .where(TrackedFile.id.in_(tracked_ids[start : start + BATCH]))
+                    .where(TrackedFile.id.in_(ids[start : start + BATCH]))
                     .values(last_seen_at=now, missing_since=None)
                 )
+            summaries = _invalid_summaries(session, [row.report_id for row in unchanged
+                                                     if row.state == FileState.INVALID and row.report_id])
+            events = [
+                (row.key, ItemOutcome.INVALID, summaries.get(row.report_id)) if row.state == FileState.INVALID
+                else (row.key, ItemOutcome.UNCHANGED, None)
+                for row in unchanged
+            ]
+            events += [(row.key, ItemOutcome.FAILED, still_failing(row)) for row in still_failed]
+            events += [(key, ItemOutcome.NO_RULE, None) for key in unmatched]
             session.add_all(
-                RunEvent(run_id=self.run_id, source_id=config.source_id, item_key=key, outcome=ItemOutcome.UNCHANGED)
-                for key in keys
+                RunEvent(run_id=self.run_id, source_id=config.source_id, item_key=key, outcome=outcome, message=message)
+                for key, outcome, message in events
             )
             session.get(HarvestRun, self.run_id).heartbeat_at = now
 
-    def harvest_item(self, config: SourceConfig, rule: Rule, item: Item) -> None:
+    def harvest_item(self, config: SourceConfig, rule: Rule, item: Item, failure: FailedItem | None) -> None:
+        """Process one file; a failure is one line in the run's record (its traceback goes to the log file)."""
         started = time.monotonic()
+        remembered: FileFailure | None = None
         try:
             outcome, message = self._process(config, rule, item)
+        except FileFailure as error:
+            log.warning("item %s of %s failed: %s", item.key, config.source_id, error, exc_info=True)
+            outcome, message, remembered = ItemOutcome.FAILED, describe(error), error
         except Exception as error:
             log.exception("item %s of %s failed", item.key, config.source_id)
-            outcome, message = ItemOutcome.FAILED, str(error) or type(error).__name__
-        self.record(config.source_id, item.key, outcome, message, started)
+            outcome, message = ItemOutcome.FAILED, describe(error)
+        with self.platform.database.session() as session:
+            if remembered is not None:
+                _remember_failure(session, config, rule, item, message, remembered.sha256)
+            elif failure is not None and outcome != ItemOutcome.FAILED:
+                session.execute(delete(FailedItem).where(FailedItem.id == failure.id))
+            self._record(session, config.source_id, item.key, outcome, message,
+                         int((time.monotonic() - started) * 1000))
 
     def _process(self, config: SourceConfig, rule: Rule, item: Item) -> tuple[ItemOutcome, str | None]:
         with self.platform.database.session() as session:
@@ -281,9 +433,9 @@ class _Runner:
             )
             dataset_name = dataset_name_for(config.dinas_slug, rule, item.metadata)
             dataset_meta = rule.metadata_for(item.metadata)
-            if unchanged_by_fingerprint(tracked, item, config, rule):
+            if not self.verify and unchanged_by_fingerprint(tracked, item, config, rule):
                 self._seen(tracked, item)
-                return ItemOutcome.UNCHANGED, None
+                return _kept(session, tracked)
             with fetch(item, self.scratch) as fetched:
                 if (
                     tracked is not None
@@ -298,20 +450,27 @@ class _Runner:
                     if described_anew and tracked.published_sha256:
                         tracked.published_sha256 = None  # same bytes, new description: publish again
                         return ItemOutcome.UPDATED, None
-                    return ItemOutcome.UNCHANGED, None
+                    return _kept(session, tracked)
                 storage_key = storage_key_for(config.dinas_slug, fetched.sha256, item.name)
                 if not self.platform.storage.exists(storage_key):
                     with fetched.path.open("rb") as stream:
                         self.platform.storage.put(storage_key, stream)
                 record = None
                 notice = None
-                if rule.is_document:
-                    document = extract_once(session, fetched.path, item.name, fetched.sha256, self.document_limits)
-                    notice = document.problem
-                else:
-                    record = validate_stored_file(
-                        self.platform, session, fetched.path, item.name, fetched.sha256, rule.schema
-                    )
+                try:
+                    if rule.is_document:
+                        document = extract_once(
+                            session, fetched.path, item.name, fetched.sha256, self.document_limits
+                        )
+                        notice = document.problem
+                    else:
+                        record = validate_stored_file(
+                            self.platform, session, fetched.path, item.name, fetched.sha256, rule.schema
+                        )
+                except (SchemaNotFoundError, InvalidSchemaError, StorageError):
+                    raise  # a fault of the setup, not of the file: tried again next run
+                except Exception as error:  # the reader or the validator choked on these bytes
+                    raise FileFailure(describe(error), fetched.sha256) from error
                 state = FileState.DOCUMENT if record is None else FileState.VALID if record.valid else FileState.INVALID
                 is_new = tracked is None
                 if tracked is None:
@@ -337,10 +496,13 @@ class _Runner:
         tracked.last_seen_at = utcnow()
         tracked.missing_since = None
 
-    def mark_missing(self, config: SourceConfig, seen: set[str]) -> None:
-        """Files gone from the source are withdrawn after a grace period, never deleted."""
+    def mark_missing(self, config: SourceConfig, seen: set[str], gone_failures: list[int]) -> None:
+        """Files gone from the source are withdrawn after a grace period, never deleted; their failures are
+        forgotten (a file that comes back is read afresh)."""
         now = utcnow()
         with self.platform.database.session() as session:
+            for start in range(0, len(gone_failures), BATCH):
+                session.execute(delete(FailedItem).where(FailedItem.id.in_(gone_failures[start : start + BATCH])))
             gone = session.scalars(
                 select(TrackedFile).where(
                     TrackedFile.source_id == config.source_id, TrackedFile.state != FileState.WITHDRAWN
@@ -411,6 +573,68 @@ def tracked_by_key(session: Session, source_id: str) -> dict[str, TrackedFile]:
     return {row.key: row for row in session.scalars(select(TrackedFile).where(TrackedFile.source_id == source_id))}
 
 
+def failures_by_key(session: Session, source_id: str) -> dict[str, FailedItem]:
+    return {row.key: row for row in session.scalars(select(FailedItem).where(FailedItem.source_id == source_id))}
+
+
+def known_fingerprints(tracked: dict[str, TrackedFile], failures: dict[str, FailedItem]) -> dict[str, str]:
+    """Each key's latest change token, so the source can tell (e.g. HTTP 304) that a file has not changed;
+    a failure is newer than the content last stored."""
+    known = {key: row.fingerprint for key, row in tracked.items() if row.fingerprint}
+    return known | {key: row.fingerprint for key, row in failures.items() if row.fingerprint}
+
+
+def failed_and_unchanged(failure: FailedItem | None, item: Item, rule: Rule) -> bool:
+    """The file failed for a reason in itself and is as it was then (same change token, else same size)."""
+    if failure is None or failure.schema_name != rule.schema or item.problem:
+        return False
+    if item.fingerprint is not None or failure.fingerprint is not None:
+        return item.fingerprint == failure.fingerprint
+    return item.size is not None and item.size == failure.size
+
+
+def still_failing(failure: FailedItem) -> str:
+    return _(
+        "%(cause)s (belum berubah sejak gagal pada %(since)s, maka tidak diunduh atau dibaca ulang)",
+        cause=failure.message,
+        since=failure.first_failed_at.strftime("%Y-%m-%d %H:%M UTC"),
+    )
+
+
+def _remember_failure(
+    session: Session, config: SourceConfig, rule: Rule, item: Item, message: str, sha256: str | None
+) -> None:
+    failure = session.scalar(
+        select(FailedItem).where(FailedItem.source_id == config.source_id, FailedItem.key == item.key)
+    )
+    if failure is None:
+        failure = FailedItem(source_id=config.source_id, key=item.key)
+        session.add(failure)
+    elif failure.message != message:
+        failure.first_failed_at = utcnow()
+    failure.fingerprint = item.fingerprint
+    failure.size = item.size
+    failure.sha256 = sha256
+    failure.schema_name = rule.schema
+    failure.message = message
+    failure.failed_at = utcnow()
+
+
+def _kept(session: Session, tracked: TrackedFile) -> tuple[ItemOutcome, str | None]:
+    """The outcome of a file whose content is as last time: still invalid is still counted as invalid."""
+    if tracked.state != FileState.INVALID:
+        return ItemOutcome.UNCHANGED, None
+    return ItemOutcome.INVALID, _invalid_summaries(session, [tracked.report_id]).get(tracked.report_id)
+
+
+def _invalid_summaries(session: Session, report_ids: list[int | None]) -> dict[int, str | None]:
+    wanted = [report_id for report_id in report_ids if report_id]
+    if not wanted:
+        return {}
+    rows = session.execute(select(ValidationRecord.id, ValidationRecord.report).where(ValidationRecord.id.in_(wanted)))
+    return {record_id: (report or {}).get("summary") for record_id, report in rows}
+
+
 def unchanged_by_fingerprint(tracked: TrackedFile | None, item: Item, config: SourceConfig, rule: Rule) -> bool:
     """The source's change token, rule and description are as last time: nothing to read, hash or validate."""
     return (
@@ -432,11 +656,16 @@ def fetch(item: Item, scratch_dir: Path) -> Iterator[FetchedFile]:
     handle, name = tempfile.mkstemp(dir=scratch_dir, suffix=Path(item.name).suffix.lower())
     path = Path(name)
     try:
-        with os.fdopen(handle, "wb") as scratch, item.open() as stream:
-            while chunk := stream.read(COPY_CHUNK):
-                digest.update(chunk)
-                size += len(chunk)
-                scratch.write(chunk)
+        try:
+            with os.fdopen(handle, "wb") as scratch, item.open() as stream:
+                while chunk := stream.read(COPY_CHUNK):
+                    digest.update(chunk)
+                    size += len(chunk)
+                    scratch.write(chunk)
+        except ItemError as error:
+            if error.transient:
+                raise
+            raise FileFailure(describe(error)) from error
         yield FetchedFile(path=path, sha256=digest.hexdigest(), size=size)
     finally:
         path.unlink(missing_ok=True)

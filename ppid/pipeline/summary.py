@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 from sqlalchemy import select
 
 from ppid.i18n import N_, _
+from ppid.pipeline.config import HarvestConfig
 from ppid.pipeline.models import HarvestRun, ItemOutcome, RunEvent, RunStatus
 from ppid.pipeline.runner import Plan, plan_harvest
 from ppid.platform import Platform
@@ -20,6 +25,7 @@ OUTCOME_LABELS = {
     ItemOutcome.FAILED: N_("gagal"),
     ItemOutcome.WITHDRAWN: N_("ditarik"),
     ItemOutcome.SOURCE_FAILED: N_("sumber gagal"),
+    ItemOutcome.NO_RULE: N_("tanpa aturan (diabaikan)"),
 }
 PROBLEMS = (ItemOutcome.INVALID, ItemOutcome.FAILED, ItemOutcome.SOURCE_FAILED)
 PLAN_LABELS = {
@@ -32,32 +38,118 @@ PLAN_LABELS = {
 }
 PLAN_STYLES = {Plan.NEW: "green", Plan.CHANGED: "yellow", Plan.FAILED: "bold red", Plan.SOURCE_FAILED: "bold red"}
 
+EXIT_OK = 0
+"""Everything offered was harvested, is valid and is published (files no rule matches are only listed)."""
+EXIT_DATA_PROBLEMS = 1
+"""The run finished, but the data has problems: a file invalid or failed, a source unreachable, a publication
+refused. The officers of the dinas named in the summary have something to fix."""
+EXIT_NOT_RUN = 2
+"""The command could not do its work: a wrong setting or option, another run still going, or a run that
+stopped part-way (its cause is on the run and in the log file). The administrator has something to fix."""
 
-def print_summary(platform: Platform, run_id: int, console: Console | None = None) -> int:
-    """Print the run's counts and problems; return the exit code (1 when something failed)."""
-    console = console or Console()
+
+@dataclass(frozen=True)
+class RunReport:
+    """What one run did, read back from its record: the same for the terminal, ``--quiet`` and ``--json``."""
+
+    run_id: int
+    status: RunStatus
+    error: str | None
+    verify: bool
+    counts: dict[ItemOutcome, int]
+    events: list[RunEvent]
+    log_file: Path
+
+    @property
+    def exit_code(self) -> int:
+        if self.status != RunStatus.FINISHED:
+            return EXIT_NOT_RUN
+        return EXIT_DATA_PROBLEMS if any(self.counts.get(outcome) for outcome in PROBLEMS) else EXIT_OK
+
+    @property
+    def failures(self) -> bool:
+        return self.status != RunStatus.FINISHED or bool(
+            self.counts.get(ItemOutcome.FAILED) or self.counts.get(ItemOutcome.SOURCE_FAILED)
+        )
+
+    def as_json(self) -> dict[str, Any]:
+        """The summary for programs: counts by outcome, and one entry per file that is not simply unchanged."""
+        return {
+            "run": self.run_id,
+            "status": self.status.value,
+            "error": self.error,
+            "verify": self.verify,
+            "exit_code": self.exit_code,
+            "counts": {outcome.value: number for outcome, number in self.counts.items()},
+            "files": [
+                {"source": e.source_id, "key": e.item_key, "outcome": e.outcome.value, "message": e.message}
+                for e in self.events
+                if e.outcome != ItemOutcome.UNCHANGED
+            ],
+            "log_file": str(self.log_file),
+        }
+
+
+def run_report(platform: Platform, run_id: int) -> RunReport:
     with platform.database.session() as session:
         run = session.get(HarvestRun, run_id)
-        events = session.scalars(select(RunEvent).where(RunEvent.run_id == run_id).order_by(RunEvent.id)).all()
-        counts = Table(title=_("Pemanenan #%(id)s", id=run_id))
+        events = list(session.scalars(select(RunEvent).where(RunEvent.run_id == run_id).order_by(RunEvent.id)))
+        session.expunge_all()
+    counts = {outcome: sum(1 for e in events if e.outcome == outcome) for outcome in ItemOutcome}
+    return RunReport(
+        run_id=run_id,
+        status=run.status,
+        error=run.error,
+        verify=run.verify,
+        counts={outcome: number for outcome, number in counts.items() if number},
+        events=events,
+        log_file=HarvestConfig.from_settings(platform.settings).log_file,
+    )
+
+
+def print_summary(platform: Platform, run_id: int, console: Console | None = None, *, quiet: bool = False) -> int:
+    """Print the run's counts and one line per file that needs attention; return the exit code.
+
+    ``quiet`` (for cron) prints nothing when all is well, else one line of counts and the problems only.
+    """
+    console = console or Console()
+    report = run_report(platform, run_id)
+    if quiet and report.exit_code == EXIT_OK:
+        return EXIT_OK
+    title = _("Pemanenan #%(id)s", id=run_id) + (" " + _("(isi setiap berkas diperiksa)") if report.verify else "")
+    if quiet:
+        counted = ", ".join(f"{_(OUTCOME_LABELS[o])}: {n}" for o, n in report.counts.items())
+        console.print(escape(f"{title}: {counted}"), soft_wrap=True, highlight=False)
+    else:
+        console.print(escape(title), soft_wrap=True, highlight=False, style="bold")
+        counts = Table()
         counts.add_column(_("Hasil"))
         counts.add_column(_("Jumlah"), justify="right")
-        for outcome in ItemOutcome:
-            number = sum(1 for event in events if event.outcome == outcome)
-            if number:
-                counts.add_row(_(OUTCOME_LABELS[outcome]), str(number))
+        for outcome, number in report.counts.items():
+            counts.add_row(_(OUTCOME_LABELS[outcome]), str(number))
         console.print(counts)
-        problems = [event for event in events if event.outcome in PROBLEMS]
-        for event in problems:
-            label = _(OUTCOME_LABELS[event.outcome])
-            console.print(f"[bold red]{label}[/] {event.source_id} {event.item_key or ''}: {event.message or ''}")
-        for event in events:  # published, with something the officer should know (e.g. a PDF whose text is unreadable)
+    shown = PROBLEMS if quiet else (*PROBLEMS, ItemOutcome.NO_RULE)
+    for event in (e for e in report.events if e.outcome in shown):
+        style = "bold red" if event.outcome in PROBLEMS else "yellow"
+        _line(console, style, _(OUTCOME_LABELS[event.outcome]), event.source_id, event.item_key, event.message)
+    if not quiet:
+        for event in report.events:  # published, with something the officer should know (e.g. an unreadable PDF)
             if event.outcome in (ItemOutcome.NEW, ItemOutcome.UPDATED) and event.message:
-                label = _("perhatian")
-                console.print(f"[bold yellow]{label}[/] {event.source_id} {event.item_key or ''}: {event.message}")
-        failed = run.status != RunStatus.FINISHED or any(e.outcome != ItemOutcome.INVALID for e in problems)
-    console.print(_("Portal: %(url)s", url=platform.settings.public_url))
-    return 1 if failed else 0
+                _line(console, "bold yellow", _("perhatian"), event.source_id, event.item_key, event.message)
+    if report.status != RunStatus.FINISHED:
+        _line(console, "bold red", _("terhenti"), _("Pemanenan #%(id)s", id=run_id), None, report.error)
+    if report.failures:
+        console.print(escape(_("Rincian setiap kegagalan ada di %(path)s.", path=report.log_file)), soft_wrap=True,
+                      highlight=False)
+    if not quiet:
+        console.print(_("Portal: %(url)s", url=platform.settings.public_url), soft_wrap=True, highlight=False)
+    return report.exit_code
+
+
+def _line(console: Console, style: str, label: str, source: str, key: str | None, message: str | None) -> None:
+    """One file, one line: never wrapped, whatever the width of the terminal (or of a cron mail)."""
+    text = " ".join(part for part in (source, key or "") if part) + (f": {message}" if message else "")
+    console.print(f"[{style}]{escape(label)}[/] {escape(text)}", soft_wrap=True, highlight=False)
 
 
 def print_plan(
@@ -65,6 +157,7 @@ def print_plan(
     *,
     dinas_slugs: list[str] | None = None,
     source_names: list[str] | None = None,
+    verify: bool = False,
     console: Console | None = None,
 ) -> int:
     """Print what a run would do, file by file, without doing it; return 1 when a source or file cannot be read."""
@@ -74,11 +167,11 @@ def print_plan(
         table.add_column(heading, overflow="fold")
     counts = dict.fromkeys(Plan, 0)
     with console.status(_("Memeriksa sumber...")):
-        for planned in plan_harvest(platform, dinas_slugs=dinas_slugs, source_names=source_names):
+        for planned in plan_harvest(platform, dinas_slugs=dinas_slugs, source_names=source_names, verify=verify):
             counts[planned.plan] += 1
             style = PLAN_STYLES.get(planned.plan, "")
             label = f"[{style}]{_(PLAN_LABELS[planned.plan])}[/]" if style else _(PLAN_LABELS[planned.plan])
             table.add_row(escape(planned.source_id), escape(planned.key or ""), label, escape(planned.message or ""))
     console.print(table)
     console.print(", ".join(f"{_(PLAN_LABELS[plan])}: {number}" for plan, number in counts.items() if number))
-    return 1 if counts[Plan.FAILED] or counts[Plan.SOURCE_FAILED] else 0
+    return EXIT_DATA_PROBLEMS if counts[Plan.FAILED] or counts[Plan.SOURCE_FAILED] else EXIT_OK

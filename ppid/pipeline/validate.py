@@ -11,6 +11,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ppid.pipeline.config import ValidationConfig
 from ppid.pipeline.models import ValidationRecord
 from ppid.platform import Platform
 from ppid.validation import load_schema, validate_table, write_rows_to_fix
@@ -26,7 +27,7 @@ def validate_stored_file(
     if existing is not None:
         return existing
     settings = platform.settings
-    limit = settings.defaults.get("validation", {}).get("limit_errors")
+    limit = ValidationConfig.from_settings(settings).limit_errors
     schema = load_schema(settings.schemas_dir, schema_name)
     with validate_table(
         path, schema, limit_errors=limit, reference=region_codes(settings.schemas_dir), name=name

@@ -31,6 +31,7 @@ from ppid.platform import Platform
 from ppid.registry import Rule, SourceConfig
 from ppid.storage import MIN_PART_SIZE, StoredObject
 from ppid.uploader import notices
+from ppid.uploader.config import UploaderConfig
 from ppid.uploader.models import (
     Draft,
     DraftEvent,
@@ -61,12 +62,7 @@ class UploadRefused(Exception):
 
 def uploader_settings(platform: Platform) -> dict[str, int]:
     """Limits from ``config/defaults.yaml`` (section ``uploader``), in bytes."""
-    section = platform.settings.defaults.get("uploader", {})
-    return {
-        "max_file_size": int(float(section.get("max_file_mb", 10240)) * MiB),
-        "form_max_size": int(float(section.get("form_max_mb", 200)) * MiB),
-        "background_from": int(float(section.get("background_validation_from_mb", 50)) * MiB),
-    }
+    return UploaderConfig.from_settings(platform.settings).limits()
 
 
 # -- who may do what -----------------------------------------------------------------------------------------

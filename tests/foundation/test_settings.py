@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from ppid import i18n
 from ppid.config import ConfigError, load_settings
+from ppid.documents.config import Limits
+from ppid.pipeline.config import HarvestConfig, ValidationConfig
+from ppid.uploader.config import UploaderConfig
 
 REPO = Path(__file__).resolve().parents[2]
+PPID = str(Path(sys.executable).parent / "ppid")
 
 
 def base_environ(tmp_path: Path) -> dict[str, str]:
@@ -111,3 +119,102 @@ def test_catalogue_files_are_linked_unless_the_defaults_or_the_environment_say_u
     (config / "defaults.yaml").write_text("catalogue:\n  files: salin\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=r"^catalogue.files di defaults.yaml .* link, upload\.$"):
         load_settings(environ=environ)
+
+
+# -- every section of defaults.yaml is typed and checked before any command starts --------------------------------
+
+WRONG_SECTION_VALUES = [
+    ("harvest:\n  withdraw_after_days: tiga\n", "harvest.withdraw_after_days"),
+    ("harvest:\n  verify_every_runs: -1\n", "harvest.verify_every_runs"),
+    ("harvest:\n  withdraw_after_dys: 3\n", "harvest.withdraw_after_dys"),
+    ("harvest: [3]\n", "harvest"),
+    ("uploader:\n  max_file_mb: 0\n", "uploader.max_file_mb"),
+    ("uploader:\n  form_max_mb: dua ratus\n", "uploader.form_max_mb"),
+    ("documents:\n  max_pages: banyak\n", "documents.max_pages"),
+    ("validation:\n  limit_errors: -5\n", "validation.limit_errors"),
+    ("catalogue:\n  file: upload\n", "catalogue.file"),
+    ("catalogue: private\n", "catalogue"),
+]
+
+
+def config_with_defaults(tmp_path: Path, defaults_yaml: str) -> Path:
+    config = tmp_path / "config"
+    config.mkdir(exist_ok=True)
+    (config / "dinas.yaml").write_text((REPO / "config" / "dinas.yaml").read_text(encoding="utf-8").replace(
+        "../examples", str(REPO / "examples")), encoding="utf-8")
+    (config / "defaults.yaml").write_text(defaults_yaml, encoding="utf-8")
+    return config
+
+
+def run_ppid(*args: str, environ: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    env = {key: value for key, value in os.environ.items() if not key.startswith("PPID_")} | environ
+    return subprocess.run([PPID, *args], env=env, capture_output=True, text=True, timeout=120, cwd=REPO)
+
+
+@pytest.mark.parametrize(("defaults_yaml", "named"), WRONG_SECTION_VALUES, ids=[n for _y, n in WRONG_SECTION_VALUES])
+def test_a_wrong_value_in_any_section_stops_the_harvest_before_it_starts_with_one_sentence(
+    tmp_path: Path, defaults_yaml: str, named: str
+) -> None:
+    config = config_with_defaults(tmp_path, defaults_yaml)
+
+    result = run_ppid("harvest", environ=base_environ(tmp_path) | {"PPID_CONFIG_DIR": str(config)})
+
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr
+    assert named in lines[0]
+    assert lines[0].endswith(".")
+    assert not (tmp_path / "instance" / "storage").exists(), "nothing was harvested"
+
+
+@pytest.mark.parametrize("command", [("db", "upgrade"), ("serve", "--port", "0"), ("mail", "retry")])
+def test_a_wrong_value_stops_every_other_command_too(tmp_path: Path, command: tuple[str, ...]) -> None:
+    config = config_with_defaults(tmp_path, "uploader:\n  background_validation_from_mb: -1\n")
+
+    result = run_ppid(*command, environ=base_environ(tmp_path) | {"PPID_CONFIG_DIR": str(config)})
+
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert result.stderr.strip().count("\n") == 0
+    assert "uploader.background_validation_from_mb" in result.stderr
+
+
+def test_a_wrong_value_is_named_in_english_too(tmp_path: Path) -> None:
+    config = config_with_defaults(tmp_path, "documents:\n  max_chars: 0\n")
+
+    result = run_ppid("--lang", "en", "harvest", "--dry-run",
+                      environ=base_environ(tmp_path) | {"PPID_CONFIG_DIR": str(config)})
+
+    assert result.returncode == 2
+    assert "documents.max_chars" in result.stderr
+    assert "must be a whole number of 1 or more" in result.stderr
+
+
+def test_each_section_is_read_into_typed_values_with_defaults_for_what_is_left_out(tmp_path: Path) -> None:
+    config = config_with_defaults(tmp_path, (
+        "harvest: {withdraw_after_days: 0.5, verify_every_runs: 0, log_file: /var/log/ppid/panen.log}\n"
+        "uploader: {form_max_mb: 20}\n"
+        "documents: {max_pages: 10}\n"
+        "validation: {limit_errors: 1000}\n"
+    ))
+    settings = load_settings(environ=base_environ(tmp_path) | {"PPID_CONFIG_DIR": str(config)})
+
+    harvest = HarvestConfig.from_settings(settings)
+    assert harvest.withdraw_after == timedelta(hours=12)
+    assert harvest.verify_every_runs == 0
+    assert harvest.log_file == Path("/var/log/ppid/panen.log")
+    assert UploaderConfig.from_settings(settings).limits() == {
+        "max_file_size": 10240 * 1024 * 1024, "form_max_size": 20 * 1024 * 1024, "background_from": 50 * 1024 * 1024,
+    }
+    assert Limits.from_settings(settings) == Limits(max_pages=10, max_chars=50_000)
+    assert ValidationConfig.from_settings(settings).limit_errors == 1000
+
+
+def test_the_shipped_defaults_are_the_typed_defaults(tmp_path: Path) -> None:
+    settings = load_settings(environ=base_environ(tmp_path))
+
+    log_file = tmp_path / "instance" / "logs" / "harvest.log"
+    assert HarvestConfig.from_settings(settings) == HarvestConfig(log_file=log_file)
+    assert UploaderConfig.from_settings(settings) == UploaderConfig()
+    assert Limits.from_settings(settings) == Limits()
+    assert ValidationConfig.from_settings(settings) == ValidationConfig()
