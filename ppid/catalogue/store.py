@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from ppid.catalogue import search
 from ppid.catalogue.models import SEARCH_TEXT_KEY, Organization, Package, PackageTerm, Resource
+from ppid.catalogue.query import package_search_filters, parse_q
 from ppid.db import utcnow
 
 CKAN_VERSION = "2.12.0"
@@ -752,19 +753,18 @@ def _search_query(context: Context, data: dict[str, Any]) -> tuple[search.Search
     facet_mincount = _integer(data, "facet.mincount", 1, errors)
     facet_fields = _facet_fields(data.get("facet.field"), errors)
     _raise_if(errors)
-    text, filters = search.split_text(str(data.get("q") or ""))
-    for fq in [data.get("fq") or "", *_json_list(data.get("fq_list") or [])]:
-        filters += search.parse_filters(str(fq))
-    states = ["active"]
-    if context.sysadmin and _asbool(data.get("include_drafts")):
-        states.append("draft")
-    if context.sysadmin and _asbool(data.get("include_deleted")):
-        states.append("deleted")
+    fq_list = [str(item) for item in _json_list(data.get("fq_list") or [])]
     query = search.SearchQuery(
-        text=text,
-        filters=filters,
-        states=tuple(states),
-        include_private=context.sysadmin and _asbool(data.get("include_private")),
+        query=parse_q(str(data.get("q") or "")),
+        filters=package_search_filters(
+            str(data.get("fq") or ""),
+            fq_list,
+            include_private=_asbool(data.get("include_private")),
+            include_drafts=_asbool(data.get("include_drafts")),
+            include_deleted=_asbool(data.get("include_deleted")),
+        ),
+        sysadmin=context.sysadmin,
+        include_deleted=context.sysadmin and _asbool(data.get("include_deleted")),
         sort=_sort(data.get("sort") or DEFAULT_SORT),
         rows=rows,
         start=start,
