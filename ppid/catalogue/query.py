@@ -131,7 +131,9 @@ def parse_dismax(text: str) -> Node:
         else:
             optional.append(node)
     if optional:
-        clauses.append(("must", AtLeast(minimum_match(len(optional)), tuple(optional))))
+        clauses.append(
+            ("must", optional[0] if len(optional) == 1 else AtLeast(minimum_match(len(optional)), tuple(optional)))
+        )
     if len(clauses) == 1 and clauses[0][0] == "must":
         return clauses[0][1]
     return Bool(tuple(clauses)) if clauses else MatchAll()
@@ -181,8 +183,10 @@ def _sequence(node: tree.Item) -> list[list[object]]:
         return [[None, "+", node.a]]
     if isinstance(node, tree.Prohibit | tree.Not):
         return [[None, "-", node.a]]
-    if isinstance(node, tree.Word) and node.value.startswith("!") and len(node.value) > 1:
+    if isinstance(node, tree.Word) and node.value.startswith("!") and len(node.value) > 1:  # Solr's ! is NOT
         return [[None, "-", tree.Word(node.value[1:])]]
+    if isinstance(node, tree.SearchField) and node.name.startswith("!") and len(node.name) > 1:
+        return [[None, "-", tree.SearchField(node.name[1:], node.expr)]]
     return [[None, None, node]]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import pytest
+
 from ppid.catalogue import search
 
 if TYPE_CHECKING:
@@ -237,3 +238,61 @@ def test_remembered_text_matches_follow_writes(api: Api, sample: dict[str, Any])
     api.ok("package_patch", id="dinkes-cakupan-imunisasi", notes="Imunisasi di posyandu.")
 
     assert api.ok("package_search", q="posyandu")["count"] == 1
+
+
+PUBLIC = ["dinkes-cakupan-imunisasi", "dinkes-fasilitas-kesehatan", "disdukcapil-jumlah-penduduk"]
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        # CKAN puts +capacity:public in front of fq, which makes both of these optional: every dataset
+        ({"fq": "organization:dinkes OR organization:disdukcapil"}, PUBLIC),
+        ({"fq": "(organization:dinkes OR organization:tidak-ada) -tags:imunisasi"}, ["dinkes-fasilitas-kesehatan"]),
+        ({"fq": "metadata_modified:[NOW-1DAY TO NOW]"}, PUBLIC),
+        ({"fq": "metadata_modified:[* TO NOW-1DAY]"}, []),
+        ({"fq": "metadata_created:[NOW/DAY TO NOW/DAY+1DAY}"}, PUBLIC),
+        ({"fq": "metadata_created:{NOW TO *]"}, []),
+        ({"q": "tags:kes*"}, ["dinkes-cakupan-imunisasi", "dinkes-fasilitas-kesehatan"]),
+        ({"fq": "organization:dis*"}, ["disdukcapil-jumlah-penduduk"]),
+        ({"fq": "extras_tahun:[2024 TO *]"}, ["dinkes-fasilitas-kesehatan", "disdukcapil-jumlah-penduduk"]),
+        ({"fq": 'extras_frekuensi_penerbitan:"tahunan"'}, ["dinkes-cakupan-imunisasi", "dinkes-fasilitas-kesehatan"]),
+        ({"q": "title:imunisasi OR notes:semesteran"}, ["dinkes-cakupan-imunisasi", "disdukcapil-jumlah-penduduk"]),
+        ({"q": "notes:imunisasi", "fq": "-res_format:PDF"}, []),
+        ({"q": 'notes:"rumah sakit" AND NOT title:fasilitas'}, []),
+        ({"q": "name:dinkes-*", "fq_list": ["tags:imunisasi"]}, ["dinkes-cakupan-imunisasi"]),
+    ],
+)
+def test_query_forms(api: Api, sample: dict[str, Any], params: dict[str, Any], expected: list[str]) -> None:
+    found = api.ok("package_search", token=None, **params)
+
+    assert sorted(names(found)) == expected
+    assert found["count"] == len(expected)
+
+
+def test_ranked_text_matches_come_before_other_matches(api: Api, sample: dict[str, Any]) -> None:
+    """``tags:statistik`` finds a dataset that the ranked words do not: it follows them."""
+    found = api.ok("package_search", q="text:puskesmas OR tags:statistik")
+
+    assert names(found) == ["dinkes-fasilitas-kesehatan", "disdukcapil-jumlah-penduduk"]
+    assert names(api.ok("package_search", q="text:puskesmas OR tags:statistik", rows=1, start=1)) == [
+        "disdukcapil-jumlah-penduduk"
+    ]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "text:*kes*"},  # FTS answers prefixes only
+        {"fq": "title:rumah~1"},
+        {"fq": 'notes:"rumah sakit"~2'},
+        {"fq": "name:/dinkes.*/"},
+        {"fq": "metadata_modified:[kemarin TO *]"},
+        {"fq": "title:[a TO b]"},
+        {"q": "{!lucene}tags:kesehatan"},
+    ],
+)
+def test_what_is_not_supported_is_a_409(api: Api, params: dict[str, Any]) -> None:
+    error = api.error("package_search", 409, token=None, **params)
+
+    assert error["__type"] == "Search Error"

@@ -12,7 +12,6 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -47,15 +46,18 @@ def catalogue(suffix: str) -> list[dict[str, Any]]:
             **more,
         }
 
+    # fmt: off
     return [
-        dataset("a1", "Pendidikan Dasar", "Jumlah sekolah dasar per kecamatan.", ["pendidikan", "sekolah"], "2023", "CSV"),
+        dataset("a1", "Pendidikan Dasar", "Jumlah sekolah dasar per kecamatan.", ["pendidikan", "sekolah"], "2023",
+                "CSV"),
         dataset("a2", "Anggaran Kesehatan", "Realisasi anggaran puskesmas.", ["kesehatan", "anggaran"], "2024", "PDF"),
         dataset("b1", "Pendapatan Daerah", "Pajak dan retribusi daerah.", ["pajak"], "2024", "XLSX"),
         dataset("c1", "Rumah Sakit Umum", "Daftar rumah sakit dan tempat tidur.", ["kesehatan", "rumah-sakit"], "2022",
-                "CSV"),  # fmt: skip
+                "CSV"),
         dataset("c2", "Pendidikan Rahasia", "Belum diumumkan.", ["pendidikan"], "2024", "CSV", private=True),
         dataset("b2", "Pendidikan Terhapus", "Sudah dihapus.", ["pendidikan", "pajak"], "2024", "CSV"),
     ]
+    # fmt: on
 
 
 @pytest.fixture(scope="module")
@@ -88,7 +90,7 @@ def embedded_url(migrated_template: str, tmp_path_factory: pytest.TempPathFactor
 
 @pytest.fixture(scope="module")
 def sides(embedded_url: str) -> Iterator[dict[str, Any]]:
-    """Both catalogues holding the same datasets; ``ckan`` and ``embedded`` as sysadmin, ``*_anonymous`` without a token."""
+    """Both catalogues with the same datasets: ``ckan``/``embedded`` as sysadmin, ``*_anonymous`` without a token."""
     if not CKAN_URL:
         pytest.skip("CKAN_URL is not set: start ../shared/ckan-test-server/run_ckan.sh")
     suffix = uuid.uuid4().hex[:8]
