@@ -3,8 +3,9 @@
 Loads N generated datasets (default 100,000; 40 dinas, a vocabulary of Indonesian topics, CSV/XLSX/PDF/
 JSON resources, years 2015-2025) through the store layer in-process (``package_create`` in batches,
 the same code the API runs, without 100,000 HTTP round trips), then serves the app with waitress and
-times ``package_search`` over real HTTP: free-text queries, and faceted queries (``fq`` on organization,
-tags and res_format with ``facet.field``). Finally it publishes 1,000 new datasets through the
+times ``package_search`` over real HTTP: free-text queries, faceted queries (``fq`` on organization,
+tags and res_format with ``facet.field``), and Lucene syntax (OR, NOT, parentheses, ranges with date
+math, wildcards). Finally it publishes 1,000 new datasets through the
 :class:`~ppid.catalogue.publisher.Publisher` and re-publishes them unchanged, counting the API calls
 (the unchanged run must make no write call). Prints p50/p95/max per kind of query, a baseline (an
 action doing no database work) to tell the search's cost from the machine's, and the time and peak
@@ -194,10 +195,20 @@ def _time_searches(http: requests.Session, url: str, queries: int, rng: random.R
     def facets_only() -> dict:
         return {"q": "", "rows": 20, "facet.field": facets, "start": rng.randrange(0, 2000, 20)}
 
+    def boolean() -> dict:
+        a, b = rng.sample(range(ORGANIZATIONS), 2)
+        fq = rng.choice([f"organization:dinas-{a:02d} OR organization:dinas-{b:02d} metadata_modified:[NOW-1DAY TO *]",
+                         f"(organization:dinas-{a:02d} OR organization:dinas-{b:02d}) -res_format:PDF",
+                         f"tags:({rng.choice(TOPICS)} OR {rng.choice(TOPICS)}) AND extras_tahun:[2020 TO 2023]",
+                         f"metadata_modified:[* TO NOW-1DAY] OR tags:{rng.choice(TOPICS)[:3]}*"])  # fmt: skip
+        q = rng.choice(["", f"{rng.choice(TOPICS)[:4]}*", f'title:"{rng.choice(SHAPES).split()[0]}" OR tags:pajak'])
+        return {"q": q, "fq": fq, "rows": 20, "facet.field": facets}
+
     kinds: dict[str, Callable[[], dict]] = {
         "free text (q)": free_text,
         "faceted (fq + facet.field)": faceted,
         "all datasets + facets, paged": facets_only,
+        "boolean, ranges, wildcards": boolean,
     }
     print(f"search: {queries} queries per kind over HTTP (rows=20)")
     for label, make in kinds.items():

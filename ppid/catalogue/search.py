@@ -466,14 +466,9 @@ def run(session: Session, query: SearchQuery) -> SearchResult:
         universe = index.size
     if "organization" in facets:
         facets["organization"] = _organization_names(session, facets["organization"])
-    ranking = None
-    if query.sort[0][0] == "score":
-        scored = [leaf for leaf, positive in _text_leaves(query.query) if positive and _words(leaf)]
-        matched = 0
-        for leaf in scored:
-            matched |= texts[_text_key(leaf)]
-        if scored and matched.bit_count() <= RANK_MAX[_dialect(session)]:
-            ranking = scored
+    ranking = _scoring(query.query) if query.sort[0][0] == "score" else None
+    if ranking is not None and evaluation.bits(ranking).bit_count() > RANK_MAX[_dialect(session)]:
+        ranking = None
     pks = _page(session, query, match, count, ranking, universe)
     return SearchResult(count=count, pks=pks, facets=facets)
 
@@ -650,6 +645,28 @@ def _text_leaves(node: Node, positive: bool = True) -> Iterable[tuple[Term, bool
         yield node, positive
 
 
+def _scoring(node: Node) -> Node | None:
+    """The text clauses of ``q`` that score a dataset, as ANDs and ORs of them: what the database ranks.
+    Required clauses only when there are some (the optional ones would widen what is ranked)."""
+    if isinstance(node, Term):
+        return node if node.field in TEXT_FIELDS and node.kind != "any" and _words(node) else None
+    if isinstance(node, AtLeast):
+        return _combined("must" if node.minimum >= len(node.nodes) else "should", node.nodes)
+    if isinstance(node, Bool):
+        required = [child for occur, child in node.clauses if occur == "must"]
+        return _combined("must", required) or _combined(
+            "should", [child for occur, child in node.clauses if occur == "should"]
+        )
+    return None
+
+
+def _combined(occur: str, nodes: Iterable[Node]) -> Node | None:
+    parts = [part for part in map(_scoring, nodes) if part is not None]
+    if len(parts) <= 1:
+        return parts[0] if parts else None
+    return Bool(tuple((occur, part) for part in parts))  # type: ignore[misc]
+
+
 def _text_key(leaf: Term) -> str:
     return f"{TEXT_FIELDS[leaf.field]}|{leaf.kind}|{leaf.prefix if leaf.kind == 'wildcard' else leaf.value}"
 
@@ -717,13 +734,13 @@ def _bits_of_list(pks: str | None) -> int:
 
 
 def _page(
-    session: Session, query: SearchQuery, match: Match, count: int, ranking: list[Term] | None, universe: int
+    session: Session, query: SearchQuery, match: Match, count: int, ranking: Node | None, universe: int
 ) -> list[int]:
     """The pks of the requested page, in the requested order, among the matching datasets.
 
-    By relevance (``ranking``, the text clauses of ``q``): the text matches in rank order (at most
-    :data:`RANK_MAX`) whose bit is set, then the matches that none of those clauses found
-    (``tags:x OR word``), in the next sort order.
+    By relevance (``ranking``, the scoring text clauses of ``q``): their matches in rank order (at
+    most :data:`RANK_MAX`) whose bit is set, then the matches they did not find (``tags:x OR word``)
+    in the next sort order.
     """
     wanted = query.start + query.rows
     if query.rows == 0 or count <= query.start:
@@ -761,20 +778,36 @@ def _in_order(
     return kept[start:wanted]
 
 
-def _ranked(dialect: str, leaves: list[Term]) -> Any:
-    """The text clauses' matches, best first; ties go to the newer dataset (higher pk), which needs no join."""
+def _ranked(dialect: str, scoring: Node) -> Any:
+    """The scoring clauses' matches, best first; ties go to the newer dataset (higher pk), which needs no join."""
     if dialect == "postgresql":
-        query = _tsquery(leaves[0])
-        for leaf in leaves[1:]:
-            query = query.op("||")(_tsquery(leaf))
+        query = _scoring_tsquery(scoring)
         rank = func.ts_rank(PackageSearch.search_vector, query)
         statement = select(PackageSearch.package_pk).where(PackageSearch.search_vector.op("@@")(query))
         return statement.order_by(rank.desc(), PackageSearch.package_pk.desc())
-    expression = " OR ".join(f"({_fts5_expression(leaf)})" for leaf in leaves)
     fts = table(FTS_TABLE, column("rowid"))
     rank = func.bm25(literal_column(FTS_TABLE), *FTS_WEIGHTS)
-    statement = select(fts.c.rowid).where(literal_column(FTS_TABLE).op("MATCH")(expression))
+    statement = select(fts.c.rowid).where(literal_column(FTS_TABLE).op("MATCH")(_scoring_fts5(scoring)))
     return statement.order_by(rank.asc(), fts.c.rowid.desc())
+
+
+def _scoring_fts5(node: Node) -> str:
+    if isinstance(node, Term):
+        return f"({_fts5_expression(node)})"
+    assert isinstance(node, Bool)
+    joiner = " AND " if node.clauses[0][0] == "must" else " OR "
+    return "(" + joiner.join(_scoring_fts5(child) for _occur, child in node.clauses) + ")"
+
+
+def _scoring_tsquery(node: Node) -> Any:
+    if isinstance(node, Term):
+        return _tsquery(node)
+    assert isinstance(node, Bool)
+    parts = [_scoring_tsquery(child) for _occur, child in node.clauses]
+    query = parts[0]
+    for part in parts[1:]:
+        query = query.op("&&" if node.clauses[0][0] == "must" else "||")(part)
+    return query
 
 
 def _ordered(sort: list[tuple[str, bool]]) -> Any:
