@@ -28,6 +28,7 @@ from __future__ import annotations
 import calendar
 import math
 import re
+import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Literal
@@ -44,6 +45,8 @@ Kind = Literal["term", "phrase", "wildcard", "any"]
 DEFAULT_FIELD = "text"
 #: Fields no query may name: Solr's own, or CKAN's ways round its query parser.
 FORBIDDEN_FIELDS = {"_query_", "_val_"}
+#: luqum's parser and lexer are ply objects holding the text being parsed: one parse at a time.
+_PARSING = threading.Lock()
 
 
 class Node:
@@ -109,7 +112,8 @@ def parse_lucene(text: str, field: str = DEFAULT_FIELD) -> Node:
     if text.startswith("{!"):
         raise SearchError("Local parameters are not supported.")
     try:
-        parsed = parser.parse(text)
+        with _PARSING:
+            parsed = parser.parse(text)
     except (ParseError, IllegalCharacterError) as error:
         raise SearchError(f"Cannot parse the query {text!r}: {error}") from error
     return _boolean(parsed, field)

@@ -538,6 +538,8 @@ class _Evaluation:
             return self._column(node)
         posting_field = name if name in INDEXED_FIELDS else _term_field(name)
         words = name.startswith("extras_")  # CKAN types extras_* as text, bare keys as strings
+        if isinstance(node, Term) and node.kind in {"term", "phrase"} and not words:
+            return self.index.union(posting_field, [node.value])  # a string field's value: one posting
         values = [value for value in self.index.postings.get(posting_field, {}) if _matches(node, value, words=words)]
         return self.index.union(posting_field, values)
 
@@ -564,7 +566,7 @@ class _Evaluation:
             return to_bits(pk for pk, value in rows if value is not None and _matches(node, value))
         else:
             condition = target == convert(node.value)
-        return to_bits(self.session.scalars(select(Package.pk).where(condition)))
+        return _bits_of_list(self.session.scalar(select(_pk_list(self.session, Package.pk)).where(condition)))
 
 
 def _matches(node: Term | Range, value: str, *, words: bool = False) -> bool:

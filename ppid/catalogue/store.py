@@ -181,7 +181,15 @@ def package_search(context: Context, data: dict[str, Any]) -> dict[str, Any]:
     packages = _packages_by_pk(context.session, result.pks)
     results = [package_dict(package) for package in packages]
     if fields:
-        results = [{key: found.get(key) for key in fields} for found in results]
+        # Document text is searched, never shown, unless ``fl`` asks for it by its Solr name, as in CKAN.
+        texts = f"res_extras_{SEARCH_TEXT_KEY}"
+        results = [
+            {
+                key: [r.search_text for r in package.resources if r.search_text] if key == texts else found.get(key)
+                for key in fields
+            }
+            for package, found in zip(packages, results, strict=True)
+        ]
     facets = {name: dict(values) for name, values in result.facets.items()}
     return {
         "count": result.count,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime
 
 import pytest
@@ -154,3 +155,26 @@ def test_solr_date_math(value: str, moment: datetime) -> None:
 def test_unreadable_dates_are_search_errors(value: str) -> None:
     with pytest.raises(SearchError):
         solr_date(value, NOW)
+
+
+def test_parsing_is_safe_in_threads() -> None:
+    """luqum's ply parser keeps the text being parsed in shared objects; waitress serves in threads."""
+    wrong: list[str] = []
+
+    def parse_many(thread: int) -> None:
+        for number in range(300):
+            name = f"x{thread}-{number}"
+            if parse_lucene(f"tags:(a OR b) +name:{name}") != Bool(
+                (
+                    ("must", Bool((("should", term("tags", "a")), ("should", term("tags", "b"))))),
+                    ("must", term("name", name)),
+                )
+            ):
+                wrong.append(name)
+
+    threads = [threading.Thread(target=parse_many, args=(thread,)) for thread in range(6)]
+    for started in threads:
+        started.start()
+    for started in threads:
+        started.join()
+    assert wrong == []

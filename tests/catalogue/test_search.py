@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -296,3 +297,16 @@ def test_what_is_not_supported_is_a_409(api: Api, params: dict[str, Any]) -> Non
     error = api.error("package_search", 409, token=None, **params)
 
     assert error["__type"] == "Search Error"
+
+
+def test_document_text_is_searched_but_returned_only_when_asked(api: Api) -> None:
+    api.ok("organization_create", name="dinkes")
+    resource = {"name": "profil.pdf", "url": "https://contoh.go.id/profil.pdf", "teks_dokumen": "Angka stunting turun"}
+    api.ok("package_create", name="profil-kesehatan", owner_org="dinkes", resources=[resource])
+
+    found = api.ok("package_search", token=None, q="stunting")
+    asked = api.ok("package_search", token=None, q="stunting", fl="name res_extras_teks_dokumen")
+
+    assert names(found) == ["profil-kesehatan"]
+    assert "stunting" not in json.dumps(found)
+    assert asked["results"] == [{"name": "profil-kesehatan", "res_extras_teks_dokumen": ["Angka stunting turun"]}]
