@@ -496,14 +496,13 @@ class _Evaluation:
         if isinstance(node, MatchAll):
             return self.universe
         if isinstance(node, Bool):
-            required = [self.bits(child) for occur, child in node.clauses if occur == "must"]
-            optional = [self.bits(child) for occur, child in node.clauses if occur == "should"]
-            bits = required[0] if required else 0 if optional else self.universe
-            for found in required[1:]:
-                bits &= found
-            if not required:
-                for found in optional:
-                    bits |= found
+            # Optional clauses beside a required one change scores only: they are not even computed.
+            occurs = {occur for occur, _child in node.clauses}
+            wanted = "must" if "must" in occurs else "should"
+            found = [self.bits(child) for occur, child in node.clauses if occur == wanted]
+            bits = found[0] if found else self.universe
+            for more in found[1:]:
+                bits = bits & more if wanted == "must" else bits | more
             for occur, child in node.clauses:
                 if occur == "not":
                     bits &= ~self.bits(child)
