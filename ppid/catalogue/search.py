@@ -93,7 +93,7 @@ DATE_FIELDS = {"metadata_modified", "metadata_created"}
 ALWAYS_TRUE_FIELDS = {"site_id", "entity_type"}  # one site, one entity type
 #: CKAN's text-typed fields, each searched in one FTS column (None: all of them).
 TEXT_FIELDS = {"text": None, "title": "title", "notes": "notes", "res_name": "other", "res_description": "other"}
-COLUMN_FIELDS = {"id": "id", "index_id": "id", "name": "name", "version": "version", "url": "url",
+COLUMN_FIELDS = {"id": "id", "name": "name", "version": "version", "url": "url",
                  "author": "author", "maintainer": "maintainer", "title_string": "title"}  # fmt: skip
 INDEXED_FIELDS = {"state", "capacity", "owner_org", "license_id"}
 SORT_FIELDS = {"score", "metadata_modified", "metadata_created", "title_string", "name", "id"}
