@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+from ckanapi.errors import SearchError, SearchQueryError
 from flask import current_app, g
 from sqlalchemy.orm import Session
 
@@ -31,3 +33,16 @@ def read_action(name: str, **params: Any) -> Any:
         g.catalogue_reader = open_catalogue(platform(), anonymous=True)
     reader: CatalogueClient = g.catalogue_reader
     return reader.call_action(name, params, requests_kwargs=CATALOGUE_TIMEOUT)
+
+
+def search_catalogue(q: str, **params: Any) -> tuple[dict[str, Any], bool]:
+    """``package_search`` for a visitor's search box, and whether its punctuation had to be ignored.
+
+    The catalogue reads ``q`` as Solr syntax, so a citizen's ``Data: (2023`` is a syntax error there; the
+    visitor gets the datasets matching its words instead, with a note, never an error page.
+    """
+    try:
+        return read_action("package_search", q=q, **params), False
+    except (SearchQueryError, SearchError):
+        words = " ".join(re.findall(r"\w+", q))
+        return read_action("package_search", q=words, **params), True

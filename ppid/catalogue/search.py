@@ -1,18 +1,29 @@
 """Dataset search for the embedded catalogue: full text in the database, filters and facets in memory.
 
-Full text: FTS5 on SQLite (``catalogue_package_fts``, rowid = package ``pk``, ranked by bm25), and a
-GIN-indexed ``tsvector`` (:class:`PackageSearch`) on PostgreSQL, queried with
-``websearch_to_tsquery('simple', q)``: Indonesian has no stemmer there, and ``simple`` treats every
-language alike. Both are written by :func:`index_package` in the transaction of every write.
+``q`` and ``fq`` arrive as one query tree (:mod:`ppid.catalogue.query`, luqum's parser with Solr's
+meaning); this module answers it. Every leaf becomes a bitset of dataset pks (a Python int, bit =
+pk) and the tree's AND, OR, NOT and dismax minimum match are integer operations over them.
 
-Filters, counts and facets: a per-process :class:`SearchIndex` keeps, for every (field, value), the
-set of dataset pks and, once it is large, a bitset (a Python int, bit = pk). Counting a facet over
-100,000 datasets is then an AND and a popcount per value instead of a join costing microseconds
-per matching row, which keeps faceted search well under 100 ms on both databases. The index follows
-the :class:`SearchState` revision that each write takes, reloading only the datasets written since,
-and remembers recent text matches until the next write. A page of results comes from SQL in the
-requested order, keeping the rows whose bit is set; relevance is computed for up to
-:data:`RANK_MAX` matches, beyond which results come newest first.
+Full text (``text``, ``title``, ``notes``, dismax words, phrases, trailing ``*``): FTS5 on SQLite
+(``catalogue_package_fts``, rowid = package ``pk``, ranked by bm25), and a GIN-indexed ``tsvector``
+(:class:`PackageSearch`) on PostgreSQL with the ``simple`` configuration: Indonesian has no stemmer
+there, and ``simple`` treats every language alike. Both are written by :func:`index_package` in
+the transaction of every write, one query per text clause, remembered until the next write.
+
+Other fields: a per-process :class:`SearchIndex` keeps, for every (field, value), the set of
+dataset pks and, once it is large, a bitset. A clause is the union of the postings whose value it
+matches (exactly, by wildcard, by range, or word by word for CKAN's text-typed ``extras_*``);
+counting a facet over 100,000 datasets is an AND and a popcount per value instead of a join
+costing microseconds per matching row, which keeps faceted search well under 100 ms on both
+databases. Names, ids, urls and dates are asked of SQL. The index follows the
+:class:`SearchState` revision that each write takes, reloading only the datasets written since.
+
+Who sees what is decided here, outside every tree, as CKAN's permission labels are: anyone sees
+active public datasets; a sysadmin sees every dataset except deleted ones unless
+``include_deleted`` is asked (CKAN drops deleted datasets from its index altogether).
+
+A page of results comes from SQL in the requested order, keeping the rows whose bit is set;
+relevance is computed for up to :data:`RANK_MAX` text matches, beyond which results come newest first.
 """
 
 from __future__ import annotations
@@ -24,14 +35,14 @@ import threading
 import uuid
 import weakref
 from collections import OrderedDict, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
 from itertools import repeat
 from typing import Any
 
-from ckanapi.errors import SearchError, SearchQueryError
+from ckanapi.errors import SearchError
 from sqlalchemy import (
     ColumnElement,
     Engine,
@@ -53,6 +64,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from ppid.catalogue.models import Organization, Package, PackageSearch, PackageTerm, SearchState
+from ppid.catalogue.query import AtLeast, Bool, MatchAll, Node, Range, Term, solr_date
 
 FTS_TABLE = "catalogue_package_fts"
 #: FTS5 columns with their bm25 weights (title counts most, like CKAN's ``qf``) and tsvector weights.
@@ -79,38 +91,22 @@ WROTE = "ppid.catalogue.wrote"
 TERM_FIELDS = {"tags", "res_format"}
 DATE_FIELDS = {"metadata_modified", "metadata_created"}
 ALWAYS_TRUE_FIELDS = {"site_id", "entity_type"}  # one site, one entity type
-TEXT_FIELDS = {"text", "title", "notes"}
-COLUMN_FIELDS = {"id", "name", "version", "url", "author", "maintainer"}
+#: CKAN's text-typed fields, each searched in one FTS column (None: all of them).
+TEXT_FIELDS = {"text": None, "title": "title", "notes": "notes", "res_name": "other", "res_description": "other"}
+COLUMN_FIELDS = {"id": "id", "name": "name", "version": "version", "url": "url",
+                 "author": "author", "maintainer": "maintainer", "title_string": "title"}  # fmt: skip
 INDEXED_FIELDS = {"state", "capacity", "owner_org", "license_id"}
 SORT_FIELDS = {"score", "metadata_modified", "metadata_created", "title_string", "name", "id"}
-
-_CLAUSE = re.compile(
-    r"""\s*(?:(?:AND|&&)\s+)?
-    (?P<sign>[+-]?)
-    (?P<field>[A-Za-z_][\w.\-]*):
-    (?P<value>"(?:[^"\\]|\\.)*"|\([^)]*\)|\[[^\]]*\]|[^\s()]+)""",
-    re.VERBOSE,
-)
-_QUOTED = re.compile(r'"((?:[^"\\]|\\.)*)"|(\S+)')
-_RANGE = re.compile(r"\[\s*(\S+)\s+TO\s+(\S+)\s*\]")
-
-
-@dataclass(frozen=True)
-class Filter:
-    """``field:value`` from ``fq`` (or a fielded ``q``): any of ``values``; no values means any value at all."""
-
-    field: str
-    values: tuple[str, ...] = ()
-    negate: bool = False
-    range: tuple[str | None, str | None] | None = None
 
 
 @dataclass
 class SearchQuery:
-    text: str = ""
-    filters: list[Filter] = field(default_factory=list)
-    states: tuple[str, ...] = ("active",)
-    include_private: bool = False
+    """One ``package_search``: the ``q`` tree, CKAN's filter trees, and who is asking."""
+
+    query: Node = field(default_factory=MatchAll)
+    filters: list[Node] = field(default_factory=list)
+    sysadmin: bool = False
+    include_deleted: bool = False
     sort: list[tuple[str, bool]] = field(default_factory=lambda: [("score", True), ("metadata_modified", True)])
     rows: int = 10
     start: int = 0
@@ -124,75 +120,6 @@ class SearchResult:
     count: int
     pks: list[int]
     facets: dict[str, list[tuple[str, int]]]
-
-
-# -- parsing ------------------------------------------------------------------------------------
-
-
-def parse_filters(fq: str) -> list[Filter]:
-    """CKAN's ``fq``: clauses ANDed (by space or ``AND``), each ``[+-]field:value``, value quoted or ``(a OR b)``."""
-    filters: list[Filter] = []
-    position = 0
-    fq = fq.strip()
-    while position < len(fq):
-        match = _CLAUSE.match(fq, position)
-        if match is None:
-            raise SearchError(f"Cannot parse the filter query at: {fq[position:]!r}")
-        filters.append(_filter(match["field"], match["value"], negate=match["sign"] == "-"))
-        position = match.end()
-        while position < len(fq) and fq[position].isspace():
-            position += 1
-    return filters
-
-
-def split_text(q: str) -> tuple[str, list[Filter]]:
-    """Free text and the fielded clauses (``tags:x``, ``name:y``) CKAN users also put in ``q``."""
-    q = q.strip()
-    if q in {"", "*:*", '""', "''"}:
-        return "", []
-    filters: list[Filter] = []
-    words: list[str] = []
-    position = 0
-    while position < len(q):
-        match = _CLAUSE.match(q, position)
-        if match and _is_known_field(match["field"]):
-            filters.append(_filter(match["field"], match["value"], negate=match["sign"] == "-"))
-            position = match.end()
-            continue
-        quoted = re.compile(r'\s*(-?"[^"]*"?|\S+)').match(q, position)
-        if quoted is None:
-            break
-        words.append(quoted.group(1))
-        position = quoted.end()
-    return " ".join(words), filters
-
-
-def _is_known_field(name: str) -> bool:
-    known = COLUMN_FIELDS | TERM_FIELDS | DATE_FIELDS | ALWAYS_TRUE_FIELDS | TEXT_FIELDS | INDEXED_FIELDS
-    return name in known or name in {"organization", "groups", "type", "dataset_type"} or name.startswith("extras_")
-
-
-def _filter(name: str, raw: str, *, negate: bool) -> Filter:
-    if raw.startswith("["):
-        bounds = _RANGE.fullmatch(raw)
-        if bounds is None:
-            raise SearchError(f"Cannot parse the range {raw!r}")
-        low, high = (None if bound == "*" else bound for bound in bounds.groups())
-        return Filter(name, negate=negate, range=(low, high))
-    if raw.startswith("("):
-        values = tuple(
-            _unescape(quoted or bare)
-            for quoted, bare in _QUOTED.findall(raw[1:-1])
-            if (quoted or bare) not in {"OR", "||"}
-        )
-        return Filter(name, values, negate=negate)
-    if raw == "*":
-        return Filter(name, (), negate=negate)
-    return Filter(name, (_unescape(raw[1:-1] if raw.startswith('"') else raw),), negate=negate)
-
-
-def _unescape(value: str) -> str:
-    return re.sub(r"\\(.)", r"\1", value)
 
 
 # -- writing ------------------------------------------------------------------------------------
@@ -381,8 +308,8 @@ class SearchIndex:
         self.epoch: str | None = "not loaded"
         self.revision = -1
         self.postings: dict[str, dict[str, Posting]] = defaultdict(dict)
-        #: Recent text matches (words → bits, negated), like Solr's caches: valid until the next write.
-        self.text_matches: OrderedDict[str, tuple[int, bool] | None] = OrderedDict()
+        #: Recent full-text matches (one per text clause → bits), like Solr's caches: valid until the next write.
+        self.text_matches: OrderedDict[str, int] = OrderedDict()
 
     @property
     def size(self) -> int:
@@ -401,10 +328,10 @@ class SearchIndex:
         self.epoch, self.revision = epoch, revision
         self.text_matches.clear()
 
-    def remember_text_match(self, words: str, revision: tuple[str | None, int], found: tuple[int, bool] | None) -> None:
+    def remember_text_match(self, key: str, revision: tuple[str | None, int], found: int) -> None:
         """Keep a text match computed at ``revision``, unless the index has moved on since."""
         if revision == (self.epoch, self.revision):
-            self.text_matches[words] = found
+            self.text_matches[key] = found
             while len(self.text_matches) > TEXT_CACHE_SIZE:
                 self.text_matches.popitem(last=False)
 
@@ -510,27 +437,26 @@ def search_index(session: Session) -> SearchIndex:
 
 
 def run(session: Session, query: SearchQuery) -> SearchResult:
-    words = " ".join([query.text, *_text_filters(query.filters)]).strip()
+    trees = [query.query, *query.filters]
+    clauses = {_text_key(leaf): leaf for tree in trees for leaf, _positive in _text_leaves(tree)}
     # A session that wrote may still roll back: what it sees must not become the shared index.
     index = SearchIndex() if session.info.get(WROTE) else search_index(session)
     with index.lock:
         index.refresh(session)
         revision = (index.epoch, index.revision)
-        cached = words in index.text_matches
-        if cached:
-            index.text_matches.move_to_end(words)
-        text_match = index.text_matches.get(words)
-    if not cached:
-        text_match = _text_match(session, words)  # outside the lock: other searches go on meanwhile
+        texts = {key: index.text_matches[key] for key in clauses if key in index.text_matches}
+        for key in texts:
+            index.text_matches.move_to_end(key)
+    # outside the lock: other searches go on meanwhile
+    missing = {key: _text_bits(session, leaf) for key, leaf in clauses.items() if key not in texts}
     with index.lock:
-        if not cached:
-            index.remember_text_match(words, revision, text_match)
+        for key, found in missing.items():
+            index.remember_text_match(key, revision, found)
+        texts.update(missing)
+        evaluation = _Evaluation(session, index, texts, index.union("state"))
         bits = _visible(index, query)
-        for spec in query.filters:
-            if spec.field not in TEXT_FIELDS:
-                bits = _apply(bits, _filter_bits(session, index, spec), negate=spec.negate)
-        if text_match is not None:
-            bits = _apply(bits, text_match[0], negate=text_match[1])
+        for tree in trees:
+            bits &= evaluation.bits(tree)
         match = Match(bits)
         count = bits.bit_count()
         facets = {
@@ -540,44 +466,150 @@ def run(session: Session, query: SearchQuery) -> SearchResult:
         universe = index.size
     if "organization" in facets:
         facets["organization"] = _organization_names(session, facets["organization"])
-    matched = text_match[0].bit_count() if text_match is not None and not text_match[1] else None
-    ranking = matched is not None and matched <= RANK_MAX[_dialect(session)] and query.sort[0][0] == "score"
-    pks = _page(session, query, match, count, words if ranking else None, matched if ranking else universe)
+    ranking = _scoring(query.query) if query.sort[0][0] == "score" else None
+    if ranking is not None and evaluation.bits(ranking).bit_count() > RANK_MAX[_dialect(session)]:
+        ranking = None
+    pks = _page(session, query, match, count, ranking, universe)
     return SearchResult(count=count, pks=pks, facets=facets)
 
 
 def _visible(index: SearchIndex, query: SearchQuery) -> int:
-    """Datasets in the states asked for (all of them when fq filters on state) and, unless asked, public."""
-    states = None if any(spec.field == "state" for spec in query.filters) else query.states
-    bits = index.union("state", states)
-    return bits if query.include_private else bits & index.union("capacity", ["public"])
+    """CKAN's permission labels: active public datasets for anyone, everything for a sysadmin except
+    deleted datasets, which only ``include_deleted`` shows (CKAN's index no longer holds them)."""
+    if not query.sysadmin:
+        return index.union("state", ["active"]) & index.union("capacity", ["public"])
+    bits = index.union("state")
+    return bits if query.include_deleted else bits & ~index.union("state", ["deleted"])
 
 
-def _apply(bits: int, constraint: int | None, *, negate: bool) -> int:
-    """AND a filter in; None stands for no constraint at all."""
-    if constraint is None:
-        return 0 if negate else bits
-    return bits & ~constraint if negate else bits & constraint
+@dataclass
+class _Evaluation:
+    """A query tree as a bitset: leaves from the index, SQL or the text matches, operators on ints."""
+
+    session: Session
+    index: SearchIndex
+    texts: dict[str, int]
+    universe: int
+    now: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    def bits(self, node: Node) -> int:
+        if isinstance(node, MatchAll):
+            return self.universe
+        if isinstance(node, Bool):
+            # Optional clauses beside a required one change scores only: they are not even computed.
+            occurs = {occur for occur, _child in node.clauses}
+            wanted = "must" if "must" in occurs else "should"
+            found = [self.bits(child) for occur, child in node.clauses if occur == wanted]
+            bits = found[0] if found else self.universe
+            for more in found[1:]:
+                bits = bits & more if wanted == "must" else bits | more
+            for occur, child in node.clauses:
+                if occur == "not":
+                    bits &= ~self.bits(child)
+            return bits
+        if isinstance(node, AtLeast):
+            counts = [self.universe] + [0] * node.minimum  # counts[j]: datasets matching at least j so far
+            for child in node.nodes:
+                found = self.bits(child)
+                for j in range(node.minimum, 0, -1):
+                    counts[j] |= counts[j - 1] & found
+            return counts[node.minimum]
+        assert isinstance(node, Term | Range)
+        return self.leaf(node)
+
+    def leaf(self, node: Term | Range) -> int:
+        name = node.field
+        if name in TEXT_FIELDS:
+            if isinstance(node, Range):
+                raise SearchError(f"Ranges are not supported on the text field {name!r}")
+            return self.universe if node.kind == "any" else self.texts[_text_key(node)]
+        if name in ALWAYS_TRUE_FIELDS:
+            return self.universe
+        if name in {"type", "dataset_type"}:
+            return self.universe if _matches(node, "dataset") else 0
+        if name == "groups":
+            return 0
+        if name == "organization":
+            organizations = self.session.execute(select(Organization.name, Organization.id))
+            ids = [org_id for org_name, org_id in organizations if _matches(node, org_name)]
+            return self.index.union("owner_org", ids)
+        if name in DATE_FIELDS or name in COLUMN_FIELDS:
+            return self._column(node)
+        posting_field = name if name in INDEXED_FIELDS else _term_field(name)
+        words = name.startswith("extras_")  # CKAN types extras_* as text, bare keys as strings
+        if isinstance(node, Term) and node.kind in {"term", "phrase"} and not words:
+            return self.index.union(posting_field, [node.value])  # a string field's value: one posting
+        values = [value for value in self.index.postings.get(posting_field, {}) if _matches(node, value, words=words)]
+        return self.index.union(posting_field, values)
+
+    def _column(self, node: Term | Range) -> int:
+        name = node.field
+        target = Package.__table__.c[COLUMN_FIELDS.get(name, name)]
+        convert: Callable[[str], Any] = (lambda value: solr_date(value, self.now)) if name in DATE_FIELDS else str
+        if isinstance(node, Range):
+            bounds = []
+            if node.low is not None:
+                low = convert(node.low)
+                bounds.append(target >= low if node.include_low else target > low)
+            if node.high is not None:
+                high = convert(node.high)
+                bounds.append(target <= high if node.include_high else target < high)
+            condition = and_(true(), *bounds)
+        elif node.kind == "any":
+            condition = target.is_not(None)
+        elif node.kind == "wildcard":
+            if name in DATE_FIELDS:
+                raise SearchError(f"Wildcards are not supported on the date field {name!r}")
+            prefix = re.sub(r"([\\%_])", r"\\\1", node.prefix or "")
+            rows = self.session.execute(select(Package.pk, target).where(target.like(f"{prefix}%", escape="\\")))
+            return to_bits(pk for pk, value in rows if value is not None and _matches(node, value))
+        else:
+            condition = target == convert(node.value)
+        return _bits_of_list(self.session.scalar(select(_pk_list(self.session, Package.pk)).where(condition)))
 
 
-def _filter_bits(session: Session, index: SearchIndex, spec: Filter) -> int | None:
-    name, values = spec.field, spec.values or None
-    if name in ALWAYS_TRUE_FIELDS:
-        return None
-    if name in {"type", "dataset_type"}:
-        return None if values is None or "dataset" in values else 0
-    if name == "groups":
-        return 0
-    if name == "organization":
-        if values is None:
-            return None
-        ids = session.scalars(select(Organization.id).where(Organization.name.in_(values)))
-        return index.union("owner_org", list(ids))
-    if name in INDEXED_FIELDS:
-        return index.union(name, values)
-    if name in COLUMN_FIELDS or name in DATE_FIELDS:
-        return to_bits(session.scalars(select(Package.pk).where(_column_condition(spec))))
-    return index.union(_term_field(name), values)
+def _matches(node: Term | Range, value: str, *, words: bool = False) -> bool:
+    """Whether a string field's value matches; ``words``: as Solr's text type would, word by word."""
+    if isinstance(node, Range):
+        key = _order_key(value)
+        if node.low is not None:
+            low = _order_key(node.low)
+            if key < low or (key == low and not node.include_low):
+                return False
+        if node.high is not None:
+            high = _order_key(node.high)
+            if key > high or (key == high and not node.include_high):
+                return False
+        return True
+    if node.kind == "any":
+        return value != ""
+    if not words:
+        return _pattern(node.pattern).fullmatch(value) is not None if node.kind == "wildcard" else value == node.value
+    tokens = re.findall(r"\w+", value.lower())
+    if node.kind == "wildcard":
+        pattern = _pattern(node.pattern.lower())
+        return any(pattern.fullmatch(token) for token in tokens)
+    wanted = re.findall(r"\w+", node.value.lower())
+    if not wanted:
+        return False
+    if node.kind == "phrase":
+        return any(tokens[i : i + len(wanted)] == wanted for i in range(len(tokens) - len(wanted) + 1))
+    return all(word in tokens for word in wanted)
+
+
+def _pattern(pattern: str) -> re.Pattern[str]:
+    return _PATTERNS.get(pattern) or _PATTERNS.setdefault(pattern, re.compile(pattern, re.DOTALL))
+
+
+_PATTERNS: dict[str, re.Pattern[str]] = {}
+
+
+def _order_key(value: str) -> tuple[int, float, str]:
+    """Solr compares numbers as numbers (``extras_tahun:[2020 TO 2023]``), everything else as strings."""
+    try:
+        return (0, float(value), "")
+    except ValueError:
+        return (1, 0.0, value)
 
 
 def _term_field(name: str) -> str:
@@ -597,57 +629,94 @@ def _organization_names(session: Session, counts: list[tuple[str, int]]) -> list
     return sorted(((names.get(org_id, org_id), count) for org_id, count in counts), key=_by_count)
 
 
-def _column_condition(spec: Filter) -> ColumnElement[bool]:
-    target = Package.__table__.c[spec.field]
-    if spec.range is not None:
-        low, high = spec.range
-        bounds = [target >= _solr_date(low)] if low is not None else []
-        bounds += [target <= _solr_date(high)] if high is not None else []
-        return and_(true(), *bounds)
-    if not spec.values:
-        return target.is_not(None)
-    if spec.field in DATE_FIELDS:
-        return target.in_([_solr_date(value) for value in spec.values])
-    return target.in_(spec.values)
-
-
-def _solr_date(value: str) -> datetime:
-    """Solr dates (``2024-01-31T00:00:00Z``, ``NOW``); CKAN's stored times are UTC."""
-    if value.upper().startswith("NOW"):
-        return datetime.now(UTC)
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError as error:
-        raise SearchQueryError(f"Invalid date {value!r}") from error
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-
-def _text_filters(filters: list[Filter]) -> list[str]:
-    """``text:``, ``title:`` and ``notes:`` clauses search the words, as the text field would in Solr."""
-    return [
-        ("-" if spec.negate else "") + '"' + value.replace('"', " ") + '"'
-        for spec in filters
-        if spec.field in TEXT_FIELDS
-        for value in spec.values
-    ]
-
-
 # -- full text ----------------------------------------------------------------------------------
 
 
-def _text_match(session: Session, words: str) -> tuple[int, bool] | None:
-    """The datasets the words match, as a bitset and whether it must be excluded; None without words."""
-    if not re.search(r"\w", words):
-        return None
+def _text_leaves(node: Node, positive: bool = True) -> Iterable[tuple[Term, bool]]:
+    """The full-text clauses of a tree, each with whether it counts for (not against) a match."""
+    if isinstance(node, Bool):
+        for occur, child in node.clauses:
+            yield from _text_leaves(child, positive and occur != "not")
+    elif isinstance(node, AtLeast):
+        for child in node.nodes:
+            yield from _text_leaves(child, positive)
+    elif isinstance(node, Term) and node.field in TEXT_FIELDS and node.kind != "any":
+        if node.kind == "wildcard" and node.prefix is None:
+            raise SearchError(f"Wildcards in text are supported only at the end of a word: {node.value!r}")
+        yield node, positive
+
+
+def _scoring(node: Node) -> Node | None:
+    """The text clauses of ``q`` that score a dataset, as ANDs and ORs of them: what the database ranks.
+    Required clauses only when there are some (the optional ones would widen what is ranked)."""
+    if isinstance(node, Term):
+        return node if node.field in TEXT_FIELDS and node.kind != "any" and _words(node) else None
+    if isinstance(node, AtLeast):
+        return _combined("must" if node.minimum >= len(node.nodes) else "should", node.nodes)
+    if isinstance(node, Bool):
+        required = [child for occur, child in node.clauses if occur == "must"]
+        return _combined("must", required) or _combined(
+            "should", [child for occur, child in node.clauses if occur == "should"]
+        )
+    return None
+
+
+def _combined(occur: str, nodes: Iterable[Node]) -> Node | None:
+    parts = [part for part in map(_scoring, nodes) if part is not None]
+    if len(parts) <= 1:
+        return parts[0] if parts else None
+    return Bool(tuple((occur, part) for part in parts))  # type: ignore[misc]
+
+
+def _text_key(leaf: Term) -> str:
+    return f"{TEXT_FIELDS[leaf.field]}|{leaf.kind}|{leaf.prefix if leaf.kind == 'wildcard' else leaf.value}"
+
+
+def _words(leaf: Term) -> list[str]:
+    """The words of a text clause as both full-text engines split them (letters and digits)."""
+    return [word for word in re.findall(r"[^\W_]+", leaf.prefix if leaf.kind == "wildcard" else leaf.value)]
+
+
+def _text_bits(session: Session, leaf: Term) -> int:
+    """The datasets one text clause matches: a term's words all, a phrase's in order, a prefix."""
+    if not _words(leaf):
+        return 0
     if _dialect(session) == "postgresql":
-        found = select(_pk_list(session, PackageSearch.package_pk)).where(_tsquery_match(words))
-        return _bits_of_list(session.scalar(found)), False
-    positive, negative = fts5_query(words)
-    if positive is None and negative is None:
-        return None
-    expression = negative if positive is None else positive if negative is None else f"({positive}) NOT ({negative})"
+        found = select(_pk_list(session, PackageSearch.package_pk)).where(_tsquery_match(leaf))
+        return _bits_of_list(session.scalar(found))
     found = text(f"SELECT group_concat(rowid) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :q")
-    return _bits_of_list(session.scalar(found, {"q": expression})), positive is None
+    return _bits_of_list(session.scalar(found, {"q": _fts5_expression(leaf)}))
+
+
+def _fts5_expression(leaf: Term) -> str:
+    """A safe FTS5 expression: only quoted words, so nothing the user wrote is FTS5 syntax."""
+    words = _words(leaf)
+    if leaf.kind == "term":
+        expression = " AND ".join(f'"{word}"' for word in words)
+    else:
+        expression = '"' + " ".join(words) + '"' + (" *" if leaf.kind == "wildcard" else "")
+    column_name = TEXT_FIELDS[leaf.field]
+    return f"{{{column_name}}} : ({expression})" if column_name else expression
+
+
+def _tsquery(leaf: Term) -> Any:
+    words = _words(leaf)
+    simple = literal_column("'simple'")
+    if leaf.kind == "wildcard":
+        return func.to_tsquery(simple, " <-> ".join(f"'{word}'" for word in words) + ":*")
+    return (func.phraseto_tsquery if leaf.kind == "phrase" else func.plainto_tsquery)(simple, " ".join(words))
+
+
+def _tsquery_match(leaf: Term) -> ColumnElement[bool]:
+    """The GIN-indexed match, and for a fielded clause the same match within that field's weight."""
+    query = _tsquery(leaf)
+    condition = PackageSearch.search_vector.op("@@")(query)
+    column_name = TEXT_FIELDS[leaf.field]
+    if column_name is None:
+        return condition
+    weight = TSVECTOR_WEIGHTS[FTS_COLUMNS.index(column_name)].lower()
+    within = func.ts_filter(PackageSearch.search_vector, literal_column(f"'{{{weight}}}'"))
+    return and_(condition, within.op("@@")(query))
 
 
 def _pk_list(session: Session, pk: Any) -> Any:
@@ -662,55 +731,43 @@ def _bits_of_list(pks: str | None) -> int:
     return to_bits(map(int, pks.split(","))) if pks else 0
 
 
-def _tsquery_match(words: str) -> ColumnElement[bool]:
-    return PackageSearch.search_vector.op("@@")(_tsquery(words))
-
-
-def _tsquery(words: str) -> Any:
-    return func.websearch_to_tsquery(literal_column("'simple'"), words)
-
-
-def fts5_query(words: str) -> tuple[str | None, str | None]:
-    """websearch-style words (ANDed, ``"phrases"``, ``OR``, ``-excluded``) as safe FTS5 expressions.
-
-    Returns what must match and what must not; FTS5 has no unary NOT, so the caller subtracts.
-    """
-    positives: list[str] = []
-    negatives: list[str] = []
-    for negated, phrase, word in re.findall(r'(-?)(?:"([^"]*)"?|([^\s"]+))', words):
-        term = phrase or word
-        if word in {"OR", "or"} and not negated:
-            if positives and positives[-1] != "OR":
-                positives.append("OR")
-            continue
-        if re.search(r"\w", term):
-            (negatives if negated else positives).append('"' + term.replace('"', '""') + '"')
-    while positives and positives[-1] == "OR":
-        positives.pop()
-    return (" ".join(positives) or None), (" OR ".join(negatives) or None)
-
-
 # -- paging -------------------------------------------------------------------------------------
 
 
-def _page(session: Session, query: SearchQuery, match: Match, count: int, words: str | None, listed: int) -> list[int]:
+def _page(
+    session: Session, query: SearchQuery, match: Match, count: int, ranking: Node | None, universe: int
+) -> list[int]:
     """The pks of the requested page, in the requested order, among the matching datasets.
 
-    By relevance (``words``): all text matches in rank order (at most :data:`RANK_MAX`), keeping
-    those whose bit is set. Otherwise few matches are sorted in SQL among exactly those pks, and
-    many are found by listing datasets in the sort order (through its index) until enough bits
-    are set; ``listed`` is how many datasets that list holds, which sizes the first batch.
+    By relevance (``ranking``, the scoring text clauses of ``q``): their matches in rank order (at
+    most :data:`RANK_MAX`) whose bit is set, then the matches they did not find (``tags:x OR word``)
+    in the next sort order.
     """
     wanted = query.start + query.rows
     if query.rows == 0 or count <= query.start:
         return []
-    dialect = _dialect(session)
-    if words is not None:
-        return [pk for pk in session.scalars(_ranked(dialect, words)) if match.has(pk)][query.start : wanted]
+    if ranking is None:
+        return _in_order(session, query.sort, match, count, query.start, query.rows, universe)
+    ranked = [pk for pk in session.scalars(_ranked(_dialect(session), ranking)) if match.has(pk)]
+    if wanted <= len(ranked) or len(ranked) >= count:
+        return ranked[query.start : wanted]
+    rest = Match(match.bits & ~to_bits(ranked))
+    start = max(query.start - len(ranked), 0)
+    rows = wanted - max(query.start, len(ranked))
+    more = _in_order(session, query.sort, rest, count - len(ranked), start, rows, universe)
+    return ranked[query.start :] + more
+
+
+def _in_order(
+    session: Session, sort: list[tuple[str, bool]], match: Match, count: int, start: int, rows: int, listed: int
+) -> list[int]:
+    """Few matches are sorted in SQL among exactly those pks; many are found by listing datasets in the
+    sort order (through its index) until enough bits are set; ``listed`` sizes the first batch."""
+    wanted = start + rows
     if count <= IN_LIST_MAX:
-        ordered = _ordered(query.sort).where(Package.pk.in_(match.members()))
-        return list(session.scalars(ordered.limit(query.rows).offset(query.start)))
-    ordered = _ordered(query.sort)
+        ordered = _ordered(sort).where(Package.pk.in_(match.members()))
+        return list(session.scalars(ordered.limit(rows).offset(start)))
+    ordered = _ordered(sort)
     kept: list[int] = []
     offset, batch_size = 0, int(wanted * listed / count * 1.2) + 50
     while len(kept) < wanted:
@@ -719,21 +776,39 @@ def _page(session: Session, query: SearchQuery, match: Match, count: int, words:
         if len(batch) < batch_size:
             break
         offset, batch_size = offset + batch_size, batch_size * 2
-    return kept[query.start : wanted]
+    return kept[start:wanted]
 
 
-def _ranked(dialect: str, words: str) -> Any:
-    """The text's matches, best first; ties go to the newer dataset (higher pk), which needs no join."""
+def _ranked(dialect: str, scoring: Node) -> Any:
+    """The scoring clauses' matches, best first; ties go to the newer dataset (higher pk), which needs no join."""
     if dialect == "postgresql":
-        rank = func.ts_rank(PackageSearch.search_vector, _tsquery(words))
-        statement = select(PackageSearch.package_pk).where(_tsquery_match(words))
+        query = _scoring_tsquery(scoring)
+        rank = func.ts_rank(PackageSearch.search_vector, query)
+        statement = select(PackageSearch.package_pk).where(PackageSearch.search_vector.op("@@")(query))
         return statement.order_by(rank.desc(), PackageSearch.package_pk.desc())
-    positive, negative = fts5_query(words)
-    expression = positive if negative is None else f"({positive}) NOT ({negative})"
     fts = table(FTS_TABLE, column("rowid"))
     rank = func.bm25(literal_column(FTS_TABLE), *FTS_WEIGHTS)
-    statement = select(fts.c.rowid).where(literal_column(FTS_TABLE).op("MATCH")(expression))
+    statement = select(fts.c.rowid).where(literal_column(FTS_TABLE).op("MATCH")(_scoring_fts5(scoring)))
     return statement.order_by(rank.asc(), fts.c.rowid.desc())
+
+
+def _scoring_fts5(node: Node) -> str:
+    if isinstance(node, Term):
+        return f"({_fts5_expression(node)})"
+    assert isinstance(node, Bool)
+    joiner = " AND " if node.clauses[0][0] == "must" else " OR "
+    return "(" + joiner.join(_scoring_fts5(child) for _occur, child in node.clauses) + ")"
+
+
+def _scoring_tsquery(node: Node) -> Any:
+    if isinstance(node, Term):
+        return _tsquery(node)
+    assert isinstance(node, Bool)
+    parts = [_scoring_tsquery(child) for _occur, child in node.clauses]
+    query = parts[0]
+    for part in parts[1:]:
+        query = query.op("&&" if node.clauses[0][0] == "must" else "||")(part)
+    return query
 
 
 def _ordered(sort: list[tuple[str, bool]]) -> Any:

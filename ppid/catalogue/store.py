@@ -25,7 +25,8 @@ from ppid.catalogue import search
 from ppid.catalogue.context import Context, FileSaver, Upload
 from ppid.catalogue.dictization import organization_dict, package_dict, resource_dict, tag_id
 from ppid.catalogue.licenses import LICENSES, license_dict
-from ppid.catalogue.models import Organization, Package, PackageTerm, Resource
+from ppid.catalogue.models import SEARCH_TEXT_KEY, Organization, Package, PackageTerm, Resource
+from ppid.catalogue.query import package_search_filters, parse_q
 from ppid.catalogue.validators import (
     asbool,
     clean_format,
@@ -134,7 +135,15 @@ def package_search(context: Context, data: dict[str, Any]) -> dict[str, Any]:
     packages = _packages_by_pk(context.session, result.pks)
     results = [package_dict(package) for package in packages]
     if fields:
-        results = [{key: found.get(key) for key in fields} for found in results]
+        # Document text is searched, never shown, unless ``fl`` asks for it by its Solr name, as in CKAN.
+        texts = f"res_extras_{SEARCH_TEXT_KEY}"
+        results = [
+            {
+                key: [r.search_text for r in package.resources if r.search_text] if key == texts else found.get(key)
+                for key in fields
+            }
+            for package, found in zip(packages, results, strict=True)
+        ]
     facets = {name: dict(values) for name, values in result.facets.items()}
     return {
         "count": result.count,
@@ -360,19 +369,18 @@ def _search_query(context: Context, data: dict[str, Any]) -> tuple[search.Search
     facet_mincount = integer(data, "facet.mincount", 1, errors)
     facet_fields = _facet_fields(data.get("facet.field"), errors)
     raise_if(errors)
-    text, filters = search.split_text(str(data.get("q") or ""))
-    for fq in [data.get("fq") or "", *json_list(data.get("fq_list") or [])]:
-        filters += search.parse_filters(str(fq))
-    states = ["active"]
-    if context.sysadmin and asbool(data.get("include_drafts")):
-        states.append("draft")
-    if context.sysadmin and asbool(data.get("include_deleted")):
-        states.append("deleted")
+    fq_list = [str(item) for item in json_list(data.get("fq_list") or [])]
     query = search.SearchQuery(
-        text=text,
-        filters=filters,
-        states=tuple(states),
-        include_private=context.sysadmin and asbool(data.get("include_private")),
+        query=parse_q(str(data.get("q") or "")),
+        filters=package_search_filters(
+            str(data.get("fq") or ""),
+            fq_list,
+            include_private=asbool(data.get("include_private")),
+            include_drafts=asbool(data.get("include_drafts")),
+            include_deleted=asbool(data.get("include_deleted")),
+        ),
+        sysadmin=context.sysadmin,
+        include_deleted=context.sysadmin and asbool(data.get("include_deleted")),
         sort=_sort(data.get("sort") or DEFAULT_SORT),
         rows=rows,
         start=start,

@@ -9,7 +9,7 @@ from flask import Blueprint, abort, render_template, request
 
 from ppid.catalogue.models import JENIS_DOKUMEN
 from ppid.documents.published import human_size, published_documents
-from ppid.web import db_session, read_action
+from ppid.web import db_session, read_action, search_catalogue
 
 blueprint = Blueprint("dokumen", __name__)
 PAGE_SIZE = 20
@@ -21,13 +21,14 @@ def documents() -> str:
     dinas = request.args.get("organization", "").strip()
     page = max(request.args.get("page", 1, type=int), 1)
     fq = f'extras_jenis:"{JENIS_DOKUMEN}"' + (f' organization:"{dinas}"' if dinas else "")
-    result = read_action(
-        "package_search", q=query, fq=fq, rows=PAGE_SIZE, start=(page - 1) * PAGE_SIZE,
+    result, plain_words = search_catalogue(
+        query, fq=fq, rows=PAGE_SIZE, start=(page - 1) * PAGE_SIZE,
         sort="score desc, metadata_modified desc", **{"facet.field": ["organization"]},
     )
     pages = max(math.ceil(result["count"] / PAGE_SIZE), 1)
     return render_template(
-        "portal/documents.html", result=result, query=query, dinas=dinas, page=page, pages=pages, extras=_extras
+        "portal/documents.html", result=result, query=query, dinas=dinas, page=page, pages=pages, extras=_extras,
+        plain_words=plain_words,
     )
 
 

@@ -17,7 +17,7 @@ from ppid.pipeline.naming import safe_filename
 from ppid.portal.preview import preview_table
 from ppid.storage import StorageError
 from ppid.validation.report import ValidationReport
-from ppid.web import db_session, platform, read_action
+from ppid.web import db_session, platform, read_action, search_catalogue
 
 blueprint = Blueprint("portal", __name__)
 PAGE_SIZE = 20
@@ -38,10 +38,11 @@ def search() -> str:
     page = max(request.args.get("page", 1, type=int), 1)
     filters = {facet: request.args.get(facet) for facet in FACETS if request.args.get(facet)}
     fq = " ".join(f'{facet}:"{value}"' for facet, value in filters.items())
-    result = read_action("package_search", q=query, fq=fq, rows=PAGE_SIZE, start=(page - 1) * PAGE_SIZE,
-                         **{"facet.field": FACETS})
+    result, plain_words = search_catalogue(query, fq=fq, rows=PAGE_SIZE, start=(page - 1) * PAGE_SIZE,
+                                           **{"facet.field": FACETS})
     pages = max(math.ceil(result["count"] / PAGE_SIZE), 1)
-    return render_template("portal/search.html", result=result, query=query, filters=filters, page=page, pages=pages)
+    return render_template("portal/search.html", result=result, query=query, filters=filters, page=page, pages=pages,
+                           plain_words=plain_words)
 
 
 @blueprint.get("/dataset/<name>")

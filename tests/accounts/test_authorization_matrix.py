@@ -43,7 +43,9 @@ PUBLIC = {
     "portal.dinas": "a dinas, its PPID contact and its public datasets",
     "dokumen.documents": "public documents",
     "dokumen.document": "public documents",
-    "exports.catalogue_jsonld": "DCAT export of the public catalogue",
+    "exports.catalogue_rdf": "DCAT-AP export of the public catalogue",
+    "exports.catalogue": "DCAT-AP export of the public catalogue, by content negotiation",
+    "exports.dataset_rdf": "DCAT-AP description of one public dataset",
     "exports.catalogue_data_json": "DCAT-US export of the public catalogue",
     "exports.sitemap_xml": "sitemap of public pages",
     "exports.sitemap_part": "sitemap of public pages",
@@ -108,7 +110,8 @@ class Objects:
     ids: dict[str, int]
 
     def url_values(self, arguments: set[str]) -> dict[str, Any]:
-        strings = {"action": "tutup", "name": "x", "token": "x", "filename": "x.csv", "path": "x", "resource_id": "x"}
+        strings = {"action": "tutup", "name": "x", "token": "x", "filename": "x.csv", "path": "x", "resource_id": "x",
+                   "extension": "ttl"}
         return {name: self.ids.get(name, strings.get(name, 1)) for name in arguments}
 
 

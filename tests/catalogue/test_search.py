@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from ckanapi.errors import SearchError
 
 from ppid.catalogue import search
 
@@ -28,7 +28,10 @@ def names(found: dict[str, Any]) -> list[str]:
         ("laporan", ["dinkes-cakupan-imunisasi"]),  # a resource name
         ('"rumah sakit"', ["dinkes-fasilitas-kesehatan"]),  # a phrase
         ("rumah bayi", []),  # every word must match
-        ("puskesmas OR bayi", ["dinkes-cakupan-imunisasi", "dinkes-fasilitas-kesehatan"]),
+        ("puskesmas OR bayi", []),  # dismax, as CKAN sends free text: OR is no operator, mm wants both words
+        ("text:puskesmas OR text:bayi", ["dinkes-cakupan-imunisasi", "dinkes-fasilitas-kesehatan"]),  # Lucene
+        ("penduduk kecamatan posyandu", ["disdukcapil-jumlah-penduduk"]),  # mm 2<-1: two of three words do
+        ("pend*", ["disdukcapil-jumlah-penduduk"]),  # a prefix ("penduduk"), as the issue asks
         ("kecamatan -bayi", ["disdukcapil-jumlah-penduduk", "dinkes-fasilitas-kesehatan"]),
         ("tags:kesehatan", ["dinkes-cakupan-imunisasi", "dinkes-fasilitas-kesehatan"]),  # fielded, as in Solr
         ("*:*", ["disdukcapil-jumlah-penduduk", "dinkes-cakupan-imunisasi", "dinkes-fasilitas-kesehatan"]),
@@ -238,29 +241,72 @@ def test_remembered_text_matches_follow_writes(api: Api, sample: dict[str, Any])
     assert api.ok("package_search", q="posyandu")["count"] == 1
 
 
+PUBLIC = ["dinkes-cakupan-imunisasi", "dinkes-fasilitas-kesehatan", "disdukcapil-jumlah-penduduk"]
+
+
 @pytest.mark.parametrize(
-    ("words", "expression"),
+    ("params", "expected"),
     [
-        ("penduduk kecamatan", ('"penduduk" "kecamatan"', None)),
-        ('"air bersih" OR sanitasi', ('"air bersih" OR "sanitasi"', None)),
-        ("sekolah -swasta", ('"sekolah"', '"swasta"')),
-        ("-swasta", (None, '"swasta"')),
-        ('kata"aneh NEAR( * ', ('"kata" "aneh NEAR( * "', None)),  # an open quote runs to the end
-        ("!!! ???", (None, None)),
+        # CKAN puts +capacity:public in front of fq, which makes both of these optional: every dataset
+        ({"fq": "organization:dinkes OR organization:disdukcapil"}, PUBLIC),
+        ({"fq": "(organization:dinkes OR organization:tidak-ada) -tags:imunisasi"}, ["dinkes-fasilitas-kesehatan"]),
+        ({"fq": "metadata_modified:[NOW-1DAY TO NOW]"}, PUBLIC),
+        ({"fq": "metadata_modified:[* TO NOW-1DAY]"}, []),
+        ({"fq": "metadata_created:[NOW/DAY TO NOW/DAY+1DAY}"}, PUBLIC),
+        ({"fq": "metadata_created:{NOW TO *]"}, []),
+        ({"q": "tags:kes*"}, ["dinkes-cakupan-imunisasi", "dinkes-fasilitas-kesehatan"]),
+        ({"fq": "organization:dis*"}, ["disdukcapil-jumlah-penduduk"]),
+        ({"fq": "extras_tahun:[2024 TO *]"}, ["dinkes-fasilitas-kesehatan", "disdukcapil-jumlah-penduduk"]),
+        ({"fq": 'extras_frekuensi_penerbitan:"tahunan"'}, ["dinkes-cakupan-imunisasi", "dinkes-fasilitas-kesehatan"]),
+        ({"q": "title:imunisasi OR notes:semesteran"}, ["dinkes-cakupan-imunisasi", "disdukcapil-jumlah-penduduk"]),
+        ({"q": "notes:imunisasi", "fq": "-res_format:PDF"}, []),
+        ({"q": 'notes:"rumah sakit" AND NOT title:fasilitas'}, []),
+        ({"q": "name:dinkes-*", "fq_list": ["tags:imunisasi"]}, ["dinkes-cakupan-imunisasi"]),
     ],
 )
-def test_words_become_safe_fts5_expressions(words: str, expression: tuple[str | None, str | None]) -> None:
-    assert search.fts5_query(words) == expression
+def test_query_forms(api: Api, sample: dict[str, Any], params: dict[str, Any], expected: list[str]) -> None:
+    found = api.ok("package_search", token=None, **params)
+
+    assert sorted(names(found)) == expected
+    assert found["count"] == len(expected)
 
 
-def test_filter_query_syntax() -> None:
-    assert search.parse_filters('+organization:dinkes AND tags:"air bersih" -res_format:(PDF OR DOCX)') == [
-        search.Filter("organization", ("dinkes",)),
-        search.Filter("tags", ("air bersih",)),
-        search.Filter("res_format", ("PDF", "DOCX"), negate=True),
+def test_ranked_text_matches_come_before_other_matches(api: Api, sample: dict[str, Any]) -> None:
+    """``tags:statistik`` finds a dataset that the ranked words do not: it follows them."""
+    found = api.ok("package_search", q="text:puskesmas OR tags:statistik")
+
+    assert names(found) == ["dinkes-fasilitas-kesehatan", "disdukcapil-jumlah-penduduk"]
+    assert names(api.ok("package_search", q="text:puskesmas OR tags:statistik", rows=1, start=1)) == [
+        "disdukcapil-jumlah-penduduk"
     ]
-    assert search.parse_filters("metadata_modified:[2024-01-01T00:00:00Z TO *]") == [
-        search.Filter("metadata_modified", range=("2024-01-01T00:00:00Z", None))
-    ]
-    with pytest.raises(SearchError):
-        search.parse_filters("tanpa titik dua")
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "text:*kes*"},  # FTS answers prefixes only
+        {"fq": "title:rumah~1"},
+        {"fq": 'notes:"rumah sakit"~2'},
+        {"fq": "name:/dinkes.*/"},
+        {"fq": "metadata_modified:[kemarin TO *]"},
+        {"fq": "title:[a TO b]"},
+        {"q": "{!lucene}tags:kesehatan"},
+    ],
+)
+def test_what_is_not_supported_is_a_409(api: Api, params: dict[str, Any]) -> None:
+    error = api.error("package_search", 409, token=None, **params)
+
+    assert error["__type"] == "Search Error"
+
+
+def test_document_text_is_searched_but_returned_only_when_asked(api: Api) -> None:
+    api.ok("organization_create", name="dinkes")
+    resource = {"name": "profil.pdf", "url": "https://contoh.go.id/profil.pdf", "teks_dokumen": "Angka stunting turun"}
+    api.ok("package_create", name="profil-kesehatan", owner_org="dinkes", resources=[resource])
+
+    found = api.ok("package_search", token=None, q="stunting")
+    asked = api.ok("package_search", token=None, q="stunting", fl="name res_extras_teks_dokumen")
+
+    assert names(found) == ["profil-kesehatan"]
+    assert "stunting" not in json.dumps(found)
+    assert asked["results"] == [{"name": "profil-kesehatan", "res_extras_teks_dokumen": ["Angka stunting turun"]}]

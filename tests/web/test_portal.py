@@ -46,6 +46,16 @@ def test_search_filters_by_dinas_and_finds_by_words(harvested) -> None:
     assert "Fasilitas Kesehatan" not in by_dinas.split("<section>", 1)[1]
 
 
+def test_a_search_with_broken_syntax_finds_its_words_and_says_so(harvested) -> None:
+    datasets = harvested.get("/dataset?q=imunisasi: (dasar")
+    documents = harvested.get("/dokumen?q=profil: [")
+
+    assert datasets.status_code == 200 and documents.status_code == 200
+    assert "Cakupan Imunisasi Dasar Lengkap" in datasets.get_data(as_text=True)
+    for page in (datasets, documents):
+        assert "Tanda baca dalam pencarian diabaikan" in page.get_data(as_text=True)
+
+
 def test_dataset_page_shows_metadata_badge_and_download(harvested) -> None:
     page = harvested.get("/dataset/dinkes-fasilitas-kesehatan").get_data(as_text=True)
 
