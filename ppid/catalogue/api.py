@@ -2,7 +2,7 @@
 
 A thin view over :class:`ppid.catalogue.service.EmbeddedCKAN`: it reads the request the way CKAN does (query string
 for side-effect-free actions, JSON body, or multipart with an ``upload`` file), decides who is
-calling (the catalogue token makes a sysadmin, anyone else is anonymous), and maps the
+calling (the catalogue token is the site user, a personal API token its account, anyone else is anonymous), and maps the
 ``ckanapi.errors`` exceptions back to the responses ``ckanapi.RemoteCKAN`` turns into them again.
 """
 
@@ -20,10 +20,10 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import BadRequest
 
 from ppid.accounts.auth import bearer_token, bearer_user
-from ppid.accounts.models import Role
 from ppid.catalogue.context import Upload
 from ppid.catalogue.service import EmbeddedCKAN
 from ppid.catalogue.store import ACTIONS, READ_ACTIONS
+from ppid.catalogue.users import SITE_USER, is_sysadmin
 from ppid.web import platform
 
 log = logging.getLogger(__name__)
@@ -59,11 +59,13 @@ def action(name: str) -> tuple[Response, int]:
     except ValueError as error:
         return _bad_request(f"JSON Error: {error}")
     settings = platform().settings
+    user, sysadmin = _caller()
     catalogue = EmbeddedCKAN(
         platform().database,
         platform().storage,
         base_url=settings.public_url or request.host_url,
-        sysadmin=_is_sysadmin(),
+        sysadmin=sysadmin,
+        user=user,
     )
     try:
         result = catalogue.call_action(name, data)
@@ -141,8 +143,9 @@ def _json(text: str) -> Any:
         raise ValueError(f"Error decoding JSON data. Error: {error!r}") from error
 
 
-def _is_sysadmin() -> bool:
-    """The catalogue token, or the API token of a region-wide administrator or walidata.
+def _caller() -> tuple[str | None, bool]:
+    """Who calls, as (CKAN user name, sysadmin): the catalogue token is CKAN's site user; a personal API token
+    is its account, a sysadmin when it is a region-wide administrator or walidata; anyone else is anonymous.
 
     Only what the request itself carries counts, never a session cookie: this blueprint is exempt
     from CSRF, so honouring a cookie here would let any site publish in a signed-in officer's name.
@@ -150,6 +153,8 @@ def _is_sysadmin() -> bool:
     token = platform().settings.catalogue_api_token
     offered = bearer_token()
     if token and offered and hmac.compare_digest(offered.encode(), token.encode()):
-        return True
+        return SITE_USER, True
     user = bearer_user()
-    return user is not None and (user.has_role(Role.ADMIN) or user.has_role(Role.WALIDATA))
+    if user is None:
+        return None, False
+    return user.username, is_sysadmin(user)

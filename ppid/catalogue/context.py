@@ -36,3 +36,5 @@ class Context:
     sysadmin: bool
     base_url: str
     file_saver: FileSaver | None = None
+    #: The caller's CKAN user name (see :mod:`ppid.catalogue.users`); None for an anonymous caller.
+    user: str | None = None

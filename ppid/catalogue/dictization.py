@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ppid.catalogue.licenses import LICENSES
-from ppid.catalogue.models import Organization, Package, Resource
+from ppid.catalogue.models import Group, Organization, Package, Resource
 from ppid.catalogue.validators import RESOURCE_NULL_DEFAULTS
 
 
@@ -17,7 +17,7 @@ def package_dict(package: Package) -> dict[str, Any]:
     result = {
         "author": package.author,
         "author_email": package.author_email,
-        "creator_user_id": None,
+        "creator_user_id": package.creator_user_id,
         "id": package.id,
         "isopen": LICENSES.get(package.license_id or "", ("", False, ""))[1],
         "license_id": package.license_id,
@@ -41,7 +41,7 @@ def package_dict(package: Package) -> dict[str, Any]:
         "extras": [dict(extra) for extra in package.extras],
         "resources": [resource_dict(resource) for resource in package.resources],
         "tags": [tag_dict(name) for name in sorted(package.tags)],
-        "groups": [],
+        "groups": [package_group(group) for group in package.groups],
         "relationships_as_subject": [],
         "relationships_as_object": [],
     }
@@ -109,6 +109,18 @@ def package_organization(organization: Organization) -> dict[str, Any]:
         "is_organization": True,
         "approval_status": "approved",
         "state": organization.state,
+    }
+
+
+def package_group(group: Group) -> dict[str, Any]:
+    """A group as a dataset lists it."""
+    return {
+        "description": group.description,
+        "display_name": group.title or group.name,
+        "id": group.id,
+        "image_display_url": group.image_url,
+        "name": group.name,
+        "title": group.title,
     }
 
 

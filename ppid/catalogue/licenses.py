@@ -35,14 +35,32 @@ LICENSES: dict[str, tuple[str, bool, str]] = {
     "other-closed": ("Other (Not Open)", False, ""),
 }
 
+#: What each licence covers in CKAN's register: (content, data, software).
+DOMAINS: dict[str, tuple[bool, bool, bool]] = {
+    "odc-pddl": (False, True, False),
+    "odc-odbl": (False, True, False),
+    "odc-by": (False, True, False),
+    "cc-zero": (True, True, False),
+    **dict.fromkeys(("cc-by-sa", "gfdl", "other-open", "other-pd", "other-at", "uk-ogl"), (True, False, False)),
+}
+GENERIC = frozenset({"notspecified", "other-open", "other-pd", "other-at", "other-nc", "other-closed"})
+
+
 def license_dict(license_id: str) -> dict[str, Any]:
+    """``license_list``'s entry; CKAN 2.12 sends the flags as the strings "True"/"False", so this does too."""
     title, is_open, url = LICENSES[license_id]
+    content, data, software = DOMAINS.get(license_id, (False, False, False))
     return {
+        "domain_content": str(content),
         "id": license_id,
-        "title": title,
-        "url": url,
+        "domain_data": str(data),
+        "domain_software": str(software),
+        "family": "",
+        "is_generic": str(license_id in GENERIC),
         "od_conformance": "approved" if is_open else "not reviewed",
         "osd_conformance": "not reviewed",
+        "maintainer": "",
         "status": "active",
-        "is_generic": False,
+        "url": url,
+        "title": title,
     }

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import BigInteger, Boolean, Column, ForeignKey, Index, Integer, String, Table, Text
 from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -40,6 +40,30 @@ class Organization(Base):
     state: Mapped[str] = mapped_column(String(20), default="active")
     extras: Mapped[list[dict[str, Any]]] = mapped_column(JsonDocument, default=list)
     created: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class Group(Base):
+    """A CKAN group: a topic (tema) that datasets of any organization can belong to."""
+
+    __tablename__ = "catalogue_group"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    title: Mapped[str] = mapped_column(Text, default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    image_url: Mapped[str] = mapped_column(Text, default="")
+    state: Mapped[str] = mapped_column(String(20), default="active")
+    extras: Mapped[list[dict[str, Any]]] = mapped_column(JsonDocument, default=list)
+    created: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+#: Which datasets are in which group (CKAN's ``member`` rows of table ``package``).
+package_group = Table(
+    "catalogue_package_group",
+    Base.metadata,
+    Column("package_id", ForeignKey("catalogue_package.id", ondelete="CASCADE"), primary_key=True),
+    Column("group_id", ForeignKey("catalogue_group.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
 
 
 class Package(Base):
@@ -70,10 +94,13 @@ class Package(Base):
     extras: Mapped[list[dict[str, Any]]] = mapped_column(JsonDocument, default=list)
     metadata_created: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     metadata_modified: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    #: The CKAN user id (see :mod:`ppid.catalogue.users`) of whoever created the dataset.
+    creator_user_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
     #: The :class:`SearchState` revision of the last write, so search caches refresh only what changed.
     revision: Mapped[int] = mapped_column(BigInteger, default=0, index=True)
 
     organization: Mapped[Organization] = relationship(lazy="joined", innerjoin=True)
+    groups: Mapped[list[Group]] = relationship(secondary=package_group, lazy="selectin", order_by="Group.name")
     resources: Mapped[list[Resource]] = relationship(
         back_populates="package", order_by="Resource.position", cascade="all, delete-orphan", passive_deletes=True
     )

@@ -18,18 +18,23 @@ from werkzeug.utils import secure_filename
 from ppid.catalogue import store
 from ppid.catalogue.context import Upload
 from ppid.catalogue.models import Package
+from ppid.catalogue.users import SITE_USER
 from ppid.db import Database
 from ppid.storage import Storage
 
 
 class EmbeddedCKAN:
-    """An in-process CKAN. ``sysadmin`` is who the caller is: the platform itself, or an anonymous reader."""
+    """An in-process CKAN, called as ``user`` (a CKAN user name, see :mod:`ppid.catalogue.users`) with or without
+    sysadmin rights. A sysadmin without a user name is the platform itself: CKAN's site user."""
 
-    def __init__(self, database: Database, storage: Storage, *, base_url: str, sysadmin: bool = False) -> None:
+    def __init__(
+        self, database: Database, storage: Storage, *, base_url: str, sysadmin: bool = False, user: str | None = None
+    ) -> None:
         self.database = database
         self.storage = storage
         self.base_url = base_url.rstrip("/")
         self.sysadmin = sysadmin
+        self.user = user or (SITE_USER if sysadmin else None)
         self.action = ActionShortcut(self)
 
     def call_action(
@@ -53,6 +58,7 @@ class EmbeddedCKAN:
                 user_is_sysadmin=self.sysadmin,
                 base_url=self.base_url,
                 file_saver=self.save_upload,
+                user=self.user,
             )
 
     def save_upload(self, upload: Upload, *, package: Package, resource_id: str) -> tuple[str, int, str]:

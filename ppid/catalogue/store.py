@@ -11,6 +11,7 @@ Actions only flush; the caller commits (:class:`ppid.catalogue.service.EmbeddedC
 
 from __future__ import annotations
 
+import copy
 import json
 import mimetypes
 import uuid
@@ -21,9 +22,9 @@ from ckanapi.errors import CKANAPIError, NotAuthorized, NotFound, SearchQueryErr
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from ppid.catalogue import search
+from ppid.catalogue import groups, revise, search, users
 from ppid.catalogue.context import Context, FileSaver, Upload
-from ppid.catalogue.dictization import organization_dict, package_dict, resource_dict, tag_id
+from ppid.catalogue.dictization import organization_dict, package_dict, resource_dict, tag_dict, tag_id
 from ppid.catalogue.licenses import LICENSES, license_dict
 from ppid.catalogue.models import SEARCH_TEXT_KEY, Organization, Package, PackageTerm, Resource
 from ppid.catalogue.query import package_search_filters, parse_q
@@ -66,14 +67,16 @@ def call_action(
     user_is_sysadmin: bool,
     base_url: str,
     file_saver: FileSaver | None = None,
+    user: str | None = None,
 ) -> Any:
-    """Run one CKAN action; raises ``ckanapi.errors`` exceptions as a CKAN would."""
+    """Run one CKAN action as ``user`` (a CKAN user name, see :mod:`ppid.catalogue.users`; None: anonymous);
+    raises ``ckanapi.errors`` exceptions as a CKAN would."""
     action = ACTIONS.get(name)
     if action is None:
         raise CKANAPIError(f"Action name not known: {name}")
     if name not in READ_ACTIONS and not user_is_sysadmin:
         raise NotAuthorized(f"User not authorized to call {name}")
-    context = Context(session, user_is_sysadmin, base_url.rstrip("/"), file_saver)
+    context = Context(session, user_is_sysadmin, base_url.rstrip("/"), file_saver, user)
     return action(context, dict(data_dict or {}))
 
 
@@ -188,7 +191,11 @@ def organization_show(context: Context, data: dict[str, Any]) -> dict[str, Any]:
     organization = _organization(context, get_or_bust(data, "id"))
     count = _package_counts(context, organization.id).get(organization.id, 0)
     result = organization_dict(organization, count, extras=True)
-    result.update({"users": [], "groups": []})
+    if asbool(data.get("include_users")):  # off by default, as with CKAN's public_user_details = false
+        if not users.may_see_members(context, organization):
+            raise NotAuthorized(f"User {context.user} not authorized to read group {organization.id}")
+        result["users"] = users.organization_users(context, organization)
+    result["groups"] = []
     if asbool(data.get("include_datasets")):
         found = package_search(context, {"fq": f'+owner_org:"{organization.id}"', "include_private": True})
         result["packages"] = found["results"]
@@ -215,6 +222,96 @@ def tag_list(context: Context, data: dict[str, Any]) -> list[Any]:
     if not asbool(data.get("all_fields")):
         return names
     return [{"id": tag_id(name), "name": name, "vocabulary_id": None, "display_name": name} for name in names]
+
+
+def tag_show(context: Context, data: dict[str, Any]) -> dict[str, Any]:
+    """A free tag by name or id; ``include_datasets`` adds the datasets the caller can see that carry it."""
+    reference = str(get_or_bust(data, "id"))
+    if data.get("vocabulary_id"):
+        raise NotFound("Could not find tag vocabulary")  # the catalogue has free tags only
+    names = tag_list(context, {})
+    name = reference if reference in names else next((n for n in names if tag_id(n) == reference), None)
+    if name is None:
+        raise NotFound("Tag was not found.")
+    result = {key: value for key, value in tag_dict(name).items() if key != "state"}
+    if asbool(data.get("include_datasets")):
+        statement = (
+            _with_children(select(Package))
+            .join(PackageTerm, PackageTerm.package_pk == Package.pk)
+            .where(PackageTerm.field == "tags", PackageTerm.value == name, Package.state == "active")
+            .order_by(Package.metadata_modified.desc())
+            .limit(ROWS_MAX)
+        )
+        if not context.sysadmin:
+            statement = statement.where(Package.private.is_(False))
+        result["packages"] = [package_dict(package) for package in context.session.scalars(statement)]
+    return result
+
+
+def vocabulary_list(context: Context, data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The catalogue has no tag vocabularies (only free tags), so this is always empty."""
+    return []
+
+
+def current_package_list_with_resources(context: Context, data: dict[str, Any]) -> list[dict[str, Any]]:
+    """Datasets with their resources, most recently modified first; ``limit`` defaults to 10 as in CKAN."""
+    errors: dict[str, list[str]] = {}
+    limit = natural(data, "limit", None, errors)
+    offset = natural(data, "offset", None, errors)
+    page = natural(data, "page", 1, errors)
+    raise_if(errors)
+    limit = min(10 if limit is None else limit, ROWS_MAX)
+    if offset is None:
+        offset = (page - 1) * limit if page and "limit" in data else 0
+    statement = _with_children(select(Package)).where(Package.state == "active")
+    if not context.sysadmin:
+        statement = statement.where(Package.private.is_(False))
+    statement = statement.order_by(Package.metadata_modified.desc(), Package.pk.desc()).limit(limit).offset(offset)
+    return [package_dict(package) for package in context.session.scalars(statement)]
+
+
+def package_autocomplete(context: Context, data: dict[str, Any]) -> list[dict[str, str]]:
+    """Datasets whose name or title contains ``q``, marked with the field that matched."""
+    query = str(get_or_bust(data, "q"))
+    errors: dict[str, list[str]] = {}
+    limit = natural(data, "limit", 10, errors)
+    raise_if(errors)
+    pattern = f"%{query.lower()}%"
+    statement = (
+        select(Package.name, Package.title)
+        .where(Package.state == "active", or_(Package.name.like(pattern), func.lower(Package.title).like(pattern)))
+        .order_by(Package.metadata_modified.desc())
+        .limit(limit)
+    )
+    if not context.sysadmin:
+        statement = statement.where(Package.private.is_(False))
+    found = []
+    for name, title in context.session.execute(statement):
+        by_name = query.lower() in name
+        found.append({
+            "name": name,
+            "title": title,
+            "match_field": "name" if by_name else "title",
+            "match_displayed": name if by_name else f"{title} ({name})",
+        })  # fmt: skip
+    return found
+
+
+def organization_autocomplete(context: Context, data: dict[str, Any]) -> list[dict[str, str]]:
+    """Active organizations whose name or title contains ``q`` (CKAN's default limit is 20)."""
+    query = str(get_or_bust(data, "q")).strip().lower()
+    errors: dict[str, list[str]] = {}
+    limit = natural(data, "limit", 20, errors)
+    raise_if(errors)
+    pattern = f"%{query}%"
+    statement = (
+        select(Organization.id, Organization.name, Organization.title)
+        .where(Organization.state == "active")
+        .where(or_(func.lower(Organization.name).like(pattern), func.lower(Organization.title).like(pattern)))
+        .order_by(Organization.title)
+        .limit(limit)
+    )
+    return [{"id": id_, "name": name, "title": title} for id_, name, title in context.session.execute(statement)]
 
 
 # -- organization writes ------------------------------------------------------------------------
@@ -258,7 +355,13 @@ def package_create(context: Context, data: dict[str, Any]) -> dict[str, Any]:
     free_deleted_name(context, Package, fields["name"], None)
     now = utcnow()
     package = Package(
-        id=new_id(context, data, Package), metadata_created=now, metadata_modified=now, resources=[], **fields
+        id=new_id(context, data, Package),
+        metadata_created=now,
+        metadata_modified=now,
+        resources=[],
+        groups=groups.package_groups(context, data) or [],
+        creator_user_id=users.creator_id(context),
+        **fields,
     )
     context.session.add(package)
     _save_resources(context, package, resources or [], guess_mimetype=False)  # CKAN 2.12 guesses on update only
@@ -273,6 +376,9 @@ def package_update(context: Context, data: dict[str, Any]) -> dict[str, Any]:
     free_deleted_name(context, Package, fields["name"], package.id)
     for key, value in fields.items():
         setattr(package, key, value)
+    chosen_groups = groups.package_groups(context, data)
+    if chosen_groups is not None:  # omitted groups are kept, as in CKAN
+        package.groups = chosen_groups
     if resources is not None:
         _save_resources(context, package, resources, guess_mimetype=True)
     _touch(package)
@@ -286,6 +392,37 @@ def package_patch(context: Context, data: dict[str, Any]) -> dict[str, Any]:
     if "resources" not in data:
         del current["resources"]  # kept as they are by package_update
     return package_update(context, {**current, **data, "id": package.id})
+
+
+def package_revise(context: Context, data: dict[str, Any]) -> dict[str, Any]:
+    """CKAN's ``package_revise``: check ``match`` against the dataset, drop what ``filter`` names, merge
+    ``update`` (and ``update__<path>`` keys, ``__extend`` to append to a list), then ``package_update``;
+    ``include`` trims the answer. Patterns are ``__``-joined paths with glob parts, ``+`` to keep, ``-`` to drop."""
+    match = data.get("match") if isinstance(data.get("match"), dict) else {}
+    flat_match = {key[len("match__"):]: value for key, value in data.items() if key.startswith("match__")}
+    reference = flat_match.get("id") or match.get("id") or flat_match.get("name") or match.get("name")
+    if not reference:
+        raise ValidationError({"match__id": "Missing value"})
+    original = package_dict(_package(context, str(reference)))
+    unmatched = revise.unmatched(original, match) + [
+        path for path, value in sorted(flat_match.items()) if revise.get_path(original, path) != value
+    ]
+    if unmatched:
+        raise ValidationError({"match": unmatched})
+    revised = copy.deepcopy(original)
+    revised.pop("metadata_modified", None)
+    if data.get("filter"):
+        revise.filter_paths(revised, json_list(data["filter"]))
+        revised["id"] = original["id"]
+    if isinstance(data.get("update"), dict):
+        revise.merge(revised, data["update"])
+    for key, value in sorted(data.items(), key=lambda item: not item[0].endswith("__extend")):
+        if key.startswith("update__"):
+            revise.set_path(revised, key[len("update__"):], value)
+    result = {"package": package_update(context, revised)}
+    if data.get("include"):
+        revise.filter_paths(result, json_list(data["include"]))
+    return result
 
 
 def package_delete(context: Context, data: dict[str, Any]) -> None:
@@ -558,14 +695,18 @@ def _touch(package: Package) -> None:
     package.metadata_modified = utcnow()
 
 
-#: Side-effect free: anyone may call them, also with GET (the others need the token and POST).
+#: Side-effect free: anyone may call them, also with GET (the others need the token and POST). The user
+#: actions refuse anonymous callers themselves (see :mod:`ppid.catalogue.users`).
 READ_ONLY: tuple[Action, ...] = (
     *(status_show, help_show, license_list, package_list, package_show, resource_show, package_search),
-    *(organization_list, organization_show, tag_list),
+    *(current_package_list_with_resources, package_autocomplete),
+    *(organization_list, organization_show, organization_autocomplete, tag_list, tag_show, vocabulary_list),
+    *(groups.group_list, groups.group_show, groups.member_list, users.user_list, users.user_show),
 )
 WRITES: tuple[Action, ...] = (
     *(organization_create, organization_update, organization_patch),
-    *(package_create, package_update, package_patch, package_delete, dataset_purge),
+    *(groups.group_create, groups.group_update, groups.group_patch),
+    *(package_create, package_update, package_patch, package_revise, package_delete, dataset_purge),
     *(resource_create, resource_update, resource_patch, resource_delete),
 )
 ACTIONS: dict[str, Action] = {action.__name__: action for action in (*READ_ONLY, *WRITES)}
