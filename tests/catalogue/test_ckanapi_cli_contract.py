@@ -112,8 +112,10 @@ def test_load_datasets_with_a_personal_token(with_group: RemoteCKAN, live_url: s
     again = ckanapi("load", "datasets", "-I", str(updated), "-r", live_url, "-a", tokens["admin"], check=False)
     refused = ckanapi("load", "datasets", "-I", str(updated), "-r", live_url, "-a", tokens["petugas"], check=False)
 
-    report = {name: run.stdout + run.stderr for name, run in (("loaded", loaded), ("again", again), ("refused", refused))}
-    assert loaded.returncode == 0 and report["loaded"].count(" create ") == 3 and "Error" not in report["loaded"], report
+    runs = {"loaded": loaded, "again": again, "refused": refused}
+    report = {name: run.stdout + run.stderr for name, run in runs.items()}
+    assert loaded.returncode == 0 and report["loaded"].count(" create ") == 3, report
+    assert "Error" not in report["loaded"], report
     assert again.returncode == 0 and " update " in report["again"] and "Error" not in report["again"], report
     assert "NotAuthorized" in report["refused"], report
     copy = with_group.action.package_show(id="salinan-dinkes-fasilitas-kesehatan")

@@ -87,9 +87,16 @@ def test_package_and_resource_shapes_match(both: dict[str, Any]) -> None:
 
 
 def test_organization_shapes_match(both: dict[str, Any]) -> None:
-    real, embedded = on_both(both, lambda remote: remote.action.organization_show(id=f"dinkes-{both['suffix']}"))
+    """``include_users`` is explicit: its default differs (the embedded one runs as ``public_user_details = false``)."""
+    for include_users in (False, True):
+        real, embedded = on_both(
+            both,
+            lambda remote, users=include_users: remote.action.organization_show(
+                id=f"dinkes-{both['suffix']}", include_users=users
+            ),
+        )
 
-    assert set(embedded) == set(real)
+        assert set(embedded) == set(real)
 
 
 def test_validation_errors_match(both: dict[str, Any]) -> None:
