@@ -267,3 +267,36 @@ def test_catalogue_writes_refuse_anyone_without_the_catalogue_or_an_authorised_t
             found.append(f"{action}: the administrator's token was refused")
 
     assert not found, "\n".join(found)
+
+
+#: Read actions that show officers' accounts: personal data (UU 27/2022), so never to anonymous callers.
+PERSONAL_READS = {
+    "user_list": {},
+    "user_show": {"id": "petugas-a"},
+    "organization_show": {"id": DINAS_A, "include_users": True},
+    "member_list": {"id": DINAS_A, "object_type": "user"},
+}
+
+
+def test_catalogue_user_details_need_a_token_and_e_mail_addresses_their_owner(matrix_app, platform,
+                                                                              people) -> None:  # fmt: skip
+    assert set(PERSONAL_READS) <= READ_ACTIONS
+    bearers = bearer_clients(matrix_app, platform, people)
+    admin_by_cookie = cookie_clients(matrix_app, ["admin"])["admin"]
+    bearers["admin"]("/api/3/action/organization_create", method="POST", json={"name": DINAS_A})
+    found = []
+    for action, data in PERSONAL_READS.items():
+        url = f"/api/3/action/{action}"
+        for who, call in (("anonim", bearers["anonim"]), ("admin by cookie", admin_by_cookie)):
+            for method in ("GET", "POST"):
+                response = call(url, method=method, **({"query_string": data} if method == "GET" else {"json": data}))
+                if response.status_code != 403 or "@contoh.go.id" in response.get_data(as_text=True):
+                    found.append(f"{action} {method} as {who}: {response.status_code}")
+        if bearers["petugas-a"](url, method="POST", json=data).status_code != 200:
+            found.append(f"{action}: refused to petugas-a, an officer of {DINAS_A}")
+    listed = bearers["petugas-b"]("/api/3/action/user_list", method="POST", json={}).get_json()["result"]
+    addresses = {user["name"]: user.get("email") for user in listed}
+    assert addresses.pop("petugas-b") == "petugas-b@contoh.go.id"
+    assert set(addresses.values()) == {None}, addresses
+
+    assert not found, "\n".join(found)

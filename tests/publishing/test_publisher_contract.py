@@ -79,6 +79,11 @@ def test_valid_tables_are_published_with_satu_data_metadata(target: Platform) ->
     assert extras["status_validasi"] == "valid"
     assert [r["name"] for r in package["resources"]] == ["penduduk-2023.csv", "penduduk-2024.csv"]
     assert package["resources"][0]["hash"].startswith("sha256:")
+    with target.database.session() as session:
+        tracked = session.scalar(select(TrackedFile).where(TrackedFile.name == "penduduk-2023.csv"))
+        assert package["resources"][0]["size"] == tracked.size > 0
+    assert {r["mimetype"] for r in package["resources"]} == {"text/csv"}
+    assert package["creator_user_id"]  # the embedded catalogue's site user, or the real CKAN's owner of the API token
 
 
 def test_an_invalid_table_is_kept_but_not_published(target: Platform) -> None:
