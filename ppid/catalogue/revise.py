@@ -1,12 +1,11 @@
 """The path language of ``package_revise``: ``__``-joined keys into a dataset dict.
 
-A part is a dict key (glob patterns allowed when filtering), a list index (negative counts from the end)
-or, in a list of dicts, the start of an item's ``id``; ``extend`` as the last part appends to a list.
+A part is a dict key, a list index (negative counts from the end) or, in a list of dicts, the start of an
+item's ``id``; ``extend`` as the last part appends to a list, ``*`` in a filter means a whole level.
 """
 
 from __future__ import annotations
 
-import fnmatch
 from typing import Any
 
 from ckanapi.errors import ValidationError
@@ -69,41 +68,53 @@ def merge(target: dict[str, Any], update: dict[str, Any]) -> None:
 
 
 def filter_paths(data: dict[str, Any], patterns: list[Any]) -> None:
-    """Drop what ``-pattern`` (or a bare pattern) names, except what an earlier ``+pattern`` kept."""
-    kept: set[tuple[str, ...]] = set()
-    for raw in patterns:
-        pattern = str(raw)
-        keep = pattern.startswith("+")
-        parts = pattern.lstrip("+-").split(SEPARATOR)
-        for found in _matches(data, parts, ()):
-            if keep:
-                kept.update(found[:end] for end in range(1, len(found) + 1))
-            elif found not in kept:
-                _remove(data, found)
+    """Drop what ``-pattern`` (or a bare pattern) names and keep what ``+pattern`` names, as CKAN does: a part is
+    a key, an index or id prefix, or ``*`` for a whole level (deeper parts then ignored); a kept dict key always
+    survives, in a list the first pattern naming an item decides."""
+    _filter(data, [(str(p).startswith("+"), str(p).lstrip("+-").split(SEPARATOR)) for p in patterns])
 
 
-def _matches(data: Any, parts: list[str], path: tuple[str, ...]) -> list[tuple[str, ...]]:
-    if not parts:
-        return [path]
-    head, rest = parts[0], parts[1:]
+def _filter(data: Any, rules: list[tuple[bool, list[str]]]) -> None:
     if isinstance(data, dict):
-        keys = [key for key in data if fnmatch.fnmatchcase(str(key), head)]
+        slots: list[Any] = list(data)
     elif isinstance(data, list):
-        keys = [str(i) for i in range(len(data)) if fnmatch.fnmatchcase(str(i), head)]
+        slots = list(range(len(data)))
     else:
-        return []
-    return [found for key in keys for found in _matches(_child(data, key, head), rest, (*path, key))]
-
-
-def _remove(data: Any, path: tuple[str, ...]) -> None:
-    for part in path[:-1]:
-        data = _child(data, part, SEPARATOR.join(path))
+        return
+    keep: set[Any] = set()
+    drop: set[Any] = set()
+    deeper: dict[Any, list[tuple[bool, list[str]]]] = {}
+    for protect, parts in rules:
+        if parts[0] == "*":
+            targets, nested = slots, False
+        else:
+            slot = _slot(data, parts[0])
+            if slot is None:
+                continue
+            targets, nested = [slot], len(parts) > 1
+        for slot in targets:
+            if nested:
+                deeper.setdefault(slot, []).append((protect, parts[1:]))
+            elif isinstance(data, dict) or slot not in keep | drop:
+                (keep if protect else drop).add(slot)
+    gone = drop - keep
+    for slot, nested_rules in deeper.items():
+        if slot not in gone:
+            _filter(data[slot], nested_rules)
     if isinstance(data, dict):
-        data.pop(path[-1], None)
+        for slot in gone:
+            del data[slot]
     else:
-        data[int(path[-1])] = None
-        while None in data:
-            data.remove(None)
+        data[:] = [item for index, item in enumerate(data) if index not in gone]
+
+
+def _slot(data: dict[str, Any] | list[Any], part: str) -> Any:
+    if isinstance(data, dict):
+        return part if part in data else None
+    try:
+        return _index(data, part, part) % len(data)
+    except ValidationError:
+        return None
 
 
 def _child(data: Any, part: str, path: str) -> Any:

@@ -397,7 +397,8 @@ def package_patch(context: Context, data: dict[str, Any]) -> dict[str, Any]:
 def package_revise(context: Context, data: dict[str, Any]) -> dict[str, Any]:
     """CKAN's ``package_revise``: check ``match`` against the dataset, drop what ``filter`` names, merge
     ``update`` (and ``update__<path>`` keys, ``__extend`` to append to a list), then ``package_update``;
-    ``include`` trims the answer. Patterns are ``__``-joined paths with glob parts, ``+`` to keep, ``-`` to drop."""
+    ``include`` trims the answer. Patterns are ``__``-joined paths (see :mod:`ppid.catalogue.revise`), ``+`` to keep,
+    ``-`` to drop."""
     match = data.get("match") if isinstance(data.get("match"), dict) else {}
     flat_match = {key[len("match__"):]: value for key, value in data.items() if key.startswith("match__")}
     reference = flat_match.get("id") or match.get("id") or flat_match.get("name") or match.get("name")

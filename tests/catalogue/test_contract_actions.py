@@ -247,6 +247,19 @@ def test_sysadmin_writes_match(sides: dict[str, Any]) -> None:
     assert keys(embedded) == keys(real)
     assert embedded["package"]["notes"] == real["package"]["notes"] == "direvisi"
     assert len(embedded["package"]["resources"]) == len(real["package"]["resources"]) == 2
+    real, embedded = both(
+        sides, "sysadmin",
+        lambda c, s: c.action.package_revise(
+            match={"name": f"fasilitas-{s}", "organization": {"name": f"dinkes-{s}"}},
+            filter=["-extras", "+tags", "-tags__0", "-resources__1"], update={"tags": [{"name": "baru"}]},
+            include=["-package__organization", "package__resources__*__created", "+package__name", "package__name"],
+        ),
+    )  # fmt: skip
+    assert keys(embedded) == keys(real)
+    assert [t["name"] for t in embedded["package"]["tags"]] == [t["name"] for t in real["package"]["tags"]] == ["baru"]
+    assert embedded["package"]["resources"] == real["package"]["resources"] == []  # "*" in include drops a level
+    real, embedded = both(sides, "sysadmin", lambda c, s: len(c.action.package_show(id=f"fasilitas-{s}")["resources"]))
+    assert embedded == real == 1
     mismatch = both(
         sides, "sysadmin",
         lambda c, s: outcome(lambda: c.action.package_revise(match={"name": f"fasilitas-{s}", "title": "lain"},
