@@ -11,23 +11,27 @@ from typing import Any
 from ckanapi.errors import ValidationError
 
 SEPARATOR = "__"
+_MISSING = object()
 
 
 def unmatched(current: Any, expected: Any, path: tuple[str, ...] = ()) -> list[str]:
-    """The paths where ``current`` differs from the (partial) ``expected``."""
-    if isinstance(expected, dict) and isinstance(current, dict):
-        return [
-            problem
-            for key, value in expected.items()
-            for problem in (
-                unmatched(current[key], value, (*path, key)) if key in current else [SEPARATOR.join((*path, key))]
-            )
-        ]
-    if isinstance(expected, list) and isinstance(current, list) and len(expected) == len(current):
-        return [
-            p for i, (c, e) in enumerate(zip(current, expected, strict=True)) for p in unmatched(c, e, (*path, str(i)))
-        ]
-    return [] if current == expected else [SEPARATOR.join(path)]
+    """The paths where ``current`` differs from ``expected``: dicts compare the keys given, lists the items given
+    (by position), anything else by equality."""
+    if isinstance(expected, dict):
+        if not isinstance(current, dict):
+            return [SEPARATOR.join(path)]
+        pairs = [(key, current.get(key, _MISSING), expected[key]) for key in sorted(expected)]
+    elif isinstance(expected, list):
+        if not isinstance(current, list):
+            return [SEPARATOR.join(path)]
+        pairs = [(str(i), current[i] if i < len(current) else _MISSING, item) for i, item in enumerate(expected)]
+    else:
+        return [] if current == expected else [SEPARATOR.join(path)]
+    return [
+        problem
+        for key, have, want in pairs
+        for problem in ([SEPARATOR.join((*path, key))] if have is _MISSING else unmatched(have, want, (*path, key)))
+    ]
 
 
 def get_path(data: Any, path: str) -> Any:
@@ -46,23 +50,28 @@ def set_path(data: Any, path: str, value: Any) -> None:
             raise ValidationError({f"update__{path}": ["Only lists may be extended"]})
         data.extend(value)
     elif isinstance(data, dict):
-        if isinstance(data.get(last), dict) and isinstance(value, dict):
-            merge(data[last], value)
-        else:
-            data[last] = value
+        merge(data, {last: value}, tuple(parents))
     else:
         index = _index(data, last, path)
-        if isinstance(data[index], dict) and isinstance(value, dict):
-            merge(data[index], value)
+        if isinstance(data[index], dict | list):
+            merge(data[index], value, (*parents, last))
         else:
             data[index] = value
 
 
-def merge(target: dict[str, Any], update: dict[str, Any]) -> None:
-    """Dicts merge key by key; anything else (lists too) replaces what was there."""
-    for key, value in update.items():
-        if isinstance(value, dict) and isinstance(target.get(key), dict):
-            merge(target[key], value)
+def merge(target: Any, update: Any, path: tuple[str, ...] = ()) -> None:
+    """Dicts merge key by key, lists item by item (longer updates append), anything else is replaced."""
+    if isinstance(target, dict) != isinstance(update, dict) or isinstance(target, list) != isinstance(update, list):
+        kind = "dict" if isinstance(target, dict) else "list"
+        raise ValidationError({"update": [f"Expected {kind} for {SEPARATOR.join(path)}"]})
+    items = update.items() if isinstance(update, dict) else enumerate(update)
+    for key, value in items:
+        if isinstance(target, list) and key >= len(target):
+            target.append(value)
+        elif isinstance(target, dict) and key not in target:
+            target[key] = value
+        elif isinstance(target[key], dict | list):
+            merge(target[key], value, (*path, str(key)))
         else:
             target[key] = value
 

@@ -260,6 +260,14 @@ def test_sysadmin_writes_match(sides: dict[str, Any]) -> None:
     assert embedded["package"]["resources"] == real["package"]["resources"] == []  # "*" in include drops a level
     real, embedded = both(sides, "sysadmin", lambda c, s: len(c.action.package_show(id=f"fasilitas-{s}")["resources"]))
     assert embedded == real == 1
+    real, embedded = both(
+        sides, "sysadmin",
+        lambda c, s: c.action.package_revise(match={"name": f"fasilitas-{s}", "resources": [{"name": "f.csv"}]},
+                                             update={"resources": [{"description": "Digabung"}]})["package"],
+    )  # fmt: skip
+    merged = [(r["name"], r["url"], r["description"]) for r in embedded["resources"]]
+    assert merged == [(r["name"], r["url"], r["description"]) for r in real["resources"]]
+    assert merged == [("f.csv", "https://contoh.go.id/f.csv", "Digabung")]  # lists merge item by item
     mismatch = both(
         sides, "sysadmin",
         lambda c, s: outcome(lambda: c.action.package_revise(match={"name": f"fasilitas-{s}", "title": "lain"},
