@@ -20,14 +20,27 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 
-from ppid.catalogue.models import Organization, Package, PackageSearch, PackageTerm, Resource, SearchState
+from ppid.accounts.models import User
+from ppid.catalogue.models import (
+    Group,
+    Organization,
+    Package,
+    PackageSearch,
+    PackageTerm,
+    Resource,
+    SearchState,
+    package_group,
+)
 
 from ..live import served
 
 REPO = Path(__file__).resolve().parents[2]
 TOKEN = "test-catalogue-token"
 PUBLIC_URL = "https://data.contoh.go.id"
-CATALOGUE_MODELS = (Organization, Package, Resource, PackageTerm, PackageSearch, SearchState)
+#: What these tests write: the catalogue, and the accounts that call it with personal tokens (TRUNCATE's
+#: CASCADE empties their grants, tokens and events too).
+CATALOGUE_MODELS = (Organization, Group, Package, Resource, PackageTerm, PackageSearch, SearchState, User)
+CATALOGUE_TABLES = (*(model.__tablename__ for model in CATALOGUE_MODELS), package_group.name)
 
 REGISTRY = """\
 region:
@@ -51,7 +64,7 @@ def database_url(migrated_template: str, tmp_path: Path) -> str:
         path = tmp_path / "ppid.sqlite3"
         shutil.copyfile(migrated_template, path)
         return f"sqlite:///{path}"
-    tables = ", ".join(model.__tablename__ for model in CATALOGUE_MODELS)
+    tables = ", ".join(CATALOGUE_TABLES)
     engine = create_engine(postgres_url)
     with engine.begin() as connection:
         connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
