@@ -7,7 +7,10 @@ import io
 import pytest
 from ckanapi.errors import NotAuthorized, NotFound, ValidationError
 
+from ppid.accounts.models import Role
+from ppid.accounts.service import Grant, create_user
 from ppid.catalogue.service import EmbeddedCKAN
+from ppid.catalogue.users import SITE_USER_ID, ckan_user_id
 from ppid.platform import Platform
 from ppid.publishing.client import open_catalogue
 
@@ -88,3 +91,22 @@ def test_an_anonymous_reader_cannot_write_nor_see_private_datasets(platform: Pla
     with pytest.raises(NotFound):
         reader.call_action("package_show", {"id": "tidak-ada"})
     assert reader.call_action("package_search", {"q": "rahasia"})["count"] == 0
+
+
+def test_in_process_callers_are_users_too(catalogue: EmbeddedCKAN, platform: Platform) -> None:
+    """The platform is CKAN's site user; a caller may name an account, whose rights and e-mail follow it."""
+    with platform.database.session() as session:
+        walidata = create_user(session, username="walidata", email="walidata@contoh.go.id", full_name="Walidata",
+                               password=None, grants=[Grant(Role.WALIDATA)])  # fmt: skip
+        walidata_id = ckan_user_id(walidata.id)
+    as_walidata = EmbeddedCKAN(platform.database, platform.storage, base_url="https://data.contoh.go.id",
+                               sysadmin=True, user="walidata")  # fmt: skip
+    anonymous = EmbeddedCKAN(platform.database, platform.storage, base_url="https://data.contoh.go.id")
+
+    by_platform = catalogue.call_action("package_create", {"name": "satu", "owner_org": "dinkes"})
+    by_walidata = as_walidata.call_action("package_create", {"name": "dua", "owner_org": "dinkes"})
+
+    assert (by_platform["creator_user_id"], by_walidata["creator_user_id"]) == (SITE_USER_ID, walidata_id)
+    assert as_walidata.call_action("user_show", {"id": "walidata"})["email"] == "walidata@contoh.go.id"
+    with pytest.raises(NotAuthorized):
+        anonymous.call_action("user_show", {"id": "walidata"})
