@@ -1,17 +1,22 @@
 """The path language of ``package_revise``: ``__``-joined keys into a dataset dict.
 
-A part is a dict key, a list index (negative counts from the end) or, in a list of dicts, the start of an
-item's ``id``; ``extend`` as the last part appends to a list, ``*`` in a filter means a whole level.
+A part is a dict key, a list index (negative counts from the end) or, in a list of dicts, the start (five
+characters or more) of an item's ``id``; ``extend`` as the last part appends to a list, and ``*`` in a
+filter means a whole level. Errors are :class:`DataError`; the action turns them into CKAN's
+``ValidationError`` under the key CKAN uses.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from ckanapi.errors import ValidationError
-
 SEPARATOR = "__"
+ID_PREFIX_MIN = 5
 _MISSING = object()
+
+
+class DataError(ValueError):
+    """A path that leads nowhere, or an update of the wrong type; the message is CKAN's."""
 
 
 def unmatched(current: Any, expected: Any, path: tuple[str, ...] = ()) -> list[str]:
@@ -34,36 +39,40 @@ def unmatched(current: Any, expected: Any, path: tuple[str, ...] = ()) -> list[s
     ]
 
 
-def get_path(data: Any, path: str) -> Any:
-    for part in path.split(SEPARATOR):
-        data = _child(data, part, path)
-    return data
+def unmatched_path(data: Any, path: str, expected: Any) -> list[str]:
+    """``match__<path>``: the path itself when it leads nowhere, else where its value differs."""
+    try:
+        current, _walked = _walk(data, path.split(SEPARATOR))
+    except DataError:
+        return [path]
+    return unmatched(current, expected, tuple(path.split(SEPARATOR)))
 
 
 def set_path(data: Any, path: str, value: Any) -> None:
-    """``update__<path>``: set (merging dicts) or, with a final ``extend``, append ``value``'s items."""
+    """``update__<path>``: merge ``value`` in there or, with a final ``extend``, append ``value``'s items."""
     *parents, last = path.split(SEPARATOR)
-    for part in parents:
-        data = _child(data, part, path)
-    if last == "extend":
-        if not isinstance(data, list) or not isinstance(value, list):
-            raise ValidationError({f"update__{path}": ["Only lists may be extended"]})
+    data, walked = _walk(data, parents)
+    if isinstance(data, list) and last == "extend":
+        if not isinstance(value, list):
+            raise DataError(f"Expected list for {SEPARATOR.join(walked)}")
         data.extend(value)
     elif isinstance(data, dict):
-        merge(data, {last: value}, tuple(parents))
-    else:
-        index = _index(data, last, path)
+        merge(data, {last: value}, walked)
+    elif isinstance(data, list):
+        index = _index(data, last, walked)
         if isinstance(data[index], dict | list):
-            merge(data[index], value, (*parents, last))
+            merge(data[index], value, (*walked, str(index)))
         else:
             data[index] = value
+    else:
+        raise DataError(f"Expected list or dict for {SEPARATOR.join(walked)}")
 
 
 def merge(target: Any, update: Any, path: tuple[str, ...] = ()) -> None:
     """Dicts merge key by key, lists item by item (longer updates append), anything else is replaced."""
-    if isinstance(target, dict) != isinstance(update, dict) or isinstance(target, list) != isinstance(update, list):
-        kind = "dict" if isinstance(target, dict) else "list"
-        raise ValidationError({"update": [f"Expected {kind} for {SEPARATOR.join(path)}"]})
+    for kind, name in ((dict, "dict"), (list, "list")):
+        if isinstance(target, kind) and not isinstance(update, kind):
+            raise DataError(f"Expected {name} for {SEPARATOR.join(path)}")
     items = update.items() if isinstance(update, dict) else enumerate(update)
     for key, value in items:
         if isinstance(target, list) and key >= len(target):
@@ -121,31 +130,33 @@ def _slot(data: dict[str, Any] | list[Any], part: str) -> Any:
     if isinstance(data, dict):
         return part if part in data else None
     try:
-        return _index(data, part, part) % len(data)
-    except ValidationError:
+        return _index(data, part, ()) % len(data)
+    except DataError:
         return None
 
 
-def _child(data: Any, part: str, path: str) -> Any:
-    if isinstance(data, dict):
-        if part not in data:
-            raise ValidationError({path: ["There is no such key"]})
-        return data[part]
-    if isinstance(data, list):
-        return data[_index(data, part, path)]
-    raise ValidationError({path: ["There is no such key"]})
+def _walk(data: Any, parts: list[str]) -> tuple[Any, tuple[str, ...]]:
+    walked: tuple[str, ...] = ()
+    for part in parts:
+        if isinstance(data, dict) and part in data:
+            data = data[part]
+        elif isinstance(data, list):
+            data = data[_index(data, part, walked)]
+        else:
+            raise DataError(f"Unmatched key {SEPARATOR.join((*walked, part))}")
+        walked = (*walked, part)
+    return data, walked
 
 
-def _index(data: list[Any], part: str, path: str) -> int:
-    try:
+def _index(data: list[Any], part: str, walked: tuple[str, ...]) -> int:
+    """Five characters or more are the start of an item's id (the first that matches), as in CKAN, so that an id
+    starting with digits is not read as an index; shorter parts are indexes."""
+    index: int | None = None
+    if len(part) >= ID_PREFIX_MIN:
+        ids = (str(item.get("id", "")) if isinstance(item, dict) else "" for item in data)
+        index = next((i for i, item_id in enumerate(ids) if item_id.startswith(part)), None)
+    elif part.lstrip("-").isdigit() and -len(data) <= int(part) < len(data):
         index = int(part)
-    except ValueError:
-        found = [
-            i for i, item in enumerate(data) if isinstance(item, dict) and str(item.get("id", "")).startswith(part)
-        ]
-        if len(found) != 1:
-            raise ValidationError({path: [f"No single item with an id starting with {part}"]}) from None
-        return found[0]
-    if not -len(data) <= index < len(data):
-        raise ValidationError({path: ["Index out of range"]})
+    if index is None:
+        raise DataError(f"Unmatched key {SEPARATOR.join((*walked, part))}")
     return index

@@ -395,19 +395,18 @@ def package_patch(context: Context, data: dict[str, Any]) -> dict[str, Any]:
 
 
 def package_revise(context: Context, data: dict[str, Any]) -> dict[str, Any]:
-    """CKAN's ``package_revise``: check ``match`` against the dataset, drop what ``filter`` names, merge
-    ``update`` (and ``update__<path>`` keys, ``__extend`` to append to a list), then ``package_update``;
-    ``include`` trims the answer. Patterns are ``__``-joined paths (see :mod:`ppid.catalogue.revise`), ``+`` to keep,
-    ``-`` to drop."""
+    """CKAN's ``package_revise``: check ``match`` (and ``match__<path>`` keys) against the dataset, drop what
+    ``filter`` names, merge ``update`` (and ``update__<path>`` keys, ``__extend`` to append to a list), then
+    ``package_update``; ``include`` trims the answer. Paths and patterns: :mod:`ppid.catalogue.revise`."""
     match = data.get("match") if isinstance(data.get("match"), dict) else {}
-    flat_match = {key[len("match__"):]: value for key, value in data.items() if key.startswith("match__")}
+    flat_match = {key.removeprefix("match__"): value for key, value in data.items() if key.startswith("match__")}
     reference = flat_match.get("id") or match.get("id") or flat_match.get("name") or match.get("name")
     if not reference:
         raise ValidationError({"match__id": "Missing value"})
     original = package_dict(_package(context, str(reference)))
-    unmatched = revise.unmatched(original, match) + [
-        path for path, value in sorted(flat_match.items()) if revise.get_path(original, path) != value
-    ]
+    unmatched = revise.unmatched(original, match)
+    for path, value in sorted(flat_match.items()):
+        unmatched += revise.unmatched_path(original, path, value)
     if unmatched:
         raise ValidationError({"match": unmatched})
     revised = copy.deepcopy(original)
@@ -415,11 +414,17 @@ def package_revise(context: Context, data: dict[str, Any]) -> dict[str, Any]:
     if data.get("filter"):
         revise.filter_paths(revised, json_list(data["filter"]))
         revised["id"] = original["id"]
-    if isinstance(data.get("update"), dict):
-        revise.merge(revised, data["update"])
-    for key, value in sorted(data.items(), key=lambda item: not item[0].endswith("__extend")):
-        if key.startswith("update__"):
-            revise.set_path(revised, key[len("update__"):], value)
+    if "update" in data:
+        try:
+            revise.merge(revised, data["update"])
+        except revise.DataError as error:
+            raise ValidationError({"update": [str(error)]}) from None
+    flat_update = {key.removeprefix("update__"): value for key, value in data.items() if key.startswith("update__")}
+    for path in sorted(flat_update, key=lambda path: not path.endswith("extend")):
+        try:
+            revise.set_path(revised, path, flat_update[path])
+        except revise.DataError as error:
+            raise ValidationError({path: [str(error)]}) from None
     result = {"package": package_update(context, revised)}
     if data.get("include"):
         revise.filter_paths(result, json_list(data["include"]))

@@ -99,6 +99,12 @@ def keys(value: Any) -> Any:
     return None
 
 
+def errors_of(call: Callable[[], Any]) -> dict[str, Any]:
+    with pytest.raises(ValidationError) as raised:
+        call()
+    return raised.value.error_dict
+
+
 def outcome(call: Callable[[], Any]) -> str:
     """What a client sees: success or the kind of ckanapi error."""
     try:
@@ -274,6 +280,11 @@ def test_sysadmin_writes_match(sides: dict[str, Any]) -> None:
                                                              update={"notes": "x"})),
     )  # fmt: skip
     assert mismatch == ("ValidationError", "ValidationError")
+    for wrong in ({"update__resources__9__name": "x"}, {"update": {"tags": "bukan daftar"}},
+                  {"match__resources__0__url": "https://lain"}, {"update__title__extend": ["x"]}):
+        real, embedded = both(sides, "sysadmin", lambda c, s, wrong=wrong: errors_of(
+            lambda: c.action.package_revise(match={"name": f"fasilitas-{s}"}, **wrong)))
+        assert embedded == real, wrong
     real, embedded = both(sides, "sysadmin", lambda c, s: c.action.group_create(name=f"tema-{s}", title="Tema"))
     sides["ckan"]["sysadmin"].action.group_purge(id=real["id"])
     assert set(embedded) - {"users"} == set(real) - {"users"}

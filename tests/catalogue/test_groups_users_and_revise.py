@@ -129,6 +129,12 @@ def test_package_revise(api: Api, sample: dict[str, Any]) -> None:
     assert "organization" not in revised and "created" not in revised["resources"][0]
     assert revised["name"] == name and "created" in revised["resources"][1]
     assert api.ok("package_show", id=name)["notes"] == "Direvisi"
+    digits = "12345678-1234-4234-8234-123456789abc"
+    api.ok("resource_create", package_id=name, id=digits, url="https://contoh.go.id/angka.csv")
+    by_id = api.ok("package_revise", match={"name": name}, update__resources__12345__name="angka.csv")["package"]
+    assert [r["name"] for r in by_id["resources"] if r["id"] == digits] == ["angka.csv"]  # an id prefix, not an index
+    assert api.error("package_revise", 409, match={"name": name}, update__resources__9__name="x")[
+        "resources__9__name"] == ["Unmatched key resources__9"]  # fmt: skip
     mismatch = api.error("package_revise", 409, match={"name": name, "title": "Lain"}, update={"notes": "x"})
     assert mismatch["match"] == ["title"]
     assert api.error("package_revise", 409, update={"notes": "x"})["match__id"] == "Missing value"
