@@ -41,7 +41,7 @@ def package_dict(package: Package) -> dict[str, Any]:
         "extras": [dict(extra) for extra in package.extras],
         "resources": [resource_dict(resource) for resource in package.resources],
         "tags": [tag_dict(name) for name in sorted(package.tags)],
-        "groups": [package_group(group) for group in package.groups],
+        "groups": [package_group_dict(group) for group in package.groups if group.state == "active"],
         "relationships_as_subject": [],
         "relationships_as_object": [],
     }
@@ -112,7 +112,7 @@ def package_organization(organization: Organization) -> dict[str, Any]:
     }
 
 
-def package_group(group: Group) -> dict[str, Any]:
+def package_group_dict(group: Group) -> dict[str, Any]:
     """A group as a dataset lists it."""
     return {
         "description": group.description,

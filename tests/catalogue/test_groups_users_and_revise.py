@@ -54,6 +54,11 @@ def test_groups_hold_datasets_of_any_organization(api: Api, sample: dict[str, An
     assert [m[1:] for m in api.ok("member_list", token=None, id="kesehatan", object_type="package")] == [
         ["package", "public"]
     ] * 2
+    api.ok("group_patch", id="kesehatan", state="deleted")
+    assert api.ok("package_show", token=None, id="dinkes-fasilitas-kesehatan")["groups"] == []
+    assert api.ok("group_list", token=None) == []
+    assert api.error("group_show", 404, token=None, id="kesehatan")
+    api.ok("group_patch", id="kesehatan", state="active")
     assert api.ok("package_patch", id="dinkes-fasilitas-kesehatan", groups=[])["groups"] == []
     assert api.error("group_show", 404, token=None, id="dinkes")["message"] == "Not found: Group was not found."
     assert api.error("group_create", 409, name="kesehatan")["name"] == ["Group name already exists in database"]
