@@ -13,7 +13,7 @@ from typing import Any
 from ckanapi.errors import NotAuthorized, NotFound, ValidationError
 from sqlalchemy import func, or_, select
 
-from ppid.catalogue import users
+from ppid.catalogue import search, users
 from ppid.catalogue.context import Context
 from ppid.catalogue.dictization import iso, package_dict
 from ppid.catalogue.models import Group, Organization, Package, package_group
@@ -93,9 +93,14 @@ def group_create(context: Context, data: dict[str, Any]) -> dict[str, Any]:
 
 def group_update(context: Context, data: dict[str, Any]) -> dict[str, Any]:
     group = _group(context, get_or_bust(data, "id"), any_state=True)
+    before = (group.name, group.state)
     for key, value in _validate(context, {"name": group.name, **data}, group).items():
         setattr(group, key, value)
     context.session.flush()
+    if (group.name, group.state) != before:  # the datasets are found by the group's name while it is active
+        members = select(Package).join(Package.groups).where(Group.id == group.id)
+        for package in context.session.scalars(members):
+            search.index_package(context.session, package)
     return group_show(context, {"id": group.id})
 
 

@@ -88,7 +88,7 @@ STATE_ID = 1
 #: Marks a session that has written to the catalogue (see :func:`run`).
 WROTE = "ppid.catalogue.wrote"
 
-TERM_FIELDS = {"tags", "res_format"}
+TERM_FIELDS = {"tags", "res_format", "groups"}
 DATE_FIELDS = {"metadata_modified", "metadata_created"}
 ALWAYS_TRUE_FIELDS = {"site_id", "entity_type"}  # one site, one entity type
 #: CKAN's text-typed fields, each searched in one FTS column (None: all of them).
@@ -177,6 +177,7 @@ def _next_revision(session: Session, *, new_epoch: bool = False) -> int:
 
 def _terms(package: Package) -> set[tuple[str, str]]:
     terms = {("tags", tag) for tag in package.tags}
+    terms |= {("groups", group.name) for group in package.groups if group.state == "active"}
     terms |= {("res_format", resource.format) for resource in package.resources if resource.format}
     for extra in package.extras:
         value = extra_text(extra.get("value"))
@@ -527,8 +528,6 @@ class _Evaluation:
             return self.universe
         if name in {"type", "dataset_type"}:
             return self.universe if _matches(node, "dataset") else 0
-        if name == "groups":
-            return 0
         if name == "organization":
             organizations = self.session.execute(select(Organization.name, Organization.id))
             ids = [org_id for org_name, org_id in organizations if _matches(node, org_name)]
@@ -620,7 +619,7 @@ def _term_field(name: str) -> str:
 def _facet_field(name: str) -> str:
     if name == "organization":
         return "owner_org"
-    return name if name in INDEXED_FIELDS or name == "groups" else _term_field(name)
+    return name if name in INDEXED_FIELDS else _term_field(name)
 
 
 def _organization_names(session: Session, counts: list[tuple[str, int]]) -> list[tuple[str, int]]:

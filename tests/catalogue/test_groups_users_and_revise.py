@@ -65,6 +65,23 @@ def test_groups_hold_datasets_of_any_organization(api: Api, sample: dict[str, An
     assert api.error("group_create", 409, name="dinkes")["name"] == ["Group name already exists in database"]
 
 
+def test_datasets_are_found_and_counted_by_their_groups(api: Api, sample: dict[str, Any]) -> None:
+    api.ok("group_create", name="kesehatan", title="Kesehatan")
+    api.ok("package_patch", id="dinkes-fasilitas-kesehatan", groups=[{"name": "kesehatan"}])
+
+    found = api.ok("package_search", token=None, fq="groups:kesehatan", **{"facet.field": '["groups"]'})
+    api.ok("group_patch", id="kesehatan", name="tema-kesehatan")
+    renamed = api.ok("package_search", token=None, fq="groups:tema-kesehatan")
+    api.ok("group_patch", id="tema-kesehatan", state="deleted")
+    deleted = api.ok("package_search", token=None, fq="groups:tema-kesehatan")
+
+    assert [p["name"] for p in found["results"]] == ["dinkes-fasilitas-kesehatan"]
+    assert found["facets"]["groups"] == {"kesehatan": 1}
+    assert [p["name"] for p in renamed["results"]] == ["dinkes-fasilitas-kesehatan"]
+    assert api.ok("package_search", token=None, fq="groups:kesehatan")["count"] == 0
+    assert deleted["count"] == 0
+
+
 def test_only_sysadmins_create_groups(api: Api, accounts: dict[str, str]) -> None:
     for token in (None, accounts["petugas"], accounts["atasan"]):
         assert api.error("group_create", 403, token=token, name="tema")["__type"] == "Authorization Error"
