@@ -19,7 +19,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -197,6 +197,8 @@ class Plan(enum.StrEnum):
     NEW = "new"
     CHANGED = "changed"
     UNCHANGED = "unchanged"
+    INVALID = "invalid"
+    """Unchanged, and still failing its schema: a run counts it as invalid again."""
     NO_RULE = "no-rule"
     FAILED = "failed"
     SOURCE_FAILED = "source-failed"
@@ -228,6 +230,8 @@ def plan_harvest(
             with platform.database.session() as session:
                 tracked = tracked_by_key(session, config.source_id)
                 failures = failures_by_key(session, config.source_id)
+                invalid = _invalid_summaries(session, [t.report_id for t in tracked.values()
+                                                       if t.state == FileState.INVALID])
                 session.expunge_all()
             kind = source_class(config.kind)
             offered = list(kind(config.options).items(known_fingerprints(tracked, failures)))
@@ -236,7 +240,11 @@ def plan_harvest(
             continue
         hash_all = verify and kind.weak_fingerprint
         for item in offered:
-            yield _plan_item(config, item, tracked.get(item.key), failures.get(item.key), hash_all)
+            planned = _plan_item(config, item, tracked.get(item.key), failures.get(item.key), hash_all)
+            known = tracked.get(item.key)
+            if planned.plan == Plan.UNCHANGED and known is not None and known.state == FileState.INVALID:
+                planned = replace(planned, plan=Plan.INVALID, message=invalid.get(known.report_id or 0))
+            yield planned
 
 
 def _plan_item(

@@ -32,11 +32,13 @@ PLAN_LABELS = {
     Plan.NEW: N_("baru"),
     Plan.CHANGED: N_("berubah"),
     Plan.UNCHANGED: N_("tidak berubah"),
+    Plan.INVALID: N_("tidak valid"),
     Plan.NO_RULE: N_("tanpa aturan (diabaikan)"),
     Plan.FAILED: N_("gagal"),
     Plan.SOURCE_FAILED: N_("sumber gagal"),
 }
-PLAN_STYLES = {Plan.NEW: "green", Plan.CHANGED: "yellow", Plan.FAILED: "bold red", Plan.SOURCE_FAILED: "bold red"}
+PLAN_STYLES = {Plan.NEW: "green", Plan.CHANGED: "yellow", Plan.INVALID: "red", Plan.FAILED: "bold red",
+               Plan.SOURCE_FAILED: "bold red"}
 
 EXIT_OK = 0
 """Everything offered was harvested, is valid and is published (files no rule matches are only listed)."""
@@ -160,7 +162,7 @@ def print_plan(
     verify: bool = False,
     console: Console | None = None,
 ) -> int:
-    """Print what a run would do, file by file, without doing it; return 1 when a source or file cannot be read."""
+    """Print what a run would do, file by file, without doing it; return 1 when a file is invalid or cannot be read."""
     console = console or Console()
     table = Table(title=_("Uji coba pemanenan: tidak ada yang disimpan, divalidasi atau diterbitkan"))
     for heading in (_("Sumber"), _("Berkas"), _("Rencana"), _("Keterangan")):
@@ -174,4 +176,5 @@ def print_plan(
             table.add_row(escape(planned.source_id), escape(planned.key or ""), label, escape(planned.message or ""))
     console.print(table)
     console.print(", ".join(f"{_(PLAN_LABELS[plan])}: {number}" for plan, number in counts.items() if number))
-    return EXIT_DATA_PROBLEMS if counts[Plan.FAILED] or counts[Plan.SOURCE_FAILED] else EXIT_OK
+    problems = counts[Plan.INVALID] + counts[Plan.FAILED] + counts[Plan.SOURCE_FAILED]
+    return EXIT_DATA_PROBLEMS if problems else EXIT_OK

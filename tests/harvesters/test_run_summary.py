@@ -167,6 +167,21 @@ def test_files_still_invalid_are_counted_as_invalid_on_every_run_and_the_run_exi
         assert last.counts == {"invalid": 1, "unchanged": 1}
 
 
+def test_a_dry_run_counts_files_still_invalid_as_invalid_with_their_first_error(open_platform, tmp_path) -> None:
+    folder = tmp_path / "berkas"
+    folder.mkdir()
+    (folder / "penduduk-2024.csv").write_bytes(POPULATION_CSV)
+    (folder / "penduduk-2022.csv").write_bytes(INVALID_CSV)
+    platform = open_platform(folder_source(folder))
+    ppid(platform=platform)
+
+    result = ppid("--dry-run", platform=platform)
+
+    assert result.returncode == 1
+    assert "tidak valid: 1" in result.stdout and "tidak berubah: 1" in result.stdout
+    assert "kesalahan" in result.stdout  # its first error, as the run reports it
+
+
 # -- for cron ------------------------------------------------------------------------------------------------------
 
 
