@@ -16,7 +16,6 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from marshmallow import fields
-from rdflib import DCAT, RDF, Graph
 
 from harvesters.base import Item, Source, SourceError
 from harvesters.http import HttpFetcher, HttpOptions, file_name
@@ -71,6 +70,8 @@ def parse_catalogue(text: str, url: str) -> Any:
             line = getattr(error, "lineno", "?")
             message = _("katalog DCAT %(url)s bukan JSON yang sah (baris %(line)s).", url=url, line=line)
             raise SourceError(message) from error
+    from rdflib import DCAT, RDF, Graph  # loaded only for an RDF catalogue: the web app imports this module
+
     for rdf_format in RDF_FORMATS:
         graph = Graph()
         try:

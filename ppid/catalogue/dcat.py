@@ -14,16 +14,14 @@ vocabularies. A value the tables below do not know is left out rather than writt
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
-from enum import StrEnum
+from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import quote
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
-from ppid.catalogue.models import JENIS_DOKUMEN
+from ppid.catalogue.vocabulary import FILE_TYPES, FORMATS, FREQUENCIES, Page, Profile, Site, extras_of, landing_page
 
 HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
@@ -47,52 +45,6 @@ PREFIXES = {
 }
 
 
-class Profile(StrEnum):
-    """The DCAT-AP version a graph conforms to; 2.1.1 is the default, as in ckanext-dcat and most harvesters."""
-
-    DCAT_AP_2 = "dcat_ap_2"
-    DCAT_AP_3 = "dcat_ap_3"
-
-    @classmethod
-    def named(cls, name: str) -> Profile | None:
-        """Also ckanext-dcat's profile names (``euro_dcat_ap_3``), so a harvester configured for it works."""
-        return PROFILE_NAMES.get(name.lower())
-
-
-PROFILE_NAMES = {
-    "dcat_ap_2": Profile.DCAT_AP_2,
-    "dcat_ap_2.1.1": Profile.DCAT_AP_2,
-    "euro_dcat_ap_2": Profile.DCAT_AP_2,
-    "dcat_ap_3": Profile.DCAT_AP_3,
-    "euro_dcat_ap_3": Profile.DCAT_AP_3,
-}
-
-
-@dataclass(frozen=True)
-class Format:
-    """A serialisation: rdflib's name for it and the media type it is served as."""
-
-    rdflib: str
-    media_type: str
-
-
-#: By file extension, as ckanext-dcat names them (``/catalog.ttl``, ``/dataset/<name>.rdf``).
-FORMATS = {
-    "ttl": Format("turtle", "text/turtle"),
-    "rdf": Format("xml", "application/rdf+xml"),
-    "jsonld": Format("json-ld", "application/ld+json"),
-}
-
-#: Satu Data's ``frekuensi_penerbitan``: the EU frequency code (DCAT) and the ISO 8601 repetition (data.json).
-FREQUENCIES = {
-    "harian": ("DAILY", "R/P1D"),
-    "mingguan": ("WEEKLY", "R/P1W"),
-    "bulanan": ("MONTHLY", "R/P1M"),
-    "triwulanan": ("QUARTERLY", "R/P3M"),
-    "semesteran": ("ANNUAL_2", "R/P6M"),
-    "tahunan": ("ANNUAL", "R/P1Y"),
-    "tidak-tetap": ("IRREG", "irregular"),
-}
 #: CKAN licence ids with an entry in the EU licence vocabulary; others fall back to the package's licence URL.
 LICENCES = {
     "cc-by": "CC_BY_4_0",
@@ -103,17 +55,6 @@ LICENCES = {
     "odc-pddl": "ODC_PDDL",
     "gfdl": "GNU_FDL_1_3",
     "uk-ogl": "OGL_3_0",
-}
-#: Resource formats the harvester publishes: the EU file-type code and the IANA media type.
-FILE_TYPES = {
-    "CSV": ("CSV", "text/csv"),
-    "JSON": ("JSON", "application/json"),
-    "PDF": ("PDF", "application/pdf"),
-    "XLS": ("XLS", "application/vnd.ms-excel"),
-    "XLSX": ("XLSX", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    "ODS": ("ODS", "application/vnd.oasis.opendocument.spreadsheet"),
-    "DOCX": ("DOCX", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
-    "ZIP": ("ZIP", "application/zip"),
 }
 #: The EU data themes, labelled in Indonesian and English (a ``skos:Concept`` needs a ``skos:prefLabel``).
 THEMES = {
@@ -152,49 +93,13 @@ YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 SHA256 = re.compile(r"sha256:([0-9a-f]{64})", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
-class Site:
-    """What the graph says about the portal itself: its address, its region and who publishes the catalogue."""
-
-    base_url: str
-    region: str
-    publisher: str
-    #: Organizations with a portal page (``/dinas/<slug>``), so their IRI resolves; others get a blank node.
-    dinas: frozenset[str]
-
-    @property
-    def catalogue_iri(self) -> URIRef:
-        return URIRef(f"{self.base_url}/catalog")
-
-
-@dataclass(frozen=True)
-class Page:
-    """One page of the catalogue and how to reach the others (``hydra:PagedCollection``)."""
-
-    number: int
-    size: int
-    total: int
-    address: Callable[[int], str]
-
-    @property
-    def last(self) -> int:
-        return max(-(-self.total // self.size), 1)
+def catalogue_iri(site: Site) -> URIRef:
+    return URIRef(f"{site.base_url}/catalog")
 
 
 def dataset_iri(base_url: str, name: str) -> URIRef:
     """The dataset's IRI is its portal address, which also answers in RDF (content negotiation)."""
     return URIRef(f"{base_url}/dataset/{name}")
-
-
-def landing_page(package: Mapping[str, Any], base_url: str) -> str:
-    """The portal page of a dataset: public documents have their own page."""
-    if extras_of(package).get("jenis") == JENIS_DOKUMEN:
-        return f"{base_url}/dokumen/{package['name']}"
-    return f"{base_url}/dataset/{package['name']}"
-
-
-def extras_of(package: Mapping[str, Any]) -> dict[str, str]:
-    return {extra["key"]: extra["value"] for extra in package.get("extras", [])}
 
 
 def _new_graph() -> Graph:
@@ -214,7 +119,7 @@ def dataset_graph(package: Mapping[str, Any], site: Site, profile: Profile) -> G
 def catalogue_graph(packages: Iterable[Mapping[str, Any]], site: Site, profile: Profile, page: Page) -> Graph:
     """One page of the catalogue: the catalogue itself, the page's datasets and the links to the other pages."""
     graph = _new_graph()
-    catalogue = site.catalogue_iri
+    catalogue = catalogue_iri(site)
     graph.add((catalogue, RDF.type, DCAT.Catalog))
     _text(graph, catalogue, DCTERMS.title, f"Katalog Data {site.region}".strip())
     _text(graph, catalogue, DCTERMS.description, f"Data terbuka perangkat daerah {site.region}".strip())

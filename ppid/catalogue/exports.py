@@ -18,18 +18,19 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 from xml.sax.saxutils import escape
 
 from ckanapi import NotAuthorized, NotFound
 from flask import Blueprint, Response, abort, redirect, request, stream_with_context, url_for
-from rdflib import Graph
 
-from ppid.catalogue import dcat
-from ppid.catalogue.dcat import FILE_TYPES, FORMATS, FREQUENCIES, Page, Profile, Site, extras_of, landing_page
+from ppid.catalogue.vocabulary import FILE_TYPES, FORMATS, FREQUENCIES, Page, Profile, Site, extras_of, landing_page
 from ppid.i18n import _
 from ppid.web import platform, read_action
+
+if TYPE_CHECKING:
+    from rdflib import Graph
 
 blueprint = Blueprint("exports", __name__)
 
@@ -81,6 +82,8 @@ def dcat_catalogue_page(extension: str) -> Response:
     page = Page(number=number, size=DCAT_PAGE_ROWS, total=found["count"], address=_page_address)
     if number > page.last:
         abort(404)
+    from ppid.catalogue import dcat  # rdflib is loaded with the first graph, not at start (see vocabulary.py)
+
     return _rdf(dcat.catalogue_graph(found["results"], site(), profile, page), extension)
 
 
@@ -90,6 +93,8 @@ def dcat_dataset(name: str, extension: str) -> Response:
         package = read_action("package_show", id=name)
     except (NotFound, NotAuthorized):  # private and deleted datasets are not found for citizens
         abort(404)
+    from ppid.catalogue import dcat
+
     return _rdf(dcat.dataset_graph(package, site(), profile), extension)
 
 
@@ -117,6 +122,8 @@ def _page_address(number: int) -> str:
 
 
 def _rdf(graph: Graph, extension: str) -> Response:
+    from ppid.catalogue import dcat
+
     response = Response(dcat.serialize(graph, extension), mimetype=FORMATS[extension].media_type)
     response.vary.add("Accept")
     return response

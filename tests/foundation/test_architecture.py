@@ -51,3 +51,14 @@ def test_a_harvest_imports_neither_flask_nor_the_request_module(environ: dict[st
                             timeout=600)
 
     assert "LOADED []" in result.stdout, result.stdout[-2000:] + result.stderr[-2000:]
+
+
+def test_the_web_app_starts_without_rdflib_which_only_dcat_exports_need(environ: dict[str, str]) -> None:
+    """The upload server's memory target (bench/upload.py) leaves no room for libraries a request may never use."""
+    probe = "import sys\nfrom ppid.app import create_app\ncreate_app()\nprint('RDFLIB', 'rdflib' in sys.modules)\n"
+    env = {key: value for key, value in os.environ.items() if not key.startswith("PPID_")} | environ
+
+    result = subprocess.run([sys.executable, "-c", probe], cwd=REPO, env=env, capture_output=True, text=True,
+                            timeout=300)
+
+    assert "RDFLIB False" in result.stdout, result.stdout[-2000:] + result.stderr[-2000:]
