@@ -10,6 +10,7 @@ MODEL_MODULES = (
     "ppid.mail",
     "ppid.uploader.models",
     "ppid.documents.models",
+    "ppid.datastore.models",
 )
 
 

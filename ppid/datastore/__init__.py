@@ -1,0 +1,1 @@
+"""The DataStore: every validated table's rows, typed by its Table Schema, queryable without loading the file."""
