@@ -25,13 +25,15 @@ from ppid.platform import Platform
 
 from ..conftest import fresh_database_url, sample_region_environ
 from ..live import BROWSER_TEST, CHROMIUM, CHROMIUM_ARGS, served
-from ..permohonan.conftest import filing
+from ..permohonan.conftest import REFUSAL, filing
 
 pytestmark = BROWSER_TEST
 
 WIDTHS = {"desktop": 1280, "ponsel": 390}
 BLOCKING = {"serious", "critical"}
 """axe-core's impacts that fail a page; "moderate" and "minor" ones are reported by axe but do not fail."""
+AXE_OPTIONS = {"resultTypes": ["violations"], "rules": {"target-size": {"enabled": True}}}
+"""axe-core's rules as they come, plus WCAG 2.2's target size (2.5.8, AA), which axe leaves off: taps on a phone."""
 PASSWORD = "kata-sandi-uji-aksesibilitas"
 
 # Every public page, by what a citizen calls it; {placeholders} are filled from the harvested sample region.
@@ -53,6 +55,7 @@ PUBLIC_PAGES = {
     "tanda bukti permohonan": "/permohonan/tanda-bukti/{token}",
     "pelacakan dengan nomor": "/permohonan/lacak",
     "pelacakan dengan tautan rahasia": "/permohonan/lacak/{token}",
+    "pelacakan permohonan yang ditolak": "/permohonan/lacak/{refused_token}",
     "statistik permohonan": "/permohonan/statistik",
     "masuk": "/masuk",
     "lupa kata sandi": "/lupa-sandi",
@@ -132,11 +135,14 @@ def portal(migrated_template: str, tmp_path_factory: pytest.TempPathFactory) -> 
             document = session.scalar(select(TrackedFile).where(TrackedFile.name == "lkpd-2023.pdf"))
             workflow = Workflow(session, PermohonanConfig.from_settings(platform.settings), platform.registry)
             filed = workflow.file(filing())
+            refused = workflow.file(filing(nama="Budi Santoso", nik="3201011203850002", email="budi@example.id"))
             officer = create_user(session, username="ppid.utama", email="utama@contoh.go.id", full_name="PPID Utama",
                                   password=PASSWORD, grants=[Grant(Role.ADMIN)])
+            workflow.decide(refused.permohonan, officer=officer, data=REFUSAL)
             names = {"dataset": table.dataset_name, "file_id": table.id, "report_id": table.report_id,
                      "dinas": table.dinas_slug, "document": document.dataset_name, "token": filed.token,
-                     "request_id": filed.permohonan.id, "user_id": officer.id, "run_id": run_id}  # fmt: skip
+                     "request_id": filed.permohonan.id, "user_id": officer.id, "run_id": run_id,
+                     "refused_token": refused.token}  # fmt: skip
         app = create_app(platform=platform)
         with served(app) as server:
             yield Portal(server.url, app, names)
@@ -156,10 +162,12 @@ def chromium() -> Iterator[Any]:
 
 
 def blocking_violations(page) -> list[str]:
-    """axe-core's serious and critical violations on the page, one line per element: id, impact, target, help."""
+    """axe-core's serious and critical violations on the page, one line per element: id, impact, target, help.
+    Folded sections (<details>) are opened first, so that the forms inside them are checked too."""
     from axe_playwright_python.sync_playwright import Axe
 
-    results = Axe().run(page).response
+    page.evaluate("() => document.querySelectorAll('details').forEach(details => { details.open = true; })")
+    results = Axe().run(page, options=AXE_OPTIONS).response
     return [
         f"{violation['id']} ({violation['impact']}) at {' '.join(map(str, node['target']))}: "
         f"{violation['help']} — {violation['helpUrl']}"
@@ -354,4 +362,39 @@ def test_a_form_sent_with_mistakes_takes_the_keyboard_to_them(chromium, portal: 
     page.keyboard.type("Jl. Merdeka No. 1")
     assert page.locator("#f-alamat").input_value() == "Jl. Merdeka No. 1"
     assert page.locator("#f-nama").input_value() == "Siti"  # what was typed before is kept
+    page.context.close()
+
+
+def tab_until(page, selector: str, most: int = 25) -> None:
+    """Press Tab until the focus is on ``selector``; every stop on the way must show its focus."""
+    visited = []
+    for _stop in range(most):
+        page.keyboard.press("Tab")
+        visited.append(focused(page))
+        assert page.evaluate(FOCUS_IS_VISIBLE), f"{visited[-1]} has no visible focus (outline or box-shadow)"
+        if page.evaluate("selector => document.activeElement.matches(selector)", selector):
+            return
+    pytest.fail(f"Tab never reached {selector}; it went through {visited}")
+
+
+def test_a_requester_objects_to_a_refusal_with_the_keyboard_alone(chromium, portal: Portal) -> None:
+    page = chromium.new_context(viewport={"width": WIDTHS["ponsel"], "height": 844}).new_page()
+    page.goto(portal.address("/permohonan/lacak/{refused_token}"))
+
+    # The objection form is folded away; Enter on its summary opens it.
+    tab_until(page, "details.actions > summary")
+    assert page.evaluate("() => document.activeElement.textContent.trim()") == "Ajukan keberatan kepada atasan PPID"
+    page.keyboard.press("Enter")
+    assert page.locator("details.actions").get_attribute("open") is not None
+
+    tab_until(page, "input[name=alasan][value=a]")
+    page.keyboard.press("Space")  # the first ground: the request was refused under the exceptions of Pasal 17
+    tab_until(page, "#f-kasus_posisi")
+    page.keyboard.type("Data agregat tanpa nama pasien tidak termasuk informasi yang dikecualikan.")
+    tab_until(page, "button")
+    assert page.evaluate("() => document.activeElement.textContent.trim()") == "Kirim keberatan"
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+    assert "Keberatan diterima dengan nomor registrasi" in page.locator(".flash.ok").inner_text()
     page.context.close()
