@@ -20,6 +20,9 @@ from ppid.config import ConfigError, Settings, load_settings
 from ppid.i18n import _
 from ppid.platform import Platform
 
+#: Listening on every interface: the address citizens use cannot be guessed from it.
+WILDCARD_HOSTS = {"", "0.0.0.0", "::"}
+
 
 def friendly_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     """Turn configuration problems into one readable sentence and exit code 2."""
@@ -47,10 +50,10 @@ def checked_settings() -> Settings:
     return settings
 
 
-def open_platform(**kwargs: Any) -> Platform:
+def open_platform(settings: Settings | None = None, **kwargs: Any) -> Platform:
     from ppid.platform import use_platform
 
-    platform = Platform.open(checked_settings(), **kwargs)
+    platform = Platform.open(settings or checked_settings(), **kwargs)
     use_platform(platform)
     return platform
 
@@ -166,8 +169,12 @@ def serve(host: str, port: int, threads: int) -> None:
 
     from ppid.app import create_app
 
-    app = create_app(platform=open_platform())
-    click.echo(_("Portal berjalan di http://%(host)s:%(port)s (Ctrl+C untuk berhenti).", host=host, port=port))
+    settings = checked_settings().served_at(host, port)
+    app = create_app(platform=open_platform(settings))
+    click.echo(_("Portal berjalan di %(url)s (Ctrl+C untuk berhenti).", url=settings.public_url))
+    if not settings.public_url_configured and host in WILDCARD_HOSTS:
+        click.echo(_("Tautan unduhan dan surel memakai %(url)s; atur PPID_PUBLIC_URL ke alamat yang dipakai warga.",
+                     url=settings.public_url))
     waitress_serve(app, host=host, port=port, threads=threads, ident="ppid")
 
 

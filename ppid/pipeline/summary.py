@@ -144,8 +144,16 @@ def print_summary(platform: Platform, run_id: int, console: Console | None = Non
         console.print(escape(_("Rincian setiap kegagalan ada di %(path)s.", path=report.log_file)), soft_wrap=True,
                       highlight=False)
     if not quiet:
-        console.print(_("Portal: %(url)s", url=platform.settings.public_url), soft_wrap=True, highlight=False)
+        console.print(_portal_line(platform), soft_wrap=True, highlight=False)
     return report.exit_code
+
+
+def _portal_line(platform: Platform) -> str:
+    """Where to see the result: the configured public address, or how to serve the portal (no address nothing
+    serves: without PPID_PUBLIC_URL, the portal's address is the one `ppid serve` is started on)."""
+    if platform.settings.public_url_configured:
+        return _("Portal: %(url)s", url=platform.settings.public_url)
+    return _("Portal: jalankan `ppid serve` (pilihan --host dan --port) lalu buka alamat yang dicetaknya.")
 
 
 def _line(console: Console, style: str, label: str, source: str, key: str | None, message: str | None) -> None:
