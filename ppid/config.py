@@ -14,10 +14,8 @@ from typing import Any
 from urllib.parse import urlparse
 
 import yaml
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
 
-from ppid.i18n import LANGUAGES, _
+from ppid.i18n import DEFAULT_LANGUAGE, LANGUAGES, _
 
 SOURCE_ROOT = Path(__file__).resolve().parent.parent
 SMTP_SCHEMES = {"smtp": ("plain", 25), "smtp+starttls": ("starttls", 587), "smtps": ("tls", 465)}
@@ -74,6 +72,20 @@ class Settings:
         if self.public_url_configured:
             return self
         return replace(self, public_url=f"http://{_link_host(host)}:{port}")
+
+
+def interface_language(environ: dict[str, str] | None = None) -> str:
+    """The language of messages before the settings are loaded (``ppid --help``): PPID_LANGUAGE, else the
+    ``language`` of defaults.yaml; a wrong value is left for :func:`load_settings` to report."""
+    env = os.environ if environ is None else environ
+    language = env.get("PPID_LANGUAGE")
+    if not language:
+        try:
+            config_dir = Path(env.get("PPID_CONFIG_DIR") or SOURCE_ROOT / "config").expanduser()
+            language = _read_defaults(config_dir / "defaults.yaml").get("language")
+        except (ConfigError, OSError):
+            language = None
+    return language if language in LANGUAGES else DEFAULT_LANGUAGE
 
 
 def load_settings(environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
@@ -180,6 +192,9 @@ def _read_defaults(path: Path) -> dict[str, Any]:
 
 
 def _check_database_url(url: str) -> None:
+    from sqlalchemy.engine import make_url  # here, not at the top: `ppid --help` reads this module and stays fast
+    from sqlalchemy.exc import ArgumentError
+
     try:
         parsed = make_url(url)
     except ArgumentError as error:
