@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import logging
 import re
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -17,6 +18,8 @@ from ppid.accounts.models import Role
 from ppid.accounts.service import Grant, create_user
 from ppid.pipeline.models import FileState, TrackedFile
 from ppid.pipeline.runner import run_harvest
+
+from ..conftest import POSTGRES_URL
 
 PASSWORD = "kata-sandi-yang-panjang"
 
@@ -94,6 +97,27 @@ def test_a_server_error_shows_no_traceback_and_logs_it(platform, app, client, ca
     page = assert_portal_page(response, 500, "Terjadi kesalahan di server")
     assert "Traceback" not in page and key not in page
     assert any(record.exc_info for record in caplog.records), "the traceback is in the log"
+
+
+@pytest.mark.skipif(POSTGRES_URL is not None, reason="loses the SQLite file of the test database")
+def test_with_the_database_gone_a_signed_in_officer_still_gets_a_plain_page(platform, app, client, caplog) -> None:
+    """The layout asks the database who is signed in: when that fails too, a bare page says the same."""
+    app.config["TESTING"] = False
+    with platform.database.session() as session:
+        create_user(session, username="keuangan", email="k@contoh.go.id", full_name="Petugas BPKAD",
+                    password=PASSWORD, grants=[Grant(Role.OFFICER, "bpkad")])
+    client.post("/masuk", data={"username": "keuangan", "password": PASSWORD,
+                                "csrf_token": csrf_token(client, "/masuk")})
+    Path(platform.settings.database_url.removeprefix("sqlite:///")).unlink()
+    platform.database.dispose()
+
+    with caplog.at_level(logging.ERROR):
+        response = client.get("/unduh/1/x.csv")
+
+    page = response.get_data(as_text=True)
+    assert response.status_code == 500
+    assert "<h1>Terjadi kesalahan di server</h1>" in page and "Traceback" not in page
+    assert any("could not be rendered" in record.getMessage() for record in caplog.records)
 
 
 def test_catalogue_actions_keep_ckans_json_error_shape(client) -> None:

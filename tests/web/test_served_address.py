@@ -20,7 +20,8 @@ import pytest
 import requests
 
 from ppid.config import load_settings
-from tests.permohonan.conftest import filing
+
+from ..permohonan.conftest import filing
 
 REPO = Path(__file__).resolve().parents[2]
 PPID = str(Path(sys.executable).parent / "ppid")
