@@ -111,3 +111,18 @@ def test_a_configured_public_address_wins_over_the_served_one(environ: dict[str,
     assert configured.served_at("127.0.0.1", 5101).public_url == "https://data.contoh.go.id"
     assert unset.served_at("127.0.0.1", 5101).public_url == "http://127.0.0.1:5101"
     assert unset.served_at("0.0.0.0", 8080).public_url == "http://127.0.0.1:8080"
+
+
+def test_serving_on_every_interface_says_to_set_the_public_address(environ: dict[str, str]) -> None:
+    """On 0.0.0.0 the address citizens use cannot be guessed: links use this machine's, and the server says so."""
+    port = free_port()
+    process = subprocess.Popen([PPID, "serve", "--host", "0.0.0.0", "--port", str(port)], env=ppid_env(environ),
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=REPO)
+    try:
+        first, second = process.stdout.readline(), process.stdout.readline()
+    finally:
+        process.terminate()
+        process.communicate(timeout=10)
+
+    assert first.startswith(f"Portal berjalan di http://127.0.0.1:{port} ")
+    assert "atur PPID_PUBLIC_URL" in second
