@@ -7,7 +7,7 @@ import logging
 from flask import Flask, Response, g, jsonify, request
 from flask_wtf.csrf import CSRFProtect
 
-from ppid import i18n
+from ppid import error_pages, i18n
 from ppid.accounts.auth import install as install_accounts
 from ppid.accounts.config import AccountsConfig
 from ppid.config import Settings
@@ -32,11 +32,12 @@ def create_app(settings: Settings | None = None, *, platform: Platform | None = 
         WTF_CSRF_TIME_LIMIT=None,
     )
     app.extensions["ppid"] = platform
+    _install_i18n(app, platform.settings.language)  # first: an error page of CSRF protection is in this language
     CSRFProtect(app)
     install_accounts(app, AccountsConfig.from_settings(platform.settings))
-    _install_i18n(app, platform.settings.language)
     _install_security_headers(app)
     _register_blueprints(app)
+    error_pages.install(app)
 
     @app.get("/healthz")
     def healthz() -> tuple[Response, int]:

@@ -8,17 +8,77 @@ from __future__ import annotations
 
 import functools
 import getpass
+import inspect
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
+from click.utils import make_default_short_help
 
 from ppid import __version__, i18n
-from ppid.config import ConfigError, Settings, load_settings
-from ppid.i18n import _
-from ppid.platform import Platform
+from ppid.config import interface_language
+from ppid.i18n import N_, _
+
+if TYPE_CHECKING:
+    from ppid.config import Settings
+    from ppid.platform import Platform
+
+#: Listening on every interface: the address citizens use cannot be guessed from it.
+WILDCARD_HOSTS = {"", "0.0.0.0", "::"}
+HELP_OPTION = N_("Tampilkan bantuan ini lalu keluar.")
+#: Click's placeholders in usage lines, in Bahasa Indonesia.
+USAGE_PIECES = {"[OPTIONS]": N_("[PILIHAN]"), "COMMAND [ARGS]...": N_("PERINTAH [ARGUMEN]...")}
+
+
+class TranslatedCommand(click.Command):
+    """A command whose help is shown in the interface language: every help text is written in Bahasa Indonesia
+    (marked with ``N_``) and translated when the help is printed, once ``--lang`` or PPID_LANGUAGE is known."""
+
+    def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        pieces = [_(USAGE_PIECES.get(piece, piece)) for piece in self.collect_usage_pieces(ctx)]
+        formatter.write_usage(ctx.command_path, " ".join(pieces), _("Cara pakai:") + " ")
+
+    def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        if self.help:
+            formatter.write_paragraph()
+            with formatter.indentation():
+                formatter.write_text(_(inspect.cleandoc(self.help)))
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        return make_default_short_help(_(inspect.cleandoc(self.help)), limit) if self.help else ""
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        help_option = self.get_help_option(ctx)
+        rows = []
+        for param in self.get_params(ctx):
+            record = param.get_help_record(ctx)
+            if record is not None and isinstance(param, click.Option):
+                text = HELP_OPTION if param is help_option else param.help
+                rows.append((record[0], _(text) if text else ""))
+        if rows:
+            with formatter.section(_("Pilihan")):
+                formatter.write_dl(rows)
+
+
+class TranslatedGroup(TranslatedCommand, click.Group):
+    """A group of translated commands; its subgroups and commands are translated too."""
+
+    command_class = TranslatedCommand
+    group_class = type  # subgroups are TranslatedGroups
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        i18n.set_language(interface_language())  # for `ppid --help`, read before any option is
+        return super().main(*args, **kwargs)
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        super().format_options(ctx, formatter)
+        rows = [(name, command.get_short_help_str(formatter.width - 6 - len(name)))
+                for name in self.list_commands(ctx) if (command := self.get_command(ctx, name)) and not command.hidden]
+        if rows:
+            with formatter.section(_("Perintah")):
+                formatter.write_dl(rows)
 
 
 def friendly_errors(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -26,6 +86,8 @@ def friendly_errors(command: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from ppid.config import ConfigError
+
         try:
             return command(*args, **kwargs)
         except ConfigError as error:
@@ -37,6 +99,7 @@ def friendly_errors(command: Callable[..., Any]) -> Callable[..., Any]:
 
 def checked_settings() -> Settings:
     """The settings with every section typed and checked, so a wrong value stops any command before it starts."""
+    from ppid.config import load_settings
     from ppid.documents.config import Limits
     from ppid.pipeline.config import HarvestConfig, ValidationConfig
     from ppid.uploader.config import UploaderConfig
@@ -47,68 +110,81 @@ def checked_settings() -> Settings:
     return settings
 
 
-def open_platform(**kwargs: Any) -> Platform:
-    from ppid.platform import use_platform
+def open_platform(settings: Settings | None = None, **kwargs: Any) -> Platform:
+    from ppid.platform import Platform, use_platform
 
-    platform = Platform.open(checked_settings(), **kwargs)
+    platform = Platform.open(settings or checked_settings(), **kwargs)
     use_platform(platform)
     return platform
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="ppid")
+def _choose_language(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
+    i18n.set_language(value)
+    return value
+
+
+@click.group(cls=TranslatedGroup, context_settings={"help_option_names": ["-h", "--help"]},
+             help=N_("ppid: portal data terbuka dan permohonan informasi publik (UU KIP) untuk pemerintah daerah.\n\n"
+                     "Pengaturan dibaca dari config/ dan variabel lingkungan PPID_*; lihat README.md."))
+@click.version_option(__version__, prog_name="ppid", help=N_("Tampilkan versi lalu keluar."))
 @click.option(
     "--lang",
     type=click.Choice(sorted(i18n.LANGUAGES)),
     envvar="PPID_LANGUAGE",
-    default="id",
-    help="Bahasa pesan / message language (id, en).",
+    default=interface_language,
+    is_eager=True,  # before --help, so `ppid --lang en --help` is English
+    expose_value=False,
+    callback=_choose_language,
+    help=N_("Bahasa pesan dan bantuan: id (Bahasa Indonesia) atau en (English). Bawaan: PPID_LANGUAGE, lalu "
+            "language di config/defaults.yaml."),
 )
-def main(lang: str) -> None:
-    """ppid: open data portal and public information requests (UU KIP) for a regional government.
-
-    Settings come from config/ and PPID_* environment variables; see README.md.
-    """
-    i18n.set_language(lang)
+def main() -> None:
+    """The ``ppid`` command; the language is set by ``--lang`` as it is parsed."""
 
 
-@main.command()
+@main.command(help=N_(
+    "Kumpulkan berkas setiap dinas, validasi tabel terhadap skemanya, dan terbitkan yang valid.\n\n"
+    "Berkas yang tidak berubah dilewati; berkas yang gagal validasi disimpan beserta laporannya dan tidak "
+    "diterbitkan; sumber yang gagal tidak menghentikan sumber lain. Aman dijalankan ulang kapan saja.\n\n"
+    "Kode keluar: 0 semua valid dan terbit; 1 data bermasalah (berkas tidak valid atau gagal, sumber tidak "
+    "terjangkau); 2 perintah tidak dapat bekerja (pengaturan salah, pemanenan lain masih berjalan, pemanenan "
+    "terhenti di tengah jalan)."))
 @click.option(
     "--dinas",
     "dinas_slugs",
     multiple=True,
     metavar="SLUG",
-    help="Harvest only this dinas (repeatable). Default: every dinas in config/dinas.yaml.",
+    help=N_("Panen dinas ini saja (boleh diulang). Bawaan: setiap dinas di config/dinas.yaml."),
 )
 @click.option(
     "--source",
     "source_names",
     multiple=True,
-    metavar="NAME",
-    help="Harvest only the source with this name (or DINAS/NAME) from config/dinas.yaml (repeatable).",
+    metavar="NAMA",
+    help=N_("Panen sumber dengan nama ini saja (atau DINAS/NAMA) dari config/dinas.yaml (boleh diulang)."),
 )
 @click.option(
     "--dry-run",
     is_flag=True,
-    help="Only list what would be harvested (new, changed or unchanged per file); store, validate and publish "
-    "nothing.",
+    help=N_("Hanya daftar apa yang akan dipanen (baru, berubah atau tidak berubah per berkas); tidak ada yang "
+            "disimpan, divalidasi atau diterbitkan."),
 )
 @click.option(
     "--verify",
     is_flag=True,
-    help="Hash every file of folder sources, even when its size and time look unchanged (also done every "
-    "harvest.verify_every_runs runs); files that failed are read again too.",
+    help=N_("Hitung hash setiap berkas sumber folder, walau ukuran dan waktunya tampak tidak berubah (juga "
+            "dilakukan setiap harvest.verify_every_runs kali); berkas yang gagal dibaca ulang juga."),
 )
-@click.option("--quiet", is_flag=True, help="For cron: no progress bar, and nothing printed unless something "
-              "is invalid or failed (then one line of counts and one line per problem).")
-@click.option("--json", "as_json", is_flag=True, help="Print the run's summary as JSON for programs (counts, "
-              "one entry per file that is not unchanged, exit code).")
+@click.option("--quiet", is_flag=True, help=N_("Untuk cron: tanpa bilah kemajuan, dan tidak mencetak apa pun kecuali "
+              "ada yang tidak valid atau gagal (lalu satu baris jumlah dan satu baris per masalah)."))
+@click.option("--json", "as_json", is_flag=True, help=N_("Cetak ringkasan pemanenan sebagai JSON untuk program "
+              "(jumlah, satu entri per berkas yang berubah atau bermasalah, kode keluar)."))
 @click.option(
     "--queue/--inline",
     "use_queue",
     default=None,
-    help="Send the run to the RQ workers (needs PPID_REDIS_URL) or run it here. Default: queue when "
-    "PPID_REDIS_URL is set.",
+    help=N_("Kirim pemanenan ke pekerja RQ (perlu PPID_REDIS_URL) atau jalankan di sini. Bawaan: antrean bila "
+            "PPID_REDIS_URL diisi."),
 )
 @friendly_errors
 def harvest(
@@ -120,15 +196,6 @@ def harvest(
     as_json: bool,
     use_queue: bool | None,
 ) -> None:
-    """Collect every dinas's files, validate tables against their schema, and publish what is valid.
-
-    Unchanged files are skipped; a file that fails validation is kept with its report and not
-    published; a source that fails does not stop the others. Safe to run again at any time.
-
-    Exit status: 0 all is valid and published; 1 the data has problems (a file invalid or failed, a
-    source unreachable); 2 the command could not do its work (a wrong setting, another run still
-    going, a run stopped part-way).
-    """
     import json
 
     from ppid.pipeline.runner import RunAborted, harvest_job, run_harvest
@@ -155,27 +222,36 @@ def harvest(
     sys.exit(print_summary(platform, run_id, quiet=quiet))
 
 
-@main.command()
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0: every interface).")
-@click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
-@click.option("--threads", default=8, show_default=True, type=int, help="Worker threads of the WSGI server.")
+@main.command(help=N_("Sajikan portal publik, layanan permohonan informasi dan API katalog dengan server WSGI "
+                      "waitress. Tanpa PPID_PUBLIC_URL, tautan mengikuti alamat dan port ini."))
+@click.option("--host", default="127.0.0.1", metavar="HOST",
+              help=N_("Alamat yang didengarkan (0.0.0.0: semua antarmuka). Bawaan: 127.0.0.1."))
+@click.option("--port", default=5000, type=int, metavar="PORT", help=N_("Port yang didengarkan. Bawaan: 5000."))
+@click.option("--threads", default=8, type=int, metavar="N",
+              help=N_("Jumlah utas kerja server WSGI. Bawaan: 8."))
 @friendly_errors
 def serve(host: str, port: int, threads: int) -> None:
-    """Serve the public portal, the request module and the catalogue API with the waitress WSGI server."""
     from waitress import serve as waitress_serve
 
     from ppid.app import create_app
 
-    app = create_app(platform=open_platform())
-    click.echo(_("Portal berjalan di http://%(host)s:%(port)s (Ctrl+C untuk berhenti).", host=host, port=port))
+    settings = checked_settings().served_at(host, port)
+    app = create_app(platform=open_platform(settings))
+    click.echo(_("Portal berjalan di %(url)s (Ctrl+C untuk berhenti).", url=settings.public_url))
+    if not settings.public_url_configured and host in WILDCARD_HOSTS:
+        click.echo(_("Tautan unduhan dan surel memakai %(url)s; atur PPID_PUBLIC_URL ke alamat yang dipakai warga.",
+                     url=settings.public_url))
     waitress_serve(app, host=host, port=port, threads=threads, ident="ppid")
 
 
-@main.command()
-@click.option("--burst", is_flag=True, help="Stop when the queue is empty instead of waiting for more work.")
+@main.command(help=N_("Jalankan pekerja latar yang mengambil tugas pemanenan, validasi, penerbitan dan surel dari "
+                      "Redis."))
+@click.option("--burst", is_flag=True, help=N_("Berhenti saat antrean kosong alih-alih menunggu tugas berikutnya."))
 @friendly_errors
 def worker(burst: bool) -> None:
-    """Run a background worker that takes harvest, validation, publishing and e-mail jobs from Redis."""
+    from ppid.config import ConfigError
+    from ppid.platform import Platform
+
     platform = Platform.open(checked_settings())  # checks every setting before taking work
     platform.close()  # each job opens its own connections inside RQ's forked work horse
     if platform.jobs.inline:
@@ -185,48 +261,49 @@ def worker(burst: bool) -> None:
     platform.jobs.work(burst=burst)
 
 
-@main.group()
+@main.group(help=N_("Pemeliharaan basis data."))
 def db() -> None:
-    """Database maintenance."""
+    pass
 
 
-@db.command("upgrade")
+@db.command("upgrade", help=N_("Terapkan setiap migrasi basis data yang tertunda (juga dilakukan otomatis saat "
+                                "mulai)."))
 @friendly_errors
 def db_upgrade() -> None:
-    """Apply every pending database migration (also done automatically at start)."""
     open_platform(check_storage=False)
     click.echo(_("Basis data sudah mutakhir."))
 
 
-@main.group()
+@main.group(help=N_("Akun petugas."))
 def user() -> None:
-    """Officer accounts."""
+    pass
 
 
-@user.command("create")
+@user.command("create", help=N_("Buat akun petugas, misalnya administrator pertama:"),
+              epilog='\b\nppid user create admin --email admin@pemda.go.id --name "Admin PPID" --role admin')
 @click.argument("username")
-@click.option("--email", required=True, help="E-mail address (for notices and password reset).")
-@click.option("--name", "full_name", required=True, help="Full name as shown to colleagues.")
+@click.option("--email", required=True, metavar="EMAIL",
+              help=N_("Alamat surel (untuk pemberitahuan dan atur ulang kata sandi)."))
+@click.option("--name", "full_name", required=True, metavar="NAMA",
+              help=N_("Nama lengkap seperti yang dilihat rekan kerja."))
 @click.option(
     "--role",
     "roles",
     multiple=True,
     required=True,
     metavar="ROLE[:DINAS]",
-    help="admin, walidata, petugas or atasan, optionally scoped to a dinas slug, e.g. petugas:dinkes. Repeatable.",
+    help=N_("admin, walidata, petugas atau atasan, boleh dibatasi ke satu dinas, misalnya petugas:dinkes. Boleh "
+            "diulang."),
 )
 @click.option(
     "--password",
     envvar="PPID_NEW_PASSWORD",
     default=None,
-    help="Password (default: asked interactively; or set PPID_NEW_PASSWORD).",
+    metavar="SANDI",
+    help=N_("Kata sandi (bawaan: ditanyakan; atau isi PPID_NEW_PASSWORD)."),
 )
 @friendly_errors
 def user_create(username: str, email: str, full_name: str, roles: tuple[str, ...], password: str | None) -> None:
-    """Create an officer account, for example the first administrator:
-
-    ppid user create admin --email admin@pemda.go.id --name "Admin PPID" --role admin
-    """
     from ppid.accounts.service import AccountError, create_user, parse_role
 
     platform = open_platform(check_storage=False)
@@ -246,20 +323,19 @@ def user_create(username: str, email: str, full_name: str, roles: tuple[str, ...
     click.echo(_("Akun %(username)s dibuat.", username=username))
 
 
-@user.group("token")
+@user.group("token", help=N_("Token API untuk skrip dan unggahan mesin."))
 def user_token() -> None:
-    """API tokens for scripts and machine uploads."""
+    pass
 
 
-@user_token.command("create")
+@user_token.command("create", help=N_(
+    "Buat token API untuk USERNAME dan cetak token itu (hanya sekarang; token disimpan dalam bentuk hash).\n\n"
+    "Skrip mengirimnya sebagai \"Authorization: Bearer <token>\" dan bertindak dengan peran dan dinas akun itu."))
 @click.argument("username")
-@click.option("--name", required=True, help="What the token is for, e.g. \"unggah harian dinkes\".")
+@click.option("--name", required=True, metavar="NAMA",
+              help=N_("Untuk apa token ini, misalnya \"unggah harian dinkes\"."))
 @friendly_errors
 def user_token_create(username: str, name: str) -> None:
-    """Create an API token for USERNAME and print it (only now; it is stored hashed).
-
-    Scripts send it as "Authorization: Bearer <token>" and act with the account's roles and dinas.
-    """
     from sqlalchemy import select
 
     from ppid.accounts.models import User
@@ -279,33 +355,31 @@ def user_token_create(username: str, name: str) -> None:
     click.echo(secret)
 
 
-@main.group()
+@main.group(help=N_("Surel keluar dan catatan pengirimannya."))
 def mail() -> None:
-    """Outgoing e-mail and its delivery log."""
+    pass
 
 
-@mail.command("retry")
+@mail.command("retry", help=N_("Kirim ulang setiap pesan yang gagal (server SMTP yang mati, login yang ditolak)."))
 @friendly_errors
 def mail_retry() -> None:
-    """Send again every message that failed (an SMTP server that was down, a refused login)."""
     from ppid.mail import retry_failed
 
     queued = retry_failed(open_platform(check_storage=False))
     click.echo(_("%(count)s pesan dikirim ulang.", count=queued))
 
 
-@main.group()
+@main.group(help=N_("Catatan permohonan informasi yang tahan rusak."))
 def audit() -> None:
-    """The tamper-evident record of information requests."""
+    pass
 
 
-@audit.command("verify")
+@audit.command("verify", help=N_(
+    "Hitung ulang rantai hash setiap peristiwa permohonan; kode keluar 1 pada mata rantai pertama yang rusak.\n\n"
+    "Mencetak hash terakhir: simpan di luar basis data (misalnya di laporan tahunan) untuk mendeteksi penulisan "
+    "ulang."))
 @friendly_errors
 def audit_verify() -> None:
-    """Recompute the hash chain of every request event; exit code 1 at the first broken link.
-
-    Prints the head hash: keep it outside the database (e.g. in the annual report) to detect a rewrite.
-    """
     from ppid.permohonan.audit import verify
 
     platform = open_platform(check_storage=False)
@@ -321,28 +395,27 @@ def audit_verify() -> None:
     sys.exit(1)
 
 
-@main.group()
+@main.group(help=N_("Permohonan informasi publik (UU KIP)."))
 def permohonan() -> None:
-    """Information requests (UU KIP)."""
+    pass
 
 
-@permohonan.command("reminders")
+@permohonan.command("reminders", help=N_(
+    "Kirim surel ke petugas tentang permohonan yang jatuh tempo dalam beberapa hari kerja atau terlambat; paling "
+    "banyak sekali sehari per permohonan.\n\n"
+    "Jalankan setiap pagi hari kerja dari cron (atau jadwalkan ppid.permohonan.reminders.reminders_job di RQ)."))
 @friendly_errors
 def permohonan_reminders() -> None:
-    """E-mail officers about requests due within a few working days or overdue; at most once a day each.
-
-    Run it every working morning from cron (or schedule ppid.permohonan.reminders.reminders_job on RQ).
-    """
     from ppid.permohonan.reminders import send_reminders
 
     sent = send_reminders(open_platform(check_storage=False))
     click.echo(_("%(count)s pengingat dikirim.", count=sent))
 
 
-@permohonan.command("encrypt-nik")
+@permohonan.command("encrypt-nik", help=N_(
+    "Enkripsi NIK pemohon yang tersimpan terbuka oleh versi sebelum enkripsi (aman dijalankan ulang)."))
 @friendly_errors
 def permohonan_encrypt_nik() -> None:
-    """Encrypt requesters' NIKs stored in the clear by versions before the encryption (safe to re-run)."""
     from ppid.permohonan.config import PermohonanConfig
     from ppid.permohonan.identity import encrypt_stored_niks
 
@@ -352,31 +425,32 @@ def permohonan_encrypt_nik() -> None:
     click.echo(_("%(count)s NIK dienkripsi.", count=count))
 
 
-@main.command()
+@main.command(help=N_(
+    "Periksa satu berkas terhadap skema dan jelaskan setiap masalah, persis seperti pemanen.\n\n"
+    "Kode keluar: 0 bila berkas valid, 1 bila ada kesalahan."))
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--schema", "schema_name", required=True, help="Schema name from schemas/ (file name without .json).")
+@click.option("--schema", "schema_name", required=True, metavar="SKEMA",
+              help=N_("Nama skema dari schemas/ (nama berkas tanpa .json)."))
 @click.option(
     "--rows-to-fix",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Also write a CSV of the rows that need fixing to this path.",
+    metavar="BERKAS",
+    help=N_("Tulis juga CSV baris yang perlu diperbaiki ke jalur ini."),
 )
-@click.option("--limit-errors", type=int, default=None, help="Stop after this many errors (default: find all).")
+@click.option("--limit-errors", type=int, default=None, metavar="N",
+              help=N_("Berhenti setelah sebanyak ini kesalahan (bawaan: cari semua)."))
 @click.option(
     "--format",
     "output_format",
     type=click.Choice(["text", "json", "csv"]),
     default="text",
-    show_default=True,
-    help="text: the report to read; json: the whole report for programs; csv: one line per problem.",
+    help=N_("text: laporan untuk dibaca; json: seluruh laporan untuk program; csv: satu baris per masalah. "
+            "Bawaan: text."),
 )
 @friendly_errors
 def validate(
     file: Path, schema_name: str, rows_to_fix: Path | None, limit_errors: int | None, output_format: str
 ) -> None:
-    """Check one file against a schema and explain every problem, exactly as the harvester would.
-
-    Exit status: 0 when the file is valid, 1 when it has errors.
-    """
     from ppid.validation import validate_file, write_rows_to_fix
     from ppid.validation.render import render
 

@@ -8,16 +8,14 @@ from __future__ import annotations
 
 import os
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
 import yaml
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
 
-from ppid.i18n import LANGUAGES, _
+from ppid.i18n import DEFAULT_LANGUAGE, LANGUAGES, _
 
 SOURCE_ROOT = Path(__file__).resolve().parent.parent
 SMTP_SCHEMES = {"smtp": ("plain", 25), "smtp+starttls": ("starttls", 587), "smtps": ("tls", 465)}
@@ -26,6 +24,8 @@ WITHDRAWN_CHOICES = ("private", "delete")
 #: ``catalogue.files``: resources link to the platform's storage, or their files are uploaded to the catalogue.
 FILES_CHOICES = ("link", "upload")
 CATALOGUE_KEYS = ("withdrawn", "files")
+#: Where links point when no public address is configured and nothing says where the portal is served.
+DEFAULT_PUBLIC_URL = "http://127.0.0.1:5000"
 
 
 class ConfigError(Exception):
@@ -47,7 +47,9 @@ class Settings:
     s3_endpoint_url: str | None = None
     redis_url: str | None = None
     language: str = "id"
-    public_url: str = "http://127.0.0.1:5000"
+    public_url: str = DEFAULT_PUBLIC_URL
+    #: ``PPID_PUBLIC_URL`` (or ``public_url`` in defaults.yaml) is set: links never follow the served address.
+    public_url_configured: bool = False
     smtp_url: str | None = field(default=None, repr=False)
     mail_from: str = "PPID <ppid@localhost>"
     #: What happens in the catalogue to a dataset whose files are all withdrawn from their source.
@@ -63,6 +65,27 @@ class Settings:
     @property
     def uses_embedded_catalogue(self) -> bool:
         return self.catalogue_url is None
+
+    def served_at(self, host: str, port: int) -> Settings:
+        """These settings as seen by a server on ``host:port``: without a configured public address, links
+        (pages, receipts, e-mails, the catalogue's resource URLs) point where the portal actually answers."""
+        if self.public_url_configured:
+            return self
+        return replace(self, public_url=f"http://{_link_host(host)}:{port}")
+
+
+def interface_language(environ: dict[str, str] | None = None) -> str:
+    """The language of messages before the settings are loaded (``ppid --help``): PPID_LANGUAGE, else the
+    ``language`` of defaults.yaml; a wrong value is left for :func:`load_settings` to report."""
+    env = os.environ if environ is None else environ
+    language = env.get("PPID_LANGUAGE")
+    if not language:
+        try:
+            config_dir = Path(env.get("PPID_CONFIG_DIR") or SOURCE_ROOT / "config").expanduser()
+            language = _read_defaults(config_dir / "defaults.yaml").get("language")
+        except (ConfigError, OSError):
+            language = None
+    return language if language in LANGUAGES else DEFAULT_LANGUAGE
 
 
 def load_settings(environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
@@ -99,7 +122,8 @@ def load_settings(environ: dict[str, str] | None = None, **overrides: Any) -> Se
     redis_url = env.get("PPID_REDIS_URL") or None
     if redis_url is not None and urlparse(redis_url).scheme not in {"redis", "rediss", "unix"}:
         raise ConfigError(_("PPID_REDIS_URL harus berupa URL redis://host:port/db, bukan %(value)r.", value=redis_url))
-    public_url = env.get("PPID_PUBLIC_URL") or defaults.get("public_url", "http://127.0.0.1:5000")
+    configured_url = env.get("PPID_PUBLIC_URL") or defaults.get("public_url")
+    public_url = configured_url or DEFAULT_PUBLIC_URL
     _check_http_url("PPID_PUBLIC_URL", public_url)
     smtp_url = env.get("PPID_SMTP_URL") or None
     if smtp_url is not None:
@@ -126,12 +150,22 @@ def load_settings(environ: dict[str, str] | None = None, **overrides: Any) -> Se
         redis_url=redis_url,
         language=language,
         public_url=public_url.rstrip("/"),
+        public_url_configured=bool(configured_url),
         smtp_url=smtp_url,
         mail_from=mail_from,
         catalogue_withdrawn=catalogue_withdrawn,
         catalogue_files=catalogue_files,
         defaults=defaults,
     )
+
+
+def _link_host(host: str) -> str:
+    """The host to put in links for a server listening on ``host``: a wildcard is reached on this machine."""
+    if host in {"", "0.0.0.0"}:
+        return "127.0.0.1"
+    if host == "::":
+        return "[::1]"
+    return f"[{host}]" if ":" in host else host
 
 
 def _existing_dir(env: dict[str, str], name: str, default: Path) -> Path:
@@ -158,6 +192,9 @@ def _read_defaults(path: Path) -> dict[str, Any]:
 
 
 def _check_database_url(url: str) -> None:
+    from sqlalchemy.engine import make_url  # here, not at the top: `ppid --help` reads this module and stays fast
+    from sqlalchemy.exc import ArgumentError
+
     try:
         parsed = make_url(url)
     except ArgumentError as error:

@@ -79,8 +79,11 @@ class Storage(ABC):
     def size(self, key: str) -> int: ...
 
     @abstractmethod
-    def url(self, key: str, *, expires: int = 3600, filename: str | None = None) -> str | None:
-        """A temporary download URL, or ``None`` when the app must stream the bytes itself."""
+    def url(
+        self, key: str, *, expires: int = 3600, filename: str | None = None, content_type: str | None = None
+    ) -> str | None:
+        """A temporary download URL (answering with ``content_type`` when given), or ``None`` when the app must
+        stream the bytes itself."""
 
     @abstractmethod
     def check(self) -> None:
@@ -269,7 +272,9 @@ class LocalStorage(Storage):
             raise _not_found(key)
         return path.stat().st_size
 
-    def url(self, key: str, *, expires: int = 3600, filename: str | None = None) -> str | None:
+    def url(
+        self, key: str, *, expires: int = 3600, filename: str | None = None, content_type: str | None = None
+    ) -> str | None:
         return None
 
     def check(self) -> None:
@@ -421,10 +426,14 @@ class S3Storage(Storage):
             raise _not_found(key)
         return head["ContentLength"]
 
-    def url(self, key: str, *, expires: int = 3600, filename: str | None = None) -> str | None:
+    def url(
+        self, key: str, *, expires: int = 3600, filename: str | None = None, content_type: str | None = None
+    ) -> str | None:
         params = {"Bucket": self.bucket, "Key": self._object_key(key)}
         if filename:
             params["ResponseContentDisposition"] = _attachment(filename)
+        if content_type:
+            params["ResponseContentType"] = content_type
         return self._client.generate_presigned_url("get_object", Params=params, ExpiresIn=expires)
 
     def check(self) -> None:

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from ppid.accounts.auth import accounts_config, current_user, dinas_scope, login_required, sign_in, sign_out
 from ppid.accounts.models import Role
 from ppid.accounts.service import AccountError, authenticate, end_sessions
-from ppid.pipeline.models import HarvestRun, TrackedFile, ValidationRecord
+from ppid.pipeline.models import HarvestRun, ItemOutcome, TrackedFile, ValidationRecord
 from ppid.uploader.models import FileVersion
 from ppid.uploader.service import versions_with_report
 from ppid.validation import ValidationReport
@@ -58,7 +58,23 @@ def runs() -> str:
 @login_required(Role.ADMIN, Role.WALIDATA)
 def run_detail(run_id: int) -> str:
     run = db_session().get(HarvestRun, run_id) or abort(404)
-    return render_template("admin/run.html", run=run)
+    return render_template("admin/run.html", run=run, reports=_invalid_file_reports(run))
+
+
+def _invalid_file_reports(run: HarvestRun) -> dict[tuple[str, str], int]:
+    """(source, file) → the validation report of each file the run found invalid, so the officer goes from the
+    run straight to what to fix (the file's latest report: a later run may have found it valid or re-checked it)."""
+    invalid = {(e.source_id, e.item_key) for e in run.events if e.outcome == ItemOutcome.INVALID and e.item_key}
+    if not invalid:
+        return {}
+    rows = db_session().execute(
+        select(TrackedFile.source_id, TrackedFile.key, TrackedFile.report_id).where(
+            TrackedFile.source_id.in_({source for source, _key in invalid}),
+            TrackedFile.key.in_({key for _source, key in invalid}),
+            TrackedFile.report_id.is_not(None),
+        )
+    )
+    return {(source, key): report_id for source, key, report_id in rows if (source, key) in invalid}
 
 
 @blueprint.get("/laporan/<int:report_id>")

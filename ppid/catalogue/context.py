@@ -38,3 +38,12 @@ class Context:
     file_saver: FileSaver | None = None
     #: The caller's CKAN user name (see :mod:`ppid.catalogue.users`); None for an anonymous caller.
     user: str | None = None
+
+    def stored_url(self, url: str) -> str:
+        """A resource URL on this site is kept as its path, as CKAN keeps an upload by its file name, so that it
+        follows the address the catalogue is reached at (a harvest run before ``ppid serve --port 5101`` too)."""
+        return url.removeprefix(self.base_url) if url.startswith(f"{self.base_url}/") else url
+
+    def shown_url(self, url: str) -> str:
+        """A stored resource URL as clients see it: absolute, on the address they reached the catalogue at."""
+        return f"{self.base_url}{url}" if url.startswith("/") else url

@@ -77,7 +77,20 @@ def call_action(
     if name not in READ_ACTIONS and not user_is_sysadmin:
         raise NotAuthorized(f"User not authorized to call {name}")
     context = Context(session, user_is_sysadmin, base_url.rstrip("/"), file_saver, user)
-    return action(context, dict(data_dict or {}))
+    return _shown_urls(context, action(context, dict(data_dict or {})))
+
+
+def _shown_urls(context: Context, result: Any) -> Any:
+    """Every resource in an action's result with its URL absolute (resources keep the site's own as paths)."""
+    if isinstance(result, dict):
+        if "url_type" in result and isinstance(result.get("url"), str):
+            result["url"] = context.shown_url(result["url"])
+        for value in result.values():
+            _shown_urls(context, value)
+    elif isinstance(result, list):
+        for value in result:
+            _shown_urls(context, value)
+    return result
 
 
 # -- read actions -------------------------------------------------------------------------------
@@ -452,7 +465,7 @@ def dataset_purge(context: Context, data: dict[str, Any]) -> None:
 def resource_create(context: Context, data: dict[str, Any]) -> dict[str, Any]:
     package_id = get_or_bust(data, "package_id")
     package = _package(context, package_id, not_found="Package was not found.")
-    fields, errors = resource_fields(data, None)
+    fields, errors = _resource_fields(context, data, None)
     raise_if(errors)
     resource = Resource(
         id=_resource_id(context, data), package_id=package.id, position=len(package.resources), **fields
@@ -466,7 +479,7 @@ def resource_create(context: Context, data: dict[str, Any]) -> dict[str, Any]:
 
 def resource_update(context: Context, data: dict[str, Any]) -> dict[str, Any]:
     resource = _resource(context, get_or_bust(data, "id"))
-    fields, errors = resource_fields(data, resource)
+    fields, errors = _resource_fields(context, data, resource)
     raise_if(errors)
     for key, value in fields.items():
         setattr(resource, key, value)
@@ -661,7 +674,7 @@ def _save_resources(
     kept: list[Resource] = []
     for position, item in enumerate(resources):
         resource = existing.get(item.get("id") or "")
-        fields, _errors = resource_fields(item, resource, guess_mimetype=guess_mimetype)
+        fields, _errors = _resource_fields(context, item, resource, guess_mimetype=guess_mimetype)
         if resource is None:
             resource = Resource(id=_resource_id(context, item), package_id=package.id)
         if resource.position != position or any(getattr(resource, k) != v for k, v in fields.items()):
@@ -671,6 +684,15 @@ def _save_resources(
             resource.metadata_modified = utcnow()
         kept.append(resource)
     package.resources = kept
+
+
+def _resource_fields(
+    context: Context, data: dict[str, Any], current: Resource | None, *, guess_mimetype: bool = True
+) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """:func:`resource_fields` with a URL on this site kept as its path (see :meth:`Context.stored_url`)."""
+    fields, errors = resource_fields(data, current, guess_mimetype=guess_mimetype)
+    fields["url"] = context.stored_url(fields["url"])
+    return fields, errors
 
 
 def _resource_id(context: Context, item: dict[str, Any]) -> str:
@@ -689,7 +711,7 @@ def _store_upload(context: Context, data: dict[str, Any], package: Package, reso
     if context.file_saver is None:
         raise ValidationError({"upload": ["Uploads are not accepted here"]})
     url, size, digest = context.file_saver(upload, package=package, resource_id=resource.id)
-    resource.url, resource.size, resource.hash, resource.url_type = url, size, digest, "upload"
+    resource.url, resource.size, resource.hash, resource.url_type = context.stored_url(url), size, digest, "upload"
     resource.last_modified = utcnow()
     guessed = mimetypes.guess_type(url)[0]
     resource.mimetype = data.get("mimetype") or guessed or resource.mimetype

@@ -14,6 +14,7 @@ from sqlalchemy import BigInteger, Boolean, Enum, ForeignKey, Integer, String, T
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ppid.db import Base, JsonDocument, UtcDateTime, utcnow
+from ppid.i18n import N_, _
 
 
 def _enum(cls: type[enum.Enum]) -> Enum:
@@ -24,6 +25,11 @@ class RunStatus(enum.StrEnum):
     RUNNING = "running"
     FINISHED = "finished"
     FAILED = "failed"
+
+    @property
+    def label(self) -> str:
+        """The status in the reader's language: the stored value is a code, not words for an officer."""
+        return _(RUN_STATUS_LABELS[self])
 
 
 class ItemOutcome(enum.StrEnum):
@@ -36,6 +42,28 @@ class ItemOutcome(enum.StrEnum):
     SOURCE_FAILED = "source-failed"
     NO_RULE = "no-rule"
     """The source offers a file that no rule of ``config/dinas.yaml`` matches: it is not harvested."""
+
+    @property
+    def label(self) -> str:
+        """The outcome in the reader's language, as the terminal summary and the officer's pages show it."""
+        return _(OUTCOME_LABELS[self])
+
+
+RUN_STATUS_LABELS = {
+    RunStatus.RUNNING: N_("berjalan"),
+    RunStatus.FINISHED: N_("selesai"),
+    RunStatus.FAILED: N_("gagal"),
+}
+OUTCOME_LABELS = {
+    ItemOutcome.NEW: N_("baru"),
+    ItemOutcome.UPDATED: N_("diperbarui"),
+    ItemOutcome.UNCHANGED: N_("tidak berubah"),
+    ItemOutcome.INVALID: N_("tidak valid"),
+    ItemOutcome.FAILED: N_("gagal"),
+    ItemOutcome.WITHDRAWN: N_("ditarik"),
+    ItemOutcome.SOURCE_FAILED: N_("sumber gagal"),
+    ItemOutcome.NO_RULE: N_("tanpa aturan (diabaikan)"),
+}
 
 
 class FileState(enum.StrEnum):
@@ -65,6 +93,11 @@ class HarvestRun(Base):
     the heartbeat goes stale."""
 
     events: Mapped[list[RunEvent]] = relationship(back_populates="run", order_by="RunEvent.id")
+
+    @property
+    def outcome_counts(self) -> list[tuple[ItemOutcome, int]]:
+        """``counts`` (stored by code) with each outcome typed, for pages that show its label."""
+        return [(ItemOutcome(code), number) for code, number in self.counts.items()]
 
 
 class RunEvent(Base):

@@ -17,16 +17,6 @@ from ppid.pipeline.models import HarvestRun, ItemOutcome, RunEvent, RunStatus
 from ppid.pipeline.runner import Plan, plan_harvest
 from ppid.platform import Platform
 
-OUTCOME_LABELS = {
-    ItemOutcome.NEW: N_("baru"),
-    ItemOutcome.UPDATED: N_("diperbarui"),
-    ItemOutcome.UNCHANGED: N_("tidak berubah"),
-    ItemOutcome.INVALID: N_("tidak valid"),
-    ItemOutcome.FAILED: N_("gagal"),
-    ItemOutcome.WITHDRAWN: N_("ditarik"),
-    ItemOutcome.SOURCE_FAILED: N_("sumber gagal"),
-    ItemOutcome.NO_RULE: N_("tanpa aturan (diabaikan)"),
-}
 PROBLEMS = (ItemOutcome.INVALID, ItemOutcome.FAILED, ItemOutcome.SOURCE_FAILED)
 PLAN_LABELS = {
     Plan.NEW: N_("baru"),
@@ -120,7 +110,7 @@ def print_summary(platform: Platform, run_id: int, console: Console | None = Non
         return EXIT_OK
     title = _("Pemanenan #%(id)s", id=run_id) + (" " + _("(isi setiap berkas diperiksa)") if report.verify else "")
     if quiet:
-        counted = ", ".join(f"{_(OUTCOME_LABELS[o])}: {n}" for o, n in report.counts.items())
+        counted = ", ".join(f"{o.label}: {n}" for o, n in report.counts.items())
         console.print(escape(f"{title}: {counted}"), soft_wrap=True, highlight=False)
     else:
         console.print(escape(title), soft_wrap=True, highlight=False, style="bold")
@@ -128,12 +118,12 @@ def print_summary(platform: Platform, run_id: int, console: Console | None = Non
         counts.add_column(_("Hasil"))
         counts.add_column(_("Jumlah"), justify="right")
         for outcome, number in report.counts.items():
-            counts.add_row(_(OUTCOME_LABELS[outcome]), str(number))
+            counts.add_row(outcome.label, str(number))
         console.print(counts)
     shown = PROBLEMS if quiet else (*PROBLEMS, ItemOutcome.NO_RULE)
     for event in (e for e in report.events if e.outcome in shown):
         style = "bold red" if event.outcome in PROBLEMS else "yellow"
-        _line(console, style, _(OUTCOME_LABELS[event.outcome]), event.source_id, event.item_key, event.message)
+        _line(console, style, event.outcome.label, event.source_id, event.item_key, event.message)
     if not quiet:
         for event in report.events:  # published, with something the officer should know (e.g. an unreadable PDF)
             if event.outcome in (ItemOutcome.NEW, ItemOutcome.UPDATED) and event.message:
@@ -144,8 +134,16 @@ def print_summary(platform: Platform, run_id: int, console: Console | None = Non
         console.print(escape(_("Rincian setiap kegagalan ada di %(path)s.", path=report.log_file)), soft_wrap=True,
                       highlight=False)
     if not quiet:
-        console.print(_("Portal: %(url)s", url=platform.settings.public_url), soft_wrap=True, highlight=False)
+        console.print(_portal_line(platform), soft_wrap=True, highlight=False)
     return report.exit_code
+
+
+def _portal_line(platform: Platform) -> str:
+    """Where to see the result: the configured public address, or how to serve the portal (no address nothing
+    serves: without PPID_PUBLIC_URL, the portal's address is the one `ppid serve` is started on)."""
+    if platform.settings.public_url_configured:
+        return _("Portal: %(url)s", url=platform.settings.public_url)
+    return _("Portal: jalankan `ppid serve` (pilihan --host dan --port) lalu buka alamat yang dicetaknya.")
 
 
 def _line(console: Console, style: str, label: str, source: str, key: str | None, message: str | None) -> None:

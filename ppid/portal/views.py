@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import mimetypes
 
 from ckanapi import NotAuthorized, NotFound
 from flask import Blueprint, Response, abort, after_this_request, redirect, render_template, request, send_file, url_for
@@ -22,6 +23,8 @@ from ppid.web import db_session, platform, read_action, search_catalogue
 blueprint = Blueprint("portal", __name__)
 PAGE_SIZE = 20
 FACETS = ["organization", "tags", "res_format", "extras_tahun"]
+#: Python's codec names (as validation reports them) → the IANA names browsers know.
+CHARSETS = {"utf-8-sig": "utf-8", "cp1252": "windows-1252", "latin-1": "iso-8859-1"}
 
 
 @blueprint.get("/")
@@ -126,7 +129,27 @@ def download(file_id: int, filename: str):
     tracked = db_session().scalar(select(TrackedFile).where(TrackedFile.id == file_id))
     if tracked is None or tracked.published_storage_key is None:
         abort(404)
-    return _send(tracked.published_storage_key, safe_filename(tracked.name))
+    return _send(tracked.published_storage_key, safe_filename(tracked.name), charset=_published_charset(tracked))
+
+
+def _published_charset(tracked: TrackedFile) -> str | None:
+    """The character set validation found in the published version (read from the whole file, so a
+    Windows-1252 export is not served as UTF-8 and shown with ``�``); None for a file never validated."""
+    if not tracked.schema_name:
+        return None
+    report = db_session().scalar(
+        select(ValidationRecord.report)
+        .where(ValidationRecord.sha256 == tracked.published_sha256, ValidationRecord.schema_name == tracked.schema_name)
+        .order_by(ValidationRecord.id.desc())
+        .limit(1)
+    )
+    if report is None:
+        return None
+    encodings = {table.encoding for table in ValidationReport.from_dict(report).tables if table.encoding}
+    if len(encodings) != 1:  # an archive of tables in different encodings has no one character set
+        return None
+    encoding = encodings.pop()
+    return CHARSETS.get(encoding, encoding)
 
 
 @blueprint.get("/dataset/<name>/resource/<resource_id>/download/<filename>")
@@ -148,9 +171,15 @@ def resource_download(name: str, resource_id: str, filename: str):
     return _send(key, filename)
 
 
-def _send(key: str, filename: str):
+def _send(key: str, filename: str, *, charset: str | None = None):
+    """The stored bytes as they were received, labelled with their true character set when it is known."""
     storage = platform().storage
-    url = storage.url(key, filename=filename)
+    mimetype = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+    content_type = f"{mimetype}; charset={charset}" if charset and mimetype.startswith("text/") else None
+    url = storage.url(key, filename=filename, content_type=content_type)
     if url is not None:
         return redirect(url)
-    return send_file(storage.open(key), download_name=filename, as_attachment=True)
+    response = send_file(storage.open(key), mimetype=mimetype, download_name=filename, as_attachment=True)
+    if content_type:
+        response.content_type = content_type  # in place of the "charset=utf-8" Werkzeug gives every text type
+    return response

@@ -42,6 +42,63 @@ def test_help_explains_every_command(environ: dict[str, str]) -> None:
         assert command in result.stdout
 
 
+def test_help_is_in_bahasa_indonesia_by_default(environ: dict[str, str]) -> None:
+    result = run_ppid("--help", env=environ)
+
+    assert result.stdout.startswith("Cara pakai: ppid [PILIHAN] PERINTAH [ARGUMEN]...")
+    assert "Pilihan:" in result.stdout and "Perintah:" in result.stdout
+    assert "Sajikan portal publik" in result.stdout  # serve's short help
+    assert "Tampilkan bantuan ini lalu keluar." in result.stdout
+    assert "Usage:" not in result.stdout and "Show this message" not in result.stdout
+
+
+@pytest.mark.parametrize("command", [("harvest",), ("serve",), ("user", "create"), ("validate",)])
+def test_every_subcommand_help_is_in_bahasa_indonesia_too(environ: dict[str, str], command: tuple[str, ...]) -> None:
+    result = run_ppid(*command, "--help", env=environ)
+
+    assert result.returncode == 0
+    assert result.stdout.startswith(f"Cara pakai: ppid {' '.join(command)} [PILIHAN]")
+    assert "Show this message" not in result.stdout
+
+
+@pytest.mark.parametrize("how", ["--lang", "PPID_LANGUAGE", "defaults.yaml"])
+def test_help_is_in_english_when_the_interface_language_is(environ: dict[str, str], tmp_path: Path, how: str) -> None:
+    config = tmp_path / "config"
+    config.mkdir()
+    (config / "defaults.yaml").write_text("language: en\n", encoding="utf-8")
+    args, env = {
+        "--lang": (("--lang", "en", "serve", "--help"), environ),
+        "PPID_LANGUAGE": (("serve", "--help"), environ | {"PPID_LANGUAGE": "en"}),
+        "defaults.yaml": (("serve", "--help"), environ | {"PPID_CONFIG_DIR": str(config)}),
+    }[how]
+
+    result = run_ppid(*args, env=env)
+
+    assert result.stdout.startswith("Usage: ppid serve [OPTIONS]")
+    assert "Serve the public portal" in result.stdout and "Port to listen on." in result.stdout
+
+
+def test_help_loads_neither_the_database_layer_nor_the_web_app(environ: dict[str, str]) -> None:
+    """`ppid --help` answers at once: nothing heavier than click and the translations is imported for it."""
+    probe = (
+        "import sys\n"
+        "from ppid.cli import main\n"
+        "try:\n"
+        "    main(['--help'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "heavy = {'sqlalchemy', 'alembic', 'flask', 'boto3'}\n"
+        "print('LOADED', sorted(m for m in sys.modules if m.split('.')[0] in heavy"
+        " or m in {'ppid.platform', 'ppid.db', 'ppid.app'}))\n"
+    )
+    env = {key: value for key, value in os.environ.items() if not key.startswith("PPID_")} | environ
+
+    result = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=60,
+                            cwd=REPO)
+
+    assert "LOADED []" in result.stdout, result.stdout + result.stderr
+
+
 def test_bad_database_url_is_one_sentence(environ: dict[str, str]) -> None:
     env = environ | {"PPID_DATABASE_URL": f"postgresql+psycopg://nobody@127.0.0.1:{closed_port()}/ppid"}
 

@@ -42,3 +42,21 @@ def test_a_download_redirects_to_s3_and_the_preview_reads_from_it(
     assert "attachment" in fetched.headers["Content-Disposition"]
     assert "<td>Cibinong</td>" in page
     platform.close()
+
+
+def test_a_presigned_download_carries_the_true_character_set(
+    environ: dict[str, str], bucket: str, moto_endpoint: str
+) -> None:
+    on_s3 = {"PPID_STORAGE_URL": f"s3://{bucket}/ppid", "PPID_S3_ENDPOINT_URL": moto_endpoint}
+    platform = Platform.open(load_settings(environ=environ | on_s3))
+    run_harvest(platform)
+    client = create_app(platform=platform).test_client()
+    with platform.database.session() as session:
+        tracked = session.scalar(select(TrackedFile).where(TrackedFile.name == "penduduk-2023.csv"))
+        download = f"/unduh/{tracked.id}/{tracked.name}"
+
+    fetched = requests.get(client.get(download).location, timeout=30)
+
+    assert fetched.headers["Content-Type"] == "text/csv; charset=windows-1252"
+    assert fetched.content == (ORIGINAL.parent / "penduduk-2023.csv").read_bytes()
+    platform.close()

@@ -3,6 +3,7 @@ download a file and get the same bytes."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -32,6 +33,7 @@ def test_a_citizen_finds_and_downloads_a_dataset_on_a_phone(page, portal_url: st
     page.goto(portal_url + "/")
     page.get_by_role("searchbox").fill("penduduk")
     page.get_by_role("button", name="Cari").click()
+    page.get_by_text("Saring hasil").click()  # on a phone the filters wait behind a button
     filters = page.get_by_role("complementary", name="Saring")
     filters.get_by_role("link", name="kependudukan", exact=True).click()
     page.wait_for_url("**tags=kependudukan**")
@@ -53,3 +55,36 @@ def test_a_citizen_finds_and_downloads_a_dataset_on_a_phone(page, portal_url: st
     original = Path(__file__).resolve().parents[2] / "examples/kabupaten-contoh/disdukcapil/penduduk-2024.csv"
     assert saved.read_bytes() == original.read_bytes()
     assert "Lolos validasi skema" in page.content()
+
+
+def test_on_a_phone_the_results_come_first_and_the_filters_wait_behind_a_button(page, portal_url: str) -> None:
+    page.goto(portal_url + "/dataset")
+    first_result = page.locator("ul.cards li").first
+    a_filter = page.get_by_role("link", name="kependudukan", exact=True)
+
+    assert first_result.bounding_box()["y"] < 844  # on the first screen, not 2,000 px down
+    assert not a_filter.is_visible()
+    page.get_by_text("Saring hasil").click()
+    assert a_filter.is_visible()
+
+
+def test_on_a_wide_screen_the_filters_are_open_beside_the_results(browser, portal_url: str) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    page.goto(portal_url + "/dataset")
+
+    assert page.get_by_role("link", name="kependudukan", exact=True).is_visible()
+    assert not page.get_by_text("Saring hasil").is_visible()
+    filters = page.get_by_role("complementary", name="Saring").bounding_box()
+    results = page.locator("ul.cards").bounding_box()
+    assert filters["x"] + filters["width"] <= results["x"]  # side by side
+
+
+def test_a_wide_table_scrolls_inside_its_box_and_takes_the_keyboard(page, portal_url: str) -> None:
+    page.goto(portal_url + "/dataset/disdukcapil-jumlah-penduduk-menurut-kecamatan-dan-jenis-kelamin")
+    page.get_by_role("link", name="Laporan validasi").first.click()
+    box = page.get_by_role("region", name=re.compile("^Temuan: ")).first
+
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    box.focus()
+    assert page.evaluate("document.activeElement.getAttribute('role')") == "region"
+    assert page.evaluate("document.activeElement.tabIndex") == 0

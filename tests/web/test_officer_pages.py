@@ -112,3 +112,27 @@ def test_repeated_wrong_passwords_lock_the_account(client, accounts) -> None:
 
     assert locked.status_code == 401
     assert "dikunci" in locked.get_data(as_text=True)
+
+
+def test_the_run_page_speaks_indonesian_and_links_an_invalid_file_to_its_report(platform, client, accounts) -> None:
+    sign_in(client, "walidata")
+
+    runs = client.get("/admin/").get_data(as_text=True)
+    run = client.get("/admin/pemanenan/1").get_data(as_text=True)
+
+    assert "selesai" in runs and "baru: " in runs and "tidak valid: " in runs
+    assert "Status: <strong>selesai</strong>" in run
+    assert "Lama (milidetik)" in run
+    for code in ("finished", ">new<", ">invalid<", ">ms<"):
+        assert code not in runs + run
+    report = re.search(r'realisasi-apbd-2023\.csv</td><td>tidak valid</td>.*?href="(/laporan/\d+)"', run, re.S)
+    assert report and report.group(1) == f"/laporan/{apbd_report_id(platform)}"
+    assert "Cara memperbaiki" in client.get(report.group(1)).get_data(as_text=True)
+
+
+def test_the_run_page_is_in_english_when_chosen(client, accounts) -> None:
+    sign_in(client, "walidata")
+
+    run = client.get("/admin/pemanenan/1?lang=en").get_data(as_text=True)
+
+    assert "Status: <strong>completed</strong>" in run and ">invalid<" in run and "Duration (ms)" in run
