@@ -48,6 +48,11 @@ def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 @pytest.fixture
 def database_url(migrated_template: str, tmp_path: Path) -> str:
+    return fresh_database_url(migrated_template, tmp_path)
+
+
+def fresh_database_url(migrated_template: str, directory: Path) -> str:
+    """An empty migrated database: a copy of the SQLite template in ``directory``, or PostgreSQL truncated."""
     if POSTGRES_URL:
         load_all()
         engine = create_engine(POSTGRES_URL)
@@ -56,16 +61,20 @@ def database_url(migrated_template: str, tmp_path: Path) -> str:
             connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
         engine.dispose()
         return POSTGRES_URL
-    path = tmp_path / "ppid.sqlite3"
+    path = directory / "ppid.sqlite3"
     shutil.copyfile(migrated_template, path)
     return f"sqlite:///{path}"
 
 
 @pytest.fixture
 def environ(tmp_path: Path, database_url: str) -> dict[str, str]:
+    return sample_region_environ(tmp_path, database_url)
+
+
+def sample_region_environ(home: Path, database_url: str) -> dict[str, str]:
     """The environment of a fresh installation running the bundled sample region."""
     return {
-        "PPID_HOME": str(tmp_path / "instance"),
+        "PPID_HOME": str(home / "instance"),
         "PPID_DATABASE_URL": database_url,
         "PPID_CONFIG_DIR": str(REPO / "config"),
         "PPID_SCHEMAS_DIR": str(REPO / "schemas"),
