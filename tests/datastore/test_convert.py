@@ -25,6 +25,7 @@ from ppid.datastore.convert import (
     schema_digest,
 )
 from ppid.datastore.models import DatastoreTable
+from ppid.datastore.records import record_batches
 from ppid.platform import Platform
 from ppid.validation import validate_table
 from ppid.validation.headers import header_keys
@@ -253,3 +254,15 @@ def test_duckdb_reads_a_plain_utf8_csv_as_the_python_pass_does(tmp_path: Path) -
         (3, "03", "Cikole", 7.0, ""),
         (4, "04", "", 2.0, None),
     ]
+
+
+def test_the_rows_come_back_in_batches_of_json_ready_records(platform: Platform) -> None:
+    table = build(platform, WINDOWS_CSV, "desa.csv")
+
+    batches = list(record_batches(platform.storage, table.storage_key, table.fields, size=2))
+
+    assert [len(batch) for batch in batches] == [2, 1]
+    assert batches[0][0] == {"kode_desa": "3201", "nama_desa": "Sukamaju – Ciherang", "anggaran": 1234.56,
+                             "penduduk": 1500, "tanggal": "2024-01-05", "aktif": True, "tahun": 2024}
+    assert batches[1] == [{"kode_desa": "3203", "nama_desa": "Pasirjaya", "anggaran": 7.5, "penduduk": None,
+                           "tanggal": None, "aktif": None, "tahun": None}]
