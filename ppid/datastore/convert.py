@@ -173,14 +173,17 @@ def _normalise(path: Path, sniffed: Sniffed, positions: list[int | None], schema
     count = 0
     with target.open("w", encoding="utf-8", newline="") as stream:
         writer = csv.writer(stream, quoting=csv.QUOTE_ALL)
-        for cells in _data_rows(path, sniffed):
-            if not any(cell and cell.strip() for cell in cells):
-                continue
-            count += 1
-            values = [cells[i] if i is not None and i < len(cells) else None for i in positions]
-            for index, (kind, missing) in any_formats.items():
-                values[index] = _any_temporal(kind, values[index], missing)
-            writer.writerow([count, *values])
+        try:
+            for cells in _data_rows(path, sniffed):
+                if not any(cell and cell.strip() for cell in cells):
+                    continue
+                count += 1
+                values = [cells[i] if i is not None and i < len(cells) else None for i in positions]
+                for index, (kind, missing) in any_formats.items():
+                    values[index] = _any_temporal(kind, values[index], missing)
+                writer.writerow([count, *values])
+        except (csv.Error, UnicodeError) as error:
+            raise ConversionError(f"baris {count + 1}: {error}") from error
 
 
 def _any_temporal(kind: str, value: str | None, missing: Sequence[str]) -> str | None:
