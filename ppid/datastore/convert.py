@@ -293,14 +293,11 @@ def _plain_csv_to_parquet(connection: duckdb.DuckDBPyConnection, path: Path, sni
 
 def _read_csv(path: Path, columns: Mapping[str, str], *, delimiter: str, skip: int) -> str:
     """DuckDB's CSV reader set to read as Python's ``csv`` does: every cell text, a quoted empty cell empty
-    (not NULL), short rows padded, one thread (its parallel reader cannot pad rows around quoted line breaks).
-
-    ``max_line_size`` stays at its default (2 MB): raising it makes the one-thread reader allocate a buffer as
-    large as the file."""
+    (not NULL), short rows padded, one thread (its parallel reader cannot pad rows around quoted line breaks)."""
     return (
         f"read_csv({_literal(str(path))}, header=false, skip={skip}, auto_detect=false, delim={_literal(delimiter)},"
         f" quote='\"', escape='\"', allow_quoted_nulls=false, null_padding=true, parallel=false,"
-        f" columns={_struct(columns)})"
+        f" max_line_size=8388608, buffer_size=16777216, columns={_struct(columns)})"
     )
 
 
