@@ -322,7 +322,7 @@ def _typed(spec: Mapping[str, Any], column: str, missing: Sequence[str]) -> str:
     elif kind in ("date", "datetime", "time"):
         value = _temporal(kind, fmt, column)
     elif _is_code(spec):
-        value = rf"regexp_replace({column}, '^\s*([+-]?[0-9]+)\.0+\s*$', '\1')"
+        value = _code(spec, column)
     else:  # text, and the types a DataStore keeps as written (yearmonth, geopoint, JSON...)
         value = column
     if not missing:
@@ -360,6 +360,18 @@ def _temporal(kind: str, fmt: str, column: str) -> str:
 def _is_code(spec: Mapping[str, Any]) -> bool:
     """A code column (``kode_*`` or checked against a reference list): a spreadsheet's ``3201.0`` is code ``3201``."""
     return bool((spec.get("ppid") or {}).get("referensi")) or re.match(r"kode(_|$)", spec["name"]) is not None
+
+
+def _code(spec: Mapping[str, Any], column: str) -> str:
+    r"""A code without its float artefact, unless the field's pattern accepts it as written (an account code
+    ``4.0`` in a ``[4-6](\.[0-9]+)*`` field stays). A pattern DuckDB's RE2 cannot run leaves codes as written."""
+    stripped = rf"regexp_replace({column}, '^\s*([+-]?[0-9]+)\.0+\s*$', '\1')"
+    pattern = (spec.get("constraints") or {}).get("pattern")
+    if pattern is None:
+        return stripped
+    if re.search(r"\(\?[=!<]|\\[1-9]", pattern):  # lookaround or back-reference: Python's re only
+        return column
+    return f"CASE WHEN regexp_full_match({column}, {_literal(pattern)}) THEN {column} ELSE {stripped} END"
 
 
 def _ident(name: str) -> str:

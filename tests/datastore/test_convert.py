@@ -266,3 +266,13 @@ def test_the_rows_come_back_in_batches_of_json_ready_records(platform: Platform)
                              "penduduk": 1500, "tanggal": "2024-01-05", "aktif": True, "tahun": 2024}
     assert batches[1] == [{"kode_desa": "3203", "nama_desa": "Pasirjaya", "anggaran": 7.5, "penduduk": None,
                            "tanggal": None, "aktif": None, "tahun": None}]
+
+
+def test_a_code_its_pattern_accepts_keeps_its_decimal_point(platform: Platform, tmp_path: Path) -> None:
+    schema = {"fields": [{"name": "kode_rekening", "type": "string", "constraints": {"pattern": r"[4-6](\.[0-9]+)*"}},
+                         {"name": "kode_fasyankes", "type": "string"}]}
+    data = b"kode_rekening,kode_fasyankes\n4.0,1020304.0\n5.1.02,P3201010101\n"
+
+    _, rows = parquet_rows(platform, build(platform, data, "rekening.csv", schema, "rekening"), tmp_path)
+
+    assert rows == [(1, "4.0", "1020304"), (2, "5.1.02", "P3201010101")]
