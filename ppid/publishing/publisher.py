@@ -70,6 +70,8 @@ class Publisher:
             if current is not None and current.get("state") != "deleted":
                 self.call("package_delete", id=current["id"])
             return
+        if current is not None:
+            self._delete_dropped_tables(current, desired)
         if self.platform.settings.catalogue_files == "upload":
             current = self._write_uploading(current, desired, {file.key: file for file in draft.files})
         elif current is None:
@@ -77,6 +79,18 @@ class Publisher:
         elif not same_package(current, desired):
             current = self.call("package_update", id=current["id"], **_keeping_resources(current, desired))
         self._fill_datastore(current, draft.files)
+
+    def _delete_dropped_tables(self, current: dict[str, Any], desired: dict[str, Any]) -> None:
+        """Delete each resource with a DataStore table that the package write is about to drop.
+
+        A real CKAN keeps the table of a resource dropped by ``package_update``, still readable by anyone
+        through ``datastore_search_sql`` and beyond ``datastore_delete``'s reach; ``resource_delete`` takes
+        the table with it. A withdrawn or replaced file's rows thus leave with its resource.
+        """
+        kept = {resource["ppid_key"] for resource in desired["resources"]}
+        for resource in current.get("resources", []):
+            if resource.get("datastore_active") and resource.get("ppid_key") not in kept:
+                self.call("resource_delete", id=resource["id"])
 
     def _fill_datastore(self, package: dict[str, Any], files: list[DatasetFile]) -> None:
         """Push the typed rows of every table whose resource in a DataStore-enabled catalogue holds other rows."""

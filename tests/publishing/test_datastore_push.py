@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from ckanapi import NotFound, RemoteCKAN
+from ckanapi import NotFound, RemoteCKAN, ValidationError
 from sqlalchemy import select
 
 from ppid.config import load_settings
@@ -279,3 +279,23 @@ def test_a_real_ckan_gets_the_rows_of_the_sample_region(ckan_platform: Platform,
     assert total == copy.row_count
     assert rows[0]["tahun"] == 2023 and rows[0]["kode_kecamatan"] == "320101"
     assert isinstance(rows[0]["jumlah_penduduk"], int)
+
+
+def test_a_file_dropped_from_the_dataset_takes_its_rows_with_it(ckan_platform: Platform, ckan: RemoteCKAN,
+                                                                 name: str) -> None:
+    both = draft(ckan_platform, name, TABLE)
+    other = draft(ckan_platform, name, TABLE.replace(b"3202;", b"3299;"))
+    second = DatasetFile(**{**vars(other.files[0]), "key": "desa-lama", "name": "desa-lama.csv"})
+    publish(ckan_platform, DatasetDraft(name=name, dinas=both.dinas, meta=both.meta, files=[*both.files, second]))
+    dropped = {r["ppid_key"]: r for r in ckan.action.package_show(id=name)["resources"]}["desa-lama"]
+    anonymous = RemoteCKAN(CKAN_URL)
+    assert anonymous.action.datastore_search_sql(sql=f'SELECT count(*) FROM "{dropped["id"]}"')["records"] == [
+        {"count": 2}]
+
+    publisher = publish(ckan_platform, both)
+
+    assert publisher.calls["resource_delete"] == 1
+    with pytest.raises(ValidationError, match="does not exist"):
+        anonymous.action.datastore_search_sql(sql=f'SELECT count(*) FROM "{dropped["id"]}"')
+    [kept] = ckan.action.package_show(id=name)["resources"]
+    assert (kept["ppid_key"], records(ckan, kept["id"])[0]) == ("desa", 2)
