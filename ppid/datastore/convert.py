@@ -86,11 +86,11 @@ def build_table(
     """The typed copy of the stored file ``source_key`` (a validated table), made once per file and schema.
 
     An existing copy for (``sha256``, ``schema_name``, schema digest) is returned as it is. Raises
-    :class:`ConversionError` when the file is not a readable table. Measured on a generated UTF-8 CSV of
-    1,000,000 rows and 9 columns (59 MB), 2 shared cores: 1.7 CPU-seconds straight through DuckDB, 4.1
-    through the Python pass; peak RSS of the whole process 280 MB, of which 115 MB is the interpreter with
-    Frictionless loaded before any row and 128 MB DuckDB's limit. Ten times as many rows (593 MB): 21 and 49
-    CPU-seconds, peak RSS 297 and 296 MB.
+    :class:`ConversionError` when the file is not a readable table. Measured on 2 cores on a generated UTF-8
+    CSV of 1,000,000 rows and 9 columns (59 MB): 1.7 s straight through DuckDB, 4.5 s through the Python pass
+    (a title row above the header); peak RSS of the whole process 275 MB, of which 115 MB is the interpreter
+    with Frictionless loaded before any row and 128 MB DuckDB's limit. Ten times as many rows (593 MB):
+    27 s straight through DuckDB, peak RSS 293 MB.
     """
     digest = schema_digest(schema)
     existing = find_table(session, sha256, schema_name, digest)
