@@ -37,6 +37,10 @@ SORT_CLAUSE = re.compile(r"^(.+?)( +(asc|desc))?( nulls +(first|last) *)?$", re.
 #: DuckDB keeps its memory small: a serving process must stay well under 500 MB with a 10M-row table.
 DUCKDB_CONFIG = {"threads": 2, "memory_limit": "256MB", "preserve_insertion_order": True}
 
+#: ``_id`` ascending is the file's own order (rows are written 1..n), which DuckDB keeps
+#: (``preserve_insertion_order``): no sort is needed, so a page stops reading once it is full.
+FILE_ORDER = [f"\"{ROW_ID}\" ASC"]
+
 _database: duckdb.DuckDBPyConnection | None = None
 _database_lock = threading.Lock()
 
@@ -47,7 +51,11 @@ def cursor() -> duckdb.DuckDBPyConnection:
     with _database_lock:
         if _database is None:
             _database = duckdb.connect(":memory:", config=DUCKDB_CONFIG)
-        return _database.cursor()
+            _database.execute("LOAD parquet")  # its settings exist once it is loaded
+            _database.execute("SET GLOBAL parquet_metadata_cache = true")  # footers are read once per file
+        connection = _database.cursor()
+    connection.execute("SET enable_progress_bar = false")  # a server has no terminal to draw one on
+    return connection
 
 
 def quote(identifier: str) -> str:
@@ -134,12 +142,13 @@ def validate(table: Table, data: dict[str, Any]) -> tuple[dict[str, Any], Query]
     }
     offset = _offset(data.get("offset"))
     where, params = filter_clause(data.get("filters"), types)
-    rank, rank_params, text_where, text_params = text_search(data.get("q"), types)
+    # ``full_text``, CKAN's other name for a whole-row search, counts when ``q`` is not given
+    rank, rank_params, text_where, text_params = text_search(data.get("q") or data.get("full_text"), types)
     columns = _fields(data.get("fields"), types, rank)
     order = _order(data.get("sort"), types)
     distinct = boolean(data, "distinct", False)
     if not order and not distinct:
-        order = rank_order(rank) or [f"{quote(ROW_ID)} ASC"]
+        order = rank_order(rank) or FILE_ORDER
     conditions = [clause for clause in (where, text_where) if clause]
     query = Query(columns, " AND ".join(conditions), params + text_params, order, rank, rank_params, distinct,
                   limit, offset)  # fmt: skip
@@ -156,7 +165,7 @@ def select(table: Table, query: Query) -> tuple[str, list[Any]]:
     where = f" WHERE {query.where}" if query.where else ""
     inner = f"SELECT *{ranks} FROM {table.source()}{where}"
     selected = ", ".join(quote(column) for column in query.columns)
-    order = f" ORDER BY {', '.join(query.order)}" if query.order else ""
+    order = f" ORDER BY {', '.join(query.order)}" if query.order and query.order != FILE_ORDER else ""
     page = "" if query.limit is None else f" LIMIT {int(query.limit)}"
     sql = f"SELECT {'DISTINCT ' if query.distinct else ''}{selected} FROM ({inner}) AS page{order}{page}"
     return f"{sql} OFFSET {int(query.offset)}", query.rank_params + query.params

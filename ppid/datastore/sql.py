@@ -137,6 +137,7 @@ def run(
         if paths:
             files = ", ".join(literal(str(path)) for path in paths.values())
             connection.execute(f"SET allowed_paths = [{files}]")
+        connection.execute("SET enable_progress_bar = false")
         connection.execute("SET enable_external_access = false")
         for name, path in paths.items():
             connection.execute(f"CREATE VIEW {quote(name)} AS SELECT * FROM read_parquet({literal(str(path))})")
