@@ -43,7 +43,7 @@ _FUNCTION_NAMES = """
     reverse md5 regexpreplace regexp_matches regexplike startswith repeat translate chr format
     extract timestamptrunc datetrunc year month day quarter week dayofweek currentdate currenttimestamp
     timetostr strtodate strtotime make_date age unixtotime datediff dateadd
-    coalesce nullif if case cast trycast exists
+    coalesce nullif if case cast trycast exists array struct
     rownumber rank denserank percentrank cumedist ntile lag lead firstvalue lastvalue nthvalue
 """
 FUNCTIONS = frozenset(_FUNCTION_NAMES.split())
@@ -163,6 +163,8 @@ def _with_postgres_names(statement: exp.Expression) -> exp.Expression:
 def _postgres_name(expression: exp.Expression) -> str:
     if isinstance(expression, exp.Column):
         return expression.name
+    if isinstance(expression, exp.Filter | exp.Window):  # count(*) FILTER (…), rank() OVER (…)
+        return _postgres_name(expression.this)
     if isinstance(expression, exp.Cast):
         inner = _postgres_name(expression.this)
         return inner if inner != "?column?" else expression.to.sql(dialect="postgres").lower()
