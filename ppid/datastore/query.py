@@ -116,7 +116,10 @@ def search(table: Table, data: dict[str, Any], resource_id: str) -> dict[str, An
             result["records"] = delimited(rows, "\t" if records_format == "tsv" else ",")
         result["fields"] = result_fields(table, query.columns, types)
         if result["include_total"]:
-            result["total"] = connection.execute(*count(table, query)).fetchone()[0]
+            last_page = query.limit is not None and len(rows) < query.limit and (rows or not query.offset)
+            # a page that is not full is the last one: the total is known without counting again
+            total = query.offset + len(rows) if last_page else connection.execute(*count(table, query)).fetchone()[0]
+            result["total"] = total
     return result
 
 
