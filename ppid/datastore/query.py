@@ -431,6 +431,7 @@ def _order(value: Any, types: dict[str, str]) -> list[str]:
         if not match or name not in types:
             raise ValidationError({"sort": [f'invalid value "{clause}"']})
         direction = (match.group(3) or "asc").upper()
-        nulls = f" NULLS {match.group(5).upper()}" if match.group(4) else ""
+        # PostgreSQL's default, as CKAN sorts: NULLs count as larger than any value (DuckDB puts them last)
+        nulls = f" NULLS {match.group(5).upper()}" if match.group(4) else " NULLS FIRST" if direction == "DESC" else ""
         order.append(f"{quote(name)} {direction}{nulls}")
     return order

@@ -138,6 +138,7 @@ def run(
             files = ", ".join(literal(str(path)) for path in paths.values())
             connection.execute(f"SET allowed_paths = [{files}]")
         connection.execute("SET enable_progress_bar = false")
+        connection.execute("SET default_null_order = 'nulls_last_on_asc_first_on_desc'")  # PostgreSQL's, as CKAN's
         connection.execute("SET enable_external_access = false")
         for name, path in paths.items():
             connection.execute(f"CREATE VIEW {quote(name)} AS SELECT * FROM read_parquet({literal(str(path))})")

@@ -89,6 +89,8 @@ def without_id(result: dict[str, Any]) -> dict[str, Any]:
         {"filters": {"tahun": [2024], "keluarga_miskin": {"gte": 100}}, "sort": "_id desc", "limit": 1, "offset": 0},
         {"filters": {"$or": [{"tahun": 2023}, {"keluarga_miskin": {"lt": 100}}]}, "sort": "anggaran"},
         {"sort": "tanggal desc nulls last, _id", "records_format": "lists"},
+        {"sort": "tanggal desc", "fields": "_id,tanggal"},
+        {"sort": "tanggal", "fields": "_id,tanggal", "records_format": "lists"},
         {"sort": '"tahun" asc, kode_desa desc', "records_format": "csv"},
         {"fields": ["kode_desa", "anggaran", "tanggal"], "records_format": "tsv", "limit": 2, "offset": 1},
         {"fields": "kecamatan,tahun", "distinct": True, "sort": "kecamatan, tahun"},
@@ -162,6 +164,7 @@ def test_info_gives_the_same_fields_and_meta_keys(tables: dict[str, Any]) -> Non
         'SELECT _id, kode_desa, nama_desa, tahun, anggaran, tanggal FROM "{id}" WHERE tahun = 2024 ORDER BY _id',
         'WITH t AS (SELECT * FROM "{id}") SELECT kecamatan FROM t UNION SELECT \'x\' ORDER BY 1',
         'SELECT upper(nama_desa), length(kode_desa), round(anggaran) AS bulat FROM "{id}" ORDER BY 1',
+        'SELECT _id, tanggal FROM "{id}" ORDER BY tanggal DESC',
     ],
 )
 def test_sql_gives_the_same_records(tables: dict[str, Any], sql: str) -> None:
