@@ -277,6 +277,13 @@ class LocalStorage(Storage):
     ) -> str | None:
         return None
 
+    def local_path(self, key: str) -> Path:
+        """The stored file itself, for readers that need a path (DuckDB reads Parquet by path, not by stream)."""
+        path = self._path(key)
+        if not path.is_file():
+            raise _not_found(key)
+        return path
+
     def check(self) -> None:
         try:
             self.root.mkdir(parents=True, exist_ok=True)
@@ -343,7 +350,7 @@ def _without_credentials(url: str) -> str:
     return urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
 
 
-def _attachment(filename: str) -> str:
+def attachment_header(filename: str) -> str:
     """Content-Disposition with an ASCII fallback and the exact UTF-8 name (RFC 6266)."""
     fallback = re.sub(r'[^\x20-\x7e]|["\\]', "_", filename)
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
@@ -431,7 +438,7 @@ class S3Storage(Storage):
     ) -> str | None:
         params = {"Bucket": self.bucket, "Key": self._object_key(key)}
         if filename:
-            params["ResponseContentDisposition"] = _attachment(filename)
+            params["ResponseContentDisposition"] = attachment_header(filename)
         if content_type:
             params["ResponseContentType"] = content_type
         return self._client.generate_presigned_url("get_object", Params=params, ExpiresIn=expires)
