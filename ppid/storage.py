@@ -272,6 +272,13 @@ class LocalStorage(Storage):
     def url(self, key: str, *, expires: int = 3600, filename: str | None = None) -> str | None:
         return None
 
+    def local_path(self, key: str) -> Path:
+        """The stored file itself, for readers that need a path (DuckDB reads Parquet by path, not by stream)."""
+        path = self._path(key)
+        if not path.is_file():
+            raise _not_found(key)
+        return path
+
     def check(self) -> None:
         try:
             self.root.mkdir(parents=True, exist_ok=True)

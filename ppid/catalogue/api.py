@@ -66,6 +66,7 @@ def action(name: str) -> tuple[Response, int]:
         base_url=settings.public_url or request.host_url,
         sysadmin=sysadmin,
         user=user,
+        datastore_cache=settings.home / "datastore",
     )
     try:
         result = catalogue.call_action(name, data)

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 if TYPE_CHECKING:
     from ppid.catalogue.models import Package
+    from ppid.datastore.reading import TableFiles
 
 
 @dataclass(frozen=True)
@@ -38,3 +39,5 @@ class Context:
     file_saver: FileSaver | None = None
     #: The caller's CKAN user name (see :mod:`ppid.catalogue.users`); None for an anonymous caller.
     user: str | None = None
+    #: Where DataStore tables' Parquet files are read from; None where no storage is at hand.
+    table_files: TableFiles | None = None

@@ -3,15 +3,40 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy.orm import Session
+
+from ppid.catalogue.datastore import table_key, tables_for
 from ppid.catalogue.licenses import LICENSES
 from ppid.catalogue.models import Group, Organization, Package, Resource
 from ppid.catalogue.validators import RESOURCE_NULL_DEFAULTS
+from ppid.datastore.models import DatastoreTable
+
+#: Resource keys the catalogue computes; a client sending them back (package_update with a shown dict) is ignored.
+COMPUTED_KEYS = frozenset({"datastore_active", "ppid_datastore_sha256"})
+#: The DataStore tables of a page of resources, by :func:`ppid.catalogue.datastore.table_key`.
+Tables = dict[tuple[str, str], DatastoreTable]
 
 
-def package_dict(package: Package) -> dict[str, Any]:
+def package_dicts(session: Session, packages: Iterable[Package]) -> list[dict[str, Any]]:
+    """Datasets as ``package_show`` shows them, with one DataStore query for all their resources."""
+    packages = list(packages)
+    tables = tables_for(session, [resource for package in packages for resource in package.resources])
+    return [package_dict(package, tables) for package in packages]
+
+
+def package_show_dict(session: Session, package: Package) -> dict[str, Any]:
+    return package_dicts(session, [package])[0]
+
+
+def resource_show_dict(session: Session, resource: Resource) -> dict[str, Any]:
+    return resource_dict(resource, tables_for(session, [resource]))
+
+
+def package_dict(package: Package, tables: Tables) -> dict[str, Any]:
     """``package_show``'s shape in CKAN 2.12 (times in UTC without a zone, like CKAN)."""
     organization = package.organization
     result = {
@@ -39,7 +64,7 @@ def package_dict(package: Package) -> dict[str, Any]:
         "url": package.url,
         "version": package.version,
         "extras": [dict(extra) for extra in package.extras],
-        "resources": [resource_dict(resource) for resource in package.resources],
+        "resources": [resource_dict(resource, tables) for resource in package.resources],
         "tags": [tag_dict(name) for name in sorted(package.tags)],
         "groups": [package_group_dict(group) for group in package.groups if group.state == "active"],
         "relationships_as_subject": [],
@@ -53,10 +78,18 @@ def package_dict(package: Package) -> dict[str, Any]:
     return result
 
 
-def resource_dict(resource: Resource) -> dict[str, Any]:
+def resource_dict(resource: Resource, tables: Tables) -> dict[str, Any]:
+    """A resource with ``datastore_active`` as CKAN's DataStore plugin adds it, and the typed copy's digest
+    (``ppid_datastore_sha256``), which the publisher compares before pushing rows to a real CKAN."""
+    key = table_key(resource)
+    table = tables.get(key) if key else None
+    datastore = {"datastore_active": table is not None}
+    if table is not None:
+        datastore["ppid_datastore_sha256"] = table.rows_sha256
     return {
         **dict.fromkeys(RESOURCE_NULL_DEFAULTS),
-        **resource.extras,
+        **{key: value for key, value in resource.extras.items() if key not in COMPUTED_KEYS},
+        **datastore,
         "created": iso(resource.created),
         "description": resource.description,
         "format": resource.format,

@@ -15,7 +15,7 @@ from sqlalchemy import func, or_, select
 
 from ppid.catalogue import search, users
 from ppid.catalogue.context import Context
-from ppid.catalogue.dictization import iso, package_dict
+from ppid.catalogue.dictization import iso, package_dicts
 from ppid.catalogue.models import Group, Organization, Package, package_group
 from ppid.catalogue.validators import (
     STATES,
@@ -76,7 +76,7 @@ def group_show(context: Context, data: dict[str, Any]) -> dict[str, Any]:
         raise NotAuthorized(f"User {context.user} not authorized to read group {group.id}")
     result = group_dict(group, _package_counts(context, group.id).get(group.id, 0))
     if asbool(data.get("include_datasets")):
-        result["packages"] = [package_dict(package) for package in _visible_packages(context, group)]
+        result["packages"] = package_dicts(context.session, _visible_packages(context, group))
     if include_users:
         result["users"] = []
     result.update({"extras": [dict(extra) for extra in group.extras], "groups": []})

@@ -10,6 +10,8 @@ size is bounded by the storage alone.
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
 from typing import Any, BinaryIO
 
 from ckanapi.common import ActionShortcut
@@ -19,6 +21,7 @@ from ppid.catalogue import store
 from ppid.catalogue.context import Upload
 from ppid.catalogue.models import Package
 from ppid.catalogue.users import SITE_USER
+from ppid.datastore.reading import TableFiles
 from ppid.db import Database
 from ppid.storage import Storage
 
@@ -28,10 +31,20 @@ class EmbeddedCKAN:
     sysadmin rights. A sysadmin without a user name is the platform itself: CKAN's site user."""
 
     def __init__(
-        self, database: Database, storage: Storage, *, base_url: str, sysadmin: bool = False, user: str | None = None
+        self,
+        database: Database,
+        storage: Storage,
+        *,
+        base_url: str,
+        sysadmin: bool = False,
+        user: str | None = None,
+        datastore_cache: Path | None = None,
     ) -> None:
+        """``datastore_cache``: where DataStore files from S3 are kept (the instance folder's ``datastore``);
+        without one, the system's temporary folder."""
         self.database = database
         self.storage = storage
+        self.table_files = TableFiles(storage, datastore_cache or Path(tempfile.gettempdir()) / "ppid-datastore")
         self.base_url = base_url.rstrip("/")
         self.sysadmin = sysadmin
         self.user = user or (SITE_USER if sysadmin else None)
@@ -59,6 +72,7 @@ class EmbeddedCKAN:
                 base_url=self.base_url,
                 file_saver=self.save_upload,
                 user=self.user,
+                table_files=self.table_files,
             )
 
     def save_upload(self, upload: Upload, *, package: Package, resource_id: str) -> tuple[str, int, str]:

@@ -22,9 +22,16 @@ from ckanapi.errors import CKANAPIError, NotAuthorized, NotFound, SearchQueryErr
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from ppid.catalogue import groups, revise, search, users
+from ppid.catalogue import datastore, groups, revise, search, users
 from ppid.catalogue.context import Context, FileSaver, Upload
-from ppid.catalogue.dictization import organization_dict, package_dict, resource_dict, tag_dict, tag_id
+from ppid.catalogue.dictization import (
+    organization_dict,
+    package_dicts,
+    package_show_dict,
+    resource_show_dict,
+    tag_dict,
+    tag_id,
+)
 from ppid.catalogue.licenses import LICENSES, license_dict
 from ppid.catalogue.models import SEARCH_TEXT_KEY, Organization, Package, PackageTerm, Resource
 from ppid.catalogue.query import package_search_filters, parse_q
@@ -43,6 +50,7 @@ from ppid.catalogue.validators import (
     validate_organization,
     validate_package,
 )
+from ppid.datastore.reading import TableFiles
 from ppid.db import utcnow
 
 CKAN_VERSION = "2.12.0"
@@ -68,6 +76,7 @@ def call_action(
     base_url: str,
     file_saver: FileSaver | None = None,
     user: str | None = None,
+    table_files: TableFiles | None = None,
 ) -> Any:
     """Run one CKAN action as ``user`` (a CKAN user name, see :mod:`ppid.catalogue.users`; None: anonymous);
     raises ``ckanapi.errors`` exceptions as a CKAN would."""
@@ -76,7 +85,7 @@ def call_action(
         raise CKANAPIError(f"Action name not known: {name}")
     if name not in READ_ACTIONS and not user_is_sysadmin:
         raise NotAuthorized(f"User not authorized to call {name}")
-    context = Context(session, user_is_sysadmin, base_url.rstrip("/"), file_saver, user)
+    context = Context(session, user_is_sysadmin, base_url.rstrip("/"), file_saver, user, table_files)
     return action(context, dict(data_dict or {}))
 
 
@@ -120,7 +129,7 @@ def package_show(context: Context, data: dict[str, Any]) -> dict[str, Any]:
     reference = data.get("id") or data.get("name_or_id")
     if not reference:
         raise ValidationError({"name_or_id": ["Missing value"]})
-    return package_dict(_readable(context, _package(context, reference)))
+    return package_show_dict(context.session, _readable(context, _package(context, reference)))
 
 
 def resource_show(context: Context, data: dict[str, Any]) -> dict[str, Any]:
@@ -128,7 +137,7 @@ def resource_show(context: Context, data: dict[str, Any]) -> dict[str, Any]:
     if resource is None:
         raise NotFound("Resource was not found.")
     _readable(context, resource.package)
-    return resource_dict(resource)
+    return resource_show_dict(context.session, resource)
 
 
 def package_search(context: Context, data: dict[str, Any]) -> dict[str, Any]:
@@ -136,7 +145,7 @@ def package_search(context: Context, data: dict[str, Any]) -> dict[str, Any]:
     query, fields = _search_query(context, data)
     result = search.run(context.session, query)
     packages = _packages_by_pk(context.session, result.pks)
-    results = [package_dict(package) for package in packages]
+    results = package_dicts(context.session, packages)
     if fields:
         # Document text is searched, never shown, unless ``fl`` asks for it by its Solr name, as in CKAN.
         texts = f"res_extras_{SEARCH_TEXT_KEY}"
@@ -244,7 +253,7 @@ def tag_show(context: Context, data: dict[str, Any]) -> dict[str, Any]:
         )
         if not context.sysadmin:
             statement = statement.where(Package.private.is_(False))
-        result["packages"] = [package_dict(package) for package in context.session.scalars(statement)]
+        result["packages"] = package_dicts(context.session, context.session.scalars(statement))
     return result
 
 
@@ -267,7 +276,7 @@ def current_package_list_with_resources(context: Context, data: dict[str, Any]) 
     if not context.sysadmin:
         statement = statement.where(Package.private.is_(False))
     statement = statement.order_by(Package.metadata_modified.desc(), Package.pk.desc()).limit(limit).offset(offset)
-    return [package_dict(package) for package in context.session.scalars(statement)]
+    return package_dicts(context.session, context.session.scalars(statement))
 
 
 def package_autocomplete(context: Context, data: dict[str, Any]) -> list[dict[str, str]]:
@@ -366,7 +375,7 @@ def package_create(context: Context, data: dict[str, Any]) -> dict[str, Any]:
     context.session.add(package)
     _save_resources(context, package, resources or [], guess_mimetype=False)  # CKAN 2.12 guesses on update only
     search.index_package(context.session, package)
-    return package_dict(package)
+    return package_show_dict(context.session, package)
 
 
 def package_update(context: Context, data: dict[str, Any]) -> dict[str, Any]:
@@ -383,12 +392,12 @@ def package_update(context: Context, data: dict[str, Any]) -> dict[str, Any]:
         _save_resources(context, package, resources, guess_mimetype=True)
     _touch(package)
     search.index_package(context.session, package)
-    return package_dict(package)
+    return package_show_dict(context.session, package)
 
 
 def package_patch(context: Context, data: dict[str, Any]) -> dict[str, Any]:
     package = _package(context, get_or_bust(data, "id"))
-    current = package_dict(package)
+    current = package_show_dict(context.session, package)
     if "resources" not in data:
         del current["resources"]  # kept as they are by package_update
     return package_update(context, {**current, **data, "id": package.id})
@@ -403,7 +412,7 @@ def package_revise(context: Context, data: dict[str, Any]) -> dict[str, Any]:
     reference = flat_match.get("id") or match.get("id") or flat_match.get("name") or match.get("name")
     if not reference:
         raise ValidationError({"match__id": "Missing value"})
-    original = package_dict(_package(context, str(reference)))
+    original = package_show_dict(context.session, _package(context, str(reference)))
     unmatched = revise.unmatched(original, match)
     for path, value in sorted(flat_match.items()):
         unmatched += revise.unmatched_path(original, path, value)
@@ -461,7 +470,7 @@ def resource_create(context: Context, data: dict[str, Any]) -> dict[str, Any]:
     package.resources.append(resource)
     _touch(package)
     search.index_package(context.session, package)
-    return resource_dict(resource)
+    return resource_show_dict(context.session, resource)
 
 
 def resource_update(context: Context, data: dict[str, Any]) -> dict[str, Any]:
@@ -474,12 +483,12 @@ def resource_update(context: Context, data: dict[str, Any]) -> dict[str, Any]:
     _store_upload(context, data, resource.package, resource)
     _touch(resource.package)
     search.index_package(context.session, resource.package)
-    return resource_dict(resource)
+    return resource_show_dict(context.session, resource)
 
 
 def resource_patch(context: Context, data: dict[str, Any]) -> dict[str, Any]:
     resource = _resource(context, get_or_bust(data, "id"))
-    return resource_update(context, {**resource_dict(resource), **data, "id": resource.id})
+    return resource_update(context, {**resource_show_dict(context.session, resource), **data, "id": resource.id})
 
 
 def resource_delete(context: Context, data: dict[str, Any]) -> None:
@@ -708,6 +717,7 @@ READ_ONLY: tuple[Action, ...] = (
     *(current_package_list_with_resources, package_autocomplete),
     *(organization_list, organization_show, organization_autocomplete, tag_list, tag_show, vocabulary_list),
     *(groups.group_list, groups.group_show, groups.member_list, users.user_list, users.user_show),
+    *(datastore.datastore_search, datastore.datastore_search_sql, datastore.datastore_info),
 )
 WRITES: tuple[Action, ...] = (
     *(organization_create, organization_update, organization_patch),

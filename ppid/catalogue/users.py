@@ -30,7 +30,7 @@ from sqlalchemy import func, or_, select
 
 from ppid.accounts.models import Role, User
 from ppid.catalogue.context import Context
-from ppid.catalogue.dictization import iso, package_dict
+from ppid.catalogue.dictization import iso, package_dicts
 from ppid.catalogue.models import Organization, Package
 from ppid.catalogue.validators import asbool, get_or_bust
 
@@ -226,4 +226,4 @@ def _created_datasets(context: Context, ckan_id: str, *, own: bool) -> list[dict
         statement = statement.where(Package.state.in_(("active", "draft")))
     else:
         statement = statement.where(Package.state == "active", Package.private.is_(False))
-    return [package_dict(package) for package in context.session.scalars(statement.limit(50))]
+    return package_dicts(context.session, context.session.scalars(statement.limit(50)))

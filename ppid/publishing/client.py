@@ -74,7 +74,13 @@ def open_catalogue(platform: Platform, *, anonymous: bool = False) -> CatalogueC
     if settings.catalogue_url is not None:
         apikey = None if anonymous else settings.catalogue_api_token
         return StreamingRemoteCKAN(settings.catalogue_url, apikey=apikey, user_agent=USER_AGENT)
-    return EmbeddedCKAN(platform.database, platform.storage, base_url=settings.public_url, sysadmin=not anonymous)
+    return EmbeddedCKAN(
+        platform.database,
+        platform.storage,
+        base_url=settings.public_url,
+        sysadmin=not anonymous,
+        datastore_cache=settings.home / "datastore",
+    )
 
 
 @contextmanager

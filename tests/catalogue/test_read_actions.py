@@ -16,10 +16,11 @@ PACKAGE_KEYS = {
     "organization", "owner_org", "private", "state", "title", "type", "url", "version", "extras", "resources",
     "tags", "groups", "relationships_as_subject", "relationships_as_object",
 }  # fmt: skip
+#: As a CKAN with its DataStore plugin shows a resource (``datastore_active`` on every one).
 RESOURCE_KEYS = {
-    "cache_last_updated", "cache_url", "created", "description", "format", "hash", "id", "last_modified",
-    "metadata_modified", "mimetype", "mimetype_inner", "name", "package_id", "position", "resource_type", "size",
-    "state", "url", "url_type",
+    "cache_last_updated", "cache_url", "created", "datastore_active", "description", "format", "hash", "id",
+    "last_modified", "metadata_modified", "mimetype", "mimetype_inner", "name", "package_id", "position",
+    "resource_type", "size", "state", "url", "url_type",
 }  # fmt: skip
 ORGANIZATION_KEYS = {
     "approval_status", "created", "description", "display_name", "id", "image_display_url", "image_url",

@@ -1,0 +1,293 @@
+"""The typed copy of a validated table: its rows as a Parquet file in storage, typed by its Table Schema.
+
+Why DuckDB: it casts and writes Parquet column by column in compiled code, in row groups, and spills to a
+scratch directory past :data:`MEMORY_LIMIT`, so a ten-million-row table is typed in seconds and never
+lives in Python. Memory stays bounded at every step: the stored file is copied to a scratch file in
+chunks; its rows are read one at a time exactly as validation reads them (:mod:`ppid.validation.sniff`
+for the encoding, delimiter, title rows and sheet; :func:`~ppid.validation.headers.match_header` for
+labels written as names, titles or aliases) and streamed into a normalised UTF-8 CSV of text cells, row
+number first, in schema order; DuckDB then reads that CSV and casts each column with a SQL expression
+that follows the schema (``decimalChar``/``groupChar``/``bareNumber``, ``trueValues``, date formats,
+``missingValues``) straight into ``COPY ... TO parquet``.
+
+A UTF-8 CSV is normalised too, rather than handed to DuckDB's own CSV reader: Python's ``csv`` module is
+what Frictionless validated it with, so quoting, title rows and short rows are read the same way, and
+the row numbers come for free. The Python pass costs about 2.5 s per million rows (see
+:func:`build_table`).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import re
+import shutil
+import tempfile
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import duckdb
+from dateutil import parser
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ppid.datastore.fields import ROW_ID, datastore_field
+from ppid.datastore.models import DatastoreTable
+from ppid.storage import Storage
+from ppid.validation import workbook
+from ppid.validation.headers import header_keys, match_header
+from ppid.validation.sniff import TABLE_FORMATS, FileFormat, Sniffed, sniff
+
+#: File names whose content may be a table the DataStore can hold (a ZIP of tables is not one table).
+TABLE_SUFFIXES = frozenset({".csv", ".txt", ".xlsx", ".xls", ".ods"})
+#: DuckDB's working memory; past it, DuckDB spills to the scratch directory.
+MEMORY_LIMIT = "128MB"
+THREADS = 2
+_COPY_CHUNK = 1024 * 1024
+_DEFAULT_TRUE = ("true", "True", "TRUE", "1")
+_DEFAULT_FALSE = ("false", "False", "FALSE", "0")
+
+
+class ConversionError(Exception):
+    """The stored file could not be turned into typed rows; the message says why, in plain words."""
+
+
+def schema_digest(schema: Mapping[str, Any]) -> str:
+    """SHA-256 of the schema's canonical JSON (sorted keys, no spaces): any edit makes a new typed copy."""
+    canonical = json.dumps(schema, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def datastore_key(sha256: str, digest: str) -> str:
+    return f"datastore/{sha256}/{digest[:16]}.parquet"
+
+
+def primary_key(schema: Mapping[str, Any]) -> list[str]:
+    key = schema.get("primaryKey") or []
+    return [key] if isinstance(key, str) else list(key)
+
+
+def find_table(session: Session, sha256: str, schema_name: str, digest: str) -> DatastoreTable | None:
+    return session.scalar(select(DatastoreTable).where(
+        DatastoreTable.sha256 == sha256, DatastoreTable.schema_name == schema_name,
+        DatastoreTable.schema_digest == digest))
+
+
+def build_table(
+    session: Session, storage: Storage, *, source_key: str, file_name: str, sha256: str, schema_name: str,
+    schema: Mapping[str, Any],
+) -> DatastoreTable:
+    """The typed copy of the stored file ``source_key`` (a validated table), made once per file and schema.
+
+    An existing copy for (``sha256``, ``schema_name``, schema digest) is returned as it is. Raises
+    :class:`ConversionError` when the file is not a readable table. Measured on a generated UTF-8 CSV of
+    1,000,000 rows and 9 columns (59 MB), 2 shared cores: 4.4-4.7 s (2.5 s of it the Python pass), peak RSS
+    of the whole process 280 MB, of which 110 MB is the interpreter with Frictionless loaded before any row.
+    """
+    digest = schema_digest(schema)
+    existing = find_table(session, sha256, schema_name, digest)
+    if existing is not None:
+        return existing
+    suffix = PurePosixPath(file_name).suffix.lower()
+    if suffix not in TABLE_SUFFIXES:
+        raise ConversionError(f"`{file_name}` bukan berkas tabel (CSV, XLSX, XLS atau ODS)")
+    key = datastore_key(sha256, digest)
+    with tempfile.TemporaryDirectory(prefix="ppid-datastore-") as scratch:
+        work = Path(scratch)
+        source = work / f"berkas{suffix}"
+        with storage.open(source_key) as stream, source.open("wb") as copy:
+            shutil.copyfileobj(stream, copy, _COPY_CHUNK)
+        text = work / "baris.csv"
+        fields = list(schema.get("fields", []))
+        _normalise(source, schema, text)
+        parquet = work / "tabel.parquet"
+        row_count = _write_parquet(text, schema, parquet, work / "duckdb")
+        with parquet.open("rb") as stream:
+            stored = storage.put(key, stream, content_type="application/vnd.apache.parquet")
+    table = DatastoreTable(
+        sha256=sha256, schema_name=schema_name, schema_digest=digest, storage_key=key, rows_sha256=stored.sha256,
+        fields=[datastore_field(spec) for spec in fields], primary_key=primary_key(schema), row_count=row_count,
+    )
+    try:
+        with session.begin_nested():
+            session.add(table)
+    except IntegrityError:  # another process made the same copy meanwhile: same key, same rows
+        return find_table(session, sha256, schema_name, digest)  # type: ignore[return-value]
+    return table
+
+
+# -- reading the file as validation reads it ---------------------------------------------------------------
+
+
+def _normalise(path: Path, schema: Mapping[str, Any], target: Path) -> None:
+    """Stream the data rows into ``target``: row number, then one text cell per schema field.
+
+    Blank rows are left out (validation allows them only at the end of a table); a field the file lacks is
+    written empty. Every cell is quoted, so DuckDB reads an empty cell as an empty text, never as NULL:
+    ``missingValues`` decide what is missing.
+    """
+    sniffed = sniff(path, known_headers=header_keys(schema).keys())
+    if sniffed.format not in TABLE_FORMATS or sniffed.unreadable or sniffed.header_row is None:
+        raise ConversionError(f"bukan tabel yang dapat dibaca ({sniffed.unreadable or sniffed.format.value})")
+    if sniffed.format != FileFormat.CSV and sniffed.sheet is None:
+        raise ConversionError("lembar kerja yang berisi tabel tidak ditemukan")
+    columns = match_header(sniffed.labels, schema).fields
+    specs = schema["fields"]
+    positions = [columns.index(spec["name"]) if spec["name"] in columns else None for spec in specs]
+    any_formats = {index: (spec["type"], _missing(spec, schema)) for index, spec in enumerate(specs)
+                   if spec.get("type") in ("date", "datetime", "time") and spec.get("format") == "any"}
+    count = 0
+    with target.open("w", encoding="utf-8", newline="") as stream:
+        writer = csv.writer(stream, quoting=csv.QUOTE_ALL)
+        for cells in _data_rows(path, sniffed):
+            if not any(cell and cell.strip() for cell in cells):
+                continue
+            count += 1
+            values = [cells[i] if i is not None and i < len(cells) else None for i in positions]
+            for index, (kind, missing) in any_formats.items():
+                values[index] = _any_temporal(kind, values[index], missing)
+            writer.writerow([count, *values])
+
+
+def _any_temporal(kind: str, value: str | None, missing: Sequence[str]) -> str | None:
+    """A ``format: any`` date, datetime or time as ISO text, read by dateutil as Frictionless reads it (DuckDB
+    has no such parser)."""
+    if value is None or value in missing:
+        return value
+    try:
+        parsed = parser.parse(value).replace(tzinfo=None)
+    except (ValueError, OverflowError) as error:
+        raise ConversionError(f"`{value}` bukan {kind}") from error
+    if kind == "date":
+        return parsed.date().isoformat()
+    return parsed.time().isoformat() if kind == "time" else parsed.isoformat()
+
+
+def _missing(spec: Mapping[str, Any], schema: Mapping[str, Any]) -> Sequence[str]:
+    return spec.get("missingValues", schema.get("missingValues", [""]))
+
+
+def _data_rows(path: Path, sniffed: Sniffed) -> Iterator[Sequence[str | None]]:
+    """The rows below the header row, as text cells (a workbook's as the sheet shows them)."""
+    if sniffed.format == FileFormat.CSV:
+        with path.open(encoding=sniffed.encoding or "utf-8", newline="") as text:
+            rows: Iterator[Sequence[str | None]] = csv.reader(text, delimiter=sniffed.delimiter or ",")
+            yield from _below(rows, sniffed.header_row or 1)
+        return
+    try:
+        yield from _below(workbook.iter_rows(path, sniffed.format.value, sniffed.sheet or ""), sniffed.header_row or 1)
+    except workbook.UnreadableWorkbookError as error:
+        raise ConversionError(str(error)) from error
+
+
+def _below(rows: Iterator[Sequence[str | None]], header_row: int) -> Iterator[Sequence[str | None]]:
+    for number, cells in enumerate(rows, start=1):
+        if number > header_row:
+            yield cells
+
+
+# -- typing with DuckDB --------------------------------------------------------------------------------------
+
+
+def _write_parquet(text: Path, schema: Mapping[str, Any], target: Path, spill: Path) -> int:
+    """Cast the normalised CSV by the schema and write it as Parquet; returns the number of rows."""
+    fields = schema["fields"]
+    columns = {f"c{index}": "VARCHAR" for index in range(len(fields) + 1)}
+    select_list = [f"CAST(c0 AS BIGINT) AS {_ident(ROW_ID)}"] + [
+        f"{_typed(spec, f'c{index}', _missing(spec, schema))} AS {_ident(spec['name'])}"
+        for index, spec in enumerate(fields, start=1)
+    ]
+    query = (
+        f"COPY (SELECT {', '.join(select_list)} FROM read_csv({_literal(str(text))}, header=false, auto_detect=false,"
+        f" delim=',', quote='\"', escape='\"', allow_quoted_nulls=false, max_line_size=67108864,"
+        f" columns={_struct(columns)})) TO {_literal(str(target))} (FORMAT parquet, COMPRESSION zstd)"
+    )
+    spill.mkdir()
+    connection = duckdb.connect(config={"memory_limit": MEMORY_LIMIT, "threads": THREADS,
+                                        "temp_directory": str(spill)})
+    try:
+        (count,) = connection.execute(query).fetchone()
+        return int(count)
+    except duckdb.Error as error:
+        raise ConversionError(str(error).splitlines()[0]) from error
+    finally:
+        connection.close()
+
+
+def _typed(spec: Mapping[str, Any], column: str, missing: Sequence[str]) -> str:
+    """The SQL expression turning text cell ``column`` into the field's typed value, as Frictionless reads it."""
+    kind = spec.get("type", "string")
+    fmt = spec.get("format", "default")
+    stripped = rf"regexp_replace({column}, '^\s+|\s+$', '', 'g')"
+    if kind == "integer":  # Frictionless reads no group or decimal character in an integer, only ``bareNumber``
+        value = f"CAST({_number_text(spec, stripped) if not spec.get('bareNumber', True) else stripped} AS BIGINT)"
+    elif kind == "number":
+        value = f"CAST({_number_text(spec, stripped) if _has_number_format(spec) else stripped} AS DOUBLE)"
+    elif kind == "year":
+        value = f"CAST({column} AS INTEGER)"
+    elif kind == "boolean":
+        trues = _literals(spec.get("trueValues", _DEFAULT_TRUE))
+        falses = _literals(spec.get("falseValues", _DEFAULT_FALSE))
+        error = _literal(f"{spec['name']}: bukan nilai boolean yang dikenal skema")
+        value = (f"CASE WHEN {column} IN ({trues}) THEN TRUE WHEN {column} IN ({falses}) THEN FALSE"
+                 f" ELSE error({error}) END")
+    elif kind in ("date", "datetime", "time"):
+        value = _temporal(kind, fmt, column)
+    elif _is_code(spec):
+        value = rf"regexp_replace({column}, '^\s*([+-]?[0-9]+)\.0+\s*$', '\1')"
+    else:  # text, and the types a DataStore keeps as written (yearmonth, geopoint, JSON...)
+        value = column
+    if not missing:
+        return value
+    return f"CASE WHEN {column} IN ({_literals(missing)}) THEN NULL ELSE {value} END"
+
+
+def _has_number_format(spec: Mapping[str, Any]) -> bool:
+    """Frictionless rewrites a number only when the field sets one of these properties."""
+    return any(key in spec for key in ("decimalChar", "groupChar", "bareNumber"))
+
+
+def _number_text(spec: Mapping[str, Any], text: str) -> str:
+    """A number's text as Frictionless reads it: without currency or percent signs around it unless
+    ``bareNumber`` is true, then without group characters and with ``.`` as the decimal point."""
+    if not spec.get("bareNumber", True):
+        text = rf"regexp_replace({text}, '(^[^-0-9]*)|([^0-9]*$)', '', 'g')"
+    if spec.get("groupChar"):
+        text = f"replace({text}, {_literal(spec['groupChar'])}, '')"
+    decimal = spec.get("decimalChar", ".")
+    if decimal != ".":
+        error = _literal(f"{spec['name']}: titik di dalam angka berdesimal koma")
+        text = f"CASE WHEN contains({text}, '.') THEN error({error}) ELSE replace({text}, {_literal(decimal)}, '.') END"
+    return text
+
+
+def _temporal(kind: str, fmt: str, column: str) -> str:
+    """``default`` is ISO 8601, else a strptime format (DuckDB's directives are Python's)."""
+    target = {"date": "DATE", "datetime": "TIMESTAMP", "time": "TIME"}[kind]
+    if fmt in ("default", "any"):  # ``any`` was made ISO 8601 while normalising
+        return f"CAST(strptime({column}, '%Y-%m-%d') AS DATE)" if kind == "date" else f"CAST({column} AS {target})"
+    return f"CAST(strptime({column}, {_literal(fmt)}) AS {target})"
+
+
+def _is_code(spec: Mapping[str, Any]) -> bool:
+    """A code column (``kode_*`` or checked against a reference list): a spreadsheet's ``3201.0`` is code ``3201``."""
+    return bool((spec.get("ppid") or {}).get("referensi")) or re.match(r"kode(_|$)", spec["name"]) is not None
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _literals(values: Sequence[str]) -> str:
+    return ", ".join(_literal(str(value)) for value in values)
+
+
+def _struct(columns: Mapping[str, str]) -> str:
+    return "{" + ", ".join(f"{_literal(name)}: {_literal(kind)}" for name, kind in columns.items()) + "}"

@@ -1,0 +1,196 @@
+"""The typed copy of a validated table: read as validation reads it, typed by the schema, written once."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from datetime import date, datetime, time
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import openpyxl
+import pytest
+from sqlalchemy import func, select
+
+from ppid.datastore.convert import ConversionError, build_table, schema_digest
+from ppid.datastore.models import DatastoreTable
+from ppid.platform import Platform
+from ppid.validation import validate_table
+
+SCHEMA: dict[str, Any] = {
+    "fields": [
+        {"name": "kode_desa", "title": "Kode Desa", "type": "string"},
+        {"name": "nama_desa", "title": "Nama Desa", "type": "string", "description": "Nama resmi desa."},
+        {"name": "anggaran", "title": "Anggaran", "type": "number", "decimalChar": ",", "groupChar": ".",
+         "unit": "rupiah"},
+        {"name": "penduduk", "title": "Jumlah Penduduk", "type": "integer"},
+        {"name": "tanggal", "title": "Tanggal", "type": "date", "format": "%d/%m/%Y"},
+        {"name": "aktif", "title": "Aktif", "type": "boolean", "trueValues": ["Ya"], "falseValues": ["Tidak"]},
+        {"name": "tahun", "title": "Tahun", "type": "year"},
+    ],
+    "missingValues": ["", "-"],
+    "primaryKey": ["kode_desa"],
+}
+
+WINDOWS_CSV = (
+    "DATA DESA KABUPATEN CONTOH 2024\r\n"
+    ";;;;;;\r\n"
+    "Kode Desa;Nama Desa;Anggaran;Jumlah Penduduk;Tanggal;Aktif;Tahun\r\n"
+    "3201.0;Sukamaju – Ciherang;1.234,56;1500;05/01/2024;Ya;2024\r\n"
+    "3202;Cibeureum \"Lama\";-;2000;31/12/2023;Tidak;2023\r\n"
+    "3203;Pasirjaya; 7,5 ;;-;-;-\r\n"
+    ";;;;;;\r\n"
+).encode("cp1252")
+
+
+def put(platform: Platform, data: bytes, name: str) -> tuple[str, str]:
+    """Store ``data`` as a harvested file would be; returns its storage key and SHA-256."""
+    sha256 = hashlib.sha256(data).hexdigest()
+    key = f"berkas/{sha256}/{name}"
+    platform.storage.put(key, io.BytesIO(data))
+    return key, sha256
+
+
+def build(platform: Platform, data: bytes, name: str, schema: dict[str, Any] = SCHEMA,
+          schema_name: str = "desa_uji") -> DatastoreTable:
+    key, sha256 = put(platform, data, name)
+    with platform.database.session() as session:
+        table = build_table(session, platform.storage, source_key=key, file_name=name, sha256=sha256,
+                            schema_name=schema_name, schema=schema)
+        session.expunge(table)
+    return table
+
+
+def parquet_rows(platform: Platform, table: DatastoreTable, tmp_path: Path) -> tuple[list[tuple], list[tuple]]:
+    """The Parquet file's (column, type) pairs and its rows in file order."""
+    path = tmp_path / "salinan.parquet"
+    with platform.storage.open(table.storage_key) as stream:
+        data = stream.read()
+    path.write_bytes(data)
+    assert hashlib.sha256(data).hexdigest() == table.rows_sha256
+    with duckdb.connect() as connection:
+        relation = connection.sql(f"SELECT * FROM read_parquet('{path}')")
+        columns = list(zip(relation.columns, [str(kind) for kind in relation.types], strict=True))
+        return columns, relation.order("_id").fetchall()
+
+
+def test_a_windows_1252_semicolon_file_with_a_title_is_read_as_validation_reads_it(
+        platform: Platform, tmp_path: Path) -> None:
+    source = tmp_path / "desa.csv"
+    source.write_bytes(WINDOWS_CSV)
+    with validate_table(source, SCHEMA) as result:
+        assert result.report.valid, result.report.to_dict()
+
+    table = build(platform, WINDOWS_CSV, "desa.csv")
+    columns, rows = parquet_rows(platform, table, tmp_path)
+
+    assert columns == [("_id", "BIGINT"), ("kode_desa", "VARCHAR"), ("nama_desa", "VARCHAR"), ("anggaran", "DOUBLE"),
+                       ("penduduk", "BIGINT"), ("tanggal", "DATE"), ("aktif", "BOOLEAN"), ("tahun", "INTEGER")]
+    assert rows == [
+        (1, "3201", "Sukamaju – Ciherang", 1234.56, 1500, date(2024, 1, 5), True, 2024),
+        (2, "3202", 'Cibeureum "Lama"', None, 2000, date(2023, 12, 31), False, 2023),
+        (3, "3203", "Pasirjaya", 7.5, None, None, None, None),
+    ]
+    assert table.row_count == 3
+    assert table.storage_key == f"datastore/{table.sha256}/{schema_digest(SCHEMA)[:16]}.parquet"
+    assert table.primary_key == ["kode_desa"]
+    assert table.fields[2] == {"id": "anggaran", "type": "numeric", "info": {"label": "Anggaran", "notes": "",
+                                                                              "unit": "rupiah"}}
+    assert table.fields[1]["info"]["notes"] == "Nama resmi desa."
+
+
+TYPES_SCHEMA: dict[str, Any] = {
+    "fields": [
+        {"name": "harga", "type": "integer", "bareNumber": False},
+        {"name": "persen", "type": "number", "bareNumber": False},
+        {"name": "nilai", "type": "number"},
+        {"name": "benar", "type": "boolean"},
+        {"name": "waktu", "type": "datetime"},
+        {"name": "jam", "type": "time", "format": "%H.%M"},
+        {"name": "hari", "type": "date", "format": "any"},
+        {"name": "iso", "type": "date"},
+        {"name": "catatan", "type": "string"},
+    ],
+    "missingValues": ["NA"],
+}
+
+
+def test_types_follow_the_table_schema(platform: Platform, tmp_path: Path) -> None:
+    data = (
+        b"harga,persen,nilai,benar,waktu,jam,hari,iso,catatan\n"
+        b"Rp 1250000,12.5%,-3.25,TRUE,2024-03-17T08:30:00,08.30,17 March 2024,2024-03-17,\n"
+        b"NA,NA,1e3,0,NA,NA,NA,NA,NA\n"
+    )
+    source = tmp_path / "jenis.csv"
+    source.write_bytes(data)
+    with validate_table(source, TYPES_SCHEMA) as result:
+        assert result.report.valid, result.report.to_dict()
+
+    columns, rows = parquet_rows(platform, build(platform, data, "jenis.csv", TYPES_SCHEMA, "jenis"), tmp_path)
+
+    assert [kind for _, kind in columns] == ["BIGINT", "BIGINT", "DOUBLE", "DOUBLE", "BOOLEAN", "TIMESTAMP", "TIME",
+                                             "DATE", "DATE", "VARCHAR"]
+    assert rows == [
+        (1, 1250000, 12.5, -3.25, True, datetime(2024, 3, 17, 8, 30), time(8, 30), date(2024, 3, 17),
+         date(2024, 3, 17), ""),
+        (2, None, None, 1000.0, False, None, None, None, None, None),
+    ]
+
+
+def test_a_value_the_schema_does_not_allow_fails_the_conversion_plainly(platform: Platform) -> None:
+    data = b"kode_desa,nama_desa,anggaran,penduduk,tanggal,aktif,tahun\n3201,A,1,2,05/01/2024,Mungkin,2024\n"
+    with pytest.raises(ConversionError, match="aktif"):
+        build(platform, data, "salah.csv")
+    with platform.database.session() as session:
+        assert session.scalar(select(func.count()).select_from(DatastoreTable)) == 0
+
+
+def test_a_workbook_is_read_from_the_sheet_and_row_validation_chose(platform: Platform, tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    book.active.title = "Catatan"
+    book.active.append(["Lembar ini hanya berisi catatan"])
+    sheet = book.create_sheet("Data")
+    sheet.append(["Rekap Desa 2024"])
+    sheet.append([])
+    sheet.append(["Kode Desa", "Nama Desa", "Anggaran", "Jumlah Penduduk", "Tanggal", "Aktif", "Tahun"])
+    sheet.append([3201.0, "Sukamaju", "1.234,56", 1500, "05/01/2024", "Ya", 2024])
+    sheet.append([3202, "Cibeureum", None, None, None, None, None])
+    sheet.append([])
+    buffer = io.BytesIO()
+    book.save(buffer)
+
+    table = build(platform, buffer.getvalue(), "desa.xlsx")
+    _, rows = parquet_rows(platform, table, tmp_path)
+
+    assert rows == [(1, "3201", "Sukamaju", 1234.56, 1500, date(2024, 1, 5), True, 2024),
+                    (2, "3202", "Cibeureum", None, None, None, None, None)]
+
+
+def test_a_copy_is_made_once_per_file_and_schema(platform: Platform, tmp_path: Path) -> None:
+    first = build(platform, WINDOWS_CSV, "desa.csv")
+    again = build(platform, WINDOWS_CSV, "desa-lagi.csv")
+    assert (again.id, again.rows_sha256, again.storage_key) == (first.id, first.rows_sha256, first.storage_key)
+
+    edited = {**SCHEMA, "fields": [*SCHEMA["fields"][:6], {"name": "tahun", "title": "Tahun data", "type": "year"}]}
+    changed = build(platform, WINDOWS_CSV, "desa.csv", edited)
+    assert changed.id != first.id and changed.storage_key != first.storage_key
+    assert changed.schema_digest == schema_digest(edited) != first.schema_digest
+    assert changed.fields[-1]["info"]["label"] == "Tahun data"
+    with platform.database.session() as session:
+        assert session.scalar(select(func.count()).select_from(DatastoreTable)) == 2
+    assert platform.storage.exists(first.storage_key)
+
+
+def test_a_file_that_is_no_table_is_refused(platform: Platform) -> None:
+    with pytest.raises(ConversionError, match="bukan berkas tabel"):
+        build(platform, b"%PDF-1.4 ...", "laporan.pdf")
+    with pytest.raises(ConversionError, match="bukan tabel"):
+        build(platform, b"<!doctype html><html><table></table></html>", "desa.csv")
+
+
+def test_decimal_numbers_keep_their_value(platform: Platform, tmp_path: Path) -> None:
+    schema = {"fields": [{"name": "nilai", "type": "number", "decimalChar": ","}]}
+    _, rows = parquet_rows(platform, build(platform, b'nilai\n"0,1"\n"12345678,25"\n', "n.csv", schema, "n"), tmp_path)
+    assert [Decimal(str(value)) for _, value in rows] == [Decimal("0.1"), Decimal("12345678.25")]
