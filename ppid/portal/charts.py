@@ -1,7 +1,7 @@
 """The explorer's chart, drawn on the server with reportlab as inline SVG, so it shows without JavaScript.
 
 Drawn like the annual report's charts (:mod:`ppid.permohonan.charts`): one image with a text
-alternative; the page puts the same numbers in a table next to it.
+alternative; the page gives its title in the figure's caption and the same numbers in a table below it.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from markupsafe import Markup, escape
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.graphics.charts.linecharts import HorizontalLineChart
-from reportlab.graphics.shapes import Drawing, String
+from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 
 from ppid.permohonan.charts import BAR_COLOUR, LABEL_SIZE, as_svg
@@ -24,11 +24,11 @@ Point = tuple[str, float]
 def bars(points: Sequence[Point], title: str, description: str, number: Callable[[float], str]) -> Markup:
     """One horizontal bar per label (region names are long), in the order given."""
     label_width = min(180, max((len(label) for label, _ in points), default=10) * 4.4 + 8)
-    height = 44 + 18 * max(len(points), 1)
+    height = 28 + 18 * max(len(points), 1)
     drawing = Drawing(WIDTH, height)
     chart = HorizontalBarChart()
     chart.x, chart.y = label_width, 20
-    chart.width, chart.height = WIDTH - label_width - 60, height - 48
+    chart.width, chart.height = WIDTH - label_width - 60, height - 28
     chart.data = [[value for _, value in reversed(points)]]
     chart.categoryAxis.categoryNames = [label for label, _ in reversed(points)]
     chart.categoryAxis.labels.fontSize = LABEL_SIZE
@@ -41,16 +41,15 @@ def bars(points: Sequence[Point], title: str, description: str, number: Callable
     chart.barLabels.dx = 3
     _value_axis(chart.valueAxis, [value for _, value in points], number)
     drawing.add(chart)
-    drawing.add(String(0, height - 14, title, fontName="Helvetica-Bold", fontSize=10))
     return _svg(drawing, title, description)
 
 
 def line(points: Sequence[Point], title: str, description: str, number: Callable[[float], str]) -> Markup:
     """A line through one value per label (years), left to right, each point labelled with its value."""
-    height = 220
+    height = 200
     drawing = Drawing(WIDTH, height)
     chart = HorizontalLineChart()
-    chart.x, chart.y, chart.width, chart.height = 60, 30, WIDTH - 80, height - 70
+    chart.x, chart.y, chart.width, chart.height = 60, 30, WIDTH - 80, height - 45
     chart.data = [[value for _, value in points]]
     chart.categoryAxis.categoryNames = [label for label, _ in points]
     chart.categoryAxis.labels.fontSize = LABEL_SIZE
@@ -63,7 +62,6 @@ def line(points: Sequence[Point], title: str, description: str, number: Callable
     chart.lineLabels.fillColor = colors.black
     _value_axis(chart.valueAxis, [value for _, value in points], number)
     drawing.add(chart)
-    drawing.add(String(0, height - 14, title, fontName="Helvetica-Bold", fontSize=10))
     return _svg(drawing, title, description)
 
 
