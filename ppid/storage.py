@@ -345,7 +345,7 @@ def _without_credentials(url: str) -> str:
     return urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
 
 
-def _attachment(filename: str) -> str:
+def attachment_header(filename: str) -> str:
     """Content-Disposition with an ASCII fallback and the exact UTF-8 name (RFC 6266)."""
     fallback = re.sub(r'[^\x20-\x7e]|["\\]', "_", filename)
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
@@ -431,7 +431,7 @@ class S3Storage(Storage):
     def url(self, key: str, *, expires: int = 3600, filename: str | None = None) -> str | None:
         params = {"Bucket": self.bucket, "Key": self._object_key(key)}
         if filename:
-            params["ResponseContentDisposition"] = _attachment(filename)
+            params["ResponseContentDisposition"] = attachment_header(filename)
         return self._client.generate_presigned_url("get_object", Params=params, ExpiresIn=expires)
 
     def check(self) -> None:

@@ -14,7 +14,7 @@ import logging
 from typing import Any
 
 from ckanapi.errors import NotAuthorized, NotFound, SearchError, SearchQueryError, ValidationError
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, request, stream_with_context
 from flask.blueprints import BlueprintSetupState
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import BadRequest
@@ -24,11 +24,14 @@ from ppid.catalogue.context import Upload
 from ppid.catalogue.service import EmbeddedCKAN
 from ppid.catalogue.store import ACTIONS, READ_ACTIONS
 from ppid.catalogue.users import SITE_USER, is_sysadmin
+from ppid.datastore.dump import FORMATS
+from ppid.i18n import _
+from ppid.storage import attachment_header
 from ppid.web import platform
 
 log = logging.getLogger(__name__)
 
-blueprint = Blueprint("catalogue_api", __name__, url_prefix="/api")
+blueprint = Blueprint("catalogue_api", __name__)
 
 #: Exception → (HTTP status, CKAN's ``__type``), as ``ckan.views.api.action`` answers them.
 ckan_errors: dict[type[Exception], tuple[int, str]] = {
@@ -48,8 +51,8 @@ def _exempt_from_csrf(state: BlueprintSetupState) -> None:
         csrf.exempt(blueprint)
 
 
-@blueprint.route("/3/action/<name>", methods=["GET", "POST"])
-@blueprint.route("/action/<name>", methods=["GET", "POST"])
+@blueprint.route("/api/3/action/<name>", methods=["GET", "POST"])
+@blueprint.route("/api/action/<name>", methods=["GET", "POST"])
 def action(name: str) -> tuple[Response, int]:
     envelope: dict[str, Any] = {"help": f"{request.host_url}api/3/action/help_show?name={name}"}
     if name not in ACTIONS:
@@ -58,16 +61,7 @@ def action(name: str) -> tuple[Response, int]:
         data = _request_data(side_effect_free=name in READ_ACTIONS)
     except ValueError as error:
         return _bad_request(f"JSON Error: {error}")
-    settings = platform().settings
-    user, sysadmin = _caller()
-    catalogue = EmbeddedCKAN(
-        platform().database,
-        platform().storage,
-        base_url=settings.public_url or request.host_url,
-        sysadmin=sysadmin,
-        user=user,
-        datastore_cache=settings.home / "datastore",
-    )
+    catalogue = _catalogue()
     try:
         result = catalogue.call_action(name, data)
     except tuple(ckan_errors) as error:
@@ -77,6 +71,42 @@ def action(name: str) -> tuple[Response, int]:
         error_body = {"__type": "Internal Server Error", "message": "Internal Server Error"}
         return _json_response({**envelope, "success": False, "error": error_body}, 500)
     return _json_response({**envelope, "success": True, "result": result}, 200)
+
+
+@blueprint.route("/datastore/dump/<resource_id>")
+def datastore_dump(resource_id: str) -> Response | tuple[Response, int]:
+    """CKAN's dump of a DataStore table (``format`` csv, tsv, json, xml, and here also xlsx and parquet), streamed;
+    a table the caller may not read is not found, as in CKAN."""
+    data = _mixed(request.args)
+    fmt = str(data.pop("format", "csv") or "csv").lower()
+    bom = str(data.pop("bom", "")).lower() in {"1", "true", "yes", "on"}
+    try:
+        filename, chunks = _catalogue().datastore_dump(resource_id, data, fmt, bom=bom)
+    except (NotFound, NotAuthorized):
+        return _text(_("Sumber daya DataStore tidak ditemukan (DataStore resource not found)."), 404)
+    except ValidationError as error:
+        messages = "; ".join(f"{key}: {' '.join(map(str, value))}" for key, value in error.error_dict.items())
+        return _text(messages, 400)
+    response = Response(stream_with_context(chunks), content_type=FORMATS[fmt])
+    response.headers["Content-Disposition"] = attachment_header(filename)
+    return response
+
+
+def _catalogue() -> EmbeddedCKAN:
+    settings = platform().settings
+    user, sysadmin = _caller()
+    return EmbeddedCKAN(
+        platform().database,
+        platform().storage,
+        base_url=settings.public_url or request.host_url,
+        sysadmin=sysadmin,
+        user=user,
+        datastore_cache=settings.home / "datastore",
+    )
+
+
+def _text(message: str, status: int) -> tuple[Response, int]:
+    return Response(message + "\n", content_type="text/plain; charset=utf-8"), status
 
 
 def _json_response(body: Any, status: int) -> tuple[Response, int]:

@@ -11,16 +11,18 @@ size is bounded by the storage alone.
 from __future__ import annotations
 
 import tempfile
-from pathlib import Path
+from collections.abc import Iterator
+from pathlib import Path, PurePosixPath
 from typing import Any, BinaryIO
 
 from ckanapi.common import ActionShortcut
 from werkzeug.utils import secure_filename
 
-from ppid.catalogue import store
-from ppid.catalogue.context import Upload
-from ppid.catalogue.models import Package
+from ppid.catalogue import datastore, store
+from ppid.catalogue.context import Context, Upload
+from ppid.catalogue.models import Package, Resource
 from ppid.catalogue.users import SITE_USER
+from ppid.datastore import dump
 from ppid.datastore.reading import TableFiles
 from ppid.db import Database
 from ppid.storage import Storage
@@ -83,6 +85,18 @@ class EmbeddedCKAN:
         )
         url = f"{self.base_url}/dataset/{package.name}/resource/{resource_id}/download/{filename}"
         return url, stored.size, f"sha256:{stored.sha256}"
+
+    def datastore_dump(
+        self, resource_id: str, data: dict[str, Any], fmt: str, *, bom: bool = False
+    ) -> tuple[str, Iterator[bytes]]:
+        """CKAN's ``/datastore/dump/<id>``: (a file name from the resource's, the bytes). Refusals raise before
+        the first byte, as ``ckanapi.errors`` exceptions; the rows are read after the session is closed."""
+        with self.database.session() as session:
+            context = Context(session, self.sysadmin, self.base_url, None, self.user, self.table_files)
+            table = datastore.readable_table(context, resource_id)
+            stem = PurePosixPath(session.get(Resource, resource_id).name or "").stem
+            chunks = dump.dump(datastore.query_table(context, table), data, fmt, bom=bom)
+        return f"{secure_filename(stem) or resource_id}.{fmt}", chunks
 
     def close(self) -> None:
         """Nothing to release: each call opened and closed its own session."""

@@ -116,7 +116,7 @@ def validate(table: Table, data: dict[str, Any]) -> tuple[dict[str, Any], Query]
     extras = sorted(set(data) - SEARCH_KEYS)
     if extras:
         errors["__extras"] = [f'invalid value "{extras[0]}"']
-    limit = min(_natural(data, "limit", ROWS_DEFAULT, errors), ROWS_MAX)
+    limit = min(natural(data, "limit", ROWS_DEFAULT, errors), ROWS_MAX)
     records_format = str(data.get("records_format") or "objects")
     if records_format not in RECORDS_FORMATS:
         errors["records_format"] = [f"Value must be one of {RECORDS_FORMATS}"]
@@ -281,6 +281,8 @@ def json_value(value: Any) -> Any:
     """A DuckDB value as CKAN's JSON has it: numbers as numbers, dates as ISO text, timestamps with ms."""
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() and value.as_tuple().exponent >= 0 else float(value)
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return int(value)  # PostgreSQL writes a whole numeric or float8 without ".0"
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}"
     if isinstance(value, date | time):
@@ -307,13 +309,13 @@ def delimited(rows: Sequence[Sequence[Any]], delimiter: str) -> str:
     return out.getvalue()
 
 
-def batches(table: Table, query: Query, size: int = 10_000) -> Iterator[tuple[list[str], list[tuple]]]:
+def batches(table: Table, query: Query, size: int = 10_000) -> Iterator[list[tuple[Any, ...]]]:
     """Every row the query matches, from ``offset`` up to ``limit`` (None: all), in batches, for dumps."""
     sql, params = select(table, query)
     with cursor() as connection:
         result = connection.execute(sql, params)
         while rows := result.fetchmany(size):
-            yield query.columns, rows
+            yield rows
 
 
 def raise_if(errors: dict[str, list[str]]) -> None:
@@ -326,7 +328,7 @@ def _param(value: Any, field_type: str) -> Any:
     return str(value) if field_type == "text" and value is not None else value
 
 
-def _natural(data: dict[str, Any], key: str, default: int, errors: dict[str, list[str]]) -> int:
+def natural(data: dict[str, Any], key: str, default: int, errors: dict[str, list[str]]) -> int:
     value = data.get(key)
     if value in (None, ""):
         return default

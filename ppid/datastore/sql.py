@@ -24,11 +24,14 @@ from sqlglot import exp
 from sqlglot.errors import SqlglotError
 from sqlglot.optimizer.scope import traverse_scope
 
-from ppid.datastore.query import ROWS_MAX, json_value, literal, quote
+from ppid.datastore import query
+from ppid.datastore.query import json_value, literal, quote
 
 #: Seconds a query may run (CKAN's ``ckan.datastore.sqlsearch`` statement timeout is 60 s; ours is
 #: shorter because DuckDB answers a GROUP BY over 10M rows in well under one).
 TIMEOUT = 10.0
+#: ``ckan.datastore.search.rows_max``: more rows than this and the result says ``records_truncated``.
+ROWS_MAX = query.ROWS_MAX
 #: Functions a query may call, by sqlglot's name for them (its expression key, or the name as written
 #: for functions sqlglot does not know). Everything else, known or not, is refused: CKAN's own
 #: allowlist idea, without anything that reads files, settings, the catalog or the environment.
@@ -69,7 +72,7 @@ def check(sql: str) -> tuple[exp.Expression, set[str]]:
     try:
         statements = [s for s in sqlglot.parse(sql, read="postgres") if s is not None]
     except SqlglotError as error:
-        raise refuse(f"SQL tidak dapat dibaca (invalid SQL): {str(error).splitlines()[0]}") from None
+        raise refuse(f"SQL tidak dapat dibaca: {str(error).splitlines()[0].rstrip('.')} (invalid SQL).") from None
     if len(statements) != 1:
         raise refuse("Hanya satu pernyataan SELECT yang diizinkan (query is not a single statement).")
     statement = statements[0]
@@ -95,7 +98,7 @@ def _tables(statement: exp.Expression) -> set[str]:
     try:
         scopes = traverse_scope(statement)
     except SqlglotError as error:
-        raise refuse(f"SQL tidak dapat dibaca (invalid SQL): {error}") from None
+        raise refuse(f"SQL tidak dapat dibaca: {str(error).rstrip('.')} (invalid SQL).") from None
     for scope in scopes:
         for table in scope.tables:
             if not isinstance(table.this, exp.Identifier) or table.args.get("db") or table.args.get("catalog"):
@@ -118,10 +121,13 @@ def run(
     statement: exp.Expression,
     paths: dict[str, Path],
     *,
-    rows_max: int = ROWS_MAX,
-    timeout: float = TIMEOUT,
+    rows_max: int | None = None,
+    timeout: float | None = None,
 ) -> dict[str, Any]:
-    """Run a checked query with only ``paths`` (table name → Parquet file) readable; CKAN's result keys."""
+    """Run a checked query with only ``paths`` (table name → Parquet file) readable; CKAN's result keys.
+    The limits default to :data:`ROWS_MAX` and :data:`TIMEOUT` as they are when the query runs."""
+    rows_max = ROWS_MAX if rows_max is None else rows_max
+    timeout = TIMEOUT if timeout is None else timeout
     rendered = _with_postgres_names(statement).sql(dialect="duckdb")
     connection = duckdb.connect(":memory:", config={
         "threads": 2, "memory_limit": "256MB", "autoinstall_known_extensions": False,

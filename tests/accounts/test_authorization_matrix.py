@@ -50,6 +50,7 @@ PUBLIC = {
     "exports.sitemap_xml": "sitemap of public pages",
     "exports.sitemap_part": "sitemap of public pages",
     "catalogue_api.action": "CKAN API: reads are public; writes check the token (test below)",
+    "catalogue_api.datastore_dump": "CKAN's DataStore dump: only tables of datasets the caller may read",
     "permohonan.static": "stylesheets of the request module",
     "permohonan.index": "UU KIP: anyone may file a request",
     "permohonan.ajukan": "UU KIP: anyone may file a request",

@@ -31,6 +31,7 @@ from ppid.catalogue.models import (
     SearchState,
     package_group,
 )
+from ppid.datastore.models import DatastoreTable
 
 from ..live import served
 
@@ -39,7 +40,8 @@ TOKEN = "test-catalogue-token"
 PUBLIC_URL = "https://data.contoh.go.id"
 #: What these tests write: the catalogue, and the accounts that call it with personal tokens (TRUNCATE's
 #: CASCADE empties their grants, tokens and events too).
-CATALOGUE_MODELS = (Organization, Group, Package, Resource, PackageTerm, PackageSearch, SearchState, User)
+CATALOGUE_MODELS = (Organization, Group, Package, Resource, PackageTerm, PackageSearch, SearchState, User,
+                    DatastoreTable)
 CATALOGUE_TABLES = (*(model.__tablename__ for model in CATALOGUE_MODELS), package_group.name)
 
 REGISTRY = """\
