@@ -43,7 +43,7 @@ ADDITIVE_UNITS = frozenset({"jiwa", "orang", "keluarga", "unit", "rupiah", "ribu
 REGION_LEVELS = ("provinsi", "kabupaten_kota", "kecamatan", "desa")
 _LOCALES = {"id": "id_ID", "en": "en_US"}
 #: The DataStore dump's formats: the embedded catalogue's, and a real CKAN's (which has no XLSX or Parquet).
-EMBEDDED_DUMP_FORMATS = ("csv", "tsv", "json", "xlsx", "parquet")
+EMBEDDED_DUMP_FORMATS = ("csv", "tsv", "json", "xml", "xlsx", "parquet")
 CKAN_DUMP_FORMATS = ("csv", "tsv", "json", "xml")
 
 

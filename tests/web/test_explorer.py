@@ -150,7 +150,7 @@ def test_downloads_of_every_format_next_to_the_original(harvested, population) -
     page = get()
     rid = resource_id(harvested, POPULATION, "penduduk-2024.csv")
 
-    for fmt in ("csv", "tsv", "json", "xlsx", "parquet"):
+    for fmt in ("csv", "tsv", "json", "xml", "xlsx", "parquet"):
         assert f'href="/datastore/dump/{rid}?format={fmt}"' in page
     assert "Berkas asli (CSV)" in page
     assert harvested.get(f"/datastore/dump/{rid}?format=csv").get_data(as_text=True).splitlines()[0].startswith("_id,")
