@@ -10,9 +10,12 @@ page (prefixed per resource), so it works without JavaScript and every view has 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import logging
 import shlex
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -214,8 +217,11 @@ def table_page(call: Call, resource_id: str, table_columns: list[Column], state:
         message = _("Tabel ini tidak dapat dibaca saat ini. Coba lagi nanti, atau unduh berkasnya.")
         return TablePage(state=state, columns=table_columns, rows=[], error=message)
     records = result.get("records", [])
-    rows = [[column.show(record.get(column.name)) for column in table_columns] for record in records]
     total = int(result.get("total") or 0)
+    last = max(-(-total // PAGE_ROWS), 1)
+    if not records and state.page > last:  # an old link past the end (the table shrank): its last page
+        return table_page(call, resource_id, table_columns, state.at_page(last))
+    rows = [[column.show(record.get(column.name)) for column in table_columns] for record in records]
     return TablePage(state=state, columns=table_columns, rows=rows, total=total, records=records)
 
 
@@ -265,6 +271,42 @@ class Chart:
     value_heading: str
     points: list[tuple[str, str]]
     svg: Markup
+
+
+class _ChartCache:
+    """Charts by table version and language: the sums change only with the rows, and on a ten-million-row
+    table they cost a GROUP BY, so a page view after the first costs none."""
+
+    def __init__(self, size: int = 256) -> None:
+        self._charts: OrderedDict[tuple[str, ...], Chart | None] = OrderedDict()
+        self._lock = threading.Lock()
+        self._size = size
+
+    def get(self, key: tuple[str, ...], make: Callable[[], Chart | None]) -> Chart | None:
+        with self._lock:
+            if key in self._charts:
+                self._charts.move_to_end(key)
+                return self._charts[key]
+        made = make()
+        with self._lock:
+            self._charts[key] = made
+            while len(self._charts) > self._size:
+                self._charts.popitem(last=False)
+        return made
+
+
+_charts = _ChartCache()
+
+
+def cached_chart(call: Call, resource: Mapping[str, Any], schema_name: str, table_columns: list[Column],
+                 schemas_dir: Path) -> Chart | None:  # fmt: skip
+    """:func:`chart`, made once per version of the rows (the DataStore's ``ppid_datastore_sha256``, else the
+    resource's ``last_modified``) and language; a resource with neither is charted every time."""
+    version = resource.get("ppid_datastore_sha256") or resource.get("last_modified")
+    make = functools.partial(chart, call, resource["id"], schema_name, table_columns, schemas_dir)
+    if not version:
+        return make()
+    return _charts.get((resource["id"], str(version), schema_name, get_language()), make)
 
 
 def chart(
@@ -528,7 +570,7 @@ def explore(call: Call, resource: Mapping[str, Any], schema: Mapping[str, Any], 
     page = table_page(call, resource_id, table_columns, state)
     return Explorer(
         resource, page, live=True,
-        chart=chart(call, resource_id, schema.get("name") or "", table_columns, schemas_dir),
+        chart=cached_chart(call, resource, schema.get("name") or "", table_columns, schemas_dir),
         downloads=dump_links(dump_base, resource_id, embedded=embedded),
         snippets=snippets(api_base, resource_id, example_filter(page)),
     )  # fmt: skip

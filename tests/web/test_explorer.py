@@ -106,6 +106,7 @@ def test_pages_follow_each_other_and_keep_the_other_tables_state(population, mon
     assert [row[1] for row in table_of(first, key)] == ["320101", "320102", "320103"]
     assert [row[1] for row in table_of(second, key)] == ["320104", "320105", "320106"]
     assert len(table_of(last, key)) == 2
+    assert table_of(get(hal="99"), key) == table_of(last, key)  # an old link past the end: the last page
     assert "Halaman 2 dari 3" in second
     assert html.escape(f"?{key}-urut=kode_kecamatan&{key}-hal=3#jelajah-{key}") in second
     other = re.search(r'id="jelajah-(t[0-9a-f]{8})"', first.replace(f'id="jelajah-{key}"', ""))
