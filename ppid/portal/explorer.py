@@ -97,6 +97,7 @@ class Column:
 
 
 def columns(schema: Mapping[str, Any]) -> list[Column]:
+    """The schema's fields as columns: the schema, not the file's own header, names them, so every file agrees."""
     return [
         Column(
             name=spec["name"], title=spec.get("title") or spec["name"], type=spec.get("type", "string"),
@@ -118,6 +119,8 @@ def state_key(resource_id: str) -> str:
 
 @dataclass(frozen=True)
 class State:
+    """What a visitor asked of one table (search, exact filters, sort, page), read from and written to the URL."""
+
     key: str
     q: str = ""
     filters: tuple[tuple[str, str], ...] = ()
@@ -171,6 +174,8 @@ class State:
 
 @dataclass(frozen=True)
 class TablePage:
+    """The rows to show, already formatted for the page, and where they are in the whole table."""
+
     state: State
     columns: list[Column]
     rows: list[list[str]]
@@ -486,6 +491,8 @@ def dump_links(dump_base: str, resource_id: str, *, embedded: bool) -> list[tupl
 
 @dataclass(frozen=True)
 class Snippet:
+    """One copy-paste example: ``key`` names it in the page (an element id), ``label`` for people."""
+
     key: str
     label: str
     code: str
@@ -548,6 +555,8 @@ def snippets(api_base: str, resource_id: str, filters: Mapping[str, Any]) -> lis
 
 @dataclass(frozen=True)
 class Explorer:
+    """Everything the dataset page shows for one table resource."""
+
     resource: Mapping[str, Any]
     page: TablePage
     live: bool

@@ -81,11 +81,11 @@ def dataset(name: str) -> ResponseReturnValue:
         )  # fmt: skip
         if found is not None:
             explorers[resource["id"]] = found
-    dictionaries = {name: (schema.get("title") or name, explorer.dictionary(schema, settings.schemas_dir))
-                    for name, schema in schemas.items() if schema}  # fmt: skip
+    dictionaries = {schema_name: (schema.get("title") or schema_name, explorer.dictionary(schema, settings.schemas_dir))
+                    for schema_name, schema in schemas.items() if schema}  # fmt: skip
     return render_template("portal/dataset.html", package=package, extras=extras, files=files, explorers=explorers,
                            dictionaries=dictionaries, table_url=functools.partial(_table_url, name),
-                           other_args=_other_args)  # fmt: skip
+                           other_args=_other_args, number=explorer.number)  # fmt: skip
 
 
 def _schema(loaded: dict[str, dict | None], schema_name: str) -> dict | None:
