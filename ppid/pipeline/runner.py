@@ -24,11 +24,12 @@ from datetime import timedelta
 from pathlib import Path
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, exists, func, select, update
 from sqlalchemy.orm import Session
 
 from harvesters import Item, ItemError, source_class
 from ppid.config import ConfigError
+from ppid.datastore.models import DatastoreTable
 from ppid.db import utcnow
 from ppid.documents.config import Limits
 from ppid.documents.extract import extract_once
@@ -45,7 +46,7 @@ from ppid.pipeline.models import (
     ValidationRecord,
 )
 from ppid.pipeline.naming import dataset_name_for, storage_key_for
-from ppid.pipeline.publication import publish_dataset
+from ppid.pipeline.publication import publish_dataset, wants_copy
 from ppid.pipeline.validate import validate_stored_file
 from ppid.platform import Platform
 from ppid.publishing.publisher import Publisher, open_publisher
@@ -533,7 +534,8 @@ class _Runner:
         for dinas_slug, dataset_name in pending:
             started = time.monotonic()
             try:
-                publish_dataset(self.platform, publisher, dinas_slug, dataset_name)
+                for problem in publish_dataset(self.platform, publisher, dinas_slug, dataset_name):
+                    self.record(f"{dinas_slug}/katalog", dataset_name, ItemOutcome.FAILED, problem, started)
             except Exception as error:
                 log.warning("publishing %s failed: %s", dataset_name, error)
                 self.record(
@@ -680,7 +682,10 @@ def fetch(item: Item, scratch_dir: Path) -> Iterator[FetchedFile]:
 
 
 def _datasets_pending_publication(session: Session, dinas_slugs: set[str]) -> set[tuple[str, str]]:
-    """Datasets with a file whose content differs from what the catalogue has (or that must be withdrawn)."""
+    """Datasets with a file whose content differs from what the catalogue has (or that must be withdrawn), or
+    with a valid table still without its DataStore copy (a copy that failed is tried again)."""
+    copied = exists().where(DatastoreTable.sha256 == TrackedFile.sha256,
+                            DatastoreTable.schema_name == TrackedFile.schema_name)
     rows = session.execute(
         select(
             TrackedFile.dinas_slug,
@@ -688,12 +693,19 @@ def _datasets_pending_publication(session: Session, dinas_slugs: set[str]) -> se
             TrackedFile.state,
             TrackedFile.sha256,
             TrackedFile.published_sha256,
+            TrackedFile.name,
+            TrackedFile.schema_name,
+            copied,
         ).where(TrackedFile.dinas_slug.in_(dinas_slugs))
     )
     pending = set()
-    for dinas_slug, dataset_name, state, sha256, published_sha256 in rows:
+    for dinas_slug, dataset_name, state, sha256, published_sha256, name, schema_name, has_copy in rows:
         publishable = state in (FileState.VALID, FileState.DOCUMENT)
-        if (publishable and published_sha256 != sha256) or (state == FileState.WITHDRAWN and published_sha256):
+        if (
+            (publishable and published_sha256 != sha256)
+            or (state == FileState.WITHDRAWN and published_sha256)
+            or (state == FileState.VALID and wants_copy(name, schema_name) and not has_copy)
+        ):
             pending.add((dinas_slug, dataset_name))
     return pending
 

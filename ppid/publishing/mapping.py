@@ -18,9 +18,27 @@ from ppid.catalogue.models import JENIS_DOKUMEN, SEARCH_TEXT_KEY
 from ppid.registry import Dinas
 
 DEFAULT_LICENCE = "cc-by"
-#: The resource fields the publisher owns; the catalogue may add others (id, created, ...).
+#: The resource fields the publisher owns; the catalogue may add others (id, created, ``datastore_active``...).
 RESOURCE_KEYS = ("ppid_key", "name", "url", "format", "mimetype", "size", "hash", "schema_name")
+#: What a catalogue says of a resource's DataStore; a package write sends it back unchanged (see the publisher).
+DATASTORE_KEYS = ("datastore_active", "ppid_datastore_sha256")
 YEAR_IN_NAME = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+
+
+@dataclass(frozen=True)
+class DatastoreCopy:
+    """A table's typed rows for a catalogue's DataStore: the Parquet file in storage, and its columns.
+
+    ``rows_sha256`` is what the catalogue's resource reports as ``ppid_datastore_sha256`` once it holds these
+    rows: the publisher pushes rows only when the two differ.
+    """
+
+    storage_key: str
+    rows_sha256: str
+    fields: list[dict[str, Any]]
+    """DataStore fields without ``_id``: ``id``, ``type`` and ``info`` (the data dictionary)."""
+    primary_key: list[str]
+    row_count: int
 
 
 @dataclass(frozen=True)
@@ -42,6 +60,9 @@ class DatasetFile:
     page_count: int | None = None
     text: str = ""
     """A document's extracted text: searchable in the catalogue, never shown in its results."""
+    datastore: DatastoreCopy | None = None
+    """The typed rows of a valid table, for the catalogue's DataStore; None for other files or when the copy
+    could not be made (the next run tries again)."""
 
 
 @dataclass(frozen=True)
