@@ -514,7 +514,7 @@ def snippets(api_base: str, resource_id: str, filters: Mapping[str, Any]) -> lis
     filters_json = json.dumps(dict(filters), ensure_ascii=False)
     curl = (f"curl -G {shlex.quote(action)} \\\n  --data-urlencode {shlex.quote('resource_id=' + resource_id)} \\\n"
             f"  --data-urlencode {shlex.quote('filters=' + filters_json)} \\\n  --data-urlencode 'limit=5'")
-    cli = (f"ckanapi action datastore_search -g -r {shlex.quote(api_base)} \\\n  resource_id={resource_id} "
+    cli = (f"ckanapi action datastore_search -r {shlex.quote(api_base)} \\\n  resource_id={resource_id} "
            f"{shlex.quote('filters:' + filters_json)} limit:5")  # fmt: skip
     # JSON's literals are Python's for strings, numbers and dicts: one quoting style in every snippet.
     python_ckanapi = (

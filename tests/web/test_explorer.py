@@ -4,7 +4,12 @@ filtered, sorted and paged by query parameters; its chart, data dictionary, down
 from __future__ import annotations
 
 import html
+import os
 import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from sqlalchemy import delete
@@ -171,6 +176,22 @@ def test_the_snippets_name_the_table_and_the_python_one_runs(app, harvested, pop
         namespace: dict = {}
         exec(snippets["python-requests"].replace("http://127.0.0.1:5000", server.url), namespace)
     assert [record["nama_kecamatan"] for record in namespace["records"]] == ["Cibinong"]
+
+
+@pytest.mark.skipif(not shutil.which("curl"), reason="curl is not installed")
+def test_the_curl_and_ckanapi_snippets_run_as_printed(app, population) -> None:
+    key, get = population
+    snippets = {name: html.unescape(code) for name, code in re.findall(
+        rf'<code id="kode-{key}-([a-z0-9-]+)">(.*?)</code>', get(), re.S)}  # fmt: skip
+    path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"  # ckanapi from this venv
+
+    with served(app) as server:
+        for name in ("curl", "ckanapi-cli"):
+            command = snippets[name].replace("http://127.0.0.1:5000", server.url)
+            ran = subprocess.run(["bash", "-c", command], capture_output=True, text=True, timeout=60,
+                                 env={**os.environ, "PATH": path}, check=False)  # fmt: skip
+            assert ran.returncode == 0, ran.stderr
+            assert "Cibinong" in ran.stdout and "Gunungputri" not in ran.stdout  # the filter did its work
 
 
 def test_a_table_without_a_datastore_shows_its_first_rows_with_the_same_headers(platform, harvested) -> None:
