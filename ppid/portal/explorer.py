@@ -78,6 +78,8 @@ class Column:
     quantity: bool = False
     """A number written with thousands separators; a ``tahun`` is a number but not a quantity."""
     region_level: str | None = None
+    choices: tuple[str, ...] = ()
+    """The schema's ``enum``: the filter offers these instead of a free text box."""
 
     @property
     def numeric(self) -> bool:
@@ -104,6 +106,7 @@ def columns(schema: Mapping[str, Any]) -> list[Column]:
             unit=spec.get("satuan") or spec.get("unit") or "",
             quantity=spec.get("type") in {"integer", "number"} and spec.get("ppid", {}).get("besaran", True),
             region_level=spec.get("ppid", {}).get("tingkat") if spec.get("ppid", {}).get("referensi") else None,
+            choices=tuple(str(value) for value in (spec.get("constraints") or {}).get("enum", [])),
         )
         for spec in schema.get("fields", [])
     ]  # fmt: skip

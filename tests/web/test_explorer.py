@@ -83,6 +83,16 @@ def test_a_filter_narrows_the_table_and_reads_numbers_as_the_page_writes_them(po
     assert 'value="320101"' in get(**{"f-kode_kecamatan": "320101"})  # the form shows the filter in force
 
 
+def test_a_column_with_a_list_of_values_is_filtered_by_choosing_one(harvested) -> None:
+    rid = resource_id(harvested, "bpbd-kejadian-bencana", "kejadian-bencana-2024.csv")
+    key = explorer.state_key(rid)
+    page = harvested.get(f"/dataset/bpbd-kejadian-bencana?{key}-f-jenis_bencana=Banjir").get_data(as_text=True)
+
+    assert f'<select id="{key}-f-jenis_bencana" name="{key}-f-jenis_bencana">' in page
+    assert "<option selected>Banjir</option>" in page
+    assert {row[1] for row in table_of(page, key)} == {"Banjir"}
+
+
 def test_a_search_finds_rows_by_their_words(population) -> None:
     key, get = population
 
