@@ -161,6 +161,15 @@ def test_the_data_dictionary_comes_from_the_schema(harvested) -> None:
            "idn-area-data versi 4.0.1" in dictionary  # fmt: skip
 
 
+def test_the_dictionary_names_unique_columns_and_lists_of_values(harvested) -> None:
+    clinics = harvested.get("/dataset/dinkes-fasilitas-kesehatan").get_data(as_text=True)
+    disasters = harvested.get("/dataset/bpbd-kejadian-bencana").get_data(as_text=True)
+
+    assert re.search(r'kode_fasyankes</span></th>(?:(?!</tr>).)*<li>unik</li>', clinics, re.S)  # in its own row
+    assert "<li>salah satu dari: Banjir, Banjir Bandang, Tanah Longsor," in disasters
+    assert "<td>tanggal (TTTT-BB-HH)</td>" in disasters
+
+
 def test_downloads_of_every_format_next_to_the_original(harvested, population) -> None:
     _, get = population
     page = get()
