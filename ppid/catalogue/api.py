@@ -83,7 +83,7 @@ def datastore_dump(resource_id: str) -> Response | tuple[Response, int]:
     try:
         filename, chunks = _catalogue().datastore_dump(resource_id, data, fmt, bom=bom)
     except (NotFound, NotAuthorized):
-        return _text(_("Sumber daya DataStore tidak ditemukan (DataStore resource not found)."), 404)
+        return _text(_("Sumber daya DataStore tidak ditemukan."), 404)
     except ValidationError as error:
         messages = "; ".join(f"{key}: {' '.join(map(str, value))}" for key, value in error.error_dict.items())
         return _text(messages, 400)

@@ -202,7 +202,7 @@ def _write_parquet(text: Path, schema: Mapping[str, Any], target: Path, spill: P
     ]
     query = (
         f"COPY (SELECT {', '.join(select_list)} FROM read_csv({_literal(str(text))}, header=false, auto_detect=false,"
-        f" delim=',', quote='\"', escape='\"', allow_quoted_nulls=false, max_line_size=67108864,"
+        f" delim=',', quote='\"', escape='\"', allow_quoted_nulls=false, max_line_size=8388608, buffer_size=16777216,"
         f" columns={_struct(columns)})) TO {_literal(str(target))} (FORMAT parquet, COMPRESSION zstd)"
     )
     spill.mkdir()

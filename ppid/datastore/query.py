@@ -93,7 +93,9 @@ class Query:
 def search(table: Table, data: dict[str, Any], resource_id: str) -> dict[str, Any]:
     """``datastore_search``: the result dict as CKAN 2.12 returns it."""
     echo, query = validate(table, data)
-    result: dict[str, Any] = {**echo, "resource_id": resource_id}
+    # CKAN echoes the validated parameters in key order, then adds records, fields (in place when asked
+    # for) and total
+    result: dict[str, Any] = dict(sorted({**echo, "resource_id": resource_id}.items()))
     with cursor() as connection:
         rows = connection.execute(*select(table, query)).fetchall()
         types = {**table.types, **dict.fromkeys(query.rank, "float")}
