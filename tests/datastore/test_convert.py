@@ -14,10 +14,22 @@ import openpyxl
 import pytest
 from sqlalchemy import func, select
 
-from ppid.datastore.convert import ConversionError, build_table, schema_digest
+from ppid.datastore.convert import (
+    ConversionError,
+    _columns,
+    _duckdb,
+    _normalise,
+    _plain_csv_to_parquet,
+    _text_to_parquet,
+    build_table,
+    schema_digest,
+)
 from ppid.datastore.models import DatastoreTable
+from ppid.datastore.records import record_batches
 from ppid.platform import Platform
 from ppid.validation import validate_table
+from ppid.validation.headers import header_keys
+from ppid.validation.sniff import sniff
 
 SCHEMA: dict[str, Any] = {
     "fields": [
@@ -194,3 +206,63 @@ def test_decimal_numbers_keep_their_value(platform: Platform, tmp_path: Path) ->
     schema = {"fields": [{"name": "nilai", "type": "number", "decimalChar": ","}]}
     _, rows = parquet_rows(platform, build(platform, b'nilai\n"0,1"\n"12345678,25"\n', "n.csv", schema, "n"), tmp_path)
     assert [Decimal(str(value)) for _, value in rows] == [Decimal("0.1"), Decimal("12345678.25")]
+
+
+def test_a_schema_edit_undone_makes_the_first_copy_the_newest_again(platform: Platform) -> None:
+    first = build(platform, WINDOWS_CSV, "desa.csv")
+    edited = {**SCHEMA, "title": "Desa (sunting)"}
+    build(platform, WINDOWS_CSV, "desa.csv", edited)
+
+    again = build(platform, WINDOWS_CSV, "desa.csv")
+
+    with platform.database.session() as session:
+        newest = session.scalar(select(DatastoreTable).order_by(DatastoreTable.id.desc()).limit(1))
+        assert session.scalar(select(func.count()).select_from(DatastoreTable)) == 2
+    assert (newest.id, newest.schema_digest, newest.rows_sha256) == (again.id, first.schema_digest, first.rows_sha256)
+    assert again.id != first.id
+
+
+def test_duckdb_reads_a_plain_utf8_csv_as_the_python_pass_does(tmp_path: Path) -> None:
+    """The fast path (DuckDB's CSV reader) and the Python pass agree on quoting, short rows and blank rows."""
+    schema = {"fields": [{"name": "kode", "type": "string"}, {"name": "nama", "type": "string"},
+                         {"name": "nilai", "type": "number", "decimalChar": ",", "groupChar": "."},
+                         {"name": "catatan", "type": "string"}],
+              "missingValues": ["-"]}
+    path = tmp_path / "desa.csv"
+    path.write_bytes(
+        "\ufeffKode;Nama;Nilai;Catatan\r\n"
+        '01;"Suka\r\nmaju";1.234,5;"kata ""resmi"""\r\n'
+        "\r\n"
+        "02;;-\r\n"
+        "03;Cikole;7;;\r\n"
+        " ; ; ; \r\n"
+        '04;"";2;-\r\n'.encode()
+    )
+    sniffed = sniff(path, known_headers=header_keys(schema).keys())
+    positions = _columns(sniffed, schema)
+
+    with _duckdb(tmp_path / "spill") as connection:
+        assert _plain_csv_to_parquet(connection, path, sniffed, schema, positions, tmp_path / "cepat.parquet") == 4
+        _normalise(path, sniffed, positions, schema, tmp_path / "baris.csv")
+        assert _text_to_parquet(connection, tmp_path / "baris.csv", schema, tmp_path / "python.parquet") == 4
+        fast, python = (connection.sql(f"SELECT * FROM '{tmp_path / name}' ORDER BY _id").fetchall()
+                        for name in ("cepat.parquet", "python.parquet"))
+
+    assert fast == python == [
+        (1, "01", "Suka\r\nmaju", 1234.5, 'kata "resmi"'),
+        (2, "02", "", None, ""),
+        (3, "03", "Cikole", 7.0, ""),
+        (4, "04", "", 2.0, None),
+    ]
+
+
+def test_the_rows_come_back_in_batches_of_json_ready_records(platform: Platform) -> None:
+    table = build(platform, WINDOWS_CSV, "desa.csv")
+
+    batches = list(record_batches(platform.storage, table.storage_key, table.fields, size=2))
+
+    assert [len(batch) for batch in batches] == [2, 1]
+    assert batches[0][0] == {"kode_desa": "3201", "nama_desa": "Sukamaju – Ciherang", "anggaran": 1234.56,
+                             "penduduk": 1500, "tanggal": "2024-01-05", "aktif": True, "tahun": 2024}
+    assert batches[1] == [{"kode_desa": "3203", "nama_desa": "Pasirjaya", "anggaran": 7.5, "penduduk": None,
+                           "tanggal": None, "aktif": None, "tahun": None}]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from ppid.datastore.models import DatastoreTable
 from ppid.mail import DeliveryStatus, MailDelivery
 from ppid.pipeline.models import HarvestRun, TrackedFile
 from ppid.uploader.models import Draft, DraftEvent, DraftFile, FileVersion, Notice
@@ -57,6 +58,8 @@ def test_an_approved_draft_is_published_through_the_pipeline(platform, client, o
     with platform.database.session() as session:
         tracked = session.scalar(select(TrackedFile).where(TrackedFile.dataset_name == package["name"]))
         assert tracked.source_id == f"disdukcapil/unggahan-{draft_id}"
+        copy = session.scalar(select(DatastoreTable).where(DatastoreTable.sha256 == tracked.sha256))
+        assert copy.schema_name == tracked.schema_name and copy.row_count > 0  # the uploader is just another source
         assert session.scalar(select(HarvestRun.trigger).order_by(HarvestRun.id.desc())) == "unggahan"
         kinds = [e.kind.value for e in session.scalars(select(DraftEvent).where(DraftEvent.draft_id == draft_id))]
         assert kinds[-3:] == ["diajukan", "disetujui", "diterbitkan"]
