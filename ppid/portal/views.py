@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import mimetypes
 
@@ -15,9 +16,11 @@ from ppid.catalogue.models import JENIS_DOKUMEN
 from ppid.catalogue.service import storage_key
 from ppid.pipeline.models import TrackedFile, ValidationRecord
 from ppid.pipeline.naming import safe_filename
+from ppid.portal import explorer
 from ppid.portal.preview import preview_table
 from ppid.storage import StorageError
 from ppid.validation.report import ValidationReport
+from ppid.validation.schemas import SchemaNotFoundError, load_schema
 from ppid.web import db_session, platform, read_action, search_catalogue
 
 blueprint = Blueprint("portal", __name__)
@@ -63,12 +66,51 @@ def dataset(name: str) -> ResponseReturnValue:
     if extras.get("jenis") == JENIS_DOKUMEN:
         return redirect(url_for("dokumen.document", name=name))
     files = _published_files(name, package)
-    previews = {
-        resource_id: preview_table(platform().storage, tracked.published_storage_key, tracked.name)
-        for resource_id, tracked in files.items()
-        if tracked.schema_name
-    }
-    return render_template("portal/dataset.html", package=package, extras=extras, files=files, previews=previews)
+    settings = platform().settings
+    schemas: dict[str, dict] = {}
+    explorers = {}
+    for resource in package.get("resources", []):
+        tracked = files.get(resource["id"])
+        schema_name = resource.get("schema_name") or (tracked.schema_name if tracked else "")
+        schema = _schema(schemas, schema_name)
+        if schema is None:
+            continue
+        found = explorer.explore(
+            read_action, resource, schema, request.args, schemas_dir=settings.schemas_dir,
+            api_base=settings.catalogue_url or settings.public_url, dump_base=settings.catalogue_url or "",
+            embedded=settings.uses_embedded_catalogue,
+            preview=lambda tracked=tracked: tracked and preview_table(platform().storage, tracked.published_storage_key,
+                                                                      tracked.name),
+        )  # fmt: skip
+        if found is not None:
+            explorers[resource["id"]] = found
+    dictionaries = {schema_name: (schema.get("title") or schema_name, explorer.dictionary(schema, settings.schemas_dir))
+                    for schema_name, schema in schemas.items() if schema}  # fmt: skip
+    return render_template("portal/dataset.html", package=package, extras=extras, files=files, explorers=explorers,
+                           dictionaries=dictionaries, table_url=functools.partial(_table_url, name),
+                           other_args=_other_args, number=explorer.number)  # fmt: skip
+
+
+def _schema(loaded: dict[str, dict | None], schema_name: str) -> dict | None:
+    """The schema of a table resource, loaded once per page; None for a file without one."""
+    if schema_name and schema_name not in loaded:
+        try:
+            loaded[schema_name] = load_schema(platform().settings.schemas_dir, schema_name)
+        except SchemaNotFoundError:  # a schema removed since the file was published: the file stays downloadable
+            loaded[schema_name] = None
+    return loaded.get(schema_name)
+
+
+def _other_args(key: str) -> list[tuple[str, str]]:
+    """The page's query parameters that belong to the other tables, kept when one table's form is sent."""
+    return [(arg, value) for arg, value in request.args.items(multi=True) if not arg.startswith(key + "-")]
+
+
+def _table_url(name: str, state: explorer.State) -> str:
+    """The dataset page showing one table in ``state``, the other tables as they are, scrolled to that table."""
+    args = dict(_other_args(state.key), **state.params())
+    args.pop("name", None)
+    return url_for("portal.dataset", name=name, **args, _anchor=f"jelajah-{state.key}")
 
 
 @blueprint.get("/dataset/<name>/validasi/<int:file_id>")

@@ -9,12 +9,15 @@ from __future__ import annotations
 import csv
 import functools
 import gzip
+import json
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Protocol
 
 REGION_CODES = "reference/kode_wilayah.csv.gz"
 """The Kemendagri region code list shipped in ``schemas/`` (see schemas/README.md for its decree and update)."""
+REGION_CODES_PACKAGE = "reference/datapackage.json"
+"""What the list is: its title, source package, version and decree."""
 
 
 class Reference(Protocol):
@@ -43,3 +46,31 @@ def region_codes(schemas_dir: Path) -> CodeList | None:
     """The region code list shipped with ``schemas_dir`` (loaded once per process), or None when absent."""
     path = schemas_dir / REGION_CODES
     return CodeList.from_csv(path) if path.exists() else None
+
+
+@functools.lru_cache(maxsize=128)
+def region_names(schemas_dir: Path, codes: frozenset[str]) -> dict[str, str]:
+    """The names of ``codes`` in the region code list, for chart labels; codes not in the list are left out.
+
+    The list is streamed and only the asked codes are kept (a chart names a few dozen regions), so the
+    ~92 000 names never sit in memory; the answer is cached per set of codes.
+    """
+    path = schemas_dir / REGION_CODES
+    if not path.exists():
+        return {}
+    with gzip.open(path, "rt", encoding="utf-8-sig", newline="") as text:
+        return {row["kode"]: row["nama"] for row in csv.DictReader(text) if row["kode"] in codes}
+
+
+@functools.cache
+def region_reference(schemas_dir: Path) -> dict[str, str]:
+    """Title, source package, version, decree and source address of the region code list (its ``datapackage.json``)."""
+    path = schemas_dir / REGION_CODES_PACKAGE
+    if not path.exists():
+        return {}
+    with path.open(encoding="utf-8") as stream:
+        package = json.load(stream)
+    about = package.get("ppid", {})
+    source = next(iter(package.get("sources", [])), {})
+    return {"title": package.get("title", ""), "package": about.get("paket", ""), "version": about.get("versi", ""),
+            "decree": about.get("keputusan", ""), "url": source.get("path", "")}

@@ -81,11 +81,11 @@ def test_a_dinas_without_published_datasets_still_has_a_page(platform, client) -
     assert "Belum ada dataset yang diterbitkan." in page
 
 
-def test_the_dataset_page_previews_the_first_rows_of_its_table(harvested) -> None:
+def test_the_dataset_page_explores_its_tables(harvested) -> None:
     page = harvested.get(f"/dataset/{POPULATION}").get_data(as_text=True)
 
-    assert "Pratinjau: penduduk-2024.csv" in page
-    assert '<th scope="col">nama_kecamatan</th>' in page
+    assert "Jelajahi data: penduduk-2024.csv" in page  # the explorer itself: tests/web/test_explorer.py
+    assert 'Nama Kecamatan <span class="field-name">nama_kecamatan</span>' in page
     assert "<td>Cibinong</td>" in page
     assert 'href="/dinas/disdukcapil"' in page
 
@@ -93,7 +93,7 @@ def test_the_dataset_page_previews_the_first_rows_of_its_table(harvested) -> Non
 def test_a_document_has_no_preview(harvested) -> None:
     page = harvested.get("/dataset/dinkes-profil-kesehatan").get_data(as_text=True)
 
-    assert "Pratinjau" not in page
+    assert "Pratinjau" not in page and "Jelajahi data" not in page
     assert "Laporan validasi" not in page
 
 
