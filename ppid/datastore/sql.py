@@ -83,7 +83,7 @@ def check(sql: str) -> tuple[exp.Expression, set[str]]:
     for node in statement.walk():
         if isinstance(node, FORBIDDEN_NODES):
             raise refuse(f"Hanya SELECT yang diizinkan, bukan {node.key.upper()} (only SELECT queries are allowed).")
-        if isinstance(node, exp.Func):
+        if isinstance(node, exp.Func) and not isinstance(node, exp.Connector):  # AND, OR are Func in sqlglot
             name = node.name.lower() if isinstance(node, exp.Anonymous) else node.key
             if name not in FUNCTIONS:
                 raise refuse(
