@@ -15,6 +15,12 @@ labels written as names, titles or aliases):
 Either way DuckDB casts each column with a SQL expression that follows the schema (``decimalChar``/
 ``groupChar``/``bareNumber``, ``trueValues``, date formats, ``missingValues``) straight into
 ``COPY ... TO parquet``.
+
+Numbers are exact decimals, as in CKAN's DataStore (PostgreSQL ``numeric``): a budget summed by
+``datastore_search_sql`` is ``19.19``, never ``19.189999999999998``. Each number column is read as
+``DECIMAL(38, 9)`` and then narrowed to the scale its values use (``DECIMAL(18, s)`` when they fit in 18
+digits, which DuckDB keeps as 64-bit integers). A column that is not a decimal at all (``NaN``, ``INF``,
+more than 29 digits before the point) makes the whole table fall back to floating point.
 """
 
 from __future__ import annotations
@@ -50,6 +56,9 @@ MEMORY_LIMIT = "128MB"
 THREADS = 2
 _COPY_CHUNK = 1024 * 1024
 _PARQUET = "(FORMAT parquet, COMPRESSION zstd)"
+#: How number columns are first read: exact, with room for any scale a table uses (see the module's opening).
+EXACT_NUMBERS = "DECIMAL(38, 9)"
+FLOAT_NUMBERS = "DOUBLE"
 _DEFAULT_TRUE = ("true", "True", "TRUE", "1")
 _DEFAULT_FALSE = ("false", "False", "FALSE", "0")
 
@@ -110,11 +119,13 @@ def build_table(
         columns = _columns(sniffed, schema)
         parquet = work / "tabel.parquet"
         with _duckdb(work / "duckdb") as connection:
-            row_count = _plain_csv_to_parquet(connection, source, sniffed, schema, columns, parquet)
-            if row_count is None:
-                text = work / "baris.csv"
-                _normalise(source, sniffed, columns, schema, text)
-                row_count = _text_to_parquet(connection, text, schema, parquet)
+            try:
+                row_count = _typed_parquet(connection, work, source, sniffed, schema, columns, EXACT_NUMBERS)
+                _narrow_numbers(connection, parquet, schema)
+            except (ConversionError, duckdb.Error):
+                if not any(spec.get("type") == "number" for spec in schema["fields"]):
+                    raise
+                row_count = _typed_parquet(connection, work, source, sniffed, schema, columns, FLOAT_NUMBERS)
         with parquet.open("rb") as stream:
             stored = storage.put(key, stream, content_type="application/vnd.apache.parquet")
     table = DatastoreTable(
@@ -241,13 +252,53 @@ def _duckdb(spill: Path) -> Iterator[duckdb.DuckDBPyConnection]:
         connection.close()
 
 
+def _typed_parquet(connection: duckdb.DuckDBPyConnection, work: Path, source: Path, sniffed: Sniffed,
+                   schema: Mapping[str, Any], columns: list[int | None], numbers: str) -> int:
+    """Write ``work/tabel.parquet`` from the stored file's copy ``source``; returns the number of rows."""
+    parquet = work / "tabel.parquet"
+    row_count = _plain_csv_to_parquet(connection, source, sniffed, schema, columns, parquet, numbers)
+    if row_count is None:
+        text = work / "baris.csv"
+        if not text.exists():
+            _normalise(source, sniffed, columns, schema, text)
+        row_count = _text_to_parquet(connection, text, schema, parquet, numbers)
+    return row_count
+
+
+def _narrow_numbers(connection: duckdb.DuckDBPyConnection, parquet: Path, schema: Mapping[str, Any]) -> None:
+    """Rewrite the number columns of ``parquet`` (``DECIMAL(38, 9)``) with the scale their values use: one scan
+    of those columns, then one rewrite of the file."""
+    numbers = [spec["name"] for spec in schema["fields"] if spec.get("type") == "number"]
+    if not numbers:
+        return
+    source = f"read_parquet({_literal(str(parquet))})"
+    stats = []
+    for name in numbers:
+        column = _ident(name)
+        scale = " ".join(f"WHEN {column} = round({column}, {places}) THEN {places}" for places in range(9))
+        stats += [f"max(CASE WHEN {column} IS NULL THEN 0 {scale} ELSE 9 END)", f"max(abs({column}))"]
+    measured = connection.execute(f"SELECT {', '.join(stats)} FROM {source}").fetchone() or ()
+    casts = {}
+    for index, name in enumerate(numbers):
+        scale, largest = measured[2 * index] or 0, measured[2 * index + 1] or 0
+        digits = len(str(int(largest))) + scale
+        casts[name] = f"DECIMAL({18 if digits <= 18 else 38}, {scale})"
+    narrowed = parquet.with_name("sempit.parquet")
+    select_list = ", ".join(
+        f"CAST({_ident(name)} AS {casts[name]}) AS {_ident(name)}" if name in casts else _ident(name)
+        for name in [ROW_ID, *(spec["name"] for spec in schema["fields"])]
+    )
+    connection.execute(f"COPY (SELECT {select_list} FROM {source}) TO {_literal(str(narrowed))} {_PARQUET}")
+    narrowed.replace(parquet)
+
+
 def _text_to_parquet(connection: duckdb.DuckDBPyConnection, text: Path, schema: Mapping[str, Any],
-                     target: Path) -> int:
+                     target: Path, numbers: str) -> int:
     """Cast the normalised CSV by the schema and write it as Parquet; returns the number of rows."""
     fields = schema["fields"]
     columns = {f"c{index}": "VARCHAR" for index in range(len(fields) + 1)}
     select_list = [f"CAST(c0 AS BIGINT) AS {_ident(ROW_ID)}"] + [
-        f"{_typed(spec, f'c{index}', _missing(spec, schema))} AS {_ident(spec['name'])}"
+        f"{_typed(spec, f'c{index}', _missing(spec, schema), numbers)} AS {_ident(spec['name'])}"
         for index, spec in enumerate(fields, start=1)
     ]
     source = _read_csv(text, columns, delimiter=",", skip=0)
@@ -257,7 +308,8 @@ def _text_to_parquet(connection: duckdb.DuckDBPyConnection, text: Path, schema: 
 
 
 def _plain_csv_to_parquet(connection: duckdb.DuckDBPyConnection, path: Path, sniffed: Sniffed,
-                          schema: Mapping[str, Any], positions: list[int | None], target: Path) -> int | None:
+                          schema: Mapping[str, Any], positions: list[int | None], target: Path,
+                          numbers: str) -> int | None:
     """A UTF-8 CSV with its header on the first line, typed by DuckDB's own reader: about twice as fast as the
     Python pass. None when the file is not such a CSV, or when DuckDB, stricter than Python on odd quoting,
     cannot read it: it is then read as validation reads it.
@@ -275,7 +327,7 @@ def _plain_csv_to_parquet(connection: duckdb.DuckDBPyConnection, path: Path, sni
     width = max(len(sniffed.labels), 1)
     columns = {f"c{index}": "VARCHAR" for index in range(width)}
     cells = [f"coalesce(c{position}, '')" if position is not None else "''" for position in positions]
-    select_list = [f"{_typed(spec, cell, _missing(spec, schema))} AS {_ident(spec['name'])}"
+    select_list = [f"{_typed(spec, cell, _missing(spec, schema), numbers)} AS {_ident(spec['name'])}"
                    for spec, cell in zip(schema["fields"], cells, strict=True)]
     source = _read_csv(path, columns, delimiter=sniffed.delimiter or ",", skip=1)
     blank = rf"regexp_full_match(concat_ws('', {', '.join(columns)}), '[\s\pZ]*')"
@@ -303,15 +355,16 @@ def _read_csv(path: Path, columns: Mapping[str, str], *, delimiter: str, skip: i
     )
 
 
-def _typed(spec: Mapping[str, Any], column: str, missing: Sequence[str]) -> str:
-    """The SQL expression turning text cell ``column`` into the field's typed value, as Frictionless reads it."""
+def _typed(spec: Mapping[str, Any], column: str, missing: Sequence[str], numbers: str) -> str:
+    """The SQL expression turning text cell ``column`` into the field's typed value, as Frictionless reads it;
+    ``numbers`` is the SQL type of a number."""
     kind = spec.get("type", "string")
     fmt = spec.get("format", "default")
     stripped = rf"regexp_replace({column}, '^\s+|\s+$', '', 'g')"
     if kind == "integer":  # Frictionless reads no group or decimal character in an integer, only ``bareNumber``
         value = f"CAST({_number_text(spec, stripped) if not spec.get('bareNumber', True) else stripped} AS BIGINT)"
     elif kind == "number":
-        value = f"CAST({_number_text(spec, stripped) if _has_number_format(spec) else stripped} AS DOUBLE)"
+        value = f"CAST({_number_text(spec, stripped) if _has_number_format(spec) else stripped} AS {numbers})"
     elif kind == "year":
         value = f"CAST({column} AS INTEGER)"
     elif kind == "boolean":

@@ -12,6 +12,7 @@ import shutil
 import tempfile
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime, time
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,8 @@ def record_batches(storage: Storage, key: str, fields: Sequence[dict[str, Any]],
 
 
 def _json_value(value: Any, parse: bool) -> Any:
+    if isinstance(value, Decimal):  # a JSON number, as CKAN's own dumps give a numeric
+        return int(value) if value == value.to_integral_value() else float(value)
     if isinstance(value, date | datetime | time):
         return value.isoformat()
     if parse and isinstance(value, str):

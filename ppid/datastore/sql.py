@@ -52,7 +52,7 @@ FUNCTIONS = frozenset(_FUNCTION_NAMES.split())
 FORBIDDEN_NODES = (exp.Command, exp.DDL, exp.DML, exp.Pragma, exp.Set, exp.Copy, exp.Into, exp.Lock)
 #: What a DuckDB result column is called in CKAN (PostgreSQL's names, as the real DataStore reports).
 DUCKDB_TYPES = {"BOOLEAN": "bool", "TINYINT": "int2", "SMALLINT": "int2", "INTEGER": "int4", "BIGINT": "int8",
-                "HUGEINT": "numeric", "UTINYINT": "int2", "USMALLINT": "int4", "UINTEGER": "int8",
+                "HUGEINT": "numeric", "DECIMAL": "numeric", "UTINYINT": "int2", "USMALLINT": "int4", "UINTEGER": "int8",
                 "UBIGINT": "numeric", "FLOAT": "float4", "DOUBLE": "float8", "VARCHAR": "text", "DATE": "date",
                 "TIME": "time", "TIMESTAMP": "timestamp", "TIMESTAMP WITH TIME ZONE": "timestamptz",
                 "INTERVAL": "interval", "BLOB": "bytea", "UUID": "uuid", "JSON": "json"}  # fmt: skip

@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import func, select
 
 from ppid.datastore.convert import (
+    EXACT_NUMBERS,
     ConversionError,
     _columns,
     _duckdb,
@@ -98,12 +99,12 @@ def test_a_windows_1252_semicolon_file_with_a_title_is_read_as_validation_reads_
     table = build(platform, WINDOWS_CSV, "desa.csv")
     columns, rows = parquet_rows(platform, table, tmp_path)
 
-    assert columns == [("_id", "BIGINT"), ("kode_desa", "VARCHAR"), ("nama_desa", "VARCHAR"), ("anggaran", "DOUBLE"),
+    assert columns == [("_id", "BIGINT"), ("kode_desa", "VARCHAR"), ("nama_desa", "VARCHAR"), ("anggaran", "DECIMAL(18,2)"),
                        ("penduduk", "BIGINT"), ("tanggal", "DATE"), ("aktif", "BOOLEAN"), ("tahun", "INTEGER")]
     assert rows == [
-        (1, "3201", "Sukamaju – Ciherang", 1234.56, 1500, date(2024, 1, 5), True, 2024),
+        (1, "3201", "Sukamaju – Ciherang", Decimal("1234.56"), 1500, date(2024, 1, 5), True, 2024),
         (2, "3202", 'Cibeureum "Lama"', None, 2000, date(2023, 12, 31), False, 2023),
-        (3, "3203", "Pasirjaya", 7.5, None, None, None, None),
+        (3, "3203", "Pasirjaya", Decimal("7.5"), None, None, None, None),
     ]
     assert table.row_count == 3
     assert table.storage_key == f"datastore/{table.sha256}/{schema_digest(SCHEMA)[:16]}.parquet"
@@ -142,12 +143,12 @@ def test_types_follow_the_table_schema(platform: Platform, tmp_path: Path) -> No
 
     columns, rows = parquet_rows(platform, build(platform, data, "jenis.csv", TYPES_SCHEMA, "jenis"), tmp_path)
 
-    assert [kind for _, kind in columns] == ["BIGINT", "BIGINT", "DOUBLE", "DOUBLE", "BOOLEAN", "TIMESTAMP", "TIME",
+    assert [kind for _, kind in columns] == ["BIGINT", "BIGINT", "DECIMAL(18,1)", "DECIMAL(18,2)", "BOOLEAN", "TIMESTAMP", "TIME",
                                              "DATE", "DATE", "VARCHAR"]
     assert rows == [
-        (1, 1250000, 12.5, -3.25, True, datetime(2024, 3, 17, 8, 30), time(8, 30), date(2024, 3, 17),
+        (1, 1250000, Decimal("12.5"), Decimal("-3.25"), True, datetime(2024, 3, 17, 8, 30), time(8, 30), date(2024, 3, 17),
          date(2024, 3, 17), ""),
-        (2, None, None, 1000.0, False, None, None, None, None, None),
+        (2, None, None, Decimal("1000"), False, None, None, None, None, None),
     ]
 
 
@@ -176,7 +177,7 @@ def test_a_workbook_is_read_from_the_sheet_and_row_validation_chose(platform: Pl
     table = build(platform, buffer.getvalue(), "desa.xlsx")
     _, rows = parquet_rows(platform, table, tmp_path)
 
-    assert rows == [(1, "3201", "Sukamaju", 1234.56, 1500, date(2024, 1, 5), True, 2024),
+    assert rows == [(1, "3201", "Sukamaju", Decimal("1234.56"), 1500, date(2024, 1, 5), True, 2024),
                     (2, "3202", "Cibeureum", None, None, None, None, None)]
 
 
@@ -206,6 +207,31 @@ def test_decimal_numbers_keep_their_value(platform: Platform, tmp_path: Path) ->
     schema = {"fields": [{"name": "nilai", "type": "number", "decimalChar": ","}]}
     _, rows = parquet_rows(platform, build(platform, b'nilai\n"0,1"\n"12345678,25"\n', "n.csv", schema, "n"), tmp_path)
     assert [Decimal(str(value)) for _, value in rows] == [Decimal("0.1"), Decimal("12345678.25")]
+
+
+def test_numbers_are_exact_decimals_so_sums_are_exact(platform: Platform, tmp_path: Path) -> None:
+    """As in CKAN's DataStore (PostgreSQL numeric): 14.32 + 4.87 is 19.19, not 19.189999999999998."""
+    schema = {"fields": [{"name": "luas", "type": "number"}, {"name": "pagu", "type": "number"}]}
+    data = b"luas,pagu\n14.32,1500000000000.25\n4.87,2\n"
+    table = build(platform, data, "luas.csv", schema, "luas")
+    columns, _ = parquet_rows(platform, table, tmp_path)
+    path = tmp_path / "salinan.parquet"
+
+    with duckdb.connect() as connection:
+        (total, pagu), = connection.execute(f"SELECT sum(luas), sum(pagu) FROM '{path}'").fetchall()
+
+    assert columns[1:] == [("luas", "DECIMAL(18,2)"), ("pagu", "DECIMAL(18,2)")]
+    assert (str(total), str(pagu)) == ("19.19", "1500000000002.25")
+
+
+def test_a_number_column_that_is_no_decimal_falls_back_to_floating_point(platform: Platform, tmp_path: Path) -> None:
+    schema = {"fields": [{"name": "rasio", "type": "number"}, {"name": "luas", "type": "number"}]}
+    table = build(platform, b"rasio,luas\nNaN,1.5\n2.5,INF\n", "rasio.csv", schema, "rasio")
+
+    columns, rows = parquet_rows(platform, table, tmp_path)
+
+    assert columns[1:] == [("rasio", "DOUBLE"), ("luas", "DOUBLE")]
+    assert rows[1][1:] == (2.5, float("inf"))
 
 
 def test_a_schema_edit_undone_makes_the_first_copy_the_newest_again(platform: Platform) -> None:
@@ -242,9 +268,11 @@ def test_duckdb_reads_a_plain_utf8_csv_as_the_python_pass_does(tmp_path: Path) -
     positions = _columns(sniffed, schema)
 
     with _duckdb(tmp_path / "spill") as connection:
-        assert _plain_csv_to_parquet(connection, path, sniffed, schema, positions, tmp_path / "cepat.parquet") == 4
+        assert _plain_csv_to_parquet(connection, path, sniffed, schema, positions, tmp_path / "cepat.parquet",
+                                     EXACT_NUMBERS) == 4
         _normalise(path, sniffed, positions, schema, tmp_path / "baris.csv")
-        assert _text_to_parquet(connection, tmp_path / "baris.csv", schema, tmp_path / "python.parquet") == 4
+        assert _text_to_parquet(connection, tmp_path / "baris.csv", schema, tmp_path / "python.parquet",
+                                EXACT_NUMBERS) == 4
         fast, python = (connection.sql(f"SELECT * FROM '{tmp_path / name}' ORDER BY _id").fetchall()
                         for name in ("cepat.parquet", "python.parquet"))
 
