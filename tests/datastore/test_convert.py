@@ -99,8 +99,9 @@ def test_a_windows_1252_semicolon_file_with_a_title_is_read_as_validation_reads_
     table = build(platform, WINDOWS_CSV, "desa.csv")
     columns, rows = parquet_rows(platform, table, tmp_path)
 
-    assert columns == [("_id", "BIGINT"), ("kode_desa", "VARCHAR"), ("nama_desa", "VARCHAR"), ("anggaran", "DECIMAL(18,2)"),
-                       ("penduduk", "BIGINT"), ("tanggal", "DATE"), ("aktif", "BOOLEAN"), ("tahun", "INTEGER")]
+    assert columns == [("_id", "BIGINT"), ("kode_desa", "VARCHAR"), ("nama_desa", "VARCHAR"),
+                       ("anggaran", "DECIMAL(18,2)"), ("penduduk", "BIGINT"), ("tanggal", "DATE"),
+                       ("aktif", "BOOLEAN"), ("tahun", "INTEGER")]
     assert rows == [
         (1, "3201", "Sukamaju – Ciherang", Decimal("1234.56"), 1500, date(2024, 1, 5), True, 2024),
         (2, "3202", 'Cibeureum "Lama"', None, 2000, date(2023, 12, 31), False, 2023),
@@ -143,11 +144,11 @@ def test_types_follow_the_table_schema(platform: Platform, tmp_path: Path) -> No
 
     columns, rows = parquet_rows(platform, build(platform, data, "jenis.csv", TYPES_SCHEMA, "jenis"), tmp_path)
 
-    assert [kind for _, kind in columns] == ["BIGINT", "BIGINT", "DECIMAL(18,1)", "DECIMAL(18,2)", "BOOLEAN", "TIMESTAMP", "TIME",
-                                             "DATE", "DATE", "VARCHAR"]
+    assert [kind for _, kind in columns] == ["BIGINT", "BIGINT", "DECIMAL(18,1)", "DECIMAL(18,2)", "BOOLEAN",
+                                             "TIMESTAMP", "TIME", "DATE", "DATE", "VARCHAR"]
     assert rows == [
-        (1, 1250000, Decimal("12.5"), Decimal("-3.25"), True, datetime(2024, 3, 17, 8, 30), time(8, 30), date(2024, 3, 17),
-         date(2024, 3, 17), ""),
+        (1, 1250000, Decimal("12.5"), Decimal("-3.25"), True, datetime(2024, 3, 17, 8, 30), time(8, 30),
+         date(2024, 3, 17), date(2024, 3, 17), ""),
         (2, None, None, Decimal("1000"), False, None, None, None, None, None),
     ]
 
