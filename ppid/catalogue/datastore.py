@@ -129,4 +129,7 @@ def table_path(context: Context, table: DatastoreTable) -> Path:
 
 
 def query_table(context: Context, table: DatastoreTable) -> query.Table:
-    return query.Table(table_path(context, table), list(table.fields))
+    """The table as searches read it: the Parquet file, and the DuckDB database made from it."""
+    path = table_path(context, table)
+    assert context.table_files is not None  # table_path refused otherwise
+    return query.Table(path, list(table.fields), context.table_files.database(table))
