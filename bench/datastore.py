@@ -166,7 +166,7 @@ def time_queries(http: requests.Session, url: str, resource_id: str, queries: in
     baseline = sorted(timed("status_show", {})[0] for _ in range(20))
     print(f"baseline: status_show p50 {percentile(baseline, 50):.1f} ms, p95 {percentile(baseline, 95):.1f} ms")
     first, _ = timed("datastore_search", {"resource_id": resource_id, "limit": 1})
-    print(f"datastore_search: first call (Parquet metadata read) {first:,.0f} ms")
+    print(f"datastore_search: first call (builds the search database) {first:,.0f} ms")
 
     def search() -> dict:
         kecamatan = f"Kecamatan {rng.randint(1, KECAMATAN):02d}"
