@@ -57,9 +57,9 @@ class TableFiles:
         target = self.cache_dir / f"{table.rows_sha256}.duckdb"
         if target.is_file():
             return target
+        parquet = self.path(table)  # before the lock, which a download takes too
         with self._lock:  # one build per process; another process may build too, and rename the same rows
             if not target.is_file():
-                parquet = self.path(table)
                 target.parent.mkdir(parents=True, exist_ok=True)
                 query.build_database(parquet, target)
         return target
