@@ -13,6 +13,8 @@ import boto3
 import duckdb
 import pytest
 
+from ppid.catalogue import datastore
+from ppid.catalogue.context import Context
 from ppid.datastore import query
 from ppid.datastore.models import DatastoreTable
 from ppid.datastore.reading import TableFiles
@@ -97,6 +99,16 @@ def test_search_database_is_built_once_rebuilt_when_missing_and_answers_as_the_p
     assert files.database(table) == database and database.is_file()
     result = query.search(query.Table(parquet, FIELDS, database), {"sort": "keluarga_miskin desc", "limit": 1}, "r")
     assert result["records"][0]["nama_desa"] == "Cibodas" and result["total"] == len(ROWS)
+
+
+def test_a_search_database_that_cannot_be_built_leaves_searches_on_the_parquet(tmp_path: Path) -> None:
+    storage = LocalStorage(tmp_path / "storage")
+    table = stored_table(storage, tmp_path)
+    (tmp_path / "cache").write_text("a file where the cache folder should be")
+    context = Context(None, True, "http://ppid.test", table_files=TableFiles(storage, tmp_path / "cache"))  # type: ignore[arg-type]
+    searched = datastore.query_table(context, table)
+    assert searched.database is None and searched.path == storage.root / "datastore/abc/def.parquet"
+    assert query.search(searched, {"limit": 1}, "r")["total"] == len(ROWS)
 
 
 def _build(parquet: Path, target: Path) -> None:
