@@ -9,10 +9,12 @@ private, withdrawn or deleted dataset's table is as unreachable as the dataset.
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+import duckdb
 from ckanapi.errors import NotAuthorized, NotFound, ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -21,6 +23,8 @@ from ppid.catalogue.context import Context
 from ppid.catalogue.models import Resource
 from ppid.datastore import query, sql
 from ppid.datastore.models import DatastoreTable
+
+log = logging.getLogger(__name__)
 
 #: DataStore type → PostgreSQL's native type name, as ``datastore_info`` reports it in ``schema``.
 NATIVE_TYPES = {"text": "text", "int4": "integer", "int8": "bigint", "numeric": "numeric", "date": "date",
@@ -129,4 +133,12 @@ def table_path(context: Context, table: DatastoreTable) -> Path:
 
 
 def query_table(context: Context, table: DatastoreTable) -> query.Table:
-    return query.Table(table_path(context, table), list(table.fields))
+    """The table as searches read it: the Parquet file, and the DuckDB database made from it."""
+    path = table_path(context, table)
+    assert context.table_files is not None  # table_path refused otherwise
+    try:
+        database: Path | None = context.table_files.database(table)
+    except (OSError, duckdb.Error):  # a full or read-only disk: slower searches from the Parquet file, not errors
+        log.warning("DataStore search database for %s could not be built", table.rows_sha256, exc_info=True)
+        database = None
+    return query.Table(path, list(table.fields), database)

@@ -3,15 +3,23 @@
 Parameters, result keys, value formats and error messages follow CKAN 2.12 (``ckanext.datastore``),
 checked against a real CKAN by tests/catalogue/test_datastore_parity.py. Identifiers are always quoted
 and values always passed as parameters, so no request text ever becomes SQL.
+
+A search reads the table's DuckDB database when one is given (built from the Parquet file by
+:mod:`ppid.datastore.reading`, which says why: 5–10× faster filters and sorts on 10M rows), else the
+Parquet file. The databases are attached read-only to the process's one DuckDB instance, so they share its
+memory limit; each stays attached until the process ends (a replaced table has a new file).
 """
 
 from __future__ import annotations
 
 import contextlib
 import csv
+import hashlib
 import io
 import json
+import os
 import re
+import secrets
 import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -34,28 +42,76 @@ SEARCH_KEYS = {"resource_id", "id", "q", "plain", "filters", "language", "limit"
                "full_text"}  # fmt: skip
 FILTER_OPERATORS = {"eq": "=", "gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
 SORT_CLAUSE = re.compile(r"^(.+?)( +(asc|desc))?( nulls +(first|last) *)?$", re.I)
-#: DuckDB keeps its memory small: a serving process must stay well under 500 MB with a 10M-row table.
-DUCKDB_CONFIG = {"threads": 2, "memory_limit": "256MB", "preserve_insertion_order": True}
+#: DuckDB keeps its memory small: a serving process must stay well under 500 MB with a 10M-row table. The
+#: search databases' blocks fill the buffer pool up to this limit; 128 MB searches the 10M-row table as fast
+#: as 256 MB (p50/p95 59/84 ms against 54/101 ms) with 120 MB less peak RSS (208 MB against 329 MB).
+DUCKDB_CONFIG = {"threads": 2, "memory_limit": "128MB", "preserve_insertion_order": True}
 
 #: ``_id`` ascending is the file's own order (rows are written 1..n), which DuckDB keeps
 #: (``preserve_insertion_order``): no sort is needed, so a page stops reading once it is full.
 FILE_ORDER = [f"\"{ROW_ID}\" ASC"]
 
+#: The one table in a table's DuckDB database.
+DATABASE_TABLE = "rows"
+
 _database: duckdb.DuckDBPyConnection | None = None
 _database_lock = threading.Lock()
+_attached: set[Path] = set()
+
+
+def _instance() -> duckdb.DuckDBPyConnection:
+    """The process's DuckDB database: one, so Parquet metadata and attached tables are shared across calls."""
+    global _database
+    if _database is None:
+        _database = duckdb.connect(":memory:", config=DUCKDB_CONFIG)
+        _database.execute("LOAD parquet")  # its settings exist once it is loaded
+        _database.execute("SET GLOBAL parquet_metadata_cache = true")  # footers are read once per file
+    return _database
 
 
 def cursor() -> duckdb.DuckDBPyConnection:
-    """A cursor on the process's DuckDB database: one database, so Parquet metadata is cached across calls."""
-    global _database
+    """A cursor on the process's DuckDB database."""
     with _database_lock:
-        if _database is None:
-            _database = duckdb.connect(":memory:", config=DUCKDB_CONFIG)
-            _database.execute("LOAD parquet")  # its settings exist once it is loaded
-            _database.execute("SET GLOBAL parquet_metadata_cache = true")  # footers are read once per file
-        connection = _database.cursor()
+        connection = _instance().cursor()
     connection.execute("SET enable_progress_bar = false")  # a server has no terminal to draw one on
     return connection
+
+
+def _alias(path: Path) -> str:
+    return quote("table_" + hashlib.sha256(str(path).encode()).hexdigest()[:24])
+
+
+def attached(path: Path) -> str:
+    """The rows of the DuckDB database at ``path`` as a table name, attached read-only once per process."""
+    with _database_lock:
+        if path not in _attached:
+            _instance().execute(f"ATTACH IF NOT EXISTS {literal(str(path))} AS {_alias(path)} (READ_ONLY)")
+            _attached.add(path)
+    return f"{_alias(path)}.{quote(DATABASE_TABLE)}"
+
+
+def build_database(parquet: Path, target: Path) -> None:
+    """Copy a Parquet file's rows, in file order (so ``_id`` order), into a new DuckDB database at ``target``.
+
+    Written under a temporary name and renamed, so the file at ``target`` is always whole; built in the
+    process's DuckDB so that its memory limit holds while building too.
+    """
+    temp = target.with_name(f".{target.name}.{secrets.token_hex(8)}.tmp")
+    alias = quote(f"build_{temp.name}")
+    try:
+        with cursor() as connection:
+            connection.execute(f"ATTACH {literal(str(temp))} AS {alias}")
+            try:
+                connection.execute(f"CREATE TABLE {alias}.{quote(DATABASE_TABLE)} AS "
+                                   f"SELECT * FROM read_parquet({literal(str(parquet))})")  # fmt: skip
+            finally:
+                connection.execute(f"DETACH {alias}")  # checkpoints: the file holds every row, the WAL is gone
+        with temp.open("rb") as written:
+            os.fsync(written.fileno())
+        os.replace(temp, target)
+    finally:
+        temp.unlink(missing_ok=True)
+        temp.with_name(f"{temp.name}.wal").unlink(missing_ok=True)
 
 
 def quote(identifier: str) -> str:
@@ -68,10 +124,12 @@ def literal(text: str) -> str:
 
 @dataclass(frozen=True)
 class Table:
-    """A DataStore table as a query sees it: the Parquet file and its fields (without ``_id``)."""
+    """A DataStore table as a query sees it: the Parquet file, its fields (without ``_id``) and, when built,
+    the DuckDB database searches read instead of the Parquet file."""
 
     path: Path
     fields: list[dict[str, Any]]
+    database: Path | None = None
 
     @property
     def types(self) -> dict[str, str]:
@@ -79,6 +137,8 @@ class Table:
         return {ROW_ID: "int", **{field["id"]: field["type"] for field in self.fields}}
 
     def source(self) -> str:
+        if self.database is not None:
+            return attached(self.database)
         return f"read_parquet({literal(str(self.path))})"
 
 
@@ -191,8 +251,10 @@ def page_rows(connection: duckdb.DuckDBPyConnection, table: Table, query: Query)
     if not ids:
         return []
     selected = ", ".join(quote(column) for column in query.columns)
+    # ``= ANY(list)`` is checked against the zone maps of ``_id`` (in file order): 11 ms on 10M rows, where
+    # ``IN (1, 2, …)`` scans the whole column (100 ms)
     rows = connection.execute(
-        f"SELECT {row_id}, {selected} FROM {table.source()} WHERE {row_id} IN ({', '.join(map(str, ids))})"
+        f"SELECT {row_id}, {selected} FROM {table.source()} WHERE {row_id} = ANY(?)", [ids]
     ).fetchall()
     by_id = {row[0]: row[1:] for row in rows}
     return [by_id[number] for number in ids]
