@@ -67,7 +67,7 @@ def datastore_info(context: Context, data: dict[str, Any]) -> dict[str, Any]:
     resource_id = _resource_id(data)
     table = readable_table(context, resource_id)
     path = table_path(context, table)
-    result: dict[str, Any] = {"fields": [dict(field) for field in table.fields]}
+    result: dict[str, Any] = {"fields": table.ckan_fields()}
     if query.boolean(data, "include_fields_schema", True):
         for field in result["fields"]:
             indexed = field["id"] in table.primary_key
@@ -141,4 +141,4 @@ def query_table(context: Context, table: DatastoreTable) -> query.Table:
     except (OSError, duckdb.Error):  # a full or read-only disk: slower searches from the Parquet file, not errors
         log.warning("DataStore search database for %s could not be built", table.rows_sha256, exc_info=True)
         database = None
-    return query.Table(path, list(table.fields), database)
+    return query.Table(path, table.ckan_fields(), database)

@@ -36,3 +36,17 @@ def datastore_field(field: dict[str, Any]) -> dict[str, Any]:
     if field.get("unit") or field.get("satuan"):
         info["unit"] = field.get("unit") or field.get("satuan")
     return {"id": field["name"], "type": DATASTORE_TYPES.get(field.get("type", "string"), "text"), "info": info}
+
+
+def in_ckan_order(fields: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``fields`` with their keys in the order CKAN writes them (``id``, ``type``, ``info``; ``label``, ``notes``
+    first in ``info``): PostgreSQL's JSONB keeps keys in an order of its own, and the dumps are compared byte for
+    byte with CKAN's."""
+    ordered = []
+    for field in fields:
+        info = field.get("info")
+        in_order = {"id": field["id"], "type": field["type"]}
+        if info is not None:
+            in_order["info"] = {key: info[key] for key in ("label", "notes") if key in info} | info
+        ordered.append(in_order | {key: value for key, value in field.items() if key not in in_order})
+    return ordered

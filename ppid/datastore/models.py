@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import BigInteger, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from ppid.datastore.fields import in_ckan_order
 from ppid.db import Base, JsonDocument, UtcDateTime, utcnow
 
 
@@ -36,3 +37,7 @@ class DatastoreTable(Base):
     primary_key: Mapped[list[str]] = mapped_column(JsonDocument, default=list)
     row_count: Mapped[int] = mapped_column(BigInteger)
     created: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+    def ckan_fields(self) -> list[dict[str, Any]]:
+        """:attr:`fields` as CKAN writes them, whatever order the database kept their keys in."""
+        return in_ckan_order(self.fields)

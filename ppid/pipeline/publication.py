@@ -91,7 +91,7 @@ def _datastore_copies(
                 table = build_table(session, platform.storage, source_key=key, file_name=name, sha256=sha256,
                                     schema_name=schema_name, schema=schema)
                 copies[file_id] = DatastoreCopy(storage_key=table.storage_key, rows_sha256=table.rows_sha256,
-                                                fields=list(table.fields), primary_key=list(table.primary_key),
+                                                fields=table.ckan_fields(), primary_key=list(table.primary_key),
                                                 row_count=table.row_count)
         except Exception as error:  # whatever went wrong with one table, the dataset is still published
             log.warning("DataStore copy of %s (%s) failed: %s", name, sha256[:12], error)

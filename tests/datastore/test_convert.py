@@ -305,3 +305,14 @@ def test_a_code_its_pattern_accepts_keeps_its_decimal_point(platform: Platform, 
     _, rows = parquet_rows(platform, build(platform, data, "rekening.csv", schema, "rekening"), tmp_path)
 
     assert rows == [(1, "4.0", "1020304"), (2, "5.1.02", "P3201010101")]
+
+
+def test_fields_come_back_in_ckans_key_order_whatever_order_the_database_kept() -> None:
+    """PostgreSQL's JSONB orders an object's keys by length; CKAN's dumps, compared byte for byte, do not."""
+    table = DatastoreTable(fields=[{"info": {"unit": "KK", "notes": "", "label": "Keluarga"}, "type": "int8",
+                                    "id": "keluarga"}])
+
+    field = table.ckan_fields()[0]
+
+    assert list(field) == ["id", "type", "info"]
+    assert list(field["info"]) == ["label", "notes", "unit"]
