@@ -40,6 +40,7 @@ from ppid.validation import workbook
 from ppid.validation.aggregate import ProblemCollector
 from ppid.validation.archive import ArchiveLimits, UnsafeArchiveError, extract_members
 from ppid.validation.headers import HeaderMatch, header_keys, match_header, normalise_header
+from ppid.validation.progress import ProgressCallback, ValidationProgress
 from ppid.validation.reference import Reference, region_codes
 from ppid.validation.report import TableReport, ValidationReport, ValidationResult
 from ppid.validation.rowlog import Note, RowLogWriter
@@ -49,6 +50,7 @@ from ppid.validation.uniqueness import DuplicateFinder
 
 _FLOAT_INTEGER = re.compile(r"^\s*[+-]?\d+\.0+\s*$")
 _ID_NUMBER = re.compile(r"^\s*[+-]?(\d{1,3}(\.\d{3})+(,\d+)?|\d+,\d+)\s*$")
+_PROGRESS_EVERY = 10_000
 _CONSTRAINT = re.compile(r'constraint "(\w+)"')
 _TOTAL_WORDS = {"jumlah", "total", "jumlah total", "total keseluruhan", "grand total", "jumlah seluruhnya", "jml",
                 "sub total", "subtotal"}
@@ -69,13 +71,14 @@ def validate_file(
     limit_errors: int | None = None,
     sheet: str | int | None = None,
     reference: Reference | None = None,
+    progress: ProgressCallback | None = None,
 ) -> ValidationResult:
     """``validate_table`` with the schema looked up by name in ``schemas_dir``, and by default the region code
     list shipped beside it, so that a file is checked exactly as the harvester checks it."""
     if reference is None:
         reference = region_codes(schemas_dir)
     result = validate_table(path, load_schema(schemas_dir, schema_name), limit_errors=limit_errors, sheet=sheet,
-                            reference=reference)
+                            reference=reference, progress=progress)
     result.report.schema_name = schema_name
     return result
 
@@ -89,6 +92,7 @@ def validate_table(
     reference: Reference | None = None,
     archive_limits: ArchiveLimits | None = None,
     name: str | None = None,
+    progress: ProgressCallback | None = None,
 ) -> ValidationResult:
     """Validate a CSV, workbook or ZIP of them against a Table Schema (a descriptor or the path of one).
 
@@ -96,6 +100,7 @@ def validate_table(
     that many errors and its report says so. ``sheet`` (name or 1-based number) picks a workbook
     sheet, otherwise the sheet whose header best matches the schema is used. ``reference`` checks
     fields carrying ``"ppid": {"referensi": ...}``. ``name`` is shown instead of the file name.
+    ``progress`` is called every few thousand rows with a ``ValidationProgress``.
     Close the result (or use ``with``) to remove its scratch files.
     """
     if limit_errors is not None and limit_errors < 0:
@@ -122,7 +127,7 @@ def validate_table(
             check = _TableCheck(
                 table_path, table_name, descriptor, work / f"tabel-{index}",
                 sniffed=table_sniffed or sniff(table_path, sheet=sheet, known_headers=known),
-                limit_errors=limit_errors or None, reference=reference, requested_sheet=sheet,
+                limit_errors=limit_errors or None, reference=reference, requested_sheet=sheet, progress=progress,
             )
             table, logs = check.run()
             result.report.tables.append(table)
@@ -221,11 +226,13 @@ class _TableCheck:
         limit_errors: int | None,
         reference: Reference | None,
         requested_sheet: str | int | None,
+        progress: ProgressCallback | None = None,
     ) -> None:
         self.path, self.name, self.descriptor, self.work, self.sniffed = path, name, descriptor, work, sniffed
         self.limit = limit_errors
         self.reference = reference
         self.requested_sheet = requested_sheet
+        self.progress = progress
         self.specs = {spec["name"]: spec for spec in descriptor["fields"]}
         self.collector = ProblemCollector()
         self.references: dict[str, str] = {}
@@ -356,6 +363,8 @@ class _TableCheck:
                             untitled_seen[index] = (number, cells[index])
                     if notes:
                         log.write(number, cells, notes)
+                    if self.progress is not None and table.rows_checked % _PROGRESS_EVERY == 0:
+                        self._report_progress(table)
                     if self.limit and self.collector.error_count >= self.limit:
                         stopped = True
                         break
@@ -378,7 +387,13 @@ class _TableCheck:
                 self.collector.add("header-only")
         if finder is not None:
             finder.close()
+        if self.progress is not None:
+            self._report_progress(table, done=True)
         return logs
+
+    def _report_progress(self, table: TableReport, *, done: bool = False) -> None:
+        self.progress(ValidationProgress(table=self.name, rows=table.rows_checked, errors=self.collector.error_count,
+                                         bytes_total=self.path.stat().st_size, done=done))
 
     def _flush_blank_rows(self, blank_rows: list[list[int]], log: RowLogWriter) -> int:
         """Report blank rows met before this data row (blank rows at the very end are not reported)."""

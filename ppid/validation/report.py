@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from tempfile import TemporaryDirectory
-from typing import Any
+from typing import Any, NamedTuple
 
 from ppid.i18n import _, ngettext
 from ppid.validation.causes import CAUSES, Context, Severity, number
@@ -219,6 +219,16 @@ class ValidationReport:
                    schema_name=data.get("schema_name"))
 
 
+class Finding(NamedTuple):
+    table: int
+    """Index of the table in ``report.tables`` (0 unless the file was an archive)."""
+    row: int
+    column: str | None
+    """The schema field (or column label) the finding is about; None for a whole-row finding."""
+    code: str
+    """The cause code, a key of ``causes.CAUSES``."""
+
+
 @dataclass
 class ValidationResult:
     """The report plus the scratch files from which the rows-to-fix CSV is written; close it when done."""
@@ -232,6 +242,14 @@ class ValidationResult:
         if self.workdir is not None:
             self.workdir.cleanup()
             self.workdir = None
+
+    def findings(self) -> Iterator[Finding]:
+        """Every row-level finding of every table, in row order per table: what the parity suite compares
+        with frictionless, and what the rows-to-fix CSV is made of."""
+        for index, logs in enumerate(self.row_logs):
+            for logged in _merged(logs):
+                for note in logged.notes:
+                    yield Finding(index, logged.row, note.column, note.code)
 
     def __enter__(self) -> ValidationResult:
         return self
