@@ -9,10 +9,13 @@ from __future__ import annotations
 import functools
 import getpass
 import inspect
+import logging
+import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 from click.utils import make_default_short_help
@@ -427,10 +430,18 @@ def permohonan_encrypt_nik() -> None:
 
 @main.command(help=N_(
     "Periksa satu berkas terhadap skema dan jelaskan setiap masalah, persis seperti pemanen.\n\n"
-    "Kode keluar: 0 bila berkas valid, 1 bila ada kesalahan."))
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--schema", "schema_name", required=True, metavar="SKEMA",
-              help=N_("Nama skema dari schemas/ (nama berkas tanpa .json)."))
+    "SKEMA boleh berupa nama skema dari schemas/, jalur berkas Table Schema JSON, atau jalur datapackage.json "
+    "(skema sumber daya yang jalurnya sama dengan nama BERKAS, atau pilih dengan --resource). Pada berkas yang "
+    "lama diperiksa, bilah kemajuan tampil di terminal.\n\n"
+    "Kode keluar: 0 bila berkas valid; 1 bila berkas punya kesalahan; 2 bila perintahnya salah (berkas atau skema "
+    "tidak ada, skema bukan JSON atau bukan Table Schema yang sah, pengaturan salah)."))
+@click.argument("file", metavar="BERKAS", type=click.Path(path_type=Path))
+@click.option("--schema", "schema_spec", required=True, metavar="SKEMA",
+              help=N_("Nama skema dari schemas/ (nama berkas tanpa .json), jalur berkas Table Schema JSON, atau "
+                      "jalur datapackage.json."))
+@click.option("--resource", metavar="NAMA",
+              help=N_("Sumber daya datapackage.json yang skemanya dipakai. Bawaan: yang jalurnya sama dengan nama "
+                      "BERKAS, atau satu-satunya yang berskema."))
 @click.option(
     "--rows-to-fix",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -449,14 +460,76 @@ def permohonan_encrypt_nik() -> None:
 )
 @friendly_errors
 def validate(
-    file: Path, schema_name: str, rows_to_fix: Path | None, limit_errors: int | None, output_format: str
+    file: Path, schema_spec: str, resource: str | None, rows_to_fix: Path | None, limit_errors: int | None,
+    output_format: str,
 ) -> None:
-    from ppid.validation import validate_file, write_rows_to_fix
+    # Only the validation floor is imported: no database, web app or storage client (see test_cli_startup.py).
+    from ppid.terminal import ValidationBar
+    from ppid.validation.engine import InvalidSchemaError, validate_table
+    from ppid.validation.reference import region_codes
     from ppid.validation.render import render
+    from ppid.validation.report import write_rows_to_fix
+    from ppid.validation.schemas import SchemaFileError, SchemaNotFoundError, resolve_schema
 
     settings = checked_settings()
-    result = validate_file(file, schema_name=schema_name, schemas_dir=settings.schemas_dir, limit_errors=limit_errors)
-    click.echo(render(result.report, output_format))
-    if rows_to_fix is not None:
-        write_rows_to_fix(result, rows_to_fix)
+    if not file.is_file():
+        _usage_error(_("Berkas %(path)s tidak ada.", path=file) if not file.exists()
+                     else _("%(path)s adalah folder, bukan berkas.", path=file))
+    if limit_errors is not None and limit_errors < 0:
+        _usage_error(_("--limit-errors harus 0 atau lebih, bukan %(value)s.", value=limit_errors))
+    with _command_log(settings.home / "logs" / "validate.log") as log_path:
+        try:
+            schema = resolve_schema(schema_spec, settings.schemas_dir, file, resource=resource)
+            reference = region_codes(settings.schemas_dir) if schema.uses_reference else None
+            with ValidationBar() as bar:
+                result = validate_table(file, schema.descriptor, limit_errors=limit_errors, reference=reference,
+                                        progress=bar.update)
+        except (SchemaNotFoundError, SchemaFileError) as error:
+            _usage_error(str(error))
+        except InvalidSchemaError as error:
+            _usage_error(_("Skema %(schema)s bukan Table Schema yang sah: %(reason)s.", schema=schema_spec,
+                           reason=_frictionless_reason(error)))
+        except Exception:  # the traceback goes to the log, the officer gets one sentence
+            logging.getLogger("ppid.validate").exception("ppid validate %s --schema %s", file, schema_spec)
+            _usage_error(_("Validasi berhenti karena kesalahan di dalam ppid; rinciannya ditulis di %(path)s.",
+                           path=log_path))
+        with result:
+            result.report.schema_name = schema.name
+            click.echo(render(result.report, output_format))
+            if rows_to_fix is not None:
+                write_rows_to_fix(result, rows_to_fix)
     sys.exit(0 if result.report.valid else 1)
+
+
+def _frictionless_reason(error: Exception) -> str:
+    """Frictionless's message without its wrapping (``[schema-error] Schema is not valid: descriptor is not valid
+    (...)``): the part that names the property."""
+    text = " ".join(str(error).split())
+    text = re.sub(r"^\[[\w-]+\]\s*", "", text)
+    inner = re.search(r"\((.+)\)$", text)
+    return (inner.group(1) if inner else text).rstrip(". ") or type(error).__name__
+
+
+def _usage_error(message: str) -> NoReturn:
+    """One sentence on stderr and exit code 2: the command or its settings are wrong, not the data."""
+    click.echo(message, err=True)
+    sys.exit(2)
+
+
+@contextmanager
+def _command_log(path: Path) -> Iterator[Path]:
+    """Warnings and tracebacks of one command go to ``path`` (under PPID_HOME), never to the terminal; the file
+    is created only when something is written to it."""
+    handler = logging.FileHandler(path, encoding="utf-8", delay=True)
+    handler.setLevel(logging.WARNING)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    logging.captureWarnings(True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        yield path
+    finally:
+        logging.captureWarnings(False)
+        root.removeHandler(handler)
+        handler.close()

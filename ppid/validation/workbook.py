@@ -18,9 +18,6 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Protocol
 from xml.etree import ElementTree
 
-import openpyxl
-from openpyxl.utils.cell import range_boundaries
-
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s[^>]*?ref="([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)"')
 _CHUNK = 1024 * 1024
 _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -38,6 +35,8 @@ class CellRange:
 
     @classmethod
     def from_ref(cls, ref: str) -> CellRange:
+        from openpyxl.utils.cell import range_boundaries  # here: openpyxl costs ~0.08 s, a CSV never needs it
+
         min_col, min_row, max_col, max_row = range_boundaries(ref)
         return cls(ref, min_row, max_row, min_col, max_col)
 
@@ -71,6 +70,8 @@ class _Book(Protocol):
 
 class _XlsxBook:
     def __init__(self, path: Path) -> None:
+        import openpyxl  # here: openpyxl costs ~0.08 s to import, and a CSV never needs it
+
         self._book = openpyxl.load_workbook(path, read_only=True, data_only=True)
         self.names = list(self._book.sheetnames)
 
