@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 WILDCARD_HOSTS = {"", "0.0.0.0", "::"}
 HELP_OPTION = N_("Tampilkan bantuan ini lalu keluar.")
 #: Click's placeholders in usage lines, in Bahasa Indonesia.
-USAGE_PIECES = {"[OPTIONS]": N_("[PILIHAN]"), "COMMAND [ARGS]...": N_("PERINTAH [ARGUMEN]...")}
+USAGE_PIECES = {"[OPTIONS]": N_("[PILIHAN]"), "COMMAND [ARGS]...": N_("PERINTAH [ARGUMEN]..."), "BERKAS": N_("BERKAS")}
 
 
 class TranslatedCommand(click.Command):

@@ -53,12 +53,14 @@ class ValidationBar:
         self._progress: Progress | None = None
         self._tasks: dict[str, TaskID] = {}
         self._table_started: dict[str, float] = {}
+        self._next_table_starts = self._started
+        """A table's rows are read from when the previous one ended (the engine's first call comes 10,000 rows in)."""
         self._last: ValidationProgress | None = None
         self._timer: threading.Timer | None = None
 
     def __enter__(self) -> ValidationBar:
         if self.enabled:
-            self._started = time.monotonic()
+            self._started = self._next_table_starts = time.monotonic()
             # a slow reader may call back late (a workbook, a big first batch): show the bar on time anyway
             self._timer = threading.Timer(self._show_after, self._show_late)
             self._timer.daemon = True
@@ -76,7 +78,9 @@ class ValidationBar:
         try:
             with self._lock:
                 self._last = event
-                self._table_started.setdefault(event.table, time.monotonic())
+                self._table_started.setdefault(event.table, self._next_table_starts)
+                if event.done:
+                    self._next_table_starts = time.monotonic()
                 if self._progress is None and time.monotonic() - self._started >= self._show_after:
                     self._start()
                 if self._progress is not None:

@@ -1,0 +1,86 @@
+"""`ppid validate` starts fast: it imports the validation floor and nothing of the database, the web app or the
+storage client (SQLAlchemy, Alembic, Flask and boto3 cost ~0.5 s together before a single row is read)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+VALID_POPULATION = REPO / "examples" / "kabupaten-contoh" / "disdukcapil" / "penduduk-2024.csv"
+HEAVY = ("sqlalchemy", "alembic", "flask", "werkzeug", "boto3", "botocore", "ppid.platform", "ppid.db", "ppid.app",
+         "ppid.storage")
+
+
+def modules_loaded_by(*args: str, tmp_path: Path) -> tuple[int, set[str]]:
+    """Run ``ppid *args`` in a fresh interpreter; its exit code and every module imported by then."""
+    probe = (
+        "import json, sys\n"
+        "from ppid.cli import main\n"
+        "try:\n"
+        f"    main({list(args)!r})\n"
+        "except SystemExit as end:\n"
+        "    code = end.code\n"
+        "sys.__stderr__.write('MODULES ' + json.dumps([code, sorted(sys.modules)]) + '\\n')\n"
+    )
+    env = {key: value for key, value in os.environ.items() if not key.startswith("PPID_")} | {
+        "PPID_HOME": str(tmp_path / "instance"), "PPID_CONFIG_DIR": str(REPO / "config"),
+        "PPID_SCHEMAS_DIR": str(REPO / "schemas")}
+    result = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=120,
+                            cwd=tmp_path)
+    line = next((line for line in result.stderr.splitlines() if line.startswith("MODULES ")), None)
+    assert line is not None, result.stdout + result.stderr
+    code, modules = json.loads(line.removeprefix("MODULES "))
+    return code, set(modules)
+
+
+def heavy(modules: set[str]) -> list[str]:
+    return sorted(name for name in modules if any(name == h or name.startswith(h + ".") for h in HEAVY))
+
+
+def test_validate_imports_neither_the_database_nor_the_web_app_nor_the_storage_client(tmp_path: Path) -> None:
+    code, modules = modules_loaded_by("validate", str(VALID_POPULATION), "--schema", "jumlah_penduduk",
+                                      tmp_path=tmp_path)
+
+    assert code == 0
+    assert "ppid.validation.engine" in modules  # the probe did validate
+    assert heavy(modules) == []
+
+
+def test_validating_a_csv_does_not_load_the_workbook_reader(tmp_path: Path) -> None:
+    """openpyxl takes ~0.08 s to import and only workbooks need it."""
+    _code, modules = modules_loaded_by("validate", str(VALID_POPULATION), "--schema", "jumlah_penduduk",
+                                       tmp_path=tmp_path)
+
+    assert "openpyxl" not in modules
+
+
+def test_a_schema_file_with_errors_in_the_data_loads_nothing_heavier(tmp_path: Path) -> None:
+    schema = tmp_path / "skema.json"
+    schema.write_text((REPO / "schemas" / "realisasi_apbd.json").read_text(encoding="utf-8"), encoding="utf-8")
+    messy = REPO / "examples" / "kabupaten-contoh" / "bpkad" / "realisasi-apbd-2023.csv"
+
+    code, modules = modules_loaded_by("validate", str(messy), "--schema", str(schema), "--format", "json",
+                                      tmp_path=tmp_path)
+
+    assert code == 1
+    assert heavy(modules) == []
+
+
+def test_no_progress_bar_machinery_without_a_terminal(tmp_path: Path) -> None:
+    """The bar's rich widgets are imported only once a bar is drawn, and never when stderr is not a terminal."""
+    _code, modules = modules_loaded_by("validate", str(VALID_POPULATION), "--schema", "jumlah_penduduk",
+                                       tmp_path=tmp_path)
+
+    assert "rich.progress" not in modules and "rich.live" not in modules
+
+
+def test_validate_help_does_not_load_the_validation_engine(tmp_path: Path) -> None:
+    code, modules = modules_loaded_by("validate", "--help", tmp_path=tmp_path)
+
+    assert code == 0
+    assert "ppid.validation.engine" not in modules and "frictionless" not in modules
+    assert heavy(modules) == []
