@@ -288,7 +288,8 @@ def test_a_datapackage_pointing_at_a_missing_schema_file(tmp_path: Path) -> None
 def test_help_says_in_indonesian_what_schema_may_be_and_what_exit_2_means(env: dict[str, str]) -> None:
     result = run_validate("--help", env=env)
 
+    text = " ".join(result.stdout.split())  # as read, whatever the terminal width wrapped
     assert result.returncode == 0
-    assert result.stdout.startswith("Cara pakai: ppid validate [PILIHAN] BERKAS")
-    assert "jalur berkas Table Schema JSON" in result.stdout and "datapackage.json" in result.stdout
-    assert "--resource NAMA" in result.stdout and "2 bila perintahnya salah" in result.stdout
+    assert text.startswith("Cara pakai: ppid validate [PILIHAN] BERKAS")
+    assert "jalur berkas Table Schema JSON" in text and "datapackage.json" in text
+    assert "--resource NAMA" in text and "2 bila perintahnya salah" in text
