@@ -477,6 +477,8 @@ def validate(
                      else _("%(path)s adalah folder, bukan berkas.", path=file))
     if limit_errors is not None and limit_errors < 0:
         _usage_error(_("--limit-errors harus 0 atau lebih, bukan %(value)s.", value=limit_errors))
+    if rows_to_fix is not None and not rows_to_fix.parent.is_dir():  # said now, not after a long validation
+        _usage_error(_("Folder %(path)s untuk --rows-to-fix tidak ada.", path=rows_to_fix.parent))
     with _command_log(settings.home / "logs" / "validate.log") as log_path:
         try:
             schema = resolve_schema(schema_spec, settings.schemas_dir, file, resource=resource)
@@ -497,7 +499,11 @@ def validate(
             result.report.schema_name = schema.name
             click.echo(render(result.report, output_format))
             if rows_to_fix is not None:
-                write_rows_to_fix(result, rows_to_fix)
+                try:
+                    write_rows_to_fix(result, rows_to_fix)
+                except OSError as error:
+                    _usage_error(_("%(path)s tidak dapat ditulis: %(reason)s.", path=rows_to_fix,
+                                   reason=error.strerror or error))
     sys.exit(0 if result.report.valid else 1)
 
 

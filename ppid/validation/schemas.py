@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import difflib
 import json
 import re
@@ -241,8 +242,36 @@ def _check_table_schema(schema: Any, where: str) -> None:
             except re.error as error:
                 raise SchemaFileError(_("Pola (pattern) kolom `%(nama)s` di %(path)s bukan ekspresi reguler yang sah: "
                                         "%(reason)s.", nama=name, path=where, reason=error)) from error
+    _check_ppid_properties(schema, where)
     key = schema.get("primaryKey") or []
     for name in [key] if isinstance(key, str) else key:
         if name not in seen:
             raise SchemaFileError(_("primaryKey di %(path)s menyebut kolom `%(nama)s` yang tidak ada di \"fields\".",
                                     path=where, nama=name))
+
+
+def _check_ppid_properties(schema: dict[str, Any], where: str) -> None:
+    """ppid's own properties (``"ppid": {...}``), which no Table Schema validator looks at."""
+    about = schema.get("ppid", {})
+    fields = [spec for spec in schema["fields"] if "ppid" in spec]
+    for owner, value in [(None, about), *((spec["name"], spec["ppid"]) for spec in fields)]:
+        if not isinstance(value, dict):
+            raise SchemaFileError(_("\"ppid\" di %(path)s harus berupa objek JSON.", path=where) if owner is None else
+                                  _("\"ppid\" kolom `%(nama)s` di %(path)s harus berupa objek JSON.", nama=owner,
+                                    path=where))
+    formulas = about.get("row_constraints", [])
+    for formula in formulas if isinstance(formulas, list) else [formulas]:
+        try:
+            ast.parse(formula if isinstance(formula, str) else "", mode="eval")
+            readable = isinstance(formula, str) and formula.strip() != ""
+        except SyntaxError:
+            readable = False
+        if not readable:
+            raise SchemaFileError(_("Rumus row_constraints %(rumus)s di %(path)s tidak dapat dibaca; tulis sebagai "
+                                    "teks, misalnya \"jumlah == laki_laki + perempuan\".", rumus=json.dumps(formula),
+                                    path=where))
+    aliases = about.get("header_aliases", {})
+    if not isinstance(aliases, dict) or not all(isinstance(names, list) and all(isinstance(n, str) for n in names)
+                                                for names in aliases.values()):
+        raise SchemaFileError(_("header_aliases di %(path)s harus memetakan nama kolom ke daftar judul, misalnya "
+                                "{\"jumlah\": [\"Jml\"]}.", path=where))

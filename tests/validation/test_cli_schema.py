@@ -220,6 +220,9 @@ def test_a_json_syntax_error_gives_its_line(env: dict[str, str], tmp_path: Path)
     ({"fields": [{"name": "tahun", "type": "integr"}]}, ("`tahun`", '"integr"', "integer")),
     ({"fields": [{"name": "kode", "constraints": {"pattern": "[0-9"}}]}, ("`kode`", "pattern")),
     ({"fields": [{"name": "tahun"}], "primaryKey": ["kode"]}, ("primaryKey", "`kode`")),
+    ({"fields": [{"name": "tahun"}], "ppid": {"row_constraints": ["tahun >"]}}, ("row_constraints", "tahun >")),
+    ({"fields": [{"name": "tahun"}], "ppid": {"header_aliases": {"tahun": "Thn"}}}, ("header_aliases",)),
+    ({"fields": [{"name": "tahun", "ppid": "kode_wilayah"}]}, ('"ppid"', "`tahun`")),
 ])
 def test_a_schema_authors_common_mistakes_are_named(env: dict[str, str], tmp_path: Path, schema: Any,
                                                     words: tuple[str, ...]) -> None:
@@ -235,6 +238,13 @@ def test_what_only_frictionless_finds_wrong_is_one_sentence_too(env: dict[str, s
 
     assert_one_sentence(run_validate(VALID_POPULATION, "--schema", path, env=env),
                         "bukan Table Schema yang sah", "bareNumber")
+
+
+def test_a_missing_folder_for_the_rows_to_fix_is_said_before_validating(env: dict[str, str], tmp_path: Path) -> None:
+    result = run_validate(VALID_POPULATION, "--schema", "jumlah_penduduk", "--rows-to-fix",
+                          tmp_path / "tidak-ada" / "perbaiki.csv", env=env)
+
+    assert_one_sentence(result, "tidak-ada", "--rows-to-fix")
 
 
 def test_a_missing_data_file_is_a_command_error(env: dict[str, str], tmp_path: Path) -> None:
@@ -254,6 +264,13 @@ def test_a_name_wins_over_a_file_of_the_same_name_in_the_current_folder(tmp_path
 
     assert resolved == ResolvedSchema(json.loads((SCHEMAS / "jumlah_penduduk.json").read_text()), "jumlah_penduduk")
     assert resolved.uses_reference
+
+
+@pytest.mark.parametrize("name", [path.stem for path in sorted(SCHEMAS.glob("*.json"))])
+def test_every_shipped_schema_passes_the_checks_when_given_as_a_file(name: str) -> None:
+    by_path = resolve_schema(str(SCHEMAS / f"{name}.json"), SCHEMAS)
+
+    assert by_path.descriptor == resolve_schema(name, SCHEMAS).descriptor
 
 
 def test_a_schema_without_reference_fields_needs_no_region_list(tmp_path: Path) -> None:
