@@ -444,7 +444,7 @@ def permohonan_encrypt_nik() -> None:
                       "BERKAS, atau satu-satunya yang berskema."))
 @click.option(
     "--rows-to-fix",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     metavar="BERKAS",
     help=N_("Tulis juga CSV baris yang perlu diperbaiki ke jalur ini."),
 )
@@ -477,8 +477,10 @@ def validate(
                      else _("%(path)s adalah folder, bukan berkas.", path=file))
     if limit_errors is not None and limit_errors < 0:
         _usage_error(_("--limit-errors harus 0 atau lebih, bukan %(value)s.", value=limit_errors))
-    if rows_to_fix is not None and not rows_to_fix.parent.is_dir():  # said now, not after a long validation
-        _usage_error(_("Folder %(path)s untuk --rows-to-fix tidak ada.", path=rows_to_fix.parent))
+    if rows_to_fix is not None and (rows_to_fix.is_dir() or not rows_to_fix.parent.is_dir()):  # now, not later
+        _usage_error(_("%(path)s adalah folder; --rows-to-fix perlu jalur berkas CSV.", path=rows_to_fix)
+                     if rows_to_fix.is_dir() else
+                     _("Folder %(path)s untuk --rows-to-fix tidak ada.", path=rows_to_fix.parent))
     with _command_log(settings.home / "logs" / "validate.log") as log_path:
         try:
             schema = resolve_schema(schema_spec, settings.schemas_dir, file, resource=resource)
@@ -486,6 +488,15 @@ def validate(
             with ValidationBar() as bar:
                 result = validate_table(file, schema.descriptor, limit_errors=limit_errors, reference=reference,
                                         progress=bar.update)
+            with result:
+                result.report.schema_name = schema.name
+                click.echo(render(result.report, output_format))
+                if rows_to_fix is not None:
+                    try:
+                        write_rows_to_fix(result, rows_to_fix)
+                    except OSError as error:
+                        _usage_error(_("%(path)s tidak dapat ditulis: %(reason)s.", path=rows_to_fix,
+                                       reason=error.strerror or error))
         except (SchemaNotFoundError, SchemaFileError) as error:
             _usage_error(str(error))
         except InvalidSchemaError as error:
@@ -495,15 +506,6 @@ def validate(
             logging.getLogger("ppid.validate").exception("ppid validate %s --schema %s", file, schema_spec)
             _usage_error(_("Validasi berhenti karena kesalahan di dalam ppid; rinciannya ditulis di %(path)s.",
                            path=log_path))
-        with result:
-            result.report.schema_name = schema.name
-            click.echo(render(result.report, output_format))
-            if rows_to_fix is not None:
-                try:
-                    write_rows_to_fix(result, rows_to_fix)
-                except OSError as error:
-                    _usage_error(_("%(path)s tidak dapat ditulis: %(reason)s.", path=rows_to_fix,
-                                   reason=error.strerror or error))
     sys.exit(0 if result.report.valid else 1)
 
 

@@ -247,6 +247,21 @@ def test_a_missing_folder_for_the_rows_to_fix_is_said_before_validating(env: dic
     assert_one_sentence(result, "tidak-ada", "--rows-to-fix")
 
 
+def test_a_folder_as_the_rows_to_fix_file_is_a_command_error(env: dict[str, str], tmp_path: Path) -> None:
+    result = run_validate(VALID_POPULATION, "--schema", "jumlah_penduduk", "--rows-to-fix", tmp_path, env=env)
+
+    assert_one_sentence(result, "folder", "--rows-to-fix")
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs Linux's /dev/full")
+def test_rows_to_fix_that_cannot_be_written_is_one_sentence_after_the_report(env: dict[str, str]) -> None:
+    result = run_validate(VALID_POPULATION, "--schema", "jumlah_penduduk", "--rows-to-fix", "/dev/full", env=env)
+
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "Data sesuai skema" in result.stdout
+    assert result.stderr.strip().startswith("/dev/full tidak dapat ditulis")
+
+
 def test_a_missing_data_file_is_a_command_error(env: dict[str, str], tmp_path: Path) -> None:
     assert_one_sentence(run_validate(tmp_path / "tidak-ada.csv", "--schema", "jumlah_penduduk", env=env),
                         "tidak-ada.csv", "tidak ada")
