@@ -21,7 +21,6 @@ What happens, and why it is not just ``resource.validate()``:
 
 from __future__ import annotations
 
-import ast
 import copy
 import csv
 import difflib
@@ -30,15 +29,16 @@ import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from tempfile import TemporaryDirectory
-from typing import Any
+from typing import Any, NamedTuple
 
-import simpleeval
+import polars as pl
 from frictionless import Dialect, FrictionlessException, Resource, Schema, system
 from frictionless.formats import CsvControl
 
-from ppid.validation import workbook
+from ppid.validation import columnar, workbook
 from ppid.validation.aggregate import ProblemCollector
 from ppid.validation.archive import ArchiveLimits, UnsafeArchiveError, extract_members
+from ppid.validation.formulas import RowFormula, formula_names, vectorised
 from ppid.validation.headers import HeaderMatch, header_keys, match_header, normalise_header
 from ppid.validation.progress import ProgressCallback, ValidationProgress
 from ppid.validation.reference import Reference, region_codes
@@ -46,7 +46,7 @@ from ppid.validation.report import TableReport, ValidationReport, ValidationResu
 from ppid.validation.rowlog import Note, RowLogWriter
 from ppid.validation.schemas import load_schema
 from ppid.validation.sniff import TABLE_FORMATS, WORKBOOK_FORMATS, FileFormat, Sniffed, sniff
-from ppid.validation.uniqueness import DuplicateFinder
+from ppid.validation.uniqueness import DuplicateFinder, key_hash
 
 _FLOAT_INTEGER = re.compile(r"^\s*[+-]?\d+\.0+\s*$")
 _ID_NUMBER = re.compile(r"^\s*[+-]?(\d{1,3}(\.\d{3})+(,\d+)?|\d+,\d+)\s*$")
@@ -57,6 +57,11 @@ _TOTAL_WORDS = {"jumlah", "total", "jumlah total", "total keseluruhan", "grand t
 _ENCODING_NAMES = {"cp1252": "Windows-1252", "latin-1": "Latin-1 (ISO-8859-1)", "utf-16": "UTF-16"}
 _LIMITS = {"minimum": ("minimum", False), "exclusiveMinimum": ("minimum", True),
            "maximum": ("maximum", False), "exclusiveMaximum": ("maximum", True)}
+
+
+ENGINE_COLUMNAR = "kolom"
+ENGINE_FRICTIONLESS = "frictionless"
+ENGINES = (ENGINE_COLUMNAR, ENGINE_FRICTIONLESS)
 
 
 class InvalidSchemaError(ValueError):
@@ -72,13 +77,14 @@ def validate_file(
     sheet: str | int | None = None,
     reference: Reference | None = None,
     progress: ProgressCallback | None = None,
+    engine: str = ENGINE_COLUMNAR,
 ) -> ValidationResult:
     """``validate_table`` with the schema looked up by name in ``schemas_dir``, and by default the region code
     list shipped beside it, so that a file is checked exactly as the harvester checks it."""
     if reference is None:
         reference = region_codes(schemas_dir)
     result = validate_table(path, load_schema(schemas_dir, schema_name), limit_errors=limit_errors, sheet=sheet,
-                            reference=reference, progress=progress)
+                            reference=reference, progress=progress, engine=engine)
     result.report.schema_name = schema_name
     return result
 
@@ -93,6 +99,7 @@ def validate_table(
     archive_limits: ArchiveLimits | None = None,
     name: str | None = None,
     progress: ProgressCallback | None = None,
+    engine: str = ENGINE_COLUMNAR,
 ) -> ValidationResult:
     """Validate a CSV, workbook or ZIP of them against a Table Schema (a descriptor or the path of one).
 
@@ -100,9 +107,12 @@ def validate_table(
     that many errors and its report says so. ``sheet`` (name or 1-based number) picks a workbook
     sheet, otherwise the sheet whose header best matches the schema is used. ``reference`` checks
     fields carrying ``"ppid": {"referensi": ...}``. ``name`` is shown instead of the file name.
-    ``progress`` is called every few thousand rows with a ``ValidationProgress``.
+    ``progress`` is called every few thousand rows with a ``ValidationProgress``. ``engine`` ``frictionless``
+    reads the rows with frictionless itself (the reference the columnar engine is held to), e.g. to cross-check.
     Close the result (or use ``with``) to remove its scratch files.
     """
+    if engine not in ENGINES:
+        raise ValueError(f"engine must be one of {ENGINES}")
     if limit_errors is not None and limit_errors < 0:
         raise ValueError("limit_errors must be positive, or 0/None for no limit")
     path = Path(path)
@@ -128,6 +138,7 @@ def validate_table(
                 table_path, table_name, descriptor, work / f"tabel-{index}",
                 sniffed=table_sniffed or sniff(table_path, sheet=sheet, known_headers=known),
                 limit_errors=limit_errors or None, reference=reference, requested_sheet=sheet, progress=progress,
+                engine=engine,
             )
             table, logs = check.run()
             result.report.tables.append(table)
@@ -205,13 +216,6 @@ def _data_rows(rows: Iterator[list[str | None]], header_row: int, width: int) ->
         yield cells + [None] * (width - len(cells))
 
 
-def _formula_names(formula: str) -> set[str]:
-    try:
-        return {node.id for node in ast.walk(ast.parse(formula, mode="eval")) if isinstance(node, ast.Name)}
-    except SyntaxError:
-        return set()
-
-
 class _TableCheck:
     """Validation of one table; every problem goes through one ``ProblemCollector``."""
 
@@ -227,12 +231,14 @@ class _TableCheck:
         reference: Reference | None,
         requested_sheet: str | int | None,
         progress: ProgressCallback | None = None,
+        engine: str = "kolom",
     ) -> None:
         self.path, self.name, self.descriptor, self.work, self.sniffed = path, name, descriptor, work, sniffed
         self.limit = limit_errors
         self.reference = reference
         self.requested_sheet = requested_sheet
         self.progress = progress
+        self.engine = engine
         self.specs = {spec["name"]: spec for spec in descriptor["fields"]}
         self.collector = ProblemCollector()
         self.references: dict[str, str] = {}
@@ -328,18 +334,38 @@ class _TableCheck:
         return Resource(data=source, schema=schema, dialect=Dialect(header=False)), sniffed.header_row
 
     def _check_rows(self, table: TableReport, columns: list[str | None]) -> list[Path]:
-        header_row = self.sniffed.header_row
+        """Check every data row: with the columnar engine, or with frictionless where it cannot read exactly."""
         present = {name for name in columns if name}
         references = {name: (self.specs[name].get("ppid") or {}).get("referensi") for name in present}
         self.references = {name: ref for name, ref in references.items() if ref} if self.reference else {}
         self.formulas = [RowFormula(formula)
                          for formula in (self.descriptor.get("ppid") or {}).get("row_constraints", [])
-                         if _formula_names(formula) <= present]
-        finder = self._duplicate_finder(present)
+                         if formula_names(formula) <= present]
+        if self.engine == ENGINE_FRICTIONLESS:
+            table.engine, table.engine_reason = ENGINE_FRICTIONLESS, "diminta"
+            return self._check_rows_frictionless(table, columns, present)
+        before = copy.deepcopy(self.collector)
+        try:
+            try:
+                return _ColumnarRows(self, table, columns, present, serial=False).run()
+            except columnar.RaggedRowsError:
+                self.collector = copy.deepcopy(before)
+                table.rows_checked = 0
+                return _ColumnarRows(self, table, columns, present, serial=True).run()
+        except columnar.UnreadableTableError as error:
+            self.collector = before
+            table.rows_checked, table.complete = 0, True
+            table.engine, table.engine_reason = ENGINE_FRICTIONLESS, str(error)
+            return self._check_rows_frictionless(table, columns, present)
+
+    def _check_rows_frictionless(self, table: TableReport, columns: list[str | None], present: set[str]) -> list[Path]:
+        """frictionless's own row stream: the reference engine, for what the columnar reader does not read."""
+        header_row = self.sniffed.header_row
+        finder = self._duplicate_finder(present, "kunci-f.duckdb")
         untitled = [index for index, name in enumerate(columns) if name is None and not self.sniffed.labels[index]]
         untitled_seen: dict[int, tuple[int, str]] = {}
         blank_rows: list[list[int]] = []
-        log = RowLogWriter(self.work / "baris.jsonl")
+        log = RowLogWriter(self.work / "baris-f.jsonl")
         last_row, stopped, readable = header_row, False, True
         try:
             resource, offset = self._resource(columns)
@@ -357,7 +383,7 @@ class _TableCheck:
                     cells = [None if cell is None else str(cell) for cell in row.cells]
                     notes, broken = self._row_problems(row, number, cells, errors)
                     if finder is not None:
-                        finder.add(number, {name: row[name] for name in finder.fields}, cells, broken)
+                        finder.add(number, {name: row[name] for name in finder.fields}, broken)
                     for index in untitled:
                         if index not in untitled_seen and index < len(cells) and (cells[index] or "").strip():
                             untitled_seen[index] = (number, cells[index])
@@ -374,26 +400,48 @@ class _TableCheck:
             self.collector.add("unreadable", params={"detail": detail, "row": last_row})
         finally:
             log.close()
-        logs = [log.path]
-        if stopped:
-            table.complete = False
-            self.collector.add("limit-reached", params={"limit": self.limit, "last_row": last_row})
-        else:
-            for index, (row_number, value) in untitled_seen.items():
-                self.collector.add("blank-header", params={"position": index + 1, "example": value, "row": row_number})
+
+        def reread(candidates: Iterator[int]) -> Iterator[tuple[int, Mapping[str, Any], list[str | None]]]:
+            wanted = next(candidates, None)
+            resource, offset = self._resource(columns)
+            with system.use_context(trusted=True), resource:
+                for row in resource.row_stream:
+                    if wanted is None:
+                        return
+                    if wanted == row.row_number + offset:
+                        yield wanted, row, [None if cell is None else str(cell) for cell in row.cells]
+                        wanted = next(candidates, None)
+
+        return self._finish(table, log.path, finder, reread, stopped=stopped, readable=readable,
+                            last_row=last_row, untitled_seen=untitled_seen)
+
+    def _finish(self, table: TableReport, log_path: Path, finder: DuplicateFinder | None,
+                reread: Any, *, stopped: bool, readable: bool, last_row: int,
+                untitled_seen: dict[int, tuple[int, str]]) -> list[Path]:
+        """What comes after the last row: the limit note, untitled columns, duplicates, the empty-table note."""
+        logs = [log_path]
+        try:
+            if stopped:
+                table.complete = False
+                self.collector.add("limit-reached", params={"limit": self.limit, "last_row": last_row})
+            else:
+                for index, (row_number, value) in sorted(untitled_seen.items()):
+                    self.collector.add("blank-header",
+                                       params={"position": index + 1, "example": value, "row": row_number})
+                if finder is not None:
+                    logs.append(self._duplicates(finder, table, reread))
+                if readable and table.rows_checked == 0:
+                    self.collector.add("header-only")
+        finally:
             if finder is not None:
-                logs.append(self._duplicates(finder, table))
-            if readable and table.rows_checked == 0:
-                self.collector.add("header-only")
-        if finder is not None:
-            finder.close()
+                finder.close()
         if self.progress is not None:
             self._report_progress(table, done=True)
         return logs
 
-    def _report_progress(self, table: TableReport, *, done: bool = False) -> None:
+    def _report_progress(self, table: TableReport, *, done: bool = False, bytes_read: int | None = None) -> None:
         self.progress(ValidationProgress(table=self.name, rows=table.rows_checked, errors=self.collector.error_count,
-                                         bytes_total=self.path.stat().st_size, done=done))
+                                         bytes_read=bytes_read, bytes_total=self.path.stat().st_size, done=done))
 
     def _flush_blank_rows(self, blank_rows: list[list[int]], log: RowLogWriter) -> int:
         """Report blank rows met before this data row (blank rows at the very end are not reported)."""
@@ -406,7 +454,7 @@ class _TableCheck:
         blank_rows.clear()
         return count
 
-    def _row_problems(self, row: Any, number: int, cells: list[str | None], errors: list[Any]) -> tuple[
+    def _row_problems(self, row: Mapping[str, Any], number: int, cells: list[str | None], errors: list[Any]) -> tuple[
             list[Note], set[str]]:
         """Fold one row's errors into the groups; returns its notes and the fields whose cell failed."""
         notes: list[Note] = []
@@ -469,19 +517,24 @@ class _TableCheck:
             return code, column, params
         return "other", column, {"type": kind, "note": error.note}
 
-    def _duplicate_finder(self, present: set[str]) -> DuplicateFinder | None:
+    def _duplicate_finder(self, present: set[str], file_name: str) -> DuplicateFinder | None:
         groups: dict[str, list[str]] = {}
         primary_key = self.descriptor.get("primaryKey") or []
         primary_key = [primary_key] if isinstance(primary_key, str) else list(primary_key)
         if primary_key and set(primary_key) <= present:
             groups["primaryKey"] = primary_key
-        for name in present:
+        for name in sorted(present):
             if self.specs[name].get("constraints", {}).get("unique"):
                 groups[name] = [name]
-        return DuplicateFinder(self.work / "kunci.sqlite3", groups) if groups else None
+        return DuplicateFinder(self.work / file_name, groups) if groups else None
 
-    def _duplicates(self, finder: DuplicateFinder, table: TableReport) -> Path:
-        """Report repeated keys, in row order, and log those rows for the rows-to-fix file."""
+    def _duplicates(self, finder: DuplicateFinder, table: TableReport, reread: Any) -> Path:
+        """Report repeated keys, in row order, and log those rows for the rows-to-fix file.
+
+        ``reread`` reads the candidate rows (whose key hash repeats) again: (row, values, cells) in row order.
+        """
+        for number, values, cells in reread(finder.candidates()):
+            finder.add_exact(number, values, cells)
         log = RowLogWriter(self.work / "ganda.jsonl")
         try:
             for duplicate in finder.duplicates():
@@ -503,21 +556,255 @@ class _TableCheck:
         return log.path
 
 
-class RowFormula:
-    """A ``ppid.row_constraints`` formula, evaluated like Frictionless's ``row_constraint`` check (simpleeval with
-    compound types) but parsed once: re-parsing and a new evaluator per row took a third of validation time."""
+class CellError(NamedTuple):
+    """One finding of frictionless's cell reader, with the attributes of a frictionless error ``_classify`` reads."""
 
-    def __init__(self, formula: str) -> None:
-        self.formula = formula
-        self._evaluator = simpleeval.EvalWithCompoundTypes()
-        self._parsed = self._evaluator.parse(formula)
+    type: str
+    note: str = ""
+    cell: str = ""
+    field_name: str = ""
+    field_number: int = 0
 
-    def holds(self, row: Any) -> bool:
-        self._evaluator.names = row
+
+class _ColumnarRows:
+    """The rows of one table through the columnar engine (``columnar.py``).
+
+    Each batch is split in two: rows the vectorised checks clear entirely (fast rows: only their keys
+    are recorded), and every other row (slow rows), which goes cell by cell through frictionless's
+    own cell reader and the same ``_row_problems`` as the frictionless engine, in row order.
+    """
+
+    def __init__(self, check: _TableCheck, table: TableReport, columns: list[str | None], present: set[str], *,
+                 serial: bool) -> None:
+        self.check, self.table, self.columns, self.serial = check, table, columns, serial
+        self.scratch = "-urut" if serial else ""
+        """Scratch file suffix: a serial re-read must not find the first attempt's files."""
+        self.width = len(columns)
+        names = columnar.column_names(self.width)
+        descriptor = _frictionless_schema(check.descriptor, columns)
+        schema = Schema.from_descriptor(descriptor)
+        self.fields = list(schema.fields)
+        self.readers = [columnar.CachedReader(item.create_cell_reader()) for item in self.fields]
+        self.rules: list[columnar.FieldRule] = []
+        for name, spec, item in zip(names, descriptor["fields"], self.fields, strict=True):
+            missing = item.missing_values if item.has_defined("missing_values") else schema.missing_values
+            self.rules.append(columnar.field_rule(
+                name, None if item.type == "any" else spec, missing, item.create_value_reader(),
+                item.supported_constraints))
+        self.by_name = {item.name: rule for item, rule in zip(self.fields, self.rules, strict=True)}
+        self.finder = check._duplicate_finder(present, f"kunci{self.scratch}.duckdb")
+        labels = check.sniffed.labels
+        self.untitled = [index for index, name in enumerate(columns) if name is None and not labels[index]]
+        self.untitled_seen: dict[int, tuple[int, str]] = {}
+        self.good_codes: dict[str, set[str]] = {name: set() for name in check.references}
+        self.formula_check = self._vectorised_formulas()
+
+    # -- per table ---------------------------------------------------------------------------------
+
+    def batches(self) -> Iterator[columnar.Batch]:
+        sniffed = self.check.sniffed
+        if sniffed.format == FileFormat.CSV:
+            return columnar.csv_batches(self.check.path, encoding=sniffed.encoding or "utf-8",
+                                        delimiter=sniffed.delimiter or ",", header_row=sniffed.header_row,
+                                        width=self.width, serial=self.serial)
+        rows = workbook.iter_rows(self.check.path, sniffed.format, sniffed.sheet)
+        return columnar.row_batches(_data_rows(rows, sniffed.header_row, self.width),
+                                    first_number=sniffed.header_row + 1, width=self.width)
+
+    def run(self) -> list[Path]:
+        check, table = self.check, self.table
+        self.table.engine, self.table.engine_reason = ENGINE_COLUMNAR, None
+        log = RowLogWriter(check.work / f"baris{self.scratch}.jsonl")
+        self.log = log
+        self.pending_blank: list[int] = []
+        last_row, stopped, readable = check.sniffed.header_row, False, True
         try:
-            return bool(self._evaluator.eval(self.formula, previously_parsed=self._parsed))
-        except Exception:  # any failure to evaluate counts as a broken rule, as in Frictionless
-            return False
+            for batch in self.batches():
+                stop_at = self._batch(batch)
+                last_row = stop_at if stop_at is not None else self._last_number(batch, last_row)
+                if check.progress is not None:
+                    check._report_progress(table, bytes_read=batch.bytes_read)
+                if stop_at is not None:
+                    stopped = True
+                    break
+        except (workbook.UnreadableWorkbookError, UnicodeError, OSError) as error:
+            readable = False
+            check.collector.add("unreadable", params={"detail": str(error), "row": last_row})
+        except (columnar.RaggedRowsError, columnar.UnreadableTableError):
+            if self.finder is not None:
+                self.finder.close()
+            raise
+        finally:
+            log.close()
+        return check._finish(table, log.path, self.finder, self._reread, stopped=stopped, readable=readable,
+                             last_row=last_row, untitled_seen=self.untitled_seen)
+
+    @staticmethod
+    def _last_number(batch: columnar.Batch, previous: int) -> int:
+        last = previous
+        if batch.numbers.len():
+            last = max(last, int(batch.numbers[-1]))
+        if batch.odd:
+            last = max(last, batch.odd[-1][0])
+        return last
+
+    def _vectorised_formulas(self) -> pl.Expr | None:
+        """One expression true where every row formula certainly holds; None when a formula has no vectorised form."""
+        if not self.check.formulas:
+            return pl.lit(True)
+        kinds = {"integer": "int", "year": "int", "number": "dec", "string": "str", "date": "date", "boolean": "bool"}
+        typed = {name: (rule.typed, kinds[rule.kind]) for name, rule in self.by_name.items()
+                 if rule.typed is not None and rule.kind in kinds}
+        expressions = [vectorised(formula.formula, typed) for formula in self.check.formulas]
+        if any(expression is None for expression in expressions):
+            return None
+        return pl.all_horizontal(expressions)
+
+    # -- per batch ---------------------------------------------------------------------------------
+
+    def _batch(self, batch: columnar.Batch) -> int | None:
+        """Check one batch; returns the row number at which the error limit stopped validation, if it did."""
+        frame = batch.frame.with_columns(batch.numbers)
+        fast = self._fast_rows(frame)
+        slow = frame.filter(~fast)
+        fast_numbers = frame.filter(fast)["__row"]
+        self._untitled(frame, batch.odd)
+        events = [(int(row[-1]), list(row[:-1])) for row in slow.iter_rows()]
+        if batch.odd:
+            events = sorted(events + batch.odd, key=lambda event: event[0])
+        last_fast = int(fast_numbers[-1]) if fast_numbers.len() else None
+        check, table = self.check, self.table
+        for number, cells in events:
+            errors, values, blank = self._read_row(cells)
+            if blank:
+                self.pending_blank.append(number)
+                continue
+            self._flush_blank(before=number)
+            table.rows_checked += 1
+            text_cells = [None if cell is None else str(cell) for cell in cells]
+            notes, broken = check._row_problems(values, number, text_cells, errors)
+            if self.finder is not None:
+                self.finder.add(number, values, broken)
+            if notes:
+                self.log.write(number, text_cells, notes)
+            if check.limit and check.collector.error_count >= check.limit:
+                table.rows_checked += int((fast_numbers < number).sum())
+                return number
+        if last_fast is not None:
+            self._flush_blank(before=last_fast)
+        table.rows_checked += fast_numbers.len()
+        if self.finder is not None and fast_numbers.len():
+            self._record_keys(frame.filter(fast))
+        return None
+
+    def _fast_rows(self, frame: pl.DataFrame) -> pl.Series:
+        """True for each row every vectorised check clears: no cell to read alone, no formula or code to look up."""
+        conditions = [self._column_ok(rule, frame) for rule in self.rules]
+        conditions.append(~pl.all_horizontal([rule.missing for rule in self.rules]))
+        conditions.append(self.formula_check if self.formula_check is not None else pl.lit(False))
+        for name in self.check.references:
+            conditions.append(self._codes_ok(name, frame))
+        if self.finder is not None:
+            for fields in self.finder.groups.values():
+                if any(self.by_name[name].key is None for name in fields):
+                    conditions.append(pl.lit(False))
+        return frame.select(pl.all_horizontal(conditions).fill_null(False).alias("fast"))["fast"]
+
+    def _column_ok(self, rule: columnar.FieldRule, frame: pl.DataFrame) -> pl.Expr:
+        """The rule's vectorised check, or for a field without one, the distinct values frictionless rejects."""
+        if rule.ok is not None:
+            return rule.ok
+        reader = self.readers[int(rule.column[1:])]
+        distinct = frame.get_column(rule.column).unique().to_list()
+        bad = [value for value in distinct if reader(value)[1]]
+        cell = pl.col(rule.column)
+        ok = ~cell.is_in([value for value in bad if value is not None])
+        return ok & cell.is_not_null() if None in bad else ok
+
+    def _codes_ok(self, name: str, frame: pl.DataFrame) -> pl.Expr:
+        """Cells whose code is in the reference list (distinct values looked up once)."""
+        rule = self.by_name[name]
+        if rule.key is None:
+            return pl.lit(False)
+        good = self.good_codes[name]
+        codes = frame.select(rule.key.alias("k"))["k"].unique().drop_nulls().to_list()
+        reference = self.check.reference
+        good.update(code for code in codes if code not in good and reference.exists(code))
+        return rule.key.is_in(list(good)) | rule.missing
+
+    def _record_keys(self, fast: pl.DataFrame) -> None:
+        parts = []
+        for group, fields in self.finder.groups.items():
+            keys = [self.by_name[name].key for name in fields]
+            parts.append(fast.filter(~pl.any_horizontal([key.is_null() for key in keys])).select(
+                key_hash(keys, self.finder.group_ids[group]).alias("h"), pl.col("__row").alias("r")))
+        self.finder.add_hashes(pl.concat(parts))
+
+    def _untitled(self, frame: pl.DataFrame, odd: list[tuple[int, list[str | None]]]) -> None:
+        for index in self.untitled:
+            if index in self.untitled_seen:
+                continue
+            column = f"c{index}"
+            found = frame.filter(pl.col(column).str.strip_chars() != "").select(column, "__row").head(1)
+            candidates = [(int(found["__row"][0]), found[column][0])] if found.height else []
+            candidates += [(number, cells[index]) for number, cells in odd
+                           if index < len(cells) and (cells[index] or "").strip()][:1]
+            if candidates:
+                self.untitled_seen[index] = min(candidates)
+
+    def _flush_blank(self, *, before: int) -> None:
+        """Report the blank rows met before a data row (blank rows at the very end of a table are not reported)."""
+        while self.pending_blank and self.pending_blank[0] < before:
+            number = self.pending_blank.pop(0)
+            self.check.collector.add("blank-row", row=number)
+            self.log.write(number, [], [Note("blank-row", None)])
+            self.table.rows_checked += 1
+
+    def _read_row(self, cells: list[str | None]) -> tuple[list[CellError], dict[str, Any], bool]:
+        """One row as frictionless's ``Row`` reads it: the errors in its order, the values, and whether it is blank."""
+        errors: list[CellError] = []
+        values: dict[str, Any] = {}
+        blank = 0
+        for position, (item, reader) in enumerate(zip(self.fields, self.readers, strict=True), start=1):
+            source = cells[position - 1] if position <= len(cells) else None
+            target, notes = reader(source)
+            type_note = notes.get("type") if notes else None
+            if target is None and not type_note:
+                blank += 1
+            if type_note:
+                errors.append(CellError("type-error", type_note, str(source), item.name, position))
+            elif notes:
+                errors.extend(CellError("constraint-error", note, str(source), item.name, position)
+                              for note in notes.values())
+            values[item.name] = target
+        if blank == self.width:
+            return [CellError("blank-row")], values, True
+        for position in range(self.width + 1, len(cells) + 1):
+            errors.append(CellError("extra-cell", "", str(cells[position - 1]), "", position))
+        for position in range(len(cells) + 1, self.width + 1):
+            errors.append(CellError("missing-cell", "", "", self.fields[position - 1].name, position))
+        return errors, values, False
+
+    def _reread(self, candidates: Iterator[int]) -> Iterator[tuple[int, Mapping[str, Any], list[str | None]]]:
+        """The candidate duplicate rows read again, in one pass merged with the candidates (both in row order)."""
+        wanted = next(candidates, None)
+        if wanted is None:
+            return
+        for batch in self.batches():
+            last = self._last_number(batch, 0)
+            group: list[int] = []
+            while wanted is not None and wanted <= last:
+                group.append(wanted)
+                wanted = next(candidates, None)
+            if group:
+                rows = dict(batch.odd)
+                frame = batch.frame.with_columns(batch.numbers).filter(pl.col("__row").is_in(group))
+                rows.update((int(row[-1]), list(row[:-1])) for row in frame.iter_rows())
+                for number in group:
+                    cells = rows.get(number, [])
+                    yield number, self._read_row(cells)[1], cells
+            if wanted is None:
+                return
 
 
 def _is_total_row(cells: list[str | None]) -> bool:
