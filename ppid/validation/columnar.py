@@ -43,7 +43,7 @@ _BLOCK_SIZE = 8 << 20
 """Bytes per CSV block: ~100,000 rows of a typical table, so memory stays flat and progress is frequent."""
 _ROW_BATCH = 50_000
 """Rows per batch for workbooks, whose rows arrive one by one from openpyxl."""
-_CACHE_LIMIT = 200_000
+CACHE_LIMIT = 50_000
 """Distinct cell values remembered per column; beyond that the reader is simply called again."""
 _FLOAT_BAND = 1e-9
 """Relative distance from a bound within which a floating-point comparison is not trusted."""
@@ -243,7 +243,7 @@ class CachedReader:
         answer = self._answers.get(cell)
         if answer is None:
             answer = self._reader(cell)
-            if len(self._answers) < _CACHE_LIMIT:
+            if len(self._answers) < CACHE_LIMIT:
                 self._answers[cell] = answer
         return answer
 

@@ -51,6 +51,8 @@ from ppid.validation.schemas import load_schema
 from ppid.validation.sniff import TABLE_FORMATS, WORKBOOK_FORMATS, FileFormat, Sniffed, sniff
 from ppid.validation.uniqueness import DuplicateFinder, key_hash
 
+_TOTAL_HINT = "jumlah|total|jml"
+"""Lower-case text in any cell of a possible "JUMLAH"/"TOTAL" row; such rows are read alone to decide."""
 _FLOAT_INTEGER = re.compile(r"^\s*[+-]?\d+\.0+\s*$")
 _ID_NUMBER = re.compile(r"^\s*[+-]?(\d{1,3}(\.\d{3})+(,\d+)?|\d+,\d+)\s*$")
 _PROGRESS_EVERY = 10_000
@@ -384,14 +386,13 @@ class _TableCheck:
                         continue
                     table.rows_checked += 1 + self._flush_blank_rows(blank_rows, log)
                     cells = [None if cell is None else str(cell) for cell in row.cells]
-                    notes, broken = self._row_problems(row, number, cells, errors)
+                    findings, broken = self._row_problems(row, number, cells, errors)
                     if finder is not None:
                         finder.add(number, {name: row[name] for name in finder.fields}, broken)
                     for index in untitled:
                         if index not in untitled_seen and index < len(cells) and (cells[index] or "").strip():
                             untitled_seen[index] = (number, cells[index])
-                    if notes:
-                        log.write(number, cells, notes)
+                    self._commit_row(log, number, cells, findings)
                     if self.progress is not None and table.rows_checked % _PROGRESS_EVERY == 0:
                         self._report_progress(table)
                     if self.limit and self.collector.error_count >= self.limit:
@@ -415,14 +416,14 @@ class _TableCheck:
                         yield wanted, row, [None if cell is None else str(cell) for cell in row.cells]
                         wanted = next(candidates, None)
 
-        return self._finish(table, log.path, finder, reread, stopped=stopped, readable=readable,
+        return self._finish(table, [log.path], finder, reread, stopped=stopped, readable=readable,
                             last_row=last_row, untitled_seen=untitled_seen)
 
-    def _finish(self, table: TableReport, log_path: Path, finder: DuplicateFinder | None,
+    def _finish(self, table: TableReport, log_paths: list[Path], finder: DuplicateFinder | None,
                 reread: Any, *, stopped: bool, readable: bool, last_row: int,
                 untitled_seen: dict[int, tuple[int, str]]) -> list[Path]:
         """What comes after the last row: the limit note, untitled columns, duplicates, the empty-table note."""
-        logs = [log_path]
+        logs = list(log_paths)
         try:
             if stopped:
                 table.complete = False
@@ -458,13 +459,13 @@ class _TableCheck:
         return count
 
     def _row_problems(self, row: Mapping[str, Any], number: int, cells: list[str | None], errors: list[Any]) -> tuple[
-            list[Note], set[str]]:
-        """Fold one row's errors into the groups; returns its notes and the fields whose cell failed."""
-        notes: list[Note] = []
+            list[RowFinding], set[str]]:
+        """What is wrong with one row, in report order; returns its findings and the fields whose cell failed."""
+        findings: list[RowFinding] = []
         broken: set[str] = set()
         if errors and _is_total_row(cells):
-            self.collector.add("total-row", row=number, value=" | ".join(c for c in cells if c and c.strip()))
-            return [Note("total-row", None)], set(self.specs)
+            joined = " | ".join(c for c in cells if c and c.strip())
+            return [RowFinding("total-row", None, joined, {}, None)], set(self.specs)
         per_row: set[str] = set()
         for error in errors:
             classified = self._classify(error)
@@ -478,26 +479,31 @@ class _TableCheck:
             value = cells[position - 1] if 0 < position <= len(cells) else getattr(error, "cell", None)
             if column is not None:
                 broken.add(column)
-            self.collector.add(code, column, row=number, value=value, params=params)
-            notes.append(Note(code, column, value))
-        for name, referensi in self.references.items():
+            findings.append(RowFinding(code, column, value, params, value))
+        for name in self.references:
             value = row[name]
             if name in broken or value is None or self.reference.exists(str(value)):
                 continue
-            text = str(value)
-            if _FLOAT_INTEGER.match(text):
-                code, params = "float-code", {}
-            else:
-                code, params = "unknown-code", {"reference": referensi}
             broken.add(name)
-            self.collector.add(code, name, row=number, value=text, params=params)
-            notes.append(Note(code, name, text))
+            findings.append(self._code_finding(name, str(value)))
         if not errors and not broken:
             for check in self.formulas:
                 if not check.holds(row):
-                    self.collector.add("row-constraint", check.formula, row=number, params={"formula": check.formula})
-                    notes.append(Note("row-constraint", check.formula))
-        return notes, broken
+                    findings.append(RowFinding("row-constraint", check.formula, None, {"formula": check.formula}, None))
+        return findings, broken
+
+    def _code_finding(self, name: str, text: str) -> RowFinding:
+        """A code missing from the reference list: a float artefact (``3201.0``) or an unknown code."""
+        if _FLOAT_INTEGER.match(text):
+            return RowFinding("float-code", name, text, {}, text)
+        return RowFinding("unknown-code", name, text, {"reference": self.references[name]}, text)
+
+    def _commit_row(self, log: RowLogWriter, number: int, cells: list[str | None], findings: list[RowFinding]) -> None:
+        """Count one row's findings in their groups and log the row for the rows-to-fix file."""
+        for finding in findings:
+            self.collector.add(finding.code, finding.column, row=number, value=finding.value, params=finding.params)
+        if findings:
+            log.write(number, cells, [Note(finding.code, finding.column, finding.note_value) for finding in findings])
 
     def _classify(self, error: Any) -> tuple[str, str | None, dict[str, Any]] | None:
         """The cause of one Frictionless error, with the column it is about; None to ignore it."""
@@ -559,6 +565,16 @@ class _TableCheck:
         return log.path
 
 
+class RowFinding(NamedTuple):
+    code: str
+    column: str | None
+    value: str | None
+    """The value the report shows as an example."""
+    params: dict[str, Any]
+    note_value: str | None
+    """The value the rows-to-fix note quotes (None for a finding about the whole row)."""
+
+
 class CellError(NamedTuple):
     """One finding of frictionless's cell reader, with the attributes of a frictionless error ``_classify`` reads."""
 
@@ -601,6 +617,7 @@ class _ColumnarRows:
         self.untitled_seen: dict[int, tuple[int, str]] = {}
         self.good_codes: dict[str, set[str]] = {name: set() for name in check.references}
         self.formula_check = self._vectorised_formulas()
+        self.finding_cache: dict[int, dict[Any, list[RowFinding]]] = {}
 
     # -- per table ---------------------------------------------------------------------------------
 
@@ -619,6 +636,8 @@ class _ColumnarRows:
         self.table.engine, self.table.engine_reason = ENGINE_COLUMNAR, None
         log = RowLogWriter(check.work / f"baris{self.scratch}.jsonl")
         self.log = log
+        vector_path = check.work / f"baris-kolom{self.scratch}.jsonl"
+        self.vector_log = vector_path.open("ab")
         self.pending_blank: list[int] = []
         last_row, stopped, readable = check.sniffed.header_row, False, True
         try:
@@ -639,7 +658,9 @@ class _ColumnarRows:
             raise
         finally:
             log.close()
-        return check._finish(table, log.path, self.finder, self._reread, stopped=stopped, readable=readable,
+            self.vector_log.close()
+        return check._finish(table, [log.path, vector_path], self.finder, self._reread, stopped=stopped,
+                             readable=readable,
                              last_row=last_row, untitled_seen=self.untitled_seen)
 
     @staticmethod
@@ -666,17 +687,63 @@ class _ColumnarRows:
     # -- per batch ---------------------------------------------------------------------------------
 
     def _batch(self, batch: columnar.Batch) -> int | None:
-        """Check one batch; returns the row number at which the error limit stopped validation, if it did."""
+        """Check one batch; returns the row number at which the error limit stopped validation, if it did.
+
+        Rows fall in three sets: fast rows (every vectorised check clears them: only keys recorded),
+        vectorised error rows (their cells' findings come from frictionless's reader per distinct value and
+        are joined back to the rows as a table), and rows read one by one (wrong cell count, blank, a
+        possible total row, a formula that could not be decided, a value only frictionless could read).
+        """
         frame = batch.frame.with_columns(batch.numbers)
-        fast = self._fast_rows(frame)
+        flags = self._flags(frame)
+        self._untitled(frame, batch.odd)
+        check = self.check
+        if check.limit:
+            return self._rows_one_by_one(frame, flags, batch)
+        rest = frame.hstack(flags).filter(~pl.col("__fast"))
+        verdicts = self._verdicts(rest)
+        rest = rest.with_columns(self._python_rows(verdicts).alias("__python"))
+        vector_rows = rest.filter(~pl.col("__python"))
+        alone = rest.filter(pl.col("__python")).select(*columnar.column_names(self.width), "__row")
+        python_events = [(int(row[-1]), list(row[:-1])) for row in alone.iter_rows()]
+        python_events = sorted(python_events + batch.odd, key=lambda event: event[0])
+
+        fast_rows = frame.filter(flags["__fast"])
+        last_data = max([int(fast_rows["__row"].max() or 0), int(vector_rows["__row"].max() or 0)])
+        findings: list[tuple[int, list[str | None], list[RowFinding]]] = []
+        blanks: list[int] = []
+        for number, cells in python_events:
+            errors, values, blank = self._read_row(cells)
+            if blank:
+                blanks.append(number)
+                continue
+            last_data = max(last_data, number)
+            text_cells = [None if cell is None else str(cell) for cell in cells]
+            row_findings, broken = check._row_problems(values, number, text_cells, errors)
+            if self.finder is not None:
+                self.finder.add(number, values, broken)
+            findings.append((number, text_cells, row_findings))
+            self.table.rows_checked += 1
+        self.pending_blank.extend(blanks)
+        reported = [number for number in self.pending_blank if number < last_data]
+        self.pending_blank = [number for number in self.pending_blank if number >= last_data]
+        findings.extend((number, [], [RowFinding("blank-row", None, None, {}, None)]) for number in reported)
+        self.table.rows_checked += len(reported) + fast_rows.height + vector_rows.height
+        findings.sort(key=lambda entry: entry[0])
+        self._commit(findings, self._vector_findings(vector_rows, verdicts), vector_rows)
+        if self.finder is not None:
+            keyed = frame.hstack(flags).filter(pl.col("__fast"))
+            self._record_keys(pl.concat([keyed, vector_rows.select(keyed.columns)]))
+        return None
+
+    def _rows_one_by_one(self, frame: pl.DataFrame, flags: pl.DataFrame, batch: columnar.Batch) -> int | None:
+        """Every row that is not fast read alone and committed at once, so that an error limit stops on its row."""
+        check, table = self.check, self.table
+        fast = flags["__fast"]
         slow = frame.filter(~fast)
         fast_numbers = frame.filter(fast)["__row"]
-        self._untitled(frame, batch.odd)
         events = [(int(row[-1]), list(row[:-1])) for row in slow.iter_rows()]
-        if batch.odd:
-            events = sorted(events + batch.odd, key=lambda event: event[0])
-        last_fast = int(fast_numbers[-1]) if fast_numbers.len() else None
-        check, table = self.check, self.table
+        events = sorted(events + batch.odd, key=lambda event: event[0])
         for number, cells in events:
             errors, values, blank = self._read_row(cells)
             if blank:
@@ -685,33 +752,171 @@ class _ColumnarRows:
             self._flush_blank(before=number)
             table.rows_checked += 1
             text_cells = [None if cell is None else str(cell) for cell in cells]
-            notes, broken = check._row_problems(values, number, text_cells, errors)
+            row_findings, broken = check._row_problems(values, number, text_cells, errors)
             if self.finder is not None:
                 self.finder.add(number, values, broken)
-            if notes:
-                self.log.write(number, text_cells, notes)
-            if check.limit and check.collector.error_count >= check.limit:
+            check._commit_row(self.log, number, text_cells, row_findings)
+            if check.collector.error_count >= check.limit:
                 table.rows_checked += int((fast_numbers < number).sum())
                 return number
-        if last_fast is not None:
-            self._flush_blank(before=last_fast)
+        if fast_numbers.len():
+            self._flush_blank(before=int(fast_numbers[-1]))
         table.rows_checked += fast_numbers.len()
         if self.finder is not None and fast_numbers.len():
-            self._record_keys(frame.filter(fast))
+            self._record_keys(frame.hstack(flags).filter(fast))
         return None
 
-    def _fast_rows(self, frame: pl.DataFrame) -> pl.Series:
-        """True for each row every vectorised check clears: no cell to read alone, no formula or code to look up."""
-        conditions = [self._column_ok(rule, frame) for rule in self.rules]
-        conditions.append(~pl.all_horizontal([rule.missing for rule in self.rules]))
-        conditions.append(self.formula_check if self.formula_check is not None else pl.lit(False))
-        for name in self.check.references:
-            conditions.append(self._codes_ok(name, frame))
+    def _flags(self, frame: pl.DataFrame) -> pl.DataFrame:
+        """Per row: each column's vectorised verdict (``__ok_i``), each reference lookup (``__code_name``), and
+        ``__fast``, true where all of them, the formulas and the key shapes clear the row."""
+        oks = [self._column_ok(rule, frame).fill_null(False).alias(f"__ok_{index}")
+               for index, rule in enumerate(self.rules)]
+        codes = [self._codes_ok(name, frame).fill_null(False).alias(f"__code_{name}") for name in self.check.references]
+        flags = frame.select(*oks, *codes,
+                             pl.all_horizontal([rule.missing for rule in self.rules]).alias("__blank"),
+                             (self.formula_check if self.formula_check is not None else pl.lit(False))
+                             .fill_null(False).alias("__formula"))
+        keys_ok = self.finder is None or all(self.by_name[name].key is not None
+                                             for fields in self.finder.groups.values() for name in fields)
+        conditions = [pl.col(f"__ok_{index}") for index in range(len(self.rules))]
+        conditions += [pl.col(f"__code_{name}") for name in self.check.references]
+        conditions += [~pl.col("__blank"), pl.col("__formula"), pl.lit(keys_ok)]
+        return flags.with_columns(pl.all_horizontal(conditions).alias("__fast"))
+
+    def _verdicts(self, rest: pl.DataFrame) -> dict[int, dict[Any, list[RowFinding]]]:
+        """Per column, frictionless's findings for each distinct value the vectorised check did not clear
+        (an empty list: the value is valid after all)."""
+        verdicts: dict[int, dict[Any, list[RowFinding]]] = {}
+        for index, rule in enumerate(self.rules):
+            if rule.kind == "any":
+                continue
+            suspect = rest.filter(~pl.col(f"__ok_{index}"))
+            if suspect.height:
+                values = suspect.get_column(rule.column).unique().to_list()
+                verdicts[index] = {value: self._cell_findings(index, value) for value in values}
+        return verdicts
+
+    def _cell_findings(self, index: int, value: Any) -> list[RowFinding]:
+        """What frictionless's reader finds in one cell, classified as ``_row_problems`` would (cached per value)."""
+        cache = self.finding_cache.setdefault(index, {})
+        found = cache.get(value)
+        if found is not None:
+            return found
+        item = self.fields[index]
+        _, notes = self.readers[index](value)
+        found = []
+        if notes:
+            errors = ([CellError("type-error", notes["type"], str(value), item.name, index + 1)] if "type" in notes
+                      else [CellError("constraint-error", note, str(value), item.name, index + 1)
+                            for note in notes.values()])
+            for error in errors:
+                classified = self.check._classify(error)
+                if classified is not None:
+                    code, column, params = classified
+                    found.append(RowFinding(code, column, value, params, value))
+        if len(cache) < columnar.CACHE_LIMIT:
+            cache[value] = found
+        return found
+
+    def _python_rows(self, verdicts: dict[int, dict[Any, list[RowFinding]]]) -> pl.Expr:
+        """Which of the remaining rows must be read one by one."""
+        bad = {index: [value for value, found in values.items() if found] for index, values in verdicts.items()}
+        valid = {index: [value for value, found in values.items() if not found] for index, values in verdicts.items()}
+        typed_fields = set(self.check.references) | {name for check in self.check.formulas
+                                                     for name in formula_names(check.formula)}
         if self.finder is not None:
-            for fields in self.finder.groups.values():
-                if any(self.by_name[name].key is None for name in fields):
-                    conditions.append(pl.lit(False))
-        return frame.select(pl.all_horizontal(conditions).fill_null(False).alias("fast"))["fast"]
+            typed_fields |= self.finder.fields
+        has_error = [_member(pl.col(f"c{index}"), values) for index, values in bad.items() if values]
+        codes_failed = [pl.col(f"__ok_{self._index(name)}") & ~pl.col(f"__code_{name}")
+                        for name in self.check.references]
+        read_alone = [_member(pl.col(f"c{index}"), values) for index, values in valid.items()
+                      if values and self.fields[index].name in typed_fields]
+        any_finding = pl.any_horizontal([*has_error, *codes_failed]) if has_error or codes_failed else pl.lit(False)
+        alone = pl.any_horizontal(read_alone) if read_alone else pl.lit(False)
+        total = pl.any_horizontal([pl.col(f"c{index}").str.to_lowercase().str.contains(_TOTAL_HINT).fill_null(False)
+                                   for index in range(self.width)])
+        return pl.col("__blank") | total | alone | ~any_finding
+
+    def _index(self, name: str) -> int:
+        return next(index for index, item in enumerate(self.fields) if item.name == name)
+
+    def _vector_findings(self, rows: pl.DataFrame, verdicts: dict[int, dict[Any, list[RowFinding]]]) -> tuple[
+            pl.DataFrame, list[RowFinding]]:
+        """The findings of the vectorised error rows as a table (row, seq, fid, value) and the findings it points at."""
+        table: list[RowFinding] = []
+        parts: list[pl.DataFrame] = []
+        schema = {"row": pl.Int64, "seq": pl.Int32, "fid": pl.Int32}
+        if not rows.height:
+            return pl.DataFrame(schema=schema), table
+        for index, values in verdicts.items():
+            pairs = []
+            for value, found in values.items():
+                for position, finding in enumerate(found):
+                    pairs.append((value, index * 16 + position, len(table)))
+                    table.append(finding)
+            if not pairs:
+                continue
+            mapping = pl.DataFrame(pairs, schema={"v": pl.String, "seq": pl.Int32, "fid": pl.Int32}, orient="row")
+            cells = rows.select(pl.col("__row").alias("row"), pl.col(f"c{index}").alias("v"))
+            parts.append(cells.join(mapping, on="v", how="inner", nulls_equal=True).select("row", "seq", "fid"))
+        for position, name in enumerate(self.check.references):
+            index = self._index(name)
+            failed = rows.filter(pl.col(f"__ok_{index}") & ~pl.col(f"__code_{name}")).select(
+                pl.col("__row").alias("row"), self.by_name[name].key.alias("v"))
+            if not failed.height:
+                continue
+            pairs = []
+            for value in failed["v"].unique().to_list():
+                pairs.append((value, 100_000 + position, len(table)))
+                table.append(self.check._code_finding(name, value))
+            mapping = pl.DataFrame(pairs, schema={"v": pl.String, "seq": pl.Int32, "fid": pl.Int32}, orient="row")
+            parts.append(failed.join(mapping, on="v", how="inner").select("row", "seq", "fid"))
+        found = pl.concat(parts) if parts else pl.DataFrame(schema=schema)
+        return found.sort("row", "seq"), table
+
+    def _commit(self, python: list[tuple[int, list[str | None], list[RowFinding]]],
+                vector: tuple[pl.DataFrame, list[RowFinding]], vector_rows: pl.DataFrame) -> None:
+        """Count the batch's findings in their groups, group by group in the order first met, and log their rows."""
+        found, table = vector
+        schema = {"row": pl.Int64, "seq": pl.Int32, "fid": pl.Int32}
+        extra: list[tuple[int, int, int]] = []
+        for number, cells, row_findings in python:
+            for position, finding in enumerate(row_findings):
+                extra.append((number, position, len(table)))
+                table.append(finding)
+            if row_findings:
+                self.log.write(number, cells, [Note(f.code, f.column, f.note_value) for f in row_findings])
+        if extra:
+            found = pl.concat([found, pl.DataFrame(extra, schema=schema, orient="row")]).sort("row", "seq")
+        if not found.height:
+            return
+        groups = pl.DataFrame({"fid": range(len(table)), "grp": [f"{f.code}\x1f{f.column}" for f in table]},
+                              schema={"fid": pl.Int32, "grp": pl.String})
+        grouped = (found.join(groups, on="fid").group_by("grp", maintain_order=True)
+                   .agg(pl.col("fid"), pl.col("row")))
+        collector = self.check.collector
+        for fids, rows in zip(grouped["fid"].to_list(), grouped["row"].to_list(), strict=True):
+            first = table[fids[0]]
+            examples = [(row, table[fid].value) for row, fid in zip(rows[:collector.max_examples], fids, strict=False)]
+            collector.add_bulk(first.code, first.column, rows=rows, examples=examples, params=first.params)
+        self._log_vector_rows(found, table, vector_rows)
+
+    def _log_vector_rows(self, found: pl.DataFrame, table: list[RowFinding], rows: pl.DataFrame) -> None:
+        """The vectorised error rows, with their notes, appended to their own row log (merged by row when read)."""
+        vector = found.join(rows.select(pl.col("__row").alias("row")), on="row", how="semi")
+        if not vector.height:
+            return
+        notes = pl.DataFrame({"fid": range(len(table)),
+                              "code": [f.code for f in table], "column": [f.column for f in table],
+                              "value": [f.note_value for f in table]},
+                             schema={"fid": pl.Int32, "code": pl.String, "column": pl.String, "value": pl.String})
+        per_row = (vector.join(notes, on="fid").sort("row", "seq")
+                   .group_by("row", maintain_order=True)
+                   .agg(pl.struct("code", "column", "value").alias("notes")))
+        names = columnar.column_names(self.width)
+        lines = per_row.join(rows.select(pl.col("__row").alias("row"), pl.concat_list(names).alias("cells")),
+                             on="row").sort("row").select("row", "cells", "notes")
+        lines.write_ndjson(self.vector_log)
 
     def _column_ok(self, rule: columnar.FieldRule, frame: pl.DataFrame) -> pl.Expr:
         """The rule's vectorised check, or for a field without one, the distinct values frictionless rejects."""
@@ -735,11 +940,15 @@ class _ColumnarRows:
         good.update(code for code in codes if code not in good and reference.exists(code))
         return rule.key.is_in(list(good)) | rule.missing
 
-    def _record_keys(self, fast: pl.DataFrame) -> None:
+    def _record_keys(self, rows: pl.DataFrame) -> None:
+        """Record the keys of rows checked in columns (with their ``__ok_i`` and ``__code_name`` flags): a group's key
+        only where every one of its cells is valid, present and a known code, as for a row read alone."""
         parts = []
         for group, fields in self.finder.groups.items():
             keys = [self.by_name[name].key for name in fields]
-            parts.append(fast.filter(~pl.any_horizontal([key.is_null() for key in keys])).select(
+            valid = [pl.col(f"__ok_{self._index(name)}") for name in fields] + [key.is_not_null() for key in keys]
+            valid += [pl.col(f"__code_{name}") for name in fields if name in self.check.references]
+            parts.append(rows.filter(pl.all_horizontal(valid)).select(
                 key_hash(keys, self.finder.group_ids[group]).alias("h"), pl.col("__row").alias("r")))
         self.finder.add_hashes(pl.concat(parts))
 
@@ -808,6 +1017,12 @@ class _ColumnarRows:
                     yield number, self._read_row(cells)[1], cells
             if wanted is None:
                 return
+
+
+def _member(cell: pl.Expr, values: list[Any]) -> pl.Expr:
+    """``cell`` is one of ``values``, None included."""
+    found = cell.is_in([value for value in values if value is not None])
+    return found | cell.is_null() if None in values else found.fill_null(False)
 
 
 def _is_total_row(cells: list[str | None]) -> bool:

@@ -32,6 +32,9 @@ _MEMORY_LIMIT = "256MB"
 _PYTHON_BATCH = 50_000
 _SPILL_ROWS = 4_000_000
 """Keys held in memory (16 bytes each) before they go to DuckDB on disk."""
+_EXACT_FRAMES_HELD = 4
+"""Batches of candidate rows (with their cells) held in memory before they go to DuckDB."""
+"""Keys held in memory (16 bytes each) before they go to DuckDB on disk."""
 _HASH_SEED = 20261206
 
 
@@ -170,7 +173,7 @@ class DuplicateFinder:
             self._exact_frames.append(pl.DataFrame(
                 self._exact, schema={"g": pl.UInt8, "k": pl.String, "r": pl.Int64, "c": pl.String}, orient="row"))
             self._exact.clear()
-            if len(self._exact_frames) * _PYTHON_BATCH >= _SPILL_ROWS or self._db is not None:
+            if len(self._exact_frames) >= _EXACT_FRAMES_HELD or self._db is not None:
                 arrow = pl.concat(self._exact_frames).to_arrow()  # noqa: F841 - read by DuckDB by name
                 self._database().execute("INSERT INTO exact SELECT * FROM arrow")
                 self._exact_frames.clear()
