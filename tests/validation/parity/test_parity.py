@@ -1,0 +1,75 @@
+"""Parity with frictionless: on every case, ppid reports the same (row, field, error type) triples as
+``frictionless.validate(..., limit_errors=0)``, apart from the deliberate differences listed in
+``compare.DIFFERENCES``, each with its reason. A mismatch not on that list fails with the first triples
+each way."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from ppid.validation import InvalidSchemaError
+from ppid.validation.reference import region_codes
+
+from .cases import SCHEMAS, Case, all_cases
+from .compare import DIFFERENCE_NAMES, DIFFERENCES, Comparison, compare
+
+CASES = all_cases()
+_USED: dict[str, set[str]] = {}
+_SEEN: set[str] = set()
+ERROR_TYPES = {"type-error", "constraint-error", "primary-key", "unique-error", "blank-row", "extra-cell",
+               "missing-cell"}
+
+
+@pytest.fixture(scope="module")
+def codes():  # type: ignore[no-untyped-def]
+    return region_codes(SCHEMAS)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
+def test_findings_equal_frictionless(case: Case, tmp_path: Path, codes) -> None:  # type: ignore[no-untyped-def]
+    path = case.write(tmp_path)
+    refused = None
+    try:
+        comparison: Comparison = compare(path, case.schema, codes if case.region_codes else None)
+    except InvalidSchemaError as error:
+        refused = str(error)
+    if refused is not None:
+        pytest.fail(f"{case.id}: ppid refuses a schema that frictionless accepts: {refused}", pytrace=False)
+    for name in comparison.used:
+        _USED.setdefault(name, set()).add(case.id)
+    _SEEN.update(kind for _, _, kind in comparison.frictionless.triples)
+    if not comparison.equal:
+        pytest.fail(f"{case.id}: findings differ from frictionless's\n{comparison.diff()}", pytrace=False)
+
+
+def test_every_difference_has_a_reason_and_a_unique_name() -> None:
+    assert len(DIFFERENCE_NAMES) == len(DIFFERENCES)
+    for difference in DIFFERENCES:
+        assert difference.reason.endswith("."), difference.name
+        assert len(difference.reason) > 40, difference.name
+
+
+def test_every_explaining_difference_is_needed_by_some_case() -> None:
+    """A difference that explains triples but no case needs is either dead or hiding a case that went missing."""
+    if len(_USED) == 0:
+        pytest.skip("run together with the parity cases")
+    explaining = {d.name for d in DIFFERENCES if d.frictionless_only or d.ppid_only}
+    assert explaining <= set(_USED), f"never needed: {sorted(explaining - set(_USED))}"
+
+
+def test_the_cases_cover_every_row_error_type() -> None:
+    if not _SEEN:
+        pytest.skip("run together with the parity cases")
+    assert ERROR_TYPES <= _SEEN, f"no case where frictionless reports {sorted(ERROR_TYPES - _SEEN)}"
+
+
+def _ids() -> Iterator[str]:
+    yield from (case.id for case in CASES)
+
+
+def test_case_ids_are_unique() -> None:
+    ids = list(_ids())
+    assert len(ids) == len(set(ids))
