@@ -81,7 +81,9 @@ def _column(case_id: str, spec: dict[str, Any], values: Sequence[str], **options
 
 ODD_NUMBERS = [" 12 ", "+5", "-7", "1_000", "١٢", "12.0", "1.234", "12,5", "1.234,56", "1,234.56", "0x1F", "1e3",
                "1E3", "NaN", "nan", "inf", "-inf", "Infinity", "-0", "0", "007", "Rp 5000", "5%", "€12", "12 kg",
-               "--1", "1 000", "½", "²", "true", "12.", ".5", "3.50", "-", "NA"]
+               "--1", "1 000", "½", "²", "true", "12.", ".5", "3.50", "-", "NA", "１２", "\u00a012\u00a0", "12\t",
+               "1_0_0", "_1", "1__0", "0b101", "+0", "+-1", "12e0", "1e400", "1E-400", "sNaN", "+inf", "Infinity",
+               "-Infinity", "99999999999999999999999", "0.1e1", "1,000", "1.000.000", "(5)", "5-"]
 
 
 def generated_cases() -> list[Case]:
@@ -152,6 +154,19 @@ def generated_cases() -> list[Case]:
         _column("unique-with-enum", _c("jk", "string", unique=True, enum=["L", "P", "X"]),
                 ["L", "Q", "Q", "P", "L"]),
         _column("unique-number", _c("nilai", "number", unique=True), ["1.0", "1.00", "1", "2", "NaN", "NaN"]),
+        _column("unique-equal-values-spelled-differently", _c("nilai", "number", unique=True),
+                ["0", "-0", "0.0", "1E+1", "10", "1e1", "2", "+2"]),
+        _column("unique-datetime-time-zones", _c("waktu", "datetime", unique=True),
+                ["2024-03-17T08:30:00Z", "2024-03-17T15:30:00+07:00", "2024-03-17T08:30:00+00:00",
+                 "2024-03-17T08:30:00", "2024-03-17T08:30:00"]),
+        _column("unique-time", _c("jam", "time", unique=True), ["08:30:00", "08:30:00Z", "08:30:00+00:00", "08:30:00"]),
+        _column("unique-geopoint", _c("lokasi", "geopoint", unique=True),
+                ["106.8, -6.2", "106.80, -6.20", "106.8,-6.2", "1, 1"]),
+        _column("unique-yearmonth-boolean", _c("periode", "yearmonth", unique=True), ["2024-03", "2024-3", "2024-03"]),
+        _column("unique-boolean", _c("aktif", "boolean", unique=True), ["true", "True", "1", "false"]),
+        generated("primary-key-equal-values-spelled-differently", [_f("nilai", "number"), _f("waktu", "datetime")],
+                  [["0", "2024-03-17T08:30:00Z"], ["-0", "2024-03-17T15:30:00+07:00"], ["0.0", "2024-03-17T08:30:00Z"],
+                   ["1", "2024-03-17T08:30:00"]], primaryKey=["nilai", "waktu"]),
         _column("minimum-maximum-integer", _c("nilai", "integer", minimum=0, maximum=100),
                 ["0", "100", "-1", "101", "50", "x", "-0"]),
         _column("minimum-maximum-number", _c("nilai", "number", minimum=0.5, maximum=99.5),
@@ -222,10 +237,44 @@ def generated_cases() -> list[Case]:
                   [["1", "isi", "x", "2"], ["y", "", "x", "z"], ["", "", "", ""], ["3", "", "", ""]],
                   header=["a", "", "b", "a"]),
         _region_codes(),
+        *RAW_CASES,
     ]
     cases.append(_mixed())
     cases.append(_large())
     return cases
+
+
+def _raw(case_id: str, fields: list[dict[str, Any]], text: str, encoding: str = "utf-8") -> Case:
+    """A case written byte for byte, for what ``csv.writer`` would never produce."""
+    data = text.encode(encoding)
+
+    def write(folder: Path) -> Path:
+        path = folder / f"{case_id}.csv"
+        path.write_bytes(data)
+        return path
+
+    return Case(case_id, {"fields": fields}, write)
+
+
+RAW_CASES = [
+    _raw("csv-quoting", [_c("no", "integer", required=True), _c("nama", required=True), _f("jumlah", "integer")],
+         '"no","nama","jumlah"\n'
+         '1,"",5\n'
+         '2,"  ",6\n'
+         '3,"a""b",x\n'
+         '"4",b,"7"\n'
+         '5,a,"multi\nline"\n'
+         '6, "x",8\n'
+         '7,"x" ,9\n'
+         '8,"x"y,10\n'
+         '9,a,"1\r\n2"\n'
+         '10,\'a\',11\n'
+         '11,a,12'),
+    _raw("csv-line-endings", [_f("a", "integer"), _f("b")], "a,b\r\n1,x\r\n2,y\n\r\nz,w\r\n\n4,v\r\n"),
+    _raw("csv-blank-and-whitespace-rows", [_f("a", "integer"), _f("b")],
+         "a,b\n1,x\n,\n \n , \n,,\n\t\n2,y\n\n"),
+    _raw("csv-no-final-newline", [_c("a", "integer", minimum=2)], "a\n1\n2\n3\nx"),
+]
 
 
 def _region_codes() -> Case:
@@ -267,15 +316,19 @@ _DEFECTS = {
 }
 
 
+_NOTES = ["", "catatan", 'ada "kutip", koma', "dua\nbaris", "Data dihimpun dari laporan bulanan kecamatan; "
+          "angka sementara, akan diperbarui setelah verifikasi lapangan oleh petugas dinas."]
+
+
 def _mixed_rows(count: int, seed: int, every: int) -> list[list[str]]:
     """Valid rows with a defect in every ``every``-th row (some repeated keys and blank rows among them)."""
     rng = random.Random(seed)
     rows: list[list[str]] = []
     for n in range(count):
-        code = f"3201{n // 22 + 10:02d}{n % 11 + 1001:04d}"
+        code = str(3201000000 + n // 22 * 10000 + n % 11 + 1001)
         row = [code, f"Desa {n}", str(2015 + n % 11 // 2 * 2), "LP"[n % 2], str(rng.randint(0, 9000)),
                f"{rng.randint(0, 10**7)}.{rng.randint(0, 99):02d}", f"2024-{n % 12 + 1:02d}-{n % 28 + 1:02d}",
-               rng.choice(["ya", "tidak"]), rng.choice(["", "catatan", 'ada "kutip", koma'])]
+               rng.choice(["ya", "tidak"]), rng.choice(_NOTES)]
         if n % every == every - 1:
             kind = rng.randrange(10)
             if kind < 8:
@@ -298,8 +351,8 @@ def _mixed() -> Case:
 
 
 def _large() -> Case:
-    """More rows than one batch of a columnar reader, with defects either side of the batch edges."""
-    return generated("mixed-large", MIXED_FIELDS, _mixed_rows(25_000, seed=17, every=97),
+    """More rows (and bytes: ~2.8 MB) than one batch of a columnar reader, defects either side of the edges."""
+    return generated("mixed-large", MIXED_FIELDS, _mixed_rows(30_000, seed=17, every=97),
                      primaryKey=["kode_desa", "tahun", "jenis_kelamin"])
 
 

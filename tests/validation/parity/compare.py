@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -75,7 +76,8 @@ class FrictionlessRun:
 
     side: Side
     rows: dict[int, list[Any]]
-    """Every row the reference read (row number → raw cells), blank rows included."""
+    """Every row of the file as frictionless reads it (row number → raw cells), blank rows and the header
+    included."""
     fields: list[str | None]
     """The schema field of each file column (None: unmatched)."""
     workbook: bool
@@ -138,9 +140,8 @@ def reference_triples(path: Path, schema: Mapping[str, Any]) -> FrictionlessRun:
         triple = (row, column, kind)
         side.triples.add(triple)
         side.codes[triple].add(kind)
-    plain = {"fields": [{"name": spec["name"], "type": "any"} for spec in descriptor["fields"]]}
-    with resource(plain) as raw:
-        rows_read = {row.row_number: list(row.cells) for row in raw.row_stream}
+    with resource(descriptor) as raw:  # the raw cells, numbered as frictionless numbers rows
+        rows_read = {number: list(cells) for number, cells in enumerate(raw.cell_stream, start=1)}
     return FrictionlessRun(side, rows_read, columns, sniffed.format in WORKBOOK_FORMATS)
 
 
@@ -194,13 +195,27 @@ class Situation:
     def is_nan(self, row: int, name: str) -> bool:
         return str(self.cell(row, name)).strip().lower() == "nan"
 
+    @cached_property
+    def _cells_with_errors(self) -> set[tuple[int, str | None]]:
+        """Cells with a finding about the cell itself (not a repeat of it), on either side."""
+        return {(row, name) for row, name, kind in self.ppid.triples | self.frictionless.triples
+                if name is not None and kind != "unique-error"}
+
+    @cached_property
+    def _rows_with_errors(self) -> set[int]:
+        return {row for row, _, _ in self.frictionless.triples}
+
     def cell_has_error(self, row: int, name: str) -> bool:
         """The cell already has a finding of its own, on either side."""
-        return any(r == row and f == name for r, f, _ in self.ppid.triples | self.frictionless.triples)
+        return (row, name) in self._cells_with_errors
 
-    def row_has(self, side: Side, row: int, kind: str) -> bool:
-        return any(r == row and k == kind for r, _, k in side.triples)
+    def ppid_row_has(self, row: int, kind: str) -> bool:
+        return (row, None, kind) in self.ppid.triples
 
+    def frictionless_row_has_errors(self, row: int) -> bool:
+        return row in self._rows_with_errors
+
+    @cached_property
     def last_data_row(self) -> int:
         filled = [row for row, cells in self.rows.items() if any(str(c).strip() for c in cells if c is not None)]
         return max(filled, default=0)
@@ -260,15 +275,15 @@ DIFFERENCES: list[Difference] = [
         "trailing-blank-rows",
         "Blank rows after the last data row are what spreadsheets leave at the bottom of a sheet and are not "
         "reported; blank rows between data rows are.",
-        frictionless_only=lambda s, t: t[2] == "blank-row" and t[0] > s.last_data_row(),
+        frictionless_only=lambda s, t: t[2] == "blank-row" and t[0] > s.last_data_row,
     ),
     Difference(
         "total-row",
         'A "JUMLAH"/"TOTAL" row under the data is reported once as total-row, instead of every cell that does '
         "not fit the schema, and takes no part in key checks.",
-        frictionless_only=lambda s, t: s.row_has(s.ppid, t[0], "total-row") and _is_total_row(s.rows.get(t[0], [])),
+        frictionless_only=lambda s, t: s.ppid_row_has(t[0], "total-row") and _is_total_row(s.rows.get(t[0], [])),
         ppid_only=lambda s, t: t[2] == "total-row" and _is_total_row(s.rows.get(t[0], []))
-        and any(r == t[0] for r, _, _ in s.frictionless.triples),
+        and s.frictionless_row_has_errors(t[0]),
     ),
     Difference(
         "key-with-bad-part",

@@ -58,6 +58,13 @@ def test_a_duplicate_key_of_whole_valid_cells_must_be_reported() -> None:
     assert comparison.frictionless_only == [(3, None, "primary-key")]
 
 
+def test_a_repeat_in_a_unique_column_is_forgiven_only_when_the_cell_has_its_own_error() -> None:
+    repeat = (3, "tahun", "unique-error")
+    assert explain(situation(side(), side(repeat))).frictionless_only == [repeat]
+    broken = (3, "tahun", "type-error")
+    assert explain(situation(side(broken), side(repeat, broken))).equal
+
+
 def test_a_total_row_replaces_the_errors_of_its_row_only() -> None:
     theirs = side((7, "tahun", "type-error"), (3, "tahun", "type-error"))
     comparison = explain(situation(side((7, None, "total-row")), theirs))
