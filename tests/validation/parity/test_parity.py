@@ -41,6 +41,9 @@ def test_findings_equal_frictionless(case: Case, tmp_path: Path, codes) -> None:
     for name in comparison.used:
         _USED.setdefault(name, set()).add(case.id)
     _SEEN.update(kind for _, _, kind in comparison.frictionless.triples)
+    if comparison.engine is not None:  # the report says which engine ran, and why when it is the fallback
+        assert comparison.engine in ("kolom", "frictionless"), comparison.engine
+        assert comparison.engine == "kolom" or comparison.engine_reason, f"{case.id}: fallback without a reason"
     if not comparison.equal:
         pytest.fail(f"{case.id}: findings differ from frictionless's\n{comparison.diff()}", pytrace=False)
 
