@@ -217,6 +217,12 @@ def generated_cases() -> list[Case]:
                   [["Désa", "L", "1"], ["Citeureup", "É", "2"], ["Ñ", "P", "3,5"]], encoding="cp1252"),
         generated("utf8-bom-semicolon", [_f("nama"), _c("jk", enum=["L", "P"]), _f("nilai", "number")],
                   [["Désa", "L", "1.5"], ["B", "X", "1,5"], ["C", "P", ""]], delimiter=";", encoding="utf-8-sig"),
+        generated("windows-1252-accent-on-the-last-row", [_f("nama"), _c("jumlah", "integer", minimum=0)],
+                  [*([f"Desa {n}", str(n - 5)] for n in range(3000)), ["Cikeusal Désa", "x"]], encoding="cp1252"),
+        generated("latin-1", [_f("nama"), _c("jk", enum=["L", "P"])],
+                  [["a\x81b", "L"], ["Ñ", "Ñ"]], encoding="latin-1"),
+        generated("utf-16", [_f("nama"), _c("jumlah", "integer")], [["Désa", "1"], ["B", "x"], ["", ""]],
+                  encoding="utf-16"),
         generated("crlf-tab", [_f("nama"), _f("jumlah", "integer")], [["A", "1"], ["B", "x"]], delimiter="\t",
                   newline="\r\n"),
         # -- header ------------------------------------------------------------------------------------------
@@ -320,7 +326,13 @@ _NOTES = ["", "catatan", 'ada "kutip", koma', "dua\nbaris", "Data dihimpun dari 
           "angka sementara, akan diperbarui setelah verifikasi lapangan oleh petugas dinas."]
 
 
-def _mixed_rows(count: int, seed: int, every: int) -> list[list[str]]:
+_LONG_NOTE = ("Rekapitulasi disusun dari laporan bulanan desa dan kelurahan yang diterima sampai akhir triwulan; "
+              "angka masih sementara dan akan diperbarui setelah verifikasi lapangan oleh petugas dinas bersama "
+              "pemerintah kecamatan, termasuk pencocokan dengan data kependudukan, catatan sipil, dan laporan "
+              "keuangan desa tahun berjalan. ")
+
+
+def _mixed_rows(count: int, seed: int, every: int, notes: Sequence[str] = _NOTES) -> list[list[str]]:
     """Valid rows with a defect in every ``every``-th row (some repeated keys and blank rows among them)."""
     rng = random.Random(seed)
     rows: list[list[str]] = []
@@ -328,7 +340,7 @@ def _mixed_rows(count: int, seed: int, every: int) -> list[list[str]]:
         code = str(3201000000 + n // 22 * 10000 + n % 11 + 1001)
         row = [code, f"Desa {n}", str(2015 + n % 11 // 2 * 2), "LP"[n % 2], str(rng.randint(0, 9000)),
                f"{rng.randint(0, 10**7)}.{rng.randint(0, 99):02d}", f"2024-{n % 12 + 1:02d}-{n % 28 + 1:02d}",
-               rng.choice(["ya", "tidak"]), rng.choice(_NOTES)]
+               rng.choice(["ya", "tidak"]), rng.choice(notes)]
         if n % every == every - 1:
             kind = rng.randrange(10)
             if kind < 8:
@@ -351,8 +363,14 @@ def _mixed() -> Case:
 
 
 def _large() -> Case:
-    """More rows (and bytes: ~2.8 MB) than one batch of a columnar reader, defects either side of the edges."""
-    return generated("mixed-large", MIXED_FIELDS, _mixed_rows(30_000, seed=17, every=97),
+    """More bytes (~10 MB) than one 8 MiB block of the columnar reader, with defects, blank rows and quoted
+    line breaks either side of the block edges; the long free text keeps frictionless's side quick."""
+    notes = [*_NOTES, *[_LONG_NOTE] * 20]
+    rows = _mixed_rows(30_000, seed=17, every=97, notes=notes)
+    rows[26_000] = [*rows[26_000], "sel lebih"]  # ragged rows in the second block
+    rows[28_000] = rows[28_000][:4]
+    rows[29_000] = [*rows[29_000], ""]
+    return generated("mixed-large", MIXED_FIELDS, rows,
                      primaryKey=["kode_desa", "tahun", "jenis_kelamin"])
 
 
