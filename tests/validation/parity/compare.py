@@ -13,6 +13,7 @@ left over is a mismatch and fails the parity test.
 
 from __future__ import annotations
 
+import inspect
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -83,11 +84,18 @@ class FrictionlessRun:
     workbook: bool
 
 
-def ppid_triples(path: Path, schema: Mapping[str, Any], reference: Reference | None = None) -> tuple[Side, Any]:
+ENGINES: tuple[str | None, ...] = (
+    ("kolom", "frictionless") if "engine" in inspect.signature(validate_table).parameters else (None,))
+"""The engines ``validate_table`` can be asked for (``engine=``); ``None``: it has no choice, use its default."""
+
+
+def ppid_triples(path: Path, schema: Mapping[str, Any], reference: Reference | None = None,
+                 engine: str | None = None) -> tuple[Side, Any]:
     """ppid's findings on ``path`` as triples, and the (single) table report."""
     side = Side()
     seen: set[tuple[int, str | None, str]] = set()
-    with validate_table(path, dict(schema), reference=reference, limit_errors=None) as result:
+    options: dict[str, Any] = {} if engine is None else {"engine": engine}
+    with validate_table(path, dict(schema), reference=reference, limit_errors=None, **options) as result:
         for finding in result.findings():
             assert finding.table == 0, "the parity cases are single tables"
             if (finding.row, finding.column, finding.code) in seen:
@@ -366,9 +374,11 @@ def _sort_key(triple: Triple) -> tuple[int, str, str]:
     return triple[0], triple[1] or "", triple[2]
 
 
-def compare(path: Path, schema: Mapping[str, Any], reference: Reference | None = None) -> Comparison:
-    """Validate ``path`` with ppid and with frictionless and explain every difference, or list it."""
-    ours, table = ppid_triples(path, schema, reference)
+def compare(path: Path, schema: Mapping[str, Any], reference: Reference | None = None,
+            engine: str | None = None) -> Comparison:
+    """Validate ``path`` with ppid (``engine``: the one to ask for, if it can be chosen) and with frictionless,
+    and explain every difference, or list it."""
+    ours, table = ppid_triples(path, schema, reference, engine)
     theirs = reference_triples(path, schema)
     comparison = explain(Situation(schema, ours, theirs.side, theirs.rows, theirs.fields, theirs.workbook))
     comparison.engine = getattr(table, "engine", None)

@@ -14,7 +14,7 @@ from ppid.validation import InvalidSchemaError
 from ppid.validation.reference import region_codes
 
 from .cases import SCHEMAS, Case, all_cases
-from .compare import DIFFERENCE_NAMES, DIFFERENCES, Comparison, compare
+from .compare import DIFFERENCE_NAMES, DIFFERENCES, ENGINES, Comparison, compare
 
 CASES = all_cases()
 _USED: dict[str, set[str]] = {}
@@ -28,12 +28,16 @@ def codes():  # type: ignore[no-untyped-def]
     return region_codes(SCHEMAS)
 
 
-@pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
-def test_findings_equal_frictionless(case: Case, tmp_path: Path, codes) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize(("case", "engine"), [
+    pytest.param(case, engine, id=case.id if engine is None else f"{case.id}-{engine}")
+    for case in CASES for engine in ENGINES])
+def test_findings_equal_frictionless(case: Case, engine: str | None, tmp_path: Path,
+                                     codes) -> None:  # type: ignore[no-untyped-def]
+    """Both engines, when ``validate_table`` lets the caller choose: the fallback must match frictionless too."""
     path = case.write(tmp_path)
     refused = None
     try:
-        comparison: Comparison = compare(path, case.schema, codes if case.region_codes else None)
+        comparison: Comparison = compare(path, case.schema, codes if case.region_codes else None, engine)
     except InvalidSchemaError as error:
         refused = str(error)
     if refused is not None:
@@ -44,6 +48,7 @@ def test_findings_equal_frictionless(case: Case, tmp_path: Path, codes) -> None:
     if comparison.engine is not None:  # the report says which engine ran, and why when it is the fallback
         assert comparison.engine in ("kolom", "frictionless"), comparison.engine
         assert comparison.engine == "kolom" or comparison.engine_reason, f"{case.id}: fallback without a reason"
+        assert engine != "frictionless" or comparison.engine == "frictionless", "the engine asked for did not run"
     if not comparison.equal:
         pytest.fail(f"{case.id}: findings differ from frictionless's\n{comparison.diff()}", pytrace=False)
 
