@@ -295,6 +295,11 @@ RAW_CASES = [
     _raw("csv-line-endings", [_f("a", "integer"), _f("b")], "a,b\r\n1,x\r\n2,y\n\r\nz,w\r\n\n4,v\r\n"),
     _raw("csv-blank-and-whitespace-rows", [_f("a", "integer"), _f("b")],
          "a,b\n1,x\n,\n \n , \n,,\n\t\n2,y\n\n"),
+    _raw("csv-old-mac-line-endings", [_f("a", "integer"), _f("b")], "a,b\r1,x\ry,2\r\r3,z\r"),
+    _raw("csv-quote-inside-unquoted-field", [_f("a", "integer"), _f("b"), _f("c", "integer")],
+         'a,b,c\n1,ab"c,2\n2,"a"b"c",3\n3,ab"",x\n4,"",5\n'),
+    _raw("csv-excel-sep-line", [_f("nama"), _c("jumlah", "integer", minimum=0)],
+         "sep=;\nnama;jumlah\nA;1\nB;-1\nC;1,5\n"),
     _raw("csv-no-final-newline", [_c("a", "integer", minimum=2)], "a\n1\n2\n3\nx"),
 ]
 

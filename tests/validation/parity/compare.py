@@ -30,6 +30,11 @@ from ppid.validation.headers import header_keys, match_header, normalise_header
 from ppid.validation.sniff import WORKBOOK_FORMATS, FileFormat, sniff
 from ppid.validation.workbook import iter_rows
 
+
+class NoHeaderError(Exception):
+    """ppid cannot find the header row, so the reference cannot be read the way the engine reads the file."""
+
+
 Triple = tuple[int, str | None, str]
 """(row number in the file, schema field or None for the whole row, frictionless error type)."""
 
@@ -114,7 +119,8 @@ def reference_triples(path: Path, schema: Mapping[str, Any]) -> FrictionlessRun:
     """frictionless's findings on ``path``, read the way the engine reads it (see the module docstring)."""
     known = header_keys(schema).keys()
     sniffed = sniff(path, known_headers=known)
-    assert sniffed.header_row is not None, f"{path.name}: no header row found"
+    if sniffed.header_row is None:
+        raise NoHeaderError(f"{path.name}: ppid's sniffing finds no header row ({sniffed.format.value})")
     columns = match_header(sniffed.labels, schema).fields
     descriptor = _file_order_schema(schema, columns)
     basepath = str(path.parent)
