@@ -16,7 +16,7 @@ MAX_ROW_RANGES = 200
 class ProblemCollector:
     def __init__(self, max_examples: int = MAX_EXAMPLES, max_row_ranges: int = MAX_ROW_RANGES) -> None:
         self._groups: dict[tuple[str, str | None], Problem] = {}
-        self._max_examples = max_examples
+        self.max_examples = max_examples
         self._max_row_ranges = max_row_ranges
         self.error_count = 0
         """Sum of the counts of error (not warning) groups: what ``limit_errors`` is compared with."""
@@ -43,10 +43,28 @@ class ProblemCollector:
         if CAUSES[code].severity == "error":
             self.error_count += count
         if row is not None:
-            if len(problem.examples) < self._max_examples:
+            if len(problem.examples) < self.max_examples:
                 problem.examples.append(Example(row=row, column=column, value=value, related_row=related_row))
             self._add_row(problem, row)
         return problem
+
+    def add_bulk(self, code: str, column: str | None, *, rows: list[int], examples: list[tuple[int, str | None]],
+                 params: Mapping[str, Any]) -> None:
+        """Count many occurrences at once, as ``add`` would one by one: ``rows`` ascending, ``examples`` the first
+        (row, value) pairs, ``params`` of the first occurrence."""
+        problem = self._groups.get((code, column))
+        if problem is None:
+            problem = Problem(code=code, column=column, params=dict(params))
+            if examples and examples[0][1] is not None:
+                problem.params.setdefault("example", examples[0][1])
+            self._groups[(code, column)] = problem
+        problem.count += len(rows)
+        if CAUSES[code].severity == "error":
+            self.error_count += len(rows)
+        for row, value in examples[:self.max_examples - len(problem.examples)]:
+            problem.examples.append(Example(row=row, column=column, value=value))
+        for row in rows:
+            self._add_row(problem, row)
 
     def _add_row(self, problem: Problem, row: int) -> None:
         ranges = problem.rows

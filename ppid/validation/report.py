@@ -117,6 +117,10 @@ class TableReport:
     rows_checked: int = 0
     complete: bool = True
     """False when validation stopped at the configured error limit."""
+    engine: str | None = None
+    """Which engine read the rows: ``kolom`` (the columnar engine) or ``frictionless`` (its fallback)."""
+    engine_reason: str | None = None
+    """Why frictionless read the rows instead, e.g. a quoting the columnar reader does not read exactly."""
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -146,6 +150,8 @@ class TableReport:
             "fields": self.fields,
             "rows_checked": self.rows_checked,
             "complete": self.complete,
+            "engine": self.engine,
+            "engine_reason": self.engine_reason,
             "valid": self.valid,
             "error_count": self.error_count,
             "problems": [problem.to_dict() for problem in self.problems],
@@ -164,6 +170,8 @@ class TableReport:
             fields=list(data.get("fields", [])),
             rows_checked=data.get("rows_checked", 0),
             complete=data.get("complete", True),
+            engine=data.get("engine"),
+            engine_reason=data.get("engine_reason"),
             problems=[Problem.from_dict(problem) for problem in data.get("problems", [])],
         )
 

@@ -44,5 +44,10 @@ class RowLogWriter:
 def read_row_log(path: Path) -> Iterator[LoggedRow]:
     with path.open(encoding="utf-8") as stream:
         for line in stream:
-            row, cells, notes = json.loads(line)
-            yield LoggedRow(row, cells, [Note(*note) for note in notes])
+            entry = json.loads(line)
+            if isinstance(entry, dict):  # written by polars for rows checked in columns
+                yield LoggedRow(entry["row"], entry["cells"], [
+                    Note(note["code"], note["column"], note["value"]) for note in entry["notes"]])
+            else:
+                row, cells, notes = entry
+                yield LoggedRow(row, cells, [Note(*note) for note in notes])

@@ -1,0 +1,217 @@
+"""The columnar engine: what it reads itself, when it hands a file to frictionless, and that its shortcuts are safe.
+
+The parity suite (tests/validation/parity/) compares findings with frictionless file by file; these
+tests pin the engine's own mechanisms: serial re-reading for ragged rows, the frictionless fallback
+and its stated reason, duplicates spilled to disk, hash collisions, conservative formulas, progress.
+"""
+
+from __future__ import annotations
+
+import csv
+import random
+from decimal import Decimal
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from ppid.validation import uniqueness, validate_table
+from ppid.validation.formulas import RowFormula, vectorised
+from ppid.validation.progress import ValidationProgress
+from ppid.validation.uniqueness import DuplicateFinder
+
+SCHEMA = {
+    "fields": [
+        {"name": "kode", "type": "string", "constraints": {"required": True, "pattern": "[1-9][0-9]{3}"}},
+        {"name": "tahun", "type": "integer", "constraints": {"minimum": 2015, "maximum": 2025}},
+        {"name": "jumlah", "type": "number", "constraints": {"minimum": 0}},
+        {"name": "tanggal", "type": "date"},
+    ],
+    "primaryKey": ["kode", "tahun"],
+}
+
+
+def write_csv(path: Path, rows: list[list[str]], header: list[str] | None = None) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(header or ["kode", "tahun", "jumlah", "tanggal"])
+        writer.writerows(rows)
+    return path
+
+
+def findings(path: Path, schema: dict = SCHEMA) -> tuple[list[tuple[int, str | None, str]], str | None, str | None]:
+    with validate_table(path, schema) as result:
+        table = result.report.tables[0]
+        return ([(f.row, f.column, f.code) for f in result.findings()], table.engine, table.engine_reason)
+
+
+def test_a_clean_csv_is_read_by_the_columnar_engine(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "bersih.csv", [[str(1000 + i), "2020", "1.5", "2024-01-31"] for i in range(500)])
+
+    found, engine, reason = findings(path)
+
+    assert (found, engine, reason) == ([], "kolom", None)
+
+
+def test_rows_with_too_many_or_too_few_cells_keep_their_file_row_numbers(tmp_path: Path) -> None:
+    rows = [[str(1000 + i), "2020", "1", "2024-01-31"] for i in range(300)]
+    rows[9] = rows[9] + ["lebih"]  # file row 11
+    rows[199] = rows[199][:2]  # file row 201
+    rows[250][1] = "20x0"  # file row 252, after both: numbering must not shift
+    path = write_csv(tmp_path / "compang.csv", rows)
+
+    found, engine, _ = findings(path)
+
+    assert engine == "kolom"
+    assert (11, None, "extra-cell") in found
+    assert (201, None, "missing-cell") in found
+    assert (252, "tahun", "type-integer") in found
+
+
+def test_multi_line_quoted_cells_count_as_one_row_as_frictionless_counts_them(tmp_path: Path) -> None:
+    path = tmp_path / "multiline.csv"
+    path.write_text('kode,tahun,jumlah,tanggal\n1001,2020,1,"2024-01-31"\n1002,"20\n20",1,2024-01-31\n'
+                    "1003,2030,1,2024-01-31\n", encoding="utf-8")
+
+    found, _, _ = findings(path)
+
+    assert found == [(3, "tahun", "type-integer"), (4, "tahun", "maximum")]
+
+
+def test_blank_rows_inside_the_table_are_reported_and_blank_rows_at_the_end_are_not(tmp_path: Path) -> None:
+    path = tmp_path / "kosong.csv"
+    path.write_text("kode,tahun,jumlah,tanggal\n1001,2020,1,2024-01-31\n\n,,,\n1002,2020,1,2024-01-31\n\n\n",
+                    encoding="utf-8")
+
+    found, _, _ = findings(path)
+
+    assert found == [(3, None, "blank-row"), (4, None, "blank-row")]
+
+
+def test_cells_outside_the_vectorised_shapes_are_decided_by_frictionless_reader(tmp_path: Path) -> None:
+    # Python's int() accepts " 12 " and "1_000"; Decimal accepts "1e3"; both are valid for frictionless.
+    rows = [["1001", " 2020 ", "1e3", "2024-01-31"], ["1002", "2_020", "-0", "2024-02-30"],
+            ["1003", "2020", "NaN", "2024-1-5"]]
+    path = write_csv(tmp_path / "aneh.csv", rows)
+
+    found, engine, _ = findings(path)
+
+    assert engine == "kolom"
+    assert found == [(3, "tanggal", "type-date"), (4, "jumlah", "minimum")]
+
+
+def test_a_workbook_is_checked_by_the_columnar_engine_too(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["kode", "tahun", "jumlah", "tanggal"])
+    sheet.append(["1001", "2020", "5", "2024-01-31"])
+    sheet.append(["0001", "2031", "-1", "2024-01-31"])
+    path = tmp_path / "buku.xlsx"
+    book.save(path)
+
+    found, engine, _ = findings(path)
+
+    assert engine == "kolom"
+    assert found == [(3, "kode", "pattern"), (3, "tahun", "maximum"), (3, "jumlah", "minimum")]
+
+
+def test_frictionless_can_be_asked_for_and_gives_the_same_findings_with_the_reason_stated(tmp_path: Path) -> None:
+    rows = [[str(1000 + i % 40), rng_value, "1", "2024-01-31"]
+            for i, rng_value in enumerate(["2020", "20x0", "2031", " 2020", ""] * 12)]
+    path = write_csv(tmp_path / "silang.csv", rows)
+
+    with (validate_table(path, SCHEMA) as columnar_result,
+          validate_table(path, SCHEMA, engine="frictionless") as reference):
+        columnar_table, reference_table = columnar_result.report.tables[0], reference.report.tables[0]
+        assert (columnar_table.engine, reference_table.engine) == ("kolom", "frictionless")
+        assert reference_table.engine_reason == "diminta"
+        assert list(columnar_result.findings()) == list(reference.findings())
+        assert [(p.code, p.column, p.count) for p in columnar_table.problems] == [
+            (p.code, p.column, p.count) for p in reference_table.problems]
+
+
+def test_duplicates_are_found_the_same_in_memory_and_spilled_to_disk(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    rows = [[str(1000 + i % 700), "2020", "1", "2024-01-31"] for i in range(1000)]
+    path = write_csv(tmp_path / "ganda.csv", rows)
+    in_memory, _, _ = findings(path)
+
+    monkeypatch.setattr(uniqueness, "_SPILL_ROWS", 100)
+    spilled, _, _ = findings(path)
+
+    assert len(in_memory) == 300
+    assert in_memory[0] == (702, None, "duplicate-key")
+    assert spilled == in_memory
+
+
+def test_equal_hashes_of_different_keys_never_make_a_duplicate(tmp_path: Path) -> None:
+    finder = DuplicateFinder(tmp_path / "kunci.duckdb", {"primaryKey": ["kode"]})
+    finder.add_hashes(pl.DataFrame({"h": [7, 7, 7], "r": [2, 3, 4]}, schema={"h": pl.UInt64, "r": pl.Int64}))
+
+    candidates = list(finder.candidates())
+    for row, kode in zip(candidates, ["a", "b", "a"], strict=True):
+        finder.add_exact(row, {"kode": kode}, [kode])
+    duplicates = list(finder.duplicates())
+    finder.close()
+
+    assert candidates == [2, 3, 4]
+    assert [(d.row, d.first_row, d.key) for d in duplicates] == [(4, 2, "a")]
+
+
+def test_a_vectorised_formula_is_never_true_where_the_python_evaluation_is_not() -> None:
+    formulas = [
+        "jumlah == laki + perempuan",
+        "-0.05 <= a + b - c <= 0.05",
+        "-a / 2 <= p * a - r * 100 <= a / 2",
+        "p is None or a == 0 or -a / 2 <= p * a - r * 10 <= a / 2",
+        "kode[:2] == induk",
+        "laki is not None or perempuan is not None",
+    ]
+    rng = random.Random(1)
+
+    def decimal() -> Decimal | None:
+        return rng.choice([None, Decimal("0"), Decimal("0.05"), Decimal("0.1"), Decimal("0.2"), Decimal("0.3"),
+                           Decimal(rng.randint(-5, 5)) / 10, Decimal("1e20"), Decimal("-0.04999999999999999")])
+
+    rows = []
+    for _ in range(3000):
+        laki, perempuan = rng.choice([None, rng.randint(0, 5)]), rng.choice([None, rng.randint(0, 5)])
+        rows.append({"jumlah": rng.choice([None, rng.randint(0, 10)]), "laki": laki, "perempuan": perempuan,
+                     "a": decimal(), "b": decimal(), "c": decimal(), "p": decimal(), "r": decimal(),
+                     "kode": rng.choice([None, "3201", "32", "3"]), "induk": rng.choice([None, "32", "33"])})
+    kinds = {"jumlah": "int", "laki": "int", "perempuan": "int", "a": "dec", "b": "dec", "c": "dec", "p": "dec",
+             "r": "dec", "kode": "str", "induk": "str"}
+    frame = pl.DataFrame(
+        {name: [None if row[name] is None else (float(row[name]) if kind == "dec" else row[name]) for row in rows]
+         for name, kind in kinds.items()},
+        schema={name: {"int": pl.Int64, "dec": pl.Float64, "str": pl.String}[kind] for name, kind in kinds.items()})
+    columns = {name: (pl.col(name), kind) for name, kind in kinds.items()}
+
+    for formula in formulas:
+        expression = vectorised(formula, columns)
+        assert expression is not None, formula
+        certain = frame.select(expression.alias("ok"))["ok"].to_list()
+        check = RowFormula(formula)
+        wrong = [row for row, ok in zip(rows, certain, strict=True) if ok and not check.holds(row)]
+        assert wrong == [], (formula, wrong[:3])
+        assert any(certain), formula  # the shortcut does clear rows, or it would be useless
+
+
+def test_a_formula_mixing_decimal_fields_with_float_constants_in_arithmetic_is_left_to_python() -> None:
+    # Decimal + float raises TypeError in Python, so the rule is always broken there: never certain here.
+    assert vectorised("a + 0.5 <= b", {"a": (pl.col("a"), "dec"), "b": (pl.col("b"), "dec")}) is None
+
+
+def test_progress_is_reported_while_reading_and_once_at_the_end(tmp_path: Path) -> None:
+    rows = [[str(1000 + i % 9000), str(2015 + i // 9000), "1", "2024-01-31"] for i in range(90_000)]
+    path = write_csv(tmp_path / "besar.csv", rows)
+    seen: list[ValidationProgress] = []
+
+    with validate_table(path, SCHEMA, progress=seen.append):
+        pass
+
+    assert seen[-1].done and seen[-1].rows == 90_000
+    assert [p.rows for p in seen] == sorted(p.rows for p in seen)
+    assert seen[-1].bytes_total == path.stat().st_size

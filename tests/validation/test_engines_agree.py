@@ -1,0 +1,117 @@
+"""The columnar engine and frictionless's row stream give the same report, row for row, on messy generated tables.
+
+Each case is a seeded random table with every kind of defect the engine has a shortcut for (types,
+constraints, keys, region codes, row formulas, blank and ragged rows, total rows, odd spellings that
+only Python reads) and is validated twice: by default (columnar) and with ``engine="frictionless"``.
+The findings, every problem group (count, parameters, examples, row ranges) and the rows-to-fix CSV
+must be identical.
+"""
+
+from __future__ import annotations
+
+import csv
+import random
+from pathlib import Path
+
+import pytest
+
+from ppid.validation import CodeList, validate_table, write_rows_to_fix
+
+CODES = ["3201", "3202", "3203", "3204"]
+SCHEMA = {
+    "fields": [
+        {"name": "kode", "type": "string", "constraints": {"required": True, "pattern": "[1-9][0-9]{3}"},
+         "ppid": {"referensi": "kode_wilayah"}},
+        {"name": "tahun", "type": "integer", "constraints": {"required": True, "minimum": 2015, "maximum": 2025}},
+        {"name": "jenis", "type": "string", "constraints": {"enum": ["L", "P"]}},
+        {"name": "laki", "type": "integer", "constraints": {"minimum": 0}},
+        {"name": "perempuan", "type": "integer", "constraints": {"minimum": 0}},
+        {"name": "jumlah", "type": "integer"},
+        {"name": "anggaran", "type": "number", "decimalChar": ",", "constraints": {"minimum": 0}},
+        {"name": "persen", "type": "number", "constraints": {"minimum": 0, "maximum": 100}},
+        {"name": "tanggal", "type": "date"},
+        {"name": "waktu", "type": "datetime"},
+        {"name": "aktif", "type": "boolean", "trueValues": ["ya"], "falseValues": ["tidak"]},
+        {"name": "catatan", "type": "string", "constraints": {"maxLength": 12}},
+    ],
+    "missingValues": ["", "-"],
+    "primaryKey": ["kode", "tahun", "jenis"],
+    "ppid": {"row_constraints": ["jumlah == laki + perempuan", "persen is None or persen <= 100"]},
+}
+ODD = {
+    "kode": ["3201.0", "32.01", "9999", "abc", "", "-", " 3201", "3201\n"],
+    "tahun": ["2020.0", "20I9", "2030", " 2020 ", "2_020", "", "١٢"],
+    "jenis": ["X", "l", "", "-"],
+    "laki": ["-1", "1.234", "12,5", "+5", "007", ""],
+    "perempuan": ["n/a", "1e3", "-0"],
+    "jumlah": ["99999999999999999999", "1.0"],
+    "anggaran": ["1.234,56", "12.5", "1,5", "-0,5", "0", "Rp 5"],
+    "persen": ["NaN", "100.0000000001", "1e2", ".5", "-0.0", "100"],
+    "tanggal": ["2021-02-30", "2021-1-5", "13/05/2021", "0000-01-01", "+2021-01-05"],
+    "waktu": ["2021-01-01T10:00:00", "2021-01-01 10:00", "kemarin"],
+    "aktif": ["YA", "ya", "1", "tidak"],
+    "catatan": ["=SUM(A1)", "panjang sekali catatan ini", "catatan, \"kutip\""],
+}
+
+
+def messy_table(path: Path, seed: int, rows: int) -> Path:
+    rng = random.Random(seed)
+    names = [spec["name"] for spec in SCHEMA["fields"]]
+    with path.open("w", newline="", encoding="utf-8") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(names)
+        for number in range(rows):
+            laki, perempuan = rng.randint(0, 50), rng.randint(0, 50)
+            row = [rng.choice(CODES), str(2015 + number % 11), rng.choice("LP"), str(laki), str(perempuan),
+                   str(laki + perempuan + (rng.random() < 0.05)), f"{rng.randint(0, 9999)},{rng.randint(0, 99):02d}",
+                   f"{rng.random() * 100:.2f}", f"2024-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+                   "2024-01-01T08:30:00", rng.choice(["ya", "tidak", ""]), rng.choice(["", "baik", "rusak"])]
+            for _ in range(rng.choice([0, 0, 0, 1, 2])):
+                column = rng.randrange(len(names))
+                row[column] = rng.choice(ODD[names[column]])
+            shape = rng.random()
+            if shape < 0.02:
+                row = []
+            elif shape < 0.03:
+                row = [*row, "lebih"]
+            elif shape < 0.04:
+                row = row[: rng.randrange(1, len(row))]
+            elif shape < 0.045:
+                row = ["JUMLAH", "", "", "", "", "999"] + [""] * 6
+            elif shape < 0.05:
+                row = ["-"] * len(names)
+            writer.writerow(row)
+    return path
+
+
+def report_of(path: Path, engine: str, tmp_path: Path) -> tuple[list, list, bytes, int]:
+    reference = CodeList(CODES)
+    with validate_table(path, SCHEMA, reference=reference, engine=engine) as result:
+        table = result.report.tables[0]
+        problems = [problem.to_dict() for problem in table.problems]
+        rows_to_fix = tmp_path / f"perbaikan-{engine}.csv"
+        write_rows_to_fix(result, rows_to_fix)
+        return list(result.findings()), problems, rows_to_fix.read_bytes(), table.rows_checked
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_both_engines_give_the_same_report_on_a_messy_table(tmp_path: Path, seed: int) -> None:
+    path = messy_table(tmp_path / f"acak-{seed}.csv", seed, rows=1500 + seed * 700)
+
+    columnar = report_of(path, "kolom", tmp_path)
+    reference = report_of(path, "frictionless", tmp_path)
+
+    assert columnar[3] == reference[3]
+    assert columnar[0] == reference[0]
+    assert columnar[1] == reference[1]
+    assert columnar[2] == reference[2]
+
+
+def test_both_engines_agree_when_validation_stops_at_an_error_limit(tmp_path: Path) -> None:
+    path = messy_table(tmp_path / "batas.csv", 11, rows=3000)
+
+    with (validate_table(path, SCHEMA, reference=CodeList(CODES), limit_errors=40) as columnar,
+          validate_table(path, SCHEMA, reference=CodeList(CODES), limit_errors=40, engine="frictionless") as reference):
+        assert not columnar.report.tables[0].complete
+        assert columnar.report.to_dict()["tables"][0]["problems"] == reference.report.to_dict()["tables"][0]["problems"]
+        assert list(columnar.findings()) == list(reference.findings())
