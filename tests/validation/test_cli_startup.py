@@ -84,3 +84,27 @@ def test_validate_help_does_not_load_the_validation_engine(tmp_path: Path) -> No
     assert code == 0
     assert "ppid.validation.engine" not in modules and "frictionless" not in modules
     assert heavy(modules) == []
+
+
+def test_the_region_list_reads_the_same_quoted_or_not(tmp_path: Path) -> None:
+    """Every start loads the region list, so it is split at commas when nothing is quoted; quotes still parse."""
+    from ppid.validation.reference import CodeList
+
+    plain, quoted = tmp_path / "plain.csv", tmp_path / "quoted.csv"
+    plain.write_text("kode,nama\n3201,Kabupaten Bogor\n320101,Cibinong\n\n", encoding="utf-8")
+    quoted.write_text('\ufeffkode,nama\r\n"3201","Kabupaten Bogor, Jawa Barat"\r\n320101,Cibinong\r\n',
+                      encoding="utf-8")
+
+    for path in (plain, quoted):
+        codes = CodeList.from_csv(path)
+        assert codes.exists("3201") and codes.exists("320101") and not codes.exists("Cibinong")
+    assert not CodeList.from_csv(plain, column="kode_bps").exists("3201")
+
+
+def test_the_shipped_region_list_loads_whole() -> None:
+    from ppid.validation.reference import REGION_CODES, CodeList
+
+    codes = CodeList.from_csv(REPO / "schemas" / REGION_CODES)
+
+    assert codes.exists("32") and codes.exists("3201") and codes.exists("320101")  # province, regency, district
+    assert not codes.exists("kode")
