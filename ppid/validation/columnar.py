@@ -338,11 +338,13 @@ def _typing(kind: str, spec: Mapping[str, Any], cell: pl.Expr) -> tuple[pl.Expr,
 
 
 def _canonical_number(plain: pl.Expr) -> pl.Expr:
-    """``format(Decimal(text).normalize(), "f")`` for texts of the shape ``[+-]digits[.digits]``."""
+    """``uniqueness.canonical`` (zero as ``0``, else ``format(Decimal(text).normalize(), "f")``) for texts of the
+    shape ``[+-]digits[.digits]``."""
     text = plain.str.strip_prefix("+")
     text = pl.when(text.str.contains(".", literal=True)).then(
         text.str.replace(r"0+$", "").str.strip_suffix(".")).otherwise(text)
-    return text.str.replace(r"^(-?)0+([0-9])", "${1}${2}")
+    text = text.str.replace(r"^(-?)0+([0-9])", "${1}${2}")
+    return pl.when(text == "-0").then(pl.lit("0")).otherwise(text)
 
 
 def _constraint(name: str, limit: Any, kind: str, cell: pl.Expr, typed: pl.Expr,
