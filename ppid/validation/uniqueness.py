@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 SEPARATOR = "\x1f"
 _MEMORY_LIMIT = "128MB"
 _PYTHON_BATCH = 50_000
-_SPILL_ROWS = 1_000_000
+_SPILL_ROWS = 4_000_000
 """Keys held in memory (16 bytes each) before they go to DuckDB on disk."""
 _EXACT_FRAMES_HELD = 4
 """Batches of candidate rows (with their cells) held in memory before they go to DuckDB."""
