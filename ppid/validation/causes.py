@@ -711,6 +711,24 @@ CAUSES: dict[str, Cause] = {
         lambda c: _("Setiap nilai di kolom ini harus berbeda; hapus baris ganda atau perbaiki nilainya."),
         lambda c: _("`%(kolom)s` sama dengan baris %(baris)s", kolom=c.column, baris=number(c.related_row)),
     ),
+    "foreign-key": Cause(
+        "error",
+        lambda c: ngettext(
+            "kolom `%(kolom)s`: %(jumlah)s baris merujuk nilai yang tidak ada di kolom `%(rujukan)s`; misalnya "
+            "`%(contoh)s`.",
+            "kolom `%(kolom)s`: %(jumlah)s baris merujuk nilai yang tidak ada di kolom `%(rujukan)s`; misalnya "
+            "`%(contoh)s`.",
+            c.count,
+            kolom=c.column,
+            jumlah=number(c.count),
+            rujukan=c["reference"],
+            contoh=c["example"],
+        ),
+        lambda c: _("Isi dengan nilai yang ada di kolom `%(rujukan)s` tabel ini, atau tambahkan baris yang dirujuk.",
+                    rujukan=c["reference"]),
+        lambda c: _("`%(kolom)s` berisi `%(nilai)s`, tidak ada di kolom `%(rujukan)s`", kolom=c.column,
+                    nilai=c.value, rujukan=c["reference"]),
+    ),
     "other": Cause(
         "error",
         lambda c: ngettext(

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import os
 import queue
 import re
 import threading
@@ -109,19 +110,30 @@ def csv_batches(path: Path, *, encoding: str, delimiter: str, header_row: int, w
                                        invalid_row_handler=on_invalid)
     convert_options = pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False,
                                            quoted_strings_can_be_null=False, null_values=[])
+    source = path.open("rb")
     try:
-        reader = pacsv.open_csv(path, read_options=read_options, parse_options=parse_options,
-                                convert_options=convert_options)
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as error:
-        if ragged:
-            raise RaggedRowsError from error
-        if "Empty CSV file" in str(error):
-            return
-        raise UnreadableTableError(str(error)) from error
-    size = path.stat().st_size
+        try:
+            reader = pacsv.open_csv(source, read_options=read_options, parse_options=parse_options,
+                                    convert_options=convert_options)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as error:
+            if ragged:
+                raise RaggedRowsError from error
+            if "Empty CSV file" in str(error):
+                return
+            raise UnreadableTableError(str(error)) from error
+        yield from _numbered(reader, source, invalid, header_row=header_row, delimiter=delimiter, names=names,
+                             ragged=ragged)
+    finally:
+        source.close()
+
+
+def _numbered(reader: pacsv.CSVStreamingReader, source: Any, invalid: list[tuple[int, str]], *, header_row: int,
+              delimiter: str, names: list[str], ragged: list[bool]) -> Iterator[Batch]:
+    """Batches with the file row number of each row, and the rows pyarrow set aside for their cell count."""
+    size = os.fstat(source.fileno()).st_size
     next_number = header_row + 1
     pending: list[tuple[int, str]] = []
-    for record_batch, bytes_read in _prefetched(reader, size, ragged):
+    for record_batch, bytes_read in _prefetched(reader, lambda: min(source.tell(), size), ragged):
         pending.extend(invalid)
         invalid.clear()
         pending.sort()
@@ -152,29 +164,34 @@ def csv_batches(path: Path, *, encoding: str, delimiter: str, header_row: int, w
                     numbers=pl.Series("__row", [], dtype=pl.Int64), odd=odd, bytes_read=size)
 
 
-def _prefetched(reader: pacsv.CSVStreamingReader, size: int, ragged: list[bool]) -> Iterator[
+def _prefetched(reader: pacsv.CSVStreamingReader, position: Callable[[], int], ragged: list[bool]) -> Iterator[
         tuple[pa.RecordBatch, int]]:
-    """Batches parsed one ahead in a thread: pyarrow parses while polars checks the previous batch."""
+    """Batches parsed one ahead in a thread: pyarrow parses while polars checks the previous batch.
+
+    ``position`` tells how far into the file the reader has got, for progress.
+    """
     slots: queue.Queue[Any] = queue.Queue(maxsize=2)
     stop = threading.Event()
     done = object()
 
+    def offer(item: Any) -> bool:
+        """Hand one item over unless the consumer has stopped; never blocks a finished consumer."""
+        while not stop.is_set():
+            try:
+                slots.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
     def produce() -> None:
         try:
-            read = 0
             for record_batch in reader:
-                read += record_batch.nbytes
-                while not stop.is_set():
-                    try:
-                        slots.put((record_batch, min(read, size)), timeout=0.1)
-                        break
-                    except queue.Full:
-                        continue
-                if stop.is_set():
+                if not offer((record_batch, position())):
                     return
-            slots.put(done)
+            offer(done)
         except BaseException as error:  # handed to the consumer, which raises it
-            slots.put(error)
+            offer(error)
 
     thread = threading.Thread(target=produce, name="ppid-csv-reader", daemon=True)
     thread.start()
@@ -338,11 +355,13 @@ def _typing(kind: str, spec: Mapping[str, Any], cell: pl.Expr) -> tuple[pl.Expr,
 
 
 def _canonical_number(plain: pl.Expr) -> pl.Expr:
-    """``format(Decimal(text).normalize(), "f")`` for texts of the shape ``[+-]digits[.digits]``."""
+    """``uniqueness.canonical`` (zero as ``0``, else ``format(Decimal(text).normalize(), "f")``) for texts of the
+    shape ``[+-]digits[.digits]``."""
     text = plain.str.strip_prefix("+")
     text = pl.when(text.str.contains(".", literal=True)).then(
         text.str.replace(r"0+$", "").str.strip_suffix(".")).otherwise(text)
-    return text.str.replace(r"^(-?)0+([0-9])", "${1}${2}")
+    text = text.str.replace(r"^(-?)0+([0-9])", "${1}${2}")
+    return pl.when(text == "-0").then(pl.lit("0")).otherwise(text)
 
 
 def _constraint(name: str, limit: Any, kind: str, cell: pl.Expr, typed: pl.Expr,

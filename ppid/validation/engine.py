@@ -181,7 +181,33 @@ def _frictionless_schema(descriptor: Mapping[str, Any], columns: list[str | None
         spec = {key: value for key, value in specs[name].items() if key != "ppid"}
         spec["constraints"] = {k: v for k, v in spec.get("constraints", {}).items() if k != "unique"}
         fields.append(spec)
-    return {"fields": fields, "missingValues": descriptor.get("missingValues", [""])}
+    schema = {"fields": fields, "missingValues": descriptor.get("missingValues", [""])}
+    if "$schema" in descriptor:  # Table Schema v2 features (exclusiveMinimum …) need it in frictionless 5
+        schema["$schema"] = descriptor["$schema"]
+    present = {name for name in columns if name}
+    keys = [key for key in _foreign_keys(descriptor) if set(key["fields"]) | set(key["reference"]["fields"]) <= present]
+    if keys:
+        schema["foreignKeys"] = keys
+    return schema
+
+
+def _foreign_keys(descriptor: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The schema's foreign keys into this same table (``"resource": ""``), fields as lists.
+
+    A key into another table cannot be checked on one file; region codes are checked through
+    ``"ppid": {"referensi": ...}`` instead.
+    """
+    keys = []
+    for key in descriptor.get("foreignKeys") or []:
+        reference = key.get("reference") or {}
+        if reference.get("resource", "") != "":
+            continue
+        fields = [key["fields"]] if isinstance(key.get("fields"), str) else list(key.get("fields") or [])
+        targets = reference.get("fields")
+        targets = [targets] if isinstance(targets, str) else list(targets or [])
+        if fields and len(fields) == len(targets):
+            keys.append({"fields": fields, "reference": {"resource": "", "fields": targets}})
+    return keys
 
 
 def _unpack(path: Path, name: str, target: Path, limits: ArchiveLimits) -> list[tuple[str, Path]] | TableReport:
@@ -349,6 +375,9 @@ class _TableCheck:
         if self.engine == ENGINE_FRICTIONLESS:
             table.engine, table.engine_reason = ENGINE_FRICTIONLESS, "diminta"
             return self._check_rows_frictionless(table, columns, present)
+        if "foreignKeys" in _frictionless_schema(self.descriptor, columns):
+            table.engine, table.engine_reason = ENGINE_FRICTIONLESS, "foreignKeys"
+            return self._check_rows_frictionless(table, columns, present)
         before = copy.deepcopy(self.collector)
         try:
             try:
@@ -477,6 +506,8 @@ class _TableCheck:
             per_row.add(code)
             position = getattr(error, "field_number", 0) or 0
             value = cells[position - 1] if 0 < position <= len(cells) else getattr(error, "cell", None)
+            if value is None and getattr(error, "field_cells", None):  # a foreign key's cells
+                value = ", ".join(str(cell) for cell in error.field_cells)
             if column is not None:
                 broken.add(column)
             findings.append(RowFinding(code, column, value, params, value))
@@ -513,6 +544,10 @@ class _TableCheck:
             return ("extra-cell", None, {}) if value.strip() else None
         if kind == "missing-cell":
             return "missing-cell", None, {}
+        if kind == "foreign-key":
+            fields = list(getattr(error, "field_names", None) or [])
+            return "foreign-key", ", ".join(fields) or None, {
+                "reference": ", ".join(getattr(error, "reference_field_names", None) or [])}
         column = getattr(error, "field_name", None) or None
         spec = self.specs.get(column or "")
         if spec is None:
@@ -618,6 +653,10 @@ class _ColumnarRows:
         self.good_codes: dict[str, set[str]] = {name: set() for name in check.references}
         self.formula_check = self._vectorised_formulas()
         self.finding_cache: dict[int, dict[Any, list[RowFinding]]] = {}
+        self.keys_vectorised = self.finder is None or all(
+            self.by_name[name].key is not None for fields in self.finder.groups.values() for name in fields)
+        """False when a key field has no vectorised spelling (datetime, time …): every row with a finding is then
+        read alone, and no row is fast."""
 
     # -- per table ---------------------------------------------------------------------------------
 
@@ -731,7 +770,7 @@ class _ColumnarRows:
         self.table.rows_checked += len(reported) + fast_rows.height + vector_rows.height
         findings.sort(key=lambda entry: entry[0])
         self._commit(findings, self._vector_findings(vector_rows, verdicts), vector_rows)
-        if self.finder is not None:
+        if self.finder is not None and self.keys_vectorised:
             keyed = frame.hstack(flags).filter(pl.col("__fast"))
             self._record_keys(pl.concat([keyed, vector_rows.select(keyed.columns)]))
         return None
@@ -762,7 +801,7 @@ class _ColumnarRows:
         if fast_numbers.len():
             self._flush_blank(before=int(fast_numbers[-1]))
         table.rows_checked += fast_numbers.len()
-        if self.finder is not None and fast_numbers.len():
+        if self.finder is not None and self.keys_vectorised and fast_numbers.len():
             self._record_keys(frame.hstack(flags).filter(fast))
         return None
 
@@ -776,11 +815,9 @@ class _ColumnarRows:
                              pl.all_horizontal([rule.missing for rule in self.rules]).alias("__blank"),
                              (self.formula_check if self.formula_check is not None else pl.lit(False))
                              .fill_null(False).alias("__formula"))
-        keys_ok = self.finder is None or all(self.by_name[name].key is not None
-                                             for fields in self.finder.groups.values() for name in fields)
         conditions = [pl.col(f"__ok_{index}") for index in range(len(self.rules))]
         conditions += [pl.col(f"__code_{name}") for name in self.check.references]
-        conditions += [~pl.col("__blank"), pl.col("__formula"), pl.lit(keys_ok)]
+        conditions += [~pl.col("__blank"), pl.col("__formula"), pl.lit(self.keys_vectorised)]
         return flags.with_columns(pl.all_horizontal(conditions).alias("__fast"))
 
     def _verdicts(self, rest: pl.DataFrame) -> dict[int, dict[Any, list[RowFinding]]]:
@@ -835,7 +872,7 @@ class _ColumnarRows:
         alone = pl.any_horizontal(read_alone) if read_alone else pl.lit(False)
         total = pl.any_horizontal([pl.col(f"c{index}").str.to_lowercase().str.contains(_TOTAL_HINT).fill_null(False)
                                    for index in range(self.width)])
-        return pl.col("__blank") | total | alone | ~any_finding
+        return pl.col("__blank") | total | alone | ~any_finding | pl.lit(not self.keys_vectorised)
 
     def _index(self, name: str) -> int:
         return next(index for index, item in enumerate(self.fields) if item.name == name)

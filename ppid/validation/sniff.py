@@ -84,7 +84,7 @@ def sniff(path: Path, *, sheet: str | int | None = None, known_headers: Collecti
         if not sample.strip():
             return Sniffed(FileFormat.EMPTY, encoding=encoding)
         delimiter = detect_delimiter(sample)
-        rows = list(_first_rows(csv.reader(io.StringIO(sample), delimiter=delimiter)))
+        rows = list(_first_rows(csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter)))
         return _with_header(Sniffed(fmt, encoding=encoding, delimiter=delimiter), rows, known_headers)
     if fmt in WORKBOOK_FORMATS:
         try:
@@ -181,8 +181,8 @@ def detect_delimiter(sample: str) -> str:
     """The separator giving the most rows of one same width (more than one cell); titles and blanks do not count."""
     best, best_score = ",", (0, 0)
     for delimiter in _DELIMITERS:
-        widths = Counter(len(row) for row in _first_rows(csv.reader(io.StringIO(sample), delimiter=delimiter), 200)
-                         if len(row) > 1)
+        reader = csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter)
+        widths = Counter(len(row) for row in _first_rows(reader, 200) if len(row) > 1)
         if widths:
             width, rows = widths.most_common(1)[0]
             if (rows, width) > best_score:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     import duckdb
 
 SEPARATOR = "\x1f"
-_MEMORY_LIMIT = "256MB"
+_MEMORY_LIMIT = "128MB"
 _PYTHON_BATCH = 50_000
 _SPILL_ROWS = 4_000_000
 """Keys held in memory (16 bytes each) before they go to DuckDB on disk."""
@@ -52,9 +52,15 @@ class Duplicate:
 def canonical(value: Any) -> str:
     """One spelling per value, so ``1.0`` and ``1.00`` in a number column are the same key."""
     if isinstance(value, Decimal):
-        return format(value.normalize(), "f")
+        return "0" if value.is_zero() else format(value.normalize(), "f")
+    if isinstance(value, datetime) and value.utcoffset() is not None:
+        return value.astimezone(UTC).isoformat()
+    if isinstance(value, time) and value.utcoffset() is not None:
+        return value.replace(tzinfo=None).isoformat() + "@" + str(value.utcoffset())
     if isinstance(value, datetime | date | time):
         return value.isoformat()
+    if isinstance(value, float) and value == 0:
+        return "0.0"
     return str(value)
 
 

@@ -215,3 +215,19 @@ def test_progress_is_reported_while_reading_and_once_at_the_end(tmp_path: Path) 
     assert seen[-1].done and seen[-1].rows == 90_000
     assert [p.rows for p in seen] == sorted(p.rows for p in seen)
     assert seen[-1].bytes_total == path.stat().st_size
+
+
+def test_a_schema_with_a_foreign_key_is_read_by_frictionless_which_checks_it(tmp_path: Path) -> None:
+    path = tmp_path / "wilayah.csv"
+    path.write_text("id,induk,nama\n1,,Jawa Barat\n2,1,Bogor\n3,9,Bekasi\n", encoding="utf-8")
+    schema = {"fields": [{"name": "id", "type": "integer"}, {"name": "induk", "type": "integer"},
+                         {"name": "nama", "type": "string"}],
+              "foreignKeys": [{"fields": "induk", "reference": {"resource": "", "fields": "id"}}]}
+
+    with validate_table(path, schema) as result:
+        table = result.report.tables[0]
+        found = [(f.row, f.column, f.code) for f in result.findings()]
+
+    assert (table.engine, table.engine_reason) == ("frictionless", "foreignKeys")
+    assert found == [(4, "induk", "foreign-key")]
+    assert table.problems[0].message.startswith("kolom `induk`: 1 baris merujuk nilai yang tidak ada di kolom `id`")

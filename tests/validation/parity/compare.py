@@ -115,6 +115,9 @@ def ppid_triples(path: Path, schema: Mapping[str, Any], reference: Reference | N
     return side, table
 
 
+DATA_RESOURCE_V2 = "https://datapackage.org/profiles/2.0/dataresource.json"
+
+
 def reference_triples(path: Path, schema: Mapping[str, Any]) -> FrictionlessRun:
     """frictionless's findings on ``path``, read the way the engine reads it (see the module docstring)."""
     known = header_keys(schema).keys()
@@ -129,6 +132,11 @@ def reference_triples(path: Path, schema: Mapping[str, Any]) -> FrictionlessRun:
                           controls=[CsvControl(delimiter=sniffed.delimiter)])
 
         def resource(fields: dict[str, Any]) -> Resource:
+            if "$schema" in fields:  # a v2 Table Schema (exclusiveMinimum …) needs a v2 resource around it
+                return Resource.from_descriptor(
+                    {"$schema": DATA_RESOURCE_V2, "name": "tabel", "path": path.name, "format": "csv",
+                     "encoding": sniffed.encoding, "schema": fields, "dialect": dialect.to_descriptor()},
+                    basepath=basepath)
             return Resource(path.name, basepath=basepath, format="csv", encoding=sniffed.encoding,
                             schema=Schema.from_descriptor(fields), dialect=dialect)
     else:
