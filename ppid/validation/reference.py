@@ -44,15 +44,19 @@ class CodeList:
         raw = path.read_bytes()
         text = (gzip.decompress(raw) if path.suffix == ".gz" else raw).decode("utf-8-sig")
         if '"' in text:
-            rows: Iterable[list[str]] = csv.reader(io.StringIO(text, newline=""))
-        else:  # without quotes a CSV line is exactly its cells split at commas
-            rows = (line.split(",") for line in text.splitlines())
-        rows = iter(rows)
-        header = next(rows, [])
+            rows = csv.reader(io.StringIO(text, newline=""))
+            header = next(rows, [])
+            if column not in header:
+                return cls(())
+            index = header.index(column)
+            return cls(row[index] for row in rows if len(row) > index and row[index])
+        lines = text.splitlines()  # without quotes a CSV line is exactly its cells split at commas
+        header = lines[0].split(",") if lines else []
         if column not in header:
             return cls(())
         index = header.index(column)
-        return cls(row[index] for row in rows if len(row) > index and row[index])
+        cells = (line.split(",", index + 1) for line in lines[1:])  # no need to split past the wanted cell
+        return cls(row[index] for row in cells if len(row) > index and row[index])
 
 
 @functools.cache
