@@ -440,9 +440,8 @@ def found_truth(found: Counter[Triple], truth: set[Triple] | None) -> str:
 
 def counts_from_json_report(path: Path) -> tuple[int | None, Counter[tuple[str | None, str]], str | None]:
     """Findings of a ``ppid validate --format json`` report, per (field, frictionless type), and the engine."""
-    try:
-        report = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    report = _json(path)
+    if not report:
         return None, Counter(), None
     counts: Counter[tuple[str | None, str]] = Counter()
     engine = None
@@ -569,7 +568,7 @@ class Bench:
                 flc.findings = sum(cli_found.values())
                 flc.same = compare(cli_found, reference)
                 group.append(flc)
-        elif truth is not None:
+        else:
             cli.same = api.same = "(frictionless not run)"
 
         for measurement in group:
@@ -578,10 +577,22 @@ class Bench:
 
 
 def _json(path: Path) -> dict:
+    """The JSON a child printed; anything printed before it (a library's progress bar) is skipped and named."""
     try:
-        return json.loads(path.read_text(encoding="utf-8") or "{}")
-    except (OSError, ValueError):
+        text = path.read_text(encoding="utf-8")
+    except OSError:
         return {}
+    for start in [0, *(match.start() + 1 for match in re.finditer(r"\n\{", text))]:
+        try:
+            found = json.loads(text[start:])
+        except ValueError:
+            continue
+        if start:
+            log(f"    {path.name}: skipped {start} characters before the JSON: {text[:120]!r}")
+        return found if isinstance(found, dict) else {}
+    if text.strip():
+        log(f"    {path.name}: no JSON in the output: {text[:200]!r}")
+    return {}
 
 
 def machine() -> dict[str, str]:
@@ -652,24 +663,29 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter,
                                      epilog="\n".join(__doc__.splitlines()[2:]))
-    parser.add_argument("--rows", type=int, default=1_000_000, help="rows of files a and b (default 1,000,000)")
-    parser.add_argument("--rows-floats", type=int, default=16_000, help="rows of file c (default 16,000)")
+    parser.add_argument("--rows", type=int, help="rows of files a and b (default 1,000,000; --quick: 100,000)")
+    parser.add_argument("--rows-floats", type=int, help="rows of file c (default 16,000; --quick: 4,000)")
     parser.add_argument("--rows-10m", type=int, default=10_000_000, help="rows of file d (default 10,000,000)")
     parser.add_argument("--quick", action="store_true",
-                        help="a and b at 100,000 rows, c at 4,000, no d: about a minute with today's engine")
+                        help="a and b at 100,000 rows, c at 4,000, no d: about a minute on a quiet machine")
     parser.add_argument("--files", default="abcd", help="which files to run, e.g. `ab` (default abcd)")
     parser.add_argument("--skip-10m", action="store_true", help="leave out file d (the ~1 GB file)")
     parser.add_argument("--with-frictionless-10m", action="store_true",
                         help="run frictionless on file d too (about 8 minutes and 3 GB)")
     parser.add_argument("--no-frictionless-cli", action="store_true", help="do not run frictionless's CLI")
+    parser.add_argument("--no-frictionless", action="store_true",
+                        help="ppid only (no comparison, no speed-up): for a quick look while working on the engine")
     parser.add_argument("--runs", type=int, default=1, help="runs of each timed command; the median is shown")
     parser.add_argument("--data-dir", type=Path,
                         default=Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "ppid-bench"
                         / "validation", help="where the generated files are kept between runs")
     parser.add_argument("--json", type=Path, help="also write every measurement to this JSON file")
     args = parser.parse_args()
-    if args.quick:
-        args.rows, args.rows_floats, args.skip_10m = 100_000, 4_000, True
+    if args.rows is None:
+        args.rows = 100_000 if args.quick else 1_000_000
+    if args.rows_floats is None:
+        args.rows_floats = 4_000 if args.quick else 16_000
+    args.skip_10m = args.skip_10m or args.quick
     files = set(args.files) - ({"d"} if args.skip_10m else set())
     if args.runs < 1:
         parser.error("--runs must be at least 1")
@@ -689,25 +705,26 @@ def main() -> None:
         return path, path.stat().st_size / 1e6
 
     plan: list[tuple[str, Path, Path, int, float, set[Triple] | None, bool]] = []
+    with_fl = not args.no_frictionless
     v = GENERATOR_VERSION
     if "a" in files:
         path, mb = cached(f"penduduk_{args.rows}_v{v}.csv",
                           lambda p: generate_penduduk(p, args.rows, defects=False))
-        plan.append((f"a) penduduk {_short(args.rows)}", path, PENDUDUK_SCHEMA, args.rows, mb, None, True))
+        plan.append((f"a) penduduk {_short(args.rows)}", path, PENDUDUK_SCHEMA, args.rows, mb, None, with_fl))
     if "b" in files:
         path, mb = cached(f"penduduk_{args.rows}_defects_v{v}.csv",
                           lambda p: generate_penduduk(p, args.rows, defects=True))
         plan.append((f"b) penduduk {_short(args.rows)}, 0.1 % bad cells", path, PENDUDUK_SCHEMA, args.rows, mb,
-                     read_truth(path), True))
+                     read_truth(path), with_fl))
     if "c" in files:
         path, mb = cached(f"desa_floats_{args.rows_floats}_v{v}.csv", lambda p: generate_desa(p, args.rows_floats))
         plan.append((f"c) desa {_short(args.rows_floats)}, codes as 3201.0", path, DESA_SCHEMA, args.rows_floats,
-                     mb, None, True))
+                     mb, None, with_fl))
     if "d" in files:
         path, mb = cached(f"penduduk_{args.rows_10m}_defects_v{v}.csv",
                           lambda p: generate_penduduk(p, args.rows_10m, defects=True))
         plan.append((f"d) penduduk {_short(args.rows_10m)}, 0.1 % bad cells", path, PENDUDUK_SCHEMA, args.rows_10m,
-                     mb, read_truth(path), args.with_frictionless_10m))
+                     mb, read_truth(path), with_fl and args.with_frictionless_10m))
 
     sizes: dict[str, tuple[int, float]] = {}
     with tempfile.TemporaryDirectory(prefix="ppid-bench-validation-") as scratch:
