@@ -842,7 +842,17 @@ class _ColumnarRows:
         item = self.fields[index]
         _, notes = self.readers[index](value)
         found = []
-        if notes:
+        spec = self.check.specs.get(item.name)
+        if notes and spec is not None:  # what ``_classify`` makes of the reader's notes, without building errors
+            text = str(value)
+            if "type" in notes:
+                code, params = _type_cause(spec, text)
+                found.append(RowFinding(code, item.name, value, params, value))
+            else:
+                for constraint in notes:
+                    code, params = _constraint_cause(spec, constraint, text)
+                    found.append(RowFinding(code, item.name, value, params, value))
+        elif notes:
             errors = ([CellError("type-error", notes["type"], str(value), item.name, index + 1)] if "type" in notes
                       else [CellError("constraint-error", note, str(value), item.name, index + 1)
                             for note in notes.values()])

@@ -94,6 +94,7 @@ class DuplicateFinder:
             import duckdb
 
             self._db = duckdb.connect(str(self._path))
+            self._db.execute("SET enable_progress_bar = false")  # it would print on stdout, before a JSON report
             self._db.execute(f"SET memory_limit = '{_MEMORY_LIMIT}'")
             self._db.execute(f"SET temp_directory = '{self._path.with_suffix('.tmp')}'")
             self._db.execute("SET preserve_insertion_order = false")
