@@ -40,7 +40,7 @@ def write_csv(path: Path, rows: list[list[str]], header: list[str] | None = None
 
 
 def findings(path: Path, schema: dict = SCHEMA) -> tuple[list[tuple[int, str | None, str]], str | None, str | None]:
-    with validate_table(path, schema) as result:
+    with validate_table(path, schema, engine="kolom") as result:
         table = result.report.tables[0]
         return ([(f.row, f.column, f.code) for f in result.findings()], table.engine, table.engine_reason)
 
@@ -122,7 +122,7 @@ def test_frictionless_can_be_asked_for_and_gives_the_same_findings_with_the_reas
             for i, rng_value in enumerate(["2020", "20x0", "2031", " 2020", ""] * 12)]
     path = write_csv(tmp_path / "silang.csv", rows)
 
-    with (validate_table(path, SCHEMA) as columnar_result,
+    with (validate_table(path, SCHEMA, engine="kolom") as columnar_result,
           validate_table(path, SCHEMA, engine="frictionless") as reference):
         columnar_table, reference_table = columnar_result.report.tables[0], reference.report.tables[0]
         assert (columnar_table.engine, reference_table.engine) == ("kolom", "frictionless")
@@ -209,7 +209,7 @@ def test_progress_is_reported_while_reading_and_once_at_the_end(tmp_path: Path) 
     path = write_csv(tmp_path / "besar.csv", rows)
     seen: list[ValidationProgress] = []
 
-    with validate_table(path, SCHEMA, progress=seen.append):
+    with validate_table(path, SCHEMA, progress=seen.append, engine="kolom"):
         pass
 
     assert seen[-1].done and seen[-1].rows == 90_000
@@ -231,3 +231,15 @@ def test_a_schema_with_a_foreign_key_is_read_by_frictionless_which_checks_it(tmp
     assert (table.engine, table.engine_reason) == ("frictionless", "foreignKeys")
     assert found == [(4, "induk", "foreign-key")]
     assert table.problems[0].message.startswith("kolom `induk`: 1 baris merujuk nilai yang tidak ada di kolom `id`")
+
+
+def test_a_small_csv_is_read_by_frictionless_which_starts_faster_and_a_large_one_by_the_columnar_engine(
+        tmp_path: Path) -> None:
+    small = write_csv(tmp_path / "kecil.csv", [[str(1000 + i), "2020", "1", "2024-01-31"] for i in range(50)])
+    large = write_csv(tmp_path / "besar.csv", [[str(1000 + i % 9000), str(2015 + i // 9000), "1", "2024-01-31"]
+                                               for i in range(20_000)])
+
+    with validate_table(small, SCHEMA) as small_result, validate_table(large, SCHEMA) as large_result:
+        assert (small_result.report.tables[0].engine, small_result.report.tables[0].engine_reason) == (
+            "frictionless", "berkas kecil")
+        assert (large_result.report.tables[0].engine, large_result.report.tables[0].engine_reason) == ("kolom", None)

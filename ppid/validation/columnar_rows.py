@@ -1,0 +1,474 @@
+"""The columnar engine's pass over one table: batches of columns, fast rows, vectorised error rows, rows read alone.
+
+``columnar.py`` reads the batches and says which cells are certainly valid; this module turns a batch into
+findings with the ``Judge`` both engines share: the rows every check clears record only their keys; the
+rows with errors get frictionless's findings per distinct bad value, joined back to the rows as a table,
+counted in bulk and logged by polars; the few rows that need Python (a wrong cell count, blank, a possible
+total row, a formula floating point cannot decide) are read one by one, as the frictionless engine reads them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+from frictionless import Schema
+
+from ppid.validation import columnar, workbook
+from ppid.validation.findings import CellError, RowFinding
+from ppid.validation.formulas import formula_names, vectorised
+from ppid.validation.rowlog import Note, RowLogWriter
+from ppid.validation.rows import TableRows, data_rows, frictionless_schema
+from ppid.validation.sniff import FileFormat
+from ppid.validation.uniqueness import key_hash
+
+ENGINE_COLUMNAR = "kolom"
+_TOTAL_HINT = "jumlah|total|jml"
+"""Lower-case text in any cell of a possible "JUMLAH"/"TOTAL" row; such rows are read alone to decide."""
+
+
+class ColumnarRows:
+    """The rows of one table through the columnar engine (``columnar.py``).
+
+    Each batch is split in two: rows the vectorised checks clear entirely (fast rows: only their keys
+    are recorded), and every other row (slow rows), which goes cell by cell through frictionless's
+    own cell reader and the same ``_row_problems`` as the frictionless engine, in row order.
+    """
+
+    def __init__(self, rows: TableRows, *, serial: bool) -> None:
+        self.rows, self.table, self.serial = rows, rows.table, serial
+        columns = rows.columns
+        self.scratch = "-urut" if serial else ""
+        """Scratch file suffix: a serial re-read must not find the first attempt's files."""
+        self.width = len(columns)
+        names = columnar.column_names(self.width)
+        descriptor = frictionless_schema(rows.descriptor, columns)
+        schema = Schema.from_descriptor(descriptor)
+        self.fields = list(schema.fields)
+        self.readers = [columnar.CachedReader(item.create_cell_reader()) for item in self.fields]
+        self.rules: list[columnar.FieldRule] = []
+        for name, spec, item in zip(names, descriptor["fields"], self.fields, strict=True):
+            missing = item.missing_values if item.has_defined("missing_values") else schema.missing_values
+            self.rules.append(columnar.field_rule(
+                name, None if item.type == "any" else spec, missing, item.create_value_reader(),
+                item.supported_constraints))
+        self.by_name = {item.name: rule for item, rule in zip(self.fields, self.rules, strict=True)}
+        self.finder = rows.duplicate_finder(f"kunci{self.scratch}.duckdb")
+        labels = rows.sniffed.labels
+        self.untitled = [index for index, name in enumerate(columns) if name is None and not labels[index]]
+        self.untitled_seen: dict[int, tuple[int, str]] = {}
+        self.good_codes: dict[str, set[str]] = {name: set() for name in rows.judge.references}
+        self.formula_check = self._vectorised_formulas()
+        self.finding_cache: dict[int, dict[Any, list[RowFinding]]] = {}
+        self.keys_vectorised = self.finder is None or all(
+            self.by_name[name].key is not None for fields in self.finder.groups.values() for name in fields)
+        """False when a key field has no vectorised spelling (datetime, time …): every row with a finding is then
+        read alone, and no row is fast."""
+
+    # -- per table ---------------------------------------------------------------------------------
+
+    def batches(self) -> Iterator[columnar.Batch]:
+        sniffed = self.rows.sniffed
+        if sniffed.format == FileFormat.CSV:
+            return columnar.csv_batches(self.rows.path, encoding=sniffed.encoding or "utf-8",
+                                        delimiter=sniffed.delimiter or ",", header_row=sniffed.header_row,
+                                        width=self.width, serial=self.serial)
+        rows = workbook.iter_rows(self.rows.path, sniffed.format, sniffed.sheet)
+        return columnar.row_batches(data_rows(rows, sniffed.header_row, self.width),
+                                    first_number=sniffed.header_row + 1, width=self.width)
+
+    def run(self) -> list[Path]:
+        rows, table = self.rows, self.table
+        table.engine, table.engine_reason = ENGINE_COLUMNAR, None
+        log = RowLogWriter(rows.work / f"baris{self.scratch}.jsonl")
+        self.log = log
+        vector_path = rows.work / f"baris-kolom{self.scratch}.jsonl"
+        self.vector_log = vector_path.open("ab")
+        self.pending_blank: list[int] = []
+        last_row, stopped, readable = rows.sniffed.header_row, False, True
+        try:
+            for batch in self.batches():
+                stop_at = self._batch(batch)
+                last_row = stop_at if stop_at is not None else self._last_number(batch, last_row)
+                if rows.progress is not None:
+                    rows.report_progress(bytes_read=batch.bytes_read)
+                if stop_at is not None:
+                    stopped = True
+                    break
+        except (workbook.UnreadableWorkbookError, UnicodeError, OSError) as error:
+            readable = False
+            rows.collector.add("unreadable", params={"detail": str(error), "row": last_row})
+        except (columnar.RaggedRowsError, columnar.UnreadableTableError):
+            if self.finder is not None:
+                self.finder.close()
+            raise
+        finally:
+            log.close()
+            self.vector_log.close()
+        return rows.finish([log.path, vector_path], self.finder, self._reread, stopped=stopped,
+                             readable=readable,
+                             last_row=last_row, untitled_seen=self.untitled_seen)
+
+    @staticmethod
+    def _last_number(batch: columnar.Batch, previous: int) -> int:
+        last = previous
+        if batch.numbers.len():
+            last = max(last, int(batch.numbers[-1]))
+        if batch.odd:
+            last = max(last, batch.odd[-1][0])
+        return last
+
+    def _vectorised_formulas(self) -> pl.Expr | None:
+        """One expression true where every row formula certainly holds; None when a formula has no vectorised form."""
+        if not self.rows.judge.formulas:
+            return pl.lit(True)
+        kinds = {"integer": "int", "year": "int", "number": "dec", "string": "str", "date": "date", "boolean": "bool"}
+        typed = {name: (rule.typed, kinds[rule.kind]) for name, rule in self.by_name.items()
+                 if rule.typed is not None and rule.kind in kinds}
+        expressions = [vectorised(formula.formula, typed) for formula in self.rows.judge.formulas]
+        if any(expression is None for expression in expressions):
+            return None
+        return pl.all_horizontal(expressions)
+
+    # -- per batch ---------------------------------------------------------------------------------
+
+    def _batch(self, batch: columnar.Batch) -> int | None:
+        """Check one batch; returns the row number at which the error limit stopped validation, if it did.
+
+        Rows fall in three sets: fast rows (every vectorised check clears them: only keys recorded),
+        vectorised error rows (their cells' findings come from frictionless's reader per distinct value and
+        are joined back to the rows as a table), and rows read one by one (wrong cell count, blank, a
+        possible total row, a formula that could not be decided, a value only frictionless could read).
+        """
+        frame = batch.frame.with_columns(batch.numbers)
+        flags = self._flags(frame)
+        self._untitled(frame, batch.odd)
+        rows = self.rows
+        if rows.limit:
+            return self._rows_one_by_one(frame, flags, batch)
+        rest = frame.hstack(flags).filter(~pl.col("__fast"))
+        verdicts = self._verdicts(rest)
+        rest = rest.with_columns(self._python_rows(verdicts).alias("__python"))
+        vector_rows = rest.filter(~pl.col("__python"))
+        alone = rest.filter(pl.col("__python")).select(*columnar.column_names(self.width), "__row")
+        python_events = [(int(row[-1]), list(row[:-1])) for row in alone.iter_rows()]
+        python_events = sorted(python_events + batch.odd, key=lambda event: event[0])
+
+        fast_rows = frame.filter(flags["__fast"])
+        last_data = max([int(fast_rows["__row"].max() or 0), int(vector_rows["__row"].max() or 0)])
+        findings: list[tuple[int, list[str | None], list[RowFinding]]] = []
+        blanks: list[int] = []
+        for number, cells in python_events:
+            errors, values, blank = self._read_row(cells)
+            if blank:
+                blanks.append(number)
+                continue
+            last_data = max(last_data, number)
+            text_cells = [None if cell is None else str(cell) for cell in cells]
+            row_findings, broken = rows.judge.row_problems(values, number, text_cells, errors)
+            if self.finder is not None:
+                self.finder.add(number, values, broken)
+            findings.append((number, text_cells, row_findings))
+            self.table.rows_checked += 1
+        self.pending_blank.extend(blanks)
+        reported = [number for number in self.pending_blank if number < last_data]
+        self.pending_blank = [number for number in self.pending_blank if number >= last_data]
+        findings.extend((number, [], [RowFinding("blank-row", None, None, {}, None)]) for number in reported)
+        self.table.rows_checked += len(reported) + fast_rows.height + vector_rows.height
+        findings.sort(key=lambda entry: entry[0])
+        self._commit(findings, self._vector_findings(vector_rows, verdicts), vector_rows)
+        if self.finder is not None and self.keys_vectorised:
+            keyed = frame.hstack(flags).filter(pl.col("__fast"))
+            self._record_keys(pl.concat([keyed, vector_rows.select(keyed.columns)]))
+        return None
+
+    def _rows_one_by_one(self, frame: pl.DataFrame, flags: pl.DataFrame, batch: columnar.Batch) -> int | None:
+        """Every row that is not fast read alone and committed at once, so that an error limit stops on its row."""
+        rows, table = self.rows, self.table
+        fast = flags["__fast"]
+        slow = frame.filter(~fast)
+        fast_numbers = frame.filter(fast)["__row"]
+        events = [(int(row[-1]), list(row[:-1])) for row in slow.iter_rows()]
+        events = sorted(events + batch.odd, key=lambda event: event[0])
+        for number, cells in events:
+            errors, values, blank = self._read_row(cells)
+            if blank:
+                self.pending_blank.append(number)
+                continue
+            self._flush_blank(before=number)
+            table.rows_checked += 1
+            text_cells = [None if cell is None else str(cell) for cell in cells]
+            row_findings, broken = rows.judge.row_problems(values, number, text_cells, errors)
+            if self.finder is not None:
+                self.finder.add(number, values, broken)
+            rows.commit_row(self.log, number, text_cells, row_findings)
+            if rows.collector.error_count >= rows.limit:
+                table.rows_checked += int((fast_numbers < number).sum())
+                return number
+        if fast_numbers.len():
+            self._flush_blank(before=int(fast_numbers[-1]))
+        table.rows_checked += fast_numbers.len()
+        if self.finder is not None and self.keys_vectorised and fast_numbers.len():
+            self._record_keys(frame.hstack(flags).filter(fast))
+        return None
+
+    def _flags(self, frame: pl.DataFrame) -> pl.DataFrame:
+        """Per row: each column's vectorised verdict (``__ok_i``), each reference lookup (``__code_name``), and
+        ``__fast``, true where all of them, the formulas and the key shapes clear the row."""
+        oks = [self._column_ok(rule, frame).fill_null(False).alias(f"__ok_{index}")
+               for index, rule in enumerate(self.rules)]
+        codes = [self._codes_ok(name, frame).fill_null(False).alias(f"__code_{name}")
+                 for name in self.rows.judge.references]
+        flags = frame.select(*oks, *codes,
+                             pl.all_horizontal([rule.missing for rule in self.rules]).alias("__blank"),
+                             (self.formula_check if self.formula_check is not None else pl.lit(False))
+                             .fill_null(False).alias("__formula"))
+        conditions = [pl.col(f"__ok_{index}") for index in range(len(self.rules))]
+        conditions += [pl.col(f"__code_{name}") for name in self.rows.judge.references]
+        conditions += [~pl.col("__blank"), pl.col("__formula"), pl.lit(self.keys_vectorised)]
+        return flags.with_columns(pl.all_horizontal(conditions).alias("__fast"))
+
+    def _verdicts(self, rest: pl.DataFrame) -> dict[int, dict[Any, list[RowFinding]]]:
+        """Per column, frictionless's findings for each distinct value the vectorised check did not clear
+        (an empty list: the value is valid after all)."""
+        verdicts: dict[int, dict[Any, list[RowFinding]]] = {}
+        for index, rule in enumerate(self.rules):
+            if rule.kind == "any":
+                continue
+            suspect = rest.filter(~pl.col(f"__ok_{index}"))
+            if suspect.height:
+                values = suspect.get_column(rule.column).unique().to_list()
+                verdicts[index] = {value: self._cell_findings(index, value) for value in values}
+        return verdicts
+
+    def _cell_findings(self, index: int, value: Any) -> list[RowFinding]:
+        """What frictionless's reader finds in one cell, classified as ``_row_problems`` would (cached per value)."""
+        cache = self.finding_cache.setdefault(index, {})
+        found = cache.get(value)
+        if found is not None:
+            return found
+        item = self.fields[index]
+        _, notes = self.readers[index](value)
+        found = []
+        if notes and item.name in self.rows.judge.specs:
+            found = self.rows.judge.cell_findings(item.name, value, notes)
+        elif notes:
+            errors = ([CellError("type-error", notes["type"], str(value), item.name, index + 1)] if "type" in notes
+                      else [CellError("constraint-error", note, str(value), item.name, index + 1)
+                            for note in notes.values()])
+            for error in errors:
+                classified = self.rows.judge.classify(error)
+                if classified is not None:
+                    code, column, params = classified
+                    found.append(RowFinding(code, column, value, params, value))
+        if len(cache) < columnar.CACHE_LIMIT:
+            cache[value] = found
+        return found
+
+    def _python_rows(self, verdicts: dict[int, dict[Any, list[RowFinding]]]) -> pl.Expr:
+        """Which of the remaining rows must be read one by one."""
+        bad = {index: [value for value, found in values.items() if found] for index, values in verdicts.items()}
+        valid = {index: [value for value, found in values.items() if not found] for index, values in verdicts.items()}
+        typed_fields = set(self.rows.judge.references) | {name for formula in self.rows.judge.formulas
+                                                     for name in formula_names(formula.formula)}
+        if self.finder is not None:
+            typed_fields |= self.finder.fields
+        has_error = [_member(pl.col(f"c{index}"), values) for index, values in bad.items() if values]
+        codes_failed = [pl.col(f"__ok_{self._index(name)}") & ~pl.col(f"__code_{name}")
+                        for name in self.rows.judge.references]
+        read_alone = [_member(pl.col(f"c{index}"), values) for index, values in valid.items()
+                      if values and self.fields[index].name in typed_fields]
+        any_finding = pl.any_horizontal([*has_error, *codes_failed]) if has_error or codes_failed else pl.lit(False)
+        alone = pl.any_horizontal(read_alone) if read_alone else pl.lit(False)
+        total = pl.any_horizontal([pl.col(f"c{index}").str.to_lowercase().str.contains(_TOTAL_HINT).fill_null(False)
+                                   for index in range(self.width)])
+        return pl.col("__blank") | total | alone | ~any_finding | pl.lit(not self.keys_vectorised)
+
+    def _index(self, name: str) -> int:
+        return next(index for index, item in enumerate(self.fields) if item.name == name)
+
+    def _vector_findings(self, rows: pl.DataFrame, verdicts: dict[int, dict[Any, list[RowFinding]]]) -> tuple[
+            pl.DataFrame, list[RowFinding]]:
+        """The findings of the vectorised error rows as a table (row, seq, fid, value) and the findings it points at."""
+        table: list[RowFinding] = []
+        parts: list[pl.DataFrame] = []
+        schema = {"row": pl.Int64, "seq": pl.Int32, "fid": pl.Int32}
+        if not rows.height:
+            return pl.DataFrame(schema=schema), table
+        for index, values in verdicts.items():
+            pairs = []
+            for value, found in values.items():
+                for position, finding in enumerate(found):
+                    pairs.append((value, index * 16 + position, len(table)))
+                    table.append(finding)
+            if not pairs:
+                continue
+            mapping = pl.DataFrame(pairs, schema={"v": pl.String, "seq": pl.Int32, "fid": pl.Int32}, orient="row")
+            cells = rows.select(pl.col("__row").alias("row"), pl.col(f"c{index}").alias("v"))
+            parts.append(cells.join(mapping, on="v", how="inner", nulls_equal=True).select("row", "seq", "fid"))
+        for position, name in enumerate(self.rows.judge.references):
+            index = self._index(name)
+            failed = rows.filter(pl.col(f"__ok_{index}") & ~pl.col(f"__code_{name}")).select(
+                pl.col("__row").alias("row"), self.by_name[name].key.alias("v"))
+            if not failed.height:
+                continue
+            pairs = []
+            for value in failed["v"].unique().to_list():
+                pairs.append((value, 100_000 + position, len(table)))
+                table.append(self.rows.judge.code_finding(name, value))
+            mapping = pl.DataFrame(pairs, schema={"v": pl.String, "seq": pl.Int32, "fid": pl.Int32}, orient="row")
+            parts.append(failed.join(mapping, on="v", how="inner").select("row", "seq", "fid"))
+        found = pl.concat(parts) if parts else pl.DataFrame(schema=schema)
+        return found.sort("row", "seq"), table
+
+    def _commit(self, python: list[tuple[int, list[str | None], list[RowFinding]]],
+                vector: tuple[pl.DataFrame, list[RowFinding]], vector_rows: pl.DataFrame) -> None:
+        """Count the batch's findings in their groups, group by group in the order first met, and log their rows."""
+        found, table = vector
+        schema = {"row": pl.Int64, "seq": pl.Int32, "fid": pl.Int32}
+        extra: list[tuple[int, int, int]] = []
+        for number, cells, row_findings in python:
+            for position, finding in enumerate(row_findings):
+                extra.append((number, position, len(table)))
+                table.append(finding)
+            if row_findings:
+                self.log.write(number, cells, [Note(f.code, f.column, f.note_value) for f in row_findings])
+        if extra:
+            found = pl.concat([found, pl.DataFrame(extra, schema=schema, orient="row")]).sort("row", "seq")
+        if not found.height:
+            return
+        groups = pl.DataFrame({"fid": range(len(table)), "grp": [f"{f.code}\x1f{f.column}" for f in table]},
+                              schema={"fid": pl.Int32, "grp": pl.String})
+        grouped = (found.join(groups, on="fid").group_by("grp", maintain_order=True)
+                   .agg(pl.col("fid"), pl.col("row")))
+        collector = self.rows.collector
+        for fids, rows in zip(grouped["fid"].to_list(), grouped["row"].to_list(), strict=True):
+            first = table[fids[0]]
+            examples = [(row, table[fid].value) for row, fid in zip(rows[:collector.max_examples], fids, strict=False)]
+            collector.add_bulk(first.code, first.column, rows=rows, examples=examples, params=first.params)
+        self._log_vector_rows(found, table, vector_rows)
+
+    def _log_vector_rows(self, found: pl.DataFrame, table: list[RowFinding], rows: pl.DataFrame) -> None:
+        """The vectorised error rows, with their notes, appended to their own row log (merged by row when read)."""
+        vector = found.join(rows.select(pl.col("__row").alias("row")), on="row", how="semi")
+        if not vector.height:
+            return
+        notes = pl.DataFrame({"fid": range(len(table)),
+                              "code": [f.code for f in table], "column": [f.column for f in table],
+                              "value": [f.note_value for f in table]},
+                             schema={"fid": pl.Int32, "code": pl.String, "column": pl.String, "value": pl.String})
+        per_row = (vector.join(notes, on="fid").sort("row", "seq")
+                   .group_by("row", maintain_order=True)
+                   .agg(pl.struct("code", "column", "value").alias("notes")))
+        names = columnar.column_names(self.width)
+        lines = per_row.join(rows.select(pl.col("__row").alias("row"), pl.concat_list(names).alias("cells")),
+                             on="row").sort("row").select("row", "cells", "notes")
+        lines.write_ndjson(self.vector_log)
+
+    def _column_ok(self, rule: columnar.FieldRule, frame: pl.DataFrame) -> pl.Expr:
+        """The rule's vectorised check, or for a field without one, the distinct values frictionless rejects."""
+        if rule.ok is not None:
+            return rule.ok
+        reader = self.readers[int(rule.column[1:])]
+        distinct = frame.get_column(rule.column).unique().to_list()
+        bad = [value for value in distinct if reader(value)[1]]
+        cell = pl.col(rule.column)
+        ok = ~cell.is_in([value for value in bad if value is not None])
+        return ok & cell.is_not_null() if None in bad else ok
+
+    def _codes_ok(self, name: str, frame: pl.DataFrame) -> pl.Expr:
+        """Cells whose code is in the reference list (distinct values looked up once)."""
+        rule = self.by_name[name]
+        if rule.key is None:
+            return pl.lit(False)
+        good = self.good_codes[name]
+        codes = frame.select(rule.key.alias("k"))["k"].unique().drop_nulls().to_list()
+        reference = self.rows.judge.reference
+        good.update(code for code in codes if code not in good and reference.exists(code))
+        return rule.key.is_in(list(good)) | rule.missing
+
+    def _record_keys(self, rows: pl.DataFrame) -> None:
+        """Record the keys of rows checked in columns (with their ``__ok_i`` and ``__code_name`` flags): a group's key
+        only where every one of its cells is valid, present and a known code, as for a row read alone."""
+        parts = []
+        for group, fields in self.finder.groups.items():
+            keys = [self.by_name[name].key for name in fields]
+            valid = [pl.col(f"__ok_{self._index(name)}") for name in fields] + [key.is_not_null() for key in keys]
+            valid += [pl.col(f"__code_{name}") for name in fields if name in self.rows.judge.references]
+            parts.append(rows.filter(pl.all_horizontal(valid)).select(
+                key_hash(keys, self.finder.group_ids[group]).alias("h"), pl.col("__row").alias("r")))
+        self.finder.add_hashes(pl.concat(parts))
+
+    def _untitled(self, frame: pl.DataFrame, odd: list[tuple[int, list[str | None]]]) -> None:
+        for index in self.untitled:
+            if index in self.untitled_seen:
+                continue
+            column = f"c{index}"
+            found = frame.filter(pl.col(column).str.strip_chars() != "").select(column, "__row").head(1)
+            candidates = [(int(found["__row"][0]), found[column][0])] if found.height else []
+            candidates += [(number, cells[index]) for number, cells in odd
+                           if index < len(cells) and (cells[index] or "").strip()][:1]
+            if candidates:
+                self.untitled_seen[index] = min(candidates)
+
+    def _flush_blank(self, *, before: int) -> None:
+        """Report the blank rows met before a data row (blank rows at the very end of a table are not reported)."""
+        while self.pending_blank and self.pending_blank[0] < before:
+            number = self.pending_blank.pop(0)
+            self.rows.collector.add("blank-row", row=number)
+            self.log.write(number, [], [Note("blank-row", None)])
+            self.table.rows_checked += 1
+
+    def _read_row(self, cells: list[str | None]) -> tuple[list[CellError], dict[str, Any], bool]:
+        """One row as frictionless's ``Row`` reads it: the errors in its order, the values, and whether it is blank."""
+        errors: list[CellError] = []
+        values: dict[str, Any] = {}
+        blank = 0
+        for position, (item, reader) in enumerate(zip(self.fields, self.readers, strict=True), start=1):
+            source = cells[position - 1] if position <= len(cells) else None
+            target, notes = reader(source)
+            type_note = notes.get("type") if notes else None
+            if target is None and not type_note:
+                blank += 1
+            if type_note:
+                errors.append(CellError("type-error", type_note, str(source), item.name, position))
+            elif notes:
+                errors.extend(CellError("constraint-error", note, str(source), item.name, position)
+                              for note in notes.values())
+            values[item.name] = target
+        if blank == self.width:
+            return [CellError("blank-row")], values, True
+        for position in range(self.width + 1, len(cells) + 1):
+            errors.append(CellError("extra-cell", "", str(cells[position - 1]), "", position))
+        for position in range(len(cells) + 1, self.width + 1):
+            errors.append(CellError("missing-cell", "", "", self.fields[position - 1].name, position))
+        return errors, values, False
+
+    def _reread(self, candidates: Iterator[int]) -> Iterator[tuple[int, Mapping[str, Any], list[str | None]]]:
+        """The candidate duplicate rows read again, in one pass merged with the candidates (both in row order)."""
+        wanted = next(candidates, None)
+        if wanted is None:
+            return
+        for batch in self.batches():
+            last = self._last_number(batch, 0)
+            group: list[int] = []
+            while wanted is not None and wanted <= last:
+                group.append(wanted)
+                wanted = next(candidates, None)
+            if group:
+                rows = dict(batch.odd)
+                frame = batch.frame.with_columns(batch.numbers).filter(pl.col("__row").is_in(group))
+                rows.update((int(row[-1]), list(row[:-1])) for row in frame.iter_rows())
+                for number in group:
+                    cells = rows.get(number, [])
+                    yield number, self._read_row(cells)[1], cells
+            if wanted is None:
+                return
+
+
+def _member(cell: pl.Expr, values: list[Any]) -> pl.Expr:
+    """``cell`` is one of ``values``, None included."""
+    found = cell.is_in([value for value in values if value is not None])
+    return found | cell.is_null() if None in values else found.fill_null(False)

@@ -1,0 +1,185 @@
+"""What is wrong with a row, in the officer's words: frictionless's errors and ppid's own checks as causes.
+
+Both engines (``frictionless_rows.py`` and ``columnar_rows.py``) judge rows here, so a file gets the same
+findings whichever engine read it: a cell's type or constraint error becomes a cause of ``causes.py``
+(``3201.0`` in a code column is a float artefact, ``1.234,56`` an Indonesian number), a "JUMLAH" row is one
+total-row finding, region codes are looked up, and ``ppid.row_constraints`` run on rows whose cells are valid.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any, NamedTuple
+
+from ppid.validation.formulas import RowFormula
+from ppid.validation.headers import normalise_header
+from ppid.validation.reference import Reference
+
+FLOAT_INTEGER = re.compile(r"^\s*[+-]?\d+\.0+\s*$")
+"""A whole number written with a decimal zero, as a spreadsheet exports codes typed as numbers: ``3201.0``."""
+_ID_NUMBER = re.compile(r"^\s*[+-]?(\d{1,3}(\.\d{3})+(,\d+)?|\d+,\d+)\s*$")
+_CONSTRAINT = re.compile(r'constraint "(\w+)"')
+_TOTAL_WORDS = {"jumlah", "total", "jumlah total", "total keseluruhan", "grand total", "jumlah seluruhnya", "jml",
+                "sub total", "subtotal"}
+_LIMITS = {"minimum": ("minimum", False), "exclusiveMinimum": ("minimum", True),
+           "maximum": ("maximum", False), "exclusiveMaximum": ("maximum", True)}
+
+
+class RowFinding(NamedTuple):
+    code: str
+    column: str | None
+    value: str | None
+    """The value the report shows as an example."""
+    params: dict[str, Any]
+    note_value: str | None
+    """The value the rows-to-fix note quotes (None for a finding about the whole row)."""
+
+
+class CellError(NamedTuple):
+    """One finding of frictionless's cell reader, with the attributes of a frictionless error ``_classify`` reads."""
+
+    type: str
+    note: str = ""
+    cell: str = ""
+    field_name: str = ""
+    field_number: int = 0
+
+
+class Judge:
+    """The findings of one table's rows, given its schema, its region-code fields and its row formulas."""
+
+    def __init__(self, specs: Mapping[str, Mapping[str, Any]], references: Mapping[str, str],
+                 reference: Reference | None, formulas: list[RowFormula]) -> None:
+        self.specs = specs
+        self.references = references
+        """Field → reference list name, for the fields to look up in ``reference``."""
+        self.reference = reference
+        self.formulas = formulas
+
+    def row_problems(self, row: Mapping[str, Any], number: int, cells: list[str | None], errors: list[Any]) -> tuple[
+            list[RowFinding], set[str]]:
+        """What is wrong with one row, in report order; returns its findings and the fields whose cell failed."""
+        findings: list[RowFinding] = []
+        broken: set[str] = set()
+        if errors and is_total_row(cells):
+            joined = " | ".join(c for c in cells if c and c.strip())
+            return [RowFinding("total-row", None, joined, {}, None)], set(self.specs)
+        per_row: set[str] = set()
+        for error in errors:
+            classified = self.classify(error)
+            if classified is None:
+                continue
+            code, column, params = classified
+            if column is None and code in per_row:
+                continue
+            per_row.add(code)
+            position = getattr(error, "field_number", 0) or 0
+            value = cells[position - 1] if 0 < position <= len(cells) else getattr(error, "cell", None)
+            if value is None and getattr(error, "field_cells", None):  # a foreign key's cells
+                value = ", ".join(str(cell) for cell in error.field_cells)
+            if column is not None:
+                broken.add(column)
+            findings.append(RowFinding(code, column, value, params, value))
+        for name in self.references:
+            value = row[name]
+            if name in broken or value is None or self.reference.exists(str(value)):
+                continue
+            broken.add(name)
+            findings.append(self.code_finding(name, str(value)))
+        if not errors and not broken:
+            for check in self.formulas:
+                if not check.holds(row):
+                    findings.append(RowFinding("row-constraint", check.formula, None, {"formula": check.formula}, None))
+        return findings, broken
+
+    def code_finding(self, name: str, text: str) -> RowFinding:
+        """A code missing from the reference list: a float artefact (``3201.0``) or an unknown code."""
+        if FLOAT_INTEGER.match(text):
+            return RowFinding("float-code", name, text, {}, text)
+        return RowFinding("unknown-code", name, text, {"reference": self.references[name]}, text)
+
+    def classify(self, error: Any) -> tuple[str, str | None, dict[str, Any]] | None:
+        """The cause of one Frictionless error, with the column it is about; None to ignore it."""
+        kind = error.type
+        value = getattr(error, "cell", "") or ""
+        if kind == "extra-cell":
+            return ("extra-cell", None, {}) if value.strip() else None
+        if kind == "missing-cell":
+            return "missing-cell", None, {}
+        if kind == "foreign-key":
+            fields = list(getattr(error, "field_names", None) or [])
+            return "foreign-key", ", ".join(fields) or None, {
+                "reference": ", ".join(getattr(error, "reference_field_names", None) or [])}
+        column = getattr(error, "field_name", None) or None
+        spec = self.specs.get(column or "")
+        if spec is None:
+            return "other", column, {"type": kind, "note": error.note}
+        if kind == "type-error":
+            code, params = type_cause(spec, value)
+            return code, column, params
+        if kind == "constraint-error":
+            found = _CONSTRAINT.search(error.note or "")
+            code, params = constraint_cause(spec, found.group(1) if found else "", value)
+            return code, column, params
+        return "other", column, {"type": kind, "note": error.note}
+
+    def cell_findings(self, name: str, value: Any, notes: Mapping[str, str] | None) -> list[RowFinding]:
+        """What ``classify`` makes of frictionless's notes on one cell of field ``name``, without building errors."""
+        found: list[RowFinding] = []
+        spec = self.specs.get(name)
+        if not notes or spec is None:
+            return found
+        text = str(value)
+        if "type" in notes:
+            code, params = type_cause(spec, text)
+            found.append(RowFinding(code, name, value, params, value))
+        else:
+            for constraint in notes:
+                code, params = constraint_cause(spec, constraint, text)
+                found.append(RowFinding(code, name, value, params, value))
+        return found
+
+
+def is_total_row(cells: list[str | None]) -> bool:
+    """A "JUMLAH"/"TOTAL" row that spreadsheets add under the data."""
+    leading = [cell for cell in cells if cell and cell.strip()][:3]
+    return any(normalise_header(cell) in _TOTAL_WORDS for cell in leading)
+
+
+def type_cause(spec: Mapping[str, Any], value: str) -> tuple[str, dict[str, Any]]:
+    kind = spec.get("type", "string")
+    if kind in ("integer", "year") and FLOAT_INTEGER.match(value):
+        return "float-integer", {}
+    if kind in ("integer", "number") and spec.get("decimalChar", ".") == "." and _ID_NUMBER.match(value):
+        return "number-format-id", {}
+    if kind == "integer":
+        return "type-integer", {}
+    if kind == "number":
+        return "type-number", {"decimal_char": spec.get("decimalChar", ".")}
+    if kind in ("date", "datetime", "time"):
+        return "type-date", {"type": kind, "format": spec.get("format", "default")}
+    allowed = [*spec.get("trueValues", []), *spec.get("falseValues", [])] if kind == "boolean" else []
+    return "type-other", {"type": kind, "allowed": allowed}
+
+
+def constraint_cause(spec: Mapping[str, Any], constraint: str, value: str) -> tuple[str, dict[str, Any]]:
+    constraints = spec.get("constraints", {})
+    if constraint == "required":
+        return "required", {}
+    if constraint == "enum":
+        return "enum", {"allowed": list(constraints.get("enum", []))}
+    if constraint in _LIMITS:
+        code, exclusive = _LIMITS[constraint]
+        return code, {"limit": constraints.get(constraint), "exclusive": exclusive}
+    if constraint in ("minLength", "maxLength"):
+        return "length", {"limit": constraints.get(constraint), "below": constraint == "minLength"}
+    if constraint == "pattern":
+        pattern = constraints.get("pattern", "")
+        if FLOAT_INTEGER.match(value):
+            return "float-code", {}
+        squeezed = re.sub(r"[.\s]", "", value)
+        if squeezed != value and re.fullmatch(pattern, squeezed):
+            return "dotted-code", {"corrected": squeezed}
+        return "pattern", {"pattern": pattern, "description": spec.get("description")}
+    return "other", {"type": f"constraint {constraint}", "note": value}
