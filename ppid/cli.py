@@ -458,10 +458,18 @@ def permohonan_encrypt_nik() -> None:
     help=N_("text: laporan untuk dibaca; json: seluruh laporan untuk program; csv: satu baris per masalah. "
             "Bawaan: text."),
 )
+@click.option(
+    "--engine",
+    type=click.Choice(["auto", "kolom", "frictionless"]),
+    default="auto",
+    help=N_("Mesin pemeriksa baris. auto: mesin kolom, kecuali berkas CSV kecil atau skema dengan foreignKeys yang "
+            "dibaca frictionless; kolom: selalu mesin kolom; frictionless: frictionless sendiri, untuk memeriksa "
+            "silang. Laporannya sama. Bawaan: auto."),
+)
 @friendly_errors
 def validate(
     file: Path, schema_spec: str, resource: str | None, rows_to_fix: Path | None, limit_errors: int | None,
-    output_format: str,
+    output_format: str, engine: str,
 ) -> None:
     # Only the validation floor is imported: no database, web app or storage client (see test_cli_startup.py).
     from ppid.terminal import ValidationBar
@@ -487,7 +495,7 @@ def validate(
             reference = region_codes(settings.schemas_dir) if schema.uses_reference else None
             with ValidationBar() as bar:
                 result = validate_table(file, schema.descriptor, limit_errors=limit_errors, reference=reference,
-                                        progress=bar.update)
+                                        progress=bar.update, engine=engine)
             with result:
                 result.report.schema_name = schema.name
                 click.echo(render(result.report, output_format))

@@ -23,9 +23,24 @@ def render_text(report: ValidationReport) -> str:
 def _table(table: TableReport) -> list[str]:
     lines = [ngettext("%(nama)s: %(baris)s baris data diperiksa.", "%(nama)s: %(baris)s baris data diperiksa.",
                       table.rows_checked, nama=table.name, baris=number(table.rows_checked))]
+    engine = _engine_note(table)
+    if engine:
+        lines.append("  " + engine)
     for problem in table.problems:
         lines.extend(_problem(problem))
     return lines
+
+
+def _engine_note(table: TableReport) -> str | None:
+    """Which engine read the rows, when it was not the usual choice: frictionless asked for, or falling back."""
+    if table.engine != "frictionless" or table.engine_reason in (None, "berkas kecil"):
+        return None
+    if table.engine_reason == "diminta":
+        return _("Baris dibaca oleh frictionless, sesuai permintaan (--engine frictionless).")
+    if table.engine_reason == "foreignKeys":
+        return _("Baris dibaca oleh frictionless karena skema memakai foreignKeys.")
+    return _("Baris dibaca oleh frictionless karena mesin kolom tidak dapat membacanya persis sama: %(alasan)s",
+             alasan=table.engine_reason)
 
 
 def _problem(problem: Problem) -> list[str]:

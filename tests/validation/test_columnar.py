@@ -8,6 +8,7 @@ and its stated reason, duplicates spilled to disk, hash collisions, conservative
 from __future__ import annotations
 
 import csv
+import json
 import random
 from decimal import Decimal
 from pathlib import Path
@@ -19,6 +20,8 @@ from ppid.validation import uniqueness, validate_table
 from ppid.validation.formulas import RowFormula, vectorised
 from ppid.validation.progress import ValidationProgress
 from ppid.validation.uniqueness import DuplicateFinder
+
+from .test_cli_formats import run_ppid
 
 SCHEMA = {
     "fields": [
@@ -243,3 +246,19 @@ def test_a_small_csv_is_read_by_frictionless_which_starts_faster_and_a_large_one
         assert (small_result.report.tables[0].engine, small_result.report.tables[0].engine_reason) == (
             "frictionless", "berkas kecil")
         assert (large_result.report.tables[0].engine, large_result.report.tables[0].engine_reason) == ("kolom", None)
+
+
+def test_the_command_line_can_ask_for_frictionless_and_its_text_report_says_so(
+        tmp_path: Path, environ: dict[str, str]) -> None:
+    path = write_csv(tmp_path / "silang.csv", [["1001", "2031", "1", "2024-01-31"]])
+    schema = tmp_path / "skema.json"
+    schema.write_text(json.dumps(SCHEMA), encoding="utf-8")
+
+    asked = run_ppid("validate", str(path), "--schema", str(schema), "--engine", "frictionless", env=environ)
+    default = run_ppid("validate", str(path), "--schema", str(schema), env=environ)
+
+    assert asked.returncode == default.returncode == 1
+    assert "Baris dibaca oleh frictionless, sesuai permintaan (--engine frictionless)." in asked.stdout
+    assert "frictionless" not in default.stdout
+    assert asked.stdout.replace(
+        "  Baris dibaca oleh frictionless, sesuai permintaan (--engine frictionless).\n", "") == default.stdout
