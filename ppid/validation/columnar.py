@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import functools
 import os
 import queue
 import re
@@ -60,13 +61,37 @@ class RaggedRowsError(Exception):
 
 @dataclass
 class Batch:
-    frame: pl.DataFrame
-    """Data rows with exactly the header's cell count: string columns ``c0 …``, null for an absent cell."""
+    records: pa.RecordBatch | pl.DataFrame
+    """Data rows with exactly the header's cell count: string columns ``c0 …``, null for an absent cell; as pyarrow
+    read them (CSV) or as a polars frame (workbooks)."""
     numbers: pl.Series
-    """The file row number of each row of ``frame`` (Int64)."""
+    """The file row number of each row (Int64), ascending."""
     odd: list[tuple[int, list[str | None]]] = field(default_factory=list)
     """Rows with more or fewer cells than the header (number, cells), in row order."""
     bytes_read: int | None = None
+
+    @functools.cached_property
+    def frame(self) -> pl.DataFrame:
+        """The rows as a polars frame (converted once, on first use)."""
+        if isinstance(self.records, pl.DataFrame):
+            return self.records
+        frame = pl.from_arrow(self.records)
+        assert isinstance(frame, pl.DataFrame)
+        return frame
+
+    def cells(self, wanted: list[int]) -> dict[int, list[str | None]]:
+        """The cells of the rows numbered ``wanted`` (ascending, all in this batch), without converting the batch."""
+        found = dict(item for item in self.odd if item[0] in set(wanted))
+        regular = [number for number in wanted if number not in found]
+        if regular:
+            positions = self.numbers.search_sorted(pl.Series(regular, dtype=pl.Int64)).to_list()
+            if isinstance(self.records, pl.DataFrame):
+                picked = self.records[positions].rows()
+            else:
+                columns = self.records.take(pa.array(positions, type=pa.int64())).to_pydict().values()
+                picked = list(zip(*columns, strict=True))
+            found.update((number, list(cells)) for number, cells in zip(regular, picked, strict=True))
+        return found
 
 
 def column_names(width: int) -> list[str]:
@@ -148,19 +173,17 @@ def _numbered(reader: pacsv.CSVStreamingReader, source: Any, invalid: list[tuple
                 else:
                     numbers.append(next_number)
                 next_number += 1
-        frame = pl.from_arrow(record_batch)
-        assert isinstance(frame, pl.DataFrame)
         if numbers is None:
             series = pl.int_range(next_number, next_number + count, eager=True, dtype=pl.Int64)
             next_number += count
         else:
             series = pl.Series(numbers, dtype=pl.Int64)
-        yield Batch(frame=frame, numbers=series.alias("__row"), odd=odd, bytes_read=bytes_read)
+        yield Batch(records=record_batch, numbers=series.alias("__row"), odd=odd, bytes_read=bytes_read)
     pending.extend(invalid)
     if pending:
         pending.sort()
         odd = [(number, _split(text, delimiter)) for number, text in pending]
-        yield Batch(frame=pl.DataFrame(schema=dict.fromkeys(names, pl.String)),
+        yield Batch(records=pl.DataFrame(schema=dict.fromkeys(names, pl.String)),
                     numbers=pl.Series("__row", [], dtype=pl.Int64), odd=odd, bytes_read=size)
 
 
@@ -240,7 +263,7 @@ def row_batches(rows: Iterator[list[str | None]], *, first_number: int, width: i
         columns = list(zip(*regular, strict=True)) if regular else [() for _ in names]
         frame = pl.DataFrame({name: pl.Series(name, list(values), dtype=pl.String)
                               for name, values in zip(names, columns, strict=True)})
-        yield Batch(frame=frame, numbers=pl.Series("__row", numbers, dtype=pl.Int64), odd=odd)
+        yield Batch(records=frame, numbers=pl.Series("__row", numbers, dtype=pl.Int64), odd=odd)
 
 
 # -- fields ----------------------------------------------------------------------------------------

@@ -458,9 +458,7 @@ class ColumnarRows:
                 group.append(wanted)
                 wanted = next(candidates, None)
             if group:
-                rows = dict(batch.odd)
-                frame = batch.frame.with_columns(batch.numbers).filter(pl.col("__row").is_in(group))
-                rows.update((int(row[-1]), list(row[:-1])) for row in frame.iter_rows())
+                rows = batch.cells(group)
                 for number in group:
                     cells = rows.get(number, [])
                     yield number, self._read_row(cells)[1], cells
