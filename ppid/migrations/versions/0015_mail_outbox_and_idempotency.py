@@ -1,0 +1,69 @@
+"""the e-mail outbox (claims, back-off, one log row per attempt), filing keys, the calendar's version stamp
+
+Revision ID: 0015
+Revises: 0014
+Create Date: 2026-12-06 10:45:00.000000
+"""
+
+import uuid
+
+import sqlalchemy as sa
+from alembic import op
+
+import ppid.db
+
+revision = "0015"
+down_revision = "0014"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("mail_delivery") as batch:
+        batch.add_column(sa.Column("next_attempt_at", ppid.db.UtcDateTime(timezone=True), nullable=True))
+        batch.add_column(sa.Column("claimed_by", sa.String(length=80), nullable=True))
+        batch.add_column(sa.Column("claimed_until", ppid.db.UtcDateTime(timezone=True), nullable=True))
+    op.create_index(op.f("ix_mail_delivery_status"), "mail_delivery", ["status"])
+    op.create_table(
+        "mail_delivery_attempt",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("delivery_id", sa.Integer(), nullable=False),
+        sa.Column("number", sa.Integer(), nullable=False),
+        sa.Column("worker", sa.String(length=80), nullable=False),
+        sa.Column("started_at", ppid.db.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("finished_at", ppid.db.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("result", sa.String(length=20), nullable=True),
+        sa.Column("error", sa.Text(), nullable=True),
+        sa.Column("server_reply", sa.String(length=255), nullable=True),
+        sa.ForeignKeyConstraint(["delivery_id"], ["mail_delivery.id"], ondelete="CASCADE",
+                                name=op.f("fk_mail_delivery_attempt_delivery_id_mail_delivery")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_mail_delivery_attempt")),
+        sa.UniqueConstraint("delivery_id", "number", name=op.f("uq_mail_delivery_attempt_delivery_id")),
+    )
+    with op.batch_alter_table("permohonan") as batch:
+        batch.add_column(sa.Column("submission_key", sa.String(length=100), nullable=True))
+        batch.add_column(sa.Column("submission_digest", sa.String(length=64), nullable=True))
+    # a unique index rather than a constraint: SQLite adds it without rebuilding the table
+    op.create_index("uq_permohonan_submission_key", "permohonan", ["submission_key"], unique=True)
+    version = op.create_table(
+        "permohonan_kalender_versi",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("version", sa.String(length=32), nullable=False),
+        sa.Column("changed_at", ppid.db.UtcDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_permohonan_kalender_versi")),
+    )
+    op.bulk_insert(version, [{"id": 1, "version": uuid.uuid4().hex, "changed_at": ppid.db.utcnow()}])
+
+
+def downgrade() -> None:
+    op.drop_table("permohonan_kalender_versi")
+    op.drop_index("uq_permohonan_submission_key", "permohonan")
+    with op.batch_alter_table("permohonan") as batch:
+        batch.drop_column("submission_digest")
+        batch.drop_column("submission_key")
+    op.drop_table("mail_delivery_attempt")
+    op.drop_index(op.f("ix_mail_delivery_status"), "mail_delivery")
+    with op.batch_alter_table("mail_delivery") as batch:
+        batch.drop_column("claimed_until")
+        batch.drop_column("claimed_by")
+        batch.drop_column("next_attempt_at")
