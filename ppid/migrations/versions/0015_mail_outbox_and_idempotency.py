@@ -19,10 +19,11 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("mail_delivery") as batch:
-        batch.add_column(sa.Column("next_attempt_at", ppid.db.UtcDateTime(timezone=True), nullable=True))
-        batch.add_column(sa.Column("claimed_by", sa.String(length=80), nullable=True))
-        batch.add_column(sa.Column("claimed_until", ppid.db.UtcDateTime(timezone=True), nullable=True))
+    # plain ALTER TABLE (no batch rebuild): SQLite adds and drops these columns in place, and rebuilding
+    # permohonan would trip the foreign keys that point at it
+    op.add_column("mail_delivery", sa.Column("next_attempt_at", ppid.db.UtcDateTime(timezone=True), nullable=True))
+    op.add_column("mail_delivery", sa.Column("claimed_by", sa.String(length=80), nullable=True))
+    op.add_column("mail_delivery", sa.Column("claimed_until", ppid.db.UtcDateTime(timezone=True), nullable=True))
     op.create_index(op.f("ix_mail_delivery_status"), "mail_delivery", ["status"])
     op.create_table(
         "mail_delivery_attempt",
@@ -40,9 +41,8 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_mail_delivery_attempt")),
         sa.UniqueConstraint("delivery_id", "number", name=op.f("uq_mail_delivery_attempt_delivery_id")),
     )
-    with op.batch_alter_table("permohonan") as batch:
-        batch.add_column(sa.Column("submission_key", sa.String(length=100), nullable=True))
-        batch.add_column(sa.Column("submission_digest", sa.String(length=64), nullable=True))
+    op.add_column("permohonan", sa.Column("submission_key", sa.String(length=100), nullable=True))
+    op.add_column("permohonan", sa.Column("submission_digest", sa.String(length=64), nullable=True))
     # a unique index rather than a constraint: SQLite adds it without rebuilding the table
     op.create_index("uq_permohonan_submission_key", "permohonan", ["submission_key"], unique=True)
     version = op.create_table(
@@ -58,12 +58,9 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("permohonan_kalender_versi")
     op.drop_index("uq_permohonan_submission_key", "permohonan")
-    with op.batch_alter_table("permohonan") as batch:
-        batch.drop_column("submission_digest")
-        batch.drop_column("submission_key")
+    op.drop_column("permohonan", "submission_digest")
+    op.drop_column("permohonan", "submission_key")
     op.drop_table("mail_delivery_attempt")
     op.drop_index(op.f("ix_mail_delivery_status"), "mail_delivery")
-    with op.batch_alter_table("mail_delivery") as batch:
-        batch.drop_column("claimed_until")
-        batch.drop_column("claimed_by")
-        batch.drop_column("next_attempt_at")
+    for column in ("claimed_until", "claimed_by", "next_attempt_at"):
+        op.drop_column("mail_delivery", column)
