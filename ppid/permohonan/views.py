@@ -957,7 +957,8 @@ def _filing_page(template: str, error: InvalidInput | None, *, officer: User | N
         channels=[(channel.value, channel.label) for channel in OFFICER_CHANNELS],
         office_closes_at=_config().calendar.office_closes_at,
         submission_field=SUBMISSION_FIELD,
-        submission_key=(None if new_key or request.method != "POST" else request.form.get(SUBMISSION_FIELD))
+        submission_key=(request.form.get(SUBMISSION_FIELD) if request.method == "POST" and keep_values and not new_key
+                        else None)
         or secrets.token_urlsafe(24),
     )
 
