@@ -76,7 +76,7 @@ def test_a_connection_dropped_mid_filing_leaves_nothing_and_the_next_filing_gets
 
     try:
         status = client.post("/api/permohonan", json=filing()).status_code
-    except Exception:  # noqa: BLE001 - the testing app lets the database error through; any refusal will do
+    except Exception:  # the testing app lets the database error through; any refusal will do
         status = None
 
     assert dropped == [hook] and status != 201
