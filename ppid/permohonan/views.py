@@ -42,7 +42,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from ppid.accounts.auth import current_user, dinas_scope, login_required
 from ppid.accounts.models import Role, User
 from ppid.db import utcnow
-from ppid.i18n import _
+from ppid.i18n import N_, _
 from ppid.permohonan import deadlines, delivery, documents, holiday_table, registers
 from ppid.permohonan.config import PermohonanConfig
 from ppid.permohonan.identity import mask_nik
@@ -794,7 +794,7 @@ def openapi() -> Response:
 @filing_limit
 @documented(_("Ajukan permohonan informasi"), body=_filing_schema,
             responses={201: FiledDocumentSchema, 400: ErrorSchema, 422: ErrorSchema, 429: ErrorSchema},
-            headers={IDEMPOTENCY_HEADER: _(
+            headers={IDEMPOTENCY_HEADER: N_(
                 "Opsional. Kunci sekali pakai pilihan klien (1-100 karakter ASCII, misalnya UUID). Bila permintaan "
                 "diulang dengan kunci dan isi yang sama (misalnya setelah waktu tunggu habis), jawabannya sama "
                 "dengan jawaban pertama: nomor pendaftaran dan tautan lacak yang sama, tanpa permohonan kedua. "
