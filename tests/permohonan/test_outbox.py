@@ -5,9 +5,13 @@ each try is on the delivery log that the officer's page shows."""
 from __future__ import annotations
 
 import asyncio
+import os
 import socket
+import subprocess
+import sys
 import threading
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select, update
@@ -242,3 +246,40 @@ def test_the_officer_page_shows_each_attempt_with_its_time_result_and_error_in_p
     assert section.count("diterima server surat (jawaban server: 250") == 3
     assert section.count("<li>") == 6  # one line per try: three messages, two tries each
     down.close()
+
+
+@pytest.mark.redis
+@pytest.mark.skipif(not os.environ.get("PPID_TEST_REDIS_URL"),
+                    reason="PPID_TEST_REDIS_URL is not set (e.g. redis://127.0.0.1:6379/15)")
+def test_on_rq_the_request_answers_at_once_and_the_worker_sends_and_schedules_the_retry(environ, smtp_server) -> None:
+    from ppid.app import create_app
+    from ppid.jobs import JobQueue
+
+    redis_url = os.environ["PPID_TEST_REDIS_URL"]
+    queue = JobQueue(redis_url).queue()
+    queue.empty()
+    for job_id in queue.scheduled_job_registry.get_job_ids():
+        queue.scheduled_job_registry.remove(job_id)
+    dead = _dead_smtp_url()
+    with_redis = {**environ, "PPID_REDIS_URL": redis_url}
+    app = create_app(platform=Platform.open(load_settings(environ={**with_redis, "PPID_SMTP_URL": dead})))
+    platform = app.extensions["ppid"]
+
+    assert app.test_client().post("/api/permohonan", json=filing()).status_code == 201
+
+    assert {row.status for row in _rows(platform)} == {DeliveryStatus.QUEUED}  # on the queue, not yet sent
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PPID_")} | with_redis | {"PPID_SMTP_URL": dead}
+    worker = subprocess.run([str(Path(sys.executable).parent / "ppid"), "worker", "--burst"], env=env,
+                            capture_output=True, text=True, timeout=300)
+    assert worker.returncode == 0, worker.stderr
+    assert {(row.status, row.attempts) for row in _rows(platform)} == {(DeliveryStatus.FAILED, 1)}
+    assert queue.scheduled_job_registry.count == 1  # the retry after the pause, on the worker's scheduler
+
+    assert retry_failed(platform) == 2  # `ppid mail retry` puts them on the queue at once
+    env["PPID_SMTP_URL"] = smtp_server[0]
+    worker = subprocess.run([str(Path(sys.executable).parent / "ppid"), "worker", "--burst"], env=env,
+                            capture_output=True, text=True, timeout=300)
+    assert worker.returncode == 0, worker.stderr
+    assert {(row.status, row.attempts) for row in _rows(platform)} == {(DeliveryStatus.SENT, 2)}
+    assert len(smtp_server[1].messages) == 2
+    platform.close()
