@@ -195,14 +195,29 @@ def send_mail(
     return delivery_id
 
 
+READY = "ppid.mail.ready"
+"""Key in ``Session.info``: committed outbox rows, handed over once the transaction has given its connection back."""
+
+
 @event.listens_for(Session, "after_commit")
-def _hand_over_after_commit(session: Session) -> None:
-    """The step and its messages are on record: hand the messages over (inline, or to the worker's queue)."""
-    by_platform: dict[int, tuple[Platform, list[int]]] = {}
+def _committed(session: Session) -> None:
+    """The step and its messages are on record; they leave when the transaction ends (:func:`_hand_over`)."""
+    ready = session.info.setdefault(READY, [])
     for platform, delivery in session.info.pop(OUTBOX, []):
         identity = inspect(delivery).identity
         if identity is not None:  # None: written in a savepoint that rolled back
-            by_platform.setdefault(id(platform), (platform, []))[1].append(identity[0])
+            ready.append((platform, identity[0]))
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _hand_over(session: Session, transaction: Any) -> None:
+    """Hand the committed messages over (inline, or to the worker's queue) after the step's connection went
+    back to the pool, so that a request never holds two connections and none while SMTP is talked to."""
+    if transaction.parent is not None or not session.info.get(READY):
+        return
+    by_platform: dict[int, tuple[Platform, list[int]]] = {}
+    for platform, delivery_id in session.info.pop(READY):
+        by_platform.setdefault(id(platform), (platform, []))[1].append(delivery_id)
     for platform, ids in by_platform.values():
         try:
             platform.jobs.enqueue(deliver_job, *ids)

@@ -178,3 +178,43 @@ def test_a_holiday_added_by_another_process_moves_the_next_filings_deadline(plat
     with platform.database.session() as session:
         Workflow(session, config, platform.registry, clock=clock).file(filing())
     assert not _reads_holiday_table(statements)  # and then reused
+
+
+class _PoolWatchingHandler:
+    """An SMTP server that notes, for each message, how many database connections the platform holds."""
+
+    def __init__(self, pool) -> None:
+        self.pool = pool
+        self.held: list[int] = []
+
+    async def handle_DATA(self, server, session, envelope) -> str:
+        self.held.append(self.pool.checkedout())
+        return "250 OK"
+
+
+def test_no_database_connection_is_held_while_the_e_mails_are_handed_over(environ, dinkes_officer) -> None:
+    """The filing's connection is back in the pool before the SMTP conversation starts, and the delivery's own
+    claim and record transactions do not span it: a slow mail server cannot starve the pool."""
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    from ppid.app import create_app
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    platform = Platform.open(load_settings(environ={**environ, "PPID_SMTP_URL": f"smtp://127.0.0.1:{port}"}))
+    handler = _PoolWatchingHandler(platform.database.engine.pool)
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        app = create_app(platform=platform)
+        app.config["TESTING"] = True
+        response = app.test_client().post("/api/permohonan", json=filing())
+    finally:
+        controller.stop()
+        platform.close()
+
+    assert response.status_code == 201
+    assert handler.held == [0, 0, 0]  # three e-mails, each sent with no connection checked out
