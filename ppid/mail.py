@@ -34,7 +34,20 @@ from email.utils import format_datetime, make_msgid
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlparse
 
-from sqlalchemy import Enum, ForeignKey, Integer, String, Text, UniqueConstraint, event, inspect, or_, select, update
+from sqlalchemy import (
+    Enum,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+    func,
+    inspect,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from ppid.config import SMTP_SCHEMES, Settings
@@ -288,8 +301,6 @@ def retry_failed(platform: Platform) -> int:
 
 def pending_count(session: Session) -> int:
     """Rows not yet handed over (queued, or failed with attempts left): 0 when every promised e-mail left."""
-    from sqlalchemy import func
-
     return session.scalar(select(func.count(MailDelivery.id)).where(
         MailDelivery.status.in_(PENDING), MailDelivery.attempts < MAX_ATTEMPTS)) or 0
 

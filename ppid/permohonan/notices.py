@@ -164,6 +164,18 @@ def delivery_log(session: Session, permohonan: Permohonan) -> list[MailDelivery]
     ))
 
 
+def numbers_without_receipt_mail(session: Session) -> list[str]:
+    """Registration numbers of requests whose requester gave an e-mail address but which have no receipt
+    e-mail in the outbox: always empty, since both are written in the filing's transaction (load tests check it)."""
+    receipt = f"permohonan.{EventKind.RECEIVED.value}"
+    has_receipt = select(MailDelivery.id).where(MailDelivery.reference == Permohonan.number,
+                                                MailDelivery.category == receipt).exists()
+    return list(session.scalars(
+        select(Permohonan.number).join(Requester, Requester.permohonan_id == Permohonan.id)
+        .where(Requester.email.is_not(None), Requester.email != "", ~has_receipt).order_by(Permohonan.id)
+    ))
+
+
 def queue_after_commit(session: Session, platform: Platform, notices: Iterable[Notice]) -> None:
     """The notices as outbox rows of ``session``'s transaction, handed over after it commits."""
     for notice in notices:

@@ -33,7 +33,7 @@ from ppid.mail import (
 )
 from ppid.permohonan.config import PermohonanConfig
 from ppid.permohonan.models import Permohonan
-from ppid.permohonan.notices import Notices
+from ppid.permohonan.notices import Notices, numbers_without_receipt_mail
 from ppid.permohonan.workflow import Workflow
 from ppid.platform import Platform
 
@@ -283,3 +283,14 @@ def test_on_rq_the_request_answers_at_once_and_the_worker_sends_and_schedules_th
     assert {(row.status, row.attempts) for row in _rows(platform)} == {(DeliveryStatus.SENT, 2)}
     assert len(smtp_server[1].messages) == 2
     platform.close()
+
+
+def test_a_load_test_can_ask_which_requests_lack_their_receipt_e_mail(notifying, session, platform, config,
+                                                                      clock) -> None:
+    notifying.file(filing())
+    Workflow(session, config, platform.registry, clock=clock).file(filing(email="budi@example.id"))  # no notices
+    Workflow(session, config, platform.registry, clock=clock).file(filing(email=None, cara_mendapatkan_salinan="pos"))
+    session.commit()
+
+    assert numbers_without_receipt_mail(session) == ["0002/PPID/DINKES/2026"]  # the one filed without its e-mail
+    assert pending_count(session) == 0
