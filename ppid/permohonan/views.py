@@ -97,10 +97,11 @@ FILING_REQUEST_LIMIT = 2 * documents.MAX_BYTES + 1024 * 1024
 """The largest filing form accepted: two documents and the text fields."""
 FILING_ENDPOINTS = frozenset({"permohonan.ajukan", "permohonan.daftar"})
 HONEYPOT = "situs_web"
+"""A field people never see (hidden by CSS, skipped by keyboard and screen readers) but form-filling bots do."""
 SUBMISSION_FIELD = "kunci_pengajuan"
 """The public form's hidden one-time key: a resubmitted form (double click, retry after a time-out) files once."""
 IDEMPOTENCY_HEADER = "Idempotency-Key"
-"""A field people never see (hidden by CSS, skipped by keyboard and screen readers) but form-filling bots do."""
+"""The JSON API's one-time key (same effect as :data:`SUBMISSION_FIELD`), documented in the OpenAPI description."""
 log = logging.getLogger(__name__)
 PUBLIC_PAGES = frozenset({"permohonan.index", "permohonan.static", "permohonan.openapi", "permohonan.statistik"})
 FIRST_YEAR = 2010
