@@ -109,8 +109,7 @@ class MailDelivery(Base):
     """A worker sending the row holds it until then; a claim left by a dead worker runs out by itself."""
 
     attempt_log: Mapped[list[MailDeliveryAttempt]] = relationship(
-        back_populates="delivery", order_by="MailDeliveryAttempt.number", lazy="selectin",
-        cascade="all, delete-orphan",
+        back_populates="delivery", order_by="MailDeliveryAttempt.number", cascade="all, delete-orphan",
     )
 
 
@@ -355,14 +354,12 @@ def _claim(platform: Platform, *, ids: list[int] | None, due_only: bool, limit: 
                             .values(**values).execution_options(synchronize_session=False))
         rows = list(session.scalars(select(MailDelivery).where(MailDelivery.claimed_by == token)
                                     .order_by(MailDelivery.id)))
-        claims = []
-        for delivery in rows:
-            attempt = MailDeliveryAttempt(delivery_id=delivery.id, number=delivery.attempts, worker=worker,
-                                          started_at=now)
-            session.add(attempt)
-            session.flush()
-            claims.append(_Claim(delivery.id, attempt.id, token, _message(delivery, platform.settings),
-                                 delivery.category))
+        attempts = [MailDeliveryAttempt(delivery_id=delivery.id, number=delivery.attempts, worker=worker,
+                                        started_at=now) for delivery in rows]
+        session.add_all(attempts)
+        session.flush()
+        claims = [_Claim(delivery.id, attempt.id, token, _message(delivery, platform.settings), delivery.category)
+                  for delivery, attempt in zip(rows, attempts, strict=True)]
     return claims
 
 
@@ -392,9 +389,12 @@ def _send(platform: Platform, claims: list[_Claim]) -> list[tuple[int, str]]:
     results = []
     retry_after: timedelta | None = None
     with platform.database.session() as session:
+        deliveries = {row.id: row for row in session.scalars(
+            select(MailDelivery).where(MailDelivery.id.in_([claim.delivery_id for claim in claims])))}
+        attempts = {row.id: row for row in session.scalars(
+            select(MailDeliveryAttempt).where(MailDeliveryAttempt.id.in_([claim.attempt_id for claim in claims])))}
         for claim, status, reply, error in outcomes:
-            delivery = session.get_one(MailDelivery, claim.delivery_id)
-            attempt = session.get_one(MailDeliveryAttempt, claim.attempt_id)
+            delivery, attempt = deliveries[claim.delivery_id], attempts[claim.attempt_id]
             attempt.finished_at, attempt.result = now, status.value
             if error is not None:
                 attempt.error = plain_error(error)

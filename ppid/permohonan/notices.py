@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from ppid.accounts.models import Role, RoleGrant, User
 from ppid.i18n import _
@@ -160,7 +160,8 @@ def delivery_log(session: Session, permohonan: Permohonan) -> list[MailDelivery]
     """Every message about the request, newest first, each with its attempts (``attempt_log``): for the officer
     page only (it names the requester's address)."""
     return list(session.scalars(
-        select(MailDelivery).where(MailDelivery.reference == permohonan.number).order_by(MailDelivery.id.desc())
+        select(MailDelivery).where(MailDelivery.reference == permohonan.number)
+        .options(selectinload(MailDelivery.attempt_log)).order_by(MailDelivery.id.desc())
     ))
 
 

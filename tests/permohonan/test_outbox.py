@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select, update
+from sqlalchemy.orm import selectinload
 
 from ppid.config import load_settings
 from ppid.db import utcnow
@@ -49,7 +50,8 @@ def _dead_smtp_url() -> str:
 
 def _rows(platform: Platform) -> list[MailDelivery]:
     with platform.database.session() as session:
-        rows = list(session.scalars(select(MailDelivery).order_by(MailDelivery.id)))
+        rows = list(session.scalars(select(MailDelivery).options(selectinload(MailDelivery.attempt_log))
+                                    .order_by(MailDelivery.id)))
         session.expunge_all()
         return rows
 
