@@ -18,7 +18,8 @@ from frictionless import Schema
 
 from ppid.validation import columnar, workbook
 from ppid.validation.findings import CellError, RowFinding
-from ppid.validation.formulas import formula_names, vectorised
+from ppid.validation.formula_columns import vectorised
+from ppid.validation.formulas import formula_names
 from ppid.validation.rowlog import Note, RowLogWriter
 from ppid.validation.rows import TableRows, data_rows, frictionless_schema
 from ppid.validation.sniff import FileFormat

@@ -22,14 +22,16 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import polars as pl
-
 if TYPE_CHECKING:
     import duckdb
+    import polars as pl
 
 SEPARATOR = "\x1f"
 _MEMORY_LIMIT = "128MB"
 _PYTHON_BATCH = 50_000
+_PYTHON_KEYS = 200_000
+"""Keys of rows read one by one kept as Python tuples, exact, before they are hashed with polars: a small table
+(the frictionless engine's usual work) never loads polars."""
 _SPILL_ROWS = 4_000_000
 """Keys held in memory (16 bytes each) before they go to DuckDB on disk."""
 _EXACT_FRAMES_HELD = 4
@@ -70,11 +72,13 @@ def key_hash(parts: Sequence[pl.Expr], group: int) -> pl.Expr:
     The group is mixed in through the seed, so one column of hashes serves every group; hashes that meet
     across groups only make a few more candidates for the exact check.
     """
+    import polars as pl
+
     return pl.struct([part.alias(f"p{index}") for index, part in enumerate(parts)]).hash(seed=_HASH_SEED + group)
 
 
 class DuplicateFinder:
-    """Keys in memory up to ``_SPILL_ROWS`` rows (most tables), in DuckDB on disk beyond that."""
+    """Keys as Python tuples for a small table, as polars hashes up to ``_SPILL_ROWS`` rows, in DuckDB beyond."""
 
     def __init__(self, path: Path, groups: Mapping[str, Sequence[str]]) -> None:
         self.groups = {name: tuple(fields) for name, fields in groups.items()}
@@ -116,6 +120,10 @@ class DuplicateFinder:
 
     def add_hashes(self, hashes: pl.DataFrame) -> None:
         """Record a batch of key hashes: columns ``h`` (``key_hash``) and ``r`` (row number)."""
+        import polars as pl
+
+        if self._pending_count:
+            self._flush()
         if hashes.height:
             self._hashes.append(hashes.select(pl.col("h"), pl.col("r")))
             self._held += hashes.height
@@ -123,6 +131,8 @@ class DuplicateFinder:
                 self._spill()
 
     def _spill(self) -> None:
+        import polars as pl
+
         if self._hashes:
             arrow = pl.concat(self._hashes).to_arrow()  # noqa: F841 - read by DuckDB by name
             self._database().execute("INSERT INTO seen SELECT * FROM arrow")
@@ -134,10 +144,13 @@ class DuplicateFinder:
         for group, parts in self.keys(values, broken):
             self._pending[group].append((*parts, row))
             self._pending_count += 1
-        if self._pending_count >= _PYTHON_BATCH:
+        if self._pending_count >= (_PYTHON_BATCH if self._hashes or self._db is not None else _PYTHON_KEYS):
             self._flush()
 
     def _flush(self) -> None:
+        import polars as pl
+
+        self._pending_count = 0
         for group, rows in self._pending.items():
             if rows:
                 width = len(rows[0]) - 1
@@ -146,10 +159,14 @@ class DuplicateFinder:
                 parts = [pl.col(f"p{index}") for index in range(width)]
                 self.add_hashes(frame.select(key_hash(parts, group).alias("h"), "r"))
                 rows.clear()
-        self._pending_count = 0
 
     def candidates(self) -> Iterator[int]:
         """Row numbers, ascending, of every row whose key hash repeats: the rows to read again."""
+        if not self._hashes and self._db is None:
+            yield from self._python_candidates()
+            return
+        import polars as pl
+
         self._flush()
         if self._db is None:
             if not self._hashes:
@@ -168,6 +185,14 @@ class DuplicateFinder:
             for (row,) in chunk:
                 yield row
 
+    def _python_candidates(self) -> list[int]:
+        """``candidates`` while every key is still a Python tuple: exact already, no hashing needed."""
+        rows_of: dict[tuple[int, tuple[Any, ...]], list[int]] = {}
+        for group, keys in self._pending.items():
+            for key in keys:
+                rows_of.setdefault((group, key[:-1]), []).append(key[-1])
+        return sorted({row for rows in rows_of.values() if len(rows) > 1 for row in rows})
+
     def add_exact(self, row: int, values: Mapping[str, Any], cells: list[str | None]) -> None:
         """A candidate row read again: its exact keys and its cells (for the rows-to-fix file)."""
         text = json.dumps(cells, ensure_ascii=False)
@@ -176,6 +201,8 @@ class DuplicateFinder:
             self._flush_exact()
 
     def _flush_exact(self) -> None:
+        import polars as pl
+
         if self._exact:
             self._exact_frames.append(pl.DataFrame(
                 self._exact, schema={"g": pl.UInt8, "k": pl.String, "r": pl.Int64, "c": pl.String}, orient="row"))
@@ -187,10 +214,19 @@ class DuplicateFinder:
 
     def duplicates(self) -> Iterator[Duplicate]:
         """Every candidate row repeating an earlier key, in row order, with the first row holding that key."""
+        if self._db is None and not self._exact_frames:  # a few candidates: grouped in Python
+            first: dict[tuple[int, str], int] = {}
+            for group, key, row, _ in self._exact:
+                first[(group, key)] = min(row, first.get((group, key), row))
+            repeats = sorted((row, group, first[(group, key)], key, cells) for group, key, row, cells in self._exact
+                             if row > first[(group, key)])
+            yield from self._duplicates((group, row, first_row, key, cells)
+                                        for row, group, first_row, key, cells in repeats)
+            return
+        import polars as pl
+
         self._flush_exact()
         if self._db is None:
-            if not self._exact_frames:
-                return
             exact = pl.concat(self._exact_frames)
             rows = (exact.with_columns(pl.col("r").min().over("g", "k").alias("first"))
                     .filter(pl.col("r") > pl.col("first")).sort("r", "g").select("g", "r", "first", "k", "c"))

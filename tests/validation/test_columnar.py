@@ -17,7 +17,8 @@ import polars as pl
 import pytest
 
 from ppid.validation import uniqueness, validate_table
-from ppid.validation.formulas import RowFormula, vectorised
+from ppid.validation.formula_columns import vectorised
+from ppid.validation.formulas import RowFormula
 from ppid.validation.progress import ValidationProgress
 from ppid.validation.uniqueness import DuplicateFinder
 
@@ -42,8 +43,9 @@ def write_csv(path: Path, rows: list[list[str]], header: list[str] | None = None
     return path
 
 
-def findings(path: Path, schema: dict = SCHEMA) -> tuple[list[tuple[int, str | None, str]], str | None, str | None]:
-    with validate_table(path, schema, engine="kolom") as result:
+def findings(path: Path, schema: dict = SCHEMA, engine: str = "kolom") -> tuple[
+        list[tuple[int, str | None, str]], str | None, str | None]:
+    with validate_table(path, schema, engine=engine) as result:
         table = result.report.tables[0]
         return ([(f.row, f.column, f.code) for f in result.findings()], table.engine, table.engine_reason)
 
@@ -262,3 +264,33 @@ def test_the_command_line_can_ask_for_frictionless_and_its_text_report_says_so(
     assert "frictionless" not in default.stdout
     assert asked.stdout.replace(
         "  Baris dibaca oleh frictionless, sesuai permintaan (--engine frictionless).\n", "") == default.stdout
+
+
+def test_a_small_table_is_checked_without_loading_polars_pyarrow_or_duckdb(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    path = write_csv(tmp_path / "kecil.csv", [["1001", "2020", "1", "2024-01-31"], ["1001", "2020", "2", "2024-01-31"]])
+    schema = tmp_path / "skema.json"
+    schema.write_text(json.dumps(SCHEMA), encoding="utf-8")
+    probe = ("import sys\nfrom ppid.validation import validate_table\n"
+             f"with validate_table({str(path)!r}, {str(schema)!r}) as result:\n"
+             "    loaded = sorted(m for m in ('polars', 'pyarrow', 'duckdb') if m in sys.modules)\n"
+             "    print(result.report.error_count, loaded)")
+
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+
+    assert done.stdout.split("\n")[0] == "1 []", done.stderr
+
+
+def test_keys_found_exactly_in_python_are_the_same_once_there_are_too_many_to_hold(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    rows = [[str(1000 + i % 300), "2020", "1", "2024-01-31"] for i in range(500)]
+    path = write_csv(tmp_path / "ganda.csv", rows)
+    held, _, _ = findings(path, engine="frictionless")
+
+    monkeypatch.setattr(uniqueness, "_PYTHON_KEYS", 50)
+    hashed, _, _ = findings(path, engine="frictionless")
+
+    assert len(held) == 200 and held[0] == (302, None, "duplicate-key")
+    assert hashed == held
