@@ -20,14 +20,17 @@ from __future__ import annotations
 import json
 import logging
 import os
+import shutil
 import socket
+import tempfile
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import suppress
+from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass, field
 from io import BytesIO
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from sqlalchemy import event, select, update
@@ -37,7 +40,8 @@ from ppid.i18n import _
 from ppid.pipeline.validate import validate_stored_file
 from ppid.platform import Platform
 from ppid.storage import StorageError
-from ppid.uploader.models import DraftEventKind, FileVersion, VersionState
+from ppid.uploader.config import UploaderConfig
+from ppid.uploader.models import DraftEvent, DraftEventKind, FileVersion, VersionState
 from ppid.validation.progress import ValidationProgress
 
 log = logging.getLogger(__name__)
@@ -51,6 +55,7 @@ STALE_AFTER = 60.0
 THREADS = 2
 """Checks running at once on threads of one server process; more wait their turn."""
 _PENDING = "ppid_uploader_checks"
+MiB = 1024 * 1024
 
 QUEUED = "antre"
 RUNNING = "berjalan"
@@ -197,9 +202,8 @@ def _threads() -> ThreadPoolExecutor:
 
 
 def _on_worker(platform: Platform, version: FileVersion) -> bool:
-    from ppid.uploader.service import uploader_settings
-
-    return not platform.jobs.inline and version.size >= uploader_settings(platform)["background_from"]
+    limits = UploaderConfig.from_settings(platform.settings).limits()
+    return not platform.jobs.inline and version.size >= limits["background_from"]
 
 
 def start(platform: Platform, session: Session, version: FileVersion) -> None:
@@ -304,6 +308,21 @@ def idle(timeout: float = 60.0) -> bool:
             return False
 
 
+@contextmanager
+def local_copy(platform: Platform, key: str, name: str) -> Iterator[Path]:
+    """A scratch copy of a stored file: sniffing and validation need a seekable local file."""
+    scratch = platform.settings.home / "tmp"
+    scratch.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(dir=scratch, suffix=PurePosixPath(name).suffix.lower())
+    path = Path(temp)
+    try:
+        with open(handle, "wb") as out, platform.storage.open(key) as stream:
+            shutil.copyfileobj(stream, out, MiB)
+        yield path
+    finally:
+        path.unlink(missing_ok=True)
+
+
 # -- running one check -----------------------------------------------------------------------------------------
 
 
@@ -370,8 +389,6 @@ def run(platform: Platform, version_id: int) -> None:
     recorder.start()
     try:
         with platform.database.session() as session:
-            from ppid.uploader.service import local_copy
-
             with local_copy(platform, key, name) as copy:
                 validation = validate_stored_file(platform, session, copy, name, sha256, schema, progress=recorder)
             finish(session, version_id, schema, validation.id, validation.valid, validation.error_count)
@@ -387,8 +404,6 @@ def run(platform: Platform, version_id: int) -> None:
 def finish(session: Session, version_id: int, schema: str, report_id: int, valid: bool, errors: int) -> bool:
     """Put the result on the version, only if it still waits for a check against ``schema``; False otherwise
     (another run got there first, or the officer chose another schema meanwhile) and nothing is written."""
-    from ppid.uploader.service import record
-
     state = VersionState.VALID if valid else VersionState.INVALID
     changed = session.execute(
         update(FileVersion)
@@ -402,8 +417,9 @@ def finish(session: Session, version_id: int, schema: str, report_id: int, valid
         return False
     version = session.get(FileVersion, version_id)
     session.refresh(version)
-    record(session, version.file.draft, DraftEventKind.VALIDATED, None, file=version.file.slot,
-           version=version.number, valid=valid, errors=errors, report=report_id)
+    session.add(DraftEvent(draft_id=version.file.draft_id, kind=DraftEventKind.VALIDATED, actor_user_id=None,
+                           actor_name=_("sistem"), payload={"file": version.file.slot, "version": version.number,
+                                                            "valid": valid, "errors": errors, "report": report_id}))
     return True
 
 

@@ -10,10 +10,6 @@ from __future__ import annotations
 import logging
 import re
 import secrets
-import shutil
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 from typing import Any, BinaryIO
 
@@ -30,6 +26,7 @@ from ppid.platform import Platform
 from ppid.registry import Rule, SourceConfig
 from ppid.storage import MIN_PART_SIZE, StoredObject
 from ppid.uploader import checking, notices
+from ppid.uploader.checking import local_copy
 from ppid.uploader.config import UploaderConfig
 from ppid.uploader.models import (
     Draft,
@@ -343,21 +340,6 @@ def recheck(platform: Platform, session: Session, draft_file: DraftFile, user: U
 def validate_version_job(version_id: int) -> None:
     """Entry point for RQ workers (jobs queued before checks moved to :mod:`ppid.uploader.checking`)."""
     checking.validate_version_job(version_id)
-
-
-@contextmanager
-def local_copy(platform: Platform, key: str, name: str) -> Iterator[Path]:
-    """A scratch copy of a stored file: sniffing and validation need a seekable local file."""
-    scratch = platform.settings.home / "tmp"
-    scratch.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=scratch, suffix=PurePosixPath(name).suffix.lower())
-    path = Path(temp)
-    try:
-        with open(handle, "wb") as out, platform.storage.open(key) as stream:
-            shutil.copyfileobj(stream, out, MiB)
-        yield path
-    finally:
-        path.unlink(missing_ok=True)
 
 
 # -- review and publication -------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ starts again; a check that crashes says why in Indonesian, keeps the file, and c
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 import signal
@@ -227,3 +228,20 @@ def test_a_check_cut_short_by_a_dying_server_is_finished_once_after_a_restart(
     assert not platform.storage.exists(checking.progress_key(version.id))
     assert "Traceback" not in log.read_text()
 
+
+
+def test_the_uploader_reports_exactly_what_ppid_validate_reports(platform, officer, environ, tmp_path: Path) -> None:
+    """One engine everywhere: the report an officer reads after an upload is the command line's, finding for finding."""
+    table = tmp_path / "penduduk-per-kecamatan.csv"
+    population_table(table, 30_000, broken_every=997)
+    draft_id = new_draft(officer)
+    upload(officer, draft_id, table.name, table.read_bytes())
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PPID_")} | environ
+    command = subprocess.run([str(Path(sys.executable).parent / "ppid"), "validate", str(table), "--schema",
+                              "jumlah_penduduk", "--format", "json"], env=env, capture_output=True, text=True)
+
+    with platform.database.session() as session:
+        uploaded = session.scalar(select(FileVersion)).report
+        assert uploaded.schema_name == "jumlah_penduduk"
+        assert command.returncode == 1, command.stderr
+        assert uploaded.report == json.loads(command.stdout)
