@@ -176,6 +176,9 @@ def abandoned(platform: Platform, progress: CheckProgress | None) -> bool:
     alive = _owner_alive(progress.owner)
     if alive is False:
         return True
+    if progress.owner == this_process():  # this very process: its threads hold every check it runs
+        with _lock:
+            return progress.version not in _running
     if progress.state == QUEUED:
         if progress.job is not None:
             return not _job_waiting(platform, progress.job)
@@ -245,11 +248,11 @@ def _launch(platform: Platform, version_id: int, worker: bool) -> None:
                 progress.job = handle.id
                 _write(platform, progress)
             return
-    with _lock:
+    executor = _threads()
+    with _lock:  # one thread per check, even when a repair and the upload's commit ask at the same moment
         if version_id in _running and not _running[version_id].done():
             return
-    future = _threads().submit(_run_logged, platform, version_id)
-    with _lock:
+        future = executor.submit(_run_logged, platform, version_id)
         _running[version_id] = future
     future.add_done_callback(lambda _future: _finished_thread(version_id, _future))
 
