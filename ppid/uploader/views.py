@@ -335,7 +335,7 @@ def send_back(draft_id: int):
 # -- helpers ----------------------------------------------------------------------------------------------------
 
 REFRESH_SECONDS = 2
-"""How often the progress page reloads itself without JavaScript (uploader.js asks every second)."""
+"""How often the progress page reloads itself without JavaScript (uploader.js asks up to 4 times a second)."""
 
 
 def _report_wait() -> float:
