@@ -207,10 +207,10 @@ def test_a_check_cut_short_by_a_dying_server_is_finished_once_after_a_restart(
 
     second, base = start_server(environ, log)  # its start-up finds the check no process will finish
     try:
-        http, _csrf = signed_in(base)
-        for _attempt in range(3000):
-            if http.get(f"{base}/unggah/draf/{draft_id}/pemeriksaan.json").json()["done"]:
-                break
+        for _attempt in range(3000):  # nobody looks at the progress page: the start-up alone does it
+            with platform.database.session() as session:
+                if session.get(FileVersion, half_done.id).state != VersionState.CHECKING:
+                    break
             time.sleep(0.1)
     finally:
         second.terminate()
@@ -245,3 +245,26 @@ def test_the_uploader_reports_exactly_what_ppid_validate_reports(platform, offic
         assert uploaded.schema_name == "jumlah_penduduk"
         assert command.returncode == 1, command.stderr
         assert uploaded.report == json.loads(command.stdout)
+
+
+def test_a_check_run_twice_at_once_leaves_one_result(platform, officer, tmp_path: Path) -> None:
+    """Two processes may both take a check for abandoned (a heartbeat late on a loaded machine): the second result
+    is dropped, so the version has one report and its record one "divalidasi" line."""
+    table = tmp_path / "penduduk-per-kecamatan.csv"
+    population_table(table, 30_000)
+    wait_for_report(platform, 0)
+    draft_id = new_draft(officer)
+    upload(officer, draft_id, table.name, table.read_bytes())
+    with platform.database.session() as session:
+        version_id = session.scalar(select(FileVersion.id))
+
+    checking.run(platform, version_id)  # a second server's run, beside the one the upload started
+    checking.idle()
+
+    with platform.database.session() as session:
+        version = session.get(FileVersion, version_id)
+        assert version.state == VersionState.INVALID
+        assert session.scalars(select(ValidationRecord.id)).all() == [version.report_id]
+        validated = session.scalars(select(DraftEvent).where(DraftEvent.kind == DraftEventKind.VALIDATED)).all()
+        assert len(validated) == 1
+    assert [answer["done"] for answer in follow(officer, draft_id)] == [True]
