@@ -15,12 +15,16 @@ from ppid.pipeline.config import ValidationConfig
 from ppid.pipeline.models import ValidationRecord
 from ppid.platform import Platform
 from ppid.validation import load_schema, validate_table, write_rows_to_fix
+from ppid.validation.progress import ProgressCallback
 from ppid.validation.reference import region_codes
 
 
 def validate_stored_file(
-    platform: Platform, session: Session, path: Path, name: str, sha256: str, schema_name: str
+    platform: Platform, session: Session, path: Path, name: str, sha256: str, schema_name: str,
+    *, progress: ProgressCallback | None = None,
 ) -> ValidationRecord:
+    """The report of ``path`` against ``schema_name``: the stored one for the same content, or a new one
+    (``progress`` is handed to the engine, which calls it every few thousand rows)."""
     existing = session.scalar(
         select(ValidationRecord).where(ValidationRecord.sha256 == sha256, ValidationRecord.schema_name == schema_name)
     )
@@ -30,7 +34,8 @@ def validate_stored_file(
     limit = ValidationConfig.from_settings(settings).limit_errors
     schema = load_schema(settings.schemas_dir, schema_name)
     with validate_table(
-        path, schema, limit_errors=limit, reference=region_codes(settings.schemas_dir), name=name
+        path, schema, limit_errors=limit, reference=region_codes(settings.schemas_dir), name=name,
+        progress=progress,
     ) as result:
         result.report.schema_name = schema_name
         rows_to_fix_key = None

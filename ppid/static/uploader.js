@@ -100,6 +100,41 @@
     }
   }
 
+  /* The progress page: ask how far the check has come (4 times a second at first, then every second), update
+     in place, and go to the report when it is done (without JavaScript the page reloads itself instead). */
+  function followCheck(box) {
+    var delay = 250;
+    async function poll() {
+      var data;
+      try {
+        var response = await fetch(box.dataset.jsonUrl, { headers: { "Accept": "application/json" }, credentials: "same-origin", cache: "no-store" });
+        if (!response.ok) { throw new Error("HTTP " + response.status); }
+        data = await response.json();
+        delay = Math.min(1000, Math.round(delay * 1.2));
+      } catch (error) {
+        delay = Math.min(10000, delay * 2);
+        window.setTimeout(poll, delay);
+        return;
+      }
+      if (data.done) { window.location.assign(data.redirect); return; }
+      var current = {};
+      data.files.forEach(function (file) { current[String(file.version)] = file; });
+      box.querySelectorAll("section.check[data-version]").forEach(function (section) {
+        var file = current[section.dataset.version];
+        var bar = section.querySelector("progress");
+        var status = section.querySelector(".check-status");
+        if (!file) { bar.value = 100; bar.textContent = "100%"; status.textContent = "Selesai diperiksa."; return; }
+        if (file.percent !== null) { bar.value = file.percent; bar.textContent = file.percent + "%"; }
+        if (status.textContent !== file.message) { status.textContent = file.message; }
+      });
+      window.setTimeout(poll, delay);
+    }
+    window.setTimeout(poll, delay);
+  }
+
+  var checkBox = document.getElementById("pemeriksaan");
+  if (checkBox && checkBox.dataset.jsonUrl) { followCheck(checkBox); }
+
   document.querySelectorAll("form.upload[data-begin-url]").forEach(function (form) {
     var input = form.querySelector("input[type=file]");
     form.addEventListener("submit", function (event) {

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from ppid.config import Settings, config_section, positive_number
 
 MiB = 1024 * 1024
-KEYS = ("max_file_mb", "form_max_mb", "background_validation_from_mb")
+KEYS = ("max_file_mb", "form_max_mb", "background_validation_from_mb", "report_wait_seconds")
 
 
 @dataclass(frozen=True)
@@ -21,7 +21,9 @@ class UploaderConfig:
     form_max_mb: float = 200
     """Largest file through the plain form (browsers without JavaScript)."""
     background_validation_from_mb: float = 50
-    """With ``PPID_REDIS_URL`` set, larger files are validated on a worker."""
+    """With ``PPID_REDIS_URL`` set, larger files are validated on a worker (smaller ones on a server thread)."""
+    report_wait_seconds: float = 1.0
+    """How long an upload waits for its report before showing the progress page instead."""
 
     @classmethod
     def from_settings(cls, settings: Settings) -> UploaderConfig:
@@ -32,6 +34,8 @@ class UploaderConfig:
             background_validation_from_mb=positive_number(
                 section, "uploader", "background_validation_from_mb", cls.background_validation_from_mb, zero=True
             ),
+            report_wait_seconds=positive_number(section, "uploader", "report_wait_seconds", cls.report_wait_seconds,
+                                                zero=True),
         )
 
     def limits(self) -> dict[str, int]:

@@ -10,10 +10,6 @@ from __future__ import annotations
 import logging
 import re
 import secrets
-import shutil
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 from typing import Any, BinaryIO
 
@@ -26,11 +22,11 @@ from ppid.i18n import _
 from ppid.jobs import JobHandle
 from ppid.pipeline.models import TrackedFile
 from ppid.pipeline.naming import dataset_name_for, safe_filename
-from ppid.pipeline.validate import validate_stored_file
 from ppid.platform import Platform
 from ppid.registry import Rule, SourceConfig
 from ppid.storage import MIN_PART_SIZE, StoredObject
-from ppid.uploader import notices
+from ppid.uploader import checking, notices
+from ppid.uploader.checking import local_copy
 from ppid.uploader.config import UploaderConfig
 from ppid.uploader.models import (
     Draft,
@@ -286,7 +282,7 @@ def _add_version(
         draft.updated_at = utcnow()
         record(session, draft, DraftEventKind.FILE_UPLOADED, user, file=draft_file.slot, version=version.number,
                name=name, sha256=stored.sha256, size=stored.size, schema=draft_file.schema_name)
-        check_version(platform, session, version, path)
+        check_version(platform, session, version)
     return version
 
 
@@ -321,63 +317,29 @@ def choose_schema(platform: Platform, session: Session, draft_file: DraftFile, s
     check_version(platform, session, version)
 
 
-def check_version(platform: Platform, session: Session, version: FileVersion, path: Path | None = None) -> None:
-    """Validate now, or on a worker when the file is large and workers are configured."""
-    version.state = VersionState.CHECKING
-    version.error = None
+def check_version(platform: Platform, session: Session, version: FileVersion) -> None:
+    """Check the version against its schema in the background, once ``session`` commits (see
+    :mod:`ppid.uploader.checking`); a version without a schema is a document and needs no check."""
     if version.schema_name is None:
         version.state = VersionState.DOCUMENT
+        version.error = None
         return
-    if not platform.jobs.inline and version.size >= uploader_settings(platform)["background_from"]:
-        session.commit()  # the worker must see the version
-        platform.jobs.enqueue(validate_version_job, version.id)
-        return
-    _validate(platform, session, version, path)
+    checking.start(platform, session, version)
+
+
+def recheck(platform: Platform, session: Session, draft_file: DraftFile, user: User) -> FileVersion:
+    """Check the current version again, after a check that failed (a crash, a storage outage)."""
+    _require_editable(draft_file.draft, user)
+    version = draft_file.current
+    if version.state != VersionState.FAILED:
+        raise UploadRefused(_("Berkas %(name)s tidak perlu diperiksa ulang.", name=version.name))
+    check_version(platform, session, version)
+    return version
 
 
 def validate_version_job(version_id: int) -> None:
-    """Entry point for RQ workers (and inline jobs)."""
-    from ppid.platform import job_platform
-
-    platform = job_platform()
-    with platform.database.session() as session:
-        _validate(platform, session, session.get(FileVersion, version_id), None)
-
-
-def _validate(platform: Platform, session: Session, version: FileVersion, path: Path | None) -> None:
-    try:
-        if path is None:
-            with local_copy(platform, version.storage_key, version.name) as copy:
-                validation = validate_stored_file(platform, session, copy, version.name, version.sha256,
-                                                  version.schema_name)
-        else:
-            validation = validate_stored_file(platform, session, path, version.name, version.sha256,
-                                              version.schema_name)
-    except Exception as error:  # the file is kept; the officer sees why it could not be checked
-        log.exception("validating upload version %s failed", version.id)
-        version.state = VersionState.FAILED
-        version.error = _("Berkas tidak dapat diperiksa: %(reason)s", reason=str(error) or type(error).__name__)
-        return
-    version.report_id = validation.id
-    version.state = VersionState.VALID if validation.valid else VersionState.INVALID
-    draft = version.file.draft
-    record(session, draft, DraftEventKind.VALIDATED, None, file=version.file.slot, version=version.number,
-           valid=validation.valid, errors=validation.error_count, report=validation.id)
-
-
-@contextmanager
-def local_copy(platform: Platform, key: str, name: str) -> Iterator[Path]:
-    """A scratch copy of a stored file: sniffing and validation need a seekable local file."""
-    scratch = platform.settings.home / "tmp"
-    scratch.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=scratch, suffix=PurePosixPath(name).suffix.lower())
-    path = Path(temp)
-    try:
-        with open(handle, "wb") as out, platform.storage.open(key) as stream:
-            shutil.copyfileobj(stream, out, MiB)
-        yield path
-    finally:
-        path.unlink(missing_ok=True)
+    """Entry point for RQ workers (jobs queued before checks moved to :mod:`ppid.uploader.checking`)."""
+    checking.validate_version_job(version_id)
 
 
 # -- review and publication -------------------------------------------------------------------------------------

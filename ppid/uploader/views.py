@@ -8,21 +8,29 @@ from __future__ import annotations
 
 from typing import Any
 
+from babel.numbers import format_decimal, format_percent
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from ppid.accounts.auth import current_user, dinas_scope, login_required
 from ppid.accounts.models import Role
-from ppid.i18n import _
+from ppid.i18n import _, get_language
 from ppid.pipeline.models import TrackedFile
 from ppid.registry import FREQUENCIES
 from ppid.storage import StorageError
-from ppid.uploader import metadata, notices, service
-from ppid.uploader.models import Draft, DraftFile, DraftStatus, UploadSession, VersionState
+from ppid.uploader import checking, metadata, notices, service
+from ppid.uploader.config import UploaderConfig
+from ppid.uploader.models import Draft, DraftFile, DraftStatus, FileVersion, UploadSession, VersionState
 from ppid.validation import list_schemas
 from ppid.web import db_session, platform
 
 blueprint = Blueprint("uploader", __name__, url_prefix="/unggah")
+
+
+@blueprint.record_once
+def _repair_checks(state) -> None:
+    """A server that starts again finishes the checks a previous process left half-done."""
+    checking.repair_in_background(state.app.extensions["ppid"])
 
 
 @blueprint.get("/")
@@ -142,16 +150,17 @@ def upload_form(draft_id: int):
         return _refused(found, service.UploadRefused(_("Pilih minimal satu berkas untuk diunggah.")))
     replaces = _replaced_file(found, request.form.get("ganti"))
     session = db_session()
+    stored = []
     for upload in uploads:
         try:
-            service.store_file(platform(), session, found, current_user(), upload.filename, upload.stream,
-                               replaces=replaces)
+            version = service.store_file(platform(), session, found, current_user(), upload.filename, upload.stream,
+                                         replaces=replaces)
         except service.UploadRefused as error:
             session.rollback()
             return _refused(found, error)
-        session.commit()
-    flash(_("Berkas diunggah dan diperiksa. Lihat hasilnya di bawah."), "ok")
-    return redirect(url_for("uploader.draft", draft_id=draft_id))
+        stored.append(version.id)
+        session.commit()  # stored for good: its check starts now
+    return _after_check_started(draft_id, stored)
 
 
 @blueprint.post("/draf/<int:draft_id>/berkas/<int:file_id>/skema")
@@ -163,8 +172,53 @@ def choose_schema(draft_id: int, file_id: int):
         service.choose_schema(platform(), db_session(), draft_file, request.form.get("skema") or None, current_user())
     except service.UploadRefused as error:
         return _refused(found, error)
+    version_id = draft_file.current.id
     db_session().commit()
-    return redirect(url_for("uploader.draft", draft_id=draft_id))
+    return _after_check_started(draft_id, [version_id], flash_done=False)
+
+
+@blueprint.post("/draf/<int:draft_id>/berkas/<int:file_id>/periksa-ulang")
+@login_required(Role.OFFICER, Role.ADMIN)
+def recheck(draft_id: int, file_id: int):
+    """Check the current version again after a check that failed."""
+    found = _draft_or_404(draft_id)
+    draft_file = _replaced_file(found, str(file_id)) or abort(404)
+    try:
+        version = service.recheck(platform(), db_session(), draft_file, current_user())
+    except service.UploadRefused as error:
+        return _refused(found, error)
+    version_id = version.id
+    db_session().commit()
+    return _after_check_started(draft_id, [version_id], flash_done=False)
+
+
+# -- the check's progress --------------------------------------------------------------------------------------
+
+
+@blueprint.get("/draf/<int:draft_id>/pemeriksaan")
+@login_required()
+def progress(draft_id: int):
+    """The files of a draft being checked, how far each has come; the draft page once every check is done.
+    Without JavaScript the page reloads itself; uploader.js follows :func:`progress_json` instead."""
+    found = _draft_or_404(draft_id)
+    files = _checking(found)
+    if not files:
+        return redirect(url_for("uploader.draft", draft_id=draft_id)), 303
+    return render_template("uploader/progress.html", draft=found, files=files, refresh=REFRESH_SECONDS,
+                           json_url=url_for("uploader.progress_json", draft_id=draft_id),
+                           done_url=url_for("uploader.draft", draft_id=draft_id))
+
+
+@blueprint.get("/draf/<int:draft_id>/pemeriksaan.json")
+@login_required()
+def progress_json(draft_id: int):
+    """``{"done": bool, "redirect": draft page, "files": [{version, name, state, rows, errors, bytes_read,
+    bytes_total, percent, message}]}``: the progress page's data, for uploader.js (not a public API)."""
+    found = _draft_or_404(draft_id)
+    files = _checking(found)
+    response = jsonify(done=not files, redirect=url_for("uploader.draft", draft_id=draft_id), files=files)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 # -- chunked uploads (JSON, used by ppid/static/uploader.js) -------------------------------------------------------
@@ -223,8 +277,13 @@ def finish_upload(upload_id: str):
     except (service.UploadRefused, StorageError) as error:
         db_session().rollback()
         return jsonify(error=str(error)), 400
+    version_id = version.id
     db_session().commit()
-    return jsonify(version=version.id, state=version.state.value, redirect=url_for("uploader.draft", draft_id=draft_id))
+    done = checking.wait(platform(), [version_id], _report_wait())
+    db_session().expire_all()
+    state = db_session().get(FileVersion, version_id).state
+    target = "uploader.draft" if done else "uploader.progress"
+    return jsonify(version=version_id, state=state.value, redirect=url_for(target, draft_id=draft_id))
 
 
 # -- review ---------------------------------------------------------------------------------------------------
@@ -274,6 +333,60 @@ def send_back(draft_id: int):
 
 
 # -- helpers ----------------------------------------------------------------------------------------------------
+
+REFRESH_SECONDS = 2
+"""How often the progress page reloads itself without JavaScript (uploader.js asks up to 4 times a second)."""
+
+
+def _report_wait() -> float:
+    return UploaderConfig.from_settings(platform().settings).report_wait_seconds
+
+
+def _after_check_started(draft_id: int, version_ids: list[int], *, flash_done: bool = True):
+    """The report at once when the checks end within ``report_wait_seconds`` (most files), else their progress."""
+    if checking.wait(platform(), version_ids, _report_wait()):
+        if flash_done:
+            flash(_("Berkas diunggah dan diperiksa. Lihat hasilnya di bawah."), "ok")
+        return redirect(url_for("uploader.draft", draft_id=draft_id))
+    return redirect(url_for("uploader.progress", draft_id=draft_id), 303)
+
+
+def _checking(found: Draft) -> list[dict[str, Any]]:
+    """The draft's files waiting for their report, with how far each check has come; a check that no process
+    will finish (its server restarted, its worker killed) is started again on the way."""
+    session = db_session()
+    session.expire_all()
+    versions = [f.current for f in found.files if f.current.state == VersionState.CHECKING]
+    if versions and checking.repair(platform(), [v.id for v in versions]):
+        session.expire_all()
+    files = []
+    for version in versions:
+        progress = checking.read_progress(platform(), version.id)
+        state = progress.state if progress else checking.QUEUED
+        files.append({
+            "version": version.id, "file": version.file_id, "name": version.name, "state": state,
+            "rows": progress.rows if progress else 0, "errors": progress.errors if progress else 0,
+            "bytes_read": progress.bytes_read if progress else None,
+            "bytes_total": progress.bytes_total if progress else None,
+            "percent": progress.percent if progress else None,
+            "message": _progress_message(state, progress),
+        })
+    return files
+
+
+def _progress_message(state: str, progress: checking.CheckProgress | None) -> str:
+    if progress is None or state == checking.QUEUED:
+        return _("Menunggu giliran pemeriksaan…")
+    if progress.rows == 0:
+        return _("Mulai membaca berkas…")
+    language = get_language()
+    text = _("Memeriksa baris %(rows)s … %(errors)s kesalahan sejauh ini",
+             rows=format_decimal(progress.rows, locale=language),
+             errors=format_decimal(progress.errors, locale=language))
+    if progress.percent is not None:
+        text += f" ({format_percent(progress.percent / 100, locale=language)})"
+    return text
+
 
 
 def _draft_or_404(draft_id: int) -> Draft:

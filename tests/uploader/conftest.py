@@ -6,6 +6,7 @@ import pytest
 
 from ppid.accounts.models import Role
 from ppid.accounts.service import Grant, create_user
+from ppid.uploader import checking
 
 from .helpers import PASSWORD, sign_in
 
@@ -65,3 +66,18 @@ def s3_environ(environ, moto_endpoint, monkeypatch, tmp_path):
     boto3.client("s3", endpoint_url=moto_endpoint).create_bucket(Bucket=bucket)
     environ.update(PPID_STORAGE_URL=f"s3://{bucket}/ppid", PPID_S3_ENDPOINT_URL=moto_endpoint)
     return environ
+
+
+@pytest.fixture
+def settings(settings):
+    """Tests that read a report right after an upload wait for it as long as it takes: a loaded test machine may
+    need more than the second an officer waits before the progress page (the progress tests set their own)."""
+    settings.defaults.setdefault("uploader", {})["report_wait_seconds"] = 60
+    return settings
+
+
+@pytest.fixture(autouse=True)
+def checks_end_with_the_test():
+    """No check of this test's uploads still runs once its database and files are gone."""
+    yield
+    assert checking.idle(timeout=300), "a background check did not end"

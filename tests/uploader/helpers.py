@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import csv
+import gzip
 import io
 import re
+from pathlib import Path
 
+REPO = Path(__file__).resolve().parents[2]
 PASSWORD = "kata-sandi-yang-panjang"
 GOOD_CSV = (
     "tahun,kode_kecamatan,nama_kecamatan,jumlah_laki_laki,jumlah_perempuan,jumlah_penduduk\n"
@@ -54,3 +58,25 @@ def upload(client, draft_id: int, name: str, content: bytes, **extra: str):
         data={"csrf_token": client.token, "berkas": (io.BytesIO(content), name), **extra},
         content_type="multipart/form-data",
     )
+
+
+
+def population_table(path: Path, rows: int, broken_every: int = 10_000) -> int:
+    """A ``jumlah_penduduk`` table of ``rows`` rows (real kecamatan codes, years from 1950 on), whose men's count
+    is written as a word in one row out of ``broken_every``; returns how many rows are broken."""
+    with gzip.open(REPO / "schemas/reference/kode_wilayah.csv.gz", "rt", encoding="utf-8") as reference:
+        codes = [(row["kode"], row["nama"]) for row in csv.DictReader(reference) if row["tingkat"] == "kecamatan"]
+    broken = 0
+    with path.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(["tahun", "kode_kecamatan", "nama_kecamatan", "jumlah_laki_laki", "jumlah_perempuan",
+                         "jumlah_penduduk"])
+        for number in range(rows):
+            code, name = codes[number % len(codes)]
+            men, women = 1000 + number % 5000, 1200 + number % 4000
+            if number % broken_every == broken_every - 1:
+                writer.writerow([1950 + number // len(codes), code, name, "seratus", women, men + women])
+                broken += 1
+            else:
+                writer.writerow([1950 + number // len(codes), code, name, men, women, men + women])
+    return broken

@@ -115,6 +115,9 @@ NOT_PAGES = {
     "permohonan.register": "a register as CSV or XLSX",
     "admin.rows_to_fix": "the rows to fix, as CSV",
     "uploader.upload_status": "JSON for the resumable upload script",
+    "uploader.progress": "a check's progress, only while a check runs (else the draft page): checked by axe-core "
+                         "in tests/uploader/test_browser.py",
+    "uploader.progress_json": "JSON for uploader.js on the progress page",
 }
 
 

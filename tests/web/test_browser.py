@@ -82,6 +82,7 @@ def test_on_a_wide_screen_the_filters_are_open_beside_the_results(browser, porta
 def test_a_wide_table_scrolls_inside_its_box_and_takes_the_keyboard(page, portal_url: str) -> None:
     page.goto(portal_url + "/dataset/disdukcapil-jumlah-penduduk-menurut-kecamatan-dan-jenis-kelamin")
     page.get_by_role("link", name="Laporan validasi").first.click()
+    page.wait_for_url("**/validasi/*")  # and its load: measured with its stylesheet, not half-way through navigating
     box = page.get_by_role("region", name=re.compile("^Temuan: ")).first
 
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
