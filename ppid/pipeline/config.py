@@ -14,7 +14,8 @@ from ppid.config import ConfigError, Settings, config_section, positive_number, 
 from ppid.i18n import _
 
 KEYS = ("withdraw_after_days", "verify_every_runs", "log_file")
-VALIDATION_KEYS = ("limit_errors",)
+VALIDATION_KEYS = ("limit_errors", "engine")
+VALIDATION_ENGINES = ("auto", "kolom", "frictionless")
 
 
 @dataclass(frozen=True)
@@ -50,10 +51,16 @@ class HarvestConfig:
 class ValidationConfig:
     limit_errors: int | None = None
     """Each harvested table stops after this many errors; ``None`` (or 0): every error is found."""
+    engine: str = "auto"
+    """The engine that reads the rows (``ppid validate --engine``): ``auto``, ``kolom`` or ``frictionless``."""
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ValidationConfig:
         section = config_section(settings.defaults, "validation", VALIDATION_KEYS)
+        engine = section.get("engine") or "auto"
+        if engine not in VALIDATION_ENGINES:
+            raise ConfigError(_("validation.engine harus salah satu dari %(pilihan)s, bukan %(nilai)s.",
+                                pilihan=", ".join(VALIDATION_ENGINES), nilai=engine))
         if section.get("limit_errors") is None:
-            return cls()
-        return cls(limit_errors=whole_number(section, "validation", "limit_errors", 0) or None)
+            return cls(engine=engine)
+        return cls(limit_errors=whole_number(section, "validation", "limit_errors", 0) or None, engine=engine)

@@ -31,11 +31,11 @@ def validate_stored_file(
     if existing is not None:
         return existing
     settings = platform.settings
-    limit = ValidationConfig.from_settings(settings).limit_errors
+    config = ValidationConfig.from_settings(settings)
     schema = load_schema(settings.schemas_dir, schema_name)
     with validate_table(
-        path, schema, limit_errors=limit, reference=region_codes(settings.schemas_dir), name=name,
-        progress=progress,
+        path, schema, limit_errors=config.limit_errors, reference=region_codes(settings.schemas_dir), name=name,
+        progress=progress, engine=config.engine,
     ) as result:
         result.report.schema_name = schema_name
         rows_to_fix_key = None
