@@ -235,7 +235,7 @@ def serve(host: str, port: int, threads: int) -> None:
 
     from ppid.app import create_app
 
-    settings = checked_settings().served_at(host, port)
+    settings = checked_settings().served_at(host, port, threads)
     app = create_app(platform=open_platform(settings))
     click.echo(_("Portal berjalan di %(url)s (Ctrl+C untuk berhenti).", url=settings.public_url))
     if not settings.public_url_configured and host in WILDCARD_HOSTS:
