@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 log = logging.getLogger(__name__)
@@ -47,6 +48,14 @@ class JobQueue:
         job = self.queue().enqueue(function, *args, job_timeout=timeout, **kwargs)
         return JobHandle(id=job.id)
 
+    def enqueue_in(self, delay: timedelta, function: Callable[..., Any], *args: Any, **kwargs: Any) -> JobHandle | None:
+        """Run ``function`` after ``delay`` on a worker (``ppid worker`` runs RQ's scheduler); inline there is no
+        one to wait, so nothing is scheduled and None is returned (the caller keeps what to do on record)."""
+        if self.inline:
+            return None
+        job = self.queue().enqueue_in(delay, function, *args, **kwargs)
+        return JobHandle(id=job.id)
+
     def queue(self):
         from redis import Redis
         from rq import Queue
@@ -54,8 +63,9 @@ class JobQueue:
         return Queue(QUEUE_NAME, connection=Redis.from_url(self.redis_url))
 
     def work(self, *, burst: bool = False) -> bool:
-        """Run an RQ worker on the ppid queue (``ppid worker``)."""
+        """Run an RQ worker on the ppid queue (``ppid worker``), with RQ's scheduler for delayed jobs (e-mail
+        retries after their pause)."""
         from rq import Worker
 
         queue = self.queue()
-        return Worker([queue], connection=queue.connection).work(burst=burst)
+        return Worker([queue], connection=queue.connection).work(burst=burst, with_scheduler=True)

@@ -1,9 +1,18 @@
-"""Outgoing e-mail with a delivery log an officer can show ("we never received it").
+"""Outgoing e-mail through a transactional outbox, with a delivery log an officer can show ("we never received it").
 
-Every message is first written to ``mail_delivery`` and only then handed to the job queue, so a
-crash or an unreachable SMTP server loses nothing: the row stays ``failed`` with the reason and
-``ppid mail retry`` sends it again. The Message-ID is fixed when the row is written, so a message
-sent twice after a killed worker is recognised as one by the recipient's mail program.
+Every message is a ``mail_delivery`` row written by :func:`write_outbox` in the transaction of the step it
+announces: the filing, decision or objection and its e-mails are committed together, or neither is, so a
+promised e-mail cannot go unrecorded. Only after the commit is each row handed over (:func:`deliver`:
+inline, or on an RQ worker when ``PPID_REDIS_URL`` is set). A failed attempt is tried again after a
+growing pause (:data:`BACKOFF_SECONDS`, at most :data:`MAX_ATTEMPTS` tries) by the worker, and at once by
+``ppid mail retry``.
+
+Sending is claimed first, in its own short transaction (``SELECT ... FOR UPDATE SKIP LOCKED`` on
+PostgreSQL, a conditional ``UPDATE`` of the claim columns on SQLite), so two workers never send one row
+twice; no database connection is held while the SMTP server is talked to. Each try is one
+``mail_delivery_attempt`` row: when, by whom, what came of it, and the error in plain words. The
+Message-ID is fixed when the row is written, so a message sent again after a worker died mid-send is
+recognised as one by the recipient's mail program.
 
 Without ``PPID_SMTP_URL`` (the embedded default) messages are saved as ``.eml`` files in
 ``PPID_HOME/outbox`` so that a trial installation shows what would have been sent.
@@ -13,28 +22,37 @@ from __future__ import annotations
 
 import enum
 import logging
+import os
 import smtplib
+import socket
 import ssl
+import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlparse
 
-from sqlalchemy import Enum, Integer, String, Text, event, select
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import Enum, ForeignKey, Integer, String, Text, UniqueConstraint, event, inspect, or_, select, update
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from ppid.config import SMTP_SCHEMES, Settings
 from ppid.db import Base, UtcDateTime, utcnow
+from ppid.i18n import _
 
 if TYPE_CHECKING:
     from ppid.platform import Platform
 log = logging.getLogger(__name__)
 OUTBOX = "ppid.mail.outbox"
-"""Key in ``Session.info``: messages waiting for the commit of the step they announce."""
+"""Key in ``Session.info``: outbox rows written in the session's transaction, handed over once it commits."""
 SMTP_TIMEOUT = 30
 MAX_ATTEMPTS = 5
+BACKOFF_SECONDS = (60, 5 * 60, 30 * 60, 2 * 3600)
+"""Pause after the 1st, 2nd, 3rd and 4th failed try; after the 5th the row waits for ``ppid mail retry``."""
+LEASE = timedelta(minutes=10)
+"""How long a claim keeps other workers off a row: far longer than one SMTP conversation can take."""
+SWEEP_BATCH = 50
 
 
 class DeliveryStatus(enum.StrEnum):
@@ -45,8 +63,11 @@ class DeliveryStatus(enum.StrEnum):
     FAILED = "failed"
 
 
+PENDING = (DeliveryStatus.QUEUED, DeliveryStatus.FAILED)
+
+
 class MailDelivery(Base):
-    """One outgoing message and what happened to it; officers only (it holds personal data)."""
+    """One outgoing message (an outbox row) and what happened to it; officers only (it holds personal data)."""
 
     __tablename__ = "mail_delivery"
 
@@ -61,13 +82,44 @@ class MailDelivery(Base):
     message_id: Mapped[str] = mapped_column(String(255), unique=True)
     status: Mapped[DeliveryStatus] = mapped_column(
         Enum(DeliveryStatus, native_enum=False, length=20, values_callable=lambda m: [s.value for s in m]),
-        default=DeliveryStatus.QUEUED,
+        default=DeliveryStatus.QUEUED, index=True,
     )
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     server_reply: Mapped[str | None] = mapped_column(String(255))
     """What the SMTP server said when it accepted the message: the proof of hand-over."""
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    """When the worker may try again; None once sent, or once the attempts are used up."""
+    claimed_by: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    claimed_until: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    """A worker sending the row holds it until then; a claim left by a dead worker runs out by itself."""
+
+    attempt_log: Mapped[list[MailDeliveryAttempt]] = relationship(
+        back_populates="delivery", order_by="MailDeliveryAttempt.number", lazy="selectin",
+        cascade="all, delete-orphan",
+    )
+
+
+class MailDeliveryAttempt(Base):
+    """One try at handing a message over: the delivery log shows one line per row."""
+
+    __tablename__ = "mail_delivery_attempt"
+    __table_args__ = (UniqueConstraint("delivery_id", "number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    delivery_id: Mapped[int] = mapped_column(ForeignKey("mail_delivery.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    worker: Mapped[str] = mapped_column(String(80))
+    started_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    result: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    """``sent``, ``saved`` or ``failed``; None while (or if) the try never finished."""
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    """Why it failed, in plain words (Bahasa Indonesia)."""
+    server_reply: Mapped[str | None] = mapped_column(String(255), nullable=True)
+
+    delivery: Mapped[MailDelivery] = relationship(back_populates="attempt_log")
 
 
 @dataclass(frozen=True)
@@ -109,99 +161,273 @@ class SmtpServer:
             return f"{code} {reply.decode(errors='replace')}"[:255]
 
 
+def write_outbox(
+    session: Session, platform: Platform, *, to: str, subject: str, body: str, category: str,
+    reference: str | None = None,
+) -> MailDelivery:
+    """Write one message to the outbox in ``session``'s transaction; it is handed over once (and only if) that
+    transaction commits. Returns the row (its id is known after the next flush)."""
+    delivery = MailDelivery(
+        recipient=to, subject=subject[:255], body=body, category=category, reference=reference,
+        message_id=make_msgid(domain=_mail_domain(platform.settings)), status=DeliveryStatus.QUEUED, attempts=0,
+        next_attempt_at=utcnow(),
+    )
+    session.add(delivery)
+    session.info.setdefault(OUTBOX, []).append((platform, delivery))
+    return delivery
+
+
+send_after_commit = write_outbox
+"""The former name: a step's message is an outbox row of the step's own transaction."""
+
+
 def send_mail(
     platform: Platform, *, to: str, subject: str, body: str, category: str, reference: str | None = None
 ) -> int:
-    """Record a message and queue its delivery; returns the delivery id. Never raises for SMTP trouble."""
+    """Write one message to the outbox in a transaction of its own and hand it over; returns the row's id.
+
+    Never raises for SMTP trouble: the row stays ``failed`` with the reason, to be tried again."""
     with platform.database.session() as session:
-        delivery = MailDelivery(
-            recipient=to,
-            subject=subject[:255],
-            body=body,
-            category=category,
-            reference=reference,
-            message_id=make_msgid(domain=_mail_domain(platform.settings)),
-        )
-        session.add(delivery)
+        delivery = write_outbox(session, platform, to=to, subject=subject, body=body, category=category,
+                                reference=reference)
         session.flush()
         delivery_id = delivery.id
-    platform.jobs.enqueue(deliver_job, delivery_id)
     return delivery_id
 
 
-def send_after_commit(
-    session: Session, platform: Platform, *, to: str, subject: str, body: str, category: str,
-    reference: str | None = None,
-) -> None:
-    """Send a message announcing what ``session`` is recording, once (and only if) it commits."""
-    message = {"to": to, "subject": subject, "body": body, "category": category, "reference": reference}
-    session.info.setdefault(OUTBOX, []).append((platform, message))
-
-
 @event.listens_for(Session, "after_commit")
-def _send_after_commit(session: Session) -> None:
-    """The step is on record: now hand its messages over (each is recorded before it is sent)."""
-    for platform, message in session.info.pop(OUTBOX, []):
+def _hand_over_after_commit(session: Session) -> None:
+    """The step and its messages are on record: hand the messages over (inline, or to the worker's queue)."""
+    by_platform: dict[int, tuple[Platform, list[int]]] = {}
+    for platform, delivery in session.info.pop(OUTBOX, []):
+        identity = inspect(delivery).identity
+        if identity is not None:  # None: written in a savepoint that rolled back
+            by_platform.setdefault(id(platform), (platform, []))[1].append(identity[0])
+    for platform, ids in by_platform.values():
         try:
-            send_mail(platform, **message)
-        except Exception:  # the step is committed; a lost notice must not turn it into an error page
-            log.exception("could not record the e-mail %s for %s", message["category"], message["reference"])
+            platform.jobs.enqueue(deliver_job, *ids)
+        except Exception:  # the rows are committed: the worker's sweep or `ppid mail retry` sends them later
+            log.warning("e-mails %s stay in the outbox: the job queue did not take them", ids, exc_info=True)
 
 
 @event.listens_for(Session, "after_soft_rollback")
-def _discard_after_rollback(session: Session, _previous_transaction: object) -> None:
-    """A step that rolled back never happened: its messages are dropped."""
-    session.info.pop(OUTBOX, None)
+def _discard_after_rollback(session: Session, previous_transaction: Any) -> None:
+    """A step that rolled back never happened: its outbox rows are gone with it, and nothing is handed over.
+
+    A rolled-back savepoint keeps the list: rows of the savepoint are skipped at commit (no identity)."""
+    if not previous_transaction.nested:
+        session.info.pop(OUTBOX, None)
 
 
-def deliver_job(delivery_id: int) -> str:
-    """Entry point for RQ workers and inline jobs."""
+def deliver_job(*delivery_ids: int) -> list[str]:
+    """Entry point for RQ workers and inline jobs: the outbox rows of one step."""
     from ppid.platform import job_platform
 
-    return deliver(job_platform(), delivery_id)
+    return deliver_rows(job_platform(), list(delivery_ids))
+
+
+def deliver_due_job() -> int:
+    """Entry point for a worker's periodic sweep: every row whose pause is over; returns how many were tried."""
+    from ppid.platform import job_platform
+
+    return len(deliver_due(job_platform()))
 
 
 def deliver(platform: Platform, delivery_id: int) -> str:
-    """Send one recorded message (again, if it failed before); returns its new status."""
-    settings = platform.settings
+    """Send one outbox row now, unless it is sent already or another worker holds it; returns its status."""
+    [status] = deliver_rows(platform, [delivery_id])
+    return status
+
+
+def deliver_rows(platform: Platform, delivery_ids: list[int]) -> list[str]:
+    """Send these outbox rows now, except those sent already or held by another worker; returns their statuses.
+
+    Used after a commit and by ``ppid mail retry``: a row's pause is not waited for, the attempt limit is.
+    One short transaction claims them all, one records what came of them all."""
+    results = dict(_send(platform, _claim(platform, ids=delivery_ids, due_only=False, limit=len(delivery_ids))))
+    missing = [delivery_id for delivery_id in delivery_ids if delivery_id not in results]
+    if missing:
+        with platform.database.session() as session:
+            for delivery_id, status in session.execute(
+                    select(MailDelivery.id, MailDelivery.status).where(MailDelivery.id.in_(missing))):
+                results[delivery_id] = status.value
+    return [results.get(delivery_id, "missing") for delivery_id in delivery_ids]
+
+
+def deliver_due(platform: Platform, *, limit: int = SWEEP_BATCH) -> list[str]:
+    """Send the rows whose pause is over (the worker's sweep); returns their new statuses."""
+    return [status for _id, status in _send(platform, _claim(platform, ids=None, due_only=True, limit=limit))]
+
+
+def retry_failed(platform: Platform) -> int:
+    """Hand over every unsent row that has attempts left, without waiting for its pause (``ppid mail retry``);
+    returns how many. A row another worker holds right now is left to it."""
+    now = utcnow()
     with platform.database.session() as session:
-        delivery = session.get(MailDelivery, delivery_id)
-        if delivery is None or delivery.status in {DeliveryStatus.SENT, DeliveryStatus.SAVED}:
-            return delivery.status.value if delivery else "missing"
-        message = _message(delivery, settings)
-        delivery.attempts += 1
+        ids = list(session.scalars(select(MailDelivery.id).where(*_claimable(now, due_only=False))
+                                   .order_by(MailDelivery.id)))
+    for delivery_id in ids:
+        platform.jobs.enqueue(deliver_job, delivery_id)
+    return len(ids)
+
+
+def pending_count(session: Session) -> int:
+    """Rows not yet handed over (queued, or failed with attempts left): 0 when every promised e-mail left."""
+    from sqlalchemy import func
+
+    return session.scalar(select(func.count(MailDelivery.id)).where(
+        MailDelivery.status.in_(PENDING), MailDelivery.attempts < MAX_ATTEMPTS)) or 0
+
+
+# -- claiming and sending ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Claim:
+    delivery_id: int
+    attempt_id: int
+    claimed_by: str
+    message: EmailMessage
+    category: str
+
+
+def _claimable(now: datetime, *, due_only: bool) -> list[Any]:
+    conditions = [
+        MailDelivery.status.in_(PENDING),
+        MailDelivery.attempts < MAX_ATTEMPTS,
+        or_(MailDelivery.claimed_until.is_(None), MailDelivery.claimed_until < now),
+    ]
+    if due_only:
+        conditions.append(MailDelivery.next_attempt_at.is_not(None))
+        conditions.append(MailDelivery.next_attempt_at <= now)
+    return conditions
+
+
+def _worker_name() -> str:
+    return f"{socket.gethostname()[:50]}:{os.getpid()}"
+
+
+def _claim(platform: Platform, *, ids: list[int] | None, due_only: bool, limit: int = SWEEP_BATCH) -> list[_Claim]:
+    """Take rows for sending, in a short transaction of its own; each taken row gets its attempt log line."""
+    now = utcnow()
+    worker = _worker_name()
+    token = f"{worker}:{uuid.uuid4().hex[:12]}"
+    values = {"claimed_by": token, "claimed_until": now + LEASE, "attempts": MailDelivery.attempts + 1}
+    with platform.database.session() as session:
+        candidates = select(MailDelivery.id).where(*_claimable(now, due_only=due_only))
+        if ids is not None:
+            candidates = candidates.where(MailDelivery.id.in_(ids))
+        candidates = candidates.order_by(MailDelivery.id).limit(limit)
+        if session.get_bind().dialect.name == "postgresql":
+            taken = list(session.scalars(candidates.with_for_update(skip_locked=True)))
+            if taken:
+                session.execute(update(MailDelivery).where(MailDelivery.id.in_(taken)).values(**values)
+                                .execution_options(synchronize_session=False))
+        else:  # SQLite: the UPDATE takes the write lock first, so claims are serialised; ours carry our token
+            session.execute(update(MailDelivery).where(MailDelivery.id.in_(candidates.scalar_subquery()),
+                                                       *_claimable(now, due_only=due_only))
+                            .values(**values).execution_options(synchronize_session=False))
+        rows = list(session.scalars(select(MailDelivery).where(MailDelivery.claimed_by == token)
+                                    .order_by(MailDelivery.id)))
+        claims = []
+        for delivery in rows:
+            attempt = MailDeliveryAttempt(delivery_id=delivery.id, number=delivery.attempts, worker=worker,
+                                          started_at=now)
+            session.add(attempt)
+            session.flush()
+            claims.append(_Claim(delivery.id, attempt.id, token, _message(delivery, platform.settings),
+                                 delivery.category))
+    return claims
+
+
+def _send(platform: Platform, claims: list[_Claim]) -> list[tuple[int, str]]:
+    """Hand the claimed messages over (no database connection held meanwhile), then record what came of each."""
+    if not claims:
+        return []
+    settings = platform.settings
+    outcomes = []
+    for claim in claims:
+        reply = error = None
         try:
             if settings.smtp_url is None:
                 outbox = settings.home / "outbox"
                 outbox.mkdir(exist_ok=True)
-                (outbox / f"{delivery.id:08d}.eml").write_bytes(bytes(message))
-                delivery.status = DeliveryStatus.SAVED
+                (outbox / f"{claim.delivery_id:08d}.eml").write_bytes(bytes(claim.message))
+                status = DeliveryStatus.SAVED
             else:
-                delivery.server_reply = SmtpServer.from_url(settings.smtp_url).send(message)
-                delivery.status = DeliveryStatus.SENT
-            delivery.sent_at = utcnow()
-            delivery.last_error = None
-        except (OSError, smtplib.SMTPException) as error:
-            delivery.status = DeliveryStatus.FAILED
-            delivery.last_error = f"{type(error).__name__}: {error}"[:1000]
-            log.warning("e-mail %s to delivery #%s failed: %s", delivery.category, delivery.id, type(error).__name__)
-        return delivery.status.value
-
-
-def retry_failed(platform: Platform) -> int:
-    """Queue every failed message that has attempts left (``ppid mail retry``); returns how many."""
+                reply = SmtpServer.from_url(settings.smtp_url).send(claim.message)
+                status = DeliveryStatus.SENT
+        except (OSError, smtplib.SMTPException) as caught:
+            status, error = DeliveryStatus.FAILED, caught
+            log.warning("e-mail %s, delivery #%s failed: %s", claim.category, claim.delivery_id,
+                        type(caught).__name__)
+        outcomes.append((claim, status, reply, error))
+    now = utcnow()
+    results = []
+    retry_after: timedelta | None = None
     with platform.database.session() as session:
-        ids = list(
-            session.scalars(
-                select(MailDelivery.id).where(
-                    MailDelivery.status.in_([DeliveryStatus.FAILED, DeliveryStatus.QUEUED]),
-                    MailDelivery.attempts < MAX_ATTEMPTS,
-                )
-            )
-        )
-    for delivery_id in ids:
-        platform.jobs.enqueue(deliver_job, delivery_id)
-    return len(ids)
+        for claim, status, reply, error in outcomes:
+            delivery = session.get_one(MailDelivery, claim.delivery_id)
+            attempt = session.get_one(MailDeliveryAttempt, claim.attempt_id)
+            attempt.finished_at, attempt.result = now, status.value
+            if error is not None:
+                attempt.error = plain_error(error)
+            else:
+                attempt.server_reply = reply
+            if delivery.claimed_by == claim.claimed_by:
+                delivery.claimed_by = delivery.claimed_until = None
+            if delivery.status in (DeliveryStatus.SENT, DeliveryStatus.SAVED):  # a late duplicate: keep the first
+                results.append((delivery.id, delivery.status.value))
+                continue
+            delivery.status = status
+            if error is None:
+                delivery.sent_at, delivery.server_reply, delivery.last_error = now, reply, None
+                delivery.next_attempt_at = None
+            else:
+                delivery.last_error = f"{attempt.error} ({type(error).__name__}: {error})"[:1000]
+                delivery.next_attempt_at = (now + timedelta(seconds=BACKOFF_SECONDS[delivery.attempts - 1])
+                                            if delivery.attempts < MAX_ATTEMPTS else None)
+                if delivery.next_attempt_at is not None:
+                    pause = delivery.next_attempt_at - now
+                    retry_after = pause if retry_after is None else min(retry_after, pause)
+            results.append((delivery.id, status.value))
+    if retry_after is not None:
+        _schedule_retry(platform, retry_after)
+    return results
+
+
+def _schedule_retry(platform: Platform, delay: timedelta) -> None:
+    """On RQ, the worker's scheduler sweeps again after the pause; inline, the rows wait for ``ppid mail retry``."""
+    try:
+        platform.jobs.enqueue_in(delay, deliver_due_job)
+    except Exception:  # the rows keep their next_attempt_at: any later sweep takes them
+        log.warning("e-mail retry not scheduled", exc_info=True)
+
+
+def plain_error(error: BaseException) -> str:
+    """Why a try failed, in words an officer can pass on (Bahasa Indonesia)."""
+    if isinstance(error, smtplib.SMTPAuthenticationError):
+        return _("Server surat menolak nama pengguna atau kata sandi pengirim.")
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return _("Server surat menolak alamat penerima.")
+    if isinstance(error, smtplib.SMTPSenderRefused):
+        return _("Server surat menolak alamat pengirim.")
+    if isinstance(error, smtplib.SMTPServerDisconnected):
+        return _("Sambungan ke server surat terputus sebelum pesan diterima.")
+    if isinstance(error, smtplib.SMTPResponseException):
+        return _("Server surat menolak pesan (kode %(code)s).", code=error.smtp_code)
+    if isinstance(error, ConnectionRefusedError):
+        return _("Server surat menolak sambungan: server mati atau alamat/port salah.")
+    if isinstance(error, TimeoutError | socket.timeout):
+        return _("Server surat tidak menjawab dalam %(n)s detik.", n=SMTP_TIMEOUT)
+    if isinstance(error, socket.gaierror):
+        return _("Nama server surat tidak ditemukan.")
+    if isinstance(error, ssl.SSLError):
+        return _("Sambungan aman (TLS) ke server surat gagal.")
+    if isinstance(error, smtplib.SMTPException):
+        return _("Server surat menolak pesan.")
+    return _("Pesan tidak dapat dikirim atau disimpan: %(reason)s.", reason=error.strerror or type(error).__name__) \
+        if isinstance(error, OSError) else _("Pesan tidak dapat dikirim.")
 
 
 def _message(delivery: MailDelivery, settings: Settings) -> EmailMessage:

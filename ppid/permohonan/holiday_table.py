@@ -6,12 +6,20 @@ decree moved is marked a working day. The deadline calculator (:mod:`ppid.permoh
 them through :func:`calendar_with_entries`. Deadlines are derived on every read (:mod:`status`), so a
 change moves the deadlines of every open request at once; a notice already sent keeps the deadline it
 was given under (stored in its event).
+
+The calendar is built once per process and kept (:func:`cached_calendar`) until the table changes: every
+edit writes a new random stamp into ``permohonan_kalender_versi`` in the same transaction, and a request
+only reads that one row to know whether its process's copy is still current. A random stamp, not a
+counter, so that a restored or recreated database can never match a stamp seen before.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import logging
+import threading
+import uuid
+from collections import OrderedDict
 from datetime import date
 
 from sqlalchemy import select
@@ -21,10 +29,14 @@ from ppid.accounts.models import User
 from ppid.db import utcnow
 from ppid.i18n import _
 from ppid.permohonan.deadlines import WorkingCalendar, format_day
-from ppid.permohonan.models import CalendarEntry, HolidayKind
+from ppid.permohonan.models import CalendarEntry, CalendarVersion, HolidayKind
 
 log = logging.getLogger(__name__)
 MAX_NAME = 200
+VERSION_ROW = 1
+_CACHE_SIZE = 16
+_cache: OrderedDict[tuple[str, int], tuple[WorkingCalendar, str | None, WorkingCalendar]] = OrderedDict()
+_cache_lock = threading.Lock()
 
 
 class CalendarEntryError(ValueError):
@@ -58,6 +70,42 @@ def calendar_with_entries(session: Session, base: WorkingCalendar) -> WorkingCal
     )
 
 
+def calendar_version(session: Session) -> str | None:
+    """The stamp of the holiday table as ``session`` sees it; None before the first migration that keeps one."""
+    return session.scalar(select(CalendarVersion.version).where(CalendarVersion.id == VERSION_ROW))
+
+
+def cached_calendar(session: Session, base: WorkingCalendar) -> WorkingCalendar:
+    """:func:`calendar_with_entries`, built once per process and database and reused while the stamp is unchanged.
+
+    The stamp is read before the entries: an edit committed in between leaves a newer stamp in the database
+    than the one cached, so the next call rebuilds (the other order could keep a stale calendar for good).
+    """
+    key = (session.get_bind().url.render_as_string(hide_password=False), id(base))
+    version = calendar_version(session)
+    with _cache_lock:
+        cached = _cache.get(key)
+        if cached is not None and cached[0] is base and cached[1] == version and version is not None:
+            _cache.move_to_end(key)
+            return cached[2]
+    calendar = calendar_with_entries(session, base)
+    with _cache_lock:
+        _cache[key] = (base, version, calendar)
+        _cache.move_to_end(key)
+        while len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
+    return calendar
+
+
+def _table_changed(session: Session) -> None:
+    """A new stamp in the edit's own transaction: every process rebuilds its calendar once the edit commits."""
+    stamp = session.get(CalendarVersion, VERSION_ROW)
+    if stamp is None:
+        session.add(CalendarVersion(id=VERSION_ROW, version=uuid.uuid4().hex, changed_at=utcnow()))
+    else:
+        stamp.version, stamp.changed_at = uuid.uuid4().hex, utcnow()
+
+
 def add_entry(session: Session, *, day: date | None, kind: str, name: str, user: User) -> CalendarEntry:
     """Record a holiday or a working day; one active entry per date."""
     errors = []
@@ -79,6 +127,7 @@ def add_entry(session: Session, *, day: date | None, kind: str, name: str, user:
                                    date=format_day(day)))
     entry = CalendarEntry(day=day, kind=kind, name=name, added_by=user.username, added_at=utcnow())
     session.add(entry)
+    _table_changed(session)
     session.flush()
     log.info("calendar entry %s (%s) added by %s", day.isoformat(), kind.value, user.username)
     return entry
@@ -90,6 +139,7 @@ def remove_entry(session: Session, entry_id: int, *, user: User) -> CalendarEntr
     if entry is None or entry.removed_at is not None:
         raise CalendarEntryError(_("Entri kalender itu tidak ada atau sudah dihapus."))
     entry.removed_at, entry.removed_by = utcnow(), user.username
+    _table_changed(session)
     session.flush()
     log.info("calendar entry %s removed by %s", entry.day.isoformat(), user.username)
     return entry

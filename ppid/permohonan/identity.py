@@ -9,6 +9,8 @@ as DDMMYY with 40 added to the day for women, and a 4-digit serial starting at 0
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import re
 
 from cryptography.fernet import Fernet
@@ -81,6 +83,15 @@ class PersonalDataCipher:
             secret.encode("utf-8")
         )
         self._fernet = Fernet(base64.urlsafe_b64encode(key))
+        self._token_key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"ppid filing keys v1").derive(
+            secret.encode("utf-8")
+        )
+
+    def filing_token(self, submission_key: str) -> str:
+        """The tracking secret of a filing sent with a one-time key: derived from the key, so a retry with the
+        same key (and the same contents) can be answered with the same link although only its hash is stored."""
+        digest = hmac.new(self._token_key, submission_key.encode("utf-8"), hashlib.sha256).digest()
+        return base64.urlsafe_b64encode(digest[:24]).decode("ascii").rstrip("=")
 
     def encrypt(self, data: bytes) -> bytes:
         return self._fernet.encrypt(data)

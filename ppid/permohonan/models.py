@@ -12,7 +12,20 @@ import enum
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Date, Enum, ForeignKey, Integer, String, Text, UniqueConstraint, event, inspect, select, text
+from sqlalchemy import (
+    Date,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+    inspect,
+    select,
+    text,
+)
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from ppid.db import Base, JsonDocument, UtcDateTime, utcnow
@@ -225,7 +238,8 @@ class Permohonan(Base):
     """One request: the immutable facts of its filing. What happened next is in :attr:`events`."""
 
     __tablename__ = "permohonan"
-    __table_args__ = (UniqueConstraint("year", "sequence_scope", "sequence"),)
+    __table_args__ = (UniqueConstraint("year", "sequence_scope", "sequence"),
+                      Index("uq_permohonan_submission_key", "submission_key", unique=True))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     number: Mapped[str] = mapped_column(String(80), unique=True)
@@ -245,6 +259,11 @@ class Permohonan(Base):
     tracking_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     """SHA-256 of the secret tracking link; the link itself is shown once, on the receipt."""
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    submission_key: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    """The filing's one-time key (the form's hidden field, or the API's ``Idempotency-Key`` header): a retry
+    with the same key gets this request back instead of filing a second one."""
+    submission_digest: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    """SHA-256 of what was filed under :attr:`submission_key`: the same key with other contents is refused."""
 
     events: Mapped[list[PermohonanEvent]] = relationship(
         back_populates="permohonan", order_by="PermohonanEvent.sequence", cascade="save-update, merge"
@@ -388,6 +407,20 @@ class CalendarEntry(Base):
     added_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     removed_by: Mapped[str | None] = mapped_column(String(80), nullable=True)
     removed_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+
+
+class CalendarVersion(Base):
+    """One row whose ``version`` changes with every edit of :class:`CalendarEntry`, in the same transaction.
+
+    Every server process keeps the calendar it built and checks only this stamp (a primary-key read) before
+    using it, so a holiday added in one process moves the deadlines computed in all of them.
+    """
+
+    __tablename__ = "permohonan_kalender_versi"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[str] = mapped_column(String(32))
+    changed_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class AppendOnlyError(RuntimeError):

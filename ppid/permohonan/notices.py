@@ -1,8 +1,9 @@
 """E-mail on every step of a request: to the requester, and to the PPID officers of the dinas that handles it.
 
-Messages are composed while the step is recorded (from the same data) and leave only when the step's
-transaction commits: a step that rolls back sends nothing, and :func:`ppid.mail.send_mail` writes each
-message to the delivery log before handing it to the job queue, so none is lost when SMTP is down.
+Messages are composed while the step is recorded (from the same data) and written to the e-mail outbox
+(:func:`ppid.mail.write_outbox`) in the step's own transaction: a step that commits has its messages on
+record, a step that rolls back has none, and they leave only after the commit, so none is lost when SMTP
+is down.
 Each message's ``reference`` is the request's registration number, so the officer page can show the
 delivery log of one request. Officers get no personal data of the requester by e-mail, only a link.
 """
@@ -18,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from ppid.accounts.models import Role, RoleGrant, User
 from ppid.i18n import _
-from ppid.mail import MailDelivery, send_after_commit
+from ppid.mail import MailDelivery, write_outbox
 from ppid.permohonan.deadlines import format_day
 from ppid.permohonan.models import EventKind, Permohonan, PermohonanEvent, Requester
 from ppid.permohonan.presenters import Desk, computation_text, deadline_computation, describe
@@ -44,7 +45,7 @@ class Notice:
 
 
 class Notices:
-    """Composes the messages of a step and queues them on the step's session until it commits."""
+    """Composes the messages of a step and writes them to the outbox in the step's transaction."""
 
     def __init__(self, platform: Platform) -> None:
         self.platform = platform
@@ -52,7 +53,7 @@ class Notices:
 
     def step_recorded(self, workflow: Desk, permohonan: Permohonan, step: PermohonanEvent,
                       *, token: str | None = None) -> list[Notice]:
-        """Queue the messages announcing ``step``; returns them (tests and the caller may look)."""
+        """Write the messages announcing ``step`` to the outbox; returns them (tests and the caller may look)."""
         notices = [*self._to_requester(workflow, permohonan, step, token),
                    *self._to_officers(workflow, permohonan, step)]
         queue_after_commit(workflow.session, self.platform, notices)
@@ -156,14 +157,15 @@ def officer_addresses(session: Session, workflow: Desk, dinas_slug: str | None,
 
 
 def delivery_log(session: Session, permohonan: Permohonan) -> list[MailDelivery]:
-    """Every message about the request, newest first: for the officer page only (it names the requester's address)."""
+    """Every message about the request, newest first, each with its attempts (``attempt_log``): for the officer
+    page only (it names the requester's address)."""
     return list(session.scalars(
         select(MailDelivery).where(MailDelivery.reference == permohonan.number).order_by(MailDelivery.id.desc())
     ))
 
 
-
 def queue_after_commit(session: Session, platform: Platform, notices: Iterable[Notice]) -> None:
+    """The notices as outbox rows of ``session``'s transaction, handed over after it commits."""
     for notice in notices:
-        send_after_commit(session, platform, to=notice.to, subject=notice.subject, body=notice.body,
-                          category=notice.category, reference=notice.reference)
+        write_outbox(session, platform, to=notice.to, subject=notice.subject, body=notice.body,
+                     category=notice.category, reference=notice.reference)

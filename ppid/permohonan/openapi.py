@@ -180,13 +180,15 @@ SchemaSpec = type[Schema] | Schema | Callable[[], Schema] | dict[str, Any]
 
 
 def documented(
-    summary: str, *, body: SchemaSpec | None = None, responses: Mapping[int, SchemaSpec]
+    summary: str, *, body: SchemaSpec | None = None, responses: Mapping[int, SchemaSpec],
+    headers: Mapping[str, str] | None = None,
 ) -> Callable[[View], View]:
-    """Attach the OpenAPI operation of an API view: its request body and its answers per status code."""
+    """Attach the OpenAPI operation of an API view: its request body, its optional request headers (name →
+    description) and its answers per status code."""
 
     def decorator(view: View) -> View:
         view.openapi = {"summary": summary, "description": view.__doc__ or "", "body": body,  # type: ignore[attr-defined]
-                        "responses": dict(responses)}
+                        "responses": dict(responses), "headers": dict(headers or {})}
         return view
 
     return decorator
@@ -232,6 +234,12 @@ def _operation(declared: dict[str, Any]) -> dict[str, Any]:
             for code, schema in declared["responses"].items()
         },
     }
+    if declared.get("headers"):
+        operation["parameters"] = [
+            {"name": name, "in": "header", "required": False, "description": str(description),
+             "schema": {"type": "string", "minLength": 1, "maxLength": 100}}
+            for name, description in declared["headers"].items()
+        ]
     if declared["body"] is not None:
         operation["requestBody"] = {"required": True, "content": {"application/json": {
             "schema": _schema(declared["body"])}}}

@@ -12,6 +12,7 @@ limit per client address, and both tracking paths another (Flask-Limiter; in mem
 from __future__ import annotations
 
 import logging
+import secrets
 from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
@@ -80,6 +81,7 @@ from ppid.permohonan.statistics import AnnualReport, annual_report
 from ppid.permohonan.status import ALLOWED_FROM, Status
 from ppid.permohonan.workflow import (
     InvalidInput,
+    SubmissionKeyReused,
     Workflow,
     WorkflowError,
     may_answer_objection,
@@ -95,6 +97,9 @@ FILING_REQUEST_LIMIT = 2 * documents.MAX_BYTES + 1024 * 1024
 """The largest filing form accepted: two documents and the text fields."""
 FILING_ENDPOINTS = frozenset({"permohonan.ajukan", "permohonan.daftar"})
 HONEYPOT = "situs_web"
+SUBMISSION_FIELD = "kunci_pengajuan"
+"""The public form's hidden one-time key: a resubmitted form (double click, retry after a time-out) files once."""
+IDEMPOTENCY_HEADER = "Idempotency-Key"
 """A field people never see (hidden by CSS, skipped by keyboard and screen readers) but form-filling bots do."""
 log = logging.getLogger(__name__)
 PUBLIC_PAGES = frozenset({"permohonan.index", "permohonan.static", "permohonan.openapi", "permohonan.statistik"})
@@ -185,10 +190,15 @@ def ajukan() -> ResponseReturnValue:
         if request.form.get(HONEYPOT):
             return _refuse_quietly()
         try:
-            filed = _workflow().file(_form(request.form), files=_files())
+            filed = _workflow().file(_form(request.form), files=_files(),
+                                     submission_key=request.form.get(SUBMISSION_FIELD) or None)
         except InvalidInput as error:
             db_session().rollback()
             return _filing_page("permohonan/ajukan.html", error, officer=None), 422
+        except SubmissionKeyReused as error:
+            db_session().rollback()
+            flash(str(error), "error")
+            return _filing_page("permohonan/ajukan.html", None, officer=None, new_key=True), 422
         db_session().commit()
         return redirect(url_for(".tanda_bukti", token=filed.token), 303)
     return _filing_page("permohonan/ajukan.html", None, officer=None)
@@ -563,6 +573,8 @@ def _detail_page(permohonan_id: int, *, action: str | None = None, errors: Mappi
         delivered=workflow.delivered_files(permohonan),
         delivery_labels={"queued": _("menunggu dikirim"), "sent": _("diterima server surat"),
                          "saved": _("disimpan di folder outbox (SMTP belum diatur)"), "failed": _("gagal")},
+        attempt_labels={"sent": _("diterima server surat"), "saved": _("disimpan di folder outbox"),
+                        "failed": _("gagal"), None: _("tidak selesai (pengirim berhenti di tengah jalan)")},
         steps=[describe(event, workflow) for event in permohonan.events],
         handler=workflow.handler_name(status.dinas_slug),
         actions=_available_actions(permohonan, status, workflow, user),
@@ -781,23 +793,35 @@ def openapi() -> Response:
 @api.post("")
 @filing_limit
 @documented(_("Ajukan permohonan informasi"), body=_filing_schema,
-            responses={201: FiledDocumentSchema, 400: ErrorSchema, 422: ErrorSchema, 429: ErrorSchema})
+            responses={201: FiledDocumentSchema, 400: ErrorSchema, 422: ErrorSchema, 429: ErrorSchema},
+            headers={IDEMPOTENCY_HEADER: _(
+                "Opsional. Kunci sekali pakai pilihan klien (1-100 karakter ASCII, misalnya UUID). Bila permintaan "
+                "diulang dengan kunci dan isi yang sama (misalnya setelah waktu tunggu habis), jawabannya sama "
+                "dengan jawaban pertama: nomor pendaftaran dan tautan lacak yang sama, tanpa permohonan kedua. "
+                "Kunci yang sama dengan isi berbeda ditolak dengan 422.")})
 def api_file() -> tuple[Response, int]:
-    """File a request; answers 201 with the number, the deadlines and the secret tracking link."""
+    """File a request; answers 201 with the number, the deadlines and the secret tracking link. A retry with the
+    same ``Idempotency-Key`` header and body answers 201 with the first request (``Idempotent-Replayed: true``)."""
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
         return _not_json()
     workflow = _workflow()
     try:
-        filed = workflow.file(data, channel=Channel.API)
+        filed = workflow.file(data, channel=Channel.API, submission_key=request.headers.get(IDEMPOTENCY_HEADER))
     except InvalidInput as error:
         db_session().rollback()
         return jsonify(message=str(error), errors=error.errors), 422
+    except SubmissionKeyReused as error:
+        db_session().rollback()
+        return jsonify(message=str(error)), 422
     db_session().commit()
     document = public_document(filed.permohonan, workflow.status(filed.permohonan), workflow)
     document["token"] = filed.token
     document["tautan_lacak"] = platform().settings.public_url + url_for("permohonan.lacak_tautan", token=filed.token)
-    return jsonify(document), 201
+    response = jsonify(document)
+    if filed.replayed:
+        response.headers["Idempotent-Replayed"] = "true"
+    return response, 201
 
 
 @api.post("/lacak")
@@ -885,7 +909,7 @@ def _files() -> dict[str, tuple[str | None, Any]]:
 
 
 def _form(form: MultiDict) -> dict[str, Any]:
-    return {key: value for key, value in form.items() if key not in ("csrf_token", HONEYPOT)}
+    return {key: value for key, value in form.items() if key not in ("csrf_token", HONEYPOT, SUBMISSION_FIELD)}
 
 
 def _decision(form: MultiDict) -> dict[str, Any]:
@@ -910,7 +934,10 @@ def _decision(form: MultiDict) -> dict[str, Any]:
     return data
 
 
-def _filing_page(template: str, error: InvalidInput | None, *, officer: User | None, keep_values: bool = True) -> str:
+def _filing_page(template: str, error: InvalidInput | None, *, officer: User | None, keep_values: bool = True,
+                 new_key: bool = False) -> str:
+    """The filing form; the public one carries a one-time key, kept when the same filing is shown again with its
+    errors (nothing was filed under it yet) and new otherwise."""
     registry = platform().registry
     if officer is None:
         dinas = [(item.slug, item.name) for item in registry.dinas] + [(UNSURE, _("Tidak tahu"))]
@@ -929,6 +956,9 @@ def _filing_page(template: str, error: InvalidInput | None, *, officer: User | N
         delivery_methods=_options(DeliveryMethod),
         channels=[(channel.value, channel.label) for channel in OFFICER_CHANNELS],
         office_closes_at=_config().calendar.office_closes_at,
+        submission_field=SUBMISSION_FIELD,
+        submission_key=(None if new_key or request.method != "POST" else request.form.get(SUBMISSION_FIELD))
+        or secrets.token_urlsafe(24),
     )
 
 

@@ -8,7 +8,9 @@ and its own legal conditions, then appends one :class:`PermohonanEvent`. A refus
 
 from __future__ import annotations
 
+import hashlib
 import hmac
+import json
 import logging
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -18,6 +20,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from marshmallow import Schema, ValidationError
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from ppid.accounts.models import Role, User
@@ -26,7 +29,7 @@ from ppid.i18n import _
 from ppid.permohonan import delivery, documents
 from ppid.permohonan.config import PermohonanConfig
 from ppid.permohonan.deadlines import MAX_EXTENSION_WORKING_DAYS, WorkingCalendar, format_day
-from ppid.permohonan.holiday_table import calendar_with_entries
+from ppid.permohonan.holiday_table import cached_calendar
 from ppid.permohonan.models import (
     ROUTING_EVENTS,
     Channel,
@@ -64,6 +67,7 @@ REQUESTER_ACTOR = "pemohon"
 FileInput = tuple[str | None, IO[bytes]]
 """An uploaded file: its name as sent, and its bytes."""
 NUMBER_KIND = "permohonan"
+SUBMISSION_KEY_MAX = 100
 OBJECTION_NUMBER_KIND = "keberatan"
 
 
@@ -79,6 +83,10 @@ class NotPermitted(WorkflowError):
     """The officer does not handle this request's dinas."""
 
 
+class SubmissionKeyReused(WorkflowError):
+    """A one-time filing key sent again with other contents: refused, never a second request."""
+
+
 class InvalidInput(WorkflowError):
     """Fields are missing or wrong; ``errors`` maps each field to its messages."""
 
@@ -92,6 +100,8 @@ class Filed:
     permohonan: Permohonan
     token: str
     """The secret of the tracking link: shown once on the receipt, never stored (only its hash)."""
+    replayed: bool = False
+    """True when this answers a retry: the request was filed by an earlier call with the same one-time key."""
 
 
 def may_handle(user: User, dinas_slug: str | None) -> bool:
@@ -130,8 +140,9 @@ class Workflow:
 
     @cached_property
     def calendar(self) -> WorkingCalendar:
-        """The configured calendar with the administrators' holiday table on top, read once per workflow."""
-        return calendar_with_entries(self.session, self.config.calendar)
+        """The configured calendar with the administrators' holiday table on top: built once per process and
+        reused until the table changes (:func:`holiday_table.cached_calendar` checks one stamp row)."""
+        return cached_calendar(self.session, self.config.calendar)
 
     def today(self) -> date:
         return self.calendar.local_date(self.clock())
@@ -139,14 +150,44 @@ class Workflow:
     # -- filing ------------------------------------------------------------------------------
 
     def file(self, data: Mapping[str, Any], *, channel: Channel = Channel.WEB,
-             files: Mapping[str, FileInput] | None = None) -> Filed:
+             files: Mapping[str, FileInput] | None = None, submission_key: str | None = None) -> Filed:
         """A request filed by the requester on the web or through the API: numbered at once (Pasal 22(4)-(5)).
 
         ``files`` maps the form fields of :data:`documents.FIELDS` to (file name, stream).
+        ``submission_key`` is the filing's one-time key (the form's hidden field, the API's ``Idempotency-Key``):
+        a retry with the same key and the same contents gets the first request back (``replayed``), with the
+        same number and tracking link; the same key with other contents raises :class:`SubmissionKeyReused`.
+        Two calls racing with one key file once: the loser's transaction is rolled back and it gets the winner's.
         """
+        submission = None
+        if submission_key is not None:
+            submission = (_checked_key(submission_key), submission_digest(data, files))
+            replay = self._replay(*submission)
+            if replay is not None:
+                return replay
         loaded, uploads = self._load_filing(FilingSchema(dinas_slugs=self._dinas_slugs()), data, files)
-        return self._create(loaded, uploads, channel=channel, received_at=self.clock(), actor_id=None,
-                            actor=REQUESTER_ACTOR, extra={})
+        try:
+            return self._create(loaded, uploads, channel=channel, received_at=self.clock(), actor_id=None,
+                                actor=REQUESTER_ACTOR, extra={}, submission=submission)
+        except IntegrityError:
+            if submission is None:
+                raise
+            self.session.rollback()  # the same key won a race in another transaction; its request is the answer
+            replay = self._replay(*submission)
+            if replay is None:
+                raise
+            return replay
+
+    def _replay(self, key: str, digest: str) -> Filed | None:
+        """The request filed earlier under ``key``, or None; refused when it was filed with other contents."""
+        permohonan = self.session.scalar(select(Permohonan).where(Permohonan.submission_key == key))
+        if permohonan is None:
+            return None
+        if not hmac.compare_digest(permohonan.submission_digest or "", digest):
+            raise SubmissionKeyReused(_("Kunci pengajuan ini sudah dipakai untuk permohonan dengan isi yang berbeda; "
+                                        "kirim permohonan baru dengan kunci baru."))
+        log.info("filing retried with the key of permohonan %s: the first answer is given again", permohonan.number)
+        return Filed(permohonan, self.config.cipher.filing_token(key), replayed=True)
 
     def register(self, data: Mapping[str, Any], *, officer: User, files: Mapping[str, FileInput] | None = None
                  ) -> Filed:
@@ -191,15 +232,23 @@ class Workflow:
 
     def _create(
         self, loaded: dict[str, Any], uploads: list[documents.Upload], *, channel: Channel, received_at: datetime,
-        actor_id: int | None, actor: str, extra: dict[str, Any],
+        actor_id: int | None, actor: str, extra: dict[str, Any], submission: tuple[str, str] | None = None,
     ) -> Filed:
+        """Everything slow first (the calendar, storing the documents), then the number, the request, its first
+        event and its e-mails (outbox rows) in the caller's transaction: on PostgreSQL the year's counter row
+        stays locked from the number to the commit, so that stretch does no I/O but the database's."""
         if uploads and self.storage is None:
             raise RuntimeError("Workflow needs a storage to keep identity documents")
         dinas = _dinas_or_none(loaded["dinas"])
         local = self.calendar.local_time(received_at)
         scope = sequence_scope(self.config, dinas)
+        if submission is not None:
+            token = self.config.cipher.filing_token(submission[0])
+            token_hash = hash_token(token)
+        else:
+            token, token_hash = new_tracking_token()
+        stored = [documents.store(self.storage, self.config.cipher, upload) for upload in uploads]
         sequence = next_value(self.session, kind=NUMBER_KIND, year=local.year, scope=scope)
-        token, token_hash = new_tracking_token()
         permohonan = Permohonan(
             number=format_number(self.config.number_format, sequence=sequence, year=local.year, month=local.month,
                                  dinas_slug=dinas),
@@ -215,6 +264,8 @@ class Workflow:
             copy_format=loaded["format_salinan"],
             delivery_method=loaded["cara_mendapatkan_salinan"],
             tracking_token_hash=token_hash,
+            submission_key=submission[0] if submission else None,
+            submission_digest=submission[1] if submission else None,
             requester=Requester(
                 full_name=loaded["nama"],
                 nik=self.config.cipher.encrypt_nik(loaded["nik"]),
@@ -223,7 +274,7 @@ class Workflow:
                 occupation=loaded["pekerjaan"],
                 phone=loaded["telepon"],
                 email=loaded["email"],
-                identity_documents=[documents.store(self.storage, self.config.cipher, upload) for upload in uploads],
+                identity_documents=stored,
             ),
         )
         if loaded["melalui_kuasa"]:
@@ -615,6 +666,21 @@ def _latest(column: Any, *conditions: Any) -> Any:
         .correlate(Permohonan)
         .scalar_subquery()
     )
+
+
+def submission_digest(data: Mapping[str, Any], files: Mapping[str, FileInput] | None = None) -> str:
+    """SHA-256 of what a filing sent (the fields, and the names of its files): equal for a faithful retry."""
+    names = {field: filename for field, (filename, _stream) in (files or {}).items()}
+    canonical = json.dumps({"data": dict(data), "files": names}, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _checked_key(key: str) -> str:
+    key = key.strip()
+    if not key or len(key) > SUBMISSION_KEY_MAX or not key.isascii() or not key.isprintable():
+        raise InvalidInput({"kunci_pengajuan": [_("Kunci pengajuan harus 1-%(n)s karakter ASCII yang dapat dicetak.",
+                                                  n=SUBMISSION_KEY_MAX)]})
+    return key
 
 
 def _dinas_or_none(value: str) -> str | None:
