@@ -331,7 +331,7 @@ def report(name: str, results: list[Result], wall: float, cpu: float) -> None:
         print(f"{name}: nothing measured")
         return
     quantiles = statistics.quantiles(times, n=100) if len(times) > 1 else [times[0]] * 99
-    failures = sum(1 for result in results if result.status >= 400)
+    failures = sum(1 for result in results if result.status >= 400 or result.status == 0)
     print(f"{name}: {len(results)} in {wall:.1f} s = {len(results) / wall:.1f}/s; "
           f"p50 {quantiles[49]:.0f} ms, p95 {quantiles[94]:.0f} ms, max {times[-1]:.0f} ms; {failures} errors; "
           f"server CPU {cpu / len(results) * 1000:.1f} ms per request")

@@ -103,6 +103,14 @@ def test_the_form_and_the_tracking_page_answer_503_with_a_page_in_bahasa_indones
     assert stored_requests(one_connection_platform) == 1  # the form's request was not stored: only the first one
 
 
+def test_the_catalogue_api_answers_503_in_ckans_envelope(busy_client, one_connection_platform: Platform) -> None:
+    with every_connection_taken(one_connection_platform):
+        response = busy_client.get("/api/3/action/package_search?q=anggaran")
+    assert response.status_code == 503 and response.headers["Retry-After"] == "5"
+    body = response.get_json()
+    assert body["success"] is False and body["error"]["__type"] == "Service Unavailable"
+
+
 @pytest.mark.postgres_only
 @pytest.mark.skipif(not POSTGRES_URL, reason="SQLite has no server that could refuse a connection")
 def test_a_database_refusing_connections_gets_503_not_500(busy_client, one_connection_platform: Platform) -> None:
