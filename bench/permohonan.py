@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -35,6 +36,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import redis
 import requests
 import yaml
 from sqlalchemy import create_engine, text
@@ -81,7 +83,8 @@ def main() -> int:
                         help="no new filing or tracking starts after this many seconds of a phase (default 120)")
     parser.add_argument("--threads", type=int, default=8, help="waitress worker threads (default 8, as ppid serve)")
     parser.add_argument("--redis-url", default=None,
-                        help="Redis for the job queue and the rate limits; a `ppid worker` sends the e-mails")
+                        help="Redis database to EMPTY and use for the job queue and the rate limits; a `ppid worker` "
+                             "sends the e-mails")
     parser.add_argument("--database-url", default=DEFAULT_DATABASE,
                         help="PostgreSQL database to DROP and recreate (default %(default)s)")
     args = parser.parse_args()
@@ -89,6 +92,8 @@ def main() -> int:
 
     database_url = args.database_url
     recreate_database(database_url)
+    if args.redis_url:
+        redis.Redis.from_url(args.redis_url).flushdb()  # jobs and counts of an earlier run
     workdir = Path(tempfile.mkdtemp(prefix="ppid-bench-requests-"))
     port = free_port()
     environ = installation(workdir, database_url, args.redis_url)
@@ -120,10 +125,11 @@ def main() -> int:
             check_database(database_url, level)
             results.append(level)
     finally:
-        for process in (worker, server):
-            if process is not None:
-                process.terminate()
-                process.wait(timeout=20)
+        if worker is not None:  # the worker and its work horse: their own process group
+            os.killpg(worker.pid, signal.SIGKILL)
+            worker.wait(timeout=20)
+        server.terminate()
+        server.wait(timeout=20)
         if os.environ.get("BENCH_KEEP"):
             print(f"server and worker logs kept in {workdir}")
         else:
@@ -173,7 +179,8 @@ def installation(workdir: Path, database_url: str, redis_url: str | None) -> dic
 
 def start_server(environ: dict[str, str], workdir: Path, port: int, threads: int) -> subprocess.Popen:
     """`ppid serve` in a child process."""
-    command = [sys.executable, "-c", "from ppid.cli import main; main()", "serve", "--host", "127.0.0.1",
+    prelude = os.environ.get("BENCH_SERVER_PRELUDE", "")  # e.g. "import sys; sys.setswitchinterval(0.001); "
+    command = [sys.executable, "-c", prelude + "from ppid.cli import main; main()", "serve", "--host", "127.0.0.1",
                "--port", str(port), "--threads", str(threads)]
     return subprocess.Popen(command, env=environ, stdout=subprocess.DEVNULL, stderr=(workdir / "server.log").open("w"))
 
@@ -181,7 +188,8 @@ def start_server(environ: dict[str, str], workdir: Path, port: int, threads: int
 def start_worker(environ: dict[str, str], workdir: Path) -> subprocess.Popen:
     """One `ppid worker`: sends the e-mails of the outbox as production does."""
     command = [sys.executable, "-c", "from ppid.cli import main; main()", "worker"]
-    return subprocess.Popen(command, env=environ, stdout=subprocess.DEVNULL, stderr=(workdir / "worker.log").open("w"))
+    return subprocess.Popen(command, env=environ, stdout=subprocess.DEVNULL, stderr=(workdir / "worker.log").open("w"),
+                            start_new_session=True)
 
 
 def cpu_seconds(pid: int) -> float:
