@@ -81,6 +81,8 @@ def main() -> int:
     parser.add_argument("--filings", type=int, default=300, help="requests to file per level (default 300)")
     parser.add_argument("--max-seconds", type=float, default=120.0,
                         help="no new filing or tracking starts after this many seconds of a phase (default 120)")
+    parser.add_argument("--processes", type=int, default=1,
+                        help="ppid serve processes sharing the database (default 1); clients take them in turn")
     parser.add_argument("--threads", type=int, default=8, help="waitress worker threads (default 8, as ppid serve)")
     parser.add_argument("--redis-url", default=None,
                         help="Redis database to EMPTY and use for the job queue and the rate limits; a `ppid worker` "
@@ -95,29 +97,36 @@ def main() -> int:
     if args.redis_url:
         redis.Redis.from_url(args.redis_url).flushdb()  # jobs and counts of an earlier run
     workdir = Path(tempfile.mkdtemp(prefix="ppid-bench-requests-"))
-    port = free_port()
     environ = installation(workdir, database_url, args.redis_url)
-    server = start_server(environ, workdir, port, args.threads)
+    servers = []
+    for number in range(args.processes):
+        port = free_port()
+        servers.append((f"http://127.0.0.1:{port}", start_server(environ, workdir, port, args.threads, number)))
     worker = start_worker(environ, workdir) if args.redis_url else None
-    base = f"http://127.0.0.1:{port}"
+    bases = [base for base, _process in servers]
+    processes = [process for _base, process in servers]
     results: list[Level] = []
     try:
-        wait_until_up(base, server)
-        print(f"ppid serve (waitress, {args.threads} threads, database pool {args.threads + 2}) on {base}, "
-              f"database {make_url(database_url).database}; e-mail "
+        for base, process in servers:
+            wait_until_up(base, process)
+        print(f"{args.processes} × ppid serve (waitress, {args.threads} threads, database pool {args.threads + 2}) "
+              f"on {', '.join(bases)} (each client sends to one of them in turn, as a proxy would), database "
+              f"{make_url(database_url).database}; e-mail "
               f"{'by one ppid worker (RQ on ' + args.redis_url + ')' if worker else 'sent inline after the commit'}; "
               f"{args.filings} filings per level, at most {args.max_seconds:.0f} s per phase")
         for clients in levels:
             level = Level(clients)
-            cpu = cpu_seconds(server.pid)
+            cpu = cpu_seconds(processes)
             level.filings, level.filing_wall = run_concurrently(
-                args.filings, clients, lambda i, s, c=clients: file_one(base, c * 100_000 + i, s), args.max_seconds)
-            level.filing_cpu, cpu = cpu_seconds(server.pid) - cpu, cpu_seconds(server.pid)
+                args.filings, clients, lambda i, s, c=clients: file_one(bases[i % len(bases)], c * 100_000 + i, s),
+                args.max_seconds)
+            level.filing_cpu, cpu = cpu_seconds(processes) - cpu, cpu_seconds(processes)
             accepted = [result for result in level.filings if result.status == 201]
             tokens = [result.body["token"] for result in accepted]
             level.tracking, level.tracking_wall = run_concurrently(
-                len(tokens), clients, lambda i, s, t=tokens: track_one(base, t[i], s), args.max_seconds)
-            level.tracking_cpu = cpu_seconds(server.pid) - cpu
+                len(tokens), clients, lambda i, s, t=tokens: track_one(bases[i % len(bases)], t[i], s),
+                args.max_seconds)
+            level.tracking_cpu = cpu_seconds(processes) - cpu
             print(f"\n{clients} concurrent clients")
             report("  filing (POST /api/permohonan)", level.filings, level.filing_wall, level.filing_cpu)
             report("  tracking page (GET /permohonan/lacak/<token>)", level.tracking, level.tracking_wall,
@@ -128,8 +137,9 @@ def main() -> int:
         if worker is not None:  # the worker and its work horse: their own process group
             os.killpg(worker.pid, signal.SIGKILL)
             worker.wait(timeout=20)
-        server.terminate()
-        server.wait(timeout=20)
+        for process in processes:
+            process.terminate()
+            process.wait(timeout=20)
         if os.environ.get("BENCH_KEEP"):
             print(f"server and worker logs kept in {workdir}")
         else:
@@ -177,12 +187,13 @@ def installation(workdir: Path, database_url: str, redis_url: str | None) -> dic
     return environ
 
 
-def start_server(environ: dict[str, str], workdir: Path, port: int, threads: int) -> subprocess.Popen:
+def start_server(environ: dict[str, str], workdir: Path, port: int, threads: int, number: int) -> subprocess.Popen:
     """`ppid serve` in a child process."""
     prelude = os.environ.get("BENCH_SERVER_PRELUDE", "")  # e.g. "import sys; sys.setswitchinterval(0.001); "
     command = [sys.executable, "-c", prelude + "from ppid.cli import main; main()", "serve", "--host", "127.0.0.1",
                "--port", str(port), "--threads", str(threads)]
-    return subprocess.Popen(command, env=environ, stdout=subprocess.DEVNULL, stderr=(workdir / "server.log").open("w"))
+    log = (workdir / f"server-{number}.log").open("w")
+    return subprocess.Popen(command, env=environ, stdout=subprocess.DEVNULL, stderr=log)
 
 
 def start_worker(environ: dict[str, str], workdir: Path) -> subprocess.Popen:
@@ -192,10 +203,13 @@ def start_worker(environ: dict[str, str], workdir: Path) -> subprocess.Popen:
                             start_new_session=True)
 
 
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process so far (Linux /proc)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+def cpu_seconds(processes: list[subprocess.Popen]) -> float:
+    """User + system CPU time of the server processes so far (Linux /proc)."""
+    total = 0
+    for process in processes:
+        fields = Path(f"/proc/{process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def wait_until_up(base: str, server: subprocess.Popen) -> None:

@@ -20,6 +20,7 @@ from ppid.config import ConfigError, Settings
 from ppid.i18n import _
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+MIGRATION_LOCK = 0x70706964  # "ppid": the PostgreSQL advisory lock held while migrations are applied
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -113,9 +114,12 @@ class Database:
             ) from error
 
     def upgrade(self) -> None:
-        """Apply every Alembic migration not yet applied (idempotent)."""
+        """Apply every Alembic migration not yet applied (idempotent). Several processes starting at once on
+        PostgreSQL (``ppid serve`` on two machines) take turns: the first migrates, the others find it done."""
         self.check()
         with self.engine.begin() as connection:
+            if self.dialect == "postgresql":
+                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
             config = alembic_config()
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
