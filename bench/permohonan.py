@@ -140,11 +140,15 @@ def main() -> int:
         for process in processes:
             process.terminate()
             process.wait(timeout=20)
+        logs = "".join(path.read_text(encoding="utf-8", errors="replace") for path in workdir.glob("server-*.log"))
+        log_counts = {marker: logs.count(marker) for marker in ("QueuePool limit", "Traceback", "503 for")}
         if os.environ.get("BENCH_KEEP"):
             print(f"server and worker logs kept in {workdir}")
         else:
             shutil.rmtree(workdir, ignore_errors=True)
     summary(results)
+    print(f"server log: {log_counts['QueuePool limit']} pool time-outs, {log_counts['Traceback']} tracebacks, "
+          f"{log_counts['503 for']} answers 503")
     problems = [f"{level.clients} clients: {problem}" for level in results for problem in level.problems]
     for problem in problems:
         print("FAIL:", problem)
