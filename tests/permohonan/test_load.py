@@ -151,5 +151,5 @@ def test_64_concurrent_filings_through_ppid_serve_are_all_stored_numbered_once_a
         took = time.monotonic() - started
         log = server.errors()
     check_crowd(answers, database_url)
-    assert "Traceback" not in log and "QueuePool limit" not in log
+    assert "Exception on " not in log and "QueuePool limit" not in log  # no unhandled error, no pool time-out
     assert took < 60, f"64 filings took {took:.1f} s"

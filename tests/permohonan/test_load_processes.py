@@ -119,4 +119,4 @@ def test_two_server_processes_share_numbers_sessions_rate_limits_and_search(two_
     statuses = [requests.get(f"{server.url}/permohonan/lacak/{first['token']}", timeout=30).status_code
                 for server in [a, b] * ((TRACKING_LIMIT - 2) // 2 + 1)]
     assert statuses == [200] * (TRACKING_LIMIT - 2) + [429, 429]
-    assert "Traceback" not in a.errors() + b.errors()
+    assert "Exception on " not in a.errors() + b.errors()  # Flask's log line for an unhandled error
