@@ -34,7 +34,20 @@ from email.utils import format_datetime, make_msgid
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlparse
 
-from sqlalchemy import Enum, ForeignKey, Integer, String, Text, UniqueConstraint, event, inspect, or_, select, update
+from sqlalchemy import (
+    Enum,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+    func,
+    inspect,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from ppid.config import SMTP_SCHEMES, Settings
@@ -96,8 +109,7 @@ class MailDelivery(Base):
     """A worker sending the row holds it until then; a claim left by a dead worker runs out by itself."""
 
     attempt_log: Mapped[list[MailDeliveryAttempt]] = relationship(
-        back_populates="delivery", order_by="MailDeliveryAttempt.number", lazy="selectin",
-        cascade="all, delete-orphan",
+        back_populates="delivery", order_by="MailDeliveryAttempt.number", cascade="all, delete-orphan",
     )
 
 
@@ -195,14 +207,29 @@ def send_mail(
     return delivery_id
 
 
+READY = "ppid.mail.ready"
+"""Key in ``Session.info``: committed outbox rows, handed over once the transaction has given its connection back."""
+
+
 @event.listens_for(Session, "after_commit")
-def _hand_over_after_commit(session: Session) -> None:
-    """The step and its messages are on record: hand the messages over (inline, or to the worker's queue)."""
-    by_platform: dict[int, tuple[Platform, list[int]]] = {}
+def _committed(session: Session) -> None:
+    """The step and its messages are on record; they leave when the transaction ends (:func:`_hand_over`)."""
+    ready = session.info.setdefault(READY, [])
     for platform, delivery in session.info.pop(OUTBOX, []):
         identity = inspect(delivery).identity
         if identity is not None:  # None: written in a savepoint that rolled back
-            by_platform.setdefault(id(platform), (platform, []))[1].append(identity[0])
+            ready.append((platform, identity[0]))
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _hand_over(session: Session, transaction: Any) -> None:
+    """Hand the committed messages over (inline, or to the worker's queue) after the step's connection went
+    back to the pool, so that a request never holds two connections and none while SMTP is talked to."""
+    if transaction.parent is not None or not session.info.get(READY):
+        return
+    by_platform: dict[int, tuple[Platform, list[int]]] = {}
+    for platform, delivery_id in session.info.pop(READY):
+        by_platform.setdefault(id(platform), (platform, []))[1].append(delivery_id)
     for platform, ids in by_platform.values():
         try:
             platform.jobs.enqueue(deliver_job, *ids)
@@ -273,8 +300,6 @@ def retry_failed(platform: Platform) -> int:
 
 def pending_count(session: Session) -> int:
     """Rows not yet handed over (queued, or failed with attempts left): 0 when every promised e-mail left."""
-    from sqlalchemy import func
-
     return session.scalar(select(func.count(MailDelivery.id)).where(
         MailDelivery.status.in_(PENDING), MailDelivery.attempts < MAX_ATTEMPTS)) or 0
 
@@ -329,14 +354,12 @@ def _claim(platform: Platform, *, ids: list[int] | None, due_only: bool, limit: 
                             .values(**values).execution_options(synchronize_session=False))
         rows = list(session.scalars(select(MailDelivery).where(MailDelivery.claimed_by == token)
                                     .order_by(MailDelivery.id)))
-        claims = []
-        for delivery in rows:
-            attempt = MailDeliveryAttempt(delivery_id=delivery.id, number=delivery.attempts, worker=worker,
-                                          started_at=now)
-            session.add(attempt)
-            session.flush()
-            claims.append(_Claim(delivery.id, attempt.id, token, _message(delivery, platform.settings),
-                                 delivery.category))
+        attempts = [MailDeliveryAttempt(delivery_id=delivery.id, number=delivery.attempts, worker=worker,
+                                        started_at=now) for delivery in rows]
+        session.add_all(attempts)
+        session.flush()
+        claims = [_Claim(delivery.id, attempt.id, token, _message(delivery, platform.settings), delivery.category)
+                  for delivery, attempt in zip(rows, attempts, strict=True)]
     return claims
 
 
@@ -366,9 +389,12 @@ def _send(platform: Platform, claims: list[_Claim]) -> list[tuple[int, str]]:
     results = []
     retry_after: timedelta | None = None
     with platform.database.session() as session:
+        deliveries = {row.id: row for row in session.scalars(
+            select(MailDelivery).where(MailDelivery.id.in_([claim.delivery_id for claim in claims])))}
+        attempts = {row.id: row for row in session.scalars(
+            select(MailDeliveryAttempt).where(MailDeliveryAttempt.id.in_([claim.attempt_id for claim in claims])))}
         for claim, status, reply, error in outcomes:
-            delivery = session.get_one(MailDelivery, claim.delivery_id)
-            attempt = session.get_one(MailDeliveryAttempt, claim.attempt_id)
+            delivery, attempt = deliveries[claim.delivery_id], attempts[claim.attempt_id]
             attempt.finished_at, attempt.result = now, status.value
             if error is not None:
                 attempt.error = plain_error(error)

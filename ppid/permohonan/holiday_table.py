@@ -80,12 +80,13 @@ def cached_calendar(session: Session, base: WorkingCalendar) -> WorkingCalendar:
 
     The stamp is read before the entries: an edit committed in between leaves a newer stamp in the database
     than the one cached, so the next call rebuilds (the other order could keep a stale calendar for good).
+    No stamp row at all (a database emptied by ``TRUNCATE``) is a stamp too: every edit writes the row.
     """
     key = (session.get_bind().url.render_as_string(hide_password=False), id(base))
     version = calendar_version(session)
     with _cache_lock:
         cached = _cache.get(key)
-        if cached is not None and cached[0] is base and cached[1] == version and version is not None:
+        if cached is not None and cached[0] is base and cached[1] == version:
             _cache.move_to_end(key)
             return cached[2]
     calendar = calendar_with_entries(session, base)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from ppid.accounts.models import Role, RoleGrant, User
 from ppid.i18n import _
@@ -160,7 +160,20 @@ def delivery_log(session: Session, permohonan: Permohonan) -> list[MailDelivery]
     """Every message about the request, newest first, each with its attempts (``attempt_log``): for the officer
     page only (it names the requester's address)."""
     return list(session.scalars(
-        select(MailDelivery).where(MailDelivery.reference == permohonan.number).order_by(MailDelivery.id.desc())
+        select(MailDelivery).where(MailDelivery.reference == permohonan.number)
+        .options(selectinload(MailDelivery.attempt_log)).order_by(MailDelivery.id.desc())
+    ))
+
+
+def numbers_without_receipt_mail(session: Session) -> list[str]:
+    """Registration numbers of requests whose requester gave an e-mail address but which have no receipt
+    e-mail in the outbox: always empty, since both are written in the filing's transaction (load tests check it)."""
+    receipt = f"permohonan.{EventKind.RECEIVED.value}"
+    has_receipt = select(MailDelivery.id).where(MailDelivery.reference == Permohonan.number,
+                                                MailDelivery.category == receipt).exists()
+    return list(session.scalars(
+        select(Permohonan.number).join(Requester, Requester.permohonan_id == Permohonan.id)
+        .where(Requester.email.is_not(None), Requester.email != "", ~has_receipt).order_by(Permohonan.id)
     ))
 
 

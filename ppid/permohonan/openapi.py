@@ -236,7 +236,7 @@ def _operation(declared: dict[str, Any]) -> dict[str, Any]:
     }
     if declared.get("headers"):
         operation["parameters"] = [
-            {"name": name, "in": "header", "required": False, "description": str(description),
+            {"name": name, "in": "header", "required": False, "description": _(description),
              "schema": {"type": "string", "minLength": 1, "maxLength": 100}}
             for name, description in declared["headers"].items()
         ]

@@ -42,7 +42,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from ppid.accounts.auth import current_user, dinas_scope, login_required
 from ppid.accounts.models import Role, User
 from ppid.db import utcnow
-from ppid.i18n import _
+from ppid.i18n import N_, _
 from ppid.permohonan import deadlines, delivery, documents, holiday_table, registers
 from ppid.permohonan.config import PermohonanConfig
 from ppid.permohonan.identity import mask_nik
@@ -97,10 +97,11 @@ FILING_REQUEST_LIMIT = 2 * documents.MAX_BYTES + 1024 * 1024
 """The largest filing form accepted: two documents and the text fields."""
 FILING_ENDPOINTS = frozenset({"permohonan.ajukan", "permohonan.daftar"})
 HONEYPOT = "situs_web"
+"""A field people never see (hidden by CSS, skipped by keyboard and screen readers) but form-filling bots do."""
 SUBMISSION_FIELD = "kunci_pengajuan"
 """The public form's hidden one-time key: a resubmitted form (double click, retry after a time-out) files once."""
 IDEMPOTENCY_HEADER = "Idempotency-Key"
-"""A field people never see (hidden by CSS, skipped by keyboard and screen readers) but form-filling bots do."""
+"""The JSON API's one-time key (same effect as :data:`SUBMISSION_FIELD`), documented in the OpenAPI description."""
 log = logging.getLogger(__name__)
 PUBLIC_PAGES = frozenset({"permohonan.index", "permohonan.static", "permohonan.openapi", "permohonan.statistik"})
 FIRST_YEAR = 2010
@@ -794,7 +795,7 @@ def openapi() -> Response:
 @filing_limit
 @documented(_("Ajukan permohonan informasi"), body=_filing_schema,
             responses={201: FiledDocumentSchema, 400: ErrorSchema, 422: ErrorSchema, 429: ErrorSchema},
-            headers={IDEMPOTENCY_HEADER: _(
+            headers={IDEMPOTENCY_HEADER: N_(
                 "Opsional. Kunci sekali pakai pilihan klien (1-100 karakter ASCII, misalnya UUID). Bila permintaan "
                 "diulang dengan kunci dan isi yang sama (misalnya setelah waktu tunggu habis), jawabannya sama "
                 "dengan jawaban pertama: nomor pendaftaran dan tautan lacak yang sama, tanpa permohonan kedua. "
@@ -957,7 +958,8 @@ def _filing_page(template: str, error: InvalidInput | None, *, officer: User | N
         channels=[(channel.value, channel.label) for channel in OFFICER_CHANNELS],
         office_closes_at=_config().calendar.office_closes_at,
         submission_field=SUBMISSION_FIELD,
-        submission_key=(None if new_key or request.method != "POST" else request.form.get(SUBMISSION_FIELD))
+        submission_key=(request.form.get(SUBMISSION_FIELD) if request.method == "POST" and keep_values and not new_key
+                        else None)
         or secrets.token_urlsafe(24),
     )
 
