@@ -30,6 +30,10 @@ if TYPE_CHECKING:
 
 #: Listening on every interface: the address citizens use cannot be guessed from it.
 WILDCARD_HOSTS = {"", "0.0.0.0", "::"}
+#: Open connections `ppid serve` accepts (waitress's default is 100). Beyond the limit waitress stops accepting,
+#: and a client whose connection waits in the kernel's backlog behind 100 kept-alive ones is never served; below
+#: it, every request waits its turn for a worker thread, and a saturated database answers 503 (ppid.error_pages).
+CONNECTION_LIMIT = 1000
 HELP_OPTION = N_("Tampilkan bantuan ini lalu keluar.")
 #: Click's placeholders in usage lines, in Bahasa Indonesia.
 USAGE_PIECES = {"[OPTIONS]": N_("[PILIHAN]"), "COMMAND [ARGS]...": N_("PERINTAH [ARGUMEN]..."), "BERKAS": N_("BERKAS")}
@@ -238,13 +242,13 @@ def serve(host: str, port: int, threads: int) -> None:
 
     from ppid.app import create_app
 
-    settings = checked_settings().served_at(host, port)
+    settings = checked_settings().served_at(host, port, threads)
     app = create_app(platform=open_platform(settings))
     click.echo(_("Portal berjalan di %(url)s (Ctrl+C untuk berhenti).", url=settings.public_url))
     if not settings.public_url_configured and host in WILDCARD_HOSTS:
         click.echo(_("Tautan unduhan dan surel memakai %(url)s; atur PPID_PUBLIC_URL ke alamat yang dipakai warga.",
                      url=settings.public_url))
-    waitress_serve(app, host=host, port=port, threads=threads, ident="ppid")
+    waitress_serve(app, host=host, port=port, threads=threads, ident="ppid", connection_limit=CONNECTION_LIMIT)
 
 
 @main.command(help=N_("Jalankan pekerja latar yang mengambil tugas pemanenan, validasi, penerbitan dan surel dari "

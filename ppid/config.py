@@ -25,6 +25,12 @@ WITHDRAWN_CHOICES = ("private", "delete")
 #: ``catalogue.files``: resources link to the platform's storage, or their files are uploaded to the catalogue.
 FILES_CHOICES = ("link", "upload")
 CATALOGUE_KEYS = ("withdrawn", "files")
+#: ``database:`` in defaults.yaml: the connection pool of each process (``PPID_DATABASE_POOL_SIZE`` etc. override).
+DATABASE_KEYS = ("pool_size", "max_overflow", "pool_timeout")
+#: ``ppid serve --threads`` when nothing else says: the worker threads the database pool is sized for.
+DEFAULT_SERVER_THREADS = 8
+#: Connections kept beyond one per server thread: the health check and a job run inline after a commit.
+POOL_HEADROOM = 2
 #: Where links point when no public address is configured and nothing says where the portal is served.
 DEFAULT_PUBLIC_URL = "http://127.0.0.1:5000"
 #: SQLAlchemy's URL grammar (``sqlalchemy.engine.url._parse_url``): a driver name and ``://``, the rest optional.
@@ -62,6 +68,22 @@ class Settings:
     #: Whether the catalogue's resources link to the platform's storage or hold an uploaded copy of each file.
     catalogue_files: str = "link"
     defaults: dict[str, Any] = field(default_factory=dict)
+    #: Worker threads of the server this process runs (``ppid serve --threads``); sizes the database pool.
+    server_threads: int = DEFAULT_SERVER_THREADS
+    #: Connections the pool keeps open (``database.pool_size`` / PPID_DATABASE_POOL_SIZE); ``None``: one per
+    #: server thread plus :data:`POOL_HEADROOM`.
+    database_pool_size: int | None = None
+    #: Connections opened beyond the pool for a burst, closed again afterwards.
+    database_max_overflow: int = 0
+    #: Seconds a request waits for a free connection before it is answered 503 with Retry-After.
+    database_pool_timeout: float = 3.0
+
+    @property
+    def pool_size(self) -> int:
+        """Connections in this process's pool: the setting, else one per server thread plus the headroom."""
+        if self.database_pool_size is not None:
+            return self.database_pool_size
+        return self.server_threads + POOL_HEADROOM
 
     @property
     def registry_path(self) -> Path:
@@ -71,12 +93,13 @@ class Settings:
     def uses_embedded_catalogue(self) -> bool:
         return self.catalogue_url is None
 
-    def served_at(self, host: str, port: int) -> Settings:
-        """These settings as seen by a server on ``host:port``: without a configured public address, links
-        (pages, receipts, e-mails, the catalogue's resource URLs) point where the portal actually answers."""
+    def served_at(self, host: str, port: int, threads: int = DEFAULT_SERVER_THREADS) -> Settings:
+        """These settings as seen by a server on ``host:port`` with ``threads`` workers: without a configured
+        public address, links (pages, receipts, e-mails, the catalogue's resource URLs) point where the portal
+        actually answers; the database pool is sized for the threads."""
         if self.public_url_configured:
-            return self
-        return replace(self, public_url=f"http://{_link_host(host)}:{port}")
+            return replace(self, server_threads=threads)
+        return replace(self, public_url=f"http://{_link_host(host)}:{port}", server_threads=threads)
 
 
 def interface_language(environ: dict[str, str] | None = None) -> str:
@@ -141,6 +164,8 @@ def load_settings(environ: dict[str, str] | None = None, **overrides: Any) -> Se
             _("PPID_CATALOGUE_FILES harus salah satu dari: %(choices)s.", choices=", ".join(FILES_CHOICES))
         )
 
+    pool = _database_pool(env, defaults)
+
     return Settings(
         home=home,
         config_dir=config_dir,
@@ -161,7 +186,29 @@ def load_settings(environ: dict[str, str] | None = None, **overrides: Any) -> Se
         catalogue_withdrawn=catalogue_withdrawn,
         catalogue_files=catalogue_files,
         defaults=defaults,
+        **pool,
     )
+
+
+def _database_pool(env: dict[str, str], defaults: dict[str, Any]) -> dict[str, Any]:
+    """``database.pool_size``, ``max_overflow`` and ``pool_timeout`` from defaults.yaml, each overridden by its
+    PPID_DATABASE_* variable."""
+    section = dict(config_section(defaults, "database", DATABASE_KEYS))
+    for key in DATABASE_KEYS:
+        variable = f"PPID_DATABASE_{key.upper()}"
+        if env.get(variable):
+            try:
+                section[key] = float(env[variable]) if key == "pool_timeout" else int(env[variable])
+            except ValueError as error:
+                raise ConfigError(
+                    _("%(name)s harus berupa angka, bukan %(value)r.", name=variable, value=env[variable])
+                ) from error
+    size = section.get("pool_size")
+    return {
+        "database_pool_size": None if size is None else whole_number(section, "database", "pool_size", 0, minimum=1),
+        "database_max_overflow": whole_number(section, "database", "max_overflow", 0),
+        "database_pool_timeout": positive_number(section, "database", "pool_timeout", 3.0),
+    }
 
 
 def _link_host(host: str) -> str:

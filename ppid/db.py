@@ -11,6 +11,7 @@ from alembic import command
 from alembic.config import Config as AlembicConfig
 from sqlalchemy import JSON, DateTime, Engine, MetaData, create_engine, event, text
 from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -19,6 +20,7 @@ from ppid.config import ConfigError, Settings
 from ppid.i18n import _
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+MIGRATION_LOCK = 0x70706964  # "ppid": the PostgreSQL advisory lock held while migrations are applied
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -58,13 +60,23 @@ def utcnow() -> datetime:
 
 
 class Database:
-    """An engine and its session factory; one per application or CLI run."""
+    """An engine and its session factory; one per application or CLI run.
 
-    def __init__(self, url: str) -> None:
+    The pool holds ``pool_size`` connections (plus ``max_overflow`` for a burst). A request that finds none free
+    waits ``pool_timeout`` seconds, then gets :class:`sqlalchemy.exc.TimeoutError`, which the web app answers
+    with 503 and Retry-After (:mod:`ppid.error_pages`): a crowd is told to come back instead of queueing for
+    half a minute and failing. ``None`` keeps SQLAlchemy's default.
+    """
+
+    def __init__(self, url: str, *, pool_size: int | None = None, max_overflow: int | None = None,
+                 pool_timeout: float | None = None) -> None:
         self.url = url
         options: dict[str, object] = {"future": True, "pool_pre_ping": True}
         if url.startswith("sqlite"):
             options["connect_args"] = {"timeout": 30, "check_same_thread": False}
+        if make_url(url).database not in (None, "", ":memory:"):  # an in-memory SQLite has one connection per thread
+            pool = {"pool_size": pool_size, "max_overflow": max_overflow, "pool_timeout": pool_timeout}
+            options.update({key: value for key, value in pool.items() if value is not None})
         self.engine: Engine = create_engine(url, **options)
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
@@ -102,9 +114,12 @@ class Database:
             ) from error
 
     def upgrade(self) -> None:
-        """Apply every Alembic migration not yet applied (idempotent)."""
+        """Apply every Alembic migration not yet applied (idempotent). Several processes starting at once on
+        PostgreSQL (``ppid serve`` on two machines) take turns: the first migrates, the others find it done."""
         self.check()
         with self.engine.begin() as connection:
+            if self.dialect == "postgresql":
+                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
             config = alembic_config()
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
@@ -120,7 +135,8 @@ def alembic_config() -> AlembicConfig:
 
 
 def open_database(settings: Settings, *, upgrade: bool = True) -> Database:
-    database = Database(settings.database_url)
+    database = Database(settings.database_url, pool_size=settings.pool_size,
+                        max_overflow=settings.database_max_overflow, pool_timeout=settings.database_pool_timeout)
     if upgrade:
         database.upgrade()
     return database

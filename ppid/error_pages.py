@@ -4,6 +4,12 @@ Werkzeug's default pages are English, unstyled and lead nowhere; a citizen who f
 page in Bahasa Indonesia (English when chosen) with a way back. An action URL of the catalogue API answers
 in CKAN's envelope, so ckanapi reads the error instead of choking on HTML; the request module's API answers
 ``{"message": ...}`` as its OpenAPI document says. A server error never shows its traceback: Flask logs it.
+
+A saturated platform answers 503 with ``Retry-After`` instead of failing: no free database connection within
+the pool's time-out (:class:`sqlalchemy.exc.TimeoutError`), a database that refuses or drops connections or
+gives up on a lock (:class:`sqlalchemy.exc.OperationalError`), or a filing turned away by the admission limit
+(:class:`Overloaded`). The request's transaction is rolled back when its session closes, so nothing of it is
+stored; the citizen is asked to send it again in a moment.
 """
 
 from __future__ import annotations
@@ -12,10 +18,12 @@ import json
 import logging
 import re
 
-from flask import Flask, Response, render_template, request
+from flask import Flask, Response, g, render_template, request
 from flask_wtf.csrf import CSRFError
 from markupsafe import escape
-from werkzeug.exceptions import HTTPException
+from sqlalchemy.exc import DisconnectionError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+from werkzeug.exceptions import HTTPException, ServiceUnavailable
 
 from ppid.i18n import N_, _
 
@@ -37,6 +45,9 @@ MESSAGES = {
     429: (N_("Terlalu banyak permintaan"),
           N_("Terlalu banyak permintaan dari alamat Anda dalam waktu singkat. Tunggu beberapa saat, lalu coba "
              "lagi.")),
+    503: (N_("Layanan sedang sibuk"),
+          N_("Banyak orang sedang memakai layanan ini pada saat yang sama. Tidak ada yang tersimpan dari permintaan "
+             "ini; kirim atau muat ulang dalam beberapa detik.")),
     500: (N_("Terjadi kesalahan di server"),
           N_("Maaf, halaman ini gagal dibuat. Kesalahan sudah dicatat untuk petugas; coba lagi beberapa saat "
              "lagi.")),
@@ -46,11 +57,63 @@ CKAN_TYPES = {403: "Authorization Error", 404: "Not Found Error"}
 CKAN_MESSAGES = {403: "Access denied", 404: "Not found"}
 CKAN_ACTION_PATH = re.compile(r"^/api/(?:3/)?action/(?P<name>[^/]+)")
 REQUEST_API_PATH = "/api/permohonan"
+#: Seconds a client is asked to wait before sending a refused request again (``Retry-After``).
+RETRY_AFTER_SECONDS = 5
+
+
+class Overloaded(ServiceUnavailable):
+    """The platform is saturated: answered 503 with ``Retry-After``; nothing of the request was stored."""
+
+    def __init__(self, reason: str = "") -> None:
+        super().__init__(retry_after=RETRY_AFTER_SECONDS)
+        self.reason = reason
 
 
 def install(app: Flask) -> None:
-    """Every HTTP error, including the 500 Flask makes of an unhandled exception once it has logged it."""
+    """Every HTTP error, including the 500 Flask makes of an unhandled exception once it has logged it, and the
+    database's signs of saturation, which are a 503."""
     app.register_error_handler(HTTPException, _http_error)
+    for saturation in (PoolTimeout, OperationalError, DisconnectionError):
+        app.register_error_handler(saturation, _saturated)
+
+
+def _saturated(error: Exception) -> Response:
+    """No connection in time, or the database refused one: 503 + Retry-After, never a traceback or a 500.
+
+    Other database errors (a missing table, a bad query) are faults, not load: re-raised, they take Flask's path
+    for an unhandled exception (logged with the traceback, answered 500)."""
+    if not saturation_sign(error):
+        raise error
+    log.warning("503 for %s %s: %s: %s", request.method, request.path, type(error).__name__,
+                str(error).strip().splitlines()[0] if str(error).strip() else "")
+    g.setdefault("current_user", None)  # the layout must not wait for a connection again to say who is signed in
+    return _http_error(Overloaded(type(error).__name__))
+
+
+#: PostgreSQL SQLSTATEs that mean "not now" rather than "wrong": connection exceptions (class 08), insufficient
+#: resources such as too many connections (53), the server shutting down or starting (57P01-57P03), a query
+#: cancelled by statement_timeout (57014), serialization failures and deadlocks (40001, 40P01), a lock not
+#: available (55P03).
+TRANSIENT_SQLSTATES = ("08", "53", "57P01", "57P02", "57P03", "57014", "40001", "40P01", "55P03")
+#: SQLite's words for the same: another process holds the lock beyond the busy time-out.
+TRANSIENT_SQLITE = ("database is locked", "database table is locked")
+
+
+def saturation_sign(error: Exception) -> bool:
+    """Whether a database error says the platform is saturated or unreachable (answer 503), not that the
+    request or the code is wrong."""
+    if isinstance(error, PoolTimeout | DisconnectionError):
+        return True
+    if getattr(error, "connection_invalidated", False):
+        return True
+    original = getattr(error, "orig", None)
+    sqlstate = getattr(original, "sqlstate", None) or getattr(original, "pgcode", None)
+    if sqlstate:
+        return sqlstate.startswith(TRANSIENT_SQLSTATES)
+    if type(original).__module__.startswith("psycopg") and type(original).__name__ == "OperationalError":
+        return True  # psycopg's own class, without an SQLSTATE: the connection could not be made or was lost
+    message = str(original).lower()
+    return any(words in message for words in TRANSIENT_SQLITE)
 
 
 def _http_error(error: HTTPException) -> Response:
@@ -64,7 +127,8 @@ def _http_error(error: HTTPException) -> Response:
                 "error": {"__type": CKAN_TYPES.get(code, error.name), "message": CKAN_MESSAGES.get(code, error.name)}}
         return Response(json.dumps(body), code, headers, content_type="application/json;charset=utf-8")
     title, explanation = MESSAGES.get(code, MESSAGES[400])
-    if request.path == REQUEST_API_PATH or request.path.startswith(f"{REQUEST_API_PATH}/"):
+    if request.path == REQUEST_API_PATH or request.path.startswith(f"{REQUEST_API_PATH}/") or (
+            code == 503 and request.path.startswith("/api/")):
         body = {"message": f"{_(title)}: {_(explanation)}"}
         return Response(json.dumps(body, ensure_ascii=False), code, headers, content_type="application/json")
     try:

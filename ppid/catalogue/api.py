@@ -25,6 +25,7 @@ from ppid.catalogue.service import EmbeddedCKAN
 from ppid.catalogue.store import ACTIONS, READ_ACTIONS
 from ppid.catalogue.users import SITE_USER, is_sysadmin
 from ppid.datastore.dump import FORMATS
+from ppid.error_pages import saturation_sign
 from ppid.i18n import _
 from ppid.storage import attachment_header
 from ppid.web import platform
@@ -66,7 +67,9 @@ def action(name: str) -> tuple[Response, int]:
         result = catalogue.call_action(name, data)
     except tuple(ckan_errors) as error:
         return _error_response(envelope, error)
-    except Exception:
+    except Exception as error:
+        if saturation_sign(error):
+            raise  # the database is saturated or unreachable: 503 with Retry-After (ppid.error_pages)
         log.exception("catalogue action %s failed", name)
         error_body = {"__type": "Internal Server Error", "message": "Internal Server Error"}
         return _json_response({**envelope, "success": False, "error": error_body}, 500)
