@@ -63,6 +63,12 @@ class ColumnarRows:
         self.good_codes: dict[str, set[str]] = {name: set() for name in rows.judge.references}
         self.formula_check = self._vectorised_formulas()
         self.finding_cache: dict[int, dict[Any, list[RowFinding]]] = {}
+        self.typed_fields = set(rows.judge.references) | {name for formula in rows.judge.formulas
+                                                          for name in formula_names(formula.formula)}
+        """Fields whose typed value a later check needs (codes, formulas, keys): a cell only frictionless's reader
+        clears in one of them sends its row to be read alone."""
+        if self.finder is not None:
+            self.typed_fields |= self.finder.fields
         self.keys_vectorised = self.finder is None or all(
             self.by_name[name].key is not None for fields in self.finder.groups.values() for name in fields)
         """False when a key field has no vectorised spelling (datetime, time …): every row with a finding is then
@@ -250,20 +256,8 @@ class ColumnarRows:
         found = cache.get(value)
         if found is not None:
             return found
-        item = self.fields[index]
         _, notes = self.readers[index](value)
-        found = []
-        if notes and item.name in self.rows.judge.specs:
-            found = self.rows.judge.cell_findings(item.name, value, notes)
-        elif notes:
-            errors = ([CellError("type-error", notes["type"], str(value), item.name, index + 1)] if "type" in notes
-                      else [CellError("constraint-error", note, str(value), item.name, index + 1)
-                            for note in notes.values()])
-            for error in errors:
-                classified = self.rows.judge.classify(error)
-                if classified is not None:
-                    code, column, params = classified
-                    found.append(RowFinding(code, column, value, params, value))
+        found = self.rows.judge.cell_findings(self.fields[index].name, value, notes)
         if len(cache) < columnar.CACHE_LIMIT:
             cache[value] = found
         return found
@@ -272,15 +266,11 @@ class ColumnarRows:
         """Which of the remaining rows must be read one by one."""
         bad = {index: [value for value, found in values.items() if found] for index, values in verdicts.items()}
         valid = {index: [value for value, found in values.items() if not found] for index, values in verdicts.items()}
-        typed_fields = set(self.rows.judge.references) | {name for formula in self.rows.judge.formulas
-                                                     for name in formula_names(formula.formula)}
-        if self.finder is not None:
-            typed_fields |= self.finder.fields
         has_error = [_member(pl.col(f"c{index}"), values) for index, values in bad.items() if values]
         codes_failed = [pl.col(f"__ok_{self._index(name)}") & ~pl.col(f"__code_{name}")
                         for name in self.rows.judge.references]
         read_alone = [_member(pl.col(f"c{index}"), values) for index, values in valid.items()
-                      if values and self.fields[index].name in typed_fields]
+                      if values and self.fields[index].name in self.typed_fields]
         any_finding = pl.any_horizontal([*has_error, *codes_failed]) if has_error or codes_failed else pl.lit(False)
         alone = pl.any_horizontal(read_alone) if read_alone else pl.lit(False)
         total = pl.any_horizontal([pl.col(f"c{index}").str.to_lowercase().str.contains(_TOTAL_HINT).fill_null(False)
