@@ -241,14 +241,21 @@ def serve(host: str, port: int, threads: int) -> None:
     from waitress import serve as waitress_serve
 
     from ppid.app import create_app
+    from ppid.mail import start_courier, stop_courier
 
     settings = checked_settings().served_at(host, port, threads)
-    app = create_app(platform=open_platform(settings))
+    platform = open_platform(settings)
+    app = create_app(platform=platform)
     click.echo(_("Portal berjalan di %(url)s (Ctrl+C untuk berhenti).", url=settings.public_url))
     if not settings.public_url_configured and host in WILDCARD_HOSTS:
         click.echo(_("Tautan unduhan dan surel memakai %(url)s; atur PPID_PUBLIC_URL ke alamat yang dipakai warga.",
                      url=settings.public_url))
-    waitress_serve(app, host=host, port=port, threads=threads, ident="ppid", connection_limit=CONNECTION_LIMIT)
+    if platform.jobs.inline:  # no worker: the server's own background thread sends the e-mails
+        start_courier(platform)
+    try:
+        waitress_serve(app, host=host, port=port, threads=threads, ident="ppid", connection_limit=CONNECTION_LIMIT)
+    finally:
+        stop_courier(platform)
 
 
 @main.command(help=N_("Jalankan pekerja latar yang mengambil tugas pemanenan, validasi, penerbitan dan surel dari "
@@ -257,6 +264,7 @@ def serve(host: str, port: int, threads: int) -> None:
 @friendly_errors
 def worker(burst: bool) -> None:
     from ppid.config import ConfigError
+    from ppid.mail import deliver_due_job
     from ppid.platform import Platform
 
     platform = Platform.open(checked_settings())  # checks every setting before taking work
@@ -265,6 +273,7 @@ def worker(burst: bool) -> None:
         raise ConfigError(
             _("PPID_REDIS_URL belum diisi; pekerja latar membutuhkan Redis, misalnya redis://127.0.0.1:6379/0.")
         )
+    platform.jobs.enqueue(deliver_due_job)  # first: e-mails left while no worker ran (Redis down, a killed worker)
     platform.jobs.work(burst=burst)
 
 
@@ -368,11 +377,14 @@ def mail() -> None:
 
 
 @mail.command("retry", help=N_("Kirim ulang setiap pesan yang gagal (server SMTP yang mati, login yang ditolak)."))
+@click.option("--habis", "past_limit", is_flag=True,
+              help=N_("Juga pesan yang sudah gagal pada setiap percobaannya, misalnya setelah pengaturan surel "
+                      "diperbaiki."))
 @friendly_errors
-def mail_retry() -> None:
+def mail_retry(past_limit: bool) -> None:
     from ppid.mail import retry_failed
 
-    queued = retry_failed(open_platform(check_storage=False))
+    queued = retry_failed(open_platform(check_storage=False), past_limit=past_limit)
     click.echo(_("%(count)s pesan dikirim ulang.", count=queued))
 
 

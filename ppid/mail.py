@@ -2,10 +2,12 @@
 
 Every message is a ``mail_delivery`` row written by :func:`write_outbox` in the transaction of the step it
 announces: the filing, decision or objection and its e-mails are committed together, or neither is, so a
-promised e-mail cannot go unrecorded. Only after the commit is each row handed over (:func:`deliver`:
-inline, or on an RQ worker when ``PPID_REDIS_URL`` is set). A failed attempt is tried again after a
-growing pause (:data:`BACKOFF_SECONDS`, at most :data:`MAX_ATTEMPTS` tries) by the worker, and at once by
-``ppid mail retry``.
+promised e-mail cannot go unrecorded. Only after the commit is each row handed over: to an RQ worker when
+``PPID_REDIS_URL`` is set; else, in ``ppid serve``, to the :class:`Courier`, one background thread of the
+server that sends whatever has gathered in one round, so that no citizen waits for an SMTP server; else
+(the CLI, tests) inline. A failed attempt is tried again after a growing pause (:data:`BACKOFF_SECONDS`,
+at most :data:`MAX_ATTEMPTS` tries) by the worker or the courier, at once by ``ppid mail retry``, and
+``ppid mail retry --habis`` gives messages that used every try one more.
 
 Sending is claimed first, in its own short transaction (``SELECT ... FOR UPDATE SKIP LOCKED`` on
 PostgreSQL, a conditional ``UPDATE`` of the claim columns on SQLite), so two workers never send one row
@@ -26,7 +28,10 @@ import os
 import smtplib
 import socket
 import ssl
+import threading
+import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -66,6 +71,8 @@ BACKOFF_SECONDS = (60, 5 * 60, 30 * 60, 2 * 3600)
 LEASE = timedelta(minutes=10)
 """How long a claim keeps other workers off a row: far longer than one SMTP conversation can take."""
 SWEEP_BATCH = 50
+SWEEP_SECONDS = 60.0
+"""How often a courier looks for rows whose pause is over, or that a stopped process left behind."""
 
 
 class DeliveryStatus(enum.StrEnum):
@@ -156,21 +163,33 @@ class SmtpServer:
             password=unquote(parsed.password) if parsed.password else None,
         )
 
-    def send(self, message: EmailMessage) -> str:
-        """Hand ``message`` over; returns the server's reply to the end of data."""
-        context = ssl.create_default_context()
+    def connect(self) -> smtplib.SMTP:
+        """One signed-in SMTP conversation, for as many messages as a round has (TLS only where configured)."""
+        context = ssl.create_default_context() if self.security != "plain" else None
         if self.security == "tls":
             client: smtplib.SMTP = smtplib.SMTP_SSL(self.host, self.port, timeout=SMTP_TIMEOUT, context=context)
         else:
             client = smtplib.SMTP(self.host, self.port, timeout=SMTP_TIMEOUT)
-        with client:
+        try:
             if self.security == "starttls":
                 client.starttls(context=context)
             if self.username:
                 client.login(self.username, self.password or "")
-            client.send_message(message)
-            code, reply = client.noop()
-            return f"{code} {reply.decode(errors='replace')}"[:255]
+        except BaseException:
+            client.close()
+            raise
+        return client
+
+    @staticmethod
+    def hand_over(client: smtplib.SMTP, message: EmailMessage) -> str:
+        """Send ``message`` on an open conversation; returns the server's reply, the proof of hand-over."""
+        client.send_message(message)
+        code, reply = client.noop()
+        return f"{code} {reply.decode(errors='replace')}"[:255]
+
+
+MESSAGE_REFUSALS = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError)
+"""Errors about one message: the conversation goes on with the next; any other error ends it."""
 
 
 def write_outbox(
@@ -231,6 +250,10 @@ def _hand_over(session: Session, transaction: Any) -> None:
     for platform, delivery_id in session.info.pop(READY):
         by_platform.setdefault(id(platform), (platform, []))[1].append(delivery_id)
     for platform, ids in by_platform.values():
+        courier = _couriers.get(id(platform))
+        if courier is not None:
+            courier.take(ids)
+            continue
         try:
             platform.jobs.enqueue(deliver_job, *ids)
         except Exception:  # the rows are committed: the worker's sweep or `ppid mail retry` sends them later
@@ -246,18 +269,107 @@ def _discard_after_rollback(session: Session, previous_transaction: Any) -> None
         session.info.pop(OUTBOX, None)
 
 
-def deliver_job(*delivery_ids: int) -> list[str]:
-    """Entry point for RQ workers and inline jobs: the outbox rows of one step."""
+class Courier:
+    """Sends this server process's committed outbox rows from one background thread (``ppid serve`` without Redis).
+
+    Sent in the request's own thread, a filing's e-mails made the citizen wait for the hand-over and, under a
+    crowd, each request paid for its own claim and record transactions: 60 % of a filing's CPU
+    (bench/permohonan.py). The courier sends whatever gathered since its last round with one claim, one SMTP
+    conversation and one record transaction. It also sweeps the outbox when it starts and every
+    ``sweep_seconds``: a failed try is made again after its pause, and rows a stopped process left are sent."""
+
+    def __init__(self, platform: Platform, *, sweep_seconds: float = SWEEP_SECONDS) -> None:
+        self.platform = platform
+        self.sweep_seconds = sweep_seconds
+        self._waiting: list[int] = []
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._idle = threading.Event()
+        self._stopping = False
+        self._thread = threading.Thread(target=self._run, name="ppid-courier", daemon=True)
+
+    def take(self, delivery_ids: list[int]) -> None:
+        """Committed rows to send in the next round (called after a commit, from any thread)."""
+        with self._lock:
+            self._waiting.extend(delivery_ids)
+            self._idle.clear()
+        self._wake.set()
+
+    def wait_until_idle(self, timeout: float) -> bool:
+        """True once every row taken so far went through a round (the start's sweep included)."""
+        return self._idle.wait(timeout)
+
+    def start(self) -> Courier:
+        self._thread.start()
+        return self
+
+    def stop(self, timeout: float = SMTP_TIMEOUT) -> None:
+        """Finish the round under way and the rows taken so far; what is left waits in the outbox for the next
+        start's sweep."""
+        self._stopping = True
+        self._wake.set()
+        self._thread.join(timeout)
+
+    def _run(self) -> None:
+        next_sweep = time.monotonic()  # at once: rows a stopped process left behind
+        while True:
+            self._wake.wait(timeout=max(0.0, next_sweep - time.monotonic()))
+            self._wake.clear()
+            while batch := self._next_batch():
+                self._round(lambda ids=batch: deliver_rows(self.platform, ids))
+            if time.monotonic() >= next_sweep:
+                self._round(lambda: sweep(self.platform))
+                next_sweep = time.monotonic() + self.sweep_seconds
+            with self._lock:
+                if not self._waiting:
+                    self._idle.set()
+            if self._stopping:
+                return
+
+    def _next_batch(self) -> list[int]:
+        with self._lock:
+            batch, self._waiting = self._waiting[:SWEEP_BATCH], self._waiting[SWEEP_BATCH:]
+        return batch
+
+    @staticmethod
+    def _round(send: Callable[[], object]) -> None:
+        """One round; a database or disk failure is logged and the rows stay in the outbox for the next sweep."""
+        try:
+            send()
+        except Exception:
+            log.warning("e-mail round failed; the messages stay in the outbox for the next sweep", exc_info=True)
+
+
+_couriers: dict[int, Courier] = {}
+"""The courier of each platform that has one (by ``id``): a server process opens one platform."""
+
+
+def start_courier(platform: Platform, *, sweep_seconds: float = SWEEP_SECONDS) -> Courier:
+    """Send ``platform``'s committed e-mails from a background thread from now on (see :class:`Courier`)."""
+    courier = _couriers[id(platform)] = Courier(platform, sweep_seconds=sweep_seconds).start()
+    return courier
+
+
+def stop_courier(platform: Platform) -> None:
+    """Back to sending inline; the courier finishes the rows it took."""
+    courier = _couriers.pop(id(platform), None)
+    if courier is not None:
+        courier.stop()
+
+
+def deliver_job(*delivery_ids: int, past_limit: bool = False) -> list[str]:
+    """Entry point for RQ workers and inline jobs: the outbox rows of one step (or of ``ppid mail retry``)."""
     from ppid.platform import job_platform
 
-    return deliver_rows(job_platform(), list(delivery_ids))
+    return deliver_rows(job_platform(), list(delivery_ids), past_limit=past_limit)
 
 
 def deliver_due_job() -> int:
-    """Entry point for a worker's periodic sweep: every row whose pause is over; returns how many were tried."""
+    """Entry point for a worker's sweep (at its start, and after a pause): every row whose pause is over; returns
+    how many were tried."""
     from ppid.platform import job_platform
 
-    return len(deliver_due(job_platform()))
+    return sweep(job_platform())
 
 
 def deliver(platform: Platform, delivery_id: int) -> str:
@@ -266,12 +378,14 @@ def deliver(platform: Platform, delivery_id: int) -> str:
     return status
 
 
-def deliver_rows(platform: Platform, delivery_ids: list[int]) -> list[str]:
+def deliver_rows(platform: Platform, delivery_ids: list[int], *, past_limit: bool = False) -> list[str]:
     """Send these outbox rows now, except those sent already or held by another worker; returns their statuses.
 
-    Used after a commit and by ``ppid mail retry``: a row's pause is not waited for, the attempt limit is.
+    Used after a commit and by ``ppid mail retry``: a row's pause is not waited for, the attempt limit is unless
+    ``past_limit`` (``ppid mail retry --habis``, after the administrator mended the mail settings).
     One short transaction claims them all, one records what came of them all."""
-    results = dict(_send(platform, _claim(platform, ids=delivery_ids, due_only=False, limit=len(delivery_ids))))
+    results = dict(_send(platform, _claim(platform, ids=delivery_ids, due_only=False, limit=len(delivery_ids),
+                                          past_limit=past_limit)))
     missing = [delivery_id for delivery_id in delivery_ids if delivery_id not in results]
     if missing:
         with platform.database.session() as session:
@@ -286,15 +400,28 @@ def deliver_due(platform: Platform, *, limit: int = SWEEP_BATCH) -> list[str]:
     return [status for _id, status in _send(platform, _claim(platform, ids=None, due_only=True, limit=limit))]
 
 
-def retry_failed(platform: Platform) -> int:
+def sweep(platform: Platform) -> int:
+    """Send every due row, a batch at a time; returns how many were tried. A row that fails again gets a later
+    ``next_attempt_at``, so the sweep ends."""
+    tried = 0
+    while True:
+        count = len(deliver_due(platform))
+        tried += count
+        if count < SWEEP_BATCH:
+            return tried
+
+
+def retry_failed(platform: Platform, *, past_limit: bool = False) -> int:
     """Hand over every unsent row that has attempts left, without waiting for its pause (``ppid mail retry``);
-    returns how many. A row another worker holds right now is left to it."""
+    with ``past_limit`` also the rows that used every try (``--habis``). Returns how many. A row another worker
+    holds right now is left to it."""
     now = utcnow()
     with platform.database.session() as session:
-        ids = list(session.scalars(select(MailDelivery.id).where(*_claimable(now, due_only=False))
+        ids = list(session.scalars(select(MailDelivery.id).where(*_claimable(now, due_only=False,
+                                                                              past_limit=past_limit))
                                    .order_by(MailDelivery.id)))
-    for delivery_id in ids:
-        platform.jobs.enqueue(deliver_job, delivery_id)
+    for start in range(0, len(ids), SWEEP_BATCH):
+        platform.jobs.enqueue(deliver_job, *ids[start:start + SWEEP_BATCH], past_limit=past_limit)
     return len(ids)
 
 
@@ -316,12 +443,13 @@ class _Claim:
     category: str
 
 
-def _claimable(now: datetime, *, due_only: bool) -> list[Any]:
+def _claimable(now: datetime, *, due_only: bool, past_limit: bool = False) -> list[Any]:
     conditions = [
         MailDelivery.status.in_(PENDING),
-        MailDelivery.attempts < MAX_ATTEMPTS,
         or_(MailDelivery.claimed_until.is_(None), MailDelivery.claimed_until < now),
     ]
+    if not past_limit:
+        conditions.append(MailDelivery.attempts < MAX_ATTEMPTS)
     if due_only:
         conditions.append(MailDelivery.next_attempt_at.is_not(None))
         conditions.append(MailDelivery.next_attempt_at <= now)
@@ -332,14 +460,16 @@ def _worker_name() -> str:
     return f"{socket.gethostname()[:50]}:{os.getpid()}"
 
 
-def _claim(platform: Platform, *, ids: list[int] | None, due_only: bool, limit: int = SWEEP_BATCH) -> list[_Claim]:
+def _claim(platform: Platform, *, ids: list[int] | None, due_only: bool, limit: int = SWEEP_BATCH,
+           past_limit: bool = False) -> list[_Claim]:
     """Take rows for sending, in a short transaction of its own; each taken row gets its attempt log line."""
     now = utcnow()
     worker = _worker_name()
     token = f"{worker}:{uuid.uuid4().hex[:12]}"
     values = {"claimed_by": token, "claimed_until": now + LEASE, "attempts": MailDelivery.attempts + 1}
     with platform.database.session() as session:
-        candidates = select(MailDelivery.id).where(*_claimable(now, due_only=due_only))
+        claimable = _claimable(now, due_only=due_only, past_limit=past_limit)
+        candidates = select(MailDelivery.id).where(*claimable)
         if ids is not None:
             candidates = candidates.where(MailDelivery.id.in_(ids))
         candidates = candidates.order_by(MailDelivery.id).limit(limit)
@@ -350,7 +480,7 @@ def _claim(platform: Platform, *, ids: list[int] | None, due_only: bool, limit: 
                                 .execution_options(synchronize_session=False))
         else:  # SQLite: the UPDATE takes the write lock first, so claims are serialised; ours carry our token
             session.execute(update(MailDelivery).where(MailDelivery.id.in_(candidates.scalar_subquery()),
-                                                       *_claimable(now, due_only=due_only))
+                                                       *claimable)
                             .values(**values).execution_options(synchronize_session=False))
         rows = list(session.scalars(select(MailDelivery).where(MailDelivery.claimed_by == token)
                                     .order_by(MailDelivery.id)))
@@ -369,22 +499,43 @@ def _send(platform: Platform, claims: list[_Claim]) -> list[tuple[int, str]]:
         return []
     settings = platform.settings
     outcomes = []
-    for claim in claims:
-        reply = error = None
-        try:
-            if settings.smtp_url is None:
-                outbox = settings.home / "outbox"
-                outbox.mkdir(exist_ok=True)
-                (outbox / f"{claim.delivery_id:08d}.eml").write_bytes(bytes(claim.message))
-                status = DeliveryStatus.SAVED
-            else:
-                reply = SmtpServer.from_url(settings.smtp_url).send(claim.message)
-                status = DeliveryStatus.SENT
-        except (OSError, smtplib.SMTPException) as caught:
-            status, error = DeliveryStatus.FAILED, caught
-            log.warning("e-mail %s, delivery #%s failed: %s", claim.category, claim.delivery_id,
-                        type(caught).__name__)
-        outcomes.append((claim, status, reply, error))
+    smtp = SmtpServer.from_url(settings.smtp_url) if settings.smtp_url else None
+    client: smtplib.SMTP | None = None
+    unreachable: BaseException | None = None
+    try:
+        for claim in claims:
+            reply = error = None
+            try:
+                if unreachable is not None:  # the server could not be reached for this round: try later, not now
+                    raise unreachable
+                if smtp is None:
+                    outbox = settings.home / "outbox"
+                    outbox.mkdir(exist_ok=True)
+                    (outbox / f"{claim.delivery_id:08d}.eml").write_bytes(bytes(claim.message))
+                    status = DeliveryStatus.SAVED
+                else:
+                    if client is None:
+                        try:
+                            client = smtp.connect()
+                        except (OSError, smtplib.SMTPException) as caught:
+                            unreachable = caught
+                            raise
+                    reply = smtp.hand_over(client, claim.message)
+                    status = DeliveryStatus.SENT
+            except (OSError, smtplib.SMTPException) as caught:
+                status, error = DeliveryStatus.FAILED, caught
+                log.warning("e-mail %s, delivery #%s failed: %s", claim.category, claim.delivery_id,
+                            type(caught).__name__)
+                if client is not None and not isinstance(caught, MESSAGE_REFUSALS):
+                    client.close()  # the conversation broke: the next message opens a new one
+                    client = None
+            outcomes.append((claim, status, reply, error))
+    finally:
+        if client is not None:
+            try:
+                client.quit()
+            except (OSError, smtplib.SMTPException):
+                client.close()
     now = utcnow()
     results = []
     retry_after: timedelta | None = None
