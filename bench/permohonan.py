@@ -3,8 +3,8 @@
 Starts `ppid serve` (waitress, its database pool sized from its threads) on a random local port against a
 fresh PostgreSQL database, with the filing and tracking rate limits raised through the configuration (a copy
 of config/ whose defaults.yaml sets permohonan.rate_limits); with ``--redis-url`` also one `ppid worker`,
-which sends the e-mails the filings wrote to the outbox (without it they are sent inline, after the commit,
-in the request's thread). Then, for each level of concurrent clients (``--levels``, default 8, 32, 128):
+which sends the e-mails the filings wrote to the outbox (without it each server's courier thread sends them,
+after the commit, outside the request). Then, for each level of concurrent clients (``--levels``, default 8, 32, 128):
 
 1. files ``--filings`` requests through the JSON API from that many concurrent clients (a thread pool, one
    HTTP session per thread), each with its own ``Idempotency-Key``; no new filing starts after
@@ -112,7 +112,7 @@ def main() -> int:
         print(f"{args.processes} × ppid serve (waitress, {args.threads} threads, database pool {args.threads + 2}) "
               f"on {', '.join(bases)} (each client sends to one of them in turn, as a proxy would), database "
               f"{make_url(database_url).database}; e-mail "
-              f"{'by one ppid worker (RQ on ' + args.redis_url + ')' if worker else 'sent inline after the commit'}; "
+              f"{'by one ppid worker (RQ on ' + args.redis_url + ')' if worker else 'sent by each server’s courier thread after the commit'}; "
               f"{args.filings} filings per level, at most {args.max_seconds:.0f} s per phase")
         for clients in levels:
             level = Level(clients)
