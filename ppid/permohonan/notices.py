@@ -50,6 +50,20 @@ class Notices:
     def __init__(self, platform: Platform) -> None:
         self.platform = platform
         self.public_url = platform.settings.public_url.rstrip("/")
+        self._addresses: dict[tuple[str | None, tuple[Role, ...]], list[str]] = {}
+
+    def prepare(self, workflow: Desk, kind: EventKind, dinas_slug: str | None) -> None:
+        """Look up now whom a coming ``kind`` step will tell, so that composing its messages needs no query:
+        a filing composes them while its number's counter row and the log's chain lock are held."""
+        roles = OFFICER_EVENTS.get(kind)
+        if roles is not None:
+            self._officer_addresses(workflow, dinas_slug, roles)
+
+    def _officer_addresses(self, workflow: Desk, dinas_slug: str | None, roles: tuple[Role, ...]) -> list[str]:
+        key = (dinas_slug, roles)
+        if key not in self._addresses:
+            self._addresses[key] = officer_addresses(workflow.session, workflow, dinas_slug, roles)
+        return self._addresses[key]
 
     def step_recorded(self, workflow: Desk, permohonan: Permohonan, step: PermohonanEvent,
                       *, token: str | None = None) -> list[Notice]:
@@ -135,7 +149,7 @@ class Notices:
         ]
         body = "\n".join(lines)
         return [Notice(address, subject, body, f"permohonan.{step.kind.value}.petugas", permohonan.number)
-                for address in officer_addresses(workflow.session, workflow, status.dinas_slug, roles)]
+                for address in self._officer_addresses(workflow, status.dinas_slug, roles)]
 
 
 def officer_addresses(session: Session, workflow: Desk, dinas_slug: str | None,

@@ -234,9 +234,11 @@ class Workflow:
         self, loaded: dict[str, Any], uploads: list[documents.Upload], *, channel: Channel, received_at: datetime,
         actor_id: int | None, actor: str, extra: dict[str, Any], submission: tuple[str, str] | None = None,
     ) -> Filed:
-        """Everything slow first (the calendar, storing the documents), then the number, the request, its first
-        event and its e-mails (outbox rows) in the caller's transaction: on PostgreSQL the year's counter row
-        stays locked from the number to the commit, so that stretch does no I/O but the database's."""
+        """Everything slow first (the calendar, storing the documents, whom to tell), then the number, the request,
+        its first event and its e-mails (outbox rows) in the caller's transaction. On PostgreSQL the number's
+        counter row stays locked from the number to the commit, and the log's chain lock from the event's flush
+        to the commit: the event is flushed with the e-mails at the commit, so that stretch holds no query but its
+        own inserts."""
         if uploads and self.storage is None:
             raise RuntimeError("Workflow needs a storage to keep identity documents")
         dinas = _dinas_or_none(loaded["dinas"])
@@ -248,6 +250,8 @@ class Workflow:
         else:
             token, token_hash = new_tracking_token()
         stored = [documents.store(self.storage, self.config.cipher, upload) for upload in uploads]
+        if self.notices is not None:
+            self.notices.prepare(self, EventKind.RECEIVED, dinas)
         sequence = next_value(self.session, kind=NUMBER_KIND, year=local.year, scope=scope)
         permohonan = Permohonan(
             number=format_number(self.config.number_format, sequence=sequence, year=local.year, month=local.month,
@@ -276,16 +280,19 @@ class Workflow:
                 email=loaded["email"],
                 identity_documents=stored,
             ),
+            events=[],
+            objections=[],
         )
+        self.session.add(permohonan)
+        self.session.flush()  # its id, for the officers' link; the event is not written yet
         if loaded["melalui_kuasa"]:
             extra = {**extra, "melalui_kuasa": True}
         permohonan.events.append(
             PermohonanEvent(sequence=1, kind=EventKind.RECEIVED, at=self.clock(), actor_user_id=actor_id,
                             actor_name=actor, dinas_slug=dinas, payload={"saluran": channel.value, **extra})
         )
-        self.session.add(permohonan)
-        self.session.flush()
-        self._notify(permohonan, permohonan.events[0], token=token)
+        with self.session.no_autoflush:
+            self._notify(permohonan, permohonan.events[0], token=token)
         return Filed(permohonan, token)
 
     # -- reading -----------------------------------------------------------------------------
