@@ -49,8 +49,10 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    bindparam,
     event,
     func,
+    insert,
     inspect,
     or_,
     select,
@@ -447,6 +449,8 @@ def pending_count(session: Session) -> int:
 class _Claim:
     delivery_id: int
     attempt_id: int
+    attempts: int
+    """The row's tries, this one included."""
     claimed_by: str
     message: Message
     category: str
@@ -469,13 +473,19 @@ def _worker_name() -> str:
     return f"{socket.gethostname()[:50]}:{os.getpid()}"
 
 
+_deliveries = MailDelivery.__table__
+_attempts = MailDeliveryAttempt.__table__
+
+
 def _claim(platform: Platform, *, ids: list[int] | None, due_only: bool, limit: int = SWEEP_BATCH,
            past_limit: bool = False) -> list[_Claim]:
-    """Take rows for sending, in a short transaction of its own; each taken row gets its attempt log line."""
+    """Take rows for sending, in a short transaction of its own; each taken row gets its attempt log line.
+
+    Two statements whatever the round's size (an UPDATE ... RETURNING the messages, one INSERT of the attempt
+    lines): a round is paid once, not per message."""
     now = utcnow()
     worker = _worker_name()
     token = f"{worker}:{uuid.uuid4().hex[:12]}"
-    values = {"claimed_by": token, "claimed_until": now + LEASE, "attempts": MailDelivery.attempts + 1}
     with platform.database.session() as session:
         claimable = _claimable(now, due_only=due_only, past_limit=past_limit)
         candidates = select(MailDelivery.id).where(*claimable)
@@ -483,24 +493,23 @@ def _claim(platform: Platform, *, ids: list[int] | None, due_only: bool, limit: 
             candidates = candidates.where(MailDelivery.id.in_(ids))
         candidates = candidates.order_by(MailDelivery.id).limit(limit)
         if session.get_bind().dialect.name == "postgresql":
-            taken = list(session.scalars(candidates.with_for_update(skip_locked=True)))
-            if taken:
-                session.execute(update(MailDelivery).where(MailDelivery.id.in_(taken)).values(**values)
-                                .execution_options(synchronize_session=False))
-        else:  # SQLite: the UPDATE takes the write lock first, so claims are serialised; ours carry our token
-            session.execute(update(MailDelivery).where(MailDelivery.id.in_(candidates.scalar_subquery()),
-                                                       *claimable)
-                            .values(**values).execution_options(synchronize_session=False))
-        rows = list(session.scalars(select(MailDelivery).where(MailDelivery.claimed_by == token)
-                                    .order_by(MailDelivery.id)))
-        attempts = [MailDeliveryAttempt(delivery_id=delivery.id, number=delivery.attempts, worker=worker,
-                                        started_at=now) for delivery in rows]
-        session.add_all(attempts)
-        session.flush()
-        taken = [(attempt.id, delivery) for delivery, attempt in zip(rows, attempts, strict=True)]
-        session.expunge_all()  # the rows' values stay readable once the claim is committed
-    return [_Claim(delivery.id, attempt_id, token, _message(delivery, platform.settings), delivery.category)
-            for attempt_id, delivery in taken]
+            candidates = candidates.with_for_update(skip_locked=True)
+        # SQLite: the UPDATE takes the write lock first, so claims are serialised; the conditions are checked again
+        taken = session.execute(
+            update(_deliveries).where(_deliveries.c.id.in_(candidates.scalar_subquery()), *claimable)
+            .values(claimed_by=token, claimed_until=now + LEASE, attempts=_deliveries.c.attempts + 1)
+            .returning(_deliveries.c.id, _deliveries.c.attempts, _deliveries.c.recipient, _deliveries.c.subject,
+                       _deliveries.c.body, _deliveries.c.category, _deliveries.c.message_id,
+                       _deliveries.c.created_at)
+        ).all()
+        if not taken:
+            return []
+        attempt_ids = dict(session.execute(
+            insert(_attempts).returning(_attempts.c.delivery_id, _attempts.c.id),
+            [{"delivery_id": row.id, "number": row.attempts, "worker": worker, "started_at": now} for row in taken],
+        ).tuples().all())
+    return [_Claim(row.id, attempt_ids[row.id], row.attempts, token, _message(row, platform.settings), row.category)
+            for row in sorted(taken, key=lambda row: row.id)]
 
 
 def _send(platform: Platform, claims: list[_Claim]) -> list[tuple[int, str]]:
@@ -521,7 +530,7 @@ def _send(platform: Platform, claims: list[_Claim]) -> list[tuple[int, str]]:
                 if smtp is None:
                     outbox = settings.home / "outbox"
                     outbox.mkdir(exist_ok=True)
-                    (outbox / f"{claim.delivery_id:08d}.eml").write_bytes(bytes(claim.message))
+                    (outbox / f"{claim.delivery_id:08d}.eml").write_bytes(claim.message.as_bytes())
                     status = DeliveryStatus.SAVED
                 else:
                     if client is None:
@@ -546,41 +555,53 @@ def _send(platform: Platform, claims: list[_Claim]) -> list[tuple[int, str]]:
                 client.quit()
             except (OSError, smtplib.SMTPException):
                 client.close()
+    return _record(platform, outcomes)
+
+
+def _record(platform: Platform, outcomes: list[tuple[_Claim, DeliveryStatus, str | None, BaseException | None]]
+            ) -> list[tuple[int, str]]:
+    """What came of each try, in one transaction of four statements: the attempt lines, the rows (a row another
+    worker sent meanwhile keeps its first outcome), the claims given back, and the rows' statuses as they now are."""
     now = utcnow()
-    results = []
     retry_after: timedelta | None = None
+    attempt_rows, delivery_rows = [], []
+    for claim, status, reply, error in outcomes:
+        explained = plain_error(error) if error is not None else None
+        attempt_rows.append({"attempt_id": claim.attempt_id, "finished_at": now, "result": status.value,
+                             "error": explained, "server_reply": reply})
+        next_attempt_at = None
+        if error is not None and claim.attempts < MAX_ATTEMPTS:
+            next_attempt_at = now + timedelta(seconds=BACKOFF_SECONDS[claim.attempts - 1])
+            pause = next_attempt_at - now
+            retry_after = pause if retry_after is None else min(retry_after, pause)
+        delivery_rows.append({
+            "delivery_id": claim.delivery_id, "new_status": status,
+            "new_sent_at": now if error is None else None, "new_reply": reply,
+            "new_error": None if error is None else f"{explained} ({type(error).__name__}: {error})"[:1000],
+            "new_next_attempt_at": next_attempt_at,
+        })
+    ids = [claim.delivery_id for claim, *_rest in outcomes]
     with platform.database.session() as session:
-        deliveries = {row.id: row for row in session.scalars(
-            select(MailDelivery).where(MailDelivery.id.in_([claim.delivery_id for claim in claims])))}
-        attempts = {row.id: row for row in session.scalars(
-            select(MailDeliveryAttempt).where(MailDeliveryAttempt.id.in_([claim.attempt_id for claim in claims])))}
-        for claim, status, reply, error in outcomes:
-            delivery, attempt = deliveries[claim.delivery_id], attempts[claim.attempt_id]
-            attempt.finished_at, attempt.result = now, status.value
-            if error is not None:
-                attempt.error = plain_error(error)
-            else:
-                attempt.server_reply = reply
-            if delivery.claimed_by == claim.claimed_by:
-                delivery.claimed_by = delivery.claimed_until = None
-            if delivery.status in (DeliveryStatus.SENT, DeliveryStatus.SAVED):  # a late duplicate: keep the first
-                results.append((delivery.id, delivery.status.value))
-                continue
-            delivery.status = status
-            if error is None:
-                delivery.sent_at, delivery.server_reply, delivery.last_error = now, reply, None
-                delivery.next_attempt_at = None
-            else:
-                delivery.last_error = f"{attempt.error} ({type(error).__name__}: {error})"[:1000]
-                delivery.next_attempt_at = (now + timedelta(seconds=BACKOFF_SECONDS[delivery.attempts - 1])
-                                            if delivery.attempts < MAX_ATTEMPTS else None)
-                if delivery.next_attempt_at is not None:
-                    pause = delivery.next_attempt_at - now
-                    retry_after = pause if retry_after is None else min(retry_after, pause)
-            results.append((delivery.id, status.value))
+        session.execute(
+            update(_attempts).where(_attempts.c.id == bindparam("attempt_id"))
+            .values(finished_at=bindparam("finished_at"), result=bindparam("result"), error=bindparam("error"),
+                    server_reply=bindparam("server_reply")),
+            attempt_rows)
+        session.execute(
+            update(_deliveries).where(_deliveries.c.id == bindparam("delivery_id"),
+                                      or_(*(_deliveries.c.status == status for status in PENDING)))
+            .values(status=bindparam("new_status"), sent_at=bindparam("new_sent_at"),
+                    server_reply=bindparam("new_reply"), last_error=bindparam("new_error"),
+                    next_attempt_at=bindparam("new_next_attempt_at")),
+            delivery_rows)
+        session.execute(update(_deliveries).where(_deliveries.c.id.in_(ids),
+                                                  _deliveries.c.claimed_by == outcomes[0][0].claimed_by)
+                        .values(claimed_by=None, claimed_until=None))
+        statuses = dict(session.execute(select(_deliveries.c.id, _deliveries.c.status)
+                                        .where(_deliveries.c.id.in_(ids))).tuples().all())
     if retry_after is not None:
         _schedule_retry(platform, retry_after)
-    return results
+    return [(delivery_id, str(statuses[delivery_id])) for delivery_id in ids]
 
 
 def _schedule_retry(platform: Platform, delay: timedelta) -> None:
