@@ -67,6 +67,8 @@ class Level:
     filing_wall: float = 0.0
     tracking_wall: float = 0.0
     filing_cpu: float = 0.0
+    machine_busy: float = 0.0
+    """Share of all the machine's cores busy during the filing phase (server, PostgreSQL, clients, the rest)."""
     """CPU seconds the server process spent in the filing phase (steadier than wall time on a shared machine)."""
     tracking_cpu: float = 0.0
     problems: list[str] = field(default_factory=list)
@@ -81,6 +83,9 @@ def main() -> int:
     parser.add_argument("--filings", type=int, default=300, help="requests to file per level (default 300)")
     parser.add_argument("--max-seconds", type=float, default=120.0,
                         help="no new filing or tracking starts after this many seconds of a phase (default 120)")
+    parser.add_argument("--warmup", type=int, default=32,
+                        help="filings and tracking pages sent first from as many clients, not counted: a fresh "
+                             "process compiles its templates and fills its pools once (default 32)")
     parser.add_argument("--processes", type=int, default=1,
                         help="ppid serve processes sharing the database (default 1); clients take them in turn")
     parser.add_argument("--threads", type=int, default=8, help="waitress worker threads (default 8, as ppid serve)")
@@ -112,15 +117,24 @@ def main() -> int:
         print(f"{args.processes} × ppid serve (waitress, {args.threads} threads, database pool {args.threads + 2}) "
               f"on {', '.join(bases)} (each client sends to one of them in turn, as a proxy would), database "
               f"{make_url(database_url).database}; e-mail "
-              f"{'by one ppid worker (RQ on ' + args.redis_url + ')' if worker else 'sent by each server’s courier thread after the commit'}; "
+              f"{'by one ppid worker (RQ on ' + args.redis_url + ')' if worker else 'sent by each server’s courier'}; "
               f"{args.filings} filings per level, at most {args.max_seconds:.0f} s per phase")
+        if args.warmup:
+            warm, _wall = run_concurrently(args.warmup, min(args.warmup, 32),
+                                           lambda i, s: file_one(bases[i % len(bases)], 900_000_000 + i, s),
+                                           args.max_seconds)
+            warm_tokens = [result.body["token"] for result in warm if result.status == 201]
+            run_concurrently(len(warm_tokens), min(args.warmup, 32),
+                             lambda i, s, t=warm_tokens: track_one(bases[i % len(bases)], t[i], s), args.max_seconds)
+            print(f"warm-up: {args.warmup} filings and their tracking pages (not counted)")
         for clients in levels:
             level = Level(clients)
-            cpu = cpu_seconds(processes)
+            cpu, machine = cpu_seconds(processes), machine_ticks()
             level.filings, level.filing_wall = run_concurrently(
                 args.filings, clients, lambda i, s, c=clients: file_one(bases[i % len(bases)], c * 100_000 + i, s),
                 args.max_seconds)
             level.filing_cpu, cpu = cpu_seconds(processes) - cpu, cpu_seconds(processes)
+            level.machine_busy = busy_share(machine, machine_ticks())
             accepted = [result for result in level.filings if result.status == 201]
             tokens = [result.body["token"] for result in accepted]
             level.tracking, level.tracking_wall = run_concurrently(
@@ -129,6 +143,7 @@ def main() -> int:
             level.tracking_cpu = cpu_seconds(processes) - cpu
             print(f"\n{clients} concurrent clients")
             report("  filing (POST /api/permohonan)", level.filings, level.filing_wall, level.filing_cpu)
+            print(f"  machine: {level.machine_busy:.0%} of {os.cpu_count()} cores busy while filing")
             report("  tracking page (GET /permohonan/lacak/<token>)", level.tracking, level.tracking_wall,
                    level.tracking_cpu)
             check_database(database_url, level)
@@ -214,6 +229,17 @@ def cpu_seconds(processes: list[subprocess.Popen]) -> float:
         fields = Path(f"/proc/{process.pid}/stat").read_text().rsplit(")", 1)[1].split()
         total += int(fields[11]) + int(fields[12])
     return total / os.sysconf("SC_CLK_TCK")
+
+
+def machine_ticks() -> tuple[int, int]:
+    """(busy, total) CPU ticks of the whole machine so far (Linux /proc/stat)."""
+    fields = [int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle + iowait
+    return sum(fields) - idle, sum(fields)
+
+
+def busy_share(before: tuple[int, int], after: tuple[int, int]) -> float:
+    return (after[0] - before[0]) / max(after[1] - before[1], 1)
 
 
 def wait_until_up(base: str, server: subprocess.Popen) -> None:
@@ -333,8 +359,8 @@ def quantiles(results: list[Result]) -> tuple[float, float, float]:
 
 def summary(levels: list[Level]) -> None:
     print("\n| clients | filings | filing p50 / p95 ms | filing/s | server CPU per filing ms | tracking p50 / p95 ms "
-          "| tracking/s | server CPU per tracking ms | lost | duplicates | 5xx |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+          "| tracking/s | server CPU per tracking ms | machine busy while filing | lost | duplicates | 5xx |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for level in levels:
         filing, tracking = quantiles(level.filings), quantiles(level.tracking)
         errors = sum(1 for result in level.filings + level.tracking if result.status >= 500)
@@ -347,7 +373,8 @@ def summary(levels: list[Level]) -> None:
               f"{len(level.filings) / level.filing_wall:.1f} | "
               f"{level.filing_cpu / max(len(level.filings), 1) * 1000:.1f} | "
               f"{tracking[0]:.0f} / {tracking[1]:.0f} | {len(level.tracking) / max(level.tracking_wall, 1e-9):.1f} | "
-              f"{level.tracking_cpu / max(len(level.tracking), 1) * 1000:.1f} | {level.lost} | {level.duplicates} | "
+              f"{level.tracking_cpu / max(len(level.tracking), 1) * 1000:.1f} | {level.machine_busy:.0%} | "
+              f"{level.lost} | {level.duplicates} | "
               f"{errors} |{note}")
 
 
