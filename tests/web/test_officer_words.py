@@ -274,6 +274,5 @@ def wide_elements(page) -> list[str]:
     """The outermost elements sticking out of the window, to say what pushes the page wide."""
     return page.evaluate("""() => [...document.querySelectorAll('body *')]
         .filter(e => e.getBoundingClientRect().right > innerWidth + 1 && !e.closest('.table-wrap'))
-        .filter(e => !e.parentElement || e.parentElement.getBoundingClientRect().right <= innerWidth + 1)
         .map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : '')
                   + ' ' + Math.round(e.getBoundingClientRect().right) + 'px')""")
