@@ -20,6 +20,7 @@ from flask import Flask
 
 from ppid.accounts.models import AccountEventKind, Role
 from ppid.accounts.service import Grant, create_user, grant_role, revoke_role
+from ppid.accounts.tokens import create_token, revoke_token
 from ppid.app import create_app
 from ppid.config import load_settings
 from ppid.mail import DeliveryStatus
@@ -144,6 +145,8 @@ def desk(migrated_template: str, tmp_path_factory: pytest.TempPathFactory) -> It
             grant_role(session, officer, Grant(Role.ATASAN, "dinkes"), actor=admin)
             session.flush()
             revoke_role(session, officer, next(g.id for g in officer.grants if g.role == Role.ATASAN), actor=admin)
+            token, _secret = create_token(session, officer, "Skrip unggah malam")
+            revoke_token(session, token, actor=admin)
             workflow = Workflow(session, PermohonanConfig.from_settings(platform.settings), platform.registry)
             filed = workflow.file(filing())
             refused = workflow.file(filing(nama="Budi Santoso", nik="3201011203850002", email="budi@example.id"))
@@ -231,6 +234,7 @@ def test_the_account_log_and_the_runs_read_as_words(desk: Desk) -> None:
 
     assert "Peran: Petugas data / PPID Pelaksana — Dinas Kependudukan dan Pencatatan Sipil" in log
     assert "Peran: Atasan PPID — Dinas Kesehatan" in log and "Sebab: kata sandi salah." in log
+    assert "Token “Skrip unggah malam” (nomor 1)." in log and "Token nomor 1." in log
     assert "Cause: wrong password." in english
     assert re.search(r"\d+ baru, \d+ tidak valid", runs), runs
 
