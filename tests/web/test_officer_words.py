@@ -46,7 +46,7 @@ OFFICER_PAGES = {
     "laporan validasi berkas yang salah": "/laporan/{report_id}",
     "antrean permohonan": "/permohonan/petugas/",
     "permohonan baru": "/permohonan/petugas/{request_id}",
-    "permohonan yang ditolak": "/permohonan/petugas/{refused_id}",
+    "permohonan yang ditolak lalu diajukan keberatan": "/permohonan/petugas/{refused_id}",
     "pencatatan permohonan langsung": "/permohonan/petugas/daftar",
     "kalender hari kerja": "/permohonan/petugas/kalender",
     "laporan layanan informasi": "/permohonan/petugas/laporan",
@@ -151,6 +151,7 @@ def desk(migrated_template: str, tmp_path_factory: pytest.TempPathFactory) -> It
             filed = workflow.file(filing())
             refused = workflow.file(filing(nama="Budi Santoso", nik="3201011203850002", email="budi@example.id"))
             workflow.decide(refused.permohonan, officer=admin, data=REFUSAL)
+            workflow.file_objection(refused.permohonan, {"alasan": ["a"], "kasus_posisi": "Ditolak tanpa alasan jelas"})
             names = {"officer_id": officer.id, "request_id": filed.permohonan.id,
                      "refused_id": refused.permohonan.id, "harvest_run": harvest_run}
         app = create_app(platform=platform)
