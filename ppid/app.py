@@ -7,7 +7,7 @@ import logging
 from flask import Flask, Response, g, jsonify, request
 from flask_wtf.csrf import CSRFProtect
 
-from ppid import error_pages, i18n
+from ppid import error_pages, i18n, web
 from ppid.accounts.auth import install as install_accounts
 from ppid.accounts.config import AccountsConfig
 from ppid.config import Settings
@@ -75,6 +75,7 @@ def _install_i18n(app: Flask, default_language: str) -> None:
     app.jinja_env.add_extension("jinja2.ext.i18n")
     app.jinja_env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
     app.jinja_env.globals["LANGUAGES"] = i18n.LANGUAGES
+    app.jinja_env.filters["waktu"] = web.local_time
 
     @app.before_request
     def choose_language() -> None:

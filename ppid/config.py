@@ -16,7 +16,7 @@ from urllib.parse import urlparse
 
 import yaml
 
-from ppid.i18n import DEFAULT_LANGUAGE, LANGUAGES, _
+from ppid.i18n import DEFAULT_LANGUAGE, LANGUAGES, TIME_ZONES, ZONE_NAMES, _
 
 SOURCE_ROOT = Path(__file__).resolve().parent.parent
 SMTP_SCHEMES = {"smtp": ("plain", 25), "smtp+starttls": ("starttls", 587), "smtps": ("tls", 465)}
@@ -58,6 +58,8 @@ class Settings:
     s3_endpoint_url: str | None = None
     redis_url: str | None = None
     language: str = "id"
+    time_zone: str = TIME_ZONES["WIB"]
+    """The pemda's time zone (``time_zone: WIB|WITA|WIT``), as an IANA name: every shown time is in it."""
     public_url: str = DEFAULT_PUBLIC_URL
     #: ``PPID_PUBLIC_URL`` (or ``public_url`` in defaults.yaml) is set: links never follow the served address.
     public_url_configured: bool = False
@@ -130,6 +132,8 @@ def load_settings(environ: dict[str, str] | None = None, **overrides: Any) -> Se
     if language not in LANGUAGES:
         raise ConfigError(_("PPID_LANGUAGE harus salah satu dari: %(choices)s.", choices=", ".join(LANGUAGES)))
 
+    time_zone = _time_zone(env.get("PPID_TIME_ZONE") or defaults.get("time_zone", "WIB"))
+
     try:
         home.mkdir(parents=True, exist_ok=True)
     except OSError as error:
@@ -179,6 +183,7 @@ def load_settings(environ: dict[str, str] | None = None, **overrides: Any) -> Se
         s3_endpoint_url=s3_endpoint_url,
         redis_url=redis_url,
         language=language,
+        time_zone=time_zone,
         public_url=public_url.rstrip("/"),
         public_url_configured=bool(configured_url),
         smtp_url=smtp_url,
@@ -188,6 +193,16 @@ def load_settings(environ: dict[str, str] | None = None, **overrides: Any) -> Se
         defaults=defaults,
         **pool,
     )
+
+
+def _time_zone(value: Any) -> str:
+    """``WIB``, ``WITA`` or ``WIT`` (or the IANA name of one of them) as the IANA name of the zone."""
+    named = str(value).strip()
+    if named.upper() in TIME_ZONES:
+        return TIME_ZONES[named.upper()]
+    if named in ZONE_NAMES:
+        return named
+    raise ConfigError(_("time_zone (PPID_TIME_ZONE) harus WIB, WITA atau WIT, bukan %(value)r.", value=value))
 
 
 def _database_pool(env: dict[str, str], defaults: dict[str, Any]) -> dict[str, Any]:

@@ -12,8 +12,11 @@ import functools
 import io
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
+from babel.dates import format_datetime
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
@@ -21,6 +24,9 @@ from babel.support import NullTranslations, Translations
 DEFAULT_LANGUAGE = "id"
 LANGUAGES = {"id": "Bahasa Indonesia", "en": "English"}
 TRANSLATIONS_DIR = Path(__file__).parent / "translations"
+#: Indonesia's three time zones by the names officers and citizens use, in every language (``time_zone``).
+TIME_ZONES = {"WIB": "Asia/Jakarta", "WITA": "Asia/Makassar", "WIT": "Asia/Jayapura"}
+ZONE_NAMES = {zone: name for name, zone in TIME_ZONES.items()}
 
 _current_language: contextvars.ContextVar[str] = contextvars.ContextVar("ppid_language", default=DEFAULT_LANGUAGE)
 
@@ -71,3 +77,15 @@ _ = gettext
 def N_(message: str) -> str:
     """Mark a string for translation where it is defined; translate it with ``_`` where it is shown."""
     return message
+
+
+def format_moment(moment: datetime, zone: str, *, seconds: bool = False) -> str:
+    """``16 Maret 2026, 09.05 WIB``: a stored (UTC) moment in the pemda's time zone, in the interface language.
+
+    The one way every page, e-mail, PDF and export writes a time, so that none can show UTC or another zone.
+    The zone's Indonesian name (WIB, WITA, WIT) is kept in English too: it is what readers know it by.
+    """
+    separator = "." if get_language() == DEFAULT_LANGUAGE else ":"
+    clock = separator.join(["HH", "mm", "ss"] if seconds else ["HH", "mm"])
+    local = format_datetime(moment, f"d MMMM y, {clock}", tzinfo=ZoneInfo(zone), locale=get_language())
+    return f"{local} {ZONE_NAMES.get(zone, zone)}"

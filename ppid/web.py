@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Any
 
 from ckanapi.errors import SearchError, SearchQueryError
 from flask import current_app, g
 from sqlalchemy.orm import Session
 
+from ppid.i18n import format_moment
 from ppid.platform import Platform
 from ppid.publishing.client import CatalogueClient, open_catalogue
 
@@ -18,6 +20,11 @@ CATALOGUE_TIMEOUT = {"timeout": 20}
 
 def platform() -> Platform:
     return current_app.extensions["ppid"]
+
+
+def local_time(moment: datetime | None, seconds: bool = False) -> str:
+    """The ``waktu`` filter of every template: a stored moment in the pemda's time zone (``time_zone``)."""
+    return "" if moment is None else format_moment(moment, platform().settings.time_zone, seconds=seconds)
 
 
 def db_session() -> Session:

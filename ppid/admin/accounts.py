@@ -6,11 +6,13 @@ Thin views over :mod:`ppid.accounts`; every change is recorded there as an accou
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
+from ppid.accounts import presenters
 from ppid.accounts.auth import accounts_config, bearer_token, current_user, login_required, sign_out
 from ppid.accounts.models import AccountEvent, ApiToken, Role, User
 from ppid.accounts.reset import request_password_reset, user_for_reset_token
@@ -28,6 +30,12 @@ from ppid.i18n import _
 from ppid.web import db_session, platform
 
 blueprint = Blueprint("accounts", __name__)
+
+
+@blueprint.context_processor
+def _words() -> dict[str, Any]:
+    """The account log's particulars in words (:mod:`ppid.accounts.presenters`), never stored codes."""
+    return {"words": presenters}
 
 
 # -- one's own account and API tokens ---------------------------------------------------------------

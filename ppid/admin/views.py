@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlparse
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
@@ -10,6 +11,7 @@ from sqlalchemy import select
 from ppid.accounts.auth import accounts_config, current_user, dinas_scope, login_required, sign_in, sign_out
 from ppid.accounts.models import Role
 from ppid.accounts.service import AccountError, authenticate, end_sessions
+from ppid.admin import presenters
 from ppid.pipeline.models import HarvestRun, ItemOutcome, TrackedFile, ValidationRecord
 from ppid.uploader.models import FileVersion
 from ppid.uploader.service import versions_with_report
@@ -17,6 +19,12 @@ from ppid.validation import ValidationReport
 from ppid.web import db_session, platform
 
 blueprint = Blueprint("admin", __name__)
+
+
+@blueprint.context_processor
+def _words() -> dict[str, Any]:
+    """Runs' counts and durations in words (:mod:`ppid.admin.presenters`), never stored codes."""
+    return {"words": presenters}
 
 
 @blueprint.route("/masuk", methods=["GET", "POST"])

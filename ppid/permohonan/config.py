@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, time
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from limits import parse_many
 
@@ -51,7 +50,7 @@ class PermohonanConfig:
         section = _section(settings.defaults, "permohonan")
         calendar_section = _section(section, "calendar", prefix="permohonan.")
         config = cls(
-            calendar=_calendar(calendar_section),
+            calendar=_calendar(calendar_section, settings.time_zone),
             number_format=str(section.get("registration_number_format", DEFAULT_NUMBER_FORMAT)),
             objection_number_format=str(section.get("objection_number_format", DEFAULT_OBJECTION_NUMBER_FORMAT)),
             sequence_per_dinas=_boolean(section, "sequence_per_dinas", False),
@@ -95,14 +94,11 @@ class PermohonanConfig:
                 ) from error
 
 
-def _calendar(section: dict[str, Any]) -> WorkingCalendar:
-    timezone = str(section.get("timezone", "Asia/Jakarta"))
-    try:
-        ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError) as error:
-        raise ConfigError(
-            _("permohonan.calendar.timezone harus zona waktu seperti Asia/Jakarta, bukan %(value)r.", value=timezone)
-        ) from error
+def _calendar(section: dict[str, Any], timezone: str) -> WorkingCalendar:
+    """The working days of the pemda, in its one time zone (``time_zone``, not a setting of this section)."""
+    if "timezone" in section:
+        raise ConfigError(_("permohonan.calendar.timezone tidak dipakai lagi: zona waktu pemda diatur sekali untuk "
+                            "semua halaman, e-mail dan berkas dengan time_zone: WIB, WITA atau WIT."))
     closes = section.get("office_closes_at", "16:00")
     extra_holidays = section.get("extra_holidays") or {}
     return WorkingCalendar(

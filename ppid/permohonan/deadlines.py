@@ -24,9 +24,9 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import holidays
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date
 
-from ppid.i18n import _, get_language
+from ppid.i18n import _, format_moment, get_language
 
 NOTICE_WORKING_DAYS = 10
 """UU KIP Pasal 22(7): the written notice (pemberitahuan tertulis) within 10 working days of receipt."""
@@ -169,8 +169,7 @@ class WorkingCalendar:
 
     def format_moment(self, moment: datetime) -> str:
         """``16 Maret 2026, 09.05 WIB``: a moment in this body's local time, in the interface language."""
-        pattern = "d MMMM y, HH.mm z" if get_language() == "id" else "d MMMM y, HH:mm z"
-        return format_datetime(moment, pattern, tzinfo=self.zone, locale=get_language())
+        return format_moment(moment, self.timezone)
 
     # -- holiday data --------------------------------------------------------------------------
 

@@ -18,7 +18,7 @@ from ppid.i18n import _, get_language
 from ppid.pipeline.models import TrackedFile
 from ppid.registry import FREQUENCIES
 from ppid.storage import StorageError
-from ppid.uploader import checking, metadata, notices, service
+from ppid.uploader import checking, metadata, notices, presenters, service
 from ppid.uploader.config import UploaderConfig
 from ppid.uploader.models import Draft, DraftFile, DraftStatus, FileVersion, UploadSession, VersionState
 from ppid.validation import list_schemas
@@ -31,6 +31,12 @@ blueprint = Blueprint("uploader", __name__, url_prefix="/unggah")
 def _repair_checks(state) -> None:
     """A server that starts again finishes the checks a previous process left half-done."""
     checking.repair_in_background(state.app.extensions["ppid"])
+
+
+@blueprint.context_processor
+def _words() -> dict[str, Any]:
+    """Statuses and the draft's record in words (:mod:`ppid.uploader.presenters`), never stored codes."""
+    return {"words": presenters}
 
 
 @blueprint.get("/")

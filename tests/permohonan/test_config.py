@@ -25,13 +25,13 @@ def test_defaults_follow_kip_rules_recommendations(settings) -> None:
 
 
 def test_calendar_settings_come_from_defaults_yaml(settings) -> None:
-    config = config_with(settings, {"calendar": {
-        "timezone": "Asia/Makassar",
+    config = PermohonanConfig.from_settings(replace(settings, time_zone="Asia/Makassar", defaults={"permohonan": {
+        "calendar": {
         "office_closes_at": None,
         "cuti_bersama_is_holiday": False,
         "extra_holidays": {date(2026, 7, 7): "Hari Jadi Kabupaten", "2026-07-08": "Libur daerah"},
         "extra_working_days": ["2026-12-24"],
-    }})
+    }}}))
     calendar = config.calendar
     assert calendar.zone.key == "Asia/Makassar" and calendar.office_closes_at is None
     assert not calendar.is_working_day(date(2026, 7, 8)) and calendar.is_working_day(date(2026, 12, 24))
@@ -40,7 +40,7 @@ def test_calendar_settings_come_from_defaults_yaml(settings) -> None:
 @pytest.mark.parametrize(
     ("section", "named"),
     [
-        ({"calendar": {"timezone": "Asia/Bandung"}}, "permohonan.calendar.timezone"),
+        ({"calendar": {"timezone": "Asia/Makassar"}}, "permohonan.calendar.timezone"),
         ({"calendar": {"office_closes_at": "jam empat"}}, "permohonan.calendar.office_closes_at"),
         ({"calendar": {"extra_holidays": {"besok": "x"}}}, "permohonan.calendar.extra_holidays"),
         ({"calendar": {"cuti_bersama_is_holiday": "ya"}}, "cuti_bersama_is_holiday"),
