@@ -61,10 +61,13 @@ class ColumnarRows:
         self.untitled = [index for index, name in enumerate(columns) if name is None and not labels[index]]
         self.untitled_seen: dict[int, tuple[int, str]] = {}
         self.good_codes: dict[str, set[str]] = {name: set() for name in rows.judge.references}
+        self.seen_names: dict[str, dict[str, bool]] = {name: {} for name in rows.judge.region_names}
+        """Per region-name field: "code\x1fname" → whether the name is the code's (each distinct pair judged once)."""
         self.formula_check = self._vectorised_formulas()
         self.finding_cache: dict[int, dict[Any, list[RowFinding]]] = {}
         self.typed_fields = set(rows.judge.references) | {name for formula in rows.judge.formulas
                                                           for name in formula_names(formula.formula)}
+        self.typed_fields |= set(rows.judge.region_names) | set(rows.judge.region_names.values())
         """Fields whose typed value a later check needs (codes, formulas, keys): a cell only frictionless's reader
         clears in one of them sends its row to be read alone."""
         if self.finder is not None:
@@ -228,12 +231,15 @@ class ColumnarRows:
                for index, rule in enumerate(self.rules)]
         codes = [self._codes_ok(name, frame).fill_null(False).alias(f"__code_{name}")
                  for name in self.rows.judge.references]
-        flags = frame.select(*oks, *codes,
+        names = [self._names_ok(name, frame).fill_null(True).alias(f"__name_{name}")
+                 for name in self.rows.judge.region_names]
+        flags = frame.select(*oks, *codes, *names,
                              pl.all_horizontal([rule.missing for rule in self.rules]).alias("__blank"),
                              (self.formula_check if self.formula_check is not None else pl.lit(False))
                              .fill_null(False).alias("__formula"))
         conditions = [pl.col(f"__ok_{index}") for index in range(len(self.rules))]
         conditions += [pl.col(f"__code_{name}") for name in self.rows.judge.references]
+        conditions += [pl.col(f"__name_{name}") for name in self.rows.judge.region_names]
         conditions += [~pl.col("__blank"), pl.col("__formula"), pl.lit(self.keys_vectorised)]
         return flags.with_columns(pl.all_horizontal(conditions).alias("__fast"))
 
@@ -271,6 +277,7 @@ class ColumnarRows:
                         for name in self.rows.judge.references]
         read_alone = [_member(pl.col(f"c{index}"), values) for index, values in valid.items()
                       if values and self.fields[index].name in self.typed_fields]
+        read_alone += [~pl.col(f"__name_{name}") for name in self.rows.judge.region_names]
         any_finding = pl.any_horizontal([*has_error, *codes_failed]) if has_error or codes_failed else pl.lit(False)
         alone = pl.any_horizontal(read_alone) if read_alone else pl.lit(False)
         total = pl.any_horizontal([pl.col(f"c{index}").str.to_lowercase().str.contains(_TOTAL_HINT).fill_null(False)
@@ -379,6 +386,22 @@ class ColumnarRows:
         reference = self.rows.judge.reference
         good.update(code for code in codes if code not in good and reference.exists(code))
         return rule.key.is_in(list(good)) | rule.missing
+
+    def _names_ok(self, name: str, frame: pl.DataFrame) -> pl.Expr:
+        """False where a region name may not be its code's name: such rows are read alone, so the ``Judge`` decides
+        (the name check needs both cells typed and the code listed, as for a row the frictionless engine reads)."""
+        name_rule, code_rule = self.by_name[name], self.by_name[self.rows.judge.region_names[name]]
+        if name_rule.typed is None or code_rule.key is None:
+            return pl.lit(False)
+        pair = pl.concat_str([code_rule.key, pl.lit("\x1f"), name_rule.typed.cast(pl.String)])
+        seen = self.seen_names[name]
+        judge = self.rows.judge
+        for text in frame.select(pair.alias("p"))["p"].unique().drop_nulls().to_list():
+            if text not in seen:
+                code, value = text.split("\x1f", 1)
+                official = judge.official_name(code)
+                seen[text] = official is None or judge.names_match(value, official)
+        return ~pair.is_in([text for text, same in seen.items() if not same])
 
     def _record_keys(self, rows: pl.DataFrame) -> None:
         """Record the keys of rows checked in columns (with their ``__ok_i`` and ``__code_name`` flags): a group's key
