@@ -1,19 +1,29 @@
 """Every Satu Data field an officer fills in the uploader is on the public dataset page, in words, in both languages.
 
 The page reads them back from the catalogue (the package's extras), so what a citizen sees is what a harvester of
-the catalogue gets; here through the embedded catalogue, after the walidata approved the draft.
+the catalogue gets: through the embedded catalogue, and through a real CKAN 2.12 when ``CKAN_URL`` is set (started
+by ../shared/ckan-test-server/run_ckan.sh), after the walidata approved the draft.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
+from pathlib import Path
 
+import ckanapi
 import pytest
 
 from ppid.accounts.models import Role
 from ppid.accounts.service import Grant, create_user
 from ppid.uploader import checking
+from tests.conftest import sample_region_environ
 from tests.uploader.helpers import GOOD_CSV, PASSWORD, new_draft, sign_in, upload
+
+CKAN_URL = os.environ.get("CKAN_URL")
+CKAN_API_TOKEN = os.environ.get("CKAN_API_TOKEN")
+NAME = "disdukcapil-penduduk-per-kecamatan-hasil-unggahan"
 
 FILLED = {
     "title": "Penduduk per Kecamatan Hasil Unggahan",
@@ -27,6 +37,19 @@ FILLED = {
     "licence": "cc-by-sa",
     "tags": "kependudukan, penduduk",
 }
+
+
+@pytest.fixture(params=["embedded", pytest.param("ckan", marks=pytest.mark.ckan)])
+def environ(request: pytest.FixtureRequest, tmp_path: Path, database_url: str) -> dict[str, str]:
+    """The sample installation, publishing to the embedded catalogue or to a real CKAN (without this test's dataset)."""
+    environ = sample_region_environ(tmp_path, database_url)
+    if request.param == "ckan":
+        if not CKAN_URL:
+            pytest.skip("CKAN_URL is not set: start ../shared/ckan-test-server/run_ckan.sh")
+        environ |= {"PPID_CATALOGUE_URL": CKAN_URL, "PPID_CATALOGUE_API_TOKEN": CKAN_API_TOKEN}
+        with ckanapi.RemoteCKAN(CKAN_URL, apikey=CKAN_API_TOKEN) as ckan, contextlib.suppress(ckanapi.NotFound):
+            ckan.action.dataset_purge(id=NAME)
+    return environ
 
 
 @pytest.fixture
@@ -44,7 +67,7 @@ def published(platform, app) -> str:
     submitted = officer.post(f"/unggah/draf/{draft_id}/ajukan", data={"csrf_token": officer.token})
     assert submitted.status_code == 302, officer.get(f"/unggah/draf/{draft_id}").get_data(as_text=True)
     assert walidata.post(f"/unggah/draf/{draft_id}/setujui", data={"csrf_token": walidata.token}).status_code == 302
-    return "/dataset/disdukcapil-penduduk-per-kecamatan-hasil-unggahan"
+    return f"/dataset/{NAME}"
 
 
 def definitions(page: str) -> dict[str, str]:
