@@ -30,7 +30,7 @@ def _words(name: str) -> list[str]:
 
 def _spellings(official: str) -> set[str]:
     """Every way the list's name may be written, letters and digits only."""
-    words = _words(official)
+    words = [_SPELLED_OUT.get(word, word) for word in _words(official)]  # the list itself writes "Kep. Masaloka Raya"
     spellings = {"".join(words)}
     if len(words) > 1 and words[0] in _OPTIONAL_LEVEL:
         spellings.add("".join(words[1:]))

@@ -8,6 +8,7 @@ the table stays valid, and the report says which region the code is.
 from __future__ import annotations
 
 import csv
+import gzip
 import random
 from pathlib import Path
 
@@ -78,6 +79,7 @@ def test_an_unknown_code_is_reported_once_as_an_unknown_code_not_as_a_wrong_name
     ("kabupaten bogor", "Kabupaten Bogor"), ("Kota  Bogor", "Kota Bogor"), ("Gunung Putri", "Gunungputri"),
     ("Kec. Cibinong", "Cibinong"), ("Desa Pondok Rajeg", "Pondok Rajeg"), ("Kel. Pondok-Rajeg", "Pondok Rajeg"),
     ("Kab. Kep. Seribu", "Kabupaten Kepulauan Seribu"),
+    ("Kep. Masaloka Raya", "Kep. Masaloka Raya"), ("Kepulauan Masaloka Raya", "Kep. Masaloka Raya"),
 ])
 def test_the_usual_spellings_of_a_region_name_are_the_same_region(written: str, official: str) -> None:
     assert same_region(written, official)
@@ -149,3 +151,11 @@ def test_both_engines_report_wrong_region_names_identically_among_other_errors(t
     assert columnar[0] == reference[0]
     assert columnar[1] == reference[1]
     assert columnar[2] == reference[2]
+
+
+def test_every_name_of_the_region_list_is_its_own_region_however_it_is_cased() -> None:
+    with gzip.open(SCHEMAS / "reference" / "kode_wilayah.csv.gz", "rt", encoding="utf-8") as stream:
+        names = [row["nama"] for row in csv.DictReader(stream)]
+
+    assert len(names) > 90_000
+    assert [name for name in names if not same_region(name, name) or not same_region(name.upper(), name)] == []
