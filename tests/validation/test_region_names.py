@@ -80,6 +80,10 @@ def test_an_unknown_code_is_reported_once_as_an_unknown_code_not_as_a_wrong_name
     ("Kec. Cibinong", "Cibinong"), ("Desa Pondok Rajeg", "Pondok Rajeg"), ("Kel. Pondok-Rajeg", "Pondok Rajeg"),
     ("Kab. Kep. Seribu", "Kabupaten Kepulauan Seribu"),
     ("Kep. Masaloka Raya", "Kep. Masaloka Raya"), ("Kepulauan Masaloka Raya", "Kep. Masaloka Raya"),
+    ("Provinsi Jawa Barat", "Jawa Barat"), ("DKI Jakarta", "Daerah Khusus Ibukota Jakarta"),
+    ("Prov. DKI Jakarta", "Daerah Khusus Ibukota Jakarta"), ("DI Yogyakarta", "Daerah Istimewa Yogyakarta"),
+    ("Provinsi D.I. Yogyakarta", "Daerah Istimewa Yogyakarta"), ("Jakarta Pusat", "Kota Administrasi Jakarta Pusat"),
+    ("Kota Jakarta Pusat", "Kota Administrasi Jakarta Pusat"),
 ])
 def test_the_usual_spellings_of_a_region_name_are_the_same_region(written: str, official: str) -> None:
     assert same_region(written, official)
