@@ -109,6 +109,7 @@ SCHEMA = {
     ],
     "missingValues": ["", "-"],
     "primaryKey": ["kode", "tahun"],
+    "ppid": {"row_constraints": ["jumlah < 900"]},
 }
 ODD = {"kode": ["3201.0", "9999", "32.01", ""], "nama": ["", "-", "Kabupaten Bogor yang sangat panjang"],
        "tahun": ["2030", "20I9", ""], "jumlah": ["-1", "seratus", ""]}
