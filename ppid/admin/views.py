@@ -12,7 +12,7 @@ from ppid.accounts.auth import accounts_config, current_user, dinas_scope, login
 from ppid.accounts.models import Role
 from ppid.accounts.service import AccountError, authenticate, end_sessions
 from ppid.admin import presenters
-from ppid.pipeline.models import HarvestRun, ItemOutcome, TrackedFile, ValidationRecord
+from ppid.pipeline.models import HarvestRun, ItemOutcome, TrackedFile, ValidationRecord, file_labels
 from ppid.uploader.models import FileVersion
 from ppid.uploader.service import versions_with_report
 from ppid.validation import ValidationReport
@@ -66,7 +66,8 @@ def runs() -> str:
 @login_required(Role.ADMIN, Role.WALIDATA)
 def run_detail(run_id: int) -> str:
     run = db_session().get(HarvestRun, run_id) or abort(404)
-    return render_template("admin/run.html", run=run, reports=_invalid_file_reports(run))
+    return render_template("admin/run.html", run=run, reports=_invalid_file_reports(run),
+                           labels=file_labels(db_session(), run.events))
 
 
 def _invalid_file_reports(run: HarvestRun) -> dict[tuple[str, str], int]:

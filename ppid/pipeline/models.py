@@ -10,11 +10,12 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Boolean, Enum, ForeignKey, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import BigInteger, Boolean, Enum, ForeignKey, Integer, String, Text, UniqueConstraint, select
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from ppid.db import Base, JsonDocument, UtcDateTime, utcnow
 from ppid.i18n import N_, _
+from ppid.pipeline.naming import file_label
 
 
 def _enum(cls: type[enum.Enum]) -> Enum:
@@ -161,6 +162,23 @@ class TrackedFile(Base):
     publish_error: Mapped[str | None] = mapped_column(Text, nullable=True)
 
     report: Mapped[ValidationRecord | None] = relationship()
+
+    @property
+    def label(self) -> str:
+        """The file as people know it: the published file's name, or its path or address (``file_label``)."""
+        return file_label(self.key, self.name)
+
+
+def file_labels(session: Session, events: list[RunEvent]) -> dict[tuple[str, str], str]:
+    """(source, key) → how a run's files are named to people: the name of the file now published under each key
+    (a run names an uploaded draft's corrected file, not its first upload); keys of no known file are left out."""
+    keys = {(event.source_id, event.item_key) for event in events if event.item_key}
+    if not keys:
+        return {}
+    rows = session.execute(select(TrackedFile.source_id, TrackedFile.key, TrackedFile.name).where(
+        TrackedFile.source_id.in_({source for source, _key in keys}),
+        TrackedFile.key.in_({key for _source, key in keys})))
+    return {(source, key): file_label(key, name) for source, key, name in rows if (source, key) in keys}
 
 
 class FailedItem(Base):

@@ -12,6 +12,7 @@ import unicodedata
 from collections.abc import Mapping
 from pathlib import PurePosixPath
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 from ppid.registry import Rule
 
@@ -41,3 +42,11 @@ def safe_filename(name: str) -> str:
 def storage_key_for(dinas_slug: str, sha256: str, name: str) -> str:
     """Content-addressed: identical bytes are stored once, and a re-run never writes a second copy."""
     return f"berkas/{dinas_slug}/{sha256[:2]}/{sha256}/{safe_filename(name)}"
+
+
+def file_label(key: str, name: str) -> str:
+    """How a file is named to people: its key when the key ends in the file's name (a path in a folder, an address),
+    else the name it was published under. An uploaded file corrected under another name keeps its first upload's
+    name as its stable key (``penduduk-miskin-messy.csv``); readers must see the file that was published
+    (``penduduk-miskin-fixed.csv``), as the catalogue does."""
+    return key if unquote(PurePosixPath(urlsplit(key).path).name) == name else name

@@ -17,6 +17,7 @@ from ppid.catalogue.service import storage_key
 from ppid.pipeline.models import TrackedFile, ValidationRecord
 from ppid.pipeline.naming import safe_filename
 from ppid.portal import explorer
+from ppid.portal.metadata import metadata_entries
 from ppid.portal.preview import preview_table
 from ppid.storage import StorageError
 from ppid.validation.report import ValidationReport
@@ -86,8 +87,9 @@ def dataset(name: str) -> ResponseReturnValue:
             explorers[resource["id"]] = found
     dictionaries = {schema_name: (schema.get("title") or schema_name, explorer.dictionary(schema, settings.schemas_dir))
                     for schema_name, schema in schemas.items() if schema}  # fmt: skip
+    metadata = metadata_entries(package, extras, lambda tag: url_for("portal.search", tags=tag))
     return render_template("portal/dataset.html", package=package, extras=extras, files=files, explorers=explorers,
-                           dictionaries=dictionaries, table_url=functools.partial(_table_url, name),
+                           dictionaries=dictionaries, metadata=metadata, table_url=functools.partial(_table_url, name),
                            other_args=_other_args, number=explorer.number)  # fmt: skip
 
 

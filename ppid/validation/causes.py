@@ -705,6 +705,29 @@ CAUSES: dict[str, Cause] = {
         ),
         lambda c: _("`%(kolom)s` berisi `%(nilai)s`, kode ini tidak terdaftar", kolom=c.column, nilai=c.value),
     ),
+    "region-name": Cause(
+        "warning",
+        lambda c: ngettext(
+            "kolom `%(kolom)s`: %(jumlah)s baris berisi nama wilayah yang bukan nama kodenya; misalnya baris "
+            "%(baris)s: kode %(kode)s adalah %(resmi)s, bukan `%(contoh)s`.",
+            "kolom `%(kolom)s`: %(jumlah)s baris berisi nama wilayah yang bukan nama kodenya; misalnya baris "
+            "%(baris)s: kode %(kode)s adalah %(resmi)s, bukan `%(contoh)s`.",
+            c.count,
+            **_vars(c),
+            baris=number(c["row"]),
+            kode=c["code"],
+            resmi=c["official"],
+        ),
+        lambda c: _(
+            "Periksa setiap baris yang disebut: jika kodenya benar, tulis nama wilayah sesuai daftar kode wilayah "
+            "Kemendagri (penulisan \"Kab.\" atau \"Kabupaten\", huruf besar-kecil dan spasi tidak masalah); jika "
+            "namanya yang benar, perbaiki kode di kolom `%(kolom_kode)s`. Tabel tetap sah, tetapi pembaca akan "
+            "melihat dua wilayah berbeda di baris yang sama.",
+            kolom_kode=c["code_column"],
+        ),
+        lambda c: _("`%(kolom)s` bukan nama kode di `%(kolom_kode)s`: kode itu adalah %(resmi)s", kolom=c.column,
+                    kolom_kode=c["code_column"], resmi=c.value),
+    ),
     "unique": Cause(
         "error",
         _unique_message,

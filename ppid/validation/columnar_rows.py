@@ -61,10 +61,13 @@ class ColumnarRows:
         self.untitled = [index for index, name in enumerate(columns) if name is None and not labels[index]]
         self.untitled_seen: dict[int, tuple[int, str]] = {}
         self.good_codes: dict[str, set[str]] = {name: set() for name in rows.judge.references}
+        self.seen_names: dict[str, dict[str, bool]] = {name: {} for name in rows.judge.region_names}
+        """Per region-name field: "code\x1fname" → whether the name is the code's (each distinct pair judged once)."""
         self.formula_check = self._vectorised_formulas()
         self.finding_cache: dict[int, dict[Any, list[RowFinding]]] = {}
         self.typed_fields = set(rows.judge.references) | {name for formula in rows.judge.formulas
                                                           for name in formula_names(formula.formula)}
+        self.typed_fields |= set(rows.judge.region_names) | set(rows.judge.region_names.values())
         """Fields whose typed value a later check needs (codes, formulas, keys): a cell only frictionless's reader
         clears in one of them sends its row to be read alone."""
         if self.finder is not None:
@@ -228,12 +231,15 @@ class ColumnarRows:
                for index, rule in enumerate(self.rules)]
         codes = [self._codes_ok(name, frame).fill_null(False).alias(f"__code_{name}")
                  for name in self.rows.judge.references]
-        flags = frame.select(*oks, *codes,
+        names = [self._names_ok(name, frame).fill_null(True).alias(f"__name_{name}")
+                 for name in self.rows.judge.region_names]
+        flags = frame.select(*oks, *codes, *names,
                              pl.all_horizontal([rule.missing for rule in self.rules]).alias("__blank"),
                              (self.formula_check if self.formula_check is not None else pl.lit(False))
                              .fill_null(False).alias("__formula"))
         conditions = [pl.col(f"__ok_{index}") for index in range(len(self.rules))]
         conditions += [pl.col(f"__code_{name}") for name in self.rows.judge.references]
+        conditions += [pl.col(f"__name_{name}") for name in self.rows.judge.region_names]
         conditions += [~pl.col("__blank"), pl.col("__formula"), pl.lit(self.keys_vectorised)]
         return flags.with_columns(pl.all_horizontal(conditions).alias("__fast"))
 
@@ -271,11 +277,21 @@ class ColumnarRows:
                         for name in self.rows.judge.references]
         read_alone = [_member(pl.col(f"c{index}"), values) for index, values in valid.items()
                       if values and self.fields[index].name in self.typed_fields]
-        any_finding = pl.any_horizontal([*has_error, *codes_failed]) if has_error or codes_failed else pl.lit(False)
-        alone = pl.any_horizontal(read_alone) if read_alone else pl.lit(False)
+        cell_finding = pl.any_horizontal([*has_error, *codes_failed]) if has_error or codes_failed else pl.lit(False)
+        names_failed = [self._name_failed(name) for name in self.rows.judge.region_names]
+        any_finding = cell_finding | pl.any_horizontal(names_failed) if names_failed else cell_finding
+        formula_unsure = ~cell_finding & ~pl.col("__formula")  # a row with only a name finding still has formulas
+        alone = pl.any_horizontal([*read_alone, formula_unsure]) if read_alone else formula_unsure
         total = pl.any_horizontal([pl.col(f"c{index}").str.to_lowercase().str.contains(_TOTAL_HINT).fill_null(False)
                                    for index in range(self.width)])
         return pl.col("__blank") | total | alone | ~any_finding | pl.lit(not self.keys_vectorised)
+
+    def _name_failed(self, name: str) -> pl.Expr:
+        """A region name that is not its code's name, both cells valid and the code listed: the ``Judge``'s
+        ``name_finding`` for this row, decided in columns."""
+        code = self.rows.judge.region_names[name]
+        return (~pl.col(f"__name_{name}") & pl.col(f"__ok_{self._index(name)}") & pl.col(f"__ok_{self._index(code)}")
+                & pl.col(f"__code_{code}"))
 
     def _index(self, name: str) -> int:
         return next(index for index, item in enumerate(self.fields) if item.name == name)
@@ -311,6 +327,20 @@ class ColumnarRows:
                 table.append(self.rows.judge.code_finding(name, value))
             mapping = pl.DataFrame(pairs, schema={"v": pl.String, "seq": pl.Int32, "fid": pl.Int32}, orient="row")
             parts.append(failed.join(mapping, on="v", how="inner").select("row", "seq", "fid"))
+        for position, (name, code) in enumerate(self.rows.judge.region_names.items()):
+            failed = rows.filter(self._name_failed(name)).select(
+                pl.col("__row").alias("row"), self.by_name[code].key.alias("c"),
+                self.by_name[name].typed.cast(pl.String).alias("v"))
+            if not failed.height:
+                continue
+            pairs = []
+            for code_value, value, first_row in failed.group_by("c", "v").agg(pl.col("row").min()).iter_rows():
+                finding = self.rows.judge.name_finding(name, value, code, code_value, first_row, set())
+                pairs.append((code_value, value, 200_000 + position, len(table)))
+                table.append(finding)
+            mapping = pl.DataFrame(pairs, schema={"c": pl.String, "v": pl.String, "seq": pl.Int32, "fid": pl.Int32},
+                                   orient="row")
+            parts.append(failed.join(mapping, on=["c", "v"], how="inner").select("row", "seq", "fid"))
         found = pl.concat(parts) if parts else pl.DataFrame(schema=schema)
         return found.sort("row", "seq"), table
 
@@ -379,6 +409,22 @@ class ColumnarRows:
         reference = self.rows.judge.reference
         good.update(code for code in codes if code not in good and reference.exists(code))
         return rule.key.is_in(list(good)) | rule.missing
+
+    def _names_ok(self, name: str, frame: pl.DataFrame) -> pl.Expr:
+        """False where a region name is not its code's name (each distinct code and name judged once by the ``Judge``);
+        ``_name_failed`` says where that is a finding, and ``_vector_findings`` makes it the ``Judge``'s."""
+        name_rule, code_rule = self.by_name[name], self.by_name[self.rows.judge.region_names[name]]
+        if name_rule.typed is None or code_rule.key is None:
+            return pl.lit(False)
+        pair = pl.concat_str([code_rule.key, pl.lit("\x1f"), name_rule.typed.cast(pl.String)])
+        seen = self.seen_names[name]
+        judge = self.rows.judge
+        for text in frame.select(pair.alias("p"))["p"].unique().drop_nulls().to_list():
+            if text not in seen:
+                code, value = text.split("\x1f", 1)
+                official = judge.official_name(code)
+                seen[text] = official is None or judge.names_match(value, official)
+        return ~pair.is_in([text for text, same in seen.items() if not same])
 
     def _record_keys(self, rows: pl.DataFrame) -> None:
         """Record the keys of rows checked in columns (with their ``__ok_i`` and ``__code_name`` flags): a group's key

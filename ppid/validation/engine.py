@@ -18,8 +18,9 @@ What happens, and why it is not just ``resource.validate()``:
   1000 errors by default); nothing grows with the row count except files on disk.
 * Primary keys and ``unique`` columns are checked by hash, then exactly, in ``uniqueness.py``.
 * Region codes are checked against a ``Reference`` (``exists(code)``), reported apart from a
-  pattern mismatch; ``ppid.row_constraints`` formulas (``formulas.py``) run on rows whose cells are
-  all valid.
+  pattern mismatch; a region-name field (``"ppid": {"nama_wilayah_untuk": "<code field>"}``) is compared with the
+  reference's name of the row's code and a different region is a warning (``region_names.py``);
+  ``ppid.row_constraints`` formulas (``formulas.py``) run on rows whose cells are all valid.
 """
 
 from __future__ import annotations
@@ -141,6 +142,13 @@ def validate_table(
         result.close()
         raise
     return result
+
+
+def region_name_fields(specs: Mapping[str, Mapping[str, Any]], present: set[str],
+                       checked: Mapping[str, str]) -> dict[str, str]:
+    """Region-name field → its region-code field, for the pairs this file has both of and whose codes are looked up."""
+    pairs = {name: (spec.get("ppid") or {}).get("nama_wilayah_untuk") for name, spec in specs.items()}
+    return {name: code for name, code in pairs.items() if code and name in present and code in checked}
 
 
 def _load_descriptor(schema: Mapping[str, Any] | str | Path) -> dict[str, Any]:
@@ -279,8 +287,8 @@ class _TableCheck:
         references = {name: (self.specs[name].get("ppid") or {}).get("referensi") for name in present}
         formulas = [RowFormula(formula) for formula in (self.descriptor.get("ppid") or {}).get("row_constraints", [])
                     if formula_names(formula) <= present]
-        judge = Judge(self.specs, {name: ref for name, ref in references.items() if ref} if self.reference else {},
-                      self.reference, formulas)
+        checked = {name: ref for name, ref in references.items() if ref} if self.reference else {}
+        judge = Judge(self.specs, checked, self.reference, formulas, region_name_fields(self.specs, present, checked))
         rows = TableRows(self.path, self.name, self.sniffed, self.work, self.descriptor, columns, judge, table,
                          self.limit, self.progress, self.collector)
         reason = self._frictionless_reason(columns)

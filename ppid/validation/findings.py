@@ -3,7 +3,8 @@
 Both engines (``frictionless_rows.py`` and ``columnar_rows.py``) judge rows here, so a file gets the same
 findings whichever engine read it: a cell's type or constraint error becomes a cause of ``causes.py``
 (``3201.0`` in a code column is a float artefact, ``1.234,56`` an Indonesian number), a "JUMLAH" row is one
-total-row finding, region codes are looked up, and ``ppid.row_constraints`` run on rows whose cells are valid.
+total-row finding, region codes are looked up, a region name is compared with its code's name (a warning), and
+``ppid.row_constraints`` run on rows whose cells are valid.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from typing import Any, NamedTuple
 
 from ppid.validation.formulas import RowFormula
 from ppid.validation.headers import normalise_header
-from ppid.validation.reference import Reference
+from ppid.validation.reference import NamedReference, Reference
+from ppid.validation.region_names import same_region
 
 FLOAT_INTEGER = re.compile(r"^\s*[+-]?\d+\.0+\s*$")
 """A whole number written with a decimal zero, as a spreadsheet exports codes typed as numbers: ``3201.0``."""
@@ -22,6 +24,8 @@ _ID_NUMBER = re.compile(r"^\s*[+-]?(\d{1,3}(\.\d{3})+(,\d+)?|\d+,\d+)\s*$")
 _CONSTRAINT = re.compile(r'constraint "(\w+)"')
 _TOTAL_WORDS = {"jumlah", "total", "jumlah total", "total keseluruhan", "grand total", "jumlah seluruhnya", "jml",
                 "sub total", "subtotal"}
+_CACHE_LIMIT = 200_000
+"""Region codes and (name, official name) pairs remembered per table: the whole national list fits."""
 _LIMITS = {"minimum": ("minimum", False), "exclusiveMinimum": ("minimum", True),
            "maximum": ("maximum", False), "exclusiveMaximum": ("maximum", True)}
 
@@ -50,12 +54,17 @@ class Judge:
     """The findings of one table's rows, given its schema, its region-code fields and its row formulas."""
 
     def __init__(self, specs: Mapping[str, Mapping[str, Any]], references: Mapping[str, str],
-                 reference: Reference | None, formulas: list[RowFormula]) -> None:
+                 reference: Reference | None, formulas: list[RowFormula],
+                 region_names: Mapping[str, str] | None = None) -> None:
         self.specs = specs
         self.references = references
         """Field → reference list name, for the fields to look up in ``reference``."""
         self.reference = reference
         self.formulas = formulas
+        self.region_names = dict(region_names or {}) if isinstance(reference, NamedReference) else {}
+        """Region-name field → the region-code field whose name it must be (``"ppid": {"nama_wilayah_untuk": …}``)."""
+        self._official: dict[str, str | None] = {}
+        self._same: dict[tuple[str, str], bool] = {}
 
     def row_problems(self, row: Mapping[str, Any], number: int, cells: list[str | None], errors: list[Any]) -> tuple[
             list[RowFinding], set[str]]:
@@ -87,6 +96,10 @@ class Judge:
                 continue
             broken.add(name)
             findings.append(self.code_finding(name, str(value)))
+        for name, code_field in self.region_names.items():
+            finding = self.name_finding(name, row[name], code_field, row[code_field], number, broken)
+            if finding is not None:
+                findings.append(finding)
         if not errors and not broken:
             for check in self.formulas:
                 if not check.holds(row):
@@ -98,6 +111,37 @@ class Judge:
         if FLOAT_INTEGER.match(text):
             return RowFinding("float-code", name, text, {}, text)
         return RowFinding("unknown-code", name, text, {"reference": self.references[name]}, text)
+
+    def name_finding(self, name: str, value: Any, code_field: str, code: Any, number: int,
+                     broken: set[str]) -> RowFinding | None:
+        """A region name that is not the name of the row's (valid, listed) code: a warning naming the right region."""
+        if value is None or code is None or name in broken or code_field in broken:
+            return None
+        official = self.official_name(str(code))
+        if official is None or self.names_match(str(value), official):
+            return None
+        return RowFinding("region-name", name, str(value),
+                          {"code_column": code_field, "code": str(code).strip(), "official": official, "row": number},
+                          official)
+
+    def official_name(self, code: str) -> str | None:
+        """The reference's name of ``code`` (looked up once per code)."""
+        if code in self._official:
+            return self._official[code]
+        official = self.reference.name(code)
+        if len(self._official) < _CACHE_LIMIT:
+            self._official[code] = official
+        return official
+
+    def names_match(self, value: str, official: str) -> bool:
+        """``same_region``, decided once per (name, official name)."""
+        key = (value, official)
+        if key in self._same:
+            return self._same[key]
+        same = same_region(value, official)
+        if len(self._same) < _CACHE_LIMIT:
+            self._same[key] = same
+        return same
 
     def classify(self, error: Any) -> tuple[str, str | None, dict[str, Any]] | None:
         """The cause of one Frictionless error, with the column it is about; None to ignore it."""

@@ -11,9 +11,9 @@ import functools
 import gzip
 import io
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 REGION_CODES = "reference/kode_wilayah.csv.gz"
 """The Kemendagri region code list shipped in ``schemas/`` (see schemas/README.md for its decree and update)."""
@@ -25,14 +25,34 @@ class Reference(Protocol):
     def exists(self, code: str) -> bool: ...
 
 
-class CodeList:
-    """An in-memory set of codes; the national region list (~92 000 codes) takes a few MB."""
+@runtime_checkable
+class NamedReference(Reference, Protocol):
+    """A reference that also knows each code's name, so a region-name column can be checked against its code."""
 
-    def __init__(self, codes: Iterable[str]) -> None:
+    def name(self, code: str) -> str | None: ...
+
+
+class CodeList:
+    """An in-memory set of codes; the national region list (~92 000 codes) takes a few MB.
+
+    Names are given, or read from ``names_from`` (a CSV with ``kode`` and ``nama``) the first time one is asked:
+    most tables have no region-name column, and ``ppid validate`` should not pay for ~92 000 names it never reads.
+    """
+
+    def __init__(self, codes: Iterable[str], names: Mapping[str, str] | None = None,
+                 names_from: Path | None = None) -> None:
         self._codes = frozenset(code.strip() for code in codes)
+        self._names = dict(names) if names is not None else None
+        self._names_from = names_from
 
     def exists(self, code: str) -> bool:
         return code.strip() in self._codes
+
+    def name(self, code: str) -> str | None:
+        """The code's name in the list; None for a code not in it (or a list without names)."""
+        if self._names is None:
+            self._names = _read_names(self._names_from) if self._names_from is not None else {}
+        return self._names.get(code.strip())
 
     @classmethod
     def from_csv(cls, path: Path, column: str = "kode") -> CodeList:
@@ -49,14 +69,26 @@ class CodeList:
             if column not in header:
                 return cls(())
             index = header.index(column)
-            return cls(row[index] for row in rows if len(row) > index and row[index])
+            return cls((row[index] for row in rows if len(row) > index and row[index]), names_from=path)
         lines = text.splitlines()  # without quotes a CSV line is exactly its cells split at commas
         header = lines[0].split(",") if lines else []
         if column not in header:
             return cls(())
         index = header.index(column)
         cells = (line.split(",", index + 1) for line in lines[1:])  # no need to split past the wanted cell
-        return cls(row[index] for row in cells if len(row) > index and row[index])
+        return cls((row[index] for row in cells if len(row) > index and row[index]), names_from=path)
+
+
+def _read_names(path: Path) -> dict[str, str]:
+    """Code → name of a code list CSV with ``kode`` and ``nama`` columns (gzipped when the name ends in ``.gz``)."""
+    raw = path.read_bytes()
+    text = (gzip.decompress(raw) if path.suffix == ".gz" else raw).decode("utf-8-sig")
+    rows = csv.reader(io.StringIO(text, newline="")) if '"' in text else (line.split(",") for line in text.splitlines())
+    header = next(rows, [])
+    if "kode" not in header or "nama" not in header:
+        return {}
+    code, name = header.index("kode"), header.index("nama")
+    return {row[code].strip(): row[name] for row in rows if len(row) > max(code, name) and row[code]}
 
 
 @functools.cache

@@ -52,10 +52,10 @@ PPID_TO_FRICTIONLESS: dict[str, str] = {
     "extra-cell": "extra-cell",
     "missing-cell": "missing-cell",
 }
-"""ppid cause code → frictionless error type. Codes not listed (``unknown-code``, ``row-constraint``,
+"""ppid cause code → frictionless error type. Codes not listed (``unknown-code``, ``region-name``, ``row-constraint``,
 ``total-row``, ``other``) keep their own name: frictionless has no such finding."""
 
-PLATFORM_ONLY = frozenset({"unknown-code", "row-constraint"})
+PLATFORM_ONLY = frozenset({"unknown-code", "region-name", "row-constraint"})
 _TOTAL_WORDS = {"jumlah", "total", "jumlah total", "total keseluruhan", "grand total", "jumlah seluruhnya", "jml",
                 "sub total", "subtotal"}
 
@@ -343,8 +343,9 @@ DIFFERENCES: list[Difference] = [
     ),
     Difference(
         "platform-findings",
-        "Region codes missing from the reference list (unknown-code, or float-code for a code written 3201.0) and "
-        "ppid.row_constraints formulas are the platform's own checks, which frictionless does not have.",
+        "Region codes missing from the reference list (unknown-code, or float-code for a code written 3201.0), "
+        "region names that are not their code's name (region-name, a warning) and ppid.row_constraints formulas "
+        "are the platform's own checks, which frictionless does not have.",
         ppid_only=lambda s, t: bool(s.ppid.codes.get(t, set()) & (PLATFORM_ONLY | {"float-code"})),
     ),
 ]
