@@ -8,6 +8,8 @@ daily digest gets the notice only: ``ppid mail digest`` e-mails it with the rest
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
@@ -24,6 +26,7 @@ SUBMITTED_CATEGORY = "unggahan.diajukan"
 
 def notify(session: Session, draft: Draft, user_id: int | None, message: str, *,
            category: str = REVIEW_CATEGORY) -> Notice | None:
+    """A notice on ``user_id``'s desk, and an e-mail unless they chose the daily digest."""
     if user_id is None:
         return None
     notice = Notice(user_id=user_id, draft_id=draft.id, message=message)
@@ -62,12 +65,14 @@ def unread(session: Session, user_id: int) -> list[Notice]:
     ))
 
 
-def since(session: Session, user_id: int, moment) -> list[Notice]:
-    """The notices an officer got after ``moment`` (their last digest), oldest first, read or not."""
-    query = select(Notice).where(Notice.user_id == user_id).order_by(Notice.id)
-    if moment is not None:
-        query = query.where(Notice.created_at > moment)
-    return list(session.scalars(query))
+def since(session: Session, user_id: int, moment: datetime | None) -> list[Notice]:
+    """The notices an officer got after ``moment`` (their last digest), read or not; before a first digest, the
+    unread ones (the others were e-mailed one by one, before the officer chose the digest). Oldest first."""
+    if moment is None:
+        return unread(session, user_id)[::-1]
+    return list(session.scalars(
+        select(Notice).where(Notice.user_id == user_id, Notice.created_at > moment).order_by(Notice.id)
+    ))
 
 
 def mark_read(session: Session, user_id: int, notice_id: int) -> None:

@@ -24,6 +24,7 @@ from ppid.permohonan.config import PermohonanConfig
 from ppid.permohonan.holiday_table import cached_calendar
 from ppid.platform import Platform
 from ppid.uploader import notices
+from ppid.uploader.models import Notice
 from ppid.workspace.models import DigestSent
 from ppid.workspace.service import Workspace, what_needs
 
@@ -62,7 +63,7 @@ def send_digests(platform: Platform, *, clock: Callable[[], datetime] = utcnow) 
                     session.add(DigestSent(user_id=officer.id, day=today, sent_at=utcnow()))
             except IntegrityError:
                 continue
-            write_outbox(session, platform, to=officer.email, subject=_subject(workspace),
+            write_outbox(session, platform, to=officer.email, subject=_subject(workspace, received),
                          body=_body(workspace, received, platform.settings.public_url.rstrip("/")),
                          category=CATEGORY, reference=f"ringkasan-{officer.id}-{today.isoformat()}")
             sent += 1
@@ -70,11 +71,13 @@ def send_digests(platform: Platform, *, clock: Callable[[], datetime] = utcnow) 
     return sent
 
 
-def _subject(workspace: Workspace) -> str:
-    return _("Ringkasan harian: %(n)s hal menunggu Anda", n=workspace.waiting)
+def _subject(workspace: Workspace, received: list[Notice]) -> str:
+    if workspace.waiting:
+        return _("Ringkasan harian: %(n)s hal menunggu Anda", n=workspace.waiting)
+    return _("Ringkasan harian: %(n)s pemberitahuan baru", n=len(received))
 
 
-def _body(workspace: Workspace, received: list, public_url: str) -> str:
+def _body(workspace: Workspace, received: list[Notice], public_url: str) -> str:
     lines = [_("Selamat pagi, %(name)s. Inilah yang menunggu Anda hari ini.", name=workspace.user.full_name), ""]
     for task in workspace.tasks:
         lines.append(f"{task.title}: {task.count}")

@@ -8,7 +8,7 @@ limited to the dinas the officer's grants cover.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -20,7 +20,9 @@ from ppid.config import Settings
 from ppid.db import utcnow
 from ppid.i18n import _
 from ppid.permohonan.config import PermohonanConfig
+from ppid.permohonan.models import Permohonan
 from ppid.permohonan.notices import OFFICER_PATH
+from ppid.permohonan.status import Status
 from ppid.permohonan.workflow import Workflow
 from ppid.pipeline.models import FailedItem, FileState, HarvestRun, ItemOutcome, TrackedFile
 from ppid.registry import Registry
@@ -34,6 +36,8 @@ DRAFT_PATH = "/unggah/draf/{id}"
 REPORT_PATH = "/laporan/{id}"
 REQUESTS_PATH = "/permohonan/petugas/"
 RUN_PATH = "/admin/pemanenan/{id}"
+#: The outcomes of a run's files that leave the dinas something to fix.
+PROBLEMS = (ItemOutcome.INVALID, ItemOutcome.FAILED, ItemOutcome.SOURCE_FAILED)
 
 
 class Area:
@@ -169,7 +173,7 @@ def _objections_waiting(workflow: Workflow, dinas: set[str] | None) -> Task:
                 items, urgent=any(status.objection.overdue for _p, status in rows))
 
 
-def _queue(workflow: Workflow, dinas: set[str] | None) -> list:
+def _queue(workflow: Workflow, dinas: set[str] | None) -> list[tuple[Permohonan, Status]]:
     return [] if dinas == set() else workflow.queue(dinas)
 
 
@@ -206,10 +210,8 @@ def _last_run(session: Session, user: User) -> LastRun | None:
     run = session.scalar(select(HarvestRun).order_by(HarvestRun.id.desc()).limit(1))
     if run is None:
         return None
-    problems = sum(int(run.counts.get(outcome.value, 0)) for outcome in _PROBLEMS)
+    problems = sum(int(run.counts.get(outcome.value, 0)) for outcome in PROBLEMS)
     path = RUN_PATH.format(id=run.id) if holds(user, Role.ADMIN, Role.WALIDATA) else None
     return LastRun(status=run.status.label, finished=run.finished_at is not None, started_at=run.started_at,
                    problems=problems, path=path)
 
-
-_PROBLEMS: Iterable[ItemOutcome] = (ItemOutcome.INVALID, ItemOutcome.FAILED, ItemOutcome.SOURCE_FAILED)

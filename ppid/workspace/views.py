@@ -12,7 +12,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from ppid.accounts.auth import current_user, login_required
-from ppid.accounts.models import Role
+from ppid.accounts.models import Role, User
 from ppid.accounts.service import set_daily_digest
 from ppid.i18n import N_, _
 from ppid.web import db_session, platform
@@ -68,7 +68,7 @@ def officer_menu() -> dict[str, Any]:
     return {"officer_links": officer_links}
 
 
-def _role_labels(user) -> list[str]:
+def _role_labels(user: User) -> list[str]:
     names = {dinas.slug: dinas.name for dinas in platform().registry.dinas}
     return [_("%(role)s — %(dinas)s", role=grant.role.label,
               dinas=names.get(grant.dinas_slug, grant.dinas_slug) if grant.dinas_slug else _("semua dinas"))

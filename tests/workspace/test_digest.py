@@ -119,3 +119,19 @@ def test_nothing_waiting_means_no_digest_and_weekends_send_nothing(app, platform
     assert send_digests(platform, clock=lambda: MONDAY.replace(day=5)) == 0  # Saturday
     assert mail_to(received, "walidata@contoh.go.id") == []
 
+
+
+def test_the_first_digest_leaves_out_notices_already_read(app, platform, people, received) -> None:
+    walidata = signed_in(app, "walidata")
+    read_first = submitted_draft(app, "Penduduk Sudah Dibaca")
+    with platform.database.session() as session:
+        notice_id = session.scalar(select(Notice.id).where(Notice.user_id == people["walidata"]))
+    walidata.post(f"/unggah/pemberitahuan/{notice_id}/dibaca", data={"csrf_token": walidata.token})
+    walidata.post(f"/unggah/draf/{read_first}/kembalikan", data={"csrf_token": walidata.token, "komentar": "Satuan?"})
+    choose_digest(walidata)
+    submitted_draft(app, "Penduduk Baru")
+
+    assert send_digests(platform, clock=lambda: MONDAY) == 1
+
+    digest = mail_to(received, "walidata@contoh.go.id")[-1].get_content()
+    assert "“Penduduk Baru”" in digest and "“Penduduk Sudah Dibaca”" not in digest
