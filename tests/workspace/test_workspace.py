@@ -114,7 +114,7 @@ MENUS = {
 
 
 def officer_menu(page: str) -> list[tuple[str, str]]:
-    menu = re.search(r'<nav class="officer" aria-label="Menu petugas">(.*?)</nav>', page, re.S).group(1)
+    menu = re.search(r'<nav class="officer" aria-label="[^"]+">(.*?)</nav>', page, re.S).group(1)
     return [(href, re.sub(r"<[^>]+>", "", label)) for href, label in re.findall(r'<a href="([^"]+)"[^>]*>(.*?)</a>',
                                                                                   menu)]
 
@@ -137,3 +137,13 @@ def test_signing_out_is_only_in_the_header(app, people) -> None:
         page = client.get(path).get_data(as_text=True)
         main = page[page.index('<main id="isi">'):]
         assert page.count('action="/keluar"') == 1 and 'action="/keluar"' not in main, path
+
+
+def test_the_workspace_and_the_menu_speak_english_with_lang_en(app, day) -> None:
+    page = signed_in(app, "petugas").get("/petugas/?lang=en").get_data(as_text=True)
+
+    assert "<h1>Workspace</h1>" in page and 'aria-label="Officer menu"' in page
+    assert [label for _href, label in officer_menu(page)] == ["Workspace", "Upload data", "Incoming requests",
+                                                               "My account"]
+    assert "Information requests due within 2 working days or overdue" in page
+    assert f"{day.overdue_request.number}: overdue" in page and "penduduk-2022.csv: invalid" in page
