@@ -63,8 +63,11 @@ def test_the_choice_is_made_on_the_account_page(app, platform, people) -> None:
     assert "Anda akan menerima satu ringkasan sehari." in page
     with platform.database.session() as session:
         assert session.get(User, people["walidata"]).daily_digest is True
-    refused = app.test_client().post("/akun/ringkasan-harian", data={"ringkasan": "harian"})
-    assert refused.status_code in (302, 400)  # signed out, or no CSRF token: nothing changes
+    assert app.test_client().get("/akun/ringkasan-harian").status_code == 405
+    forged = signed_in(app, "walidata").post("/akun/ringkasan-harian", data={"ringkasan": "setiap"})
+    assert forged.status_code == 400  # no CSRF token: nothing changes
+    with platform.database.session() as session:
+        assert session.get(User, people["walidata"]).daily_digest is True
 
 
 def test_an_officer_on_the_digest_gets_one_e_mail_a_day_instead_of_one_per_notice(
