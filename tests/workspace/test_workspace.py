@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from ppid.accounts.models import User
 from ppid.permohonan.config import PermohonanConfig
 from ppid.permohonan.workflow import Workflow
+from ppid.pipeline.models import FailedItem
 from ppid.workspace.service import what_needs
 
 from ..permohonan.conftest import filing
@@ -147,3 +148,17 @@ def test_the_workspace_and_the_menu_speak_english_with_lang_en(app, day) -> None
                                                                "My account"]
     assert "Information requests due within 2 working days or overdue" in page
     assert f"{day.overdue_request.number}: overdue" in page and "penduduk-2022.csv: invalid" in page
+
+
+def test_files_that_failed_before_being_stored_count_for_their_own_dinas_only(app, platform, people) -> None:
+    with platform.database.session() as session:
+        session.add(FailedItem(source_id=f"{DINAS}/situs-capil", key="rekap-penduduk.xlsx",
+                               message="Halaman HTML, bukan lembar kerja"))
+        session.add(FailedItem(source_id="dinkes/situs-dinkes", key="imunisasi.xlsx", message="Terlalu besar"))
+
+    capil = signed_in(app, "petugas").get("/petugas/").get_data(as_text=True)
+    dinkes = signed_in(app, "petugas-dinkes").get("/petugas/").get_data(as_text=True)
+
+    assert task_count(capil, "berkas") == 1 and "rekap-penduduk.xlsx: gagal diambil" in capil
+    assert task_count(dinkes, "berkas") == 1 and "imunisasi.xlsx: gagal diambil" in dinkes
+    assert "imunisasi.xlsx" not in capil
