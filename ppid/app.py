@@ -66,8 +66,10 @@ def _register_blueprints(app: Flask) -> None:
     from ppid.permohonan.views import blueprint as permohonan
     from ppid.portal.views import blueprint as portal
     from ppid.uploader.views import blueprint as uploader
+    from ppid.workspace.views import blueprint as workspace
 
-    for blueprint in (portal, documents, catalogue_api, exports, permohonan, uploader, admin, accounts):
+    for blueprint in (portal, documents, catalogue_api, exports, permohonan, uploader, admin, accounts,
+                      workspace):
         app.register_blueprint(blueprint)
 
 

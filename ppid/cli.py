@@ -388,6 +388,18 @@ def mail_retry(past_limit: bool) -> None:
     click.echo(_("%(count)s pesan dikirim ulang.", count=queued))
 
 
+@mail.command("digest", help=N_(
+    "Kirim ringkasan harian kepada setiap petugas yang memilihnya di halaman akun: apa yang menunggunya dan "
+    "pemberitahuan sejak ringkasan sebelumnya; paling banyak sekali sehari, hanya pada hari kerja.\n\n"
+    "Jalankan setiap pagi dari cron (atau jadwalkan ppid.workspace.digest.digest_job di RQ)."))
+@friendly_errors
+def mail_digest() -> None:
+    from ppid.workspace.digest import send_digests
+
+    sent = send_digests(open_platform(check_storage=False))
+    click.echo(_("%(count)s ringkasan harian dikirim.", count=sent))
+
+
 @main.group(help=N_("Catatan permohonan informasi yang tahan rusak."))
 def audit() -> None:
     pass

@@ -11,6 +11,7 @@ MODEL_MODULES = (
     "ppid.uploader.models",
     "ppid.documents.models",
     "ppid.datastore.models",
+    "ppid.workspace.models",
 )
 
 

@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Enum, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Enum, ForeignKey, Integer, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ppid.db import Base, UtcDateTime, utcnow
@@ -48,6 +48,8 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     """Part of every session of this account; raising it ends them all (sign-out, deactivation)."""
+    daily_digest: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    """One e-mail a day (``ppid mail digest``) instead of one per notice: busy officers asked for it."""
 
     grants: Mapped[list[RoleGrant]] = relationship(back_populates="user", cascade="all, delete-orphan")
     api_tokens: Mapped[list[ApiToken]] = relationship(back_populates="user", cascade="all, delete-orphan")

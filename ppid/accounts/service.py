@@ -239,3 +239,8 @@ def revoke_role(session: Session, user: User, grant_id: int, *, actor: User) -> 
 
 def _grant_label(grant: RoleGrant | Grant) -> str:
     return f"{grant.role.value}:{grant.dinas_slug}" if grant.dinas_slug else grant.role.value
+
+
+def set_daily_digest(user: User, daily: bool) -> None:
+    """One digest e-mail a day (True) or one e-mail per notice (False); the notices on the desk stay the same."""
+    user.daily_digest = daily

@@ -40,7 +40,7 @@ def login():
             return render_template("admin/login.html"), 401
         session.commit()
         sign_in(user)
-        return redirect(_safe_next(request.args.get("next")) or url_for("uploader.dashboard"))
+        return redirect(_safe_next(request.args.get("next")) or url_for("workspace.home"))
     return render_template("admin/login.html")
 
 

@@ -357,11 +357,13 @@ def submit(session: Session, draft: Draft, user: User) -> None:
         if version.state in (VersionState.INVALID, VersionState.FAILED):
             raise UploadRefused(_("Berkas %(name)s belum lolos validasi: unggah versi yang sudah diperbaiki "
                                   "sebelum mengajukan.", name=version.name))
+    resubmitted = any(event.kind == DraftEventKind.SUBMITTED for event in draft.events)
     draft.status = DraftStatus.SUBMITTED
     draft.review_comment = None
     draft.updated_at = utcnow()
     record(session, draft, DraftEventKind.SUBMITTED, user,
            files={f.slot: f.current.number for f in draft.files})
+    notices.notify_reviewers(session, draft, user, resubmitted=resubmitted)
 
 
 def send_back(session: Session, draft: Draft, user: User, comment: str) -> None:

@@ -29,6 +29,8 @@ def sign_in(browser, portal_url: str, username: str):
     page.get_by_label("Nama pengguna atau e-mail").fill(username)
     page.get_by_label("Kata sandi").fill(PASSWORD)
     page.get_by_role("button", name="Masuk").click()
+    page.wait_for_url("**/petugas/")  # the workspace; the uploader is one click away in the officer menu
+    page.get_by_role("link", name="Unggah data").click()
     page.wait_for_url("**/unggah/")
     return page
 
@@ -85,6 +87,7 @@ def test_a_large_upload_shows_the_check_progressing_then_its_report(
     officer.get_by_label("Nama pengguna atau e-mail").fill("capil")
     officer.get_by_label("Kata sandi").fill(PASSWORD)
     officer.get_by_role("button", name="Masuk").click()
+    officer.get_by_role("link", name="Unggah data").click()
     officer.get_by_role("link", name="Buat draf dataset baru").click()
     officer.get_by_label("Judul dataset").fill("Penduduk per Kecamatan 1950–1966")
     officer.get_by_label("Tahun / periode").fill("1950")

@@ -43,7 +43,7 @@ def test_the_walidata_sees_the_metadata_files_and_reports(officer, walidata) -> 
     assert "semesteran" in page and "Setujui dan terbitkan" in page
 
 
-def test_an_approved_draft_is_published_through_the_pipeline(platform, client, officer, walidata) -> None:
+def test_an_approved_draft_is_published_through_the_pipeline(platform, client, officer, walidata, accounts) -> None:
     draft_id = submitted_draft(officer)
 
     approved = walidata.post(f"/unggah/draf/{draft_id}/setujui", data={"csrf_token": walidata.token})
@@ -63,11 +63,11 @@ def test_an_approved_draft_is_published_through_the_pipeline(platform, client, o
         assert session.scalar(select(HarvestRun.trigger).order_by(HarvestRun.id.desc())) == "unggahan"
         kinds = [e.kind.value for e in session.scalars(select(DraftEvent).where(DraftEvent.draft_id == draft_id))]
         assert kinds[-3:] == ["diajukan", "disetujui", "diterbitkan"]
-        notice = session.scalar(select(Notice).where(Notice.draft_id == draft_id))
+        notice = session.scalar(select(Notice).where(Notice.draft_id == draft_id, Notice.user_id == accounts["capil"]))
         assert "sudah terbit" in notice.message
 
 
-def test_a_sent_back_draft_tells_the_officer_why(platform, officer, walidata) -> None:
+def test_a_sent_back_draft_tells_the_officer_why(platform, officer, walidata, accounts) -> None:
     draft_id = submitted_draft(officer)
 
     walidata.post(f"/unggah/draf/{draft_id}/kembalikan",
@@ -79,7 +79,7 @@ def test_a_sent_back_draft_tells_the_officer_why(platform, officer, walidata) ->
     assert "Catatan walidata" in page and "Simpan metadata" in page
     with platform.database.session() as session:
         assert session.get(Draft, draft_id).status.value == "dikembalikan"
-        [notice] = session.scalars(select(Notice)).all()
+        [notice] = session.scalars(select(Notice).where(Notice.user_id == accounts["capil"])).all()
     officer.post(f"/unggah/pemberitahuan/{notice.id}/dibaca", data={"csrf_token": officer.token})
     assert "Lengkapi deskripsi" not in officer.get("/unggah/").get_data(as_text=True)
 

@@ -1,0 +1,1 @@
+"""The officer's workspace: what needs each officer today, across every role they hold."""

@@ -1,0 +1,217 @@
+"""What needs this officer today: one query over every area, for every role the officer holds.
+
+The workspace page and the daily digest read the same answer, so an officer never sees one count on the
+page and another in the e-mail. Deadlines come from the request module's one calculator (``Workflow``),
+"due soon" uses the reminders' window (``permohonan.reminders.working_days_before``), and every count is
+limited to the dinas the officer's grants cover.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from ppid.accounts.models import Role, User
+from ppid.config import Settings
+from ppid.db import utcnow
+from ppid.i18n import _
+from ppid.permohonan.config import PermohonanConfig
+from ppid.permohonan.models import Permohonan
+from ppid.permohonan.notices import OFFICER_PATH
+from ppid.permohonan.status import Status
+from ppid.permohonan.workflow import Workflow
+from ppid.pipeline.models import FailedItem, FileState, HarvestRun, ItemOutcome, TrackedFile
+from ppid.registry import Registry
+from ppid.uploader import notices
+from ppid.uploader.models import Draft, DraftStatus, Notice
+
+#: At most this many direct links per task; the task's own link leads to the whole list.
+ITEMS_SHOWN = 5
+UPLOADER_PATH = "/unggah/"
+DRAFT_PATH = "/unggah/draf/{id}"
+REPORT_PATH = "/laporan/{id}"
+REQUESTS_PATH = "/permohonan/petugas/"
+RUN_PATH = "/admin/pemanenan/{id}"
+#: The outcomes of a run's files that leave the dinas something to fix.
+PROBLEMS = (ItemOutcome.INVALID, ItemOutcome.FAILED, ItemOutcome.SOURCE_FAILED)
+
+
+class Area:
+    """The officer areas a role opens; the navigation shows exactly these (``areas``)."""
+
+    WORKSPACE = "workspace"
+    UPLOADER = "uploader"
+    REQUESTS = "requests"
+    HARVEST = "harvest"
+    ACCOUNTS = "accounts"
+    PROFILE = "profile"
+
+
+@dataclass(frozen=True)
+class Link:
+    label: str
+    path: str
+
+
+@dataclass(frozen=True)
+class Task:
+    """One kind of work waiting for the officer: how many, where the list is, and the first few directly."""
+
+    key: str
+    role: Role
+    title: str
+    count: int
+    path: str
+    items: tuple[Link, ...] = ()
+    urgent: bool = False
+
+
+@dataclass(frozen=True)
+class LastRun:
+    """The last harvest run, told as the officer needs it: how it ended and what it left to fix."""
+
+    status: str
+    finished: bool
+    started_at: datetime
+    problems: int
+    path: str | None
+
+
+@dataclass(frozen=True)
+class Workspace:
+    user: User
+    today: date
+    tasks: list[Task] = field(default_factory=list)
+    last_run: LastRun | None = None
+    notices: list[Notice] = field(default_factory=list)
+
+    @property
+    def waiting(self) -> int:
+        """How many things wait for the officer, over every task (the digest's subject line)."""
+        return sum(task.count for task in self.tasks)
+
+
+def holds(user: User, *roles: Role) -> bool:
+    """Whether any grant, for a dinas or region-wide, gives one of ``roles``."""
+    return any(grant.role in roles for grant in user.grants)
+
+
+def scope(user: User, *roles: Role) -> set[str] | None:
+    """The dinas whose work ``roles`` give ``user``: None for the whole region, an empty set for none."""
+    slugs: set[str] = set()
+    for grant in user.grants:
+        if grant.role in roles:
+            if grant.dinas_slug is None:
+                return None
+            slugs.add(grant.dinas_slug)
+    return slugs
+
+
+def areas(user: User) -> list[str]:
+    """The officer areas the user's roles open, in the navigation's order."""
+    opened = [Area.WORKSPACE]
+    if holds(user, Role.OFFICER, Role.WALIDATA, Role.ADMIN):
+        opened.append(Area.UPLOADER)
+    if holds(user, Role.OFFICER, Role.ATASAN, Role.ADMIN):
+        opened.append(Area.REQUESTS)
+    if holds(user, Role.ADMIN, Role.WALIDATA):
+        opened.append(Area.HARVEST)
+    if user.has_role(Role.ADMIN):  # accounts are managed by region-wide administrators only
+        opened.append(Area.ACCOUNTS)
+    opened.append(Area.PROFILE)
+    return opened
+
+
+def what_needs(session: Session, settings: Settings, registry: Registry, user: User, *,
+               clock: Callable[[], datetime] = utcnow) -> Workspace:
+    """Everything waiting for ``user`` today, one task per kind of work their roles give them."""
+    config = PermohonanConfig.from_settings(settings)
+    workflow = Workflow(session, config, registry, clock=clock)
+    tasks: list[Task] = []
+    if holds(user, Role.OFFICER, Role.ADMIN):
+        tasks.append(_requests_due(workflow, scope(user, Role.OFFICER, Role.ADMIN), config.reminder_working_days))
+    if holds(user, Role.ATASAN):
+        tasks.append(_objections_waiting(workflow, scope(user, Role.ATASAN)))
+    if holds(user, Role.WALIDATA, Role.ADMIN):
+        tasks.append(_drafts(session, scope(user, Role.WALIDATA, Role.ADMIN), DraftStatus.SUBMITTED, Role.WALIDATA))
+    if holds(user, Role.OFFICER):
+        tasks.append(_drafts(session, scope(user, Role.OFFICER), DraftStatus.RETURNED, Role.OFFICER))
+    if holds(user, Role.OFFICER, Role.ADMIN):
+        tasks.append(_harvested_problems(session, scope(user, Role.OFFICER, Role.ADMIN)))
+    last_run = _last_run(session, user) if holds(user, Role.OFFICER, Role.ADMIN, Role.WALIDATA) else None
+    return Workspace(user=user, today=workflow.today(), tasks=tasks, last_run=last_run,
+                     notices=notices.unread(session, user.id))
+
+
+def _requests_due(workflow: Workflow, dinas: set[str] | None, within: int) -> Task:
+    rows = [(permohonan, status) for permohonan, status in _queue(workflow, dinas)
+            if status.notice_owed and status.working_days_left is not None and status.working_days_left <= within]
+    items = tuple(
+        Link(_("%(number)s: lewat waktu", number=permohonan.number) if status.overdue else
+             _("%(number)s: %(n)s hari kerja lagi", number=permohonan.number, n=status.working_days_left),
+             OFFICER_PATH.format(id=permohonan.id))
+        for permohonan, status in rows[:ITEMS_SHOWN]
+    )
+    return Task("permohonan", Role.OFFICER,
+                _("Permohonan informasi yang jatuh tempo dalam %(n)s hari kerja atau lewat waktu", n=within),
+                len(rows), REQUESTS_PATH, items, urgent=any(status.overdue for _p, status in rows))
+
+
+def _objections_waiting(workflow: Workflow, dinas: set[str] | None) -> Task:
+    rows = [(permohonan, status) for permohonan, status in _queue(workflow, dinas)
+            if status.objection is not None and status.objection.decided_on is None]
+    items = tuple(
+        Link(_("%(number)s: jawab paling lambat %(date)s", number=status.objection.keberatan.number,
+               date=status.objection.answer_due.strftime("%d-%m-%Y")), OFFICER_PATH.format(id=permohonan.id))
+        for permohonan, status in rows[:ITEMS_SHOWN]
+    )
+    return Task("keberatan", Role.ATASAN, _("Keberatan yang menunggu tanggapan Anda"), len(rows), REQUESTS_PATH,
+                items, urgent=any(status.objection.overdue for _p, status in rows))
+
+
+def _queue(workflow: Workflow, dinas: set[str] | None) -> list[tuple[Permohonan, Status]]:
+    return [] if dinas == set() else workflow.queue(dinas)
+
+
+def _drafts(session: Session, dinas: set[str] | None, status: DraftStatus, role: Role) -> Task:
+    query = select(Draft).where(Draft.status == status).order_by(Draft.updated_at)
+    if dinas is not None:
+        query = query.where(Draft.dinas_slug.in_(dinas))
+    drafts = session.scalars(query).all()
+    items = tuple(Link(draft.title, DRAFT_PATH.format(id=draft.id)) for draft in drafts[:ITEMS_SHOWN])
+    if status == DraftStatus.SUBMITTED:
+        return Task("tinjauan", role, _("Draf dataset yang menunggu tinjauan Anda"), len(drafts), UPLOADER_PATH,
+                    items)
+    return Task("dikembalikan", role, _("Draf dataset yang dikembalikan walidata untuk diperbaiki"), len(drafts),
+                UPLOADER_PATH, items)
+
+
+def _harvested_problems(session: Session, dinas: set[str] | None) -> Task:
+    files = select(TrackedFile).where(TrackedFile.state.in_((FileState.INVALID, FileState.FAILED)))
+    failed = select(FailedItem)
+    if dinas is not None:
+        files = files.where(TrackedFile.dinas_slug.in_(dinas))
+        failed = failed.where(or_(*(FailedItem.source_id.startswith(f"{slug}/") for slug in sorted(dinas)), False))
+    tracked = session.scalars(files.order_by(TrackedFile.dinas_slug, TrackedFile.key)).all()
+    unread = session.scalars(failed.order_by(FailedItem.source_id, FailedItem.key)).all()
+    items = [Link(_("%(name)s: tidak valid", name=file.name) if file.state == FileState.INVALID
+                  else _("%(name)s: gagal dibaca", name=file.name),
+                  REPORT_PATH.format(id=file.report_id) if file.report_id else UPLOADER_PATH) for file in tracked]
+    items += [Link(_("%(name)s: gagal diambil", name=item.key), UPLOADER_PATH) for item in unread]
+    return Task("berkas", Role.OFFICER, _("Berkas hasil pemanenan dinas yang tidak valid atau gagal"),
+                len(items), UPLOADER_PATH, tuple(items[:ITEMS_SHOWN]))
+
+
+def _last_run(session: Session, user: User) -> LastRun | None:
+    run = session.scalar(select(HarvestRun).order_by(HarvestRun.id.desc()).limit(1))
+    if run is None:
+        return None
+    problems = sum(int(run.counts.get(outcome.value, 0)) for outcome in PROBLEMS)
+    path = RUN_PATH.format(id=run.id) if holds(user, Role.ADMIN, Role.WALIDATA) else None
+    return LastRun(status=run.status.label, finished=run.finished_at is not None, started_at=run.started_at,
+                   problems=problems, path=path)
+
