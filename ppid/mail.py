@@ -507,7 +507,7 @@ def _claim(platform: Platform, *, ids: list[int] | None, due_only: bool, limit: 
         attempt_ids = dict(session.execute(
             insert(_attempts).returning(_attempts.c.delivery_id, _attempts.c.id),
             [{"delivery_id": row.id, "number": row.attempts, "worker": worker, "started_at": now} for row in taken],
-        ).tuples().all())
+        ).all())
     return [_Claim(row.id, attempt_ids[row.id], row.attempts, token, _message(row, platform.settings), row.category)
             for row in sorted(taken, key=lambda row: row.id)]
 
@@ -598,7 +598,7 @@ def _record(platform: Platform, outcomes: list[tuple[_Claim, DeliveryStatus, str
                                                   _deliveries.c.claimed_by == outcomes[0][0].claimed_by)
                         .values(claimed_by=None, claimed_until=None))
         statuses = dict(session.execute(select(_deliveries.c.id, _deliveries.c.status)
-                                        .where(_deliveries.c.id.in_(ids))).tuples().all())
+                                        .where(_deliveries.c.id.in_(ids))).all())
     if retry_after is not None:
         _schedule_retry(platform, retry_after)
     return [(delivery_id, str(statuses[delivery_id])) for delivery_id in ids]
