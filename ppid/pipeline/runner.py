@@ -33,7 +33,7 @@ from ppid.datastore.models import DatastoreTable
 from ppid.db import utcnow
 from ppid.documents.config import Limits
 from ppid.documents.extract import extract_once
-from ppid.i18n import _
+from ppid.i18n import _, format_moment
 from ppid.pipeline.config import HarvestConfig
 from ppid.pipeline.models import (
     FailedItem,
@@ -241,7 +241,8 @@ def plan_harvest(
             continue
         hash_all = verify and kind.weak_fingerprint
         for item in offered:
-            planned = _plan_item(config, item, tracked.get(item.key), failures.get(item.key), hash_all)
+            planned = _plan_item(config, item, tracked.get(item.key), failures.get(item.key), hash_all,
+                                 platform.settings.time_zone)
             known = tracked.get(item.key)
             if planned.plan == Plan.UNCHANGED and known is not None and known.state == FileState.INVALID:
                 planned = replace(planned, plan=Plan.INVALID, message=invalid.get(known.report_id or 0))
@@ -249,7 +250,8 @@ def plan_harvest(
 
 
 def _plan_item(
-    config: SourceConfig, item: Item, tracked: TrackedFile | None, failure: FailedItem | None, hash_all: bool
+    config: SourceConfig, item: Item, tracked: TrackedFile | None, failure: FailedItem | None, hash_all: bool,
+    zone: str,
 ) -> PlannedItem:
     rule = config.rule_for(item.key)
     if rule is None:
@@ -257,7 +259,7 @@ def _plan_item(
     if item.problem:
         return PlannedItem(config.source_id, item.key, Plan.FAILED, item.problem)
     if not hash_all and failed_and_unchanged(failure, item, rule):
-        return PlannedItem(config.source_id, item.key, Plan.FAILED, still_failing(failure))
+        return PlannedItem(config.source_id, item.key, Plan.FAILED, still_failing(failure, zone))
     if not hash_all and unchanged_by_fingerprint(tracked, item, config, rule):
         return PlannedItem(config.source_id, item.key, Plan.UNCHANGED)
     if tracked is None:
@@ -288,7 +290,7 @@ def start_run(platform: Platform, trigger: str, *, verify: bool = False, verify_
                     _(
                         "Pemanenan #%(id)s masih berjalan sejak %(since)s; tunggu sampai selesai.",
                         id=run.id,
-                        since=run.started_at.strftime("%Y-%m-%d %H:%M UTC"),
+                        since=format_moment(run.started_at, platform.settings.time_zone),
                     )
                 )
             run.status = RunStatus.FAILED
@@ -407,7 +409,8 @@ class _Runner:
                 else (row.key, ItemOutcome.UNCHANGED, None)
                 for row in unchanged
             ]
-            events += [(row.key, ItemOutcome.FAILED, still_failing(row)) for row in still_failed]
+            zone = self.platform.settings.time_zone
+            events += [(row.key, ItemOutcome.FAILED, still_failing(row, zone)) for row in still_failed]
             events += [(key, ItemOutcome.NO_RULE, None) for key in unmatched]
             session.add_all(
                 RunEvent(run_id=self.run_id, source_id=config.source_id, item_key=key, outcome=outcome, message=message)
@@ -603,11 +606,11 @@ def failed_and_unchanged(failure: FailedItem | None, item: Item, rule: Rule) -> 
     return item.size is not None and item.size == failure.size
 
 
-def still_failing(failure: FailedItem) -> str:
+def still_failing(failure: FailedItem, zone: str) -> str:
     return _(
         "%(cause)s (belum berubah sejak gagal pada %(since)s, maka tidak diunduh atau dibaca ulang)",
         cause=failure.message,
-        since=failure.first_failed_at.strftime("%Y-%m-%d %H:%M UTC"),
+        since=format_moment(failure.first_failed_at, zone),
     )
 
 

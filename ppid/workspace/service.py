@@ -20,6 +20,7 @@ from ppid.config import Settings
 from ppid.db import utcnow
 from ppid.i18n import _
 from ppid.permohonan.config import PermohonanConfig
+from ppid.permohonan.deadlines import format_day
 from ppid.permohonan.models import Permohonan
 from ppid.permohonan.notices import OFFICER_PATH
 from ppid.permohonan.status import Status
@@ -166,7 +167,7 @@ def _objections_waiting(workflow: Workflow, dinas: set[str] | None) -> Task:
             if status.objection is not None and status.objection.decided_on is None]
     items = tuple(
         Link(_("%(number)s: jawab paling lambat %(date)s", number=status.objection.keberatan.number,
-               date=status.objection.answer_due.strftime("%d-%m-%Y")), OFFICER_PATH.format(id=permohonan.id))
+               date=format_day(status.objection.answer_due)), OFFICER_PATH.format(id=permohonan.id))
         for permohonan, status in rows[:ITEMS_SHOWN]
     )
     return Task("keberatan", Role.ATASAN, _("Keberatan yang menunggu tanggapan Anda"), len(rows), REQUESTS_PATH,

@@ -102,7 +102,9 @@ def test_a_failed_file_without_validators_is_judged_by_its_size(web, open_platfo
 
     second = run_harvest(platform)
 
-    assert "tidak diunduh atau dibaca ulang" in events(platform, second)[url].message
+    message = events(platform, second)[url].message
+    assert "tidak diunduh atau dibaca ulang" in message
+    assert " WIB" in message and "UTC" not in message  # the time of the first failure, in the pemda's zone
     web.routes["/penduduk-2024.xls"] = Route(POPULATION_CSV, content_type="text/csv")
     assert events(platform, run_harvest(platform))[url].outcome == ItemOutcome.NEW
 

@@ -106,6 +106,7 @@ def test_the_public_validation_summary_is_linked_from_the_dataset_page(platform,
     assert "Lolos validasi skema" in summary
     assert "jumlah_penduduk" in summary
     assert "nilai sel tidak ditampilkan" in summary
+    assert re.search(r"Diperiksa pada</dt><dd>\d+ \w+ \d{4}, \d{2}\.\d{2} WIB</dd>", summary)  # the pemda's zone
 
 
 def test_an_unpublished_file_has_no_public_validation_summary(platform, harvested) -> None:
