@@ -9,6 +9,7 @@ from flask import Blueprint, abort, render_template, request
 
 from ppid.catalogue.models import JENIS_DOKUMEN
 from ppid.documents.published import human_size, published_documents
+from ppid.portal.metadata import frequency_word
 from ppid.web import db_session, read_action, search_catalogue
 
 blueprint = Blueprint("dokumen", __name__)
@@ -43,7 +44,8 @@ def document(name: str) -> str:
         abort(404)
     files = published_documents(db_session(), package["organization"]["name"], package["name"])
     return render_template(
-        "portal/document.html", package=package, extras=extras, files=files, human_size=human_size
+        "portal/document.html", package=package, extras=extras, files=files, human_size=human_size,
+        frequency=frequency_word(extras.get("frekuensi_penerbitan", "")),
     )
 
 

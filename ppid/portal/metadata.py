@@ -59,6 +59,11 @@ def metadata_entries(package: Mapping[str, Any], extras: Mapping[str, str],
     return [entry for entry in entries if entry.text or entry.links]
 
 
+def frequency_word(code: str) -> str:
+    """How often an item is updated, as a word ("Semesteran"): the dataset and the document pages say it alike."""
+    return _word(FREQUENCY_WORDS, code)
+
+
 def _contact_label(package: Mapping[str, Any], contact: str) -> str:
     """The PPID officer's name when the contact is theirs, else the address itself."""
     return package.get("maintainer") or contact if contact == package.get("maintainer_email") else contact

@@ -19,6 +19,7 @@ def test_the_document_page_shows_what_a_citizen_needs_and_downloads_the_same_byt
     assert "Dinas Kesehatan Kabupaten Contoh" in page
     assert re.search(r"<dt>Tahun</dt><dd>2023</dd>", page)
     assert re.search(r"<dt>Jumlah halaman</dt><dd>3</dd>", page)
+    assert re.search(r"<dt>Frekuensi</dt><dd>Tahunan</dd>", page)  # a word, not the vocabulary code
     assert "3,7 kB" in page
     assert hashlib.sha256(PROFILE_PDF.read_bytes()).hexdigest() in page
     assert "Awal isi dokumen" in page and "Bab I Pendahuluan" in page
