@@ -155,7 +155,8 @@ class Notices:
 def officer_addresses(session: Session, workflow: Desk, dinas_slug: str | None,
                       roles: Iterable[Role] = (Role.OFFICER,)) -> list[str]:
     """The PPID Pelaksana mailbox of the dinas (dinas.yaml) and its active officers; region-wide officers and
-    administrators for a request not yet routed (the PPID Utama)."""
+    administrators for a request not yet routed (the PPID Utama). Officers who chose the daily digest are left out:
+    the digest lists the requests that arrived (:mod:`ppid.workspace.digest`)."""
     dinas = workflow.registry.get(dinas_slug) if dinas_slug else None
     addresses = [dinas.ppid["email"]] if dinas and dinas.ppid.get("email") else []
     if dinas_slug is None:
@@ -163,7 +164,8 @@ def officer_addresses(session: Session, workflow: Desk, dinas_slug: str | None,
     else:
         wanted, scope = list(roles), RoleGrant.dinas_slug == dinas_slug
     users = session.scalars(
-        select(User).join(RoleGrant).where(User.is_active.is_(True), RoleGrant.role.in_(wanted), scope)
+        select(User).join(RoleGrant).where(User.is_active.is_(True), User.daily_digest.is_(False),
+                                           RoleGrant.role.in_(wanted), scope)
         .order_by(User.id)
     )
     addresses += [user.email for user in users]

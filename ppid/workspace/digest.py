@@ -1,17 +1,19 @@
 """The daily digest (``ppid mail digest``, or :func:`digest_job` on a scheduler): one e-mail a day for each officer
 who chose it on their account page, instead of one e-mail per notice.
 
-It says what the workspace says (:func:`ppid.workspace.service.what_needs`) plus the notices received since
-the previous digest. Sending is recorded per officer and local day (``workspace_digest``) in the same
-transaction as the e-mail's outbox row, so running the command twice a day sends nothing twice. Like the
-deadline reminders, nothing is sent on non-working days: the notices wait for the next working day.
+It says what the workspace says (:func:`ppid.workspace.service.what_needs`) plus the notices received and the
+requests that arrived since the previous digest (the day before, for the first): an officer on the digest gets no
+e-mail per request or reminder either, only the dinas's PPID mailbox does. Sending is recorded per officer and
+local day (``workspace_digest``) in the same transaction as the e-mail's outbox row, so running the command twice a
+day sends nothing twice. Like the deadline reminders, nothing is sent on non-working days: the notices wait for the
+next working day.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -26,11 +28,12 @@ from ppid.platform import Platform
 from ppid.uploader import notices
 from ppid.uploader.models import Notice
 from ppid.workspace.models import DigestSent
-from ppid.workspace.service import Workspace, what_needs
+from ppid.workspace.service import Link, Workspace, requests_arrived, what_needs
 
 log = logging.getLogger(__name__)
 CATEGORY = "petugas.ringkasan"
 WORKSPACE_PATH = "/petugas/"
+FIRST_DIGEST_LOOKS_BACK = timedelta(days=1)
 
 
 def digest_job() -> int:
@@ -56,28 +59,31 @@ def send_digests(platform: Platform, *, clock: Callable[[], datetime] = utcnow) 
             previous = session.scalar(select(func.max(DigestSent.sent_at)).where(DigestSent.user_id == officer.id))
             workspace = what_needs(session, platform.settings, platform.registry, officer, clock=clock)
             received = notices.since(session, officer.id, previous)
-            if not workspace.waiting and not received:
+            arrived = requests_arrived(session, officer, previous or clock() - FIRST_DIGEST_LOOKS_BACK)
+            if not workspace.waiting and not received and not arrived:
                 continue
             try:
                 with session.begin_nested():  # another run today got there first: skip this officer
                     session.add(DigestSent(user_id=officer.id, day=today, sent_at=utcnow()))
             except IntegrityError:
                 continue
-            write_outbox(session, platform, to=officer.email, subject=_subject(workspace, received),
-                         body=_body(workspace, received, platform.settings.public_url.rstrip("/")),
+            write_outbox(session, platform, to=officer.email, subject=_subject(workspace, received, arrived),
+                         body=_body(workspace, received, arrived, platform.settings.public_url.rstrip("/")),
                          category=CATEGORY, reference=f"ringkasan-{officer.id}-{today.isoformat()}")
             sent += 1
     log.info("daily digests sent to %s officers", sent)
     return sent
 
 
-def _subject(workspace: Workspace, received: list[Notice]) -> str:
+def _subject(workspace: Workspace, received: list[Notice], arrived: list[Link]) -> str:
     if workspace.waiting:
         return _("Ringkasan harian: %(n)s hal menunggu Anda", n=workspace.waiting)
+    if arrived:
+        return _("Ringkasan harian: %(n)s permohonan masuk", n=len(arrived))
     return _("Ringkasan harian: %(n)s pemberitahuan baru", n=len(received))
 
 
-def _body(workspace: Workspace, received: list[Notice], public_url: str) -> str:
+def _body(workspace: Workspace, received: list[Notice], arrived: list[Link], public_url: str) -> str:
     lines = [_("Selamat pagi, %(name)s. Inilah yang menunggu Anda hari ini.", name=workspace.user.full_name), ""]
     for task in workspace.tasks:
         lines.append(f"{task.title}: {task.count}")
@@ -85,6 +91,9 @@ def _body(workspace: Workspace, received: list[Notice], public_url: str) -> str:
     if workspace.last_run is not None:
         run = workspace.last_run
         lines += ["", _("Pemanenan terakhir: %(status)s, %(n)s berkas bermasalah.", status=run.status, n=run.problems)]
+    if arrived:
+        lines += ["", _("Permohonan informasi yang masuk sejak ringkasan sebelumnya:")]
+        lines.extend(f"  - {item.label}: {public_url}{item.path}" for item in arrived)
     if received:
         lines += ["", _("Pemberitahuan sejak ringkasan sebelumnya:")]
         lines.extend(f"  - {notice.message} {public_url}/unggah/draf/{notice.draft_id}" for notice in received)

@@ -21,7 +21,7 @@ from ppid.db import utcnow
 from ppid.i18n import _
 from ppid.permohonan.config import PermohonanConfig
 from ppid.permohonan.deadlines import format_day
-from ppid.permohonan.models import Permohonan
+from ppid.permohonan.models import EventKind, Permohonan, PermohonanEvent
 from ppid.permohonan.notices import OFFICER_PATH
 from ppid.permohonan.status import Status
 from ppid.permohonan.workflow import Workflow
@@ -205,6 +205,23 @@ def _harvested_problems(session: Session, dinas: set[str] | None) -> Task:
     items += [Link(_("%(name)s: gagal diambil", name=item.key), UPLOADER_PATH) for item in unread]
     return Task("berkas", Role.OFFICER, _("Berkas hasil pemanenan dinas yang tidak valid atau gagal"),
                 len(items), UPLOADER_PATH, tuple(items[:ITEMS_SHOWN]))
+
+
+def requests_arrived(session: Session, user: User, since: datetime) -> list[Link]:
+    """Requests filed with, or forwarded to, the officer's dinas since ``since``: for an officer on the daily digest,
+    what the per-request e-mails would have said (:func:`ppid.permohonan.notices.officer_addresses` leaves them out)."""
+    dinas = scope(user, Role.OFFICER, Role.ADMIN)
+    if dinas == set():
+        return []
+    query = (select(Permohonan.id, Permohonan.number, PermohonanEvent.kind)
+             .join(PermohonanEvent, PermohonanEvent.permohonan_id == Permohonan.id)
+             .where(PermohonanEvent.kind.in_((EventKind.RECEIVED, EventKind.FORWARDED)), PermohonanEvent.at > since)
+             .order_by(PermohonanEvent.at))
+    if dinas is not None:
+        query = query.where(PermohonanEvent.dinas_slug.in_(dinas))
+    return [Link(_("%(number)s: diteruskan ke dinas Anda", number=number) if kind == EventKind.FORWARDED
+                 else _("%(number)s: permohonan baru", number=number), OFFICER_PATH.format(id=permohonan_id))
+            for permohonan_id, number, kind in session.execute(query)]
 
 
 def _last_run(session: Session, user: User) -> LastRun | None:

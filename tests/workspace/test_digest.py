@@ -4,7 +4,7 @@ running the sender again the same day sends nothing twice."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -13,10 +13,14 @@ from sqlalchemy import select
 
 from ppid.accounts.models import User
 from ppid.cli import main
+from ppid.permohonan.config import PermohonanConfig
+from ppid.permohonan.notices import Notices
+from ppid.permohonan.workflow import Workflow
 from ppid.uploader.models import Notice
 from ppid.workspace.digest import send_digests
 from ppid.workspace.models import DigestSent
 
+from ..permohonan.conftest import filing
 from ..uploader.helpers import GOOD_CSV, new_draft, upload
 from .conftest import signed_in
 
@@ -138,3 +142,24 @@ def test_the_first_digest_leaves_out_notices_already_read(app, platform, people,
 
     digest = mail_to(received, "walidata@contoh.go.id")[-1].get_content()
     assert "“Penduduk Baru”" in digest and "“Penduduk Sudah Dibaca”" not in digest
+
+
+def test_an_officer_on_the_digest_gets_new_requests_in_it_not_one_e_mail_each(app, platform, people,
+                                                                              received) -> None:
+    choose_digest(signed_in(app, "petugas-dinkes"))
+    with platform.database.session() as session:  # filed on Sunday evening, through the web's own workflow
+        workflow = Workflow(session, PermohonanConfig.from_settings(platform.settings), platform.registry,
+                            clock=lambda: MONDAY - timedelta(hours=10), notices=Notices(platform))
+        permohonan = workflow.file(filing(dinas="dinkes")).permohonan
+        number, permohonan_id = permohonan.number, permohonan.id
+
+    assert mail_to(received, "petugas-dinkes@contoh.go.id") == []  # no e-mail for this request alone
+    assert len(mail_to(received, "ppid.dinkes@contoh.go.id")) == 1  # the dinas's PPID mailbox still gets it
+
+    assert send_digests(platform, clock=lambda: MONDAY) == 1
+
+    [digest] = mail_to(received, "petugas-dinkes@contoh.go.id")
+    body = digest.get_content()
+    assert "Permohonan informasi yang masuk sejak ringkasan sebelumnya:" in body
+    assert f"{number}: permohonan baru: http://127.0.0.1:5000/permohonan/petugas/{permohonan_id}" in body
+    assert send_digests(platform, clock=lambda: MONDAY + timedelta(days=1)) == 0  # told once, not every day
