@@ -74,6 +74,7 @@ NOT_FOUND = {"halaman tidak ditemukan", "berkas tidak ditemukan"}
 
 # Pages behind the sign-in, checked at both widths (an officer may answer a request from a phone).
 OFFICER_PAGES = {
+    "ruang kerja": "/petugas/",
     "meja unggah": "/unggah/",
     "draf baru": "/unggah/draf/baru",
     "draf dengan berkas": "/unggah/draf/{draft_id}",
