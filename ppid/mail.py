@@ -283,10 +283,10 @@ def _discard_after_rollback(session: Session, previous_transaction: Any) -> None
 class Courier:
     """Sends this server process's committed outbox rows from one background thread (``ppid serve`` without Redis).
 
-    Sent in the request's own thread, a filing's e-mails made the citizen wait for the hand-over and, under a
-    crowd, each request paid for its own claim and record transactions: 60 % of a filing's CPU
-    (bench/permohonan.py). The courier sends whatever gathered since its last round with one claim, one SMTP
-    conversation and one record transaction. It also sweeps the outbox when it starts and every
+    Sent in the request's own thread, a filing's e-mails made the citizen wait for the SMTP hand-over. The
+    courier sends whatever gathered since its last round with one claim, one SMTP conversation and one record
+    transaction (under a crowd, rounds of a few messages: it saves latency, not the server's total CPU,
+    bench/README.md). It also sweeps the outbox when it starts and every
     ``sweep_seconds``: a failed try is made again after its pause, and rows a stopped process left are sent."""
 
     def __init__(self, platform: Platform, *, sweep_seconds: float = SWEEP_SECONDS) -> None:
