@@ -130,6 +130,8 @@ class EventKind(Labelled):
     DISPUTE_FILED = "sengketa_diajukan"
     DISPUTE_DECIDED = "sengketa_diputus"
     COURT_CASE = "perkara_pengadilan"
+    DELIBERATION = "musyawarah"
+    REQUESTER_RESPONSE = "tanggapan_pemohon"
 
     @classmethod
     def _labels(cls) -> dict[str, str]:
@@ -146,6 +148,8 @@ class EventKind(Labelled):
             "sengketa_diajukan": N_("Sengketa diajukan ke Komisi Informasi"),
             "sengketa_diputus": N_("Sengketa diselesaikan oleh Komisi Informasi"),
             "perkara_pengadilan": N_("Perkara di pengadilan"),
+            "musyawarah": N_("Musyawarah atas keberatan (Pasal 35 ayat (2))"),
+            "tanggapan_pemohon": N_("Tanggapan pemohon atas jawaban keberatan"),
         }
 
 
@@ -189,10 +193,14 @@ class ObjectionDecision(Labelled):
 
     ACCEPTED = "diterima"
     UPHELD = "ditolak"
+    SETTLED = "musyawarah"
+    """Ended by an agreement reached in musyawarah (Pasal 35(2)); recorded by :attr:`EventKind.DELIBERATION`, never
+    chosen in the atasan's answer."""
 
     @classmethod
     def _labels(cls) -> dict[str, str]:
-        return {"diterima": N_("keberatan diterima"), "ditolak": N_("keberatan ditolak; keputusan PPID dikuatkan")}
+        return {"diterima": N_("keberatan diterima"), "ditolak": N_("keberatan ditolak; keputusan PPID dikuatkan"),
+                "musyawarah": N_("selesai melalui musyawarah (Pasal 35 ayat (2))")}
 
 
 class DisputeResult(Labelled):

@@ -109,9 +109,32 @@ def describe(event: PermohonanEvent, workflow: Desk) -> Step:
             details.append(_("Putusan %(date)s: %(ruling)s", ruling=payload["putusan"],
                              date=format_day(date.fromisoformat(payload["tanggal_putusan"]))))
         return Step(kind, event, title, details)
+    if kind == EventKind.DELIBERATION:
+        return _deliberation_step(event)
+    if kind == EventKind.REQUESTER_RESPONSE:
+        details = [payload["tanggapan"]]
+        if payload.get("tanggal_diterima"):
+            details.append(_("Diterima secara tertulis pada %(date)s.",
+                             date=format_day(date.fromisoformat(payload["tanggal_diterima"]))))
+        return Step(kind, event, _("Tanggapan pemohon atas keberatan"), details)
     reason = CloseReason(payload["alasan"])
     return Step(kind, event, _("Permohonan ditutup: %(reason)s", reason=reason.label),
                 [payload["catatan"]] if payload.get("catatan") else [])
+
+
+def _deliberation_step(event: PermohonanEvent) -> Step:
+    """A musyawarah meeting: an agreement ends the objection (Pasal 35(2)), a failed one leaves it open."""
+    payload = event.payload
+    held_on = format_day(date.fromisoformat(payload["tanggal"]))
+    if payload["sepakat"] == "ya":
+        title = _("Keberatan selesai melalui musyawarah pada %(date)s (Pasal 35 ayat (2))", date=held_on)
+        details = [_("Kesepakatan: %(text)s", text=payload["kesepakatan"])]
+    else:
+        title = _("Musyawarah pada %(date)s tidak mencapai kesepakatan; keberatan tetap diperiksa atasan PPID",
+                  date=held_on)
+        details = []
+    details.append(_("Peserta: %(who)s", who=payload["peserta"]))
+    return Step(event.kind, event, title, details + ([payload["catatan"]] if payload.get("catatan") else []))
 
 
 def _notice(payload: dict[str, Any]) -> list[str]:

@@ -34,7 +34,7 @@ from ppid.permohonan.models import (
     Requester,
 )
 from ppid.permohonan.presenters import rupiah
-from ppid.permohonan.status import Status
+from ppid.permohonan.status import RequesterResponse, Status
 from ppid.permohonan.workflow import Workflow
 from ppid.validation.report import neutralise
 
@@ -103,7 +103,11 @@ def objection_register(workflow: Workflow, *, year: int, scope: Collection[str] 
         identity = ", ".join(value for value in (requester.full_name, requester.address, requester.phone,
                                                  requester.email) if value)
         decision = ""
-        if objection.decision is not None:
+        if objection.settled:
+            settlement = _last_payload(permohonan, EventKind.DELIBERATION)
+            answer = {"nama_atasan": settlement.get("nama_petugas")}
+            decision = objection.decision.label + f": {settlement['kesepakatan']}"
+        elif objection.decision is not None:
             decision = objection.decision.label + (f": {answer['tanggapan']}" if answer.get("tanggapan") else "")
             if objection.decision == ObjectionDecision.UPHELD and answer.get("alasan"):
                 decision += " " + _("Alasan: %(reason)s", reason=answer["alasan"])
@@ -112,7 +116,7 @@ def objection_register(workflow: Workflow, *, year: int, scope: Collection[str] 
             index, objection.keberatan.number, _day(calendar.local_date(objection.keberatan.received_at)), identity,
             permohonan.number, permohonan.information_requested, permohonan.purpose,
             "; ".join(objection_ground_label(letter) for letter in objection.keberatan.grounds), decision,
-            _day(objection.decided_on), signer, "", _day(objection.answer_due),
+            _day(objection.decided_on), signer, _response(objection.response), _day(objection.answer_due),
         ])
     return Register(_("Register keberatan %(year)s", year=year), headers, body)
 
@@ -161,6 +165,15 @@ def _requesters(workflow: Workflow, requests: list[Permohonan], officer: User, k
 def _last_payload(permohonan: Permohonan, kind: EventKind) -> dict:
     events: list[PermohonanEvent] = [event for event in permohonan.events if event.kind == kind]
     return events[-1].payload if events else {}
+
+
+def _response(response: RequesterResponse | None) -> str:
+    """Column k: the requester's words, and where they were received on paper, the day they arrived."""
+    if response is None:
+        return ""
+    if response.on_paper:
+        return response.text + " " + _("(diterima tertulis %(date)s)", date=_day(response.received_on))
+    return response.text
 
 
 def _held(outcome: Outcome | None) -> str:

@@ -317,7 +317,7 @@ class _PayloadSchema(BaseSchema):
 class ObjectionDecisionSchema(_PayloadSchema):
     """The atasan PPID's written answer (Pasal 36(2)); upholding the PPID needs written reasons (Pasal 36(3))."""
 
-    putusan = Choice(ObjectionDecision, required=True)
+    putusan = Choice(ObjectionDecision, choices=(ObjectionDecision.ACCEPTED, ObjectionDecision.UPHELD), required=True)
     tanggapan = Text(required=True, max_length=5000)
     alasan = Text(max_length=5000)
     jabatan = Text(max_length=200)
@@ -330,6 +330,34 @@ class ObjectionDecisionSchema(_PayloadSchema):
                 {"alasan": [_("Atasan PPID yang menguatkan keputusan PPID wajib menyertakan alasan tertulis "
                               "(Pasal 36 ayat (3)).")]}
             )
+
+
+class DeliberationSchema(_PayloadSchema):
+    """A musyawarah meeting on an objection (Pasal 35(2)): when, who took part, and whether they agreed."""
+
+    tanggal = Day(required=True)
+    peserta = Text(required=True, max_length=2000)
+    sepakat = Choice(choices=("ya", "tidak"), required=True)
+    kesepakatan = Text(max_length=5000)
+    """The agreement's text: what the parties agreed (required when they did)."""
+    catatan = Text(max_length=2000)
+
+    @validates_schema(skip_on_field_errors=False)
+    def check_agreement(self, data: dict[str, Any], **_kwargs: Any) -> None:
+        if data.get("sepakat") == "ya" and not data.get("kesepakatan"):
+            raise ValidationError({"kesepakatan": [_("Tuliskan isi kesepakatan yang dicapai.")]})
+
+
+class RequesterResponseSchema(_PayloadSchema):
+    """The requester's response to the objection's answer (register keberatan column k, kip-rules §5.7)."""
+
+    tanggapan = Text(required=True, max_length=5000)
+
+
+class PaperResponseSchema(RequesterResponseSchema):
+    """The same response received on paper and recorded by an officer, with the day it arrived."""
+
+    tanggal_diterima = Day(required=True)
 
 
 class DisputeSchema(_PayloadSchema):

@@ -20,6 +20,7 @@ from ppid.permohonan.deadlines import (
     notice_due,
     objection_window_end,
 )
+from ppid.permohonan.law import SETTLED_BY_DELIBERATION
 from ppid.permohonan.models import (
     CloseReason,
     CourtLevel,
@@ -74,6 +75,9 @@ ALLOWED_FROM: dict[EventKind, frozenset[Phase]] = {
     EventKind.DISPUTE_FILED: frozenset({Phase.OBJECTION, Phase.OBJECTION_ANSWERED}),
     EventKind.DISPUTE_DECIDED: frozenset({Phase.DISPUTE}),
     EventKind.COURT_CASE: frozenset({Phase.DISPUTE_DECIDED, Phase.COURT}),
+    EventKind.DELIBERATION: frozenset({Phase.OBJECTION}),
+    EventKind.REQUESTER_RESPONSE: frozenset({Phase.OBJECTION_ANSWERED, Phase.ANSWERED, Phase.CLOSED, Phase.DISPUTE,
+                                             Phase.DISPUTE_DECIDED, Phase.COURT}),
 }
 """The state machine: which phases each event may follow (the workflow adds rules that need the payload)."""
 
@@ -149,6 +153,27 @@ class DisputeStatus:
 
 
 @dataclass(frozen=True)
+class Deliberation:
+    """A musyawarah meeting on an objection (Pasal 35(2)), as the officer recorded it."""
+
+    held_on: date
+    attendees: str
+    agreed: bool
+    agreement: str | None
+    recorded_by: str
+
+
+@dataclass(frozen=True)
+class RequesterResponse:
+    """The requester's response to the objection's answer (register keberatan column k)."""
+
+    text: str
+    received_on: date
+    on_paper: bool
+    """Received on paper and recorded by an officer, rather than given on the tracking page."""
+
+
+@dataclass(frozen=True)
 class ObjectionStatus:
     """An objection's own clock: the atasan PPID answers within 30 working days (Pasal 36(2))."""
 
@@ -163,10 +188,22 @@ class ObjectionStatus:
     dispute_deadline: date | None
     """Pasal 37(2): 14 working days after the answer, or after the answer was due (KI practice [S])."""
     dispute: DisputeStatus | None = None
+    deliberations: tuple[Deliberation, ...] = ()
+    response: RequesterResponse | None = None
 
     @property
     def overdue(self) -> bool:
         return self.decided_on is None and self.today > self.answer_due
+
+    @property
+    def settled(self) -> bool:
+        """Ended by agreement in musyawarah (Pasal 35(2)): nothing is left to take to the Komisi Informasi."""
+        return self.decision == ObjectionDecision.SETTLED
+
+    @property
+    def deliberable(self) -> bool:
+        """Every ground is one of b-g (Pasal 35(2)); an objection on ground a is answered by the atasan only."""
+        return set(self.keberatan.grounds) <= SETTLED_BY_DELIBERATION
 
     @property
     def answered_late(self) -> bool:
@@ -233,6 +270,8 @@ def derive(permohonan: Permohonan, calendar: WorkingCalendar, *, today: date, pa
     dispute: dict | None = None
     dispute_decision: dict | None = None
     court_cases: dict[tuple[str, str], dict] = {}
+    deliberations: list[Deliberation] = []
+    response: RequesterResponse | None = None
     for event in permohonan.events:
         day = calendar.local_date(event.at)
         if awaiting_since is not None and event.kind in (EventKind.ITEMS_SUPPLIED, EventKind.DECIDED, EventKind.CLOSED):
@@ -252,6 +291,16 @@ def derive(permohonan: Permohonan, calendar: WorkingCalendar, *, today: date, pa
             objection = next(item for item in permohonan.objections if item.id == event.payload["keberatan_id"])
             objection_window = date.fromisoformat(event.payload["batas_keberatan"])
             objection_decision = objection_decided_on = None
+        elif event.kind == EventKind.DELIBERATION:
+            meeting = _deliberation(event.payload, event.actor_name)
+            deliberations.append(meeting)
+            if meeting.agreed:
+                objection_decision, objection_decided_on = ObjectionDecision.SETTLED, meeting.held_on
+                phase = Phase.OBJECTION_ANSWERED
+        elif event.kind == EventKind.REQUESTER_RESPONSE:
+            received = event.payload.get("tanggal_diterima")
+            response = RequesterResponse(text=event.payload["tanggapan"], on_paper=received is not None,
+                                         received_on=date.fromisoformat(received) if received else day)
         elif event.kind == EventKind.OBJECTION_DECIDED:
             objection_decision, objection_decided_on = ObjectionDecision(event.payload["putusan"]), day
         elif event.kind == EventKind.DISPUTE_FILED:
@@ -279,6 +328,8 @@ def derive(permohonan: Permohonan, calendar: WorkingCalendar, *, today: date, pa
         objection_receipt = calendar.receipt(objection.received_at)
         answer_due = calendar.add_working_days(objection_receipt.day, OBJECTION_ANSWER_WORKING_DAYS)
         dispute_from = objection_decided_on or (answer_due if today > answer_due else None)
+        if objection_decision == ObjectionDecision.SETTLED:
+            dispute_from = None
         objection_status = ObjectionStatus(
             keberatan=objection,
             receipt=objection_receipt,
@@ -291,6 +342,8 @@ def derive(permohonan: Permohonan, calendar: WorkingCalendar, *, today: date, pa
             if dispute_from else None,
             dispute=_dispute_status(dispute, dispute_decision, list(court_cases.values()), calendar, today=today,
                                     settlement_from_start=settlement_from_start) if dispute else None,
+            deliberations=tuple(deliberations),
+            response=response,
         )
     return Status(
         phase=phase,
@@ -309,6 +362,12 @@ def derive(permohonan: Permohonan, calendar: WorkingCalendar, *, today: date, pa
         objection=objection_status,
         working_days_left=calendar.working_days_between(today, due) if owed else None,
     )
+
+
+def _deliberation(payload: dict, recorded_by: str) -> Deliberation:
+    return Deliberation(held_on=date.fromisoformat(payload["tanggal"]), attendees=payload["peserta"],
+                        agreed=payload["sepakat"] == "ya", agreement=payload.get("kesepakatan"),
+                        recorded_by=payload.get("nama_petugas", recorded_by))
 
 
 def _dispute_status(filed: dict, decision: dict | None, court_cases: list[dict], calendar: WorkingCalendar, *,

@@ -333,6 +333,18 @@ def sengketa() -> ResponseReturnValue:
     return _requester_step("dispute", record_dispute)
 
 
+@blueprint.post("/permohonan/tanggapan")
+@filing_limit
+def tanggapan_pemohon() -> ResponseReturnValue:
+    """The requester's response to the objection's outcome (register keberatan column k); identified like tracking."""
+
+    def record_response(workflow: Workflow, permohonan: Permohonan, form: dict[str, Any]) -> str:
+        workflow.record_response(permohonan, form)
+        return _("Tercatat: %(step)s.", step=EventKind.REQUESTER_RESPONSE.label)
+
+    return _requester_step("response", record_response)
+
+
 def _requester_step(form_name: str, step: Callable[[Workflow, Permohonan, dict[str, Any]], str]) -> ResponseReturnValue:
     """A step the requester takes on the tracking page, identified like tracking; ``step`` gets the form without
     the identity fields and returns the sentence to flash. Errors come back on the same page, under the form
@@ -386,11 +398,14 @@ def _status_page(template: str, workflow: Workflow, permohonan: Permohonan, **co
     context.setdefault("objection_values", {})
     context.setdefault("dispute_errors", {})
     context.setdefault("dispute_values", {})
+    context.setdefault("response_errors", {})
+    context.setdefault("response_values", {})
     return render_template(template, permohonan=permohonan, status=status, steps=steps, skipped=skipped,
                            handler=workflow.handler_name(status.dinas_slug),
                            delivered=workflow.delivered_files(permohonan),
                            objection_open=workflow.objection_refusal(status, permohonan) is None,
                            dispute_open=workflow.dispute_refusal(status) is None,
+                           response_open=workflow.response_refusal(status) is None,
                            objection_grounds=_objection_grounds(), **context)
 
 
@@ -503,6 +518,14 @@ def _answer_objection(workflow: Workflow, permohonan: Permohonan, user: User, fo
     return workflow.answer_objection(permohonan, officer=user, data=_form(form))
 
 
+def _record_deliberation(workflow: Workflow, permohonan: Permohonan, user: User, form: MultiDict) -> object:
+    return workflow.record_deliberation(permohonan, officer=user, data=_form(form))
+
+
+def _record_response(workflow: Workflow, permohonan: Permohonan, user: User, form: MultiDict) -> object:
+    return workflow.record_response(permohonan, _form(form), officer=user)
+
+
 def _record_dispute(workflow: Workflow, permohonan: Permohonan, user: User, form: MultiDict) -> object:
     return workflow.record_dispute(permohonan, officer=user, data=_form(form))
 
@@ -527,6 +550,8 @@ ACTIONS: dict[str, tuple[EventKind, Callable[[Workflow, Permohonan, User, MultiD
     "tutup": (EventKind.CLOSED, _close),
     "keberatan": (EventKind.OBJECTION_FILED, _record_objection),
     "jawab-keberatan": (EventKind.OBJECTION_DECIDED, _answer_objection),
+    "musyawarah": (EventKind.DELIBERATION, _record_deliberation),
+    "tanggapan-pemohon": (EventKind.REQUESTER_RESPONSE, _record_response),
     "sengketa": (EventKind.DISPUTE_FILED, _record_dispute),
     "putusan-sengketa": (EventKind.DISPUTE_DECIDED, _record_dispute_outcome),
     "pengadilan": (EventKind.COURT_CASE, _record_court_case),
@@ -589,7 +614,10 @@ def _detail_page(permohonan_id: int, *, action: str | None = None, errors: Mappi
         copy_format_options=_options(CopyFormat),
         pause_clock=_config().pause_clock_while_awaiting_items,
         objection_grounds=_objection_grounds(),
-        objection_options=_options(ObjectionDecision),
+        objection_options=[(value, label) for value, label in _options(ObjectionDecision)
+                           if value != ObjectionDecision.SETTLED],
+        deliberation_options=[("ya", _("sepakat: keberatan selesai")),
+                              ("tidak", _("tidak sepakat: keberatan tetap diperiksa"))],
         dispute_result_options=_options(DisputeResult),
         court_level_options=_options(CourtLevel),
     )
@@ -606,13 +634,17 @@ def _available_actions(permohonan: Permohonan, status: Status, workflow: Workflo
         available.discard("keberatan")
     if workflow.dispute_refusal(status) is not None:
         available.discard("sengketa")
+    if workflow.deliberation_refusal(status) is not None:
+        available.discard("musyawarah")
+    if workflow.response_refusal(status) is not None:
+        available.discard("tanggapan-pemohon")
     dispute = status.objection.dispute if status.objection else None
     if dispute is None or not dispute.court_possible:
         available.discard("pengadilan")
     if not may_handle(user, status.dinas_slug):
-        available &= {"jawab-keberatan", *DISPUTE_ACTIONS}
+        available &= {"jawab-keberatan", "musyawarah", "tanggapan-pemohon", *DISPUTE_ACTIONS}
     if not may_answer_objection(user, status.dinas_slug):
-        available.discard("jawab-keberatan")
+        available -= {"jawab-keberatan", "musyawarah"}
     return available
 
 

@@ -47,12 +47,15 @@ from ppid.permohonan.schemas import (
     UNSURE,
     CourtCaseSchema,
     DecisionSchema,
+    DeliberationSchema,
     DisputeDecisionSchema,
     DisputeSchema,
     FilingSchema,
     ObjectionDecisionSchema,
     ObjectionSchema,
     OfficerIntakeSchema,
+    PaperResponseSchema,
+    RequesterResponseSchema,
     localise,
 )
 from ppid.permohonan.status import ALLOWED_FROM, Status, derive
@@ -447,7 +450,8 @@ class Workflow:
                 _("Permohonan hanya dapat ditutup setelah pemberitahuan tertulis dikirim, kecuali ditarik pemohon.")
             )
         granted = status.outcome in (Outcome.GRANTED, Outcome.PARTLY_GRANTED) or (
-            status.objection is not None and status.objection.decision == ObjectionDecision.ACCEPTED
+            status.objection is not None and status.objection.decision in (ObjectionDecision.ACCEPTED,
+                                                                           ObjectionDecision.SETTLED)
         )
         if reason == CloseReason.DELIVERED and not granted:
             raise TransitionError(_("Informasi hanya diserahkan bila permohonan dikabulkan seluruhnya atau sebagian, "
@@ -529,9 +533,66 @@ class Workflow:
                        batas_waktu=status.objection.answer_due.isoformat())
         return self._append(permohonan, officer, EventKind.OBJECTION_DECIDED, payload)
 
+    def deliberation_refusal(self, status: Status) -> str | None:
+        """Why no musyawarah can be recorded now, or None when it can (Pasal 35(2))."""
+        if status.phase not in ALLOWED_FROM[EventKind.DELIBERATION] or status.objection is None:
+            return _("Musyawarah dicatat selama keberatan diperiksa, sebelum atasan PPID memberi tanggapan.")
+        if not status.objection.deliberable:
+            return _("Keberatan dengan alasan Pasal 35 ayat (1) huruf a (penolakan berdasarkan Pasal 17) tidak dapat "
+                     "diselesaikan melalui musyawarah (Pasal 35 ayat (2)); atasan PPID wajib memberi tanggapan "
+                     "tertulis.")
+        return None
+
+    def record_deliberation(self, permohonan: Permohonan, *, officer: User, data: Mapping[str, Any]
+                            ) -> PermohonanEvent:
+        """A musyawarah meeting between the requester and the public body on an objection on grounds b-g
+        (Pasal 35(2)), recorded by whoever may answer the objection. An agreement ends the objection
+        (:attr:`ObjectionDecision.SETTLED`); a meeting without one leaves it open with its deadline."""
+        status = self._prepare(permohonan, officer, EventKind.DELIBERATION, may_answer_objection)
+        refusal = self.deliberation_refusal(status)
+        if refusal:
+            raise TransitionError(refusal)
+        payload = self._load(DeliberationSchema(), data)
+        held_on, start = date.fromisoformat(payload["tanggal"]), status.objection.receipt.received_at
+        if not self.calendar.local_date(start) <= held_on <= self.today():
+            raise InvalidInput({"tanggal": [_("Tanggal musyawarah harus antara %(start)s dan hari ini.",
+                                              start=format_day(self.calendar.local_date(start)))]})
+        payload.update(keberatan_id=status.objection.keberatan.id, nomor=status.objection.keberatan.number,
+                       nama_petugas=officer.full_name)
+        return self._append(permohonan, officer, EventKind.DELIBERATION, payload)
+
+    def response_refusal(self, status: Status) -> str | None:
+        """Why the requester's response to the objection's outcome cannot be recorded now, or None."""
+        objection = status.objection
+        if objection is None or objection.decision is None:
+            return _("Tanggapan pemohon diberikan setelah atasan PPID menanggapi keberatan atau keberatan selesai "
+                     "melalui musyawarah.")
+        if objection.response is not None:
+            return _("Tanggapan pemohon atas keberatan ini sudah tercatat.")
+        return None
+
+    def record_response(self, permohonan: Permohonan, data: Mapping[str, Any], *, officer: User | None = None
+                        ) -> PermohonanEvent:
+        """The requester's response to the superior's answer or the settlement (register keberatan column k):
+        given on the tracking page, or received on paper and recorded by an officer with the day it arrived."""
+        status = self._prepare(permohonan, officer, EventKind.REQUESTER_RESPONSE, may_view)
+        refusal = self.response_refusal(status)
+        if refusal:
+            raise TransitionError(refusal)
+        payload = self._load(RequesterResponseSchema() if officer is None else PaperResponseSchema(), data)
+        if officer is not None:
+            received = date.fromisoformat(payload["tanggal_diterima"])
+            if not status.objection.decided_on <= received <= self.today():
+                raise InvalidInput({"tanggal_diterima": [_("Tanggal diterima harus antara %(start)s dan hari ini.",
+                                                           start=format_day(status.objection.decided_on))]})
+        payload.update(keberatan_id=status.objection.keberatan.id)
+        return self._append(permohonan, officer, EventKind.REQUESTER_RESPONSE, payload)
+
     def dispute_refusal(self, status: Status) -> str | None:
         """Why no dispute can be recorded now, or None when it can (Pasal 37(1))."""
         objection = status.objection
+        if objection is not None and objection.settled:
+            return _("Keberatan telah selesai melalui musyawarah dengan kesepakatan para pihak (Pasal 35 ayat (2)).")
         if status.phase not in ALLOWED_FROM[EventKind.DISPUTE_FILED] or objection is None or (
                 objection.decided_on is None and not objection.overdue):
             return _("Sengketa ke Komisi Informasi diajukan setelah atasan PPID menanggapi keberatan, atau setelah "
