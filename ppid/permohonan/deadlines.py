@@ -194,6 +194,17 @@ def format_day(day: date, *, weekday: bool = False) -> str:
     return format_date(day, format="EEEE, d MMMM y" if weekday else "d MMMM y", locale=get_language())
 
 
+def receipt_explanation(receipt: Receipt, calendar: WorkingCalendar) -> str | None:
+    """Why a request counts as received later than it arrived, in one sentence shared by the receipt page, its PDF,
+    the tracking page and the e-mail, so that every count the requester sees starts from the same day 0."""
+    if not receipt.rolled:
+        return None
+    return _("Permohonan dianggap diterima pada hari kerja berikutnya, %(day)s, karena %(reason)s; waktu "
+             "sebenarnya tetap dicatat: %(moment)s. Hari itu adalah hari ke-0: %(n)s hari kerja dihitung "
+             "sesudahnya.", day=format_day(receipt.day, weekday=True), reason=receipt.reason,
+             moment=calendar.format_moment(receipt.received_at), n=NOTICE_WORKING_DAYS)
+
+
 def add_working_days(start_date: date, n: int, calendar: WorkingCalendar) -> date:
     """The ``n``-th working day after ``start_date`` in ``calendar`` (day 0 = ``start_date``)."""
     return calendar.add_working_days(start_date, n)

@@ -19,7 +19,7 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTempl
 
 from ppid.i18n import _
 from ppid.permohonan import charts
-from ppid.permohonan.deadlines import NOTICE_WORKING_DAYS, WorkingCalendar, format_day
+from ppid.permohonan.deadlines import NOTICE_WORKING_DAYS, WorkingCalendar, format_day, receipt_explanation
 from ppid.permohonan.identity import mask_nik
 from ppid.permohonan.models import Permohonan, Requester
 from ppid.permohonan.statistics import AnnualReport, Tally
@@ -54,8 +54,7 @@ def receipt_pdf(
             (_("Melalui"), permohonan.channel.label),
             (_("Ditangani oleh"), handler),
             (_("Hari ke-0 (diterima)"), format_day(status.receipt.day, weekday=True)
-             + (" — " + _("dihitung dari hari kerja ini karena permohonan %(reason)s.", reason=status.receipt.reason)
-                if status.receipt.rolled else "")),
+             + (" — " + receipt_explanation(status.receipt, calendar) if status.receipt.rolled else "")),
         ]),
         Paragraph(_text(_("Batas waktu pemberitahuan tertulis")), HEADING),
         _pairs([

@@ -13,7 +13,7 @@ from typing import Any, Protocol
 from sqlalchemy.orm import Session
 
 from ppid.i18n import _
-from ppid.permohonan.deadlines import NOTICE_WORKING_DAYS, WorkingCalendar, format_day
+from ppid.permohonan.deadlines import NOTICE_WORKING_DAYS, WorkingCalendar, format_day, receipt_explanation
 from ppid.permohonan.law import exemption_label, objection_ground_label
 from ppid.permohonan.models import (
     Channel,
@@ -181,6 +181,8 @@ class DeadlineComputation:
     day_zero: date
     rolled_reason: str | None
     """Why day 0 is later than the day of receipt (after hours, on a holiday), or None."""
+    receipt_note: str | None
+    """The same in a full sentence with both days (:func:`deadlines.receipt_explanation`)."""
     notice_days: int
     extension_days: int
     paused_days: int
@@ -199,6 +201,7 @@ def deadline_computation(status: Status, calendar: WorkingCalendar) -> DeadlineC
     skipped = calendar.skipped_days(status.receipt.day, status.due)
     return DeadlineComputation(
         day_zero=status.receipt.day, rolled_reason=status.receipt.reason if status.receipt.rolled else None,
+        receipt_note=receipt_explanation(status.receipt, calendar),
         notice_days=NOTICE_WORKING_DAYS, extension_days=status.extension_days, paused_days=status.paused_days,
         due=status.due, skipped=skipped,
         holidays=[(day, reason) for day, reason in skipped if calendar.holiday_name(day) is not None],
@@ -208,8 +211,8 @@ def deadline_computation(status: Status, calendar: WorkingCalendar) -> DeadlineC
 def computation_text(computation: DeadlineComputation) -> str:
     """The computation in sentences, for e-mails (UU KIP Pasal 22(7)-(8))."""
     lines = [_("Hari ke-0: %(date)s.", date=format_day(computation.day_zero, weekday=True))]
-    if computation.rolled_reason:
-        lines.append(_("Dihitung dari hari kerja itu karena permohonan %(reason)s.", reason=computation.rolled_reason))
+    if computation.receipt_note:
+        lines.append(computation.receipt_note)
     parts = [_("%(n)s hari kerja untuk pemberitahuan tertulis (Pasal 22 ayat (7))", n=computation.notice_days)]
     if computation.extension_days:
         parts.append(_("perpanjangan %(n)s hari kerja (Pasal 22 ayat (8))", n=computation.extension_days))

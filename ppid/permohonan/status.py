@@ -231,7 +231,8 @@ class Status:
     """Last day for an objection (Pasal 36(1)) once its ground exists: a notice, or a missed deadline."""
     objection: ObjectionStatus | None
     working_days_left: int | None
-    """Working days from today to ``due`` while the notice is owed (negative when overdue)."""
+    """Working days from today, or from day 0 while that is still ahead (a request filed on a Sunday has 10 left
+    on that Sunday, not 11), to ``due`` while the notice is owed (negative when overdue)."""
 
     @property
     def notice_owed(self) -> bool:
@@ -360,7 +361,7 @@ def derive(permohonan: Permohonan, calendar: WorkingCalendar, *, today: date, pa
         close_reason=close_reason,
         objection_deadline=objection_deadline,
         objection=objection_status,
-        working_days_left=calendar.working_days_between(today, due) if owed else None,
+        working_days_left=calendar.working_days_between(max(today, receipt.day), due) if owed else None,
     )
 
 

@@ -144,8 +144,9 @@ def _keep_private(response: Response) -> Response:
 
 @blueprint.context_processor
 def _helpers() -> dict[str, Any]:
-    return {"tanggal": deadlines.format_day, "waktu": _config().calendar.format_moment,
-            "objection_label": objection_ground_label}
+    calendar = _config().calendar
+    return {"tanggal": deadlines.format_day, "waktu": calendar.format_moment, "objection_label": objection_ground_label,
+            "receipt_note": lambda receipt: deadlines.receipt_explanation(receipt, calendar)}
 
 
 @blueprint.errorhandler(RateLimitExceeded)
