@@ -7,6 +7,7 @@ MODEL_MODULES = (
     "ppid.pipeline.models",
     "ppid.catalogue.models",
     "ppid.permohonan.models",
+    "ppid.permohonan.standards",
     "ppid.mail",
     "ppid.uploader.models",
     "ppid.documents.models",
