@@ -11,15 +11,22 @@ from ppid.accounts.models import Role
 from ppid.accounts.service import Grant
 from ppid.permohonan import registers
 from ppid.permohonan.models import EventKind, ObjectionDecision, Permohonan
+from ppid.permohonan.notices import Notices
 from ppid.permohonan.status import Phase
-from ppid.permohonan.workflow import InvalidInput, NotPermitted, TransitionError
+from ppid.permohonan.workflow import InvalidInput, NotPermitted, TransitionError, Workflow
 
-from .conftest import WIB, make_user
+from .conftest import REFUSAL, WIB, filing, make_user
 from .test_objections import OBJECTION, refuse
 from .test_web import assert_accessible_form, csrf, file_directly, sign_in
 
 NOT_FULFILLED = {"alasan": ["e"], "kasus_posisi": "Data yang diberikan hanya sebagian kecamatan."}
 """Ground e (Pasal 35(1) e): may be settled by musyawarah."""
+
+
+@pytest.fixture
+def environ(environ, smtp_server):
+    """E-mail goes to the real SMTP test server."""
+    return {**environ, "PPID_SMTP_URL": smtp_server[0], "PPID_PUBLIC_URL": "https://ppid.contoh.go.id"}
 FAILED = {"tanggal": "2026-03-24", "peserta": "Siti Rahmawati (pemohon); Atasan PPID Dinas Kesehatan",
           "sepakat": "tidak"}
 AGREED = {"tanggal": "2026-04-07", "peserta": "Siti Rahmawati (pemohon); Atasan PPID Dinas Kesehatan",
@@ -164,3 +171,23 @@ def test_an_atasan_of_another_dinas_sees_no_musyawarah_form(client, platform, se
     assert client.get(url).status_code == 404
     assert client.post(f"{url}/musyawarah", data={**AGREED, "csrf_token": csrf(client, "/permohonan/lacak")}
                        ).status_code == 404
+
+
+def test_the_requester_is_told_of_each_meeting_by_email(session, config, platform, clock, dinkes_officer,
+                                                        atasan_dinkes, smtp_server) -> None:
+    workflow = Workflow(session, config, platform.registry, clock=clock, notices=Notices(platform))
+    permohonan = workflow.file(filing()).permohonan
+    workflow.decide(permohonan, officer=dinkes_officer, data=REFUSAL)
+    clock.set(2026, 3, 17)
+    workflow.file_objection(permohonan, NOT_FULFILLED)
+    clock.set(2026, 3, 24)
+    workflow.record_deliberation(permohonan, officer=atasan_dinkes, data=FAILED)
+    clock.set(2026, 4, 7)
+    workflow.record_deliberation(permohonan, officer=atasan_dinkes, data=AGREED)
+    session.commit()
+
+    to_requester = [message for message in smtp_server[1].messages if message["To"] == "siti@example.id"]
+    failed, agreed = (message.get_content() for message in to_requester[-2:])
+    assert "Musyawarah pada 24 Maret 2026 tidak mencapai kesepakatan" in failed
+    assert "Keberatan selesai melalui musyawarah pada 7 April 2026" in agreed
+    assert "PPID menyerahkan data semua kecamatan tanpa nama pasien." in agreed
