@@ -93,6 +93,22 @@ class DisputeDocumentSchema(Schema):
     pengadilan = fields.List(fields.Nested(CourtCaseDocumentSchema), required=True)
 
 
+class DeliberationDocumentSchema(Schema):
+    """A musyawarah meeting on the objection (Pasal 35(2)); an agreement ends the objection."""
+
+    tanggal = fields.Date(required=True)
+    sepakat = fields.Boolean(required=True)
+    kesepakatan = fields.String(required=True, allow_none=True)
+
+
+class RequesterResponseDocumentSchema(Schema):
+    """The requester's response to the objection's outcome (register keberatan column k)."""
+
+    isi = fields.String(required=True)
+    diterima_pada = fields.Date(required=True)
+    tertulis = fields.Boolean(required=True, metadata={"description": "Diterima secara tertulis, dicatat petugas"})
+
+
 class ObjectionDocumentSchema(Schema):
     """An objection (keberatan, Pasal 35-36) and the atasan PPID's answer, if any."""
 
@@ -108,6 +124,8 @@ class ObjectionDocumentSchema(Schema):
     batas_sengketa_komisi_informasi = fields.Date(required=True, allow_none=True)
     sengketa_diajukan_pada = fields.Date(required=True, allow_none=True)
     sengketa = fields.Nested(DisputeDocumentSchema, required=True, allow_none=True)
+    musyawarah = fields.List(fields.Nested(DeliberationDocumentSchema), required=True)
+    tanggapan_pemohon = fields.Nested(RequesterResponseDocumentSchema, required=True, allow_none=True)
 
 
 class StepSchema(Schema):

@@ -27,7 +27,7 @@ from ppid.permohonan.models import (
     Permohonan,
     PermohonanEvent,
 )
-from ppid.permohonan.status import DisputeStatus, Status
+from ppid.permohonan.status import DisputeStatus, RequesterResponse, Status
 
 
 class Desk(Protocol):
@@ -286,7 +286,16 @@ def _objection_document(status: Status) -> dict[str, Any] | None:
         "batas_sengketa_komisi_informasi": _iso(objection.dispute_deadline),
         "sengketa_diajukan_pada": _iso(objection.dispute.filed_on if objection.dispute else None),
         "sengketa": _dispute_document(objection.dispute),
+        "musyawarah": [{"tanggal": meeting.held_on.isoformat(), "sepakat": meeting.agreed,
+                        "kesepakatan": meeting.agreement} for meeting in objection.deliberations],
+        "tanggapan_pemohon": _response_document(objection.response),
     }
+
+
+def _response_document(response: RequesterResponse | None) -> dict[str, Any] | None:
+    if response is None:
+        return None
+    return {"isi": response.text, "diterima_pada": response.received_on.isoformat(), "tertulis": response.on_paper}
 
 
 def _dispute_document(dispute: DisputeStatus | None) -> dict[str, Any] | None:

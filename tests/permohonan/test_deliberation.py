@@ -158,6 +158,10 @@ def test_musyawarah_through_the_desk_and_the_response_on_the_tracking_page(
         permohonan = session.get(Permohonan, filed.permohonan.id)
         assert permohonan.events[-1].kind == EventKind.REQUESTER_RESPONSE
         assert permohonan.events[-1].actor_name == "pemohon"
+    objection = client.post("/api/permohonan/lacak", json={"token": filed.token}).get_json()["keberatan"]
+    assert objection["putusan"]["kode"] == "musyawarah" and objection["batas_sengketa_komisi_informasi"] is None
+    assert objection["musyawarah"] == [{"tanggal": today, "sepakat": True, "kesepakatan": AGREED["kesepakatan"]}]
+    assert objection["tanggapan_pemohon"] == {"isi": "Terima kasih.", "diterima_pada": today, "tertulis": False}
 
 
 def test_an_atasan_of_another_dinas_sees_no_musyawarah_form(client, platform, session, dinkes_officer) -> None:
