@@ -12,6 +12,7 @@ from ppid.accounts.service import Grant
 from ppid.permohonan import registers
 from ppid.permohonan.models import EventKind, ObjectionDecision, Permohonan
 from ppid.permohonan.notices import Notices
+from ppid.permohonan.statistics import annual_report
 from ppid.permohonan.status import Phase
 from ppid.permohonan.workflow import InvalidInput, NotPermitted, TransitionError, Workflow
 
@@ -58,6 +59,10 @@ def test_refusal_objection_failed_then_agreed_musyawarah_settles_the_objection(
     with pytest.raises(TransitionError):  # the agreement ended the objection: no answer on top of it
         workflow.answer_objection(refused, officer=atasan_dinkes, data={"putusan": "diterima", "tanggapan": "x"})
     workflow.close(refused, officer=dinkes_officer, reason="informasi_diserahkan")  # what was agreed is handed over
+    report = annual_report(workflow, year=2026, scope=None, scope_label="Kabupaten Contoh")
+    summary = dict(report.objection_summary())  # report section D
+    assert summary["Tanggapan atasan PPID: selesai melalui musyawarah (Pasal 35 ayat (2))"] == 1
+    assert summary["Keberatan yang dapat dilanjutkan ke Komisi Informasi (Pasal 37 ayat (2))"] == 0
 
 
 def test_an_objection_on_ground_a_is_never_settled_by_musyawarah(workflow, refused, atasan_dinkes) -> None:

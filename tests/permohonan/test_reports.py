@@ -84,7 +84,7 @@ def test_annual_report_classes_time_to_fulfil_from_dates_through_the_working_day
     assert counts(report.by_channel)["web"] == 5
     assert counts(report.by_dinas) == {"dinkes": 5}  # the officer's own dinas only
     assert report.objections == 1 and counts(report.objection_grounds) == {"a": 1}
-    assert counts(report.objection_decisions) == {"diterima": 0, "ditolak": 1, "belum_dijawab": 0}
+    assert counts(report.objection_decisions) == {"diterima": 0, "ditolak": 1, "musyawarah": 0, "belum_dijawab": 0}
     assert report.dispute_eligible == 1  # answered: the requester may now go to the Komisi Informasi (Pasal 37(2))
     assert report.disputes == 0
     region = annual_report(workflow, year=2026, scope=None, scope_label="Kabupaten")
