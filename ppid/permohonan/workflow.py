@@ -32,6 +32,7 @@ from ppid.permohonan.deadlines import MAX_EXTENSION_WORKING_DAYS, WorkingCalenda
 from ppid.permohonan.holiday_table import cached_calendar
 from ppid.permohonan.models import (
     ROUTING_EVENTS,
+    AccessMethod,
     Channel,
     CloseReason,
     EventKind,
@@ -61,6 +62,7 @@ from ppid.storage import Storage
 
 if TYPE_CHECKING:
     from ppid.permohonan.notices import Notices
+    from ppid.permohonan.written_notice import Issuer
 
 log = logging.getLogger(__name__)
 REQUESTER_ACTOR = "pemohon"
@@ -128,6 +130,7 @@ class Workflow:
         clock: Callable[[], datetime] = utcnow,
         notices: Notices | None = None,
         storage: Storage | None = None,
+        issuer: Issuer | None = None,
     ) -> None:
         self.session = session
         self.config = config
@@ -137,6 +140,9 @@ class Workflow:
         """Composes the e-mails of each step (sent on commit); None sends none (tests of the rules alone)."""
         self.storage = storage
         """Where identity documents are kept (:mod:`ppid.storage`); needed only to file or read them."""
+        self.issuer = issuer
+        """Draws and keeps the letters of each decision as PDF (:mod:`written_notice`); None issues none (tests of
+        the rules alone)."""
 
     @cached_property
     def calendar(self) -> WorkingCalendar:
@@ -427,8 +433,25 @@ class Workflow:
             raise TransitionError(_("Pemberitahuan tertulis untuk permohonan ini sudah dikirim pada %(date)s.",
                                     date=format_day(status.decided_on)))
         payload = self._load(DecisionSchema(), data)
+        if Outcome(payload["keputusan"]) in (Outcome.GRANTED, Outcome.PARTLY_GRANTED):
+            self._delivery_means(permohonan, payload)
         payload["batas_waktu"] = status.due.isoformat()
-        return self._append(permohonan, officer, EventKind.DECIDED, payload)
+        payload["nama_pejabat"] = officer.full_name
+        event = self._append(permohonan, officer, EventKind.DECIDED, payload)
+        if self.issuer is not None:
+            self.issuer.issue(self, self.config.cipher, permohonan, event, officer)
+        return event
+
+    @staticmethod
+    def _delivery_means(permohonan: Permohonan, payload: dict[str, Any]) -> None:
+        """Pasal 22(7)(f): the means of delivery and the format of what is given, recorded with every grant; when
+        the officer leaves them open, the requester's own choice at filing (Pasal 22(2)) is what was decided."""
+        if not payload.get("alat_penyampai") and permohonan.delivery_method is not None:
+            payload["alat_penyampai"] = permohonan.delivery_method.value
+        if not payload.get("bentuk") and permohonan.copy_format is not None:
+            payload["bentuk"] = permohonan.copy_format.value
+        if not payload.get("alat_penyampai") and permohonan.access_method == AccessMethod.COPY:
+            raise InvalidInput({"alat_penyampai": [_("Pilih alat penyampai salinan (Pasal 22 ayat (7) huruf f).")]})
 
     def close(
         self, permohonan: Permohonan, *, officer: User, reason: CloseReason | str, note: str = "",
