@@ -32,7 +32,6 @@ from ppid.permohonan.deadlines import MAX_EXTENSION_WORKING_DAYS, WorkingCalenda
 from ppid.permohonan.holiday_table import cached_calendar
 from ppid.permohonan.models import (
     ROUTING_EVENTS,
-    AccessMethod,
     Channel,
     CloseReason,
     EventKind,
@@ -445,13 +444,12 @@ class Workflow:
     @staticmethod
     def _delivery_means(permohonan: Permohonan, payload: dict[str, Any]) -> None:
         """Pasal 22(7)(f): the means of delivery and the format of what is given, recorded with every grant; when
-        the officer leaves them open, the requester's own choice at filing (Pasal 22(2)) is what was decided."""
+        the officer leaves them open, the requester's own choice at filing (Pasal 22(2)) is what was decided (a
+        request to inspect has none: the notice then names the inspection)."""
         if not payload.get("alat_penyampai") and permohonan.delivery_method is not None:
             payload["alat_penyampai"] = permohonan.delivery_method.value
         if not payload.get("bentuk") and permohonan.copy_format is not None:
             payload["bentuk"] = permohonan.copy_format.value
-        if not payload.get("alat_penyampai") and permohonan.access_method == AccessMethod.COPY:
-            raise InvalidInput({"alat_penyampai": [_("Pilih alat penyampai salinan (Pasal 22 ayat (7) huruf f).")]})
 
     def close(
         self, permohonan: Permohonan, *, officer: User, reason: CloseReason | str, note: str = "",
