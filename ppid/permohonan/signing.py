@@ -51,7 +51,8 @@ def signer_from(section: dict[str, Any]) -> Signer | None:
     try:
         import pyhanko  # noqa: F401
     except ImportError as error:
-        raise ConfigError(_("permohonan.signing memerlukan pyHanko: pasang dengan pip install 'ppid[sign]'.")) from error
+        raise ConfigError(_("permohonan.signing memerlukan pyHanko: pasang dengan pip install "
+                            "'ppid[sign]'.")) from error
     variable = section.get("passphrase_env")
     passphrase = os.environ.get(str(variable), "").encode("utf-8") if variable else None
     signer = Signer(path, passphrase or None)

@@ -78,7 +78,6 @@ from ppid.permohonan.openapi import (
 from ppid.permohonan.presenters import describe, public_document
 from ppid.permohonan.schemas import UNSURE, FilingSchema, TrackingSchema, flatten
 from ppid.permohonan.statistics import AnnualReport, annual_report
-from ppid.permohonan.written_notice import Issuer
 from ppid.permohonan.status import ALLOWED_FROM, Status
 from ppid.permohonan.workflow import (
     InvalidInput,
@@ -88,6 +87,7 @@ from ppid.permohonan.workflow import (
     may_answer_objection,
     may_handle,
 )
+from ppid.permohonan.written_notice import Issuer
 from ppid.web import db_session, platform
 
 blueprint = Blueprint("permohonan", __name__, static_folder="static", static_url_path="/permohonan/static")

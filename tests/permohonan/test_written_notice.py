@@ -8,14 +8,18 @@ open for 30 working days, skipping Nyepi and Idul Fitri with their cuti bersama 
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
+from dataclasses import replace
 from datetime import date
 
 import pytest
 from pypdf import PdfReader, PdfWriter
 from sqlalchemy import select
 
+from ppid.config import ConfigError
+from ppid.permohonan.config import PermohonanConfig
 from ppid.permohonan.models import DocumentKind, IssuedDocument, Permohonan
 from ppid.permohonan.notices import Notices
 from ppid.permohonan.workflow import Workflow
@@ -79,7 +83,7 @@ def test_a_refusal_issues_the_notice_and_the_refusal_decision_in_the_perki_layou
         assert "081234567890 / siti@example.id" in text
         assert "Daftar fasilitas kesehatan dan anggaran perawatannya tahun 2025" in text
         assert "Petugas.Dinkes" in text and "Kepala Bidang Informasi" in text and "16 Maret 2026" in text
-        assert f"keberatan tertulis kepada atasan PPID" in text and OBJECTION_LAST_DAY in text  # Pasal 35-36
+        assert "keberatan tertulis kepada atasan PPID" in text and OBJECTION_LAST_DAY in text  # Pasal 35-36
         assert f"{PUBLIC_URL}/permohonan/lacak" in text  # how to file
         assert "3201014507900001" not in text  # the NIK is not on a letter
     assert "Pemberitahuan tertulis" in notice and "A. Informasi dapat diberikan" in notice
@@ -240,7 +244,6 @@ def test_the_letters_reach_the_requester_by_number_and_email_and_the_officers_of
     url = f"/permohonan/petugas/{filed.permohonan.id}/surat/{refusal.code}.pdf"
     sign_in(client, "petugas.capil")
     assert client.get(url).status_code == 404  # another dinas: not even a hint
-    client.get("/keluar")
     client.post("/keluar", data={"csrf_token": csrf(client, "/permohonan/petugas/")})
     sign_in(client, "petugas.dinkes")
     detail = client.get(f"/permohonan/petugas/{filed.permohonan.id}").get_data(as_text=True)
@@ -358,3 +361,74 @@ def test_codes_are_read_as_typed_from_paper() -> None:
     assert normalise_code("k7qm 3xpa 9tzd") == "K7QM-3XPA-9TZD"
     assert normalise_code("K7QM-3XPA-9TZ0") is None  # 0 is not in the alphabet: it would be read as O
     assert normalise_code("K7QM-3XPA") is None
+
+
+def self_signed_pkcs12(folder, passphrase: bytes):
+    """A key and a self-signed certificate for the pemda's PPID, as a PKCS#12 file (made with ``cryptography``)."""
+    from datetime import UTC, datetime, timedelta
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.hazmat.primitives.serialization import pkcs12
+    from cryptography.x509.oid import NameOID
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "PPID Kabupaten Contoh"),
+                      x509.NameAttribute(NameOID.COUNTRY_NAME, "ID")])
+    now = datetime.now(UTC)
+    certificate = (
+        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+        .serial_number(x509.random_serial_number()).not_valid_before(now - timedelta(days=1))
+        .not_valid_after(now + timedelta(days=365))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=True, key_encipherment=False,
+                                     data_encipherment=False, key_agreement=False, key_cert_sign=True,
+                                     crl_sign=False, encipher_only=False, decipher_only=False), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    path = folder / "ppid.p12"
+    path.write_bytes(pkcs12.serialize_key_and_certificates(
+        b"ppid", key, certificate, None, serialization.BestAvailableEncryption(passphrase)))
+    return path, certificate.public_bytes(serialization.Encoding.DER)
+
+
+def test_letters_carry_a_pades_signature_when_the_pemdas_certificate_is_configured(
+    tmp_path, monkeypatch, session, settings, platform, clock, dinkes_officer
+) -> None:
+    pytest.importorskip("pyhanko")
+    from asn1crypto import x509 as asn1_x509
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko_certvalidator import ValidationContext
+
+    path, certificate = self_signed_pkcs12(tmp_path, b"sandi-sertifikat")
+    monkeypatch.setenv("PPID_SANDI_TANDA_TANGAN", "sandi-sertifikat")
+    signing = PermohonanConfig.from_settings(replace(settings, defaults={"permohonan": {"signing": {
+        "certificate": str(path), "passphrase_env": "PPID_SANDI_TANDA_TANGAN"}}}))
+    desk = Workflow(session, signing, platform.registry, clock=clock, issuer=Issuer(PUBLIC_URL, signer=signing.signer))
+    permohonan = desk.file(filing()).permohonan
+    desk.decide(permohonan, officer=dinkes_officer, data=REFUSAL)
+    session.commit()
+
+    for document in letters(session, permohonan).values():
+        pdf = content(signing, document)
+        assert document.signed and hashlib.sha256(pdf).hexdigest() == document.sha256  # the hash is of the signed file
+        [signature] = PdfFileReader(io.BytesIO(pdf)).embedded_signatures
+        assert signature.sig_object["/SubFilter"] == "/ETSI.CAdES.detached"  # PAdES
+        trusted = ValidationContext(trust_roots=[asn1_x509.Certificate.load(certificate)], allow_fetching=False)
+        result = validate_pdf_signature(signature, trusted)
+        assert result.intact and result.valid and result.trusted
+        assert "0001/PPID/DINKES/2026" in text_of(pdf)
+
+
+def test_a_configured_certificate_that_cannot_be_used_stops_start_up(tmp_path, settings) -> None:
+    def configured(section: dict) -> PermohonanConfig:
+        return PermohonanConfig.from_settings(replace(settings, defaults={"permohonan": {"signing": section}}))
+
+    assert configured({}).signer is None
+    with pytest.raises(ConfigError, match=r"permohonan\.signing\.certificate"):
+        configured({"certificate": str(tmp_path / "tidak-ada.p12")})
+    (tmp_path / "rusak.p12").write_bytes(b"bukan sertifikat")
+    with pytest.raises(ConfigError, match=r"permohonan\.signing\.certificate"):
+        configured({"certificate": str(tmp_path / "rusak.p12")})
