@@ -22,7 +22,8 @@ FIELD_NAME = "TandaTanganPPID"
 @dataclass(frozen=True)
 class Signer:
     certificate: Path
-    passphrase: bytes | None
+    key: Any
+    """pyHanko's signer holding the key and the certificate, read once at start-up."""
 
     def sign(self, pdf: bytes) -> bytes:
         """``pdf`` with an incremental PAdES (B-B) signature appended; the bytes before it stay as drawn."""
@@ -30,13 +31,10 @@ class Signer:
         from pyhanko.sign import signers
         from pyhanko.sign.fields import SigSeedSubFilter
 
-        signer = signers.SimpleSigner.load_pkcs12(str(self.certificate), passphrase=self.passphrase)
-        if signer is None:
-            raise ConfigError(_("Sertifikat penanda tangan %(path)s tidak dapat dibuka.", path=self.certificate))
         metadata = signers.PdfSignatureMetadata(field_name=FIELD_NAME, subfilter=SigSeedSubFilter.PADES,
                                                 md_algorithm="sha256")
         output = io.BytesIO()
-        signers.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf)), metadata, signer=signer, output=output)
+        signers.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf)), metadata, signer=self.key, output=output)
         return output.getvalue()
 
 
@@ -49,16 +47,14 @@ def signer_from(section: dict[str, Any]) -> Signer | None:
     if not path.is_file():
         raise ConfigError(_("permohonan.signing.certificate: berkas %(path)s tidak ada.", path=path))
     try:
-        import pyhanko  # noqa: F401
+        from pyhanko.sign import signers
     except ImportError as error:
         raise ConfigError(_("permohonan.signing memerlukan pyHanko: pasang dengan pip install "
                             "'ppid[sign]'.")) from error
     variable = section.get("passphrase_env")
-    passphrase = os.environ.get(str(variable), "").encode("utf-8") if variable else None
-    signer = Signer(path, passphrase or None)
-    from pyhanko.sign import signers
-
-    if signers.SimpleSigner.load_pkcs12(str(path), passphrase=signer.passphrase) is None:
+    passphrase = os.environ.get(str(variable), "").encode("utf-8") if variable else b""
+    key = signers.SimpleSigner.load_pkcs12(str(path), passphrase=passphrase or None)
+    if key is None:
         raise ConfigError(_("permohonan.signing.certificate: %(path)s bukan berkas PKCS#12 yang dapat dibuka dengan "
                             "kata sandinya.", path=path))
-    return signer
+    return Signer(path, key)

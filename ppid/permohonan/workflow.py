@@ -438,7 +438,7 @@ class Workflow:
         payload["nama_pejabat"] = officer.full_name
         event = self._append(permohonan, officer, EventKind.DECIDED, payload)
         if self.issuer is not None:
-            self.issuer.issue(self, self.config.cipher, permohonan, event, officer)
+            self.issuer.issue(self, self.config.cipher, permohonan, event)
         return event
 
     @staticmethod

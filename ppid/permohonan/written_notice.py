@@ -27,7 +27,6 @@ from ppid.permohonan.models import DocumentKind, IssuedDocument, Outcome, Permoh
 from ppid.permohonan.presenters import Desk
 
 if TYPE_CHECKING:
-    from ppid.accounts.models import User
     from ppid.permohonan.signing import Signer
 
 VERIFY_PATH = "/verifikasi/{code}"
@@ -69,8 +68,8 @@ class Issuer:
     public_url: str
     signer: Signer | None = None
 
-    def issue(self, desk: Desk, cipher: PersonalDataCipher, permohonan: Permohonan, event: PermohonanEvent,
-              officer: User) -> list[IssuedDocument]:
+    def issue(self, desk: Desk, cipher: PersonalDataCipher, permohonan: Permohonan,
+              event: PermohonanEvent) -> list[IssuedDocument]:
         from ppid.permohonan import notice_pdf  # reportlab is loaded when a letter is first drawn
 
         session = desk.session
