@@ -10,6 +10,9 @@ letter and the consequence test (Pasal 19). Both say what the requester can do n
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
+
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib.units import mm
@@ -18,12 +21,39 @@ from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 from ppid.i18n import _
 from ppid.permohonan.deadlines import OBJECTION_FILING_WORKING_DAYS, WorkingCalendar, format_day
 from ppid.permohonan.law import exemption_label
-from ppid.permohonan.models import AccessMethod, CopyFormat, DeliveryMethod, DocumentKind, Outcome
+from ppid.permohonan.models import (
+    AccessMethod,
+    CopyFormat,
+    DeliveryMethod,
+    DocumentKind,
+    Outcome,
+    Permohonan,
+    Requester,
+)
 from ppid.permohonan.pdf import BODY, CONTENT_WIDTH, HEADING, NUMBER, SMALL, TITLE, _build, _pairs, _text
 from ppid.permohonan.presenters import rupiah
-from ppid.permohonan.written_notice import Letter
 
 QR_SIZE = 30 * mm
+
+
+@dataclass(frozen=True)
+class Letter:
+    """What a letter says, gathered once by :class:`ppid.permohonan.written_notice.Issuer`."""
+
+    kind: DocumentKind
+    code: str
+    verify_url: str
+    tracking_url: str
+    permohonan: Permohonan
+    requester: Requester
+    decision: dict
+    """The decision event's payload (DecisionSchema)."""
+    decided_on: date
+    objection_deadline: date | None
+    handler: str
+    """The dinas (or PPID Utama) that decided."""
+    signer_name: str
+    signer_position: str
 
 
 def letter_pdf(letter: Letter, *, refusal_code: str | None, calendar: WorkingCalendar) -> bytes:

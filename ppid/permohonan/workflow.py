@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from functools import cached_property
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, Protocol
 
 from marshmallow import Schema, ValidationError
 from sqlalchemy import func, select
@@ -60,8 +60,8 @@ from ppid.registry import Registry
 from ppid.storage import Storage
 
 if TYPE_CHECKING:
+    from ppid.permohonan.identity import PersonalDataCipher
     from ppid.permohonan.notices import Notices
-    from ppid.permohonan.written_notice import Issuer
 
 log = logging.getLogger(__name__)
 REQUESTER_ACTOR = "pemohon"
@@ -119,6 +119,14 @@ def may_view(user: User, dinas_slug: str | None) -> bool:
     return may_handle(user, dinas_slug) or may_answer_objection(user, dinas_slug)
 
 
+class LetterIssuer(Protocol):
+    """Draws and keeps the letters of a decision (:class:`ppid.permohonan.written_notice.Issuer`); a protocol, so
+    that the rules of the workflow do not import the PDF machinery."""
+
+    def issue(self, desk: Workflow, cipher: PersonalDataCipher, permohonan: Permohonan,
+              event: PermohonanEvent) -> object: ...
+
+
 class Workflow:
     def __init__(
         self,
@@ -129,7 +137,7 @@ class Workflow:
         clock: Callable[[], datetime] = utcnow,
         notices: Notices | None = None,
         storage: Storage | None = None,
-        issuer: Issuer | None = None,
+        issuer: LetterIssuer | None = None,
     ) -> None:
         self.session = session
         self.config = config

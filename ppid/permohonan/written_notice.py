@@ -15,7 +15,6 @@ import hmac
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import date
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
@@ -41,26 +40,6 @@ EXEMPT_OUTCOMES = (Outcome.REFUSED, Outcome.PARTLY_GRANTED)
 
 
 @dataclass(frozen=True)
-class Letter:
-    """What a letter says, gathered once for the PDF builder (:mod:`ppid.permohonan.notice_pdf`)."""
-
-    kind: DocumentKind
-    code: str
-    verify_url: str
-    tracking_url: str
-    permohonan: Permohonan
-    requester: Requester
-    decision: dict
-    """The decision event's payload (DecisionSchema)."""
-    decided_on: date
-    objection_deadline: date | None
-    handler: str
-    """The dinas (or PPID Utama) that decided."""
-    signer_name: str
-    signer_position: str
-
-
-@dataclass(frozen=True)
 class Issuer:
     """Draws, signs (optionally) and keeps the letters of a decision; the workflow calls it in the decision's
     transaction, so a decision on record always has its letters, and a rolled-back one has none."""
@@ -83,7 +62,7 @@ class Issuer:
             handler = desk.handler_name(status.dinas_slug)
             codes = {kind: new_code() for kind in kinds}
             for kind in kinds:
-                letter = Letter(
+                letter = notice_pdf.Letter(
                     kind=kind, code=codes[kind], verify_url=base + VERIFY_PATH.format(code=codes[kind]),
                     tracking_url=base + TRACKING_FORM_PATH, permohonan=permohonan, requester=requester,
                     decision=event.payload, decided_on=desk.calendar.local_date(event.at),
