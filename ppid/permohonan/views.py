@@ -87,7 +87,6 @@ from ppid.permohonan.workflow import (
     may_answer_objection,
     may_handle,
 )
-from ppid.permohonan.written_notice import Issuer
 from ppid.web import db_session, platform
 
 blueprint = Blueprint("permohonan", __name__, static_folder="static", static_url_path="/permohonan/static")
@@ -126,7 +125,8 @@ def _config() -> PermohonanConfig:
 
 def _workflow() -> Workflow:
     return Workflow(db_session(), _config(), platform().registry, notices=Notices(platform()),
-                    storage=platform().storage, issuer=Issuer(platform().settings.public_url, signer=_config().signer))
+                    storage=platform().storage, issuer=written_notice.Issuer(platform().settings.public_url,
+                                                         signer=_config().signer))
 
 
 filing_limit = limiter.shared_limit(lambda: _config().filing_rate_limit, scope="permohonan-pengajuan", methods=["POST"])
