@@ -124,9 +124,9 @@ def _config() -> PermohonanConfig:
 
 
 def _workflow() -> Workflow:
+    issuer = written_notice.Issuer(platform().settings.public_url, signer=_config().signer)
     return Workflow(db_session(), _config(), platform().registry, notices=Notices(platform()),
-                    storage=platform().storage, issuer=written_notice.Issuer(platform().settings.public_url,
-                                                         signer=_config().signer))
+                    storage=platform().storage, issuer=issuer)
 
 
 filing_limit = limiter.shared_limit(lambda: _config().filing_rate_limit, scope="permohonan-pengajuan", methods=["POST"])
