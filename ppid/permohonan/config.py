@@ -16,6 +16,7 @@ from ppid.config import ConfigError, Settings
 from ppid.i18n import _
 from ppid.permohonan.deadlines import WorkingCalendar
 from ppid.permohonan.identity import PersonalDataCipher
+from ppid.permohonan.signing import Signer, signer_from
 
 DEFAULT_NUMBER_FORMAT = "{seq:04d}/PPID/{dinas}/{year}"
 DEFAULT_OBJECTION_NUMBER_FORMAT = "{seq:04d}/KEBERATAN/{dinas}/{year}"
@@ -44,6 +45,8 @@ class PermohonanConfig:
     unconfirmed [U], so it is a setting (``permohonan.dispute_settlement_counted_from``)."""
     cipher: PersonalDataCipher | None = None
     """Encrypts the NIK and identity scans; from ``PPID_PERSONAL_DATA_KEY`` (see :class:`PersonalDataCipher`)."""
+    signer: Signer | None = None
+    """Signs the issued letters (PAdES) when ``permohonan.signing.certificate`` is set (:mod:`signing`)."""
 
     @classmethod
     def from_settings(cls, settings: Settings) -> PermohonanConfig:
@@ -61,6 +64,7 @@ class PermohonanConfig:
             reminder_working_days=_reminder_days(_section(section, "reminders", prefix="permohonan.")),
             dispute_settlement_from_start=_settlement_from_start(section),
             cipher=PersonalDataCipher(settings.personal_data_key or settings.secret_key),
+            signer=signer_from(_section(section, "signing", prefix="permohonan.")),
         )
         config.check()
         return config

@@ -43,6 +43,8 @@ DISPUTE_START_WORKING_DAYS = 14
 receiving the dispute."""
 DISPUTE_SETTLEMENT_WORKING_DAYS = 100
 """UU KIP Pasal 38(2): the Komisi Informasi settles the dispute within 100 working days."""
+COURT_FILING_DAYS = 14
+"""UU KIP Pasal 47-48: a party takes the Komisi Informasi's adjudication to court (PTUN or PN) within 14 days."""
 
 WEEKEND = frozenset({5, 6})  # Saturday, Sunday (Perpres 21/2023 Pasal 3: five working days, Monday-Friday)
 _SEARCH_LIMIT = 3660  # ten years of days: a calendar with no working day at all is a configuration error
@@ -242,3 +244,15 @@ def dispute_milestones(ki_receipt_day: date, calendar: WorkingCalendar, *, settl
     start_by = calendar.add_working_days(ki_receipt_day, DISPUTE_START_WORKING_DAYS)
     day_zero = start_by if settlement_from_start else ki_receipt_day
     return start_by, day_zero, calendar.add_working_days(day_zero, DISPUTE_SETTLEMENT_WORKING_DAYS)
+
+
+def court_filing_deadline(ki_decision_day: date) -> date:
+    """Last day to take the Komisi Informasi's adjudication to court (UU KIP Pasal 47-48).
+
+    Whether these 14 days are working or calendar days is unconfirmed [U] (kip-rules §2.6, §11.5), and the day
+    the requester received the decision is not recorded. This is the one place that decides: 14 *calendar* days
+    from the date of the decision, the earliest date either reading could give (kip-rules §7.2(4): show the
+    requester the earliest plausible deadline). A requester who keeps to it is on time under both readings; a
+    later date, if the working-day reading is right, would cost nothing but could cost the right if it is not.
+    """
+    return ki_decision_day + timedelta(days=COURT_FILING_DAYS)

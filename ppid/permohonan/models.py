@@ -13,11 +13,13 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
+    Boolean,
     Date,
     Enum,
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -429,6 +431,47 @@ class CalendarVersion(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     version: Mapped[str] = mapped_column(String(32))
     changed_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class DocumentKind(Labelled):
+    """The letters the PPID issues with a decision (kip-rules §5.6), each a PDF with a verification code."""
+
+    NOTICE = "pemberitahuan_tertulis"
+    """Pemberitahuan tertulis, UU KIP Pasal 22(7) a-g: issued with every decision."""
+    REFUSAL = "keputusan_penolakan"
+    """Surat keputusan PPID tentang penolakan: issued with a refusal under Pasal 17 (Pasal 22(7)(c), Pasal 19)."""
+
+    @classmethod
+    def _labels(cls) -> dict[str, str]:
+        return {"pemberitahuan_tertulis": N_("Pemberitahuan tertulis"),
+                "keputusan_penolakan": N_("Surat keputusan penolakan permohonan informasi")}
+
+
+class IssuedDocument(Base):
+    """A letter as issued: its bytes (encrypted with the personal-data key, since the Perki layout names the
+    requester) and the SHA-256 of those bytes, which the public verification page confirms by code alone.
+
+    Written once, in the decision's transaction; erase it together with the requester's personal data.
+    """
+
+    __tablename__ = "permohonan_surat"
+    __table_args__ = (UniqueConstraint("event_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    permohonan_id: Mapped[int] = mapped_column(ForeignKey("permohonan.id"), index=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("permohonan_event.id"))
+    """The decision (:attr:`EventKind.DECIDED`) the letter belongs to."""
+    kind: Mapped[DocumentKind] = mapped_column(_enum(DocumentKind, 30))
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    """The verification code printed on the letter and in its QR code: random, so it cannot be guessed."""
+    issued_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    sha256: Mapped[str] = mapped_column(String(64))
+    """SHA-256 of the PDF exactly as issued (and signed, when it is)."""
+    size: Mapped[int] = mapped_column(Integer)
+    signed: Mapped[bool] = mapped_column(Boolean, default=False)
+    """Carries a PAdES signature with the pemda's certificate (``permohonan.signing``)."""
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    """The PDF, encrypted (:class:`ppid.permohonan.identity.PersonalDataCipher`)."""
 
 
 class AppendOnlyError(RuntimeError):

@@ -20,9 +20,10 @@ from sqlalchemy.orm import Session, selectinload
 from ppid.accounts.models import Role, RoleGrant, User
 from ppid.i18n import _
 from ppid.mail import MailDelivery, write_outbox
-from ppid.permohonan.deadlines import format_day
-from ppid.permohonan.models import EventKind, Permohonan, PermohonanEvent, Requester
+from ppid.permohonan.deadlines import COURT_FILING_DAYS, format_day
+from ppid.permohonan.models import EventKind, Outcome, Permohonan, PermohonanEvent, Requester
 from ppid.permohonan.presenters import Desk, computation_text, deadline_computation, describe
+from ppid.permohonan.status import DisputeStatus, Status
 
 if TYPE_CHECKING:
     from ppid.platform import Platform
@@ -31,8 +32,10 @@ TRACKING_PATH = "/permohonan/lacak/{token}"
 TRACKING_FORM_PATH = "/permohonan/lacak"
 OFFICER_PATH = "/permohonan/petugas/{id}"
 OFFICER_EVENTS = {EventKind.RECEIVED: (Role.OFFICER,), EventKind.FORWARDED: (Role.OFFICER,),
-                  EventKind.OBJECTION_FILED: (Role.ATASAN,)}
-"""Steps that put a request on someone's desk: the dinas's PPID officers, or its atasan PPID for an objection."""
+                  EventKind.OBJECTION_FILED: (Role.ATASAN,), EventKind.DISPUTE_FILED: (Role.OFFICER, Role.ATASAN)}
+"""Steps that put a request on someone's desk: the dinas's PPID officers, or its atasan PPID for an objection; a
+dispute at the Komisi Informasi concerns both (they answer it there). A dispute recorded by an officer from the
+KI's letter tells no one: the dinas already has the letter."""
 
 
 @dataclass(frozen=True)
@@ -103,6 +106,10 @@ class Notices:
         if step.kind == EventKind.OBJECTION_FILED and status.objection is not None:
             lines += ["", _("Atasan PPID wajib memberi tanggapan tertulis paling lambat %(date)s (30 hari kerja, "
                             "Pasal 36 ayat (2)).", date=format_day(status.objection.answer_due, weekday=True))]
+        if step.kind == EventKind.DECIDED:
+            lines += self._after_decision(permohonan, status, step)
+        if step.kind == EventKind.DISPUTE_DECIDED and status.objection and status.objection.dispute:
+            lines += self._after_dispute(status.objection.dispute)
         if step.kind == EventKind.OBJECTION_DECIDED and status.objection and status.objection.dispute_deadline:
             lines += ["", _("Bila Anda tidak puas, Anda dapat mengajukan sengketa informasi ke Komisi Informasi "
                             "paling lambat %(date)s (14 hari kerja, Pasal 37 ayat (2)).",
@@ -116,15 +123,58 @@ class Notices:
                   "", _("Pesan ini dikirim otomatis oleh PPID; mohon tidak membalas ke alamat pengirim.")]
         return [Notice(requester.email, subject, "\n".join(lines), f"permohonan.{step.kind.value}", permohonan.number)]
 
+    def _after_decision(self, permohonan: Permohonan, status: Status, step: PermohonanEvent) -> list[str]:
+        """What the requester can do after the written notice, with the date and the way (Pasal 35-36); the holder
+        of information not held, when known (Pasal 22(7)(b)); where the letters are."""
+        lines = [""]
+        if step.payload.get("keputusan") == Outcome.NOT_HELD.value and step.payload.get("badan_publik_lain"):
+            lines += [_("Informasi ini dikuasai oleh %(body)s; Anda dapat mengajukan permohonan kepada badan publik "
+                        "itu (UU 14/2008 Pasal 22 ayat (7) huruf b).", body=step.payload["badan_publik_lain"]), ""]
+        lines.append(_("Surat pemberitahuan tertulis (PDF, dengan kode verifikasi) dapat diunduh dari halaman "
+                       "pelacakan permohonan."))
+        if status.objection_deadline is not None:
+            lines += [
+                "",
+                _("Bila Anda tidak puas dengan keputusan ini, Anda berhak mengajukan keberatan tertulis kepada atasan "
+                  "PPID paling lambat %(date)s (30 hari kerja sejak pemberitahuan ini, UU 14/2008 Pasal 35 ayat (1) "
+                  "dan Pasal 36 ayat (1)).", date=format_day(status.objection_deadline, weekday=True)),
+                _("Cara mengajukan: buka %(link)s, masukkan nomor pendaftaran %(number)s dan e-mail ini (atau buka "
+                  "tautan rahasia dari e-mail tanda terima), lalu pilih \"Ajukan keberatan kepada atasan PPID\".",
+                  link=self.public_url + TRACKING_FORM_PATH, number=permohonan.number),
+            ]
+        return lines
+
+    @staticmethod
+    def _after_dispute(dispute: DisputeStatus) -> list[str]:
+        """The court deadline after an adjudication (Pasal 47-48); how it is counted is decided in one place,
+        :func:`ppid.permohonan.deadlines.court_filing_deadline`."""
+        if dispute.court_deadline is None:
+            return []
+        return ["", _("Bila Anda tidak menerima putusan ajudikasi ini, gugatan ke pengadilan (PTUN, atau Pengadilan "
+                      "Negeri untuk badan publik selain negara; UU 14/2008 Pasal 47) diajukan paling lambat %(date)s "
+                      "(%(n)s hari sejak tanggal putusan, Pasal 48).",
+                      date=format_day(dispute.court_deadline, weekday=True), n=COURT_FILING_DAYS)]
+
     # -- the officers ----------------------------------------------------------------------------
 
     def _to_officers(self, workflow: Desk, permohonan: Permohonan, step: PermohonanEvent) -> list[Notice]:
         roles = OFFICER_EVENTS.get(step.kind)
-        if roles is None:
+        if roles is None or (step.kind == EventKind.DISPUTE_FILED and step.actor_user_id is not None):
             return []
         status = workflow.status(permohonan)
         handler = workflow.handler_name(status.dinas_slug)
-        if step.kind == EventKind.OBJECTION_FILED and status.objection is not None:
+        dispute = status.objection.dispute if status.objection else None
+        if step.kind == EventKind.DISPUTE_FILED and dispute is not None:
+            subject = _("Sengketa informasi di Komisi Informasi: %(number)s", number=permohonan.number)
+            lines = [
+                _("Pemohon mencatat bahwa keberatan nomor %(objection)s atas permohonan %(number)s diajukan sebagai "
+                  "sengketa informasi ke Komisi Informasi (UU 14/2008 Pasal 37), nomor register %(register)s.",
+                  objection=status.objection.keberatan.number, number=permohonan.number, register=dispute.number),
+                _("Komisi Informasi wajib memulai mediasi atau ajudikasi paling lambat %(start)s dan menyelesaikan "
+                  "sengketa paling lambat %(end)s (Pasal 38).", start=format_day(dispute.start_by, weekday=True),
+                  end=format_day(dispute.settle_by, weekday=True)),
+            ]
+        elif step.kind == EventKind.OBJECTION_FILED and status.objection is not None:
             subject = _("Keberatan masuk untuk atasan PPID %(who)s: %(number)s", who=handler,
                         number=status.objection.keberatan.number)
             lines = [

@@ -20,6 +20,7 @@ from ppid.permohonan.models import (
     CloseReason,
     CopyFormat,
     CourtLevel,
+    DeliveryMethod,
     DisputeResult,
     EventKind,
     ObjectionDecision,
@@ -144,6 +145,8 @@ def _notice(payload: dict[str, Any]) -> list[str]:
         lines.append(_("Informasi yang diberikan: %(material)s", material=payload["materi"]))
     if payload.get("bentuk"):
         lines.append(_("Bentuk: %(format)s", format=CopyFormat(payload["bentuk"]).label))
+    if payload.get("alat_penyampai"):
+        lines.append(_("Alat penyampai: %(means)s", means=DeliveryMethod(payload["alat_penyampai"]).label))
     if "biaya" in payload:
         lines.append(_("Biaya: %(cost)s", cost=rupiah(payload["biaya"])))
     if payload.get("cara_pembayaran"):

@@ -234,11 +234,16 @@ class DecisionSchema(BaseSchema):
     uji_konsekuensi = fields.Nested(ConsequenceTestSchema, load_default=None, allow_none=True)
     badan_publik_lain = Text(max_length=300)
     catatan = Text(max_length=4000)
+    alat_penyampai = Choice(DeliveryMethod)
+    """Pasal 22(7)(f): how what is given reaches the requester; the workflow takes the requester's choice if blank."""
+    jabatan_pejabat = Text(max_length=200)
+    """The signing officer's position on the letters (:mod:`ppid.permohonan.written_notice`)."""
 
+    ALWAYS: ClassVar[frozenset[str]] = frozenset({"catatan", "jabatan_pejabat"})
     RELEVANT: ClassVar[dict[Outcome, set[str]]] = {
-        Outcome.GRANTED: {"materi", "bentuk", "biaya", "cara_pembayaran", "waktu_penyediaan"},
+        Outcome.GRANTED: {"materi", "bentuk", "biaya", "cara_pembayaran", "waktu_penyediaan", "alat_penyampai"},
         Outcome.PARTLY_GRANTED: {"materi", "bentuk", "biaya", "cara_pembayaran", "waktu_penyediaan", "penghitaman",
-                                 "dasar_pengecualian", "uji_konsekuensi"},
+                                 "dasar_pengecualian", "uji_konsekuensi", "alat_penyampai"},
         Outcome.REFUSED: {"dasar_pengecualian", "uji_konsekuensi"},
         Outcome.NOT_HELD: {"badan_publik_lain"},
         Outcome.NOT_DOCUMENTED: {"waktu_penyediaan"},
@@ -277,7 +282,7 @@ class DecisionSchema(BaseSchema):
     def keep_relevant(self, data: dict[str, Any], **_kwargs: Any) -> dict[str, Any]:
         """Only what the chosen outcome needs goes into the notice; values become plain JSON."""
         outcome = data["keputusan"]
-        kept = {key: value for key, value in data.items() if key in self.RELEVANT[outcome] or key == "catatan"}
+        kept = {key: value for key, value in data.items() if key in self.RELEVANT[outcome] or key in self.ALWAYS}
         if outcome == Outcome.PARTLY_GRANTED:
             kept["dasar_pengecualian"] = self._grounds(data)
         kept = {key: value for key, value in kept.items() if value not in (None, [], "")}

@@ -16,6 +16,7 @@ from ppid.permohonan.deadlines import (
     OBJECTION_ANSWER_WORKING_DAYS,
     Receipt,
     WorkingCalendar,
+    court_filing_deadline,
     dispute_milestones,
     notice_due,
     objection_window_end,
@@ -146,6 +147,11 @@ class DisputeStatus:
         """Only an adjudication goes to court (Pasal 47): a mediated settlement is final and binding (Pasal 39),
         and a withdrawn dispute is over."""
         return self.result is not None and self.result not in (DisputeResult.MEDIATED, DisputeResult.WITHDRAWN)
+
+    @property
+    def court_deadline(self) -> date | None:
+        """Last day to go to court against the adjudication (Pasal 47-48), when it can be taken there."""
+        return court_filing_deadline(self.decided_on) if self.court_possible and self.decided_on else None
 
     @property
     def settled_late(self) -> bool:

@@ -43,7 +43,7 @@ from ppid.accounts.auth import current_user, dinas_scope, login_required
 from ppid.accounts.models import Role, User
 from ppid.db import utcnow
 from ppid.i18n import N_, _
-from ppid.permohonan import deadlines, delivery, documents, holiday_table, registers
+from ppid.permohonan import deadlines, delivery, documents, holiday_table, registers, written_notice
 from ppid.permohonan.config import PermohonanConfig
 from ppid.permohonan.identity import mask_nik
 from ppid.permohonan.law import EXEMPTION_GROUNDS, OBJECTION_GROUNDS, exemption_label, objection_ground_label
@@ -124,8 +124,9 @@ def _config() -> PermohonanConfig:
 
 
 def _workflow() -> Workflow:
+    issuer = written_notice.Issuer(platform().settings.public_url, signer=_config().signer)
     return Workflow(db_session(), _config(), platform().registry, notices=Notices(platform()),
-                    storage=platform().storage)
+                    storage=platform().storage, issuer=issuer)
 
 
 filing_limit = limiter.shared_limit(lambda: _config().filing_rate_limit, scope="permohonan-pengajuan", methods=["POST"])
@@ -407,7 +408,8 @@ def _status_page(template: str, workflow: Workflow, permohonan: Permohonan, **co
                            objection_open=workflow.objection_refusal(status, permohonan) is None,
                            dispute_open=workflow.dispute_refusal(status) is None,
                            response_open=workflow.response_refusal(status) is None,
-                           objection_grounds=_objection_grounds(), **context)
+                           objection_grounds=_objection_grounds(),
+                           letters=written_notice.issued_for(db_session(), permohonan), **context)
 
 
 def _objection_grounds() -> list[tuple[str, str]]:
@@ -598,6 +600,8 @@ def _detail_page(permohonan_id: int, *, action: str | None = None, errors: Mappi
         skipped=workflow.calendar.skipped_days(status.receipt.day, status.due),
         deliveries=delivery_log(db_session(), permohonan),
         delivered=workflow.delivered_files(permohonan),
+        letters=written_notice.issued_for(db_session(), permohonan),
+        delivery_options=_options(DeliveryMethod),
         delivery_labels={"queued": _("menunggu dikirim"), "sent": _("diterima server surat"),
                          "saved": _("disimpan di folder outbox (SMTP belum diatur)"), "failed": _("gagal")},
         attempt_labels={"sent": _("diterima server surat"), "saved": _("disimpan di folder outbox"),

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from functools import cached_property
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, Protocol
 
 from marshmallow import Schema, ValidationError
 from sqlalchemy import func, select
@@ -63,6 +63,7 @@ from ppid.registry import Registry
 from ppid.storage import Storage
 
 if TYPE_CHECKING:
+    from ppid.permohonan.identity import PersonalDataCipher
     from ppid.permohonan.notices import Notices
 
 log = logging.getLogger(__name__)
@@ -121,6 +122,14 @@ def may_view(user: User, dinas_slug: str | None) -> bool:
     return may_handle(user, dinas_slug) or may_answer_objection(user, dinas_slug)
 
 
+class LetterIssuer(Protocol):
+    """Draws and keeps the letters of a decision (:class:`ppid.permohonan.written_notice.Issuer`); a protocol, so
+    that the rules of the workflow do not import the PDF machinery."""
+
+    def issue(self, desk: Workflow, cipher: PersonalDataCipher, permohonan: Permohonan,
+              event: PermohonanEvent) -> object: ...
+
+
 class Workflow:
     def __init__(
         self,
@@ -131,6 +140,7 @@ class Workflow:
         clock: Callable[[], datetime] = utcnow,
         notices: Notices | None = None,
         storage: Storage | None = None,
+        issuer: LetterIssuer | None = None,
     ) -> None:
         self.session = session
         self.config = config
@@ -140,6 +150,9 @@ class Workflow:
         """Composes the e-mails of each step (sent on commit); None sends none (tests of the rules alone)."""
         self.storage = storage
         """Where identity documents are kept (:mod:`ppid.storage`); needed only to file or read them."""
+        self.issuer = issuer
+        """Draws and keeps the letters of each decision as PDF (:mod:`written_notice`); None issues none (tests of
+        the rules alone)."""
 
     @cached_property
     def calendar(self) -> WorkingCalendar:
@@ -430,8 +443,24 @@ class Workflow:
             raise TransitionError(_("Pemberitahuan tertulis untuk permohonan ini sudah dikirim pada %(date)s.",
                                     date=format_day(status.decided_on)))
         payload = self._load(DecisionSchema(), data)
+        if Outcome(payload["keputusan"]) in (Outcome.GRANTED, Outcome.PARTLY_GRANTED):
+            self._delivery_means(permohonan, payload)
         payload["batas_waktu"] = status.due.isoformat()
-        return self._append(permohonan, officer, EventKind.DECIDED, payload)
+        payload["nama_pejabat"] = officer.full_name
+        event = self._append(permohonan, officer, EventKind.DECIDED, payload)
+        if self.issuer is not None:
+            self.issuer.issue(self, self.config.cipher, permohonan, event)
+        return event
+
+    @staticmethod
+    def _delivery_means(permohonan: Permohonan, payload: dict[str, Any]) -> None:
+        """Pasal 22(7)(f): the means of delivery and the format of what is given, recorded with every grant; when
+        the officer leaves them open, the requester's own choice at filing (Pasal 22(2)) is what was decided (a
+        request to inspect has none: the notice then names the inspection)."""
+        if not payload.get("alat_penyampai") and permohonan.delivery_method is not None:
+            payload["alat_penyampai"] = permohonan.delivery_method.value
+        if not payload.get("bentuk") and permohonan.copy_format is not None:
+            payload["bentuk"] = permohonan.copy_format.value
 
     def close(
         self, permohonan: Permohonan, *, officer: User, reason: CloseReason | str, note: str = "",

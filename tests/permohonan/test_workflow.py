@@ -229,7 +229,7 @@ def test_not_held_may_name_the_body_that_holds_it(workflow, dinkes_officer) -> N
         "keputusan": "tidak_dikuasai", "badan_publik_lain": "BPS Kabupaten Contoh",
     })
     assert event.payload == {"keputusan": "tidak_dikuasai", "badan_publik_lain": "BPS Kabupaten Contoh",
-                             "batas_waktu": "2026-04-07"}
+                             "batas_waktu": "2026-04-07", "nama_pejabat": "Petugas.Dinkes"}  # the signing officer
 
 
 def test_a_second_notice_is_an_illegal_transition_explained_in_bahasa_indonesia(workflow, dinkes_officer) -> None:

@@ -21,6 +21,7 @@ from ppid.app import create_app
 from ppid.config import load_settings
 from ppid.permohonan.config import PermohonanConfig
 from ppid.permohonan.workflow import Workflow
+from ppid.permohonan.written_notice import Issuer, issued_for
 from ppid.pipeline.models import TrackedFile
 from ppid.pipeline.runner import run_harvest
 from ppid.platform import Platform
@@ -64,6 +65,8 @@ PUBLIC_PAGES = {
     "statistik permohonan": "/permohonan/statistik",
     "standar layanan informasi publik": "/standar-layanan",
     "struktur PPID pelaksana dinas": "/standar-layanan/{dinas}",
+    "verifikasi dokumen": "/verifikasi",
+    "verifikasi satu dokumen": "/verifikasi/{letter_code}",
     "masuk": "/masuk",
     "lupa kata sandi": "/lupa-sandi",
     "atur kata sandi baru": "/atur-sandi/{reset_token}",
@@ -112,6 +115,8 @@ NOT_PAGES = {
     "portal.download": "a file download",
     "portal.resource_download": "a file download",
     "permohonan.tanda_bukti_pdf": "the receipt as PDF",
+    "surat.pemohon_tautan": "a letter of a decision as PDF, downloaded by the requester",
+    "surat.petugas": "a letter of a decision as PDF, downloaded by an officer",
     "permohonan.informasi_tautan": "a delivered file, downloaded",
     "permohonan.dokumen": "an identity document, downloaded by an officer",
     "permohonan.informasi_petugas": "a delivered file, downloaded by an officer",
@@ -148,19 +153,21 @@ def portal(migrated_template: str, tmp_path_factory: pytest.TempPathFactory) -> 
         with platform.database.session() as session:
             table = session.scalar(select(TrackedFile).where(TrackedFile.name == "penduduk-2024.csv"))
             document = session.scalar(select(TrackedFile).where(TrackedFile.name == "lkpd-2023.pdf"))
-            workflow = Workflow(session, PermohonanConfig.from_settings(platform.settings), platform.registry)
+            workflow = Workflow(session, PermohonanConfig.from_settings(platform.settings), platform.registry,
+                                issuer=Issuer(platform.settings.public_url))
             filed = workflow.file(filing())
             refused = workflow.file(filing(nama="Budi Santoso", nik="3201011203850002", email="budi@example.id"))
             officer = create_user(session, username="ppid.utama", email="utama@contoh.go.id", full_name="PPID Utama",
                                   password=PASSWORD, grants=[Grant(Role.ADMIN)])
             workflow.decide(refused.permohonan, officer=officer, data=REFUSAL)
+            [letter, *_refusal] = issued_for(session, refused.permohonan)
             forgetful = create_user(session, username="petugas.lupa", email="lupa@contoh.go.id", full_name="Petugas",
                                     password=PASSWORD, grants=[Grant(Role.OFFICER, "dinkes")])  # fmt: skip
             draft = new_draft_with_a_file(platform, session, officer)
             names = {"dataset": table.dataset_name, "file_id": table.id, "report_id": table.report_id,
                      "dinas": table.dinas_slug, "document": document.dataset_name, "token": filed.token,
                      "request_id": filed.permohonan.id, "user_id": officer.id, "run_id": run_id,
-                     "refused_token": refused.token, "draft_id": draft.id,
+                     "refused_token": refused.token, "draft_id": draft.id, "letter_code": letter.code,
                      "reset_token": make_reset_token(platform.settings.secret_key, forgetful)}  # fmt: skip
         app = create_app(platform=platform)
         with served(app) as server:
@@ -255,6 +262,14 @@ def test_pages_answering_a_sent_form_have_no_serious_accessibility_violation(chr
     with page.expect_navigation():
         page.get_by_role("button", name="Masuk").click()
     found["masuk gagal"] = blocking_violations(page) + sideways_scroll(page, width)
+
+    page.goto(portal.address("/verifikasi/{letter_code}"))
+    page.get_by_label("Berkas PDF yang akan diperiksa").set_input_files(
+        {"name": "surat.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 bukan surat ini"})
+    with page.expect_navigation():
+        page.get_by_role("button", name="Cocokkan").click()
+    page.get_by_text("Tidak cocok.").wait_for()
+    found["verifikasi dokumen tidak cocok"] = blocking_violations(page) + sideways_scroll(page, width)
 
     failures = [violations_report(name, width, lines) for name, lines in found.items() if lines]
     assert not failures, "\n\n".join(failures)
