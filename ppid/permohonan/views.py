@@ -455,7 +455,7 @@ def dokumen(permohonan_id: int, index: int) -> Response:
     except WorkflowError:
         abort(404)
     response = Response(data, mimetype=reference["tipe"])
-    response.headers["Content-Disposition"] = _attachment(reference["nama_berkas"])
+    response.headers["Content-Disposition"] = _attachment(documents.display_name(reference, permohonan.number))
     return response
 
 
@@ -567,7 +567,8 @@ def _detail_page(permohonan_id: int, *, action: str | None = None, errors: Mappi
         requester=requester,
         nik=nik,
         masked_nik=mask_nik(nik),
-        identity_documents=[(index, documents.kind_label(reference["jenis"]), reference)
+        identity_documents=[(index, documents.kind_label(reference["jenis"]),
+                             documents.display_name(reference, permohonan.number), reference)
                             for index, reference in enumerate(requester.identity_documents)],
         skipped=workflow.calendar.skipped_days(status.receipt.day, status.due),
         deliveries=delivery_log(db_session(), permohonan),
