@@ -14,6 +14,7 @@ from limits import parse_many
 
 from ppid.config import ConfigError, Settings
 from ppid.i18n import _
+from ppid.permohonan.access import TrackingLinks
 from ppid.permohonan.deadlines import WorkingCalendar
 from ppid.permohonan.identity import PersonalDataCipher
 
@@ -44,6 +45,8 @@ class PermohonanConfig:
     unconfirmed [U], so it is a setting (``permohonan.dispute_settlement_counted_from``)."""
     cipher: PersonalDataCipher | None = None
     """Encrypts the NIK and identity scans; from ``PPID_PERSONAL_DATA_KEY`` (see :class:`PersonalDataCipher`)."""
+    links: TrackingLinks | None = None
+    """Signs the tracking links e-mailed on request (:mod:`ppid.permohonan.access`), with the same key."""
 
     @classmethod
     def from_settings(cls, settings: Settings) -> PermohonanConfig:
@@ -61,6 +64,7 @@ class PermohonanConfig:
             reminder_working_days=_reminder_days(_section(section, "reminders", prefix="permohonan.")),
             dispute_settlement_from_start=_settlement_from_start(section),
             cipher=PersonalDataCipher(settings.personal_data_key or settings.secret_key),
+            links=TrackingLinks(settings.personal_data_key or settings.secret_key),
         )
         config.check()
         return config

@@ -166,12 +166,9 @@ class ObjectionByTokenSchema(ObjectionSchema, TokenSchema):
     """An objection by the requester identified by the secret of the tracking link."""
 
 
-class ObjectionByNumberSchema(ObjectionSchema, TrackingSchema):
-    """An objection by the requester identified by the registration number and the filing e-mail."""
-
-
-OBJECTION_BODY = {"oneOf": [ObjectionByTokenSchema, ObjectionByNumberSchema]}
+OBJECTION_BODY = ObjectionByTokenSchema
 TRACKING_BODY = {"oneOf": [TokenSchema, TrackingSchema]}
+"""The token answers the tracking document; the number with the filing e-mail only gets a link e-mailed (202)."""
 
 
 # -- declaring operations ------------------------------------------------------------------------
@@ -257,7 +254,8 @@ def _schema(spec: SchemaSpec) -> Any:
 
 
 def _response_description(code: int) -> str:
-    return {200: "OK", 201: _("Tercatat"), 400: _("Bukan objek JSON"), 404: _("Tidak ditemukan"),
+    return {200: "OK", 201: _("Tercatat"), 202: _("Diterima; tautan dikirim ke e-mail bila cocok"),
+            400: _("Bukan objek JSON"), 404: _("Tidak ditemukan"),
             409: _("Tidak dapat dilakukan pada status ini"), 422: _("Isian tidak sah"),
             429: _("Terlalu banyak permintaan")}.get(code, str(code))
 

@@ -66,14 +66,17 @@ def test_real_filing_tracking_and_error_answers_conform_to_the_spec(spec, client
     assert filed.status_code == 201
     assert conforms(spec, answer_schema(spec, "/api/permohonan", "post", 201), filed.get_json()) == []
     body = filed.get_json()
-    tracked = client.post("/api/permohonan/lacak", json={"nomor": body["nomor"], "email": "siti@example.id"})
+    tracked = client.post("/api/permohonan/lacak", json={"token": body["token"]})
     assert tracked.status_code == 200
     assert conforms(spec, answer_schema(spec, "/api/permohonan/lacak", "post", 200), tracked.get_json()) == []
     invalid = client.post("/api/permohonan", json=filing(nik="12"))
     assert invalid.status_code == 422
     assert conforms(spec, answer_schema(spec, "/api/permohonan", "post", 422), invalid.get_json()) == []
-    missing = client.post("/api/permohonan/lacak", json={"nomor": body["nomor"], "email": "lain@example.id"})
+    missing = client.post("/api/permohonan/lacak", json={"token": "bukan-token"})
     assert conforms(spec, answer_schema(spec, "/api/permohonan/lacak", "post", 404), missing.get_json()) == []
+    sent = client.post("/api/permohonan/lacak", json={"nomor": body["nomor"], "email": "lain@example.id"})
+    assert sent.status_code == 202
+    assert conforms(spec, answer_schema(spec, "/api/permohonan/lacak", "post", 202), sent.get_json()) == []
     choices = client.get("/api/permohonan/pilihan")
     assert conforms(spec, answer_schema(spec, "/api/permohonan/pilihan", "get", 200), choices.get_json()) == []
 
