@@ -4,8 +4,8 @@ officer desk, and the JSON API under ``/api/permohonan``.
 CSRF: the HTML forms carry Flask-WTF's token (CSRFProtect is on the app). The JSON API is exempt
 because it takes no ambient credential: it reads no cookie or session, filing is anonymous, and
 tracking needs the secret token in the request body, so a forged cross-site request could do nothing its
-author cannot do directly. Instead both filing paths share one rate
-limit per client address, and both tracking paths another (Flask-Limiter; in memory unless
+author cannot do directly. Instead both filing paths share one rate limit per client address, and both
+tracking paths another (Flask-Limiter; in memory unless
 ``permohonan.rate_limit_storage_uri`` names e.g. Redis, needed when several processes serve the app).
 """
 
@@ -232,7 +232,7 @@ def tanda_bukti(token: str) -> str:
 @blueprint.route("/permohonan/lacak", methods=["GET", "POST"])
 @tracking_limit
 def lacak() -> ResponseReturnValue:
-    """"Kirim tautan ke e-mail saya": the number and the filing e-mail get the tracking link sent to that e-mail,
+    """'Kirim tautan ke e-mail saya': the number and the filing e-mail get the tracking link sent to that e-mail,
     never the request itself, and the answer is the same whether they match or not (:mod:`.access`)."""
     if request.method == "GET":
         return render_template("permohonan/lacak.html", values={}, errors={}, sent=False)
