@@ -70,8 +70,8 @@ def _register_blueprints(app: Flask) -> None:
     from ppid.uploader.views import blueprint as uploader
     from ppid.workspace.views import blueprint as workspace
 
-    for blueprint in (portal, documents, catalogue_api, exports, permohonan, letters, standar, uploader, admin, accounts,
-                      workspace):
+    for blueprint in (portal, documents, catalogue_api, exports, permohonan, letters, standar, uploader, admin,
+                      accounts, workspace):
         app.register_blueprint(blueprint)
 
 

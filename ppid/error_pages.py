@@ -2,8 +2,10 @@
 
 Werkzeug's default pages are English, unstyled and lead nowhere; a citizen who follows a stale link gets a
 page in Bahasa Indonesia (English when chosen) with a way back. An action URL of the catalogue API answers
-in CKAN's envelope, so ckanapi reads the error instead of choking on HTML; the request module's API answers
-``{"message": ...}`` as its OpenAPI document says. A server error never shows its traceback: Flask logs it.
+in CKAN's envelope, so ckanapi reads the error instead of choking on HTML; every other address under /api/
+answers ``{"message": ...}`` as the request module's OpenAPI document says. A refused CSRF token (a form opened
+long ago) gets a sentence saying what to do instead of Flask-WTF's English one, and every 429 says when to come
+back (``Retry-After``). A server error never shows its traceback: Flask logs it.
 
 A saturated platform answers 503 with ``Retry-After`` instead of failing: no free database connection within
 the pool's time-out (:class:`sqlalchemy.exc.TimeoutError`), a database that refuses or drops connections or
@@ -52,11 +54,16 @@ MESSAGES = {
           N_("Maaf, halaman ini gagal dibuat. Kesalahan sudah dicatat untuk petugas; coba lagi beberapa saat "
              "lagi.")),
 }
+#: A form whose CSRF token is missing or does not match (the form was opened long ago, in another browser, or the
+#: session ended): Flask-WTF's own sentence is English and technical, this one says what to do.
+CSRF_MESSAGE = (N_("Permintaan tidak dapat diproses"),
+                N_("Formulir ini sudah kedaluwarsa atau tidak lengkap, sehingga tidak dapat kami terima. Tidak ada "
+                   "yang tersimpan. Buka lagi halaman formulirnya, isi, lalu kirim kembali."))
 #: CKAN's ``__type`` for the statuses its action view raises itself; other statuses use the HTTP name.
 CKAN_TYPES = {403: "Authorization Error", 404: "Not Found Error"}
 CKAN_MESSAGES = {403: "Access denied", 404: "Not found"}
 CKAN_ACTION_PATH = re.compile(r"^/api/(?:3/)?action/(?P<name>[^/]+)")
-REQUEST_API_PATH = "/api/permohonan"
+API_PATH = "/api/"
 #: Seconds a client is asked to wait before sending a refused request again (``Retry-After``).
 RETRY_AFTER_SECONDS = 5
 
@@ -126,19 +133,28 @@ def _http_error(error: HTTPException) -> Response:
         body = {"help": f"{request.host_url}api/3/action/help_show?name={action['name']}", "success": False,
                 "error": {"__type": CKAN_TYPES.get(code, error.name), "message": CKAN_MESSAGES.get(code, error.name)}}
         return Response(json.dumps(body), code, headers, content_type="application/json;charset=utf-8")
-    title, explanation = MESSAGES.get(code, MESSAGES[400])
-    if request.path == REQUEST_API_PATH or request.path.startswith(f"{REQUEST_API_PATH}/") or (
-            code == 503 and request.path.startswith("/api/")):
+    if code == 429 and not any(name.lower() == "retry-after" for name, _value in headers):
+        headers.append(("Retry-After", str(RETRY_AFTER_SECONDS)))  # every 429 says when to come back
+    title, explanation = CSRF_MESSAGE if isinstance(error, CSRFError) else MESSAGES.get(code, MESSAGES[400])
+    if request.path.startswith(API_PATH):  # programs read JSON: the request API's shape, here for every API
         body = {"message": f"{_(title)}: {_(explanation)}"}
         return Response(json.dumps(body, ensure_ascii=False), code, headers, content_type="application/json")
     try:
         page = render_template("galat.html", code=code, title=_(title), explanation=_(explanation),
-                               detail=_detail(error))
+                               detail=_detail(error), again=_form_again(error))
     except Exception:  # the layout needs the database (who is signed in): it may be what failed
         log.exception("error page %s could not be rendered", code)
         heading = escape(_(title))
         page = f"<!doctype html><title>{heading}</title><h1>{heading}</h1><p>{escape(_(explanation))}</p>"
     return Response(page, code, headers, content_type="text/html; charset=utf-8")
+
+
+def _form_again(error: HTTPException) -> str | None:
+    """For a refused CSRF token, the page of this site the form came from, to open it again."""
+    referrer = request.referrer or ""
+    if isinstance(error, CSRFError) and referrer.startswith(request.host_url):
+        return "/" + referrer.removeprefix(request.host_url)
+    return None
 
 
 def _detail(error: HTTPException) -> str | None:

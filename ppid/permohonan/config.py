@@ -14,6 +14,7 @@ from limits import parse_many
 
 from ppid.config import ConfigError, Settings
 from ppid.i18n import _
+from ppid.permohonan.access import TrackingLinks
 from ppid.permohonan.deadlines import WorkingCalendar
 from ppid.permohonan.identity import PersonalDataCipher
 from ppid.permohonan.signing import Signer, signer_from
@@ -47,6 +48,8 @@ class PermohonanConfig:
     """Encrypts the NIK and identity scans; from ``PPID_PERSONAL_DATA_KEY`` (see :class:`PersonalDataCipher`)."""
     signer: Signer | None = None
     """Signs the issued letters (PAdES) when ``permohonan.signing.certificate`` is set (:mod:`signing`)."""
+    links: TrackingLinks | None = None
+    """Signs the tracking links e-mailed on request (:mod:`ppid.permohonan.access`), with the same key."""
 
     @classmethod
     def from_settings(cls, settings: Settings) -> PermohonanConfig:
@@ -65,6 +68,7 @@ class PermohonanConfig:
             dispute_settlement_from_start=_settlement_from_start(section),
             cipher=PersonalDataCipher(settings.personal_data_key or settings.secret_key),
             signer=signer_from(_section(section, "signing", prefix="permohonan.")),
+            links=TrackingLinks(settings.personal_data_key or settings.secret_key),
         )
         config.check()
         return config

@@ -3,7 +3,7 @@
 UU KIP Pasal 22(7) f and the requester's chosen way of receiving a copy (e-mail, download) mean the
 answer is often a file. The officer attaches it when closing with "informasi diserahkan"; it is kept
 through :mod:`ppid.storage` under a random key, streamed in (bounded memory, size limit, type checked
-by content), and only the requester (secret link, or number + e-mail) and the officers of the dinas
+by content), and only the requester (the secret of a tracking link) and the officers of the dinas
 can download it. The event that closes the request lists each file with its SHA-256, so the
 hash-chained log proves which bytes were handed over.
 """

@@ -5,6 +5,12 @@ prove nothing), limited in size, encrypted with the personal-data key and stored
 :mod:`ppid.storage` under a random key that names neither the request nor the person. Only the reference
 is kept, in ``Requester.identity_documents``, which public pages and the API never read (kip-rules §8:
 "KTP scan: never public").
+
+The name the requester's file had is not kept: people name a scan after what is on it ("KTP 3201014507900001
+Siti.jpg"), so it would be a NIK in clear beside the encrypted one. Officers see and download each document
+under a name made from its kind, the request's number and its type (:func:`display_name`). References written
+before this (they hold ``nama_berkas``) are shown the same way; the old name stays in the row until it is
+cleared by a data migration, and nothing reads it.
 """
 
 from __future__ import annotations
@@ -41,7 +47,6 @@ class DocumentError(ValueError):
 class Upload:
     kind: str
     """:data:`IDENTITY` or :data:`POWER_OF_ATTORNEY`."""
-    filename: str
     data: bytes
     media_type: str
 
@@ -51,7 +56,8 @@ def kind_label(kind: str) -> str:
 
 
 def read_upload(kind: str, filename: str | None, stream: IO[bytes]) -> Upload | None:
-    """Check one uploaded file; None when none was chosen. Reads at most one byte past the limit."""
+    """Check one uploaded file; None when none was chosen (no name, no bytes). Reads at most one byte past the
+    limit. The name only tells whether a file was chosen: it is not kept."""
     data = stream.read(MAX_BYTES + 1)
     if not filename and not data:
         return None
@@ -62,15 +68,26 @@ def read_upload(kind: str, filename: str | None, stream: IO[bytes]) -> Upload | 
     media_type = next((media for magic, media in SIGNATURES if data.startswith(magic)), None)
     if media_type is None:
         raise DocumentError(field, _("Berkas harus PDF, JPEG atau PNG (isi berkas diperiksa, bukan namanya)."))
-    return Upload(kind=kind, filename=safe_name(filename or kind), data=data, media_type=media_type)
+    return Upload(kind=kind, data=data, media_type=media_type)
 
 
 def store(storage: Storage, cipher: PersonalDataCipher, upload: Upload) -> dict[str, Any]:
     """Encrypt and store ``upload``; returns the reference kept with the requester's personal data."""
     key = KEY_PREFIX + secrets.token_urlsafe(32)
     stored = storage.put(key, io.BytesIO(cipher.encrypt(upload.data)), content_type="application/octet-stream")
-    return {"jenis": upload.kind, "kunci": stored.key, "nama_berkas": upload.filename, "tipe": upload.media_type,
-            "ukuran": len(upload.data), "sha256": hashlib.sha256(upload.data).hexdigest()}
+    return {"jenis": upload.kind, "kunci": stored.key, "tipe": upload.media_type, "ukuran": len(upload.data),
+            "sha256": hashlib.sha256(upload.data).hexdigest()}
+
+
+EXTENSIONS = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
+KIND_NAMES = {IDENTITY: "ktp", POWER_OF_ATTORNEY: "surat-kuasa"}
+
+
+def display_name(reference: dict[str, Any], number: str) -> str:
+    """The name a document is shown and downloaded under: ``ktp-0001-PPID-DINKES-2026.png``, whatever the file was
+    called when it was uploaded (also for references that still hold that name)."""
+    request = re.sub(r"[^0-9A-Za-z]+", "-", number).strip("-")
+    return f"{KIND_NAMES.get(reference['jenis'], 'dokumen')}-{request}{EXTENSIONS.get(reference['tipe'], '')}"
 
 
 def read(storage: Storage, cipher: PersonalDataCipher, reference: dict[str, Any]) -> bytes:

@@ -203,10 +203,10 @@ def _what_next(letter: Letter) -> list[Flowable]:
             "ini, Pasal 36 ayat (1)).", date=format_day(letter.objection_deadline, weekday=True),
             n=OBJECTION_FILING_WORKING_DAYS)), BODY),
         Paragraph(_text(_(
-            "Cara mengajukan: buka %(link)s, masukkan nomor pendaftaran %(number)s dan e-mail Anda (atau buka tautan "
-            "rahasia dari e-mail tanda terima), lalu pilih \"Ajukan keberatan kepada atasan PPID\"; atau serahkan "
-            "keberatan tertulis kepada PPID %(who)s.", link=letter.tracking_url, number=letter.permohonan.number,
-            who=letter.handler)), BODY),
+            "Cara mengajukan: buka tautan rahasia dari e-mail tanda terima (atau minta tautan baru di %(link)s dengan "
+            "nomor pendaftaran %(number)s dan e-mail Anda), lalu pilih \"Ajukan keberatan kepada atasan PPID\"; atau "
+            "serahkan keberatan tertulis kepada PPID %(who)s.", link=letter.tracking_url,
+            number=letter.permohonan.number, who=letter.handler)), BODY),
     ]
 
 

@@ -12,14 +12,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from ppid.accounts.models import Role, RoleGrant, User
+from ppid.db import utcnow
 from ppid.i18n import _
 from ppid.mail import MailDelivery, write_outbox
+from ppid.permohonan.access import LINK_VALID_DAYS
 from ppid.permohonan.deadlines import COURT_FILING_DAYS, format_day
 from ppid.permohonan.models import EventKind, Outcome, Permohonan, PermohonanEvent, Requester
 from ppid.permohonan.presenters import Desk, computation_text, deadline_computation, describe
@@ -31,6 +34,8 @@ if TYPE_CHECKING:
 TRACKING_PATH = "/permohonan/lacak/{token}"
 TRACKING_FORM_PATH = "/permohonan/lacak"
 OFFICER_PATH = "/permohonan/petugas/{id}"
+LINK_CATEGORY = "permohonan.tautan_lacak"
+LINK_RESEND_MINUTES = 10
 OFFICER_EVENTS = {EventKind.RECEIVED: (Role.OFFICER,), EventKind.FORWARDED: (Role.OFFICER,),
                   EventKind.OBJECTION_FILED: (Role.ATASAN,), EventKind.DISPUTE_FILED: (Role.OFFICER, Role.ATASAN)}
 """Steps that put a request on someone's desk: the dinas's PPID officers, or its atasan PPID for an objection; a
@@ -118,7 +123,7 @@ class Notices:
         if token:
             lines.append(_("Tautan rahasia untuk melacak permohonan (jangan dibagikan): %(link)s",
                            link=self.public_url + TRACKING_PATH.format(token=token)))
-        lines += [_("Lacak dengan nomor pendaftaran dan e-mail ini di %(link)s",
+        lines += [_("Kehilangan tautan itu? Minta tautan baru dengan nomor pendaftaran dan e-mail ini di %(link)s",
                     link=self.public_url + TRACKING_FORM_PATH),
                   "", _("Pesan ini dikirim otomatis oleh PPID; mohon tidak membalas ke alamat pengirim.")]
         return [Notice(requester.email, subject, "\n".join(lines), f"permohonan.{step.kind.value}", permohonan.number)]
@@ -138,9 +143,9 @@ class Notices:
                 _("Bila Anda tidak puas dengan keputusan ini, Anda berhak mengajukan keberatan tertulis kepada atasan "
                   "PPID paling lambat %(date)s (30 hari kerja sejak pemberitahuan ini, UU 14/2008 Pasal 35 ayat (1) "
                   "dan Pasal 36 ayat (1)).", date=format_day(status.objection_deadline, weekday=True)),
-                _("Cara mengajukan: buka %(link)s, masukkan nomor pendaftaran %(number)s dan e-mail ini (atau buka "
-                  "tautan rahasia dari e-mail tanda terima), lalu pilih \"Ajukan keberatan kepada atasan PPID\".",
-                  link=self.public_url + TRACKING_FORM_PATH, number=permohonan.number),
+                _("Cara mengajukan: buka tautan rahasia dari e-mail tanda terima (atau minta tautan baru di %(link)s "
+                  "dengan nomor pendaftaran %(number)s dan e-mail ini), lalu pilih \"Ajukan keberatan kepada atasan "
+                  "PPID\".", link=self.public_url + TRACKING_FORM_PATH, number=permohonan.number),
             ]
         return lines
 
@@ -154,6 +159,26 @@ class Notices:
                       "Negeri untuk badan publik selain negara; UU 14/2008 Pasal 47) diajukan paling lambat %(date)s "
                       "(%(n)s hari sejak tanggal putusan, Pasal 48).",
                       date=format_day(dispute.court_deadline, weekday=True), n=COURT_FILING_DAYS)]
+    def tracking_link(self, workflow: Desk, permohonan: Permohonan, token: str) -> list[Notice]:
+        """The tracking link the requester asked for with the number and the filing e-mail, to that e-mail only;
+        at most one per request every :data:`LINK_RESEND_MINUTES`, so the form cannot flood the requester's inbox."""
+        requester = workflow.session.get(Requester, permohonan.id)
+        if requester is None or not requester.email or _link_sent_lately(workflow.session, permohonan.number):
+            return []
+        lines = [
+            _("Yth. %(name)s,", name=requester.full_name), "",
+            _("Seseorang (semoga Anda) meminta tautan untuk melacak permohonan informasi nomor %(number)s dengan "
+              "nomor itu dan alamat e-mail ini.", number=permohonan.number), "",
+            _("Tautan rahasia untuk melacak permohonan dan mengunduh tanda bukti (jangan dibagikan; berlaku %(days)s "
+              "hari): %(link)s", days=LINK_VALID_DAYS, link=self.public_url + TRACKING_PATH.format(token=token)), "",
+            _("Bila Anda tidak memintanya, abaikan pesan ini: tanpa tautan ini tidak ada yang dapat melihat "
+              "permohonan Anda."), "",
+            _("Pesan ini dikirim otomatis oleh PPID; mohon tidak membalas ke alamat pengirim."),
+        ]
+        notices = [Notice(requester.email, _("Tautan lacak permohonan %(number)s", number=permohonan.number),
+                          "\n".join(lines), LINK_CATEGORY, permohonan.number)]
+        queue_after_commit(workflow.session, self.platform, notices)
+        return notices
 
     # -- the officers ----------------------------------------------------------------------------
 
@@ -220,6 +245,13 @@ def officer_addresses(session: Session, workflow: Desk, dinas_slug: str | None,
     )
     addresses += [user.email for user in users]
     return list(dict.fromkeys(address.lower() for address in addresses))
+
+
+def _link_sent_lately(session: Session, number: str) -> bool:
+    since = utcnow() - timedelta(minutes=LINK_RESEND_MINUTES)
+    return session.scalar(select(MailDelivery.id).where(
+        MailDelivery.reference == number, MailDelivery.category == LINK_CATEGORY, MailDelivery.created_at >= since,
+    ).limit(1)) is not None
 
 
 def delivery_log(session: Session, permohonan: Permohonan) -> list[MailDelivery]:

@@ -2,7 +2,10 @@
 
 The request bodies are the very schemas the workflow loads (:mod:`ppid.permohonan.schemas`); the
 answers are described by the output schemas below, which mirror :func:`presenters.public_document`
-(tests validate real answers against them, so the two cannot drift apart). Each API view declares
+(tests validate real answers against them, so the two cannot drift apart). Input rules that a field type cannot
+say (a NIK's structure, a phone number, fields needed together) are written out as JSON Schema in
+:func:`_exact_filing`, so the description allows only what the server accepts: ``test_openapi_fuzz.py`` has
+schemathesis send what the description allows and fails on any refusal. Each API view declares
 what it takes and answers with :func:`documented`; :func:`build_spec` walks the app's URL map, so a
 new API route without a declaration fails the tests instead of being silently left out.
 """
@@ -18,7 +21,9 @@ from flask import Flask
 from marshmallow import Schema, fields
 
 from ppid.i18n import _
-from ppid.permohonan.schemas import Choice, ObjectionSchema, Text, TrackingSchema
+from ppid.permohonan.identity import PROVINCE_CODES
+from ppid.permohonan.models import AccessMethod, DeliveryMethod, RequesterType
+from ppid.permohonan.schemas import UNSURE, Choice, ObjectionSchema, Text, TrackingSchema
 
 OPENAPI_VERSION = "3.1.0"
 API_ENDPOINT_PREFIX = "permohonan.api."
@@ -184,12 +189,9 @@ class ObjectionByTokenSchema(ObjectionSchema, TokenSchema):
     """An objection by the requester identified by the secret of the tracking link."""
 
 
-class ObjectionByNumberSchema(ObjectionSchema, TrackingSchema):
-    """An objection by the requester identified by the registration number and the filing e-mail."""
-
-
-OBJECTION_BODY = {"oneOf": [ObjectionByTokenSchema, ObjectionByNumberSchema]}
+OBJECTION_BODY = ObjectionByTokenSchema
 TRACKING_BODY = {"oneOf": [TokenSchema, TrackingSchema]}
+"""The token answers the tracking document; the number with the filing e-mail only gets a link e-mailed (202)."""
 
 
 # -- declaring operations ------------------------------------------------------------------------
@@ -230,7 +232,7 @@ def build_spec(app: Flask) -> dict[str, Any]:
     )
     plugin.map_to_openapi_type(Choice, fields.String)
     plugin.converter.add_attribute_function(_choices)
-    plugin.converter.add_attribute_function(_max_length)
+    plugin.converter.add_attribute_function(_text)
     for rule in sorted(app.url_map.iter_rules(), key=lambda rule: rule.rule):
         if not rule.endpoint.startswith(API_ENDPOINT_PREFIX):
             continue
@@ -239,7 +241,11 @@ def build_spec(app: Flask) -> dict[str, Any]:
             raise UndocumentedRoute(f"{rule.rule} ({rule.endpoint}) has no @documented declaration")
         operations = {method.lower(): _operation(declared) for method in sorted(rule.methods - {"HEAD", "OPTIONS"})}
         spec.path(path=_openapi_path(rule.rule), operations=operations)
-    return spec.to_dict()
+    document = spec.to_dict()
+    filing = document["components"]["schemas"].get("Filing")
+    if filing is not None:
+        _exact_filing(filing, dinas_slugs=[dinas.slug for dinas in app.extensions["ppid"].registry.dinas])
+    return document
 
 
 def _operation(declared: dict[str, Any]) -> dict[str, Any]:
@@ -275,7 +281,8 @@ def _schema(spec: SchemaSpec) -> Any:
 
 
 def _response_description(code: int) -> str:
-    return {200: "OK", 201: _("Tercatat"), 400: _("Bukan objek JSON"), 404: _("Tidak ditemukan"),
+    return {200: "OK", 201: _("Tercatat"), 202: _("Diterima; tautan dikirim ke e-mail bila cocok"),
+            400: _("Bukan objek JSON"), 404: _("Tidak ditemukan"),
             409: _("Tidak dapat dilakukan pada status ini"), 422: _("Isian tidak sah"),
             429: _("Terlalu banyak permintaan")}.get(code, str(code))
 
@@ -291,5 +298,61 @@ def _choices(_converter: Any, field: Any, ret: dict[str, Any] | None = None, **_
     return {}
 
 
-def _max_length(_converter: Any, field: Any, ret: dict[str, Any] | None = None, **_kwargs: Any) -> dict[str, Any]:
-    return {"maxLength": field.max_length} if isinstance(field, Text) else {}
+def _text(_converter: Any, field: Any, ret: dict[str, Any] | None = None, **_kwargs: Any) -> dict[str, Any]:
+    """A :class:`Text`: its length, no NUL character, and for a required one something besides white space (blank
+    values count as missing)."""
+    if not isinstance(field, Text):
+        return {}
+    return {"maxLength": field.max_length, "pattern": FILLED_TEXT if field.required else ANY_TEXT}
+
+
+#: White space as Python's ``str.strip`` sees it (the server strips every value), in JSON Schema's regex syntax.
+SPACE = r"\s\x1c-\x1f\x85"
+ANY_TEXT = r"^[^\x00]*$"
+FILLED_TEXT = rf"^[^\x00]*[^{SPACE}\x00][^\x00]*$"
+_REGION = "(?:0[1-9]|[1-9][0-9])"
+_DAY_1_28 = "(?:0[1-9]|1[0-9]|2[0-8]|4[1-9]|5[0-9]|6[0-8])"  # women: day + 40
+_BIRTH = (rf"(?:{_DAY_1_28}(?:0[1-9]|1[0-2])[0-9]{{2}}|(?:29|30|69|70)(?:0[13-9]|1[0-2])[0-9]{{2}}"
+          r"|(?:31|71)(?:0[13578]|1[02])[0-9]{2}|(?:29|69)02(?:[02468][048]|[13579][26]))")
+NIK = (rf"^(?:{'|'.join(sorted(PROVINCE_CODES))}){_REGION}{_REGION}{_BIRTH}"
+       r"(?:000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})$")
+""":func:`ppid.permohonan.identity.nik_problem` as a pattern: province, kabupaten and kecamatan codes, a possible
+date of birth (29 February only in years divisible by 4), a serial other than 0000."""
+_PHONE_DIGITS = r"[0-9](?:[ ()-]*[0-9]){7,14}[ ()-]*$"
+PHONE = [{"pattern": rf"^\+{_PHONE_DIGITS}", "maxLength": 26}, {"pattern": rf"^{_PHONE_DIGITS}", "maxLength": 25}]
+""":func:`ppid.permohonan.identity.normalise_phone`: 8-15 digits, spaces, brackets and hyphens, a leading +."""
+EMAIL = (r"^[A-Za-z0-9_%+-]+(?:\.[A-Za-z0-9_%+-]+)*@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+"
+         r"[A-Za-z]{2,6}$")
+"""The ASCII addresses marshmallow's ``Email`` validator accepts (it also takes quoted and non-Latin ones)."""
+
+
+def _exact_filing(schema: dict[str, Any], *, dinas_slugs: list[str]) -> None:
+    """Write the filing rules that are not a field's own into its JSON Schema (:class:`FilingSchema` with
+    ``strict_identity``; the API takes no files, so a filing by a proxy, which needs the surat kuasa, is not
+    possible through it)."""
+    properties = schema["properties"]
+    filled = {"type": "string", "pattern": FILLED_TEXT}
+    properties["dinas"]["enum"] = [*dinas_slugs, UNSURE]
+    properties["nik"]["pattern"] = NIK
+    properties["email"]["pattern"] = EMAIL
+    properties["telepon"]["anyOf"] = [{"type": "null"}, *({"type": "string", **rule} for rule in PHONE)]
+    properties["pernyataan"] = {"const": True, "description": _("Pernyataan kebenaran isian: wajib true.")}
+    properties["melalui_kuasa"] = {"const": False, "description": _(
+        "Permohonan melalui kuasa memerlukan surat kuasa khusus, yang hanya dapat dilampirkan lewat formulir web.")}
+    schema["required"] = sorted({*schema["required"], "pekerjaan", "pernyataan"})
+    properties["pekerjaan"] = {"maxLength": properties["pekerjaan"]["maxLength"], **filled}
+
+    def when(field: str, values: list[str], then: dict[str, Any]) -> dict[str, Any]:
+        return {"if": {"properties": {field: {"enum": values}}, "required": [field]}, "then": then}
+
+    def needs(*fields: str) -> dict[str, Any]:
+        return {"required": list(fields), "properties": {field: {"type": "string"} for field in fields}}
+
+    schema["allOf"] = [
+        when("jenis_pemohon", [RequesterType.PERSON.value, RequesterType.GROUP.value], needs("nik")),
+        when("jenis_pemohon", [RequesterType.LEGAL_ENTITY.value],
+             {"required": ["nomor_sk_pengesahan"], "properties": {"nomor_sk_pengesahan": filled}}),
+        when("cara_memperoleh", [AccessMethod.COPY.value], needs("format_salinan", "cara_mendapatkan_salinan")),
+        when("cara_mendapatkan_salinan", [DeliveryMethod.EMAIL.value], needs("email")),
+        {"anyOf": [needs("telepon"), needs("email")]},
+    ]

@@ -37,7 +37,7 @@ CONTENT_WIDTH = A4[0] - 36 * mm
 
 def receipt_pdf(
     permohonan: Permohonan, status: Status, requester: Requester, *, nik: str | None, calendar: WorkingCalendar,
-    handler: str, tracking_link: str | None, issued_at: datetime,
+    handler: str, tracking_link: str, issued_at: datetime,
 ) -> bytes:
     """Tanda bukti penerimaan permohonan (UU KIP Pasal 22(4)): number, dates, the deadline and how it was
     counted, and the requester's own data as filed (the NIK masked, kip-rules §8)."""
@@ -86,9 +86,8 @@ def receipt_pdf(
             (_("Bentuk salinan"), permohonan.copy_format.label if permohonan.copy_format else "—"),
             (_("Cara mendapatkan salinan"), permohonan.delivery_method.label if permohonan.delivery_method else "—"),
         ]),
+        Paragraph(_text(_("Tautan pelacakan (rahasia)")), HEADING), Paragraph(_text(tracking_link), SMALL),
     ]
-    if tracking_link:
-        story += [Paragraph(_text(_("Tautan pelacakan (rahasia)")), HEADING), Paragraph(_text(tracking_link), SMALL)]
     story.append(Spacer(1, 4 * mm))
     story.append(Paragraph(_text(_("Dokumen ini dibuat pada %(moment)s dan memuat data pribadi Anda; simpan dengan "
                                    "baik.", moment=calendar.format_moment(issued_at))), SMALL))

@@ -45,6 +45,8 @@ class Text(fields.String):
 
     def _deserialize(self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any) -> str:
         text = super()._deserialize(value, attr, data, **kwargs)
+        if "\x00" in text:  # PostgreSQL cannot store it, and no one types it
+            raise ValidationError(_("Tidak boleh memuat karakter NUL."))
         if len(text) > self.max_length:
             raise ValidationError(_("Paling banyak %(n)s karakter.", n=self.max_length))
         return text

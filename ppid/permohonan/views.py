@@ -3,9 +3,9 @@ officer desk, and the JSON API under ``/api/permohonan``.
 
 CSRF: the HTML forms carry Flask-WTF's token (CSRFProtect is on the app). The JSON API is exempt
 because it takes no ambient credential: it reads no cookie or session, filing is anonymous, and
-tracking needs the number + e-mail or the secret token in the request body, so a forged cross-site
-request could do nothing its author cannot do directly. Instead both filing paths share one rate
-limit per client address, and both tracking paths another (Flask-Limiter; in memory unless
+tracking needs the secret token in the request body, so a forged cross-site request could do nothing its
+author cannot do directly. Instead both filing paths share one rate limit per client address, and both
+tracking paths another (Flask-Limiter; in memory unless
 ``permohonan.rate_limit_storage_uri`` names e.g. Redis, needed when several processes serve the app).
 """
 
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+import time
 from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
@@ -71,6 +72,7 @@ from ppid.permohonan.openapi import (
     ChoicesSchema,
     ErrorSchema,
     FiledDocumentSchema,
+    TokenSchema,
     TrackingDocumentSchema,
     build_spec,
     documented,
@@ -103,6 +105,9 @@ SUBMISSION_FIELD = "kunci_pengajuan"
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 """The JSON API's one-time key (same effect as :data:`SUBMISSION_FIELD`), documented in the OpenAPI description."""
 log = logging.getLogger(__name__)
+LINK_SENT = N_("Bila nomor pendaftaran dan e-mail itu cocok dengan sebuah permohonan, tautan untuk melacaknya sudah "
+               "dikirim ke e-mail tersebut. Periksa kotak masuk (dan folder spam) Anda.")
+"""The one answer to "kirim tautan ke e-mail saya", whether the pair matched or not."""
 PUBLIC_PAGES = frozenset({"permohonan.index", "permohonan.static", "permohonan.openapi", "permohonan.statistik"})
 FIRST_YEAR = 2010
 """UU KIP came into force on 30 April 2010: no register or report reaches further back."""
@@ -151,8 +156,15 @@ def _helpers() -> dict[str, Any]:
 
 
 @blueprint.errorhandler(RateLimitExceeded)
-def _too_many(_error: RateLimitExceeded) -> tuple[str, int]:
-    return render_template("permohonan/terlalu_sering.html"), 429
+def _too_many(_error: RateLimitExceeded) -> tuple[str, int, dict[str, str]]:
+    return render_template("permohonan/terlalu_sering.html"), 429, _retry_after()
+
+
+def _retry_after() -> dict[str, str]:
+    """Seconds until the limit that refused this request lets the client in again (RFC 9110 ``Retry-After``)."""
+    current = limiter.current_limit
+    seconds = int(current.reset_at - time.time()) if current is not None else 60
+    return {"Retry-After": str(max(1, seconds))}
 
 
 @blueprint.url_value_preprocessor
@@ -173,8 +185,9 @@ def _too_large(_error: RequestEntityTooLarge) -> tuple[str, int]:
 
 
 @api.errorhandler(RateLimitExceeded)
-def _api_too_many(_error: RateLimitExceeded) -> tuple[Response, int]:
-    return jsonify(message=_("Terlalu banyak permintaan dari alamat Anda; coba lagi beberapa saat lagi.")), 429
+def _api_too_many(_error: RateLimitExceeded) -> tuple[Response, int, dict[str, str]]:
+    return (jsonify(message=_("Terlalu banyak permintaan dari alamat Anda; coba lagi beberapa saat lagi.")), 429,
+            _retry_after())
 
 
 # -- public pages ------------------------------------------------------------------------------
@@ -221,15 +234,17 @@ def tanda_bukti(token: str) -> str:
 @blueprint.route("/permohonan/lacak", methods=["GET", "POST"])
 @tracking_limit
 def lacak() -> ResponseReturnValue:
-    """Tracking by number + e-mail: both must match, and the answer never shows personal data (kip-rules §8)."""
+    """'Kirim tautan ke e-mail saya': the number and the filing e-mail get the tracking link sent to that e-mail,
+    never the request itself, and the answer is the same whether they match or not (:mod:`.access`)."""
     if request.method == "GET":
-        return render_template("permohonan/lacak.html", values={}, not_found=False)
-    workflow = _workflow()
-    number, email = request.form.get("nomor", ""), request.form.get("email", "")
-    permohonan = workflow.find_for_tracking(number, email) if number.strip() and email.strip() else None
-    if permohonan is None:
-        return render_template("permohonan/lacak.html", values={"nomor": number}, not_found=True), 404
-    return _status_page("permohonan/status.html", workflow, permohonan, identity={"nomor": number, "email": email})
+        return render_template("permohonan/lacak.html", values={}, errors={}, sent=False)
+    number, email = request.form.get("nomor", "").strip(), request.form.get("email", "").strip()
+    errors = {key: [_("Wajib diisi.")] for key, value in (("nomor", number), ("email", email)) if not value}
+    if errors:
+        return render_template("permohonan/lacak.html", values=request.form, errors=errors, sent=False), 422
+    _workflow().send_tracking_link(number, email)
+    db_session().commit()
+    return render_template("permohonan/lacak.html", values={}, errors={}, sent=True)
 
 
 @blueprint.get("/permohonan/lacak/<token>")
@@ -250,36 +265,12 @@ def tanda_bukti_pdf(token: str) -> Response:
     return _receipt_pdf(workflow, permohonan, tracking_link=link)
 
 
-@blueprint.post("/permohonan/lacak/tanda-bukti.pdf")
-@tracking_limit
-def tanda_bukti_pdf_lacak() -> ResponseReturnValue:
-    """The receipt as a PDF for the requester identified by the number and the e-mail given at filing."""
-    workflow = _workflow()
-    number, email = request.form.get("nomor", ""), request.form.get("email", "")
-    permohonan = workflow.find_for_tracking(number, email) if number.strip() and email.strip() else None
-    if permohonan is None:
-        return render_template("permohonan/lacak.html", values={"nomor": number}, not_found=True), 404
-    return _receipt_pdf(workflow, permohonan, tracking_link=None)
-
-
 @blueprint.get("/permohonan/lacak/<token>/informasi/<int:index>")
 @tracking_limit
 def informasi_tautan(token: str, index: int) -> Response:
     """A file handed over to the requester (Pasal 22(7) f), for whoever holds the secret link."""
     workflow = _workflow()
     permohonan = workflow.find_by_token(token) or abort(404)
-    return _delivered(workflow, permohonan, index)
-
-
-@blueprint.post("/permohonan/lacak/informasi/<int:index>")
-@tracking_limit
-def informasi_lacak(index: int) -> ResponseReturnValue:
-    """A file handed over to the requester identified by the number and the e-mail given at filing."""
-    workflow = _workflow()
-    number, email = request.form.get("nomor", ""), request.form.get("email", "")
-    permohonan = workflow.find_for_tracking(number, email) if number.strip() and email.strip() else None
-    if permohonan is None:
-        return render_template("permohonan/lacak.html", values={"nomor": number}, not_found=True), 404
     return _delivered(workflow, permohonan, index)
 
 
@@ -298,7 +289,7 @@ def _delivered(workflow: Workflow, permohonan: Permohonan, index: int) -> Respon
                      mimetype="application/octet-stream")
 
 
-def _receipt_pdf(workflow: Workflow, permohonan: Permohonan, *, tracking_link: str | None) -> Response:
+def _receipt_pdf(workflow: Workflow, permohonan: Permohonan, *, tracking_link: str) -> Response:
     from ppid.permohonan import pdf  # reportlab (17 MB) is loaded when a PDF is first drawn, not at start-up
 
     requester = db_session().get_one(Requester, permohonan.id)
@@ -312,7 +303,7 @@ def _receipt_pdf(workflow: Workflow, permohonan: Permohonan, *, tracking_link: s
 @blueprint.post("/permohonan/keberatan")
 @filing_limit
 def keberatan() -> ResponseReturnValue:
-    """A written objection by the requester (Pasal 35(1)), identified by the secret link or number + e-mail."""
+    """A written objection by the requester (Pasal 35(1)), identified by the secret of the tracking link."""
 
     def file_objection(workflow: Workflow, permohonan: Permohonan, form: dict[str, Any]) -> str:
         data = {"alasan": request.form.getlist("alasan"), "kasus_posisi": form.get("kasus_posisi", "")}
@@ -354,7 +345,7 @@ def _requester_step(form_name: str, step: Callable[[Workflow, Permohonan, dict[s
     workflow = _workflow()
     identity, permohonan = _identify(workflow, request.form)
     if permohonan is None:
-        return render_template("permohonan/lacak.html", values={}, not_found=True), 404
+        abort(404)
     try:
         message = step(workflow, permohonan, {key: value for key, value in _form(request.form).items()
                                               if key not in ("token", "nomor", "email")})
@@ -368,9 +359,7 @@ def _requester_step(form_name: str, step: Callable[[Workflow, Permohonan, dict[s
         return _status_page("permohonan/status.html", workflow, permohonan, identity=identity), 409
     db_session().commit()
     flash(message, "ok")
-    if "token" in identity:
-        return redirect(url_for(".lacak_tautan", token=identity["token"]), 303)
-    return _status_page("permohonan/status.html", workflow, permohonan, identity=identity)
+    return redirect(url_for(".lacak_tautan", token=identity["token"]), 303)
 
 
 def _refuse_quietly() -> tuple[str, int]:
@@ -382,13 +371,10 @@ def _refuse_quietly() -> tuple[str, int]:
 
 
 def _identify(workflow: Workflow, data: Mapping[str, Any]) -> tuple[dict[str, str], Permohonan | None]:
-    """The requester's proof: the secret token, or the number with the e-mail given at filing."""
+    """The requester's proof: the secret of a tracking link (the number with the e-mail only gets one sent)."""
     token = data.get("token")
     if isinstance(token, str) and token:
         return {"token": token}, workflow.find_by_token(token)
-    number, email = data.get("nomor"), data.get("email")
-    if isinstance(number, str) and isinstance(email, str) and number.strip() and email.strip():
-        return {"nomor": number, "email": email}, workflow.find_for_tracking(number, email)
     return {}, None
 
 
@@ -473,7 +459,7 @@ def dokumen(permohonan_id: int, index: int) -> Response:
     except WorkflowError:
         abort(404)
     response = Response(data, mimetype=reference["tipe"])
-    response.headers["Content-Disposition"] = _attachment(reference["nama_berkas"])
+    response.headers["Content-Disposition"] = _attachment(documents.display_name(reference, permohonan.number))
     return response
 
 
@@ -595,7 +581,8 @@ def _detail_page(permohonan_id: int, *, action: str | None = None, errors: Mappi
         requester=requester,
         nik=nik,
         masked_nik=mask_nik(nik),
-        identity_documents=[(index, documents.kind_label(reference["jenis"]), reference)
+        identity_documents=[(index, documents.kind_label(reference["jenis"]),
+                             documents.display_name(reference, permohonan.number), reference)
                             for index, reference in enumerate(requester.identity_documents)],
         skipped=workflow.calendar.skipped_days(status.receipt.day, status.due),
         deliveries=delivery_log(db_session(), permohonan),
@@ -865,26 +852,34 @@ def api_file() -> tuple[Response, int]:
 @api.post("/lacak")
 @tracking_limit
 @documented(_("Lacak permohonan"), body=TRACKING_BODY,
-            responses={200: TrackingDocumentSchema, 400: ErrorSchema, 404: ErrorSchema, 422: ErrorSchema,
-                       429: ErrorSchema})
+            responses={200: TrackingDocumentSchema, 202: ErrorSchema, 400: ErrorSchema, 404: ErrorSchema,
+                       422: ErrorSchema, 429: ErrorSchema})
 def api_track() -> tuple[Response, int]:
-    """Status by ``{"token": ...}`` or by ``{"nomor": ..., "email": ...}``; never any personal data."""
+    """Status by ``{"token": ...}`` (the secret of the tracking link; never any personal data). With
+    ``{"nomor": ..., "email": ...}`` a tracking link is e-mailed to that address when the two match, and the answer
+    is 202 either way: it never tells whether they did."""
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
         return _not_json()
     workflow = _workflow()
-    if isinstance(data.get("token"), str) and len(data) == 1:
-        permohonan = workflow.find_by_token(data["token"])
-    else:
+    if "token" in data:
         try:
-            given = TrackingSchema().load(data)
+            token = TokenSchema().load(data)["token"]
         except ValidationError as error:
             invalid = InvalidInput(error.messages)
             return jsonify(message=str(invalid), errors=invalid.errors), 422
-        permohonan = workflow.find_for_tracking(given["nomor"], given["email"])
-    if permohonan is None:
-        return jsonify(message=_("Permohonan tidak ditemukan, atau e-mail tidak cocok dengan nomor itu.")), 404
-    return jsonify(public_document(permohonan, workflow.status(permohonan), workflow)), 200
+        permohonan = workflow.find_by_token(token)
+        if permohonan is None:
+            return jsonify(message=_("Permohonan tidak ditemukan: periksa tautan lacaknya.")), 404
+        return jsonify(public_document(permohonan, workflow.status(permohonan), workflow)), 200
+    try:
+        given = TrackingSchema().load(data)
+    except ValidationError as error:
+        invalid = InvalidInput(error.messages)
+        return jsonify(message=str(invalid), errors=invalid.errors), 422
+    workflow.send_tracking_link(given["nomor"], given["email"])
+    db_session().commit()
+    return jsonify(message=_(LINK_SENT)), 202
 
 
 @api.post("/keberatan")
@@ -893,7 +888,7 @@ def api_track() -> tuple[Response, int]:
             responses={201: TrackingDocumentSchema, 400: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema,
                        422: ErrorSchema, 429: ErrorSchema})
 def api_object() -> tuple[Response, int]:
-    """File an objection: ``{"token"}`` or ``{"nomor", "email"}``, plus ``alasan`` (Pasal 35(1) letters) and
+    """File an objection: ``{"token"}`` (the secret of the tracking link), plus ``alasan`` (Pasal 35(1) letters) and
     ``kasus_posisi``. Answers 201 with the request's tracking document, which now holds the objection."""
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
@@ -901,8 +896,8 @@ def api_object() -> tuple[Response, int]:
     workflow = _workflow()
     _identity, permohonan = _identify(workflow, data)
     if permohonan is None:
-        return jsonify(message=_("Permohonan tidak ditemukan, atau e-mail tidak cocok dengan nomor itu.")), 404
-    objection = {key: value for key, value in data.items() if key not in ("token", "nomor", "email")}
+        return jsonify(message=_("Permohonan tidak ditemukan: periksa tautan lacaknya.")), 404
+    objection = {key: value for key, value in data.items() if key != "token"}
     try:
         workflow.file_objection(permohonan, objection)
     except InvalidInput as error:

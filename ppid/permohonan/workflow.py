@@ -27,6 +27,7 @@ from ppid.accounts.models import Role, User
 from ppid.db import utcnow
 from ppid.i18n import _
 from ppid.permohonan import delivery, documents
+from ppid.permohonan.access import is_signed
 from ppid.permohonan.config import PermohonanConfig
 from ppid.permohonan.deadlines import MAX_EXTENSION_WORKING_DAYS, WorkingCalendar, format_day
 from ppid.permohonan.holiday_table import cached_calendar
@@ -319,7 +320,20 @@ class Workflow:
                       settlement_from_start=self.config.dispute_settlement_from_start)
 
     def find_by_token(self, token: str) -> Permohonan | None:
+        """The request of a tracking link: the receipt's (stored as its hash) or one e-mailed on request (signed,
+        :mod:`ppid.permohonan.access`)."""
+        if is_signed(token):
+            permohonan_id = self.config.links.resolve(token) if self.config.links else None
+            return self.session.get(Permohonan, permohonan_id) if permohonan_id is not None else None
         return self.session.scalar(select(Permohonan).where(Permohonan.tracking_token_hash == hash_token(token)))
+
+    def send_tracking_link(self, number: str, email: str) -> None:
+        """E-mail a tracking link to the address given at filing when ``number`` and ``email`` match; otherwise do
+        nothing. The caller learns neither way which it was (the answer to the asker must not tell)."""
+        permohonan = self.find_for_tracking(number, email)
+        if permohonan is None or self.notices is None or self.config.links is None:
+            return
+        self.notices.tracking_link(self, permohonan, self.config.links.issue(permohonan.id))
 
     def find_for_tracking(self, number: str, email: str) -> Permohonan | None:
         """The request only when the e-mail given at filing matches too: the number alone is guessable."""

@@ -66,8 +66,8 @@ def test_the_requester_downloads_the_files_handed_over_and_the_log_records_their
     assert other.get(f"/permohonan/petugas/{permohonan_id}/informasi/0").status_code == 404
 
 
-def test_the_requester_identified_by_number_and_e_mail_downloads_them_too(app, client, platform,
-                                                                           dinkes_officer) -> None:
+def test_the_number_and_e_mail_alone_download_nothing(app, client, platform, dinkes_officer) -> None:
+    """What was handed over may be about the requester; only the secret of a tracking link opens it."""
     permohonan_id, _token = _granted(platform, dinkes_officer)
     officer = app.test_client()
     sign_in(officer, "petugas.dinkes")
@@ -76,13 +76,10 @@ def test_the_requester_identified_by_number_and_e_mail_downloads_them_too(app, c
         number = session.get(Permohonan, permohonan_id).number
     token = csrf(client, "/permohonan/lacak")
 
-    wrong = client.post("/permohonan/lacak/informasi/0",
-                        data={"nomor": number, "email": "orang.lain@example.id", "csrf_token": token})
     right = client.post("/permohonan/lacak/informasi/0",
                         data={"nomor": number, "email": filing()["email"], "csrf_token": token})
 
-    assert wrong.status_code == 404
-    assert right.status_code == 200 and right.data == ANSWER
+    assert right.status_code in (404, 405) and right.data != ANSWER
 
 
 def test_a_program_or_an_empty_file_is_refused_with_a_reason_and_nothing_is_closed(app, platform,

@@ -63,8 +63,8 @@ def test_a_proxy_files_with_ktp_and_surat_kuasa_stored_encrypted_under_random_ke
     assert response.status_code == 303
 
     requester = _requester(platform)
-    assert [(doc["jenis"], doc["tipe"], doc["nama_berkas"]) for doc in requester.identity_documents] == [
-        ("ktp", "image/png", "KTP Siti.png"), ("surat_kuasa", "application/pdf", "kuasa.pdf")]
+    assert [(doc["jenis"], doc["tipe"]) for doc in requester.identity_documents] == [
+        ("ktp", "image/png"), ("surat_kuasa", "application/pdf")]
     objects = _stored_objects(platform)
     assert len(objects) == 2
     cipher = PersonalDataCipher(platform.settings.personal_data_key)
@@ -95,10 +95,10 @@ def test_only_officers_of_the_dinas_open_the_documents_and_no_public_page_names_
     assert client.get("/permohonan/petugas/1/dokumen/0").status_code == 302  # to the sign-in page
     sign_in(client, "petugas.dinkes")
     detail = client.get("/permohonan/petugas/1").get_data(as_text=True)
-    assert "KTP Siti.png" in detail and "3201********0001" in detail
+    assert "ktp-0001-PPID-DINKES-2026.png" in detail and "3201********0001" in detail
     download = client.get("/permohonan/petugas/1/dokumen/0")
     assert download.status_code == 200 and download.data == PNG and download.mimetype == "image/png"
-    assert download.headers["Content-Disposition"].startswith("attachment;")
+    assert download.headers["Content-Disposition"] == "attachment; filename*=UTF-8''ktp-0001-PPID-DINKES-2026.png"
     assert download.headers["Cache-Control"] == "no-store"
     assert client.get("/permohonan/petugas/1/dokumen/1").status_code == 404
 
@@ -122,7 +122,37 @@ def test_the_type_is_checked_by_content_not_by_name(client, platform, content, n
 def test_a_png_with_a_misleading_name_is_accepted_for_what_it_is(client, platform) -> None:
     assert _file(client, files={"dokumen_identitas": (PNG, "../../ktp.txt")}).status_code == 303
     [reference] = _requester(platform).identity_documents
-    assert (reference["tipe"], reference["nama_berkas"]) == ("image/png", "ktp.txt")
+    assert reference["tipe"] == "image/png"
+
+
+def test_the_original_file_name_which_often_holds_the_nik_is_kept_nowhere(client, platform, dinkes_officer) -> None:
+    """People name a scan after what is on it; that name would be the NIK in clear beside the encrypted one."""
+    named = "KTP 3201014507900001 Siti Rahmawati.jpg"
+    assert _file(client, files={"dokumen_identitas": (PNG, named)}).status_code == 303
+
+    with platform.database.session() as session:
+        rows = session.execute(text("SELECT * FROM permohonan_pemohon")).all()
+        events = session.execute(text("SELECT payload FROM permohonan_event")).all()
+    stored = repr(rows) + repr(events)
+    assert "3201014507900001 Siti" not in stored and "Siti Rahmawati.jpg" not in stored
+    sign_in(client, "petugas.dinkes")
+    detail = client.get("/permohonan/petugas/1").get_data(as_text=True)
+    assert "Siti Rahmawati.jpg" not in detail and "ktp-0001-PPID-DINKES-2026.png" in detail  # named by its content
+
+
+def test_a_reference_written_before_still_holding_the_name_is_shown_under_the_generated_one(client, platform,
+                                                                                          dinkes_officer) -> None:
+    assert _file(client, files={"dokumen_identitas": (PNG, "ktp.png")}).status_code == 303
+    with platform.database.session() as session:  # as versions before this one wrote it
+        requester = session.scalar(select(Requester))
+        requester.identity_documents = [{**requester.identity_documents[0], "nama_berkas": "KTP 3201014507900001.png"}]
+        session.commit()
+
+    sign_in(client, "petugas.dinkes")
+    detail = client.get("/permohonan/petugas/1").get_data(as_text=True)
+    download = client.get("/permohonan/petugas/1/dokumen/0")
+    assert "3201014507900001.png" not in detail and "ktp-0001-PPID-DINKES-2026.png" in detail
+    assert download.headers["Content-Disposition"].endswith("ktp-0001-PPID-DINKES-2026.png")
 
 
 def test_a_file_over_five_megabytes_is_refused_and_nothing_is_stored(client, platform) -> None:

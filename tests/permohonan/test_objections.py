@@ -151,12 +151,15 @@ def test_objection_by_number_and_email_shows_errors_next_to_the_grounds(client, 
     with platform.database.session() as session:
         refuse(session, platform, filed.permohonan.id, dinkes_officer.id)
     token = csrf(client, "/permohonan/lacak")
-    identity = {"nomor": filed.permohonan.number, "email": "siti@example.id", "csrf_token": token}
+    identity = {"token": filed.token, "csrf_token": token}
     response = client.post("/permohonan/keberatan", data={**identity, "kasus_posisi": "x"})
     assert response.status_code == 422 and 'id="f-alasan-galat"' in response.get_data(as_text=True)
-    response = client.post("/permohonan/keberatan", data={**identity, "alasan": "a", "kasus_posisi": "x"})
+    response = client.post("/permohonan/keberatan", data={**identity, "alasan": "a", "kasus_posisi": "x"},
+                           follow_redirects=True)
     assert response.status_code == 200 and "/KEBERATAN/" in response.get_data(as_text=True)
-    stranger = client.post("/permohonan/keberatan", data={**identity, "email": "x@example.id", "alasan": "a"})
+    stranger = client.post("/permohonan/keberatan", data={"nomor": filed.permohonan.number,
+                                                          "email": "siti@example.id", "alasan": "a",
+                                                          "csrf_token": token})
     assert stranger.status_code == 404
 
 
@@ -168,8 +171,7 @@ def test_api_objection(client, platform, dinkes_officer) -> None:
         refuse(session, platform, filed.permohonan.id, dinkes_officer.id)
     invalid = client.post("/api/permohonan/keberatan", json={"token": filed.token, "alasan": ["a"]})
     assert invalid.status_code == 422 and invalid.get_json()["errors"] == {"kasus_posisi": ["Wajib diisi."]}
-    response = client.post("/api/permohonan/keberatan", json={"nomor": filed.permohonan.number,
-                                                              "email": "siti@example.id", **OBJECTION})
+    response = client.post("/api/permohonan/keberatan", json={"token": filed.token, **OBJECTION})
     assert response.status_code == 201
     objection = response.get_json()["keberatan"]
     assert objection["nomor"].endswith("/KEBERATAN/DINKES/" + objection["nomor"][-4:])

@@ -61,19 +61,52 @@ def test_request_bodies_come_from_the_workflow_schemas(spec) -> None:
                     {"token": "abc", "alasan": ["a"], "kasus_posisi": "Tidak puas"}) == []
 
 
+@pytest.mark.parametrize("body", [
+    # What schemathesis found the description allowing and the server refusing with 422 (issue 14):
+    {"alamat": "key", "cara_memperoleh": "melihat", "dinas": "key", "jenis_pemohon": "kelompok", "nama": "key",
+     "rincian_informasi": "key", "tujuan_penggunaan": "key"},
+    filing(nik="3201014507900000"), filing(nik="3201013102900001"), filing(telepon="12-34", email=None),
+    filing(email="siti@@example.id"), filing(pekerjaan="   "), filing(pernyataan=False), filing(melalui_kuasa=True),
+    filing(cara_mendapatkan_salinan="email", email=None), filing(dinas="dinas-lain"),
+    filing(jenis_pemohon="badan_hukum", nik=None), filing(nama="Siti\x00"),
+])
+def test_the_filing_description_refuses_what_the_server_refuses(spec, client, body) -> None:
+    assert conforms(spec, body_schema(spec, "/api/permohonan"), body) != []
+    assert client.post("/api/permohonan", json=body).status_code == 422
+
+
+@pytest.mark.parametrize("body", [
+    filing(), filing(jenis_pemohon="badan_hukum", nik=None, nomor_sk_pengesahan="AHU-0001.AH.01.04.2020"),
+    filing(telepon="+62 (812) 3456-7890", email=None, cara_mendapatkan_salinan="pos"),
+    filing(cara_memperoleh="melihat", format_salinan=None, cara_mendapatkan_salinan=None),
+    filing(nik="3201016902000001"),  # born 29 February 2000, a woman (+40)
+])
+def test_what_the_filing_description_allows_the_server_accepts(spec, client, body) -> None:
+    assert conforms(spec, body_schema(spec, "/api/permohonan"), body) == []
+    assert client.post("/api/permohonan", json=body).status_code == 201
+
+
+def test_tracking_by_the_pair_needs_both_filled_in_the_description_too(spec) -> None:
+    assert conforms(spec, body_schema(spec, "/api/permohonan/lacak"), {"email": "", "nomor": "key"}) != []
+    assert conforms(spec, body_schema(spec, "/api/permohonan/lacak"), {"email": "a@b.id", "nomor": "1"}) == []
+
+
 def test_real_filing_tracking_and_error_answers_conform_to_the_spec(spec, client) -> None:
     filed = client.post("/api/permohonan", json=filing())
     assert filed.status_code == 201
     assert conforms(spec, answer_schema(spec, "/api/permohonan", "post", 201), filed.get_json()) == []
     body = filed.get_json()
-    tracked = client.post("/api/permohonan/lacak", json={"nomor": body["nomor"], "email": "siti@example.id"})
+    tracked = client.post("/api/permohonan/lacak", json={"token": body["token"]})
     assert tracked.status_code == 200
     assert conforms(spec, answer_schema(spec, "/api/permohonan/lacak", "post", 200), tracked.get_json()) == []
     invalid = client.post("/api/permohonan", json=filing(nik="12"))
     assert invalid.status_code == 422
     assert conforms(spec, answer_schema(spec, "/api/permohonan", "post", 422), invalid.get_json()) == []
-    missing = client.post("/api/permohonan/lacak", json={"nomor": body["nomor"], "email": "lain@example.id"})
+    missing = client.post("/api/permohonan/lacak", json={"token": "bukan-token"})
     assert conforms(spec, answer_schema(spec, "/api/permohonan/lacak", "post", 404), missing.get_json()) == []
+    sent = client.post("/api/permohonan/lacak", json={"nomor": body["nomor"], "email": "lain@example.id"})
+    assert sent.status_code == 202
+    assert conforms(spec, answer_schema(spec, "/api/permohonan/lacak", "post", 202), sent.get_json()) == []
     choices = client.get("/api/permohonan/pilihan")
     assert conforms(spec, answer_schema(spec, "/api/permohonan/pilihan", "get", 200), choices.get_json()) == []
 

@@ -59,7 +59,7 @@ PUBLIC_PAGES = {
     "permohonan informasi": "/permohonan/",
     "formulir permohonan": "/permohonan/ajukan",
     "tanda bukti permohonan": "/permohonan/tanda-bukti/{token}",
-    "pelacakan dengan nomor": "/permohonan/lacak",
+    "kirim tautan lacak": "/permohonan/lacak",
     "pelacakan dengan tautan rahasia": "/permohonan/lacak/{token}",
     "pelacakan permohonan yang ditolak": "/permohonan/lacak/{refused_token}",
     "statistik permohonan": "/permohonan/statistik",
@@ -253,8 +253,8 @@ def test_pages_answering_a_sent_form_have_no_serious_accessibility_violation(chr
     page.get_by_role("textbox", name="Nomor pendaftaran").fill("0001/PPID/X/2026")
     page.get_by_role("textbox", name="E-mail").fill("siapa@example.id")
     with page.expect_navigation():
-        page.get_by_role("button", name="Lacak").click()
-    found["pelacakan tidak ditemukan"] = blocking_violations(page) + sideways_scroll(page, width)
+        page.get_by_role("button", name="Kirim tautan ke e-mail saya").click()
+    found["tautan lacak dikirim (bila cocok)"] = blocking_violations(page) + sideways_scroll(page, width)
 
     page.goto(portal.address("/masuk"))
     page.get_by_role("textbox", name="Nama pengguna").fill("tidak-ada")
