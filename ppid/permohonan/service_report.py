@@ -313,7 +313,8 @@ def ki_copy_due(session: Session, today: date) -> KiReminder | None:
 
 def ki_copies(session: Session, year: int) -> list[tuple[KiCopy, int]]:
     """The copies of ``year`` recorded as sent, with the version each was, the first first."""
-    rows = session.execute(select(KiCopy, ReportVersion.version).join(ReportVersion, ReportVersion.id == KiCopy.version_id)
+    rows = session.execute(select(KiCopy, ReportVersion.version)
+                           .join(ReportVersion, ReportVersion.id == KiCopy.version_id)
                            .where(KiCopy.year == year).order_by(KiCopy.id))
     return [(copy, number) for copy, number in rows]
 
