@@ -226,3 +226,12 @@ def test_numbers_in_section_b_must_be_numbers(admin, session) -> None:
     assert response.status_code == 422 and "Jumlah petugas PPID harus berupa angka." in response.text
     assert "tujuh orang" in response.text  # what was typed is kept in the form
     assert service_report.profile(session)["jumlah_petugas"] == ""
+
+
+def test_the_statistics_and_officer_report_lead_to_the_reports(client, app, admin, dinkes_officer) -> None:
+    assert 'href="/laporan-layanan/"' in app.test_client().get("/permohonan/statistik").text
+    assert 'href="/admin/laporan-layanan/"' in admin.get("/permohonan/petugas/laporan").text
+    officer = app.test_client()
+    sign_in(officer, "petugas.dinkes")
+    page = officer.get("/permohonan/petugas/laporan").text
+    assert 'href="/laporan-layanan/"' in page and 'href="/admin/laporan-layanan/"' not in page
