@@ -116,7 +116,7 @@ def service_report_pdf(report: IssuedReport) -> bytes:
         Paragraph(_text(title), TITLE),
         Paragraph(_text(_("%(scope)s. Versi %(version)s, difinalisasi pada %(date)s, menurut UU No. 14 Tahun 2008 "
                           "Pasal 12 dan Perki No. 1 Tahun 2021 Pasal 56.", scope=report.figures.scope,
-                          version=report.version, date=format_day(report.finalised_at.date()))), BODY),
+                          version=report.version, date=format_day(report.finalised_on))), BODY),
     ]
     if report.reason:
         story.append(Paragraph(_text(_("Alasan penerbitan versi ini: %(reason)s", reason=report.reason)), BODY))

@@ -25,6 +25,8 @@ from ppid.web import db_session, platform
 
 blueprint = Blueprint("laporan_layanan", __name__)
 SEMESTER_NAMES = {1: "I", 2: "II"}
+SEMESTER_YEARS = 5
+"""The public list links the semester summaries of this many past years (any year's is at its address)."""
 
 
 @blueprint.context_processor
@@ -45,7 +47,8 @@ def daftar() -> str:
     today = _workflow().today()
     return render_template("permohonan/laporan_layanan/daftar.html",
                            years=service_report.published_years(db_session()),
-                           semester_years=range(today.year, FIRST_YEAR - 1, -1), today=today)
+                           semester_years=range(today.year, max(FIRST_YEAR, today.year - SEMESTER_YEARS) - 1, -1),
+                           today=today)
 
 
 @blueprint.get("/laporan-layanan/<int:year>")

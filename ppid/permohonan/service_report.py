@@ -111,7 +111,8 @@ class ReportVersion(Base):
     year: Mapped[int] = mapped_column(Integer, index=True)
     version: Mapped[int] = mapped_column(Integer)
     content: Mapped[dict[str, Any]] = mapped_column(JsonDocument)
-    """``profile`` (A, B), ``texts`` (E, F) and ``figures`` (C, D: the fields of :class:`AnnualReport`)."""
+    """``profile`` (A, B), ``texts`` (E, F), ``figures`` (C, D: the fields of :class:`AnnualReport`) and
+    ``finalised_on`` (the local date)."""
     reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     """Why a new version was issued (None for the first)."""
     finalised_by: Mapped[str] = mapped_column(String(80))
@@ -154,7 +155,8 @@ class IssuedReport:
     year: int
     version: int
     reason: str | None
-    finalised_at: datetime
+    finalised_on: date
+    """The local date it was finalised (the pemda's time zone)."""
     profile: dict[str, str]
     texts: dict[str, str]
     figures: AnnualReport
@@ -191,7 +193,8 @@ def issued(version: ReportVersion) -> IssuedReport:
     figures = {key: [Tally(**row) for row in value] if isinstance(value, list) else value
                for key, value in content["figures"].items()}
     return IssuedReport(year=version.year, version=version.version, reason=version.reason,
-                        finalised_at=version.finalised_at, profile=content["profile"], texts=content["texts"],
+                        finalised_on=date.fromisoformat(content["finalised_on"]), profile=content["profile"],
+                        texts=content["texts"],
                         figures=AnnualReport(**figures))
 
 
@@ -282,7 +285,7 @@ def finalise(workflow: Workflow, year: int, *, by: User, reason: str = "") -> Re
     with language("id"):
         figures = annual_report(workflow, year=year, scope=None, scope_label=_(REGION))
     content = {"profile": profile(session), "texts": year_texts(session, year),
-               "figures": dataclasses.asdict(figures)}
+               "figures": dataclasses.asdict(figures), "finalised_on": workflow.today().isoformat()}
     version = ReportVersion(year=year, version=previous.version + 1 if previous else 1, content=content,
                             reason=reason or None, finalised_by=by.username, finalised_at=workflow.clock())
     session.add(version)

@@ -235,3 +235,15 @@ def test_the_statistics_and_officer_report_lead_to_the_reports(client, app, admi
     sign_in(officer, "petugas.dinkes")
     page = officer.get("/permohonan/petugas/laporan").text
     assert 'href="/laporan-layanan/"' in page and 'href="/admin/laporan-layanan/"' not in page
+
+
+def test_a_finalised_version_keeps_its_figures_when_the_records_change(admin, app, workflow, session, clock,
+                                                                        year_2025) -> None:
+    finalise_2025(admin)
+    clock.set(2025, 12, 1)  # a letter of December 2025 recorded late, after the report was finalised
+    workflow.file(filing())
+    session.commit()
+    visitor = app.test_client()
+    assert re.search(r"Jumlah permohonan \(Pasal 12 huruf a\)</th><td>2<", visitor.get("/laporan-layanan/2025").text)
+    live = visitor.get("/laporan-layanan/2025/semester-2").text
+    assert re.search(r"Jumlah permohonan \(Pasal 12 huruf a\)</th><td>3<", live)
