@@ -30,6 +30,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from ppid.accounts.models import User
 from ppid.db import Base, JsonDocument, UtcDateTime, utcnow
 from ppid.i18n import N_, _, language
+from ppid.permohonan.models import Permohonan
 from ppid.permohonan.statistics import AnnualReport, Tally, annual_report
 from ppid.permohonan.workflow import Workflow
 
@@ -306,9 +307,16 @@ class KiReminder:
 
 
 def ki_copy_due(session: Session, today: date) -> KiReminder | None:
-    """The reminder for last year's report while its copy to the Komisi Informasi is not recorded as sent."""
+    """The reminder for last year's report while its copy to the Komisi Informasi is not recorded as sent.
+
+    Only when the platform kept that year's records (a request received by its end, or a version finalised): a
+    pemda that starts using it in March is not told its previous report, written elsewhere, is overdue here.
+    """
     year = today.year - 1
     if session.scalar(select(KiCopy.id).where(KiCopy.year == year).limit(1)) is not None:
+        return None
+    kept = session.scalar(select(Permohonan.id).where(Permohonan.year <= year).limit(1)) is not None
+    if not kept and find_version(session, year) is None:
         return None
     return KiReminder(year=year, deadline=ki_deadline(year), finalised=find_version(session, year) is not None,
                       overdue=today > ki_deadline(year))

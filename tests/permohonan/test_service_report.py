@@ -247,3 +247,11 @@ def test_a_finalised_version_keeps_its_figures_when_the_records_change(admin, ap
     assert re.search(r"Jumlah permohonan \(Pasal 12 huruf a\)</th><td>2<", visitor.get("/laporan-layanan/2025").text)
     live = visitor.get("/laporan-layanan/2025/semester-2").text
     assert re.search(r"Jumlah permohonan \(Pasal 12 huruf a\)</th><td>3<", live)
+
+
+def test_no_reminder_for_a_year_the_platform_kept_no_records_of(admin, workflow, session, clock) -> None:
+    clock.set(2026, 2, 2)  # the pemda started using the platform this year
+    workflow.file(filing())
+    session.commit()
+    assert 'id="tugas-laporan-ki"' not in admin.get("/petugas/").text
+    assert 'id="pengingat-ki"' not in admin.get(ADMIN_PAGE).text
