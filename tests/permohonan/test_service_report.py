@@ -120,6 +120,8 @@ def test_the_finalised_report_is_public_as_page_and_pdf_with_all_six_sections(ad
         assert "Pasal 17 huruf h: mengungkap rahasia pribadi" in shown
         for personal in [*PERSONAL, year_2025.number, "petugas.dinkes", "Atasan.Dinkes"]:
             assert personal not in shown
+    english = visitor.get("/laporan-layanan/2025?lang=en").text
+    assert "A. Overview of the public information service policy" in english and "Number of PPID staff" in english
 
 
 def test_only_finalised_years_are_public_and_a_year_is_finalised_after_it_ends(admin, app, year_2025) -> None:
