@@ -64,14 +64,15 @@ def _register_blueprints(app: Flask) -> None:
     from ppid.catalogue.exports import blueprint as exports
     from ppid.documents.views import blueprint as documents
     from ppid.permohonan.notice_views import blueprint as letters
+    from ppid.permohonan.report_views import blueprint as service_report
     from ppid.permohonan.standards_views import blueprint as standar
     from ppid.permohonan.views import blueprint as permohonan
     from ppid.portal.views import blueprint as portal
     from ppid.uploader.views import blueprint as uploader
     from ppid.workspace.views import blueprint as workspace
 
-    for blueprint in (portal, documents, catalogue_api, exports, permohonan, letters, standar, uploader, admin,
-                      accounts, workspace):
+    for blueprint in (portal, documents, catalogue_api, exports, permohonan, letters, standar, service_report,
+                      uploader, admin, accounts, workspace):
         app.register_blueprint(blueprint)
 
 

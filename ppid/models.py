@@ -13,6 +13,7 @@ MODEL_MODULES = (
     "ppid.documents.models",
     "ppid.datastore.models",
     "ppid.workspace.models",
+    "ppid.permohonan.service_report",
 )
 
 

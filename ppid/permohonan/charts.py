@@ -15,11 +15,36 @@ from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarC
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
 
+from ppid.i18n import _
 from ppid.permohonan.statistics import AnnualReport, Tally
 
 BAR_COLOUR = colors.HexColor("#1f5f8b")
 LABEL_SIZE = 8
 _SVG_START = re.compile(r"<svg\b")
+
+
+def report_sections(report: AnnualReport, width: float = 460, titled: bool = False
+                    ) -> list[tuple[str, Drawing, Sequence[Tally]]]:
+    """Every chart of the report with its title and the rows it draws, in the order the pages and PDFs show them.
+
+    ``titled`` draws the title into the chart (the PDF); a page puts it in a heading instead.
+    """
+    sections = [
+        (_("Permohonan per bulan"), report.by_month),
+        (_("Waktu pemenuhan"), report.timeliness),
+        (_("Keputusan"), report.outcomes),
+        (_("Alasan penolakan (Pasal 17)"), report.refusal_grounds),
+        (_("Saluran permohonan"), report.by_channel),
+        (_("Permohonan per dinas"), report.by_dinas),
+    ]
+    return [(title, monthly(report, title if titled else "", width=width) if rows is report.by_month
+             else breakdown(rows, title if titled else "", width=width), rows) for title, rows in sections]
+
+
+def for_page(report: AnnualReport) -> list[tuple[str, Markup, Sequence[Tally]]]:
+    """Every chart as inline SVG with its title and the rows it draws (shown as a table beside it on the page)."""
+    return [(title, as_svg(drawing, _("Grafik: %(title)s", title=title)), rows)
+            for title, drawing, rows in report_sections(report)]
 
 
 def monthly(report: AnnualReport, title: str, width: float = 460, height: float = 200) -> Drawing:

@@ -7,7 +7,6 @@ requester named ``<b>=HYPERLINK(...)</b>`` is printed as typed and nothing else.
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
 from datetime import date, datetime
 from xml.sax.saxutils import escape
 
@@ -22,7 +21,8 @@ from ppid.permohonan import charts
 from ppid.permohonan.deadlines import NOTICE_WORKING_DAYS, WorkingCalendar, format_day, receipt_explanation
 from ppid.permohonan.identity import mask_nik
 from ppid.permohonan.models import Permohonan, Requester
-from ppid.permohonan.statistics import AnnualReport, Tally
+from ppid.permohonan.service_report import IssuedReport
+from ppid.permohonan.statistics import AnnualReport
 from ppid.permohonan.status import Status
 
 _STYLES = getSampleStyleSheet()
@@ -94,16 +94,47 @@ def receipt_pdf(
     return _build(story, title=_("Tanda bukti %(number)s", number=permohonan.number))
 
 
-def report_pdf(report: AnnualReport, *, issued_on: date) -> bytes:
-    """Laporan layanan informasi publik (Perki 1/2021 Pasal 56; UU KIP Pasal 12), sections C and D."""
+def report_pdf(report: AnnualReport, *, issued_on: date, title: str | None = None) -> bytes:
+    """Laporan layanan informasi publik (Perki 1/2021 Pasal 56; UU KIP Pasal 12), sections C and D, as the
+    records stand on ``issued_on``; ``title`` names a part of the year (a semester summary)."""
+    title = title or _("Laporan layanan informasi publik tahun %(year)s", year=report.year)
     story: list[Flowable] = [
-        Paragraph(_text(_("Laporan layanan informasi publik tahun %(year)s", year=report.year)), TITLE),
+        Paragraph(_text(title), TITLE),
         Paragraph(_text(_("%(scope)s. Disusun pada %(date)s menurut UU No. 14 Tahun 2008 Pasal 12 dan Perki No. 1 "
                           "Tahun 2021 Pasal 56.", scope=report.scope, date=format_day(issued_on))), BODY),
-        Paragraph(_text(_("C. Rincian layanan informasi publik")), HEADING),
+        *_figures(report),
     ]
-    story.append(_table([(label, str(value)) for label, value in report.summary()], header=None))
-    for drawing, rows in _sections(report):
+    return _build(story, title=title)
+
+
+def service_report_pdf(report: IssuedReport) -> bytes:
+    """The annual report as finalised (Perki 1/2021 Pasal 56; kip-rules §5.10): all six sections, A to F."""
+    title = _("Laporan layanan informasi publik tahun %(year)s", year=report.year)
+    story: list[Flowable] = [
+        Paragraph(_text(title), TITLE),
+        Paragraph(_text(_("%(scope)s. Versi %(version)s, difinalisasi pada %(date)s, menurut UU No. 14 Tahun 2008 "
+                          "Pasal 12 dan Perki No. 1 Tahun 2021 Pasal 56.", scope=report.figures.scope,
+                          version=report.version, date=format_day(report.finalised_on))), BODY),
+    ]
+    if report.reason:
+        story.append(Paragraph(_text(_("Alasan penerbitan versi ini: %(reason)s", reason=report.reason)), BODY))
+    story += [Paragraph(_text(_("A. Gambaran umum kebijakan layanan informasi publik")), HEADING),
+              _pairs(report.policy),
+              Paragraph(_text(_("B. Gambaran umum pelaksanaan layanan informasi publik")), HEADING),
+              _pairs(report.implementation),
+              *_figures(report.figures),
+              Paragraph(_text(_("E. Kendala eksternal dan internal")), HEADING),
+              _pairs(report.obstacles),
+              Paragraph(_text(_("F. Rekomendasi dan rencana tindak lanjut")), HEADING),
+              _pairs(report.follow_up)]
+    return _build(story, title=title)
+
+
+def _figures(report: AnnualReport) -> list[Flowable]:
+    """Sections C and D: the figures from the records, with their charts."""
+    story: list[Flowable] = [Paragraph(_text(_("C. Rincian layanan informasi publik")), HEADING),
+                             _table([(label, str(value)) for label, value in report.summary()], header=None)]
+    for _title, drawing, rows in charts.report_sections(report, width=CONTENT_WIDTH, titled=True):
         story.append(KeepTogether([Spacer(1, 3 * mm), drawing, _table([(row.label, str(row.count)) for row in rows],
                                                                         header=(_("Uraian"), _("Jumlah")))]))
     story.append(Paragraph(_text(_("D. Rincian penyelesaian sengketa")), HEADING))
@@ -115,20 +146,7 @@ def report_pdf(report: AnnualReport, *, issued_on: date) -> bytes:
     story.append(Spacer(1, 2 * mm))
     story.append(Paragraph(_text(_("Semua angka dihitung dari tanggal setiap permohonan dengan kalender hari kerja; "
                                    "laporan ini tidak memuat data pribadi.")), SMALL))
-    return _build(story, title=_("Laporan layanan informasi publik %(year)s", year=report.year))
-
-
-def _sections(report: AnnualReport) -> list[tuple[Flowable, Sequence[Tally]]]:
-    width = CONTENT_WIDTH
-    return [
-        (charts.monthly(report, _("Permohonan per bulan"), width=width), report.by_month),
-        (charts.breakdown(report.timeliness, _("Waktu pemenuhan"), width=width), report.timeliness),
-        (charts.breakdown(report.outcomes, _("Keputusan"), width=width), report.outcomes),
-        (charts.breakdown(report.refusal_grounds, _("Alasan penolakan (Pasal 17)"), width=width),
-         report.refusal_grounds),
-        (charts.breakdown(report.by_channel, _("Saluran permohonan"), width=width), report.by_channel),
-        (charts.breakdown(report.by_dinas, _("Permohonan per dinas"), width=width), report.by_dinas),
-    ]
+    return story
 
 
 def _deadline_explanation(status: Status, calendar: WorkingCalendar) -> str:

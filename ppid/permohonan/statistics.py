@@ -17,10 +17,12 @@ import statistics as stats
 from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass
+from datetime import date
 
 from babel.dates import get_month_names
 
 from ppid.i18n import _, get_language
+from ppid.permohonan.deadlines import WorkingCalendar
 from ppid.permohonan.law import exemption_label, objection_ground_label
 from ppid.permohonan.models import (
     Channel,
@@ -134,15 +136,22 @@ class AnnualReport:
         return rows
 
 
-def annual_report(workflow: Workflow, *, year: int, scope: Collection[str] | None, scope_label: str) -> AnnualReport:
-    """The figures for requests received in ``year`` by the dinas in ``scope`` (None: the whole region)."""
+def annual_report(workflow: Workflow, *, year: int, scope: Collection[str] | None, scope_label: str,
+                  months: Collection[int] | None = None) -> AnnualReport:
+    """The figures for requests received in ``year`` by the dinas in ``scope`` (None: the whole region).
+
+    ``months`` narrows them to requests received in those months (1-12), e.g. a semester summary.
+    """
     rows = workflow.queue(scope, include_closed=True, year=year)
+    if months is not None:
+        rows = [(permohonan, status) for permohonan, status in rows
+                if workflow.calendar.local_time(permohonan.received_at).month in months]
     months = get_month_names("wide", locale=get_language())
     by_month = Counter(workflow.calendar.local_time(permohonan.received_at).month for permohonan, _status in rows)
     by_channel = Counter(permohonan.channel.value for permohonan, _status in rows)
     by_dinas = Counter(status.dinas_slug or "" for _permohonan, status in rows)
     timeliness = Counter(_timeliness(status) for _permohonan, status in rows)
-    days = [workflow.calendar.working_days_between(status.receipt.day, status.decided_on)
+    days = [fulfilment_working_days(workflow.calendar, status.receipt.day, status.decided_on)
             for _permohonan, status in rows if status.decided_on is not None]
     outcomes = Counter(_outcome(status) for _permohonan, status in rows)
     grounds = Counter(letter for permohonan, _status in rows for letter in _refusal_grounds(permohonan))
@@ -208,6 +217,15 @@ def _outcome(status: Status) -> str:
 def _refusal_grounds(permohonan: Permohonan) -> list[str]:
     notices = [event for event in permohonan.events if event.kind == EventKind.DECIDED]
     return list(notices[-1].payload.get("dasar_pengecualian", [])) if notices else []
+
+
+def fulfilment_working_days(calendar: WorkingCalendar, day_zero: date, decided_on: date) -> int:
+    """Working days from the deemed receipt (day 0) to the written notice (UU KIP Pasal 12 b).
+
+    A notice given before day 0 (on the Sunday the request was filed, or the evening an after-hours filing
+    was moved to the next working day) was given without a single working day passing: 0, never less.
+    """
+    return max(0, calendar.working_days_between(day_zero, decided_on))
 
 
 def _tallies(counts: Counter[str], labels: dict[str, str], *, keep_all: bool) -> list[Tally]:

@@ -767,16 +767,7 @@ def _charts(report: AnnualReport) -> list[tuple[str, Any, list]]:
     """Each chart as inline SVG with its title and the rows it draws (shown as a table beside it)."""
     from ppid.permohonan import charts  # reportlab is loaded when a chart is first drawn
 
-    sections = [
-        (_("Permohonan per bulan"), charts.monthly(report, ""), report.by_month),
-        (_("Waktu pemenuhan"), charts.breakdown(report.timeliness, ""), report.timeliness),
-        (_("Keputusan"), charts.breakdown(report.outcomes, ""), report.outcomes),
-        (_("Alasan penolakan (Pasal 17)"), charts.breakdown(report.refusal_grounds, ""), report.refusal_grounds),
-        (_("Saluran permohonan"), charts.breakdown(report.by_channel, ""), report.by_channel),
-        (_("Permohonan per dinas"), charts.breakdown(report.by_dinas, ""), report.by_dinas),
-    ]
-    return [(title, charts.as_svg(drawing, _("Grafik: %(title)s", title=title)), rows)
-            for title, drawing, rows in sections]
+    return charts.for_page(report)
 
 
 def _year() -> int:

@@ -23,6 +23,7 @@ from ppid.permohonan.config import PermohonanConfig
 from ppid.permohonan.deadlines import format_day
 from ppid.permohonan.models import EventKind, Permohonan, PermohonanEvent
 from ppid.permohonan.notices import OFFICER_PATH
+from ppid.permohonan.service_report import ki_copy_due
 from ppid.permohonan.status import Status
 from ppid.permohonan.workflow import Workflow
 from ppid.pipeline.models import FailedItem, FileState, HarvestRun, ItemOutcome, TrackedFile
@@ -37,6 +38,7 @@ DRAFT_PATH = "/unggah/draf/{id}"
 REPORT_PATH = "/laporan/{id}"
 REQUESTS_PATH = "/permohonan/petugas/"
 RUN_PATH = "/admin/pemanenan/{id}"
+SERVICE_REPORT_PATH = "/admin/laporan-layanan/{year}"
 #: The outcomes of a run's files that leave the dinas something to fix.
 PROBLEMS = (ItemOutcome.INVALID, ItemOutcome.FAILED, ItemOutcome.SOURCE_FAILED)
 
@@ -143,6 +145,8 @@ def what_needs(session: Session, settings: Settings, registry: Registry, user: U
         tasks.append(_drafts(session, scope(user, Role.OFFICER), DraftStatus.RETURNED, Role.OFFICER))
     if holds(user, Role.OFFICER, Role.ADMIN):
         tasks.append(_harvested_problems(session, scope(user, Role.OFFICER, Role.ADMIN)))
+    if scope(user, Role.ADMIN) is None:  # the region's report: its region-wide administrators
+        tasks += _service_report_copy(session, workflow.today())
     last_run = _last_run(session, user) if holds(user, Role.OFFICER, Role.ADMIN, Role.WALIDATA) else None
     return Workspace(user=user, today=workflow.today(), tasks=tasks, last_run=last_run,
                      notices=notices.unread(session, user.id))
@@ -172,6 +176,20 @@ def _objections_waiting(workflow: Workflow, dinas: set[str] | None) -> Task:
     )
     return Task("keberatan", Role.ATASAN, _("Keberatan yang menunggu tanggapan Anda"), len(rows), REQUESTS_PATH,
                 items, urgent=any(status.objection.overdue for _p, status in rows))
+
+
+def _service_report_copy(session: Session, today: date) -> list[Task]:
+    """Last year's annual report owes a copy to the Komisi Informasi by 31 March (Perki 1/2021 Pasal 56), until
+    its sending is recorded; shown from 1 January, urgent once the day has passed."""
+    reminder = ki_copy_due(session, today)
+    if reminder is None:
+        return []
+    title = _("Kirim salinan laporan layanan informasi publik tahun %(year)s ke Komisi Informasi paling lambat "
+              "%(date)s", year=reminder.year, date=format_day(reminder.deadline))
+    step = (_("Catat pengirimannya") if reminder.finalised
+            else _("Finalisasi laporan tahun %(year)s, lalu kirim salinannya", year=reminder.year))
+    path = SERVICE_REPORT_PATH.format(year=reminder.year)
+    return [Task("laporan-ki", Role.ADMIN, title, 1, path, (Link(step, path),), urgent=reminder.overdue)]
 
 
 def _queue(workflow: Workflow, dinas: set[str] | None) -> list[tuple[Permohonan, Status]]:

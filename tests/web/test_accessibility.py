@@ -19,6 +19,7 @@ from ppid.accounts.reset import make_reset_token
 from ppid.accounts.service import Grant, create_user
 from ppid.app import create_app
 from ppid.config import load_settings
+from ppid.permohonan import service_report
 from ppid.permohonan.config import PermohonanConfig
 from ppid.permohonan.workflow import Workflow
 from ppid.permohonan.written_notice import Issuer, issued_for
@@ -67,6 +68,9 @@ PUBLIC_PAGES = {
     "struktur PPID pelaksana dinas": "/standar-layanan/{dinas}",
     "verifikasi dokumen": "/verifikasi",
     "verifikasi satu dokumen": "/verifikasi/{letter_code}",
+    "daftar laporan layanan informasi": "/laporan-layanan/",
+    "laporan layanan informasi tahunan": "/laporan-layanan/{report_year}",
+    "ringkasan semester": "/laporan-layanan/{report_year}/semester-2",
     "masuk": "/masuk",
     "lupa kata sandi": "/lupa-sandi",
     "atur kata sandi baru": "/atur-sandi/{reset_token}",
@@ -74,6 +78,8 @@ PUBLIC_PAGES = {
     "halaman tidak ditemukan": "/dataset/tidak-ada",
     "berkas tidak ditemukan": "/unduh/999/tidak-ada.csv",
 }
+REPORT_YEAR = 2025
+"""A year that has ended (the portal runs on the real clock), with its annual report finalised."""
 NOT_FOUND = {"halaman tidak ditemukan", "berkas tidak ditemukan"}
 """The 404 page, reached through two routes: it stands for no route of its own."""
 
@@ -89,6 +95,8 @@ OFFICER_PAGES = {
     "kalender hari kerja": "/permohonan/petugas/kalender",
     "ubah standar layanan": "/admin/standar-layanan",
     "laporan layanan informasi": "/permohonan/petugas/laporan",
+    "laporan tahunan: bagian A dan B": "/admin/laporan-layanan/",
+    "laporan tahunan: satu tahun": "/admin/laporan-layanan/{report_year}",
     "riwayat pemanenan": "/admin/",
     "satu pemanenan": "/admin/pemanenan/{run_id}",
     "laporan validasi": "/laporan/{report_id}",
@@ -122,6 +130,8 @@ NOT_PAGES = {
     "permohonan.informasi_petugas": "a delivered file, downloaded by an officer",
     "permohonan.laporan_pdf": "the annual report as PDF",
     "permohonan.register": "a register as CSV or XLSX",
+    "laporan_layanan.laporan_pdf": "a finalised annual report as PDF",
+    "laporan_layanan.semester_pdf": "a semester summary as PDF",
     "admin.rows_to_fix": "the rows to fix, as CSV",
     "uploader.upload_status": "JSON for the resumable upload script",
     "uploader.progress": "a check's progress, only while a check runs (else the draft page): checked by axe-core "
@@ -161,6 +171,7 @@ def portal(migrated_template: str, tmp_path_factory: pytest.TempPathFactory) -> 
                                   password=PASSWORD, grants=[Grant(Role.ADMIN)])
             workflow.decide(refused.permohonan, officer=officer, data=REFUSAL)
             [letter, *_refusal] = issued_for(session, refused.permohonan)
+            service_report.finalise(workflow, REPORT_YEAR, by=officer)
             forgetful = create_user(session, username="petugas.lupa", email="lupa@contoh.go.id", full_name="Petugas",
                                     password=PASSWORD, grants=[Grant(Role.OFFICER, "dinkes")])  # fmt: skip
             draft = new_draft_with_a_file(platform, session, officer)
@@ -168,6 +179,7 @@ def portal(migrated_template: str, tmp_path_factory: pytest.TempPathFactory) -> 
                      "dinas": table.dinas_slug, "document": document.dataset_name, "token": filed.token,
                      "request_id": filed.permohonan.id, "user_id": officer.id, "run_id": run_id,
                      "refused_token": refused.token, "draft_id": draft.id, "letter_code": letter.code,
+                     "report_year": REPORT_YEAR,
                      "reset_token": make_reset_token(platform.settings.secret_key, forgetful)}  # fmt: skip
         app = create_app(platform=platform)
         with served(app) as server:
