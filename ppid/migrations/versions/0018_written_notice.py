@@ -1,7 +1,7 @@
 """the letters issued with a decision (written notice, refusal decision), kept with their SHA-256 for verification
 
 Revision ID: 0018
-Revises: 0016
+Revises: 0017
 Create Date: 2026-12-06 17:45:00.000000
 """
 

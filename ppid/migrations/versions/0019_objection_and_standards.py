@@ -4,7 +4,7 @@ Musyawarah and the requester's response to an objection are events of the reques
 is a plain string column), so they need no table.
 
 Revision ID: 0019
-Revises: 0016
+Revises: 0018
 Create Date: 2026-12-06 17:45:00.000000
 """
 
