@@ -102,17 +102,6 @@ def pemohon_tautan(token: str, code: str) -> Response:
     return _letter(permohonan, code)
 
 
-@blueprint.post("/permohonan/lacak/surat/<code>.pdf")
-@tracking_limit
-def pemohon_lacak(code: str) -> ResponseReturnValue:
-    """A letter for the requester identified by the number and the e-mail given at filing."""
-    number, email = request.form.get("nomor", ""), request.form.get("email", "")
-    permohonan = _workflow().find_for_tracking(number, email) if number.strip() and email.strip() else None
-    if permohonan is None:
-        return render_template("permohonan/lacak.html", values={"nomor": number}, not_found=True), 404
-    return _letter(permohonan, code)
-
-
 @blueprint.get("/permohonan/petugas/<int:permohonan_id>/surat/<code>.pdf")
 @login_required(Role.OFFICER, Role.ADMIN, Role.ATASAN)
 def petugas(permohonan_id: int, code: str) -> Response:
