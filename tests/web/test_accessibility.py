@@ -381,7 +381,12 @@ def test_a_citizen_files_a_request_with_the_keyboard_alone(chromium, portal: Por
     page.keyboard.press("Enter")
     assert page.url.endswith("#isi")
 
-    # From the content, Tab goes through the form's fields in reading order, each with a visible focus.
+    # The first stop in the content is the link to the service standards (hours, fees, disability provisions).
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.getAttribute('href')") == "/standar-layanan"
+    assert page.evaluate(FOCUS_IS_VISIBLE)
+
+    # Then Tab goes through the form's fields in reading order, each with a visible focus.
     for field, keys in FILING_BY_KEYBOARD:
         page.keyboard.press("Tab")
         assert focused(page) == field, f"Tab should reach {field}, reached {focused(page)}"
@@ -415,7 +420,7 @@ def test_a_citizen_files_a_request_with_the_keyboard_alone(chromium, portal: Por
 def test_a_form_sent_with_mistakes_takes_the_keyboard_to_them(chromium, portal: Portal) -> None:
     page = chromium.new_context(viewport={"width": WIDTHS["ponsel"], "height": 844}).new_page()
     page.goto(portal.address("/permohonan/ajukan"))
-    for key in ("Tab", "Enter", "Tab"):  # the skip link, then the first field
+    for key in ("Tab", "Enter", "Tab", "Tab"):  # the skip link, the service standards link, then the first field
         page.keyboard.press(key)
     page.keyboard.type("Siti")
     with page.expect_navigation():
