@@ -12,6 +12,7 @@ MODEL_MODULES = (
     "ppid.documents.models",
     "ppid.datastore.models",
     "ppid.workspace.models",
+    "ppid.publication.models",
 )
 
 
