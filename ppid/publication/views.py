@@ -1,7 +1,201 @@
-"""The public registers (DIP, DIK) and the officer pages that keep them."""
+"""The public registers (DIP, DIK) and the officer pages that keep them: thin views over the publication package.
+
+Who may act: the walidata (and the administrator) classify; a dinas's officers, its walidata and the
+administrator declare DIP entries and record the SK, each only for the dinas of their grants.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+
+from ppid.accounts.auth import current_user, dinas_scope, login_required
+from ppid.accounts.models import Role
+from ppid.i18n import _
+from ppid.pipeline.publication import publish_dataset
+from ppid.publication import dip, exports, service
+from ppid.publication.classification import CATEGORIES, CATEGORY_LABELS, MAX_PERIOD_MONTHS, PASAL_11_LETTERS
+from ppid.publication.models import DipDecree
+from ppid.publishing.publisher import open_publisher
+from ppid.web import db_session, platform, read_action
 
 blueprint = Blueprint("publikasi", __name__)
+
+EXPORTS = {
+    "csv": ("text/csv; charset=utf-8", exports.dip_csv),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", exports.dip_xlsx),
+    "pdf": ("application/pdf", exports.dip_pdf),
+    "json": ("application/json", exports.dip_json),
+}
+CLASSIFIERS = (Role.WALIDATA, Role.ADMIN)
+KEEPERS = (Role.OFFICER, Role.WALIDATA, Role.ADMIN)
+
+
+# -- public ---------------------------------------------------------------------------------------------------
+
+
+@blueprint.get("/informasi-publik")
+def dip_page() -> str:
+    rows, scope, decree = _dip()
+    shown = dip.matching(rows, query=_arg("q"), category=_arg("kategori"), file_format=_arg("format"))
+    formats = sorted({part for row in rows for part in row.formats.split(", ") if part})
+    return render_template(
+        "publication/dip.html", rows=shown, total=len(rows), scope=scope, decree=decree, formats=formats,
+        dinas_list=platform().registry.dinas, categories=[c for c in CATEGORIES if c != "dikecualikan"],
+        category_labels=CATEGORY_LABELS, args=_filters(),
+    )
+
+
+@blueprint.get("/informasi-publik/unduh.<fmt>")
+def dip_export(fmt: str) -> Response:
+    if fmt not in EXPORTS:
+        abort(404)
+    rows, scope, decree = _dip()
+    shown = dip.matching(rows, query=_arg("q"), category=_arg("kategori"), file_format=_arg("format"))
+    title = _("Daftar Informasi Publik %(scope)s", scope=scope)
+    mimetype, writer = EXPORTS[fmt]
+    if fmt == "json":
+        body = writer(title, shown, decree, _decree_url(decree))
+    elif fmt == "pdf":
+        body = writer(title, shown, decree)
+    else:
+        body = writer(title, shown)
+    name = f"daftar-informasi-publik-{_arg('dinas') or 'pemda'}.{fmt}"
+    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@blueprint.get("/informasi-publik/sk/<int:decree_id>/<filename>")
+def decree_document(decree_id: int, filename: str) -> Response:
+    """The SK establishing a DIP: a public decision (Pasal 11(1)(b)), anyone may read it."""
+    decree = db_session().get(DipDecree, decree_id)
+    if decree is None or decree.file_name != filename:
+        abort(404)
+    storage = platform().storage
+    url = storage.url(decree.storage_key, filename=decree.file_name, content_type="application/pdf")
+    if url is not None:
+        return redirect(url)
+    return Response(storage.open(decree.storage_key).read(), mimetype="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="{decree.file_name}"'})
+
+
+# -- officers -------------------------------------------------------------------------------------------------
+
+
+@blueprint.get("/petugas/klasifikasi")
+@login_required(*CLASSIFIERS)
+def classification_page() -> str:
+    scope = dinas_scope(current_user(), *CLASSIFIERS)
+    items = service.catalogue_items(db_session(), scope)
+    return render_template("publication/classification.html", items=items, **_choices())
+
+
+@blueprint.post("/petugas/klasifikasi/<dinas_slug>/<dataset_name>")
+@login_required(*CLASSIFIERS)
+def reclassify(dinas_slug: str, dataset_name: str) -> ResponseReturnValue:
+    _require_dinas(dinas_slug, CLASSIFIERS)
+    session = db_session()
+    known = {(item.dinas_slug, item.dataset_name) for item in service.catalogue_items(session, {dinas_slug})}
+    if (dinas_slug, dataset_name) not in known:
+        abort(404)
+    try:
+        classification = service.reclassify(session, dinas_slug, dataset_name, request.form, current_user())
+    except service.FormError as error:
+        flash(_("Klasifikasi %(name)s belum disimpan: %(problems)s", name=dataset_name,
+                problems="; ".join(error.errors.values())), "error")
+        return redirect(url_for(".classification_page"), 303)
+    session.commit()
+    with open_publisher(platform()) as publisher:  # the catalogue follows at once: an exempt item is withdrawn now
+        publish_dataset(platform(), publisher, dinas_slug, dataset_name)
+    flash(_("%(name)s kini: %(label)s.", name=dataset_name, label=classification.label), "ok")
+    return redirect(url_for(".classification_page"), 303)
+
+
+@blueprint.get("/petugas/informasi-publik")
+@login_required(*KEEPERS)
+def keeper_page() -> str:
+    scope = dinas_scope(current_user(), *KEEPERS)
+    dinas_list = [d for d in platform().registry.dinas if scope is None or d.slug in scope]
+    return render_template("publication/keep.html", dinas_list=dinas_list, pemda=scope is None, errors={},
+                           form={}, **_choices())
+
+
+@blueprint.post("/petugas/informasi-publik/<dinas_slug>/entri")
+@login_required(*KEEPERS)
+def declare(dinas_slug: str) -> ResponseReturnValue:
+    _require_dinas(dinas_slug, KEEPERS)
+    try:
+        entry = service.declare(db_session(), dinas_slug, request.form, current_user())
+    except service.FormError as error:
+        scope = dinas_scope(current_user(), *KEEPERS)
+        dinas_list = [d for d in platform().registry.dinas if scope is None or d.slug in scope]
+        return render_template("publication/keep.html", dinas_list=dinas_list, pemda=scope is None,
+                               errors=error.errors, form=request.form, chosen=dinas_slug, **_choices()), 422
+    db_session().commit()
+    flash(_("“%(title)s” masuk Daftar Informasi Publik.", title=entry.title), "ok")
+    return redirect(url_for(".keeper_page"), 303)
+
+
+@blueprint.post("/petugas/informasi-publik/sk")
+@login_required(*KEEPERS)
+def record_decree() -> ResponseReturnValue:
+    dinas_slug = request.form.get("dinas", "").strip() or None
+    if dinas_slug is None:
+        if dinas_scope(current_user(), Role.ADMIN) is not None:
+            abort(403)  # the pemda's DIP is set by the PPID Utama
+    else:
+        _require_dinas(dinas_slug, KEEPERS)
+    upload = request.files.get("document")
+    try:
+        service.record_decree(db_session(), platform().storage, dinas_slug=dinas_slug,
+                              number=request.form.get("number", ""), decided_on=request.form.get("decided_on", ""),
+                              file_name=upload.filename if upload else "",
+                              stream=upload.stream if upload else None, user=current_user())
+    except service.FormError as error:
+        flash(_("SK belum dicatat: %(problems)s", problems="; ".join(error.errors.values())), "error")
+        return redirect(url_for(".keeper_page"), 303)
+    db_session().commit()
+    flash(_("SK penetapan DIP dicatat."), "ok")
+    return redirect(url_for(".keeper_page"), 303)
+
+
+# -- helpers --------------------------------------------------------------------------------------------------
+
+
+def _dip() -> tuple[list[dip.DipRow], str, DipDecree | None]:
+    """The DIP of the dinas the visitor chose (else the pemda's), its name and the SK in force."""
+    registry = platform().registry
+    chosen = registry.get(_arg("dinas"))
+    packages = dip.public_packages(lambda start, rows: read_action("package_search", q="", start=start, rows=rows,
+                                                                   sort="name asc"))
+    rows = dip.build(db_session(), registry, packages, portal_url=platform().settings.public_url,
+                     dinas_slug=chosen.slug if chosen else None)
+    scope = chosen.name if chosen else registry.region.get("name", _("pemerintah daerah"))
+    return rows, scope, dip.decree_in_force(db_session(), chosen.slug if chosen else None)
+
+
+def _decree_url(decree: DipDecree | None) -> str | None:
+    if decree is None:
+        return None
+    return url_for(".decree_document", decree_id=decree.id, filename=decree.file_name, _external=True)
+
+
+def _arg(name: str) -> str:
+    return request.args.get(name, "").strip()
+
+
+def _filters() -> dict[str, str]:
+    return {name: _arg(name) for name in ("q", "dinas", "kategori", "format")}
+
+
+def _require_dinas(dinas_slug: str, roles: tuple[Role, ...]) -> None:
+    if platform().registry.get(dinas_slug) is None:
+        abort(404)
+    scope = dinas_scope(current_user(), *roles)
+    if scope is not None and dinas_slug not in scope:
+        abort(403)
+
+
+def _choices() -> dict[str, object]:
+    return {"categories": CATEGORIES, "category_labels": CATEGORY_LABELS, "letters": PASAL_11_LETTERS,
+            "max_period": MAX_PERIOD_MONTHS,
+            "dinas_names": {dinas.slug: dinas.name for dinas in platform().registry.dinas}}

@@ -1,0 +1,68 @@
+"""The DIP as files anyone may download: CSV and XLSX (formula-safe, as the request registers), JSON, PDF."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Sequence
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import getSampleStyleSheet
+from reportlab.lib.units import mm
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from ppid.i18n import _
+from ppid.permohonan.registers import Register, to_csv, to_xlsx
+from ppid.publication.dip import DipRow, cells, headers
+from ppid.publication.models import DipDecree
+
+STYLES = getSampleStyleSheet()
+BODY = STYLES["BodyText"].clone("dip-body", fontSize=7.5, leading=9)
+TITLE = STYLES["Title"].clone("dip-title", fontSize=13)
+
+
+def register(title: str, rows: Sequence[DipRow]) -> Register:
+    return Register(title=title, headers=headers(), rows=[cells(row) for row in rows])
+
+
+def dip_csv(title: str, rows: Sequence[DipRow]) -> bytes:
+    return to_csv(register(title, rows))
+
+
+def dip_xlsx(title: str, rows: Sequence[DipRow]) -> bytes:
+    return to_xlsx(register(title, rows))
+
+
+def dip_json(title: str, rows: Sequence[DipRow], decree: DipDecree | None, decree_url: str | None) -> bytes:
+    """The document described as ``DaftarInformasiPublik`` in the OpenAPI description."""
+    document = {
+        "judul": title,
+        "sk": None if decree is None else {"nomor": decree.number, "tanggal": decree.decided_on.isoformat(),
+                                           "dokumen": decree_url},
+        "jumlah": len(rows),
+        "informasi": [row.as_json() for row in rows],
+    }
+    return json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
+
+
+def dip_pdf(title: str, rows: Sequence[DipRow], decree: DipDecree | None) -> bytes:
+    """Landscape A4, the Perki columns; the SK that sets the list under the title."""
+    basis = (_("Ditetapkan dengan SK nomor %(number)s tanggal %(date)s.", number=decree.number,
+               date=decree.decided_on.isoformat()) if decree else _("SK penetapan DIP belum dicatat."))
+    data = [[Paragraph(f"<b>{_text(header)}</b>", BODY) for header in headers()]]
+    data += [[Paragraph(_text(cell), BODY) for cell in cells(row)] for row in rows]
+    widths = [9, 60, 30, 30, 26, 18, 20, 30, 44]
+    table = Table(data, colWidths=[width * mm for width in widths], repeatRows=1)
+    table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#999999")),
+                               ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    buffer = io.BytesIO()
+    document = SimpleDocTemplate(buffer, pagesize=landscape(A4), leftMargin=10 * mm, rightMargin=10 * mm,
+                                 topMargin=12 * mm, bottomMargin=12 * mm, title=title, author="PPID", creator="ppid")
+    document.build([Paragraph(_text(title), TITLE), Paragraph(_text(basis), BODY), Spacer(1, 3 * mm), table])
+    return buffer.getvalue()
+
+
+def _text(value: object) -> str:
+    return escape(str(value)).replace("\n", "<br/>")
