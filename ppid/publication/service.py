@@ -87,7 +87,7 @@ def reclassify(
     row.periode_bulan = classification.period_months
     row.pasal_11_huruf = classification.pasal_11_letter
     row.changed_by_id = user.id
-    row.changed_by_name = user.name
+    row.changed_by_name = user.full_name
     return classification
 
 
@@ -126,7 +126,7 @@ def declare(session: Session, dinas_slug: str, form: Mapping[str, Any], user: Us
         data = DeclaredSchema().load(dict(form), unknown="exclude")
     except ValidationError as error:
         raise FormError(_first_messages(error.messages)) from None
-    entry = DeclaredInformation(dinas_slug=dinas_slug, created_by_name=user.name, **data)
+    entry = DeclaredInformation(dinas_slug=dinas_slug, created_by_name=user.full_name, **data)
     session.add(entry)
     return entry
 
@@ -149,7 +149,7 @@ def record_decree(session: Session, storage: Storage, *, dinas_slug: str | None,
     stored = storage.put(f"publikasi/sk-dip/{dinas_slug or 'pemda'}/{secrets.token_hex(8)}/{name}", stream,
                          content_type="application/pdf")
     decree = DipDecree(dinas_slug=dinas_slug or "", number=number.strip(), decided_on=day, storage_key=stored.key,
-                       file_name=name, sha256=stored.sha256, recorded_by_name=user.name)
+                       file_name=name, sha256=stored.sha256, recorded_by_name=user.full_name)
     session.add(decree)
     return decree
 
