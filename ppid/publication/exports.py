@@ -7,6 +7,7 @@ import json
 from collections.abc import Sequence
 from xml.sax.saxutils import escape
 
+from marshmallow import Schema, fields
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import getSampleStyleSheet
@@ -21,6 +22,41 @@ from ppid.publication.models import DipDecree
 STYLES = getSampleStyleSheet()
 BODY = STYLES["BodyText"].clone("dip-body", fontSize=7.5, leading=9)
 TITLE = STYLES["Title"].clone("dip-title", fontSize=13)
+
+
+class DipRowSchema(Schema):
+    """One row of the DIP: the Perki columns (kip-rules §5.8), its category and where to find it."""
+
+    number = fields.Integer(required=True)
+    title = fields.String(required=True)
+    summary = fields.String(required=True)
+    holder_unit = fields.String(required=True)
+    responsible = fields.String(required=True)
+    made = fields.String(required=True)
+    formats = fields.String(required=True)
+    retention = fields.String(required=True)
+    category = fields.String(required=True)
+    category_label = fields.String(required=True)
+    dinas = fields.String(required=True)
+    link = fields.String(required=True)
+    source = fields.String(required=True, metadata={"enum": ["katalog", "dinyatakan"]})
+
+
+class DipDecreeSchema(Schema):
+    """The SK that establishes the list."""
+
+    nomor = fields.String(required=True)
+    tanggal = fields.Date(required=True)
+    dokumen = fields.String(required=True)
+
+
+class DaftarInformasiPublikSchema(Schema):
+    """The Daftar Informasi Publik of the pemda or of one dinas, as filtered."""
+
+    judul = fields.String(required=True)
+    sk = fields.Nested(DipDecreeSchema, required=True, allow_none=True)
+    jumlah = fields.Integer(required=True)
+    informasi = fields.List(fields.Nested(DipRowSchema), required=True)
 
 
 def register(title: str, rows: Sequence[DipRow]) -> Register:

@@ -11,7 +11,8 @@ from flask.typing import ResponseReturnValue
 
 from ppid.accounts.auth import current_user, dinas_scope, login_required
 from ppid.accounts.models import Role
-from ppid.i18n import _
+from ppid.i18n import N_, _
+from ppid.permohonan.openapi import documented
 from ppid.pipeline.publication import publish_dataset
 from ppid.publication import dip, exports, service
 from ppid.publication.classification import CATEGORIES, CATEGORY_LABELS, MAX_PERIOD_MONTHS, PASAL_11_LETTERS
@@ -20,6 +21,7 @@ from ppid.publishing.publisher import open_publisher
 from ppid.web import db_session, platform, read_action
 
 blueprint = Blueprint("publikasi", __name__)
+api = Blueprint("api", __name__, url_prefix="/api/informasi-publik")
 
 EXPORTS = {
     "csv": ("text/csv; charset=utf-8", exports.dip_csv),
@@ -64,6 +66,21 @@ def dip_export(fmt: str) -> Response:
     return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
+@api.get("")
+@documented(_("Daftar Informasi Publik"), responses={200: exports.DaftarInformasiPublikSchema}, query={
+    "dinas": N_("Slug perangkat daerah; tanpa ini, DIP pemerintah daerah"),
+    "q": N_("Kata dalam judul atau ringkasan"),
+    "kategori": N_("berkala, serta-merta atau setiap-saat"),
+    "format": N_("Format berkas, misalnya CSV atau PDF"),
+})
+def api_dip() -> Response:
+    """The DIP as JSON (the same document as the JSON download), without exempt information."""
+    rows, scope, decree = _dip()
+    shown = dip.matching(rows, query=_arg("q"), category=_arg("kategori"), file_format=_arg("format"))
+    title = _("Daftar Informasi Publik %(scope)s", scope=scope)
+    return Response(exports.dip_json(title, shown, decree, _decree_url(decree)), mimetype="application/json")
+
+
 @blueprint.get("/informasi-publik/sk/<int:decree_id>/<filename>")
 def decree_document(decree_id: int, filename: str) -> Response:
     """The SK establishing a DIP: a public decision (Pasal 11(1)(b)), anyone may read it."""
@@ -76,6 +93,9 @@ def decree_document(decree_id: int, filename: str) -> Response:
         return redirect(url)
     return Response(storage.open(decree.storage_key).read(), mimetype="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="{decree.file_name}"'})
+
+
+blueprint.register_blueprint(api)
 
 
 # -- officers -------------------------------------------------------------------------------------------------

@@ -155,3 +155,26 @@ def test_a_declared_entry_is_checked_and_exempt_information_is_sent_to_the_dik(p
     assert "Daftar Informasi yang Dikecualikan" in exempt.get_data(as_text=True)
     assert periodic.status_code == 422
     assert "wajib diisi untuk informasi berkala" in periodic.get_data(as_text=True)
+
+
+def test_the_dip_api_answers_what_the_openapi_description_says(platform, client, sign_in) -> None:
+    from jsonschema import Draft202012Validator
+    from openapi_spec_validator import validate as validate_spec
+
+    run_harvest(platform)
+    declare(sign_in("petugas-dinkes"))
+    spec = client.get("/api/v1/openapi.json").get_json()
+    validate_spec(spec)
+    operation = spec["paths"]["/api/informasi-publik"]["get"]
+    assert {p["name"] for p in operation["parameters"]} == {"dinas", "q", "kategori", "format"}
+    schema = operation["responses"]["200"]["content"]["application/json"]["schema"]
+    validator = Draft202012Validator({**schema, "components": spec["components"]},
+                                     format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+    for query in ({}, {"dinas": "dinkes", "kategori": "setiap-saat"}):
+        answer = client.get("/api/informasi-publik", query_string=query)
+        assert answer.mimetype == "application/json"
+        assert list(validator.iter_errors(answer.get_json())) == []
+    assert answer.get_json()["jumlah"] == 1
+    broken = answer.get_json() | {"jumlah": "satu"}
+    assert list(validator.iter_errors(broken)) != []
