@@ -77,7 +77,7 @@ def reclassify(
     try:
         classification = parse(form)
     except ValidationError as error:
-        raise FormError(_first_messages(error.messages)) from None
+        raise FormError(first_messages(error.messages)) from None
     row = session.scalar(select(Reclassification).where(
         Reclassification.dinas_slug == dinas_slug, Reclassification.dataset_name == dataset_name))
     if row is None:
@@ -125,7 +125,7 @@ def declare(session: Session, dinas_slug: str, form: Mapping[str, Any], user: Us
     try:
         data = DeclaredSchema().load(dict(form), unknown="exclude")
     except ValidationError as error:
-        raise FormError(_first_messages(error.messages)) from None
+        raise FormError(first_messages(error.messages)) from None
     entry = DeclaredInformation(dinas_slug=dinas_slug, created_by_name=user.full_name, **data)
     session.add(entry)
     return entry
@@ -154,7 +154,7 @@ def record_decree(session: Session, storage: Storage, *, dinas_slug: str | None,
     return decree
 
 
-def _first_messages(messages: Mapping[str, Any]) -> dict[str, str]:
+def first_messages(messages: Mapping[str, Any]) -> dict[str, str]:
     found = {}
     for key, value in messages.items():
         while isinstance(value, (list, dict)):

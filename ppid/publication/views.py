@@ -6,6 +6,9 @@ administrator declare DIP entries and record the SK, each only for the dinas of 
 
 from __future__ import annotations
 
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
@@ -14,7 +17,7 @@ from ppid.accounts.models import Role
 from ppid.i18n import N_, _
 from ppid.permohonan.openapi import documented
 from ppid.pipeline.publication import publish_dataset
-from ppid.publication import dip, exports, service
+from ppid.publication import dik, dip, exports, service
 from ppid.publication.classification import CATEGORIES, CATEGORY_LABELS, MAX_PERIOD_MONTHS, PASAL_11_LETTERS
 from ppid.publication.models import DipDecree
 from ppid.publishing.publisher import open_publisher
@@ -178,6 +181,47 @@ def record_decree() -> ResponseReturnValue:
     return redirect(url_for(".keeper_page"), 303)
 
 
+@blueprint.get("/informasi-dikecualikan")
+def dik_page() -> str:
+    """The DIK as the public may see it: that the information exists, its ground, its period; never its content."""
+    return render_template("publication/dik.html", entries=dik.entries(db_session()), today=_today(),
+                           review_due=dik.review_due, ground_label=dik.ground_label,
+                           dinas_names={d.slug: d.name for d in platform().registry.dinas})
+
+
+@blueprint.route("/petugas/informasi-dikecualikan", methods=["GET", "POST"])
+@login_required(*KEEPERS)
+def dik_keep() -> ResponseReturnValue:
+    """The DIK of the officer's dinas with the consequence test of each entry, and a form for a new one."""
+    scope = dinas_scope(current_user(), *KEEPERS)
+    session = db_session()
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        dinas_slug = request.form.get("dinas", "")
+        _require_dinas(dinas_slug, KEEPERS)
+        datasets = {item.dataset_name for item in service.catalogue_items(session, {dinas_slug})}
+        try:
+            entry = dik.record(session, dinas_slug, request.form, current_user(), datasets)
+        except service.FormError as error:
+            errors = error.errors
+        else:
+            if entry.dataset_name:  # the dataset it covers leaves the catalogue with it
+                service.reclassify(session, dinas_slug, entry.dataset_name, {"kategori_informasi": "dikecualikan"},
+                                   current_user())
+            session.commit()
+            if entry.dataset_name:
+                with open_publisher(platform()) as publisher:
+                    publish_dataset(platform(), publisher, dinas_slug, entry.dataset_name)
+            flash(_("“%(title)s” dicatat dalam Daftar Informasi yang Dikecualikan.", title=entry.public_title), "ok")
+            return redirect(url_for(".dik_keep"), 303)
+    dinas_list = [d for d in platform().registry.dinas if scope is None or d.slug in scope]
+    return render_template(
+        "publication/dik_keep.html", entries=dik.entries(session, scope), today=_today(), review_due=dik.review_due,
+        ground_label=dik.ground_label, grounds=dik.PASAL_17, dinas_list=dinas_list, errors=errors,
+        form=request.form if errors else {}, dinas_names={d.slug: d.name for d in platform().registry.dinas},
+    ), 422 if errors else 200
+
+
 # -- helpers --------------------------------------------------------------------------------------------------
 
 
@@ -197,6 +241,10 @@ def _decree_url(decree: DipDecree | None) -> str | None:
     if decree is None:
         return None
     return url_for(".decree_document", decree_id=decree.id, filename=decree.file_name, _external=True)
+
+
+def _today() -> date:
+    return datetime.now(ZoneInfo(platform().settings.time_zone)).date()
 
 
 def _arg(name: str) -> str:
