@@ -16,7 +16,6 @@ from marshmallow import Schema, ValidationError, fields, pre_load, validate, val
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ppid.accounts.models import User
 from ppid.i18n import N_, _
 from ppid.publication.models import ExemptInformation
 from ppid.publication.service import REQUIRED, FormError, first_messages
@@ -68,7 +67,7 @@ class ExemptionSchema(Schema):
             raise ValidationError({"ends_on": [_("harus sesudah tanggal mulai")]})
 
 
-def record(session: Session, dinas_slug: str, form: Mapping[str, Any], user: User,
+def record(session: Session, dinas_slug: str, form: Mapping[str, Any], by: str,
            datasets: Collection[str]) -> ExemptInformation:
     """A new DIK entry for ``dinas_slug``; ``datasets`` are the catalogue datasets it may name. Raises FormError."""
     try:
@@ -77,7 +76,7 @@ def record(session: Session, dinas_slug: str, form: Mapping[str, Any], user: Use
         raise FormError(first_messages(error.messages)) from None
     if data["dataset_name"] and data["dataset_name"] not in datasets:
         raise FormError({"dataset_name": _("bukan dataset perangkat daerah ini")})
-    entry = ExemptInformation(dinas_slug=dinas_slug, recorded_by_name=user.full_name, **data)
+    entry = ExemptInformation(dinas_slug=dinas_slug, recorded_by_name=by, **data)
     session.add(entry)
     return entry
 

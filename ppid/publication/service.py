@@ -120,19 +120,19 @@ class DeclaredSchema(ClassificationSchema):
         check_together(data)
 
 
-def declare(session: Session, dinas_slug: str, form: Mapping[str, Any], user: User) -> DeclaredInformation:
-    """Add a declared DIP entry for ``dinas_slug``; raises :class:`FormError`."""
+def declare(session: Session, dinas_slug: str, form: Mapping[str, Any], by: str) -> DeclaredInformation:
+    """Add a declared DIP entry for ``dinas_slug``, recorded by ``by``; raises :class:`FormError`."""
     try:
         data = DeclaredSchema().load(dict(form), unknown="exclude")
     except ValidationError as error:
         raise FormError(first_messages(error.messages)) from None
-    entry = DeclaredInformation(dinas_slug=dinas_slug, created_by_name=user.full_name, **data)
+    entry = DeclaredInformation(dinas_slug=dinas_slug, created_by_name=by, **data)
     session.add(entry)
     return entry
 
 
 def record_decree(session: Session, storage: Storage, *, dinas_slug: str | None, number: str, decided_on: str,
-                  file_name: str, stream: BinaryIO, user: User) -> DipDecree:
+                  file_name: str, stream: BinaryIO | None, by: str) -> DipDecree:
     """Store the SK document and record the SK that establishes the DIP of a dinas (None: the pemda's)."""
     errors = {}
     if not number.strip():
@@ -141,15 +141,15 @@ def record_decree(session: Session, storage: Storage, *, dinas_slug: str | None,
         day = date.fromisoformat(decided_on)
     except ValueError:
         errors["decided_on"] = _("tulis tanggal seperti 2026-01-15")
-    if not file_name.lower().endswith(".pdf"):
+    if stream is None or not file_name.lower().endswith(".pdf"):
         errors["document"] = _("lampirkan SK sebagai berkas PDF")
-    if errors:
+    if errors or stream is None:
         raise FormError(errors)
     name = safe_filename(file_name)
     stored = storage.put(f"publikasi/sk-dip/{dinas_slug or 'pemda'}/{secrets.token_hex(8)}/{name}", stream,
                          content_type="application/pdf")
     decree = DipDecree(dinas_slug=dinas_slug or "", number=number.strip(), decided_on=day, storage_key=stored.key,
-                       file_name=name, sha256=stored.sha256, recorded_by_name=user.full_name)
+                       file_name=name, sha256=stored.sha256, recorded_by_name=by)
     session.add(decree)
     return decree
 

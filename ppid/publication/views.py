@@ -147,7 +147,7 @@ def keeper_page() -> str:
 def declare(dinas_slug: str) -> ResponseReturnValue:
     _require_dinas(dinas_slug, KEEPERS)
     try:
-        entry = service.declare(db_session(), dinas_slug, request.form, current_user())
+        entry = service.declare(db_session(), dinas_slug, request.form, current_user().full_name)
     except service.FormError as error:
         scope = dinas_scope(current_user(), *KEEPERS)
         dinas_list = [d for d in platform().registry.dinas if scope is None or d.slug in scope]
@@ -172,7 +172,7 @@ def record_decree() -> ResponseReturnValue:
         service.record_decree(db_session(), platform().storage, dinas_slug=dinas_slug,
                               number=request.form.get("number", ""), decided_on=request.form.get("decided_on", ""),
                               file_name=upload.filename if upload else "",
-                              stream=upload.stream if upload else None, user=current_user())
+                              stream=upload.stream if upload else None, by=current_user().full_name)
     except service.FormError as error:
         flash(_("SK belum dicatat: %(problems)s", problems="; ".join(error.errors.values())), "error")
         return redirect(url_for(".keeper_page"), 303)
@@ -201,7 +201,7 @@ def dik_keep() -> ResponseReturnValue:
         _require_dinas(dinas_slug, KEEPERS)
         datasets = {item.dataset_name for item in service.catalogue_items(session, {dinas_slug})}
         try:
-            entry = dik.record(session, dinas_slug, request.form, current_user(), datasets)
+            entry = dik.record(session, dinas_slug, request.form, current_user().full_name, datasets)
         except service.FormError as error:
             errors = error.errors
         else:
@@ -240,7 +240,8 @@ def _dip() -> tuple[list[dip.DipRow], str, DipDecree | None]:
 def _decree_url(decree: DipDecree | None) -> str | None:
     if decree is None:
         return None
-    return url_for(".decree_document", decree_id=decree.id, filename=decree.file_name, _external=True)
+    return platform().settings.public_url + url_for("publikasi.decree_document", decree_id=decree.id,
+                                                    filename=decree.file_name)
 
 
 def _today() -> date:
