@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ppid.i18n import _
+from ppid.i18n import N_, _
 from ppid.publication.classification import CATEGORY_LABELS, DIKECUALIKAN, from_meta, is_exempt
 from ppid.publication.models import DeclaredInformation, DipDecree, ExemptInformation
 from ppid.registry import Registry
@@ -93,9 +93,9 @@ def decree_in_force(session: Session, dinas_slug: str | None) -> DipDecree | Non
                           .order_by(DipDecree.decided_on.desc(), DipDecree.id.desc()))
 
 
-HEADERS = ("No", "Ringkasan isi informasi", "Pejabat/unit yang menguasai informasi",
-           "Penanggung jawab pembuatan/penerbitan", "Waktu dan tempat pembuatan", "Format informasi",
-           "Jangka waktu penyimpanan", "Kategori", "Tautan")
+HEADERS = (N_("No"), N_("Ringkasan isi informasi"), N_("Pejabat/unit yang menguasai informasi"),
+           N_("Penanggung jawab pembuatan/penerbitan"), N_("Waktu dan tempat pembuatan"), N_("Format informasi"),
+           N_("Jangka waktu penyimpanan"), N_("Kategori"), N_("Tautan"))
 
 
 def headers() -> list[str]:
