@@ -23,6 +23,10 @@ from ppid.registry import Registry
 #: ``package_search`` as the public sees it: (start, rows) -> the action's result.
 Search = Callable[[int, int], Mapping[str, Any]]
 PAGE = 500
+JSON_KEYS = {"number": "nomor", "title": "judul", "summary": "ringkasan", "holder_unit": "unit_penguasa",
+             "responsible": "penanggung_jawab", "made": "waktu_tempat_pembuatan", "formats": "format",
+             "retention": "retensi", "category": "kategori", "category_label": "kategori_label", "dinas": "dinas",
+             "link": "tautan", "source": "sumber"}
 
 
 @dataclass(frozen=True)
@@ -46,7 +50,8 @@ class DipRow:
     """``katalog`` or ``dinyatakan`` (declared by the dinas)."""
 
     def as_json(self) -> dict[str, Any]:
-        return asdict(self)
+        """The row under the Indonesian keys of the JSON API (``DipRow`` in the OpenAPI description)."""
+        return {JSON_KEYS[key]: value for key, value in asdict(self).items()}
 
 
 def build(session: Session, registry: Registry, packages: Iterable[Mapping[str, Any]], *,

@@ -27,19 +27,19 @@ TITLE = STYLES["Title"].clone("dip-title", fontSize=13)
 class DipRowSchema(Schema):
     """One row of the DIP: the Perki columns (kip-rules §5.8), its category and where to find it."""
 
-    number = fields.Integer(required=True)
-    title = fields.String(required=True)
-    summary = fields.String(required=True)
-    holder_unit = fields.String(required=True)
-    responsible = fields.String(required=True)
-    made = fields.String(required=True)
-    formats = fields.String(required=True)
-    retention = fields.String(required=True)
-    category = fields.String(required=True)
-    category_label = fields.String(required=True)
+    nomor = fields.Integer(required=True)
+    judul = fields.String(required=True)
+    ringkasan = fields.String(required=True)
+    unit_penguasa = fields.String(required=True, metadata={"description": "Pejabat/unit yang menguasai informasi"})
+    penanggung_jawab = fields.String(required=True, metadata={"description": "Penanggung jawab pembuatan/penerbitan"})
+    waktu_tempat_pembuatan = fields.String(required=True)
+    format = fields.String(required=True)
+    retensi = fields.String(required=True, metadata={"description": "Jangka waktu penyimpanan"})
+    kategori = fields.String(required=True, metadata={"enum": ["berkala", "serta-merta", "setiap-saat", ""]})
+    kategori_label = fields.String(required=True)
     dinas = fields.String(required=True)
-    link = fields.String(required=True)
-    source = fields.String(required=True, metadata={"enum": ["katalog", "dinyatakan"]})
+    tautan = fields.String(required=True)
+    sumber = fields.String(required=True, metadata={"enum": ["katalog", "dinyatakan"]})
 
 
 class DipDecreeSchema(Schema):

@@ -46,23 +46,25 @@ def test_the_dip_lists_catalogue_items_and_declared_entries_with_the_perki_colum
 
     document = dip_json(client)
 
-    rows = {row["title"]: row for row in document["informasi"]}
+    rows = {row["judul"]: row for row in document["informasi"]}
     assert sorted(rows) == [DECLARED["title"], "Profil Kesehatan", "Rencana Strategis Dinas Pendidikan"]
-    assert [row["number"] for row in document["informasi"]] == [1, 2, 3]
+    assert [row["nomor"] for row in document["informasi"]] == [1, 2, 3]
     profile = rows["Profil Kesehatan"]
     assert profile == profile | {
-        "summary": "Dokumen profil kesehatan.", "holder_unit": "Dinas Kesehatan Kabupaten Contoh",
-        "responsible": "PPID Pelaksana Dinas Kesehatan", "made": "2023, Kabupaten Contoh", "formats": "PDF",
-        "retention": "5 tahun", "category": "berkala", "dinas": "dinkes", "source": "katalog",
-        "link": "http://127.0.0.1:5000/dokumen/dinkes-profil-kesehatan",
+        "ringkasan": "Dokumen profil kesehatan.", "unit_penguasa": "Dinas Kesehatan Kabupaten Contoh",
+        "penanggung_jawab": "PPID Pelaksana Dinas Kesehatan", "waktu_tempat_pembuatan": "2023, Kabupaten Contoh",
+        "format": "PDF", "retensi": "5 tahun", "kategori": "berkala", "dinas": "dinkes", "sumber": "katalog",
+        "tautan": "http://127.0.0.1:5000/dokumen/dinkes-profil-kesehatan",
     }
-    assert "6 bulan" in profile["category_label"]
-    assert rows[DECLARED["title"]] | {"number": 0} == {
-        "number": 0, "title": DECLARED["title"], "summary": DECLARED["summary"], "holder_unit": DECLARED["holder_unit"],
-        "responsible": DECLARED["responsible"], "made": "2025, Cibinong", "formats": "Cetak", "retention": "10 tahun",
-        "category": "setiap-saat", "category_label": rows[DECLARED["title"]]["category_label"], "dinas": "dinkes",
-        "link": "", "source": "dinyatakan",
+    assert "6 bulan" in profile["kategori_label"]
+    declared = rows[DECLARED["title"]]
+    assert declared == {
+        "nomor": declared["nomor"], "judul": DECLARED["title"], "ringkasan": DECLARED["summary"],
+        "unit_penguasa": DECLARED["holder_unit"], "penanggung_jawab": DECLARED["responsible"],
+        "waktu_tempat_pembuatan": "2025, Cibinong", "format": "Cetak", "retensi": "10 tahun", "kategori": "setiap-saat",
+        "kategori_label": declared["kategori_label"], "dinas": "dinkes", "tautan": "", "sumber": "dinyatakan",
     }
+    assert declared["kategori_label"].endswith("huruf b")
     page = client.get("/informasi-publik").get_data(as_text=True)
     assert "Profil Kesehatan" in page and DECLARED["title"] in page
     assert EXEMPT_TITLE not in page
@@ -72,13 +74,13 @@ def test_search_and_filters_keep_each_row_its_number(platform, client, sign_in) 
     run_harvest(platform)
     declare(sign_in("petugas-dinkes"))
 
-    assert [(r["number"], r["title"]) for r in dip_json(client, q="izin praktik")["informasi"]] == [
+    assert [(r["nomor"], r["judul"]) for r in dip_json(client, q="izin praktik")["informasi"]] == [
         (1, DECLARED["title"])]
-    assert [r["title"] for r in dip_json(client, kategori="berkala")["informasi"]] == ["Profil Kesehatan"]
-    assert [r["title"] for r in dip_json(client, format="DOCX")["informasi"]] == ["Rencana Strategis Dinas Pendidikan"]
+    assert [r["judul"] for r in dip_json(client, kategori="berkala")["informasi"]] == ["Profil Kesehatan"]
+    assert [r["judul"] for r in dip_json(client, format="DOCX")["informasi"]] == ["Rencana Strategis Dinas Pendidikan"]
     by_dinas = dip_json(client, dinas="disdik")
     assert by_dinas["judul"] == "Daftar Informasi Publik Dinas Pendidikan Kabupaten Contoh"
-    assert [(r["number"], r["title"]) for r in by_dinas["informasi"]] == [(1, "Rencana Strategis Dinas Pendidikan")]
+    assert [(r["nomor"], r["judul"]) for r in by_dinas["informasi"]] == [(1, "Rencana Strategis Dinas Pendidikan")]
     page = client.get("/informasi-publik", query_string={"q": "profil"}).get_data(as_text=True)
     assert "Profil Kesehatan" in page and "Rencana Strategis" not in page
 
