@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any, BinaryIO
 
 from marshmallow import ValidationError, fields, pre_load, validate, validates_schema
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from ppid.accounts.models import User
@@ -88,6 +88,11 @@ def reclassify(
     row.pasal_11_huruf = classification.pasal_11_letter
     row.changed_by_id = user.id
     row.changed_by_name = user.full_name
+    # pending for the pipeline until published anew: if the caller cannot reach the catalogue now, the next run
+    # brings it in line (withdraws an item now exempt) instead of taking the old publication as settled
+    session.execute(update(TrackedFile).where(
+        TrackedFile.dinas_slug == dinas_slug, TrackedFile.dataset_name == dataset_name,
+        TrackedFile.state.in_([FileState.VALID, FileState.DOCUMENT])).values(published_sha256=None))
     return classification
 
 

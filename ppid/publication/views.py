@@ -6,6 +6,8 @@ administrator declare DIP entries and record the SK, each only for the dinas of 
 
 from __future__ import annotations
 
+import logging
+from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -18,19 +20,26 @@ from ppid.i18n import N_, _
 from ppid.permohonan.openapi import documented
 from ppid.pipeline.publication import publish_dataset
 from ppid.publication import dik, dip, exports, service
-from ppid.publication.classification import CATEGORIES, CATEGORY_LABELS, MAX_PERIOD_MONTHS, PASAL_11_LETTERS
+from ppid.publication.classification import (
+    CATEGORIES,
+    CATEGORY_LABELS,
+    DIKECUALIKAN,
+    MAX_PERIOD_MONTHS,
+    PASAL_11_LETTERS,
+)
 from ppid.publication.models import DipDecree
 from ppid.publishing.publisher import open_publisher
 from ppid.web import db_session, platform, read_action
 
+log = logging.getLogger(__name__)
 blueprint = Blueprint("publikasi", __name__)
 api = Blueprint("api", __name__, url_prefix="/api/informasi-publik")
 
-EXPORTS = {
-    "csv": ("text/csv; charset=utf-8", exports.dip_csv),
-    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", exports.dip_xlsx),
-    "pdf": ("application/pdf", exports.dip_pdf),
-    "json": ("application/json", exports.dip_json),
+MIMETYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+    "json": "application/json",
 }
 CLASSIFIERS = (Role.WALIDATA, Role.ADMIN)
 KEEPERS = (Role.OFFICER, Role.WALIDATA, Role.ADMIN)
@@ -41,32 +50,30 @@ KEEPERS = (Role.OFFICER, Role.WALIDATA, Role.ADMIN)
 
 @blueprint.get("/informasi-publik")
 def dip_page() -> str:
-    rows, scope, decree = _dip()
-    shown = dip.matching(rows, query=_arg("q"), category=_arg("kategori"), file_format=_arg("format"))
-    formats = sorted({part for row in rows for part in row.formats.split(", ") if part})
+    listing = _listing()
+    formats = sorted({part for row in listing.all_rows for part in row.formats.split(", ") if part})
     return render_template(
-        "publication/dip.html", rows=shown, total=len(rows), scope=scope, decree=decree, formats=formats,
-        dinas_list=platform().registry.dinas, categories=[c for c in CATEGORIES if c != "dikecualikan"],
-        category_labels=CATEGORY_LABELS, args=_filters(),
+        "publication/dip.html", rows=listing.rows, total=len(listing.all_rows), scope=listing.scope,
+        decree=listing.decree, formats=formats, dinas_list=platform().registry.dinas,
+        categories=[c for c in CATEGORIES if c != DIKECUALIKAN], category_labels=CATEGORY_LABELS, args=_filters(),
     )
 
 
 @blueprint.get("/informasi-publik/unduh.<fmt>")
 def dip_export(fmt: str) -> Response:
-    if fmt not in EXPORTS:
+    if fmt not in MIMETYPES:
         abort(404)
-    rows, scope, decree = _dip()
-    shown = dip.matching(rows, query=_arg("q"), category=_arg("kategori"), file_format=_arg("format"))
-    title = _("Daftar Informasi Publik %(scope)s", scope=scope)
-    mimetype, writer = EXPORTS[fmt]
+    listing = _listing()
     if fmt == "json":
-        body = writer(title, shown, decree, _decree_url(decree))
+        body = exports.dip_json(listing.title, listing.rows, listing.decree, _decree_url(listing.decree))
     elif fmt == "pdf":
-        body = writer(title, shown, decree)
+        body = exports.dip_pdf(listing.title, listing.rows, listing.decree)
+    elif fmt == "xlsx":
+        body = exports.dip_xlsx(listing.title, listing.rows)
     else:
-        body = writer(title, shown)
-    name = f"daftar-informasi-publik-{_arg('dinas') or 'pemda'}.{fmt}"
-    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+        body = exports.dip_csv(listing.title, listing.rows)
+    name = f"daftar-informasi-publik-{listing.slug or 'pemda'}.{fmt}"
+    return Response(body, mimetype=MIMETYPES[fmt], headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 @api.get("")
@@ -78,10 +85,9 @@ def dip_export(fmt: str) -> Response:
 })
 def api_dip() -> Response:
     """The DIP as JSON (the same document as the JSON download), without exempt information."""
-    rows, scope, decree = _dip()
-    shown = dip.matching(rows, query=_arg("q"), category=_arg("kategori"), file_format=_arg("format"))
-    title = _("Daftar Informasi Publik %(scope)s", scope=scope)
-    return Response(exports.dip_json(title, shown, decree, _decree_url(decree)), mimetype="application/json")
+    listing = _listing()
+    return Response(exports.dip_json(listing.title, listing.rows, listing.decree, _decree_url(listing.decree)),
+                    mimetype="application/json")
 
 
 @blueprint.get("/informasi-publik/sk/<int:decree_id>/<filename>")
@@ -127,8 +133,7 @@ def reclassify(dinas_slug: str, dataset_name: str) -> ResponseReturnValue:
                 problems="; ".join(error.errors.values())), "error")
         return redirect(url_for(".classification_page"), 303)
     session.commit()
-    with open_publisher(platform()) as publisher:  # the catalogue follows at once: an exempt item is withdrawn now
-        publish_dataset(platform(), publisher, dinas_slug, dataset_name)
+    _republish(dinas_slug, dataset_name)
     flash(_("%(name)s kini: %(label)s.", name=dataset_name, label=classification.label), "ok")
     return redirect(url_for(".classification_page"), 303)
 
@@ -206,12 +211,11 @@ def dik_keep() -> ResponseReturnValue:
             errors = error.errors
         else:
             if entry.dataset_name:  # the dataset it covers leaves the catalogue with it
-                service.reclassify(session, dinas_slug, entry.dataset_name, {"kategori_informasi": "dikecualikan"},
+                service.reclassify(session, dinas_slug, entry.dataset_name, {"kategori_informasi": DIKECUALIKAN},
                                    current_user())
             session.commit()
             if entry.dataset_name:
-                with open_publisher(platform()) as publisher:
-                    publish_dataset(platform(), publisher, dinas_slug, entry.dataset_name)
+                _republish(dinas_slug, entry.dataset_name)
             flash(_("“%(title)s” dicatat dalam Daftar Informasi yang Dikecualikan.", title=entry.public_title), "ok")
             return redirect(url_for(".dik_keep"), 303)
     dinas_list = [d for d in platform().registry.dinas if scope is None or d.slug in scope]
@@ -225,16 +229,47 @@ def dik_keep() -> ResponseReturnValue:
 # -- helpers --------------------------------------------------------------------------------------------------
 
 
-def _dip() -> tuple[list[dip.DipRow], str, DipDecree | None]:
-    """The DIP of the dinas the visitor chose (else the pemda's), its name and the SK in force."""
+@dataclass(frozen=True)
+class Listing:
+    """The DIP the visitor asked for: the dinas's (``slug``) or the pemda's, all its rows and those shown."""
+
+    slug: str | None
+    scope: str
+    all_rows: list[dip.DipRow]
+    rows: list[dip.DipRow]
+    decree: DipDecree | None
+
+    @property
+    def title(self) -> str:
+        return _("Daftar Informasi Publik %(scope)s", scope=self.scope)
+
+
+def _listing() -> Listing:
     registry = platform().registry
     chosen = registry.get(_arg("dinas"))
+    slug = chosen.slug if chosen else None
     packages = dip.public_packages(lambda start, rows: read_action("package_search", q="", start=start, rows=rows,
                                                                    sort="name asc"))
-    rows = dip.build(db_session(), registry, packages, portal_url=platform().settings.public_url,
-                     dinas_slug=chosen.slug if chosen else None)
-    scope = chosen.name if chosen else registry.region.get("name", _("pemerintah daerah"))
-    return rows, scope, dip.decree_in_force(db_session(), chosen.slug if chosen else None)
+    rows = dip.build(db_session(), registry, packages, portal_url=platform().settings.public_url, dinas_slug=slug)
+    return Listing(
+        slug=slug,
+        scope=chosen.name if chosen else registry.region.get("name", _("pemerintah daerah")),
+        all_rows=rows,
+        rows=dip.matching(rows, query=_arg("q"), category=_arg("kategori"), file_format=_arg("format")),
+        decree=dip.decree_in_force(db_session(), slug),
+    )
+
+
+def _republish(dinas_slug: str, dataset_name: str) -> None:
+    """Bring the catalogue in line at once (an item now exempt is withdrawn now); when it cannot be reached, the
+    dataset stays pending and the next harvest run does it (see :func:`service.reclassify`)."""
+    try:
+        with open_publisher(platform()) as publisher:
+            publish_dataset(platform(), publisher, dinas_slug, dataset_name)
+    except Exception as error:  # the choice is recorded; only its publication waits
+        log.warning("republishing %s after its reclassification failed: %s", dataset_name, error)
+        flash(_("Katalog belum dapat diperbarui (%(error)s); pemanenan berikutnya akan memperbaruinya.",
+                error=error), "error")
 
 
 def _decree_url(decree: DipDecree | None) -> str | None:

@@ -143,3 +143,19 @@ def test_the_dinas_default_is_checked_too(tmp_path: Path) -> None:
 
     with pytest.raises(ConfigError, match=r"dinas\[0\] \(dinkes\) › klasifikasi › periode_bulan: hanya untuk"):
         load_registry(path)
+
+
+def test_a_reclassification_not_yet_in_the_catalogue_is_brought_in_by_the_next_run(platform, client,
+                                                                                    accounts) -> None:
+    from ppid.accounts.models import User
+    from ppid.publication.service import reclassify
+
+    run_harvest(platform)
+    with platform.database.session() as session:  # recorded, but the catalogue not reached (as when it is down)
+        walidata = session.scalar(select(User).where(User.username == "walidata"))
+        reclassify(session, "dinkes", PROFILE, {"kategori_informasi": "dikecualikan"}, walidata)
+    assert names(client) == [PROFILE, STRATEGY]
+
+    run_harvest(platform)
+
+    assert names(client) == [STRATEGY]
