@@ -300,6 +300,8 @@ def _require_dinas(dinas_slug: str, roles: tuple[Role, ...]) -> None:
 
 
 def _choices() -> dict[str, object]:
-    return {"categories": CATEGORIES, "category_labels": CATEGORY_LABELS, "letters": PASAL_11_LETTERS,
+    user = current_user()
+    return {"can_classify": any(grant.role in CLASSIFIERS for grant in user.grants) if user else False,
+            "categories": CATEGORIES, "category_labels": CATEGORY_LABELS, "letters": PASAL_11_LETTERS,
             "max_period": MAX_PERIOD_MONTHS,
             "dinas_names": {dinas.slug: dinas.name for dinas in platform().registry.dinas}}

@@ -48,6 +48,7 @@ class Area:
     UPLOADER = "uploader"
     REQUESTS = "requests"
     HARVEST = "harvest"
+    PUBLICATION = "publication"
     ACCOUNTS = "accounts"
     PROFILE = "profile"
 
@@ -121,6 +122,8 @@ def areas(user: User) -> list[str]:
         opened.append(Area.REQUESTS)
     if holds(user, Role.ADMIN, Role.WALIDATA):
         opened.append(Area.HARVEST)
+    if holds(user, Role.OFFICER, Role.WALIDATA, Role.ADMIN):  # the DIP, the DIK and (walidata) classification
+        opened.append(Area.PUBLICATION)
     if user.has_role(Role.ADMIN):  # accounts are managed by region-wide administrators only
         opened.append(Area.ACCOUNTS)
     opened.append(Area.PROFILE)
