@@ -15,6 +15,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from ppid.i18n import _
+from ppid.permohonan.deadlines import format_day
 from ppid.permohonan.registers import Register, to_csv, to_xlsx
 from ppid.publication.dip import DipRow, cells, headers
 from ppid.publication.models import DipDecree
@@ -86,7 +87,7 @@ def dip_json(title: str, rows: Sequence[DipRow], decree: DipDecree | None, decre
 def dip_pdf(title: str, rows: Sequence[DipRow], decree: DipDecree | None) -> bytes:
     """Landscape A4, the Perki columns; the SK that sets the list under the title."""
     basis = (_("Ditetapkan dengan SK nomor %(number)s tanggal %(date)s.", number=decree.number,
-               date=decree.decided_on.isoformat()) if decree else _("SK penetapan DIP belum dicatat."))
+               date=format_day(decree.decided_on)) if decree else _("SK penetapan DIP belum dicatat."))
     data = [[Paragraph(f"<b>{_text(header)}</b>", BODY) for header in headers()]]
     data += [[Paragraph(_text(cell), BODY) for cell in cells(row)] for row in rows]
     widths = [9, 60, 30, 30, 26, 18, 20, 30, 44]

@@ -17,6 +17,7 @@ from flask.typing import ResponseReturnValue
 from ppid.accounts.auth import current_user, dinas_scope, login_required
 from ppid.accounts.models import Role
 from ppid.i18n import N_, _
+from ppid.permohonan.deadlines import format_day
 from ppid.permohonan.openapi import documented
 from ppid.pipeline.publication import publish_dataset
 from ppid.publication import dik, dip, exports, service
@@ -54,7 +55,7 @@ def dip_page() -> str:
     formats = sorted({part for row in listing.all_rows for part in row.formats.split(", ") if part})
     return render_template(
         "publication/dip.html", rows=listing.rows, total=len(listing.all_rows), scope=listing.scope,
-        decree=listing.decree, formats=formats, dinas_list=platform().registry.dinas,
+        decree=listing.decree, formats=formats, day=format_day, dinas_list=platform().registry.dinas,
         categories=[c for c in CATEGORIES if c != DIKECUALIKAN], category_labels=CATEGORY_LABELS, args=_filters(),
     )
 
@@ -189,7 +190,7 @@ def record_decree() -> ResponseReturnValue:
 @blueprint.get("/informasi-dikecualikan")
 def dik_page() -> str:
     """The DIK as the public may see it: that the information exists, its ground, its period; never its content."""
-    return render_template("publication/dik.html", entries=dik.entries(db_session()), today=_today(),
+    return render_template("publication/dik.html", entries=dik.entries(db_session()), today=_today(), day=format_day,
                            review_due=dik.review_due, ground_label=dik.ground_label,
                            dinas_names={d.slug: d.name for d in platform().registry.dinas})
 
@@ -220,7 +221,8 @@ def dik_keep() -> ResponseReturnValue:
             return redirect(url_for(".dik_keep"), 303)
     dinas_list = [d for d in platform().registry.dinas if scope is None or d.slug in scope]
     return render_template(
-        "publication/dik_keep.html", entries=dik.entries(session, scope), today=_today(), review_due=dik.review_due,
+        "publication/dik_keep.html", entries=dik.entries(session, scope), today=_today(), day=format_day,
+        review_due=dik.review_due,
         ground_label=dik.ground_label, grounds=dik.PASAL_17, dinas_list=dinas_list, errors=errors,
         form=request.form if errors else {}, dinas_names={d.slug: d.name for d in platform().registry.dinas},
     ), 422 if errors else 200
@@ -301,7 +303,8 @@ def _require_dinas(dinas_slug: str, roles: tuple[Role, ...]) -> None:
 
 def _choices() -> dict[str, object]:
     user = current_user()
-    return {"can_classify": any(grant.role in CLASSIFIERS for grant in user.grants) if user else False,
+    return {"day": format_day,
+            "can_classify": any(grant.role in CLASSIFIERS for grant in user.grants) if user else False,
             "categories": CATEGORIES, "category_labels": CATEGORY_LABELS, "letters": PASAL_11_LETTERS,
             "max_period": MAX_PERIOD_MONTHS,
             "dinas_names": {dinas.slug: dinas.name for dinas in platform().registry.dinas}}

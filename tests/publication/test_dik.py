@@ -50,7 +50,7 @@ def test_an_entry_keeps_its_ground_test_sk_and_period_and_the_public_sees_only_t
     public = client.get("/informasi-dikecualikan").get_data(as_text=True)
     assert ENTRY["public_title"] in public
     assert "Pasal 17 huruf h: mengungkap rahasia pribadi" in public
-    assert "2026-02-05 – 2031-02-05" in public and "440/15/KPTS/2026" in public
+    assert "5 Februari 2026 – 5 Februari 2031" in public and "440/15/KPTS/2026" in public
     assert HARM not in public and ENTRY["public_interest"] not in public
     assert "perlu ditinjau ulang" not in public
 

@@ -122,7 +122,7 @@ def test_the_sk_is_recorded_with_its_document_and_named_on_the_page_and_in_the_e
 
     assert response.status_code == 303
     page = client.get("/informasi-publik").get_data(as_text=True)
-    assert "188.45/12/KPTS/2026" in page and "2026-01-15" in page
+    assert "188.45/12/KPTS/2026" in page and "15 Januari 2026" in page
     document = dip_json(client)
     assert document["sk"]["nomor"] == "188.45/12/KPTS/2026" and document["sk"]["tanggal"] == "2026-01-15"
     path = document["sk"]["dokumen"].split("://", 1)[1].split("/", 1)[1]
