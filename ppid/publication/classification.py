@@ -118,3 +118,12 @@ def is_exempt(meta: Mapping[str, Any]) -> bool:
     """Whether metadata or extras say dikecualikan: such an item is never published (checked without parsing,
     so a malformed period never lets an exempt item through)."""
     return meta.get("kategori_informasi") == DIKECUALIKAN
+
+
+def describe(meta: Mapping[str, Any]) -> str:
+    """The category of metadata or extras in words, for pages and registers (``belum diklasifikasikan`` if none)."""
+    classification = from_meta(meta)
+    if classification is not None:
+        return classification.label
+    category = meta.get("kategori_informasi")
+    return _(CATEGORY_LABELS[category]) if category in CATEGORY_LABELS else _("belum diklasifikasikan")

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ppid.i18n import N_, _
-from ppid.publication.classification import CATEGORY_LABELS, DIKECUALIKAN, from_meta, is_exempt
+from ppid.publication.classification import DIKECUALIKAN, describe, is_exempt
 from ppid.publication.models import DeclaredInformation, DipDecree, ExemptInformation
 from ppid.registry import Registry
 
@@ -135,7 +135,7 @@ def _from_package(package: Mapping[str, Any], portal_url: str) -> DipRow:
         formats=", ".join(formats),
         retention=extras.get("retensi_arsip", ""),
         category=extras.get("kategori_informasi", ""),
-        category_label=_category_label(extras),
+        category_label=describe(extras),
         dinas=organization.get("name", ""),
         link=f"{portal_url}/{'dokumen' if document else 'dataset'}/{package['name']}",
         source="katalog",
@@ -156,19 +156,11 @@ def _from_declared(entry: DeclaredInformation, registry: Registry) -> DipRow:
         formats=entry.formats,
         retention=entry.retention,
         category=entry.kategori_informasi,
-        category_label=_category_label(meta),
+        category_label=describe(meta),
         dinas=entry.dinas_slug,
         link=entry.link,
         source="dinyatakan",
     )
-
-
-def _category_label(meta: Mapping[str, Any]) -> str:
-    classification = from_meta(meta)
-    if classification is not None:
-        return classification.label
-    category = meta.get("kategori_informasi")
-    return _(CATEGORY_LABELS[category]) if category in CATEGORY_LABELS else _("belum diklasifikasikan")
 
 
 def _numbered(row: DipRow, number: int) -> DipRow:

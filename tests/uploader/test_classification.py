@@ -44,3 +44,11 @@ def test_an_upload_classified_dikecualikan_is_held_back(client, officer, walidat
 
     assert published(client) == []
     assert client.get("/api/3/action/package_show?id=disdukcapil-penduduk-hasil-unggahan").status_code in (403, 404)
+
+
+def test_the_walidata_sees_the_category_when_reviewing(officer, walidata) -> None:
+    draft_id = new_draft(officer, kategori_informasi="berkala", periode_bulan="3")
+
+    page = walidata.get(f"/unggah/draf/{draft_id}").get_data(as_text=True)
+
+    assert "Informasi berkala (Pasal 9), diperbarui setiap 3 bulan" in page
