@@ -136,6 +136,13 @@ def declare(session: Session, dinas_slug: str, form: Mapping[str, Any], by: str)
     return entry
 
 
+def declared_entries(session: Session, scope: Collection[str] | None) -> list[DeclaredInformation]:
+    query = select(DeclaredInformation).order_by(DeclaredInformation.dinas_slug, DeclaredInformation.title)
+    if scope is not None:
+        query = query.where(DeclaredInformation.dinas_slug.in_(scope))
+    return list(session.scalars(query))
+
+
 def record_decree(session: Session, storage: Storage, *, dinas_slug: str | None, number: str, decided_on: str,
                   file_name: str, stream: BinaryIO | None, by: str) -> DipDecree:
     """Store the SK document and record the SK that establishes the DIP of a dinas (None: the pemda's)."""

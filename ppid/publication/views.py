@@ -28,7 +28,7 @@ from ppid.publication.classification import (
     MAX_PERIOD_MONTHS,
     PASAL_11_LETTERS,
 )
-from ppid.publication.models import DipDecree
+from ppid.publication.models import DeclaredInformation, DipDecree, ExemptInformation
 from ppid.publishing.publisher import open_publisher
 from ppid.web import db_session, platform, read_action
 
@@ -145,7 +145,7 @@ def keeper_page() -> str:
     scope = dinas_scope(current_user(), *KEEPERS)
     dinas_list = [d for d in platform().registry.dinas if scope is None or d.slug in scope]
     return render_template("publication/keep.html", dinas_list=dinas_list, pemda=scope is None, errors={},
-                           form={}, **_choices())
+                           form={}, entries=service.declared_entries(db_session(), scope), **_choices())
 
 
 @blueprint.post("/petugas/informasi-publik/<dinas_slug>/entri")
@@ -158,10 +158,40 @@ def declare(dinas_slug: str) -> ResponseReturnValue:
         scope = dinas_scope(current_user(), *KEEPERS)
         dinas_list = [d for d in platform().registry.dinas if scope is None or d.slug in scope]
         return render_template("publication/keep.html", dinas_list=dinas_list, pemda=scope is None,
-                               errors=error.errors, form=request.form, chosen=dinas_slug, **_choices()), 422
+                               errors=error.errors, form=request.form, chosen=dinas_slug,
+                               entries=service.declared_entries(db_session(), scope), **_choices()), 422
     db_session().commit()
     flash(_("“%(title)s” masuk Daftar Informasi Publik.", title=entry.title), "ok")
     return redirect(url_for(".keeper_page"), 303)
+
+
+@blueprint.post("/petugas/informasi-publik/entri/<int:entry_id>/hapus")
+@login_required(*KEEPERS)
+def remove_declared(entry_id: int) -> ResponseReturnValue:
+    """A declared entry that was a mistake, or information no longer held, leaves the DIP."""
+    entry = db_session().get(DeclaredInformation, entry_id)
+    if entry is None:
+        abort(404)
+    _require_dinas(entry.dinas_slug, KEEPERS)
+    db_session().delete(entry)
+    db_session().commit()
+    flash(_("“%(title)s” dihapus dari Daftar Informasi Publik.", title=entry.title), "ok")
+    return redirect(url_for(".keeper_page"), 303)
+
+
+@blueprint.post("/petugas/informasi-dikecualikan/<int:entry_id>/hapus")
+@login_required(*KEEPERS)
+def remove_exempt(entry_id: int) -> ResponseReturnValue:
+    """An entry whose information is opened (after review, or by a Komisi Informasi decision) leaves the DIK; a
+    catalogue dataset it held back stays held back until the walidata classifies it anew."""
+    entry = db_session().get(ExemptInformation, entry_id)
+    if entry is None:
+        abort(404)
+    _require_dinas(entry.dinas_slug, KEEPERS)
+    db_session().delete(entry)
+    db_session().commit()
+    flash(_("“%(title)s” dihapus dari Daftar Informasi yang Dikecualikan.", title=entry.public_title), "ok")
+    return redirect(url_for(".dik_keep"), 303)
 
 
 @blueprint.post("/petugas/informasi-publik/sk")

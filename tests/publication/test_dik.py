@@ -141,3 +141,17 @@ def test_exempt_items_appear_on_no_public_page_api_feed_export_or_search(platfor
     assert {client.get(f"/unduh/{file_id}/{name}").status_code for file_id, name in exempt_files} == {404}
     assert "Rencana Strategis Dinas Pendidikan" in client.get("/informasi-publik").get_data(as_text=True)
     assert ENTRY["public_title"] in client.get("/informasi-dikecualikan").get_data(as_text=True)
+
+
+def test_an_entry_whose_information_is_opened_leaves_the_dik(platform, client, sign_in) -> None:
+    officer = sign_in("petugas-dinkes")
+    record(officer)
+    with platform.database.session() as session:
+        entry_id = session.scalar(select(ExemptInformation.id))
+    other = sign_in("walidata-disdik")
+
+    refused = other.post(f"/petugas/informasi-dikecualikan/{entry_id}/hapus", data={"csrf_token": other.token})
+    removed = officer.post(f"/petugas/informasi-dikecualikan/{entry_id}/hapus", data={"csrf_token": officer.token})
+
+    assert (refused.status_code, removed.status_code) == (403, 303)
+    assert ENTRY["public_title"] not in client.get("/informasi-dikecualikan").get_data(as_text=True)

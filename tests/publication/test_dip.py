@@ -9,8 +9,10 @@ import json
 
 import openpyxl
 from pypdf import PdfReader
+from sqlalchemy import select
 
 from ppid.pipeline.runner import run_harvest
+from ppid.publication.models import DeclaredInformation
 
 from .conftest import EXEMPT_TITLE, SAMPLES
 
@@ -180,3 +182,19 @@ def test_the_dip_api_answers_what_the_openapi_description_says(platform, client,
     assert answer.get_json()["jumlah"] == 1
     broken = answer.get_json() | {"jumlah": "satu"}
     assert list(validator.iter_errors(broken)) != []
+
+
+def test_a_declared_entry_is_listed_for_its_dinas_and_removed_only_by_its_officers(platform, client, sign_in) -> None:
+    officer = sign_in("petugas-dinkes")
+    declare(officer)
+    with platform.database.session() as session:
+        entry_id = session.scalar(select(DeclaredInformation.id))
+    assert DECLARED["title"] in officer.get("/petugas/informasi-publik").get_data(as_text=True)
+    other = sign_in("walidata-disdik")
+    assert DECLARED["title"] not in other.get("/petugas/informasi-publik").get_data(as_text=True)
+
+    refused = other.post(f"/petugas/informasi-publik/entri/{entry_id}/hapus", data={"csrf_token": other.token})
+    removed = officer.post(f"/petugas/informasi-publik/entri/{entry_id}/hapus", data={"csrf_token": officer.token})
+
+    assert (refused.status_code, removed.status_code) == (403, 303)
+    assert dip_json(client)["jumlah"] == 0
