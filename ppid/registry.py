@@ -20,7 +20,7 @@ from harvesters import KINDS, source_class
 from ppid.config import ConfigError
 from ppid.i18n import N_, _
 from ppid.publication.classification import KEYS as CLASSIFICATION_KEYS
-from ppid.publication.classification import ClassificationSchema
+from ppid.publication.classification import NOT_A_NUMBER, ClassificationSchema
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,40}$")
 #: What a rule's files are: tables validated against a schema, or public documents (reports, decrees).
@@ -64,7 +64,7 @@ class DatasetDefaultsSchema(Schema):
     satuan = fields.String(allow_none=True)
     licence = fields.String(data_key="license")
     kategori_informasi = fields.String()
-    periode_bulan = fields.Integer()
+    periode_bulan = fields.Integer(error_messages=NOT_A_NUMBER)
     pasal_11_huruf = fields.String()
     retensi = fields.String()
     """Jangka waktu penyimpanan (the DIP's retention column), e.g. ``5 tahun``."""

@@ -38,6 +38,7 @@ PASAL_11_LETTERS = {
     "h": N_("laporan mengenai pelayanan akses informasi publik"),
 }
 KEYS = ("kategori_informasi", "periode_bulan", "pasal_11_huruf")
+NOT_A_NUMBER = {"invalid": N_("tulis jumlah bulan sebagai angka, misalnya 6")}
 
 
 @dataclass(frozen=True)
@@ -74,8 +75,10 @@ class ClassificationSchema(Schema):
 
     kategori_informasi = fields.String(required=True, validate=validate.OneOf(
         CATEGORIES, error=N_("pilih salah satu: berkala, serta-merta, setiap-saat, dikecualikan")))
-    periode_bulan = fields.Integer(allow_none=True, load_default=None, validate=validate.Range(
-        min=1, max=MAX_PERIOD_MONTHS, error=N_("antara 1 dan 6 bulan (Pasal 9 ayat 4: paling singkat 6 bulan sekali)")))
+    periode_bulan = fields.Integer(
+        allow_none=True, load_default=None, error_messages=NOT_A_NUMBER,
+        validate=validate.Range(min=1, max=MAX_PERIOD_MONTHS, error=N_(
+            "antara 1 dan 6 bulan (Pasal 9 ayat 4: paling singkat 6 bulan sekali)")))
     pasal_11_huruf = fields.String(allow_none=True, load_default=None, validate=validate.OneOf(
         tuple(PASAL_11_LETTERS), error=N_("huruf a sampai h dari Pasal 11 ayat 1")))
 
