@@ -80,6 +80,7 @@ def accounts(platform) -> None:
         "walidata": [Grant(Role.WALIDATA)],
         "walidata-disdik": [Grant(Role.WALIDATA, "disdik")],
         "petugas-dinkes": [Grant(Role.OFFICER, "dinkes")],
+        "petugas-disdik": [Grant(Role.OFFICER, "disdik")],
         "admin": [Grant(Role.ADMIN)],
     }
     with platform.database.session() as session:

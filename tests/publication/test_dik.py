@@ -4,6 +4,7 @@ period ends; the public sees that it exists and why, never its content, and exem
 from __future__ import annotations
 
 import io
+import re
 from datetime import date
 
 from openpyxl import load_workbook
@@ -155,3 +156,17 @@ def test_an_entry_whose_information_is_opened_leaves_the_dik(platform, client, s
 
     assert (refused.status_code, removed.status_code) == (403, 303)
     assert ENTRY["public_title"] not in client.get("/informasi-dikecualikan").get_data(as_text=True)
+
+
+def test_an_ended_exemption_waits_on_the_workspace_of_its_dinas_officers(platform, sign_in) -> None:
+    officer = sign_in("petugas-dinkes")
+    record(officer, public_title="Masih berlaku", starts_on="2026-01-01", ends_on="2099-12-31")
+    record(officer, public_title="Sudah berakhir", starts_on="2020-01-01", ends_on="2025-12-31")
+
+    page = officer.get("/petugas/").get_data(as_text=True)
+    count = re.search(r'id="tugas-dikecualikan">.*?<strong>(\d+)</strong>', page, re.S)
+
+    assert count and count.group(1) == "1"
+    assert "Sudah berakhir: berakhir 31 Desember 2025" in page and "Masih berlaku:" not in page
+    other_dinas = sign_in("petugas-disdik").get("/petugas/").get_data(as_text=True)
+    assert re.search(r'id="tugas-dikecualikan">.*?<strong>(\d+)</strong>', other_dinas, re.S).group(1) == "0"
