@@ -321,6 +321,13 @@ DOCUMENTS = {
         "Laporan Pemutakhiran Data Terpadu Kesejahteraan Sosial (DTKS) 2024",
         ["Pemutakhiran DTKS dilakukan melalui musyawarah desa dan verifikasi lapangan oleh pendamping sosial.",
          "Hasil", "Sebanyak 48.210 keluarga diusulkan masuk dan 6.532 keluarga dikeluarkan dari DTKS."], 1),
+    # not in a dinas folder, so never harvested: the SK that sets the pemda's DIP (config/informasi-publik.yaml)
+    "keputusan/sk-penetapan-dip-2026.pdf": (
+        "Keputusan Bupati Contoh Nomor 188.45/12/KPTS/2026 tentang Daftar Informasi Publik",
+        ["Menimbang", "bahwa untuk melaksanakan Pasal 11 ayat (1) huruf a Undang-Undang Nomor 14 Tahun 2008, "
+         "perlu menetapkan Daftar Informasi Publik di lingkungan Pemerintah Kabupaten Contoh.", "Memutuskan",
+         "Menetapkan Daftar Informasi Publik Pemerintah Kabupaten Contoh sebagaimana tercantum dalam lampiran "
+         "yang diumumkan di portal PPID. Ditetapkan di Cibinong pada tanggal 15 Januari 2026."], 1),
 }
 
 WORD_DOCUMENTS = {

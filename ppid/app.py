@@ -68,11 +68,12 @@ def _register_blueprints(app: Flask) -> None:
     from ppid.permohonan.standards_views import blueprint as standar
     from ppid.permohonan.views import blueprint as permohonan
     from ppid.portal.views import blueprint as portal
+    from ppid.publication.views import blueprint as publication
     from ppid.uploader.views import blueprint as uploader
     from ppid.workspace.views import blueprint as workspace
 
     for blueprint in (portal, documents, catalogue_api, exports, permohonan, letters, standar, service_report,
-                      uploader, admin, accounts, workspace):
+                      uploader, admin, accounts, workspace, publication):
         app.register_blueprint(blueprint)
 
 

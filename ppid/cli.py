@@ -212,6 +212,7 @@ def harvest(
     if dry_run:
         sys.exit(print_plan(open_platform(check_storage=False), **selection, verify=verify))
     platform = open_platform()
+    _load_registers(platform)
     if use_queue is None:
         use_queue = not platform.jobs.inline
     if use_queue:
@@ -227,6 +228,14 @@ def harvest(
         click.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
         sys.exit(report.exit_code)
     sys.exit(print_summary(platform, run_id, quiet=quiet))
+
+
+def _load_registers(platform: Platform) -> None:
+    """Add what ``config/informasi-publik.yaml`` declares and the registers lack (:mod:`ppid.publication.seeding`)."""
+    from ppid.publication.seeding import FILE_NAME, load_registers
+
+    with platform.database.session() as session:
+        load_registers(session, platform.storage, platform.registry, platform.settings.config_dir / FILE_NAME)
 
 
 @main.command(help=N_("Sajikan portal publik, layanan permohonan informasi dan API katalog dengan server WSGI "

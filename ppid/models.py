@@ -14,6 +14,7 @@ MODEL_MODULES = (
     "ppid.datastore.models",
     "ppid.workspace.models",
     "ppid.permohonan.service_report",
+    "ppid.publication.models",
 )
 
 

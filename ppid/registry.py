@@ -19,6 +19,8 @@ from marshmallow import INCLUDE, Schema, ValidationError, fields, validate, vali
 from harvesters import KINDS, source_class
 from ppid.config import ConfigError
 from ppid.i18n import N_, _
+from ppid.publication.classification import KEYS as CLASSIFICATION_KEYS
+from ppid.publication.classification import NOT_A_NUMBER, ClassificationSchema
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,40}$")
 #: What a rule's files are: tables validated against a schema, or public documents (reports, decrees).
@@ -61,6 +63,18 @@ class DatasetDefaultsSchema(Schema):
     level_penyajian = fields.String(allow_none=True)
     satuan = fields.String(allow_none=True)
     licence = fields.String(data_key="license")
+    kategori_informasi = fields.String()
+    periode_bulan = fields.Integer(error_messages=NOT_A_NUMBER)
+    pasal_11_huruf = fields.String()
+    retensi = fields.String()
+    """Jangka waktu penyimpanan (the DIP's retention column), e.g. ``5 tahun``."""
+
+    @validates_schema
+    def validate_classification(self, data: dict[str, Any], **_kwargs: Any) -> None:
+        """A rule that classifies its datasets does so completely (see :mod:`ppid.publication.classification`)."""
+        given = {key: data[key] for key in CLASSIFICATION_KEYS if key in data}
+        if given:
+            ClassificationSchema().load(given)
 
 
 class RuleSchema(Schema):
@@ -111,6 +125,11 @@ class DinasSchema(Schema):
     name = fields.String(required=True)
     short_name = fields.String(load_default=None)
     ppid = fields.Nested(ContactSchema, required=True)
+    klasifikasi = fields.Nested(ClassificationSchema, load_default=None)
+    """The category of every dataset of this dinas whose rule gives none (``kategori_informasi`` and its
+    ``periode_bulan`` or ``pasal_11_huruf``)."""
+    retensi = fields.String(load_default=None)
+    """The retention period of every dataset of this dinas whose rule gives none (the DIP's column 7)."""
     sources = fields.List(fields.Nested(SourceSchema), load_default=list)
 
 
@@ -179,6 +198,8 @@ class Dinas:
     short_name: str
     ppid: dict[str, Any]
     sources: tuple[SourceConfig, ...] = field(default=())
+    classification: dict[str, Any] = field(default_factory=dict)
+    """The dinas's default classification (``klasifikasi`` in the YAML), the uploader form's starting value."""
 
 
 @dataclass(frozen=True)
@@ -239,7 +260,8 @@ def _build_dinas(entry: dict[str, Any], base_dir: Path) -> Dinas:
                 kind=source["kind"],
                 name=source["name"] or f"{source['kind']}-{index + 1}",
                 options=options,
-                rules=tuple(Rule(rule["match"], rule["schema"], rule["dataset"]) for rule in source["rules"]),
+                rules=tuple(Rule(rule["match"], rule["schema"], _with_defaults(rule["dataset"], entry))
+                            for rule in source["rules"]),
             )
         )
     return Dinas(
@@ -248,7 +270,18 @@ def _build_dinas(entry: dict[str, Any], base_dir: Path) -> Dinas:
         short_name=entry["short_name"] or entry["name"],
         ppid=entry["ppid"],
         sources=tuple(sources),
+        classification=entry["klasifikasi"] or {},
     )
+
+
+def _with_defaults(dataset: dict[str, Any], entry: dict[str, Any]) -> dict[str, Any]:
+    """A rule's dataset metadata with the dinas's default classification and retention where the rule gives none."""
+    described = dict(dataset)
+    if entry["klasifikasi"] and "kategori_informasi" not in dataset:
+        described |= {key: value for key, value in entry["klasifikasi"].items() if value is not None}
+    if entry["retensi"] and "retensi" not in dataset:
+        described["retensi"] = entry["retensi"]
+    return described
 
 
 def _kind_options(source: dict[str, Any]) -> dict[str, Any]:

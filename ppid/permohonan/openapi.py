@@ -26,7 +26,8 @@ from ppid.permohonan.models import AccessMethod, DeliveryMethod, RequesterType
 from ppid.permohonan.schemas import UNSURE, Choice, ObjectionSchema, Text, TrackingSchema
 
 OPENAPI_VERSION = "3.1.0"
-API_ENDPOINT_PREFIX = "permohonan.api."
+#: The JSON APIs described: information requests, and the publication registers (the DIP).
+API_ENDPOINT_PREFIXES = ("permohonan.api.", "publikasi.api.")
 View = TypeVar("View", bound=Callable[..., Any])
 
 
@@ -201,14 +202,14 @@ SchemaSpec = type[Schema] | Schema | Callable[[], Schema] | dict[str, Any]
 
 def documented(
     summary: str, *, body: SchemaSpec | None = None, responses: Mapping[int, SchemaSpec],
-    headers: Mapping[str, str] | None = None,
+    headers: Mapping[str, str] | None = None, query: Mapping[str, str] | None = None,
 ) -> Callable[[View], View]:
-    """Attach the OpenAPI operation of an API view: its request body, its optional request headers (name →
-    description) and its answers per status code."""
+    """Attach the OpenAPI operation of an API view: its request body, its optional request headers and query
+    parameters (name → description) and its answers per status code."""
 
     def decorator(view: View) -> View:
         view.openapi = {"summary": summary, "description": view.__doc__ or "", "body": body,  # type: ignore[attr-defined]
-                        "responses": dict(responses), "headers": dict(headers or {})}
+                        "responses": dict(responses), "headers": dict(headers or {}), "query": dict(query or {})}
         return view
 
     return decorator
@@ -228,13 +229,13 @@ def build_spec(app: Flask) -> dict[str, Any]:
         plugins=[plugin],
         info={"description": _("Pengajuan dan pelacakan permohonan informasi publik sesuai UU No. 14 Tahun 2008 "
                                "Pasal 22, serta keberatan sesuai Pasal 35-36. Tidak pernah memuat data pribadi "
-                               "pemohon.")},
+                               "pemohon. Juga Daftar Informasi Publik (Pasal 11 ayat 1 huruf a).")},
     )
     plugin.map_to_openapi_type(Choice, fields.String)
     plugin.converter.add_attribute_function(_choices)
     plugin.converter.add_attribute_function(_text)
     for rule in sorted(app.url_map.iter_rules(), key=lambda rule: rule.rule):
-        if not rule.endpoint.startswith(API_ENDPOINT_PREFIX):
+        if not rule.endpoint.startswith(API_ENDPOINT_PREFIXES):
             continue
         declared = getattr(app.view_functions[rule.endpoint], "openapi", None)
         if declared is None:
@@ -258,12 +259,16 @@ def _operation(declared: dict[str, Any]) -> dict[str, Any]:
             for code, schema in declared["responses"].items()
         },
     }
-    if declared.get("headers"):
-        operation["parameters"] = [
-            {"name": name, "in": "header", "required": False, "description": _(description),
-             "schema": {"type": "string", "minLength": 1, "maxLength": 100}}
-            for name, description in declared["headers"].items()
-        ]
+    parameters = [
+        {"name": name, "in": "header", "required": False, "description": _(description),
+         "schema": {"type": "string", "minLength": 1, "maxLength": 100}}
+        for name, description in declared["headers"].items()
+    ] + [
+        {"name": name, "in": "query", "required": False, "description": _(description), "schema": {"type": "string"}}
+        for name, description in declared["query"].items()
+    ]
+    if parameters:
+        operation["parameters"] = parameters
     if declared["body"] is not None:
         operation["requestBody"] = {"required": True, "content": {"application/json": {
             "schema": _schema(declared["body"])}}}

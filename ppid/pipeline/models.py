@@ -43,6 +43,8 @@ class ItemOutcome(enum.StrEnum):
     SOURCE_FAILED = "source-failed"
     NO_RULE = "no-rule"
     """The source offers a file that no rule of ``config/dinas.yaml`` matches: it is not harvested."""
+    HELD = "held"
+    """Classified dikecualikan: kept out of the catalogue (and withdrawn from it if it was there)."""
 
     @property
     def label(self) -> str:
@@ -63,6 +65,7 @@ OUTCOME_LABELS = {
     ItemOutcome.FAILED: N_("gagal"),
     ItemOutcome.WITHDRAWN: N_("ditarik"),
     ItemOutcome.SOURCE_FAILED: N_("sumber gagal"),
+    ItemOutcome.HELD: N_("ditahan"),
     ItemOutcome.NO_RULE: N_("tanpa aturan (diabaikan)"),
 }
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Mapping
 from pathlib import PurePosixPath
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -24,9 +25,11 @@ from ppid.datastore.convert import TABLE_SUFFIXES, build_table
 from ppid.documents.extract import texts_by_sha256
 from ppid.documents.models import DocumentText
 from ppid.i18n import _
-from ppid.pipeline.models import FileState, TrackedFile
+from ppid.pipeline.models import FileState, ItemOutcome, TrackedFile
 from ppid.pipeline.naming import safe_filename
 from ppid.platform import Platform
+from ppid.publication.classification import Classification, is_exempt
+from ppid.publication.models import Reclassification
 from ppid.publishing.mapping import DatasetDraft, DatasetFile, DatastoreCopy
 from ppid.publishing.publisher import Publisher
 from ppid.registry import Dinas
@@ -35,33 +38,52 @@ from ppid.validation import load_schema
 log = logging.getLogger(__name__)
 
 
-def publish_dataset(platform: Platform, publisher: Publisher, dinas_slug: str, dataset_name: str) -> list[str]:
+def publish_dataset(
+    platform: Platform, publisher: Publisher, dinas_slug: str, dataset_name: str,
+) -> list[tuple[ItemOutcome, str]]:
     """Bring one dataset in the catalogue in line with its files, then remember what was published.
 
-    Returns why some tables got no DataStore copy (the dataset is published all the same)."""
+    Returns what the run should record: why some tables got no DataStore copy (the dataset is published all
+    the same), or that the dataset is held back because it is classified dikecualikan."""
     dinas = platform.registry.get(dinas_slug)
     if dinas is None:
         return []
     with platform.database.session() as session:
         files = _files(session, dinas_slug, dataset_name)
+        held = bool(files) and is_exempt(classified_meta(session, dinas_slug, dataset_name, files[0].dataset_meta))
         wanted = [(f.id, f.name, f.schema_name, *catalogue_version(f)) for f in _visible(files)
-                  if f.state != FileState.DOCUMENT and wants_copy(f.name, f.schema_name)]
+                  if f.state != FileState.DOCUMENT and wants_copy(f.name, f.schema_name) and not held]
     copies, failures = _datastore_copies(platform, wanted)
     with platform.database.session() as session:
         files = _files(session, dinas_slug, dataset_name)
         if not files:
             return []
         documents = texts_by_sha256(session, (f.sha256 for f in files if f.state == FileState.DOCUMENT))
-        publisher.publish(dataset_draft(platform, dinas, dataset_name, files, documents, copies))
+        draft = dataset_draft(platform, dinas, dataset_name, files, documents, copies, session)
+        publisher.publish(draft)
+        held = is_exempt(draft.meta)
         for tracked in files:
             if tracked.state in (FileState.VALID, FileState.DOCUMENT):
                 tracked.published_sha256 = tracked.sha256
-                tracked.published_storage_key = tracked.storage_key
+                # held back: this version is settled (not pending again), but nothing of it is served
+                tracked.published_storage_key = None if held else tracked.storage_key
             elif tracked.state == FileState.WITHDRAWN:
                 tracked.published_sha256 = None
                 tracked.published_storage_key = None
             tracked.publish_error = failures.get(tracked.id)
-    return list(failures.values())
+    if held:
+        return [(ItemOutcome.HELD, _("Ditahan: diklasifikasikan sebagai informasi dikecualikan (Pasal 17), "
+                                     "tidak diterbitkan di katalog."))]
+    return [(ItemOutcome.FAILED, problem) for problem in failures.values()]
+
+
+def classified_meta(session: Session, dinas_slug: str, dataset_name: str, meta: dict[str, Any]) -> dict[str, Any]:
+    """A dataset's metadata with the walidata's classification, which wins over the registry's and the form's."""
+    chosen = session.scalar(select(Reclassification).where(
+        Reclassification.dinas_slug == dinas_slug, Reclassification.dataset_name == dataset_name))
+    if chosen is None:
+        return meta
+    return meta | Classification(chosen.kategori_informasi, chosen.periode_bulan, chosen.pasal_11_huruf).as_meta()
 
 
 def _files(session: Session, dinas_slug: str, dataset_name: str) -> list[TrackedFile]:
@@ -101,12 +123,12 @@ def _datastore_copies(
 
 def dataset_draft(
     platform: Platform, dinas: Dinas, dataset_name: str, files: list[TrackedFile],
-    documents: Mapping[str, DocumentText], copies: Mapping[int, DatastoreCopy],
+    documents: Mapping[str, DocumentText], copies: Mapping[int, DatastoreCopy], session: Session,
 ) -> DatasetDraft:
     """The dataset as the catalogue should show it: ``documents`` (by sha256) give page counts and text,
     ``copies`` (by file id) the typed rows of tables for the DataStore."""
     visible = _visible(files)
-    meta = (visible or files)[0].dataset_meta
+    meta = classified_meta(session, dinas.slug, dataset_name, (visible or files)[0].dataset_meta)
     return DatasetDraft(
         name=dataset_name,
         dinas=dinas,

@@ -537,8 +537,8 @@ class _Runner:
         for dinas_slug, dataset_name in pending:
             started = time.monotonic()
             try:
-                for problem in publish_dataset(self.platform, publisher, dinas_slug, dataset_name):
-                    self.record(f"{dinas_slug}/katalog", dataset_name, ItemOutcome.FAILED, problem, started)
+                for outcome, message in publish_dataset(self.platform, publisher, dinas_slug, dataset_name):
+                    self.record(f"{dinas_slug}/katalog", dataset_name, outcome, message, started)
             except Exception as error:
                 log.warning("publishing %s failed: %s", dataset_name, error)
                 self.record(

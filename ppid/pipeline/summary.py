@@ -120,7 +120,7 @@ def print_summary(platform: Platform, run_id: int, console: Console | None = Non
         for outcome, number in report.counts.items():
             counts.add_row(outcome.label, str(number))
         console.print(counts)
-    shown = PROBLEMS if quiet else (*PROBLEMS, ItemOutcome.NO_RULE)
+    shown = PROBLEMS if quiet else (*PROBLEMS, ItemOutcome.NO_RULE, ItemOutcome.HELD)
     for event in (e for e in report.events if e.outcome in shown):
         style = "bold red" if event.outcome in PROBLEMS else "yellow"
         _line(console, style, event.outcome.label, event.source_id, event.item_key, event.message)

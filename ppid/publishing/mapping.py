@@ -15,6 +15,8 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from ppid.catalogue.models import JENIS_DOKUMEN, SEARCH_TEXT_KEY
+from ppid.publication.classification import KEYS as CLASSIFICATION_KEYS
+from ppid.publication.classification import is_exempt
 from ppid.registry import Dinas
 
 DEFAULT_LICENCE = "cc-by"
@@ -86,7 +88,10 @@ class CatalogueSettings:
 
 
 def package_dict(draft: DatasetDraft, settings: CatalogueSettings) -> dict[str, Any]:
-    visible, dinas, meta = draft.files, draft.dinas, draft.meta
+    """The package for ``draft``; a dataset classified dikecualikan shows no file, so it is never created and
+    a published one is withdrawn (Pasal 11(1)(a): exempt information is not public)."""
+    dinas, meta = draft.dinas, draft.meta
+    visible = [] if is_exempt(meta) else draft.files
     extras = {
         "produsen_data": dinas.name,
         "walidata": settings.walidata.get("name", ""),
@@ -100,7 +105,8 @@ def package_dict(draft: DatasetDraft, settings: CatalogueSettings) -> dict[str, 
         "sumber": meta.get("sumber") or "",
         "status_validasi": _validation_status(visible),
         "jenis": JENIS_DOKUMEN if visible and all(f.document for f in visible) else "",
-    }
+        "retensi_arsip": meta.get("retensi") or "",
+    } | {key: str(meta.get(key) or "") for key in CLASSIFICATION_KEYS}
     return {
         "name": draft.name,
         "title": meta["title"],

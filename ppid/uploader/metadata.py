@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, pre_load, validate
+from marshmallow import ValidationError, fields, pre_load, validate, validates_schema
 
 from ppid.i18n import N_, _
 from ppid.pipeline.naming import dataset_name_for, slugify
+from ppid.publication.classification import CATEGORIES, ClassificationSchema, check_together
 from ppid.registry import FREQUENCIES, Dinas, Registry, Rule
 
 LEVELS = ["kabupaten", "kecamatan", "desa", "individu", "lainnya"]
@@ -42,7 +43,10 @@ def _text(**kwargs: Any) -> fields.String:
     return fields.String(error_messages={"invalid": N_("harus berupa teks"), **REQUIRED}, **kwargs)
 
 
-class DraftMetadataSchema(Schema):
+class DraftMetadataSchema(ClassificationSchema):
+    """The Satu Data fields and the information category (``kategori_informasi`` and what goes with it)."""
+
+    kategori_informasi = _text(load_default=None, validate=validate.OneOf(CATEGORIES, error=CHOOSE))
     title = _text(required=True, validate=validate.Length(min=3, max=200, error=N_("antara 3 dan 200 huruf")))
     description = _text(load_default="", validate=validate.Length(max=5000, error=N_("paling banyak 5.000 huruf")))
     tags = fields.List(
@@ -58,6 +62,12 @@ class DraftMetadataSchema(Schema):
     sumber = _text(load_default="")
     kontak = fields.Email(required=True, error_messages={"invalid": N_("bukan alamat e-mail yang sah"), **REQUIRED})
     licence = _text(load_default="cc-by", validate=validate.OneOf(LICENCES, error=CHOOSE))
+
+    @validates_schema
+    def validate_together(self, data: dict[str, Any], **_kwargs: Any) -> None:
+        """As in the registry; a category left out of the form stays as the dinas's default says."""
+        if data.get("kategori_informasi"):
+            check_together(data)
 
     @pre_load
     def from_form(self, data: dict[str, Any], **_kwargs: Any) -> dict[str, Any]:
@@ -105,6 +115,7 @@ def defaults_for(registry: Registry, dinas: Dinas, dataset_slug: str | None) -> 
         "kontak": dinas.ppid.get("email", ""),
         "licence": "cc-by",
         "tags": [],
+        **dinas.classification,
     }
     rule = registry_rules(dinas).get(dataset_slug or "")
     if rule is not None:

@@ -16,6 +16,13 @@ from ppid.accounts.auth import current_user, dinas_scope, login_required
 from ppid.accounts.models import Role
 from ppid.i18n import _, get_language
 from ppid.pipeline.models import TrackedFile
+from ppid.publication.classification import (
+    CATEGORIES,
+    CATEGORY_LABELS,
+    MAX_PERIOD_MONTHS,
+    PASAL_11_LETTERS,
+    describe,
+)
 from ppid.registry import FREQUENCIES
 from ppid.storage import StorageError
 from ppid.uploader import checking, metadata, notices, presenters, service
@@ -446,4 +453,6 @@ def _dinas_names() -> dict[str, str]:
 
 def _form_options() -> dict[str, Any]:
     return {"frequencies": FREQUENCIES, "levels": metadata.LEVELS, "licences": metadata.LICENCES,
-            "help": metadata.HELP, "statuses": DraftStatus}
+            "help": metadata.HELP, "statuses": DraftStatus, "categories": CATEGORIES,
+            "category_labels": CATEGORY_LABELS, "letters": PASAL_11_LETTERS, "max_period": MAX_PERIOD_MONTHS,
+            "allowed": CATEGORIES, "prefix": "m", "category_of": describe}

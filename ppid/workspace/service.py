@@ -27,6 +27,7 @@ from ppid.permohonan.service_report import ki_copy_due
 from ppid.permohonan.status import Status
 from ppid.permohonan.workflow import Workflow
 from ppid.pipeline.models import FailedItem, FileState, HarvestRun, ItemOutcome, TrackedFile
+from ppid.publication import dik
 from ppid.registry import Registry
 from ppid.uploader import notices
 from ppid.uploader.models import Draft, DraftStatus, Notice
@@ -39,6 +40,7 @@ REPORT_PATH = "/laporan/{id}"
 REQUESTS_PATH = "/permohonan/petugas/"
 RUN_PATH = "/admin/pemanenan/{id}"
 SERVICE_REPORT_PATH = "/admin/laporan-layanan/{year}"
+DIK_PATH = "/petugas/informasi-dikecualikan"
 #: The outcomes of a run's files that leave the dinas something to fix.
 PROBLEMS = (ItemOutcome.INVALID, ItemOutcome.FAILED, ItemOutcome.SOURCE_FAILED)
 
@@ -50,6 +52,7 @@ class Area:
     UPLOADER = "uploader"
     REQUESTS = "requests"
     HARVEST = "harvest"
+    PUBLICATION = "publication"
     ACCOUNTS = "accounts"
     PROFILE = "profile"
 
@@ -123,6 +126,8 @@ def areas(user: User) -> list[str]:
         opened.append(Area.REQUESTS)
     if holds(user, Role.ADMIN, Role.WALIDATA):
         opened.append(Area.HARVEST)
+    if holds(user, Role.OFFICER, Role.WALIDATA, Role.ADMIN):  # the DIP, the DIK and (walidata) classification
+        opened.append(Area.PUBLICATION)
     if user.has_role(Role.ADMIN):  # accounts are managed by region-wide administrators only
         opened.append(Area.ACCOUNTS)
     opened.append(Area.PROFILE)
@@ -145,6 +150,7 @@ def what_needs(session: Session, settings: Settings, registry: Registry, user: U
         tasks.append(_drafts(session, scope(user, Role.OFFICER), DraftStatus.RETURNED, Role.OFFICER))
     if holds(user, Role.OFFICER, Role.ADMIN):
         tasks.append(_harvested_problems(session, scope(user, Role.OFFICER, Role.ADMIN)))
+        tasks.append(_exemptions_to_review(session, scope(user, Role.OFFICER, Role.ADMIN), workflow.today()))
     if scope(user, Role.ADMIN) is None:  # the region's report: its region-wide administrators
         tasks += _service_report_copy(session, workflow.today())
     last_run = _last_run(session, user) if holds(user, Role.OFFICER, Role.ADMIN, Role.WALIDATA) else None
@@ -223,6 +229,16 @@ def _harvested_problems(session: Session, dinas: set[str] | None) -> Task:
     items += [Link(_("%(name)s: gagal diambil", name=item.key), UPLOADER_PATH) for item in unread]
     return Task("berkas", Role.OFFICER, _("Berkas hasil pemanenan dinas yang tidak valid atau gagal"),
                 len(items), UPLOADER_PATH, tuple(items[:ITEMS_SHOWN]))
+
+
+def _exemptions_to_review(session: Session, dinas: set[str] | None, today: date) -> Task:
+    """DIK entries whose exemption period has ended: the PPID tests them again or opens them (UU KIP Pasal 20)."""
+    due = [entry for entry in dik.entries(session, dinas) if dik.review_due(entry, today)]
+    items = tuple(Link(_("%(title)s: berakhir %(date)s", title=entry.public_title, date=format_day(entry.ends_on)),
+                       DIK_PATH) for entry in due[:ITEMS_SHOWN])
+    return Task("dikecualikan", Role.OFFICER,
+                _("Informasi dikecualikan yang jangka waktunya berakhir: uji ulang atau buka"), len(due), DIK_PATH,
+                items, urgent=bool(due))
 
 
 def requests_arrived(session: Session, user: User, since: datetime) -> list[Link]:

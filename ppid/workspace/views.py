@@ -27,6 +27,7 @@ AREA_LINKS = {
     Area.UPLOADER: ("uploader.dashboard", N_("Unggah data")),
     Area.REQUESTS: ("permohonan.antrian", N_("Permohonan masuk")),
     Area.HARVEST: ("admin.runs", N_("Pemanenan")),
+    Area.PUBLICATION: ("publikasi.keeper_page", N_("Informasi publik")),
     Area.ACCOUNTS: ("accounts.users", N_("Akun petugas")),
     Area.PROFILE: ("accounts.profile", N_("Akun saya")),
 }

@@ -9,7 +9,7 @@ from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate as validate_spec
 
 from ppid.permohonan.config import PermohonanConfig
-from ppid.permohonan.openapi import UndocumentedRoute, build_spec
+from ppid.permohonan.openapi import API_ENDPOINT_PREFIXES, UndocumentedRoute, build_spec
 from ppid.permohonan.workflow import Workflow
 
 from .conftest import REFUSAL, filing
@@ -42,10 +42,10 @@ def test_spec_is_valid_openapi_3_and_lists_every_json_api_route(spec, app) -> No
     validate_spec(spec)
     assert spec["openapi"].startswith("3.")
     api_routes = {(rule.rule.replace("<", "{").replace(">", "}"), method.lower())
-                  for rule in app.url_map.iter_rules() if rule.endpoint.startswith("permohonan.api.")
+                  for rule in app.url_map.iter_rules() if rule.endpoint.startswith(API_ENDPOINT_PREFIXES)
                   for method in rule.methods - {"HEAD", "OPTIONS"}}
     documented = {(path, method) for path, operations in spec["paths"].items() for method in operations}
-    assert len(api_routes) == 4 and api_routes == documented
+    assert len(api_routes) == 5 and api_routes == documented
 
 
 def test_request_bodies_come_from_the_workflow_schemas(spec) -> None:

@@ -75,6 +75,9 @@ PUBLIC_PAGES = {
     "lupa kata sandi": "/lupa-sandi",
     "atur kata sandi baru": "/atur-sandi/{reset_token}",
     "katalog DCAT di peramban": "/catalog",
+    "daftar informasi publik": "/informasi-publik",
+    "daftar informasi publik dengan saringan": "/informasi-publik?dinas={dinas}&kategori=berkala&q=laporan",
+    "daftar informasi yang dikecualikan": "/informasi-dikecualikan",
     "halaman tidak ditemukan": "/dataset/tidak-ada",
     "berkas tidak ditemukan": "/unduh/999/tidak-ada.csv",
 }
@@ -103,6 +106,9 @@ OFFICER_PAGES = {
     "akun petugas": "/admin/akun/",
     "satu akun petugas": "/admin/akun/{user_id}",
     "akun saya": "/akun/",
+    "klasifikasi informasi": "/petugas/klasifikasi",
+    "pengelolaan DIP": "/petugas/informasi-publik",
+    "pengelolaan DIK": "/petugas/informasi-dikecualikan",
 }
 
 # GET routes that are no page for a person to read, and why; every other GET route must be listed above.
@@ -137,6 +143,9 @@ NOT_PAGES = {
     "uploader.progress": "a check's progress, only while a check runs (else the draft page): checked by axe-core "
                          "in tests/uploader/test_browser.py",
     "uploader.progress_json": "JSON for uploader.js on the progress page",
+    "publikasi.dip_export": "the DIP as CSV, XLSX, JSON or PDF",
+    "publikasi.api.api_dip": "the DIP as JSON for API clients",
+    "publikasi.decree_document": "the SK establishing a DIP, as PDF",
 }
 
 

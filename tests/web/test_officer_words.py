@@ -56,6 +56,9 @@ OFFICER_PAGES = {
     "akun petugas": "/admin/akun/",
     "catatan akun petugas": "/admin/akun/{officer_id}",
     "akun saya": "/akun/",
+    "klasifikasi informasi": "/petugas/klasifikasi",
+    "pengelolaan DIP": "/petugas/informasi-publik",
+    "pengelolaan DIK": "/petugas/informasi-dikecualikan",
 }
 
 

@@ -79,7 +79,7 @@ def width(request) -> int:
 
 def test_a_petugas_day(browser, portal_url: str, day: Day, width: int) -> None:
     officer = Officer(browser, portal_url, "petugas", width)
-    assert officer.menu_labels() == ["Ruang kerja", "Unggah data", "Permohonan masuk", "Akun saya"]
+    assert officer.menu_labels() == ["Ruang kerja", "Unggah data", "Permohonan masuk", "Informasi publik", "Akun saya"]
     assert blocking_violations(officer.page) == []
 
     officer.task("permohonan", f"{day.overdue_request.number}: lewat waktu", "detail permohonan")
@@ -98,7 +98,7 @@ def test_a_petugas_day(browser, portal_url: str, day: Day, width: int) -> None:
 
 def test_a_walidata_day(browser, portal_url: str, day: Day, width: int) -> None:
     walidata = Officer(browser, portal_url, "walidata", width)
-    assert walidata.menu_labels() == ["Ruang kerja", "Unggah data", "Pemanenan", "Akun saya"]
+    assert walidata.menu_labels() == ["Ruang kerja", "Unggah data", "Pemanenan", "Informasi publik", "Akun saya"]
 
     walidata.task("tinjauan", "Penduduk Menunggu Tinjauan", "draf yang ditinjau")
     assert walidata.page.get_by_role("button", name="Setujui dan terbitkan").is_visible()
@@ -127,8 +127,8 @@ def test_an_atasan_day(browser, portal_url: str, day: Day, width: int) -> None:
 
 def test_an_administrator_day(browser, portal_url: str, day: Day, width: int) -> None:
     admin = Officer(browser, portal_url, "admin", width)
-    assert admin.menu_labels() == ["Ruang kerja", "Unggah data", "Permohonan masuk", "Pemanenan", "Akun petugas",
-                                   "Akun saya"]
+    assert admin.menu_labels() == ["Ruang kerja", "Unggah data", "Permohonan masuk", "Pemanenan", "Informasi publik",
+                                   "Akun petugas", "Akun saya"]
 
     admin.task("permohonan", f"{day.overdue_request.number}: lewat waktu", "detail permohonan")
     admin.task("tinjauan", "Penduduk Menunggu Tinjauan", "draf yang ditinjau")

@@ -1,0 +1,101 @@
+"""Tables of the publication registers: the walidata's classifications, declared DIP entries, the SK that sets
+a DIP, and the DIK (exempt information with its consequence test).
+
+Officers are named by id and by name as they were, without a foreign key, so the registers outlive accounts
+(as the uploader's record does).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Date, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ppid.db import Base, UtcDateTime, utcnow
+
+
+class Reclassification(Base):
+    """The walidata's classification of one catalogue dataset; it wins over the registry's and the uploader's."""
+
+    __tablename__ = "publication_classification"
+    __table_args__ = (UniqueConstraint("dinas_slug", "dataset_name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dinas_slug: Mapped[str] = mapped_column(String(50))
+    dataset_name: Mapped[str] = mapped_column(String(200))
+    kategori_informasi: Mapped[str] = mapped_column(String(20))
+    periode_bulan: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    pasal_11_huruf: Mapped[str | None] = mapped_column(String(1), nullable=True)
+    changed_by_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    changed_by_name: Mapped[str] = mapped_column(String(200))
+    changed_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+
+
+class DeclaredInformation(Base):
+    """Public information a dinas holds that is not in the catalogue (a paper archive, a decree book): one DIP row."""
+
+    __tablename__ = "publication_declared"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dinas_slug: Mapped[str] = mapped_column(String(50), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    holder_unit: Mapped[str] = mapped_column(String(300))
+    responsible: Mapped[str] = mapped_column(String(300))
+    made_when: Mapped[str] = mapped_column(String(100))
+    made_where: Mapped[str] = mapped_column(String(200))
+    formats: Mapped[str] = mapped_column(String(200))
+    retention: Mapped[str] = mapped_column(String(100))
+    kategori_informasi: Mapped[str] = mapped_column(String(20))
+    periode_bulan: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    pasal_11_huruf: Mapped[str | None] = mapped_column(String(1), nullable=True)
+    link: Mapped[str] = mapped_column(String(500), default="")
+    created_by_name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class DipDecree(Base):
+    """The SK that establishes a DIP: per dinas, or for the whole pemda when ``dinas_slug`` is empty.
+
+    The newest (by date) is the one in force; earlier ones stay as the record of how the DIP was set."""
+
+    __tablename__ = "publication_dip_decree"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dinas_slug: Mapped[str] = mapped_column(String(50), default="", index=True)
+    number: Mapped[str] = mapped_column(String(200))
+    decided_on: Mapped[date] = mapped_column(Date)
+    storage_key: Mapped[str] = mapped_column(String(500))
+    file_name: Mapped[str] = mapped_column(String(300))
+    sha256: Mapped[str] = mapped_column(String(64))
+    recorded_by_name: Mapped[str] = mapped_column(String(200))
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class ExemptInformation(Base):
+    """One DIK entry: information declared exempt after a consequence test (Pasal 17, 19; Perki 1/2021 Pasal 49).
+
+    ``public_title`` is the officer's wording for the public; nothing else of the exempt content is kept here.
+    The period ends on ``ends_on`` (PP 61/2010); review is due from then on (computed, never stored)."""
+
+    __tablename__ = "publication_dik"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dinas_slug: Mapped[str] = mapped_column(String(50), index=True)
+    public_title: Mapped[str] = mapped_column(String(300))
+    pasal_17_letter: Mapped[str] = mapped_column(String(1))
+    sub_ground: Mapped[str] = mapped_column(String(300), default="")
+    legal_basis: Mapped[str] = mapped_column(String(300), default="")
+    tested_on: Mapped[date] = mapped_column(Date)
+    harm_if_opened: Mapped[str] = mapped_column(Text)
+    public_interest: Mapped[str] = mapped_column(Text)
+    decided_by: Mapped[str] = mapped_column(String(300))
+    sk_number: Mapped[str] = mapped_column(String(200))
+    sk_date: Mapped[date] = mapped_column(Date)
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    dataset_name: Mapped[str] = mapped_column(String(200), default="")
+    """The catalogue dataset it covers, when it is one (held back by its classification)."""
+    recorded_by_name: Mapped[str] = mapped_column(String(200))
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
