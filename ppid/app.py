@@ -65,11 +65,12 @@ def _register_blueprints(app: Flask) -> None:
     from ppid.documents.views import blueprint as documents
     from ppid.permohonan.views import blueprint as permohonan
     from ppid.portal.views import blueprint as portal
+    from ppid.publication.views_announce import blueprint as announcements
     from ppid.uploader.views import blueprint as uploader
     from ppid.workspace.views import blueprint as workspace
 
     for blueprint in (portal, documents, catalogue_api, exports, permohonan, uploader, admin, accounts,
-                      workspace):
+                      workspace, announcements):
         app.register_blueprint(blueprint)
 
 

@@ -12,6 +12,8 @@ MODEL_MODULES = (
     "ppid.documents.models",
     "ppid.datastore.models",
     "ppid.workspace.models",
+    "ppid.publication.announcements",
+    "ppid.publication.periodic",
 )
 
 
