@@ -21,6 +21,7 @@ from sqlalchemy import Enum, ForeignKey, Integer, String, Text, or_, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from ppid.accounts.models import Role, User
+from ppid.config import ConfigError
 from ppid.db import Base, JsonDocument, UtcDateTime, utcnow
 from ppid.i18n import N_, _
 
@@ -204,8 +205,11 @@ def publish_configured(session: Session, config_dir: Path, known_dinas: set[str]
     now = now or utcnow()
     published = []
     known = set(session.scalars(select(Announcement.key).where(Announcement.key.is_not(None))))
-    for number, entry in enumerate(entries, start=1):
-        content, key = _configured(entry, number, known_dinas, now)
+    for number, entry in enumerate(entries if isinstance(entries, list) else [entries], start=1):
+        try:
+            content, key = _configured(entry, number, known_dinas, now)
+        except AnnouncementError as error:
+            raise ConfigError(str(error)) from None
         if key not in known:
             published.append(publish(session, content, None, key=key))
             known.add(key)

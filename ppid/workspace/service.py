@@ -26,6 +26,9 @@ from ppid.permohonan.notices import OFFICER_PATH
 from ppid.permohonan.status import Status
 from ppid.permohonan.workflow import Workflow
 from ppid.pipeline.models import FailedItem, FileState, HarvestRun, ItemOutcome, TrackedFile
+from ppid.platform import job_platform
+from ppid.publication import periodic
+from ppid.publishing.client import catalogue_client
 from ppid.registry import Registry
 from ppid.uploader import notices
 from ppid.uploader.models import Draft, DraftStatus, Notice
@@ -143,6 +146,7 @@ def what_needs(session: Session, settings: Settings, registry: Registry, user: U
         tasks.append(_drafts(session, scope(user, Role.OFFICER), DraftStatus.RETURNED, Role.OFFICER))
     if holds(user, Role.OFFICER, Role.ADMIN):
         tasks.append(_harvested_problems(session, scope(user, Role.OFFICER, Role.ADMIN)))
+        tasks.append(_periodic_late(settings, scope(user, Role.OFFICER, Role.ADMIN), clock))
     last_run = _last_run(session, user) if holds(user, Role.OFFICER, Role.ADMIN, Role.WALIDATA) else None
     return Workspace(user=user, today=workflow.today(), tasks=tasks, last_run=last_run,
                      notices=notices.unread(session, user.id))
@@ -205,6 +209,19 @@ def _harvested_problems(session: Session, dinas: set[str] | None) -> Task:
     items += [Link(_("%(name)s: gagal diambil", name=item.key), UPLOADER_PATH) for item in unread]
     return Task("berkas", Role.OFFICER, _("Berkas hasil pemanenan dinas yang tidak valid atau gagal"),
                 len(items), UPLOADER_PATH, tuple(items[:ITEMS_SHOWN]))
+
+
+def _periodic_late(settings: Settings, dinas: set[str] | None, clock: Callable[[], datetime]) -> Task:
+    """Berkala items of the officer's dinas past their refresh date (UU 14/2008 Pasal 9), read from the catalogue."""
+    late: list[periodic.Scheduled] = []
+    if dinas != set():
+        today = periodic.today_in(settings.time_zone, clock)
+        with catalogue_client(job_platform()) as client:
+            late = [item for item in periodic.schedule(client, settings.time_zone, dinas=dinas) if item.overdue(today)]
+    items = tuple(Link(_("%(title)s: seharusnya diperbarui %(date)s", title=item.title, date=format_day(item.due_on)),
+                       item.path) for item in late[:ITEMS_SHOWN])
+    return Task("berkala", Role.OFFICER, _("Informasi berkala terlambat diperbarui"), len(late),
+                periodic.SCHEDULE_PATH, items, urgent=bool(late))
 
 
 def requests_arrived(session: Session, user: User, since: datetime) -> list[Link]:
