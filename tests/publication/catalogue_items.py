@@ -18,7 +18,8 @@ def organizations(platform) -> None:
 
 def package(platform, name: str, dinas: str, title: str, *, category: str = "setiap-saat", period: int | None = None,
             document: bool = False) -> dict[str, Any]:
-    extras = {"kategori_informasi": category, "periode_bulan": str(period or ""), "jenis": "dokumen" if document else ""}
+    extras = {"kategori_informasi": category, "periode_bulan": str(period or ""),
+              "jenis": "dokumen" if document else ""}
     with catalogue_client(platform) as client:
         return client.call_action("package_create", {
             "name": name, "title": title, "owner_org": dinas, "notes": f"Tentang {title.lower()}.",

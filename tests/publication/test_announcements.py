@@ -75,8 +75,8 @@ def test_edits_are_recorded_with_who_made_them_and_the_public_sees_when(app, cli
     path = publish(officer).headers["Location"]
     announcement_id = int(path.rsplit("/", 1)[1])
 
-    response = officer.post(f"/petugas/pengumuman/{announcement_id}",
-                            data={**FLOOD, "wilayah": "Kecamatan Cibinong dan Gunungputri", "csrf_token": officer.token})
+    wider = {**FLOOD, "wilayah": "Kecamatan Cibinong dan Gunungputri", "csrf_token": officer.token}
+    response = officer.post(f"/petugas/pengumuman/{announcement_id}", data=wider)
 
     assert response.status_code == 303
     assert "Wilayah: Kecamatan Cibinong dan Gunungputri" in banner(client.get("/").get_data(as_text=True))
