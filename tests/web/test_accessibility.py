@@ -19,11 +19,13 @@ from ppid.accounts.reset import make_reset_token
 from ppid.accounts.service import Grant, create_user
 from ppid.app import create_app
 from ppid.config import load_settings
+from ppid.db import utcnow
 from ppid.permohonan.config import PermohonanConfig
 from ppid.permohonan.workflow import Workflow
 from ppid.pipeline.models import TrackedFile
 from ppid.pipeline.runner import run_harvest
 from ppid.platform import Platform
+from ppid.publication import announcements
 from ppid.uploader import service as uploader
 from ppid.uploader.metadata import defaults_for, load_metadata
 from ppid.uploader.models import Draft
@@ -66,6 +68,9 @@ PUBLIC_PAGES = {
     "lupa kata sandi": "/lupa-sandi",
     "atur kata sandi baru": "/atur-sandi/{reset_token}",
     "katalog DCAT di peramban": "/catalog",
+    "pengumuman serta-merta": "/pengumuman",
+    "satu pengumuman serta-merta": "/pengumuman/{announcement_id}",
+    "jadwal informasi berkala": "/informasi-berkala",
     "halaman tidak ditemukan": "/dataset/tidak-ada",
     "berkas tidak ditemukan": "/unduh/999/tidak-ada.csv",
 }
@@ -89,6 +94,8 @@ OFFICER_PAGES = {
     "akun petugas": "/admin/akun/",
     "satu akun petugas": "/admin/akun/{user_id}",
     "akun saya": "/akun/",
+    "pengumuman petugas": "/petugas/pengumuman",
+    "ubah pengumuman": "/petugas/pengumuman/{announcement_id}",
 }
 
 # GET routes that are no page for a person to read, and why; every other GET route must be listed above.
@@ -119,6 +126,7 @@ NOT_PAGES = {
     "uploader.progress": "a check's progress, only while a check runs (else the draft page): checked by axe-core "
                          "in tests/uploader/test_browser.py",
     "uploader.progress_json": "JSON for uploader.js on the progress page",
+    "pengumuman.feed": "an Atom feed (XML for feed readers)",
 }
 
 
@@ -154,10 +162,14 @@ def portal(migrated_template: str, tmp_path_factory: pytest.TempPathFactory) -> 
             forgetful = create_user(session, username="petugas.lupa", email="lupa@contoh.go.id", full_name="Petugas",
                                     password=PASSWORD, grants=[Grant(Role.OFFICER, "dinkes")])  # fmt: skip
             draft = new_draft_with_a_file(platform, session, officer)
+            # every public page is checked with a serta-merta banner on it
+            announcement = announcements.publish(session, announcements.Content(
+                announcements.Kind.NATURAL_DISASTER, "Siaga banjir Sungai Cibeet", "Siapkan tas siaga.",
+                "Kecamatan Cibinong dan Kecamatan Gunungputri", utcnow(), None, "bpbd"), officer)
             names = {"dataset": table.dataset_name, "file_id": table.id, "report_id": table.report_id,
                      "dinas": table.dinas_slug, "document": document.dataset_name, "token": filed.token,
                      "request_id": filed.permohonan.id, "user_id": officer.id, "run_id": run_id,
-                     "refused_token": refused.token, "draft_id": draft.id,
+                     "refused_token": refused.token, "draft_id": draft.id, "announcement_id": announcement.id,
                      "reset_token": make_reset_token(platform.settings.secret_key, forgetful)}  # fmt: skip
         app = create_app(platform=platform)
         with served(app) as server:
