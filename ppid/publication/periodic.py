@@ -3,7 +3,8 @@
 The schedule is read from the catalogue, so it is the same for the embedded catalogue and a real CKAN: a
 package whose extra ``kategori_informasi`` is ``berkala`` must be refreshed every ``periode_bulan`` months
 (at most 6, Pasal 9(4)), counted from its last change (``metadata_modified``: the publisher writes a
-package only when something in it differs, so an unchanged harvest does not reset the clock). Whether an
+package only when something in it differs, so an unchanged harvest does not reset the clock), or from the
+date its source says it was last refreshed (extra ``tanggal_pembaruan``, from ``config/dinas.yaml``). Whether an
 item is late is computed on every read, never stored. What is stored is only that the officers were told
 about an item for one due date (``periodic_overdue_flag``), so the check can run every hour and each item
 is flagged once per period.
@@ -37,6 +38,7 @@ log = logging.getLogger(__name__)
 #: The classification extras p-registers writes on every catalogue package.
 CATEGORY_KEY = "kategori_informasi"
 PERIOD_KEY = "periode_bulan"
+REFRESHED_KEY = "tanggal_pembaruan"
 BERKALA = "berkala"
 EXEMPT = "dikecualikan"
 MAX_PERIOD_MONTHS = 6
@@ -97,12 +99,21 @@ def scheduled(package: dict[str, Any], zone: str) -> Scheduled | None:
     except ValueError:
         period = MAX_PERIOD_MONTHS
     period = min(max(period, 1), MAX_PERIOD_MONTHS)  # the law's ceiling holds whatever a catalogue says
-    refreshed = datetime.fromisoformat(package["metadata_modified"])
-    refreshed_on = (refreshed if refreshed.tzinfo else refreshed.replace(tzinfo=ZoneInfo("UTC"))) \
-        .astimezone(ZoneInfo(zone)).date()
+    refreshed_on = _refreshed_on(package, values, zone)
     return Scheduled(name=package["name"], title=package.get("title") or package["name"],
                      dinas_slug=package["organization"]["name"], period_months=period, refreshed_on=refreshed_on,
                      due_on=refreshed_on + relativedelta(months=period), document=values.get("jenis") == JENIS_DOKUMEN)
+
+
+def _refreshed_on(package: dict[str, Any], values: dict[str, str], zone: str) -> date:
+    """The source's own date of the last refresh when it states one (``tanggal_pembaruan``: a file harvested long
+    after it was last updated), else the day of the package's last change in the pemda's time zone."""
+    try:
+        return date.fromisoformat(values[REFRESHED_KEY])
+    except (KeyError, ValueError):
+        pass
+    changed = datetime.fromisoformat(package["metadata_modified"])
+    return (changed if changed.tzinfo else changed.replace(tzinfo=ZoneInfo("UTC"))).astimezone(ZoneInfo(zone)).date()
 
 
 def schedule(client: CatalogueClient, zone: str, *, dinas: set[str] | None = None) -> list[Scheduled]:
