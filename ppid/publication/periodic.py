@@ -31,7 +31,7 @@ from ppid.i18n import _
 from ppid.mail import write_outbox
 from ppid.permohonan.deadlines import format_day
 from ppid.platform import Platform
-from ppid.publishing.client import CatalogueClient, catalogue_client
+from ppid.publishing.client import CatalogueClient, open_catalogue
 from ppid.uploader.models import Notice
 
 log = logging.getLogger(__name__)
@@ -124,6 +124,15 @@ def schedule(client: CatalogueClient, zone: str, *, dinas: set[str] | None = Non
     return sorted(items, key=lambda item: (item.due_on, item.dinas_slug, item.title))
 
 
+def public_schedule(platform: Platform, *, dinas: set[str] | None = None) -> list[Scheduled]:
+    """:func:`schedule` read as the public reads the catalogue (never a withdrawn, private package)."""
+    client = open_catalogue(platform, anonymous=True)
+    try:
+        return schedule(client, platform.settings.time_zone, dinas=dinas)
+    finally:
+        client.close()
+
+
 def _berkala_packages(client: CatalogueClient) -> Iterator[dict[str, Any]]:
     start = 0
     while True:
@@ -152,8 +161,7 @@ def flag_overdue(platform: Platform, *, clock: Callable[[], datetime] = utcnow) 
     Returns how many items were flagged now; running it again flags nothing new."""
     zone = platform.settings.time_zone
     today = today_in(zone, clock)
-    with catalogue_client(platform) as client:
-        late = [item for item in schedule(client, zone) if item.overdue(today)]
+    late = [item for item in public_schedule(platform) if item.overdue(today)]
     flagged = 0
     public_url = platform.settings.public_url.rstrip("/")
     with platform.database.session() as session:

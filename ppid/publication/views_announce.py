@@ -148,7 +148,7 @@ def edit(announcement_id: int) -> ResponseReturnValue:
     announcement = _managed(announcement_id)
     user = current_user()
     try:
-        changed = announcements.edit(db_session(), announcement, _content(user), user)
+        changed = announcements.edit(db_session(), announcement, _content(user, announcement), user)
     except AnnouncementError as error:
         return _form_again(user, announcement, str(error))
     db_session().commit()
@@ -182,7 +182,7 @@ def _dinas_choices(user: User) -> list[tuple[str, str]]:
     return choices + [(d.slug, d.name) for d in platform().registry.dinas if announcements.may_announce(user, d.slug)]
 
 
-def _content(user: User) -> Content:
+def _content(user: User, current: Announcement | None = None) -> Content:
     form = request.form
     dinas = form.get("dinas") or None
     if dinas not in {slug or None for slug, _name in _dinas_choices(user)}:
@@ -191,21 +191,26 @@ def _content(user: User) -> Content:
         kind = Kind(form.get("jenis", ""))
     except ValueError:
         raise AnnouncementError(_("Pilih jenis pengumuman.")) from None
-    starts = _moment(form.get("mulai", "")) or utcnow()
+    starts = _moment(form.get("mulai", ""), current.starts_at if current else None) or utcnow()
+    ends = _moment(form.get("berakhir", ""), current.ends_at if current else None)
     return Content(kind=kind, title=form.get("judul", "").strip()[:200], body=form.get("isi", "").strip(),
-                   area=form.get("wilayah", "").strip()[:300], starts_at=starts,
-                   ends_at=_moment(form.get("berakhir", "")), dinas_slug=dinas)
+                   area=form.get("wilayah", "").strip()[:300], starts_at=starts, ends_at=ends, dinas_slug=dinas)
 
 
-def _moment(value: str) -> datetime | None:
-    """A ``datetime-local`` value in the pemda's time zone, as an aware moment; None when left empty."""
+def _moment(value: str, kept: datetime | None = None) -> datetime | None:
+    """A ``datetime-local`` value in the pemda's time zone, as an aware moment; None when left empty. The form
+    shows minutes only: a value equal to ``kept`` to the minute is ``kept`` itself, so an edit that leaves the
+    time alone does not change it."""
     if not value.strip():
         return None
+    zone = ZoneInfo(platform().settings.time_zone)
     try:
-        local = datetime.strptime(value.strip()[:16], LOCAL_INPUT)
+        local = datetime.strptime(value.strip()[:16], LOCAL_INPUT).replace(tzinfo=zone)
     except ValueError:
         raise AnnouncementError(_("Waktu %(value)s tidak terbaca; isi tanggal dan jam.", value=value)) from None
-    return local.replace(tzinfo=ZoneInfo(platform().settings.time_zone))
+    if kept is not None and kept.astimezone(zone).strftime(LOCAL_INPUT) == value.strip()[:16]:
+        return kept
+    return local
 
 
 def _form_values(announcement: Announcement | None) -> dict[str, str]:

@@ -28,7 +28,6 @@ from ppid.permohonan.workflow import Workflow
 from ppid.pipeline.models import FailedItem, FileState, HarvestRun, ItemOutcome, TrackedFile
 from ppid.platform import job_platform
 from ppid.publication import periodic
-from ppid.publishing.client import catalogue_client
 from ppid.registry import Registry
 from ppid.uploader import notices
 from ppid.uploader.models import Draft, DraftStatus, Notice
@@ -216,8 +215,7 @@ def _periodic_late(settings: Settings, dinas: set[str] | None, clock: Callable[[
     late: list[periodic.Scheduled] = []
     if dinas != set():
         today = periodic.today_in(settings.time_zone, clock)
-        with catalogue_client(job_platform()) as client:
-            late = [item for item in periodic.schedule(client, settings.time_zone, dinas=dinas) if item.overdue(today)]
+        late = [item for item in periodic.public_schedule(job_platform(), dinas=dinas) if item.overdue(today)]
     items = tuple(Link(_("%(title)s: seharusnya diperbarui %(date)s", title=item.title, date=format_day(item.due_on)),
                        item.path) for item in late[:ITEMS_SHOWN])
     return Task("berkala", Role.OFFICER, _("Informasi berkala terlambat diperbarui"), len(late),

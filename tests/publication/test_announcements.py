@@ -141,3 +141,20 @@ def test_officer_pages_need_a_signed_in_officer_and_forms_need_csrf(app, client,
     assert signed_in(app, "walidata").get("/petugas/pengumuman").status_code == 403
     officer = signed_in(app, "petugas-bpbd")
     assert officer.post("/petugas/pengumuman", data=FLOOD).status_code == 400
+
+
+def test_saving_the_edit_form_unchanged_records_nothing(app, platform, people) -> None:
+    officer = signed_in(app, "petugas-bpbd")
+    announcement_id = int(publish(officer, berakhir=local(utcnow() + timedelta(days=3))).headers["Location"]
+                          .rsplit("/", 1)[1])
+    form = officer.get(f"/petugas/pengumuman/{announcement_id}").get_data(as_text=True)
+    shown = dict(re.findall(r'<input (?:type="datetime-local" )?id="(mulai|berakhir)" name="\1" value="([^"]*)"', form))
+    assert set(shown) == {"mulai", "berakhir"} and all(shown.values())
+
+    response = officer.post(f"/petugas/pengumuman/{announcement_id}", data={**FLOOD, **shown,
+                                                                             "csrf_token": officer.token})
+
+    assert response.status_code == 303
+    assert "Tidak ada yang berubah." in officer.get(response.headers["Location"]).get_data(as_text=True)
+    with platform.database.session() as session:
+        assert len(session.get(Announcement, announcement_id).revisions) == 1
