@@ -49,6 +49,7 @@ class Area:
     WORKSPACE = "workspace"
     UPLOADER = "uploader"
     REQUESTS = "requests"
+    ANNOUNCEMENTS = "announcements"
     HARVEST = "harvest"
     ACCOUNTS = "accounts"
     PROFILE = "profile"
@@ -121,6 +122,8 @@ def areas(user: User) -> list[str]:
         opened.append(Area.UPLOADER)
     if holds(user, Role.OFFICER, Role.ATASAN, Role.ADMIN):
         opened.append(Area.REQUESTS)
+    if holds(user, Role.OFFICER, Role.ADMIN):  # serta-merta announcements, for their dinas
+        opened.append(Area.ANNOUNCEMENTS)
     if holds(user, Role.ADMIN, Role.WALIDATA):
         opened.append(Area.HARVEST)
     if user.has_role(Role.ADMIN):  # accounts are managed by region-wide administrators only
