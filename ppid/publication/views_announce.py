@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from sqlalchemy.exc import SQLAlchemyError
 
 from ppid.accounts.auth import current_user, login_required
 from ppid.accounts.models import Role, User
@@ -33,7 +34,11 @@ def banner_and_feeds() -> dict[str, Any]:
 
     def serta_merta() -> list[Announcement]:
         if "serta_merta" not in g:
-            g.serta_merta = announcements.live(db_session())
+            try:
+                g.serta_merta = announcements.live(db_session())
+            except SQLAlchemyError:  # an error page of a database in trouble still shows, without the banner
+                db_session().rollback()
+                g.serta_merta = []
         return g.serta_merta
 
     def feed_links() -> list[tuple[str, str]]:
