@@ -164,10 +164,12 @@ def edit(session: Session, announcement: Announcement, content: Content, actor: 
 
 
 def end(session: Session, announcement: Announcement, actor: User, *, now: datetime | None = None) -> None:
-    """End it now: it leaves the banner and the feed's live entries and stays in the history."""
+    """End it now: it leaves the banner and stays in the history (one not yet started is withdrawn: it ends as it
+    starts, now)."""
     now = now or utcnow()
     if announcement.ended(now):
         return
+    announcement.starts_at = min(announcement.starts_at, now)
     announcement.ends_at = now
     announcement.updated_at = now
     _record(session, announcement, Action.ENDED, actor)

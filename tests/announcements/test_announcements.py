@@ -158,3 +158,15 @@ def test_saving_the_edit_form_unchanged_records_nothing(app, platform, people) -
     assert "Tidak ada yang berubah." in officer.get(response.headers["Location"]).get_data(as_text=True)
     with platform.database.session() as session:
         assert len(session.get(Announcement, announcement_id).revisions) == 1
+
+
+def test_ending_an_announcement_before_it_starts_withdraws_it_into_the_history(app, client, people) -> None:
+    officer = signed_in(app, "petugas-bpbd")
+    announcement_id = int(publish(officer, mulai=local(utcnow() + timedelta(days=1))).headers["Location"]
+                          .rsplit("/", 1)[1])
+
+    officer.post(f"/petugas/pengumuman/{announcement_id}/akhiri", data={"csrf_token": officer.token})
+
+    listing = client.get("/pengumuman").get_data(as_text=True)
+    assert 'id="terjadwal"' not in listing
+    assert "Banjir bandang di Kali Bekasi" in listing.split('id="riwayat"')[1]
