@@ -108,9 +108,8 @@ def announcement_entries(announcements: Iterable[Announcement], dinas_names: Map
     for announcement in announcements:
         until = (_("sampai %(time)s", time=format_moment(announcement.ends_at, zone)) if announcement.ends_at
                  else _("sampai dicabut"))
-        summary = (f"{announcement.kind.label} — {announcement.area}. "
-                   f"{_('Berlaku %(start)s', start=format_moment(announcement.starts_at, zone))} {until}.\n\n"
-                   f"{announcement.body}")
+        since = _("Berlaku %(start)s", start=format_moment(announcement.starts_at, zone))
+        summary = f"{announcement.kind.label} — {announcement.area}. {since} {until}.\n\n{announcement.body}"
         entries.append(Entry(path=f"/pengumuman/{announcement.id}", title=announcement.title, summary=summary,
                              updated=max(announcement.updated_at, announcement.starts_at),
                              published=announcement.starts_at,

@@ -80,6 +80,10 @@ def test_the_announcement_feed_holds_started_announcements_with_their_period(cli
     assert outbreak.author == "Dinas Kesehatan Kabupaten Contoh"
     assert re.search(r"sampai \d+ \w+ 2026, \d\d\.\d\d WIB", flood.summary)
     assert [e.title for e in parsed(client, "/feed/bpbd/pengumuman.atom").entries] == ["Siaga banjir"]
+    english = parsed(client, "/feed/pengumuman.atom?lang=en")
+    assert english.feed.language == "en" and english.feed.title.startswith("Immediate announcements — ")
+    assert english.entries[0].summary.startswith("Disease outbreak — Seluruh kabupaten. In force from ")
+    assert "until revoked" in english.entries[0].summary
 
 
 def test_every_page_links_the_pemda_feeds_and_a_dinas_page_its_own(client, catalogue) -> None:
