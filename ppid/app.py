@@ -69,11 +69,12 @@ def _register_blueprints(app: Flask) -> None:
     from ppid.permohonan.views import blueprint as permohonan
     from ppid.portal.views import blueprint as portal
     from ppid.publication.views import blueprint as publication
+    from ppid.publication.views_announce import blueprint as announcements
     from ppid.uploader.views import blueprint as uploader
     from ppid.workspace.views import blueprint as workspace
 
     for blueprint in (portal, documents, catalogue_api, exports, permohonan, letters, standar, service_report,
-                      uploader, admin, accounts, workspace, publication):
+                      uploader, admin, accounts, workspace, publication, announcements):
         app.register_blueprint(blueprint)
 
 

@@ -254,6 +254,7 @@ def serve(host: str, port: int, threads: int) -> None:
 
     settings = checked_settings().served_at(host, port, threads)
     platform = open_platform(settings)
+    publish_configured_announcements(platform)
     app = create_app(platform=platform)
     click.echo(_("Portal berjalan di %(url)s (Ctrl+C untuk berhenti).", url=settings.public_url))
     if not settings.public_url_configured and host in WILDCARD_HOSTS:
@@ -463,6 +464,29 @@ def permohonan_encrypt_nik() -> None:
     with platform.database.session() as session:
         count = encrypt_stored_niks(session, PermohonanConfig.from_settings(platform.settings).cipher)
     click.echo(_("%(count)s NIK dienkripsi.", count=count))
+
+
+@main.command("berkala", help=N_(
+    "Periksa jadwal informasi berkala (UU 14/2008 Pasal 9): setiap informasi yang terlambat diperbarui "
+    "diberitahukan kepada petugas dan administrator dinasnya (pemberitahuan dan surel), sekali untuk setiap "
+    "informasi per periode; aman dijalankan ulang.\n\n"
+    "Jalankan setiap pagi dari cron (atau jadwalkan ppid.publication.periodic.periodic_job di RQ)."))
+@friendly_errors
+def berkala() -> None:
+    from ppid.publication.periodic import flag_overdue
+
+    flagged = flag_overdue(open_platform(check_storage=False))
+    click.echo(_("%(count)s informasi berkala yang terlambat diberitahukan.", count=flagged))
+
+
+def publish_configured_announcements(platform: Platform) -> None:
+    """The announcements of ``config/pengumuman.yaml`` not yet published (each once), e.g. the sample region's."""
+    from ppid.publication.announcements import publish_configured
+
+    with platform.database.session() as session:
+        for announcement in publish_configured(session, platform.settings.config_dir,
+                                               {dinas.slug for dinas in platform.registry.dinas}):
+            click.echo(_("Pengumuman serta-merta diterbitkan: %(title)s", title=announcement.title))
 
 
 @main.command(help=N_(

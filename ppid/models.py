@@ -15,6 +15,8 @@ MODEL_MODULES = (
     "ppid.workspace.models",
     "ppid.permohonan.service_report",
     "ppid.publication.models",
+    "ppid.publication.announcements",
+    "ppid.publication.periodic",
 )
 
 

@@ -60,6 +60,9 @@ class DatasetDefaultsSchema(Schema):
     tags = fields.List(fields.String())
     frequency = fields.String(validate=validate.OneOf(FREQUENCIES))
     year = fields.String(allow_none=True)
+    tanggal_pembaruan = fields.String(validate=validate.Regexp(r"^\d{4}-\d{2}-\d{2}$", error=N_(
+        "tulis tanggal sebagai teks YYYY-MM-DD dalam tanda kutip, misalnya \"2026-06-30\"")))
+    """When the source last refreshed the information, if it is older than its harvest (periodic schedule)."""
     level_penyajian = fields.String(allow_none=True)
     satuan = fields.String(allow_none=True)
     licence = fields.String(data_key="license")

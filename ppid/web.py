@@ -34,12 +34,16 @@ def db_session() -> Session:
     return g.db_session
 
 
-def read_action(name: str, **params: Any) -> Any:
-    """A catalogue action as an anonymous visitor: what the public may see, whichever catalogue is configured."""
+def catalogue_reader() -> CatalogueClient:
+    """The request's anonymous catalogue client (closed when the request ends), for domain code that reads."""
     if "catalogue_reader" not in g:
         g.catalogue_reader = open_catalogue(platform(), anonymous=True)
-    reader: CatalogueClient = g.catalogue_reader
-    return reader.call_action(name, params, requests_kwargs=CATALOGUE_TIMEOUT)
+    return g.catalogue_reader
+
+
+def read_action(name: str, **params: Any) -> Any:
+    """A catalogue action as an anonymous visitor: what the public may see, whichever catalogue is configured."""
+    return catalogue_reader().call_action(name, params, requests_kwargs=CATALOGUE_TIMEOUT)
 
 
 def search_catalogue(q: str, **params: Any) -> tuple[dict[str, Any], bool]:

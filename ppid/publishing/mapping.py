@@ -94,6 +94,7 @@ def package_dict(draft: DatasetDraft, settings: CatalogueSettings) -> dict[str, 
     visible = [] if is_exempt(meta) else draft.files
     extras = {
         "produsen_data": dinas.name,
+        "tanggal_pembaruan": meta.get("tanggal_pembaruan") or "",
         "walidata": settings.walidata.get("name", ""),
         "frekuensi_penerbitan": meta.get("frequency") or "",
         "tahun": str(meta.get("year") or _year_in_names(visible)),

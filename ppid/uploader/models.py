@@ -173,13 +173,21 @@ class DraftEvent(Base):
 
 
 class Notice(Base):
-    """A message on an officer's desk (review outcome); also e-mailed by :func:`ppid.uploader.notices.notify`."""
+    """A message on an officer's desk (review outcome, overdue periodic information); also e-mailed by
+    :func:`ppid.uploader.notices.notify` and :mod:`ppid.publication.periodic`."""
 
     __tablename__ = "upload_notice"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(Integer, index=True)
-    draft_id: Mapped[int] = mapped_column(ForeignKey("upload_draft.id"))
+    draft_id: Mapped[int | None] = mapped_column(ForeignKey("upload_draft.id"), nullable=True)
+    path: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    """Where a notice that is not about a draft leads (a path on the portal)."""
     message: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+
+    @property
+    def link(self) -> str:
+        """The path the notice leads to: its draft, or its own ``path``."""
+        return self.path or f"/unggah/draf/{self.draft_id}"

@@ -96,7 +96,7 @@ def _body(workspace: Workspace, received: list[Notice], arrived: list[Link], pub
         lines.extend(f"  - {item.label}: {public_url}{item.path}" for item in arrived)
     if received:
         lines += ["", _("Pemberitahuan sejak ringkasan sebelumnya:")]
-        lines.extend(f"  - {notice.message} {public_url}/unggah/draf/{notice.draft_id}" for notice in received)
+        lines.extend(f"  - {notice.message} {public_url}{notice.link}" for notice in received)
     lines += ["", _("Buka ruang kerja Anda: %(link)s", link=public_url + WORKSPACE_PATH),
               _("Anda menerima satu ringkasan sehari karena memilihnya di halaman akun; ubah pilihan itu di %(link)s.",
                 link=public_url + "/akun/")]

@@ -27,7 +27,8 @@ from ppid.permohonan.service_report import ki_copy_due
 from ppid.permohonan.status import Status
 from ppid.permohonan.workflow import Workflow
 from ppid.pipeline.models import FailedItem, FileState, HarvestRun, ItemOutcome, TrackedFile
-from ppid.publication import dik
+from ppid.platform import job_platform
+from ppid.publication import dik, periodic
 from ppid.registry import Registry
 from ppid.uploader import notices
 from ppid.uploader.models import Draft, DraftStatus, Notice
@@ -51,6 +52,7 @@ class Area:
     WORKSPACE = "workspace"
     UPLOADER = "uploader"
     REQUESTS = "requests"
+    ANNOUNCEMENTS = "announcements"
     HARVEST = "harvest"
     PUBLICATION = "publication"
     ACCOUNTS = "accounts"
@@ -124,6 +126,8 @@ def areas(user: User) -> list[str]:
         opened.append(Area.UPLOADER)
     if holds(user, Role.OFFICER, Role.ATASAN, Role.ADMIN):
         opened.append(Area.REQUESTS)
+    if holds(user, Role.OFFICER, Role.ADMIN):  # serta-merta announcements, for their dinas
+        opened.append(Area.ANNOUNCEMENTS)
     if holds(user, Role.ADMIN, Role.WALIDATA):
         opened.append(Area.HARVEST)
     if holds(user, Role.OFFICER, Role.WALIDATA, Role.ADMIN):  # the DIP, the DIK and (walidata) classification
@@ -151,6 +155,7 @@ def what_needs(session: Session, settings: Settings, registry: Registry, user: U
     if holds(user, Role.OFFICER, Role.ADMIN):
         tasks.append(_harvested_problems(session, scope(user, Role.OFFICER, Role.ADMIN)))
         tasks.append(_exemptions_to_review(session, scope(user, Role.OFFICER, Role.ADMIN), workflow.today()))
+        tasks.append(_periodic_late(settings, scope(user, Role.OFFICER, Role.ADMIN), clock))
     if scope(user, Role.ADMIN) is None:  # the region's report: its region-wide administrators
         tasks += _service_report_copy(session, workflow.today())
     last_run = _last_run(session, user) if holds(user, Role.OFFICER, Role.ADMIN, Role.WALIDATA) else None
@@ -239,6 +244,16 @@ def _exemptions_to_review(session: Session, dinas: set[str] | None, today: date)
     return Task("dikecualikan", Role.OFFICER,
                 _("Informasi dikecualikan yang jangka waktunya berakhir: uji ulang atau buka"), len(due), DIK_PATH,
                 items, urgent=bool(due))
+def _periodic_late(settings: Settings, dinas: set[str] | None, clock: Callable[[], datetime]) -> Task:
+    """Berkala items of the officer's dinas past their refresh date (UU 14/2008 Pasal 9), read from the catalogue."""
+    late: list[periodic.Scheduled] = []
+    if dinas != set():
+        today = periodic.today_in(settings.time_zone, clock)
+        late = [item for item in periodic.public_schedule(job_platform(), dinas=dinas) if item.overdue(today)]
+    items = tuple(Link(_("%(title)s: seharusnya diperbarui %(date)s", title=item.title, date=format_day(item.due_on)),
+                       item.path) for item in late[:ITEMS_SHOWN])
+    return Task("berkala", Role.OFFICER, _("Informasi berkala terlambat diperbarui"), len(late),
+                periodic.SCHEDULE_PATH, items, urgent=bool(late))
 
 
 def requests_arrived(session: Session, user: User, since: datetime) -> list[Link]:

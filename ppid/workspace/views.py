@@ -26,6 +26,7 @@ AREA_LINKS = {
     Area.WORKSPACE: ("workspace.home", N_("Ruang kerja")),
     Area.UPLOADER: ("uploader.dashboard", N_("Unggah data")),
     Area.REQUESTS: ("permohonan.antrian", N_("Permohonan masuk")),
+    Area.ANNOUNCEMENTS: ("pengumuman.officer_list", N_("Pengumuman")),
     Area.HARVEST: ("admin.runs", N_("Pemanenan")),
     Area.PUBLICATION: ("publikasi.keeper_page", N_("Informasi publik")),
     Area.ACCOUNTS: ("accounts.users", N_("Akun petugas")),

@@ -19,6 +19,7 @@ from ppid.accounts.reset import make_reset_token
 from ppid.accounts.service import Grant, create_user
 from ppid.app import create_app
 from ppid.config import load_settings
+from ppid.db import utcnow
 from ppid.permohonan import service_report
 from ppid.permohonan.config import PermohonanConfig
 from ppid.permohonan.workflow import Workflow
@@ -26,6 +27,7 @@ from ppid.permohonan.written_notice import Issuer, issued_for
 from ppid.pipeline.models import TrackedFile
 from ppid.pipeline.runner import run_harvest
 from ppid.platform import Platform
+from ppid.publication import announcements
 from ppid.uploader import service as uploader
 from ppid.uploader.metadata import defaults_for, load_metadata
 from ppid.uploader.models import Draft
@@ -78,6 +80,9 @@ PUBLIC_PAGES = {
     "daftar informasi publik": "/informasi-publik",
     "daftar informasi publik dengan saringan": "/informasi-publik?dinas={dinas}&kategori=berkala&q=laporan",
     "daftar informasi yang dikecualikan": "/informasi-dikecualikan",
+    "pengumuman serta-merta": "/pengumuman",
+    "satu pengumuman serta-merta": "/pengumuman/{announcement_id}",
+    "jadwal informasi berkala": "/informasi-berkala",
     "halaman tidak ditemukan": "/dataset/tidak-ada",
     "berkas tidak ditemukan": "/unduh/999/tidak-ada.csv",
 }
@@ -109,6 +114,8 @@ OFFICER_PAGES = {
     "klasifikasi informasi": "/petugas/klasifikasi",
     "pengelolaan DIP": "/petugas/informasi-publik",
     "pengelolaan DIK": "/petugas/informasi-dikecualikan",
+    "pengumuman petugas": "/petugas/pengumuman",
+    "ubah pengumuman": "/petugas/pengumuman/{announcement_id}",
 }
 
 # GET routes that are no page for a person to read, and why; every other GET route must be listed above.
@@ -146,6 +153,7 @@ NOT_PAGES = {
     "publikasi.dip_export": "the DIP as CSV, XLSX, JSON or PDF",
     "publikasi.api.api_dip": "the DIP as JSON for API clients",
     "publikasi.decree_document": "the SK establishing a DIP, as PDF",
+    "pengumuman.feed": "an Atom feed (XML for feed readers)",
 }
 
 
@@ -184,11 +192,15 @@ def portal(migrated_template: str, tmp_path_factory: pytest.TempPathFactory) -> 
             forgetful = create_user(session, username="petugas.lupa", email="lupa@contoh.go.id", full_name="Petugas",
                                     password=PASSWORD, grants=[Grant(Role.OFFICER, "dinkes")])  # fmt: skip
             draft = new_draft_with_a_file(platform, session, officer)
+            # every public page is checked with a serta-merta banner on it
+            announcement = announcements.publish(session, announcements.Content(
+                announcements.Kind.NATURAL_DISASTER, "Siaga banjir Sungai Cibeet", "Siapkan tas siaga.",
+                "Kecamatan Cibinong dan Kecamatan Gunungputri", utcnow(), None, "bpbd"), officer)
             names = {"dataset": table.dataset_name, "file_id": table.id, "report_id": table.report_id,
                      "dinas": table.dinas_slug, "document": document.dataset_name, "token": filed.token,
                      "request_id": filed.permohonan.id, "user_id": officer.id, "run_id": run_id,
                      "refused_token": refused.token, "draft_id": draft.id, "letter_code": letter.code,
-                     "report_year": REPORT_YEAR,
+                     "report_year": REPORT_YEAR, "announcement_id": announcement.id,
                      "reset_token": make_reset_token(platform.settings.secret_key, forgetful)}  # fmt: skip
         app = create_app(platform=platform)
         with served(app) as server:

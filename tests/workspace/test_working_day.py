@@ -79,7 +79,8 @@ def width(request) -> int:
 
 def test_a_petugas_day(browser, portal_url: str, day: Day, width: int) -> None:
     officer = Officer(browser, portal_url, "petugas", width)
-    assert officer.menu_labels() == ["Ruang kerja", "Unggah data", "Permohonan masuk", "Informasi publik", "Akun saya"]
+    assert officer.menu_labels() == ["Ruang kerja", "Unggah data", "Permohonan masuk", "Pengumuman", "Informasi publik",
+                                     "Akun saya"]
     assert blocking_violations(officer.page) == []
 
     officer.task("permohonan", f"{day.overdue_request.number}: lewat waktu", "detail permohonan")
@@ -90,6 +91,7 @@ def test_a_petugas_day(browser, portal_url: str, day: Day, width: int) -> None:
     assert officer.page.get_by_text("Cara memperbaiki").first.is_visible()
     officer.menu("Unggah data", "meja unggah")
     officer.menu("Permohonan masuk", "antrean permohonan")
+    officer.menu("Pengumuman", "pengumuman petugas")
     officer.menu("Akun saya", "akun saya")
     officer.sign_out(portal_url)
 
@@ -127,7 +129,8 @@ def test_an_atasan_day(browser, portal_url: str, day: Day, width: int) -> None:
 
 def test_an_administrator_day(browser, portal_url: str, day: Day, width: int) -> None:
     admin = Officer(browser, portal_url, "admin", width)
-    assert admin.menu_labels() == ["Ruang kerja", "Unggah data", "Permohonan masuk", "Pemanenan", "Informasi publik",
+    assert admin.menu_labels() == ["Ruang kerja", "Unggah data", "Permohonan masuk", "Pengumuman", "Pemanenan",
+                                   "Informasi publik",
                                    "Akun petugas", "Akun saya"]
 
     admin.task("permohonan", f"{day.overdue_request.number}: lewat waktu", "detail permohonan")

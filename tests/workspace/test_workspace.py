@@ -107,11 +107,11 @@ def test_due_soon_means_within_the_reminders_window_of_working_days(platform, pe
 
 
 MENUS = {
-    "petugas": ["Ruang kerja", "Unggah data", "Permohonan masuk", "Informasi publik", "Akun saya"],
+    "petugas": ["Ruang kerja", "Unggah data", "Permohonan masuk", "Pengumuman", "Informasi publik", "Akun saya"],
     "walidata": ["Ruang kerja", "Unggah data", "Pemanenan", "Informasi publik", "Akun saya"],
     "atasan": ["Ruang kerja", "Permohonan masuk", "Akun saya"],
-    "admin": ["Ruang kerja", "Unggah data", "Permohonan masuk", "Pemanenan", "Informasi publik", "Akun petugas",
-              "Akun saya"],
+    "admin": ["Ruang kerja", "Unggah data", "Permohonan masuk", "Pengumuman", "Pemanenan", "Informasi publik",
+              "Akun petugas", "Akun saya"],
 }
 
 
@@ -146,7 +146,8 @@ def test_the_workspace_and_the_menu_speak_english_with_lang_en(app, day) -> None
 
     assert "<h1>Workspace</h1>" in page and 'aria-label="Officer menu"' in page
     assert [label for _href, label in officer_menu(page)] == ["Workspace", "Upload data", "Incoming requests",
-                                                               "Public information", "My account"]
+                                                               "Announcements", "Public information",
+                                                               "My account"]
     assert "Information requests due within 2 working days or overdue" in page
     assert f"{day.overdue_request.number}: overdue" in page and "penduduk-2022.csv: invalid" in page
 
