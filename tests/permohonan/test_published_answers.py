@@ -32,7 +32,7 @@ NIK = "3201014507900001"
 OTHER_NIK = "3273015203850007"
 """A NIK of someone else named in a released letter (a patient, an official): personal data all the same."""
 ANSWER_TEXT = "Daftar 14 puskesmas dengan anggaran perawatan 2025 sebesar Rp 4,2 miliar."
-CSV = "puskesmas;anggaran\nPuskesmas Cibinong;1.200.000.000\nKontak;0812-3456-7890\n".encode()
+CSV = b"puskesmas;anggaran\nPuskesmas Cibinong;1.200.000.000\nKontak;0812-3456-7890\n"
 
 
 def released_pdf() -> bytes:
@@ -171,7 +171,8 @@ def _dik(session, dinas: str = "dinkes", letter: str = "h") -> ExemptInformation
     return entry
 
 
-DIK_LINE = "Rekam medis pasien puskesmas (Pasal 17 huruf h; SK 188/12/2026 tanggal 15 Januari 2026; dikecualikan sampai 15 Januari 2031)"
+DIK_LINE = ("Rekam medis pasien puskesmas (Pasal 17 huruf h; SK 188/12/2026 tanggal 15 Januari 2026; dikecualikan "
+            "sampai 15 Januari 2031)")
 
 
 def test_a_refusal_names_its_dik_entry_on_the_tracking_page_the_letters_and_the_register(
