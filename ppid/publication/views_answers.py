@@ -30,6 +30,15 @@ def _workflow() -> Workflow:
                     storage=platform().storage)
 
 
+@blueprint.after_request
+def _officer_pages_private(response: Response) -> Response:
+    """The publishing page shows what the check found (masked) in the requester's files: never cached."""
+    if request.endpoint == "jawaban.publish":
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["X-Robots-Tag"] = "noindex"
+    return response
+
+
 # -- public ---------------------------------------------------------------------------------------------------
 
 
