@@ -10,8 +10,10 @@ same way: a PDF's hits are shown page by page and blacked out for real (PyMuPDF'
 under the box, it does not draw over it), text files have them replaced; other formats cannot be checked here, so
 the officer confirms they hold no personal data or leaves them out.
 
-The detection is the minimal one this needs (NIK, phone, e-mail, the requester's own values); the pipeline's
-personal-data scan (``ppid.publication.personal_data``, q-pdp) is the fuller one and can replace :func:`findings`.
+The detection is the minimal one this needs (NIK, phone, personal e-mail, the requester's own values), written
+before the pipeline's personal-data scan (``ppid.publication.personal_data``) was merged. Redaction needs the
+values as found, not only their masked samples, so :func:`findings` keeps its own patterns; once both are in
+one branch, its NIK test should use that module's structural ``is_nik`` (fewer false hits on 16-digit amounts).
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ NIK = re.compile(r"(?<!\d)\d{16}(?!\d)")
 PHONE = re.compile(r"(?<![\w+])(?:\+62|62|0)[\s.-]?8\d{1,3}(?:[\s.-]?\d{2,4}){2,3}(?!\d)")
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 KINDS = {"nik": NIK, "telepon": PHONE, "email": EMAIL}
+OFFICIAL_DOMAIN = re.compile(r"\.go\.id$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -78,8 +81,9 @@ class Candidate:
 def requester_values(full_name: str, nik: str | None, address: str, phone: str | None, email: str | None,
                      occupation: str | None) -> list[str]:
     """The requester's own particulars, searched for literally (the patterns alone miss a name or an address)."""
-    values = [full_name, nik, address, phone, email, occupation]
-    return [value.strip() for value in values if value and len(value.strip()) >= 3]
+    street = address.split(",")[0] if address else None  # "Jl. Merdeka No. 1" without the regency it shares
+    values = [full_name, nik, address, street, phone, email, occupation]
+    return list(dict.fromkeys(value.strip() for value in values if value and len(value.strip()) >= 3))
 
 
 def findings(text: str, known: Iterable[str] = (), page: int | None = None) -> list[Finding]:
@@ -87,6 +91,8 @@ def findings(text: str, known: Iterable[str] = (), page: int | None = None) -> l
     found: dict[tuple[str, str], Finding] = {}
     for kind, pattern in KINDS.items():
         for match in pattern.finditer(text):
+            if kind == "email" and OFFICIAL_DOMAIN.search(match.group()):
+                continue  # the public body's own contact, not a person's (as the pipeline's scan counts them)
             found.setdefault((kind, match.group()), Finding(kind, match.group(), page))
     lowered = text.casefold()
     for value in known:

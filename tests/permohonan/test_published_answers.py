@@ -43,7 +43,9 @@ def released_pdf() -> bytes:
     pdf.drawString(72, 780, "Puskesmas Cibinong: Rp 1.200.000.000")
     pdf.showPage()
     pdf.drawString(72, 800, "Disampaikan kepada Siti Rahmawati, NIK 3201014507900001")
+    pdf.drawString(72, 760, "Alamat: Jl. Merdeka No. 1")
     pdf.drawString(72, 780, f"Penanggung jawab data: NIK {OTHER_NIK}, e-mail data@dinkes.contoh.go.id")
+    pdf.drawString(72, 740, "Keluhan diteruskan oleh warga.pelapor@gmail.com")
     pdf.save()
     return buffer.getvalue()
 
@@ -114,9 +116,11 @@ def test_the_officer_publishes_the_answer_and_no_public_page_or_file_holds_the_r
     public = [found, page, client.get("/informasi-dimohonkan").get_data(as_text=True), pdf_text(pdf.data),
               csv.get_data(as_text=True)]
     for text in public:
-        leaked = [value for value in [*PERSONAL, "Rahmawati", "3456-7890", OTHER_NIK] if value in text]
+        leaked = [value for value in [*PERSONAL, "Rahmawati", "3456-7890", "Merdeka", OTHER_NIK] if value in text]
         assert leaked == []
     assert "Puskesmas Cibinong" in pdf_text(pdf.data) and "Puskesmas Cibinong" in csv.get_data(as_text=True)
+    assert "warga.pelapor@gmail.com" not in pdf_text(pdf.data)  # a third person's e-mail goes too
+    assert "data@dinkes.contoh.go.id" in pdf_text(pdf.data)  # the dinas's own contact stays
     assert officer.get(url).status_code == 303  # published once; the page now leads to it
 
 
