@@ -55,7 +55,9 @@ def listing() -> str:
 @blueprint.get("/informasi-dimohonkan/<int:entry_id>")
 def show(entry_id: int) -> str:
     entry = db_session().get(answers.PublishedAnswer, entry_id) or abort(404)
-    return render_template("publication/answer.html", entry=entry, dinas_names=_dinas_names(), day=format_day)
+    user = current_user()
+    return render_template("publication/answer.html", entry=entry, dinas_names=_dinas_names(), day=format_day,
+                           may_withdraw=user is not None and may_handle(user, entry.dinas_slug))
 
 
 @blueprint.get("/informasi-dimohonkan/<int:entry_id>/berkas/<int:index>")

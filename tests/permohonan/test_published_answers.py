@@ -139,6 +139,27 @@ def test_another_dinas_cannot_publish_the_answer(app, platform, dinkes_officer, 
     assert other.get(f"/permohonan/petugas/{filed.permohonan.id}/terbitkan-jawaban").status_code == 404
 
 
+def test_an_officer_of_the_dinas_withdraws_a_published_answer_and_its_files_go_with_it(
+    app, client, platform, dinkes_officer, capil_officer
+) -> None:
+    filed, officer = _fulfilled(app, platform, dinkes_officer)
+    url = f"/permohonan/petugas/{filed.permohonan.id}/terbitkan-jawaban"
+    page = officer.post(url, data={"csrf_token": csrf(officer, url), "pokok": "Anggaran perawatan puskesmas 2025",
+                                   "jawaban": ANSWER_TEXT, "terbitkan": "1"}).location
+    assert "Tarik jawaban" not in client.get(page).get_data(as_text=True)  # the public sees no such button
+    other = app.test_client()
+    sign_in(other, "petugas.capil")
+    withdraw = page + "/tarik"
+    assert other.post(withdraw, data={"csrf_token": csrf(other, "/petugas/")}).status_code == 404
+    assert officer.post(withdraw).status_code == 400  # CSRF
+
+    assert "Tarik jawaban" in officer.get(page).get_data(as_text=True)
+    assert officer.post(withdraw, data={"csrf_token": csrf(officer, page)}).status_code == 303
+
+    assert client.get(page).status_code == 404 and client.get(page + "/berkas/0").status_code == 404
+    assert "Anggaran perawatan" not in client.get("/informasi-dimohonkan").get_data(as_text=True)
+
+
 def test_a_file_that_cannot_be_checked_needs_the_officers_word(app, platform, dinkes_officer) -> None:
     filed = file_directly(platform)
     with platform.database.session() as session:
