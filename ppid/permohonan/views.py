@@ -90,6 +90,7 @@ from ppid.permohonan.workflow import (
     may_answer_objection,
     may_handle,
 )
+from ppid.publication import answers as published_answers
 from ppid.web import db_session, platform
 
 blueprint = Blueprint("permohonan", __name__, static_folder="static", static_url_path="/permohonan/static")
@@ -607,6 +608,7 @@ def _detail_page(permohonan_id: int, *, action: str | None = None, errors: Mappi
         grounds=[(letter, exemption_label(letter)) for letter in EXEMPTION_GROUNDS],
         exemption_entries=[(str(entry.id), f"{entry.public_title} (Pasal 17 huruf {entry.pasal_17_letter})")
                            for entry in workflow.exemption_entries(status.dinas_slug)],
+        published_answer=published_answers.for_request(db_session(), permohonan.id),
         outcome_options=_options(Outcome),
         close_options=_options(CloseReason),
         copy_format_options=_options(CopyFormat),

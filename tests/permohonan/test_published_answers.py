@@ -122,6 +122,8 @@ def test_the_officer_publishes_the_answer_and_no_public_page_or_file_holds_the_r
     assert "warga.pelapor@gmail.com" not in pdf_text(pdf.data)  # a third person's e-mail goes too
     assert "data@dinkes.contoh.go.id" in pdf_text(pdf.data)  # the dinas's own contact stays
     assert officer.get(url).status_code == 303  # published once; the page now leads to it
+    detail = officer.get(f"/permohonan/petugas/{filed.permohonan.id}").get_data(as_text=True)
+    assert "telah diterbitkan" in detail and answer_page.split("localhost")[-1] in detail
 
 
 def test_an_answer_is_published_only_once_information_was_handed_over(app, platform, dinkes_officer) -> None:
