@@ -115,9 +115,14 @@ def check_file(index: int, name: str, data: bytes, known: Sequence[str]) -> Cand
     """What publishing this file would expose, page by page for a PDF."""
     kind = file_kind(name, data[:8])
     if kind == "pdf":
-        with pymupdf.open(stream=data, filetype="pdf") as document:
-            hits = [hit for number, page in enumerate(document, start=1)
-                    for hit in findings(page.get_text(), known, number)]
+        try:
+            with pymupdf.open(stream=data, filetype="pdf") as document:
+                if document.needs_pass:
+                    return Candidate(index, name, "lain")  # locked: its text cannot be read, so not checked
+                hits = [hit for number, page in enumerate(document, start=1)
+                        for hit in findings(page.get_text(), known, number)]
+        except (pymupdf.FileDataError, RuntimeError):
+            return Candidate(index, name, "lain")  # damaged: the officer checks it or leaves it out
         return Candidate(index, name, kind, hits)
     if kind == "teks":
         return Candidate(index, name, kind, findings(data.decode("utf-8", errors="replace"), known))

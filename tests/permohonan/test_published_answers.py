@@ -173,14 +173,17 @@ def test_a_file_that_cannot_be_checked_needs_the_officers_word(app, platform, di
     base = f"/permohonan/petugas/{filed.permohonan.id}"
     officer.post(f"{base}/tutup", content_type="multipart/form-data", data={
         "alasan": "informasi_diserahkan", "csrf_token": csrf(officer, base),
-        "berkas": [(io.BytesIO(b"PK\x03\x04" + b"x" * 500), "rekap.xlsx")]})
+        "berkas": [(io.BytesIO(b"PK\x03\x04" + b"x" * 500), "rekap.xlsx"),
+                   (io.BytesIO(b"%PDF-1.7\n" + b"rusak" * 100), "rusak.pdf")]})
     url = f"{base}/terbitkan-jawaban"
     form = {"csrf_token": csrf(officer, url), "pokok": "Rekap anggaran 2025", "jawaban": ANSWER_TEXT,
-            "terbitkan": "0"}
+            "terbitkan": ["0", "1"]}
 
     unchecked = officer.post(url, data=form)
-    assert unchecked.status_code == 422 and "tidak dapat diperiksa" in unchecked.get_data(as_text=True)
-    assert officer.post(url, data={**form, "tanpa_data_pribadi": "0"}).status_code == 303
+    page = unchecked.get_data(as_text=True)
+    assert unchecked.status_code == 422 and "rekap.xlsx tidak dapat diperiksa" in page
+    assert "rusak.pdf tidak dapat diperiksa" in page  # a PDF whose text cannot be read is not taken as clean
+    assert officer.post(url, data={**form, "tanpa_data_pribadi": ["0", "1"]}).status_code == 303
 
 
 # -- a refusal names its DIK entry -------------------------------------------------------------------------------
