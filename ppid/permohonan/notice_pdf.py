@@ -31,7 +31,7 @@ from ppid.permohonan.models import (
     Requester,
 )
 from ppid.permohonan.pdf import BODY, CONTENT_WIDTH, HEADING, NUMBER, SMALL, TITLE, _build, _pairs, _text
-from ppid.permohonan.presenters import rupiah
+from ppid.permohonan.presenters import dik_reference, rupiah
 
 QR_SIZE = 30 * mm
 
@@ -156,6 +156,8 @@ def _not_given(letter: Letter, outcome: Outcome, refusal_code: str | None) -> li
     if outcome in (Outcome.REFUSED, Outcome.PARTLY_GRANTED):
         grounds = "; ".join(exemption_label(ground) for ground in decision.get("dasar_pengecualian", []))
         lines = [_("Informasi yang dikecualikan berdasarkan UU No. 14 Tahun 2008 %(grounds)s.", grounds=grounds)]
+        if decision.get("dik"):
+            lines.append(dik_reference(decision["dik"]) + ".")
         if refusal_code:
             lines.append(_("Alasan dan akibatnya diuraikan dalam surat keputusan PPID tentang penolakan permohonan "
                            "informasi (kode verifikasi %(code)s).", code=refusal_code))
@@ -179,6 +181,8 @@ def _refusal(letter: Letter) -> list[Flowable]:
     story.append(Paragraph(_text(decided), BODY))
     story.append(Paragraph(_text(_("Alasan pengecualian (UU No. 14 Tahun 2008 Pasal 17)")), HEADING))
     story += [Paragraph(_text(exemption_label(ground)), BODY) for ground in decision.get("dasar_pengecualian", [])]
+    if decision.get("dik"):
+        story.append(Paragraph(_text(dik_reference(decision["dik"])), BODY))
     story.append(Paragraph(_text(_("Uji konsekuensi (Pasal 19)")), HEADING))
     rows = [
         (_("Dasar hukum"), test.get("dasar_hukum", "—")),

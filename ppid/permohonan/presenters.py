@@ -159,6 +159,8 @@ def _notice(payload: dict[str, Any]) -> list[str]:
     if payload.get("dasar_pengecualian"):
         grounds = "; ".join(exemption_label(letter) for letter in payload["dasar_pengecualian"])
         lines.append(_("Dasar pengecualian: %(grounds)s", grounds=grounds))
+    if payload.get("dik"):
+        lines.append(dik_reference(payload["dik"]))
     test = payload.get("uji_konsekuensi")
     if test:
         lines.append(_("Uji konsekuensi (Pasal 19): %(basis)s. Akibat bila dibuka: %(harm)s. "
@@ -171,6 +173,14 @@ def _notice(payload: dict[str, Any]) -> list[str]:
     if payload.get("catatan"):
         lines.append(payload["catatan"])
     return lines
+
+
+def dik_reference(entry: dict[str, Any]) -> str:
+    """The DIK entry a refusal rests on, as the notice recorded it (UU KIP Pasal 22(7)(c), Pasal 17, Pasal 19)."""
+    return _("Daftar Informasi yang Dikecualikan: %(title)s (Pasal 17 huruf %(letter)s; SK %(sk)s tanggal %(date)s; "
+             "dikecualikan sampai %(end)s)", title=entry["judul"], letter=entry["pasal_17"], sk=entry["nomor_sk"],
+             date=format_day(date.fromisoformat(entry["tanggal_sk"])),
+             end=format_day(date.fromisoformat(entry["berakhir"])))
 
 
 def rupiah(amount: int) -> str:

@@ -33,7 +33,7 @@ from ppid.permohonan.models import (
     PermohonanEvent,
     Requester,
 )
-from ppid.permohonan.presenters import rupiah
+from ppid.permohonan.presenters import dik_reference, rupiah
 from ppid.permohonan.status import RequesterResponse, Status
 from ppid.permohonan.workflow import Workflow
 from ppid.validation.report import neutralise
@@ -73,7 +73,8 @@ def request_register(workflow: Workflow, *, year: int, scope: Collection[str] | 
             requester.occupation or "", permohonan.information_requested, permohonan.purpose,
             _held(status.outcome), _format(notice, permohonan), permohonan.access_method.label,
             status.outcome.label if status.outcome else _closed_or_pending(status),
-            "; ".join(exemption_label(letter) for letter in notice.get("dasar_pengecualian", [])),
+            "; ".join([*(exemption_label(letter) for letter in notice.get("dasar_pengecualian", [])),
+                       *([dik_reference(notice["dik"])] if notice.get("dik") else [])]),
             _day(status.decided_on), _day(_delivered_on(permohonan, calendar)),
             rupiah(notice["biaya"]) if "biaya" in notice else "", notice.get("cara_pembayaran", ""),
             permohonan.channel.label, workflow.handler_name(status.dinas_slug), _day(status.base_due), _day(status.due),

@@ -11,7 +11,7 @@ from typing import Any, ClassVar
 
 from marshmallow import Schema, ValidationError, fields, post_load, pre_load, validate, validates, validates_schema
 
-from ppid.i18n import _
+from ppid.i18n import N_, _
 from ppid.permohonan.identity import nik_problem, normalise_phone
 from ppid.permohonan.law import EXEMPTION_GROUNDS, OBJECTION_GROUNDS, TEMPORARY_EXEMPTIONS
 from ppid.permohonan.models import (
@@ -240,13 +240,16 @@ class DecisionSchema(BaseSchema):
     """Pasal 22(7)(f): how what is given reaches the requester; the workflow takes the requester's choice if blank."""
     jabatan_pejabat = Text(max_length=200)
     """The signing officer's position on the letters (:mod:`ppid.permohonan.written_notice`)."""
+    dik = fields.Integer(strict=False, error_messages={"invalid": N_("Pilih entri DIK dari daftar.")})
+    """The DIK entry (:class:`ppid.publication.models.ExemptInformation`) a Pasal 17 refusal rests on; the workflow
+    checks it and keeps its particulars in the notice."""
 
     ALWAYS: ClassVar[frozenset[str]] = frozenset({"catatan", "jabatan_pejabat"})
     RELEVANT: ClassVar[dict[Outcome, set[str]]] = {
         Outcome.GRANTED: {"materi", "bentuk", "biaya", "cara_pembayaran", "waktu_penyediaan", "alat_penyampai"},
         Outcome.PARTLY_GRANTED: {"materi", "bentuk", "biaya", "cara_pembayaran", "waktu_penyediaan", "penghitaman",
-                                 "dasar_pengecualian", "uji_konsekuensi", "alat_penyampai"},
-        Outcome.REFUSED: {"dasar_pengecualian", "uji_konsekuensi"},
+                                 "dasar_pengecualian", "uji_konsekuensi", "alat_penyampai", "dik"},
+        Outcome.REFUSED: {"dasar_pengecualian", "uji_konsekuensi", "dik"},
         Outcome.NOT_HELD: {"badan_publik_lain"},
         Outcome.NOT_DOCUMENTED: {"waktu_penyediaan"},
     }

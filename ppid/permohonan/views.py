@@ -62,6 +62,7 @@ from ppid.permohonan.models import (
     ObjectionDecision,
     Outcome,
     Permohonan,
+    PermohonanEvent,
     Requester,
     RequesterType,
 )
@@ -89,6 +90,7 @@ from ppid.permohonan.workflow import (
     may_answer_objection,
     may_handle,
 )
+from ppid.publication import answers as published_answers
 from ppid.web import db_session, platform
 
 blueprint = Blueprint("permohonan", __name__, static_folder="static", static_url_path="/permohonan/static")
@@ -554,7 +556,7 @@ def act(permohonan_id: int, action: str) -> ResponseReturnValue:
     workflow, user = _workflow(), current_user()
     permohonan = workflow.find_for_officer(permohonan_id, user) or abort(404)
     try:
-        handler(workflow, permohonan, user, request.form)
+        done = handler(workflow, permohonan, user, request.form)
     except InvalidInput as error:
         db_session().rollback()
         return _detail_page(permohonan_id, action=action, errors=flatten(error.errors), values=request.form), 422
@@ -564,6 +566,9 @@ def act(permohonan_id: int, action: str) -> ResponseReturnValue:
         return redirect(url_for(".detail", permohonan_id=permohonan_id), 303)
     db_session().commit()
     flash(_("Tercatat: %(step)s.", step=kind.label), "ok")
+    if isinstance(done, PermohonanEvent) and done.payload.get("dasar_pengecualian") and not done.payload.get("dik"):
+        flash(_("Penolakan ini tidak menyebut entri DIK. Catat informasi yang dikecualikan beserta uji konsekuensinya "
+                "di Daftar Informasi yang Dikecualikan."), "error")
     return redirect(url_for(".detail", permohonan_id=permohonan_id), 303)
 
 
@@ -601,6 +606,9 @@ def _detail_page(permohonan_id: int, *, action: str | None = None, errors: Mappi
         values=values or {},
         dinas_list=[(dinas.slug, dinas.name) for dinas in platform().registry.dinas if dinas.slug != status.dinas_slug],
         grounds=[(letter, exemption_label(letter)) for letter in EXEMPTION_GROUNDS],
+        exemption_entries=[(str(entry.id), f"{entry.public_title} (Pasal 17 huruf {entry.pasal_17_letter})")
+                           for entry in workflow.exemption_entries(status.dinas_slug)],
+        published_answer=published_answers.for_request(db_session(), permohonan.id),
         outcome_options=_options(Outcome),
         close_options=_options(CloseReason),
         copy_format_options=_options(CopyFormat),

@@ -60,6 +60,7 @@ from ppid.permohonan.schemas import (
     localise,
 )
 from ppid.permohonan.status import ALLOWED_FROM, Status, derive
+from ppid.publication.models import ExemptInformation
 from ppid.registry import Registry
 from ppid.storage import Storage
 
@@ -459,12 +460,34 @@ class Workflow:
         payload = self._load(DecisionSchema(), data)
         if Outcome(payload["keputusan"]) in (Outcome.GRANTED, Outcome.PARTLY_GRANTED):
             self._delivery_means(permohonan, payload)
+        if "dik" in payload:
+            payload["dik"] = self._exemption_entry(payload["dik"], status.dinas_slug, payload)
         payload["batas_waktu"] = status.due.isoformat()
         payload["nama_pejabat"] = officer.full_name
         event = self._append(permohonan, officer, EventKind.DECIDED, payload)
         if self.issuer is not None:
             self.issuer.issue(self, self.config.cipher, permohonan, event)
         return event
+
+    def exemption_entries(self, dinas_slug: str | None) -> list[ExemptInformation]:
+        """The DIK entries a refusal by this dinas may rest on (the PPID Utama's requests: every dinas's)."""
+        query = select(ExemptInformation).order_by(ExemptInformation.public_title)
+        if dinas_slug is not None:
+            query = query.where(ExemptInformation.dinas_slug == dinas_slug)
+        return list(self.session.scalars(query))
+
+    def _exemption_entry(self, entry_id: int, dinas_slug: str | None, payload: Mapping[str, Any]) -> dict[str, Any]:
+        """The DIK entry named by a refusal, kept in the notice as it reads now (the log is never rewritten, so a
+        later edit of the register does not change what the requester was told)."""
+        entry = next((item for item in self.exemption_entries(dinas_slug) if item.id == entry_id), None)
+        if entry is None:
+            raise InvalidInput({"dik": [_("Pilih entri DIK perangkat daerah yang menangani permohonan ini.")]})
+        if entry.pasal_17_letter not in payload.get("dasar_pengecualian", []):
+            raise InvalidInput({"dik": [_("Entri DIK ini berdasar Pasal 17 huruf %(letter)s; pilih juga dasar itu, "
+                                          "atau entri lain.", letter=entry.pasal_17_letter)]})
+        return {"id": entry.id, "judul": entry.public_title, "pasal_17": entry.pasal_17_letter,
+                "nomor_sk": entry.sk_number, "tanggal_sk": entry.sk_date.isoformat(),
+                "berakhir": entry.ends_on.isoformat()}
 
     @staticmethod
     def _delivery_means(permohonan: Permohonan, payload: dict[str, Any]) -> None:

@@ -8,11 +8,12 @@ Officers are named by id and by name as they were, without a foreign key, so the
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import Date, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ppid.db import Base, UtcDateTime, utcnow
+from ppid.db import Base, JsonDocument, UtcDateTime, utcnow
 
 
 class Reclassification(Base):
@@ -99,3 +100,28 @@ class ExemptInformation(Base):
     """The catalogue dataset it covers, when it is one (held back by its classification)."""
     recorded_by_name: Mapped[str] = mapped_column(String(200))
     recorded_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class PublishedAnswer(Base):
+    """A fulfilled request's released information, published so the next citizen finds it without asking again
+    (as WhatDoTheyKnow and FragDenStaat do), without the requester's identity.
+
+    ``subject`` and ``answer`` are the officer's wording, checked free of the requester's personal data when
+    published; ``files`` are redacted copies (stored apart from the requester's), never the handed-over originals.
+    """
+
+    __tablename__ = "publication_jawaban"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    permohonan_id: Mapped[int] = mapped_column(ForeignKey("permohonan.id"), unique=True)
+    number: Mapped[str] = mapped_column(String(80))
+    """The request's registration number: no personal data, and it lets the public cite the answer."""
+    dinas_slug: Mapped[str | None] = mapped_column(String(60), nullable=True, index=True)
+    subject: Mapped[str] = mapped_column(Text)
+    answer: Mapped[str] = mapped_column(Text)
+    received_on: Mapped[date] = mapped_column(Date)
+    decided_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    files: Mapped[list[dict[str, Any]]] = mapped_column(JsonDocument, default=list)
+    """Each published file: name, storage key, size, SHA-256, and how many personal-data hits were removed."""
+    published_by_name: Mapped[str] = mapped_column(String(200))
+    published_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

@@ -22,12 +22,13 @@ from ppid.config import load_settings
 from ppid.db import utcnow
 from ppid.permohonan import service_report
 from ppid.permohonan.config import PermohonanConfig
+from ppid.permohonan.models import Permohonan
 from ppid.permohonan.workflow import Workflow
 from ppid.permohonan.written_notice import Issuer, issued_for
 from ppid.pipeline.models import TrackedFile
 from ppid.pipeline.runner import run_harvest
 from ppid.platform import Platform
-from ppid.publication import announcements
+from ppid.publication import announcements, answers
 from ppid.uploader import service as uploader
 from ppid.uploader.metadata import defaults_for, load_metadata
 from ppid.uploader.models import Draft
@@ -83,6 +84,9 @@ PUBLIC_PAGES = {
     "pengumuman serta-merta": "/pengumuman",
     "satu pengumuman serta-merta": "/pengumuman/{announcement_id}",
     "jadwal informasi berkala": "/informasi-berkala",
+    "informasi yang telah dimohonkan": "/informasi-dimohonkan",
+    "pencarian informasi yang telah dimohonkan": "/informasi-dimohonkan?q=puskesmas&dinas={dinas}",
+    "satu jawaban yang diterbitkan": "/informasi-dimohonkan/{answer_id}",
     "halaman tidak ditemukan": "/dataset/tidak-ada",
     "berkas tidak ditemukan": "/unduh/999/tidak-ada.csv",
 }
@@ -116,6 +120,7 @@ OFFICER_PAGES = {
     "pengelolaan DIK": "/petugas/informasi-dikecualikan",
     "pengumuman petugas": "/petugas/pengumuman",
     "ubah pengumuman": "/petugas/pengumuman/{announcement_id}",
+    "terbitkan jawaban permohonan": "/permohonan/petugas/{delivered_id}/terbitkan-jawaban",
 }
 
 # GET routes that are no page for a person to read, and why; every other GET route must be listed above.
@@ -154,6 +159,7 @@ NOT_PAGES = {
     "publikasi.api.api_dip": "the DIP as JSON for API clients",
     "publikasi.decree_document": "the SK establishing a DIP, as PDF",
     "pengumuman.feed": "an Atom feed (XML for feed readers)",
+    "jawaban.download": "a published answer's file, downloaded",
 }
 
 
@@ -187,6 +193,13 @@ def portal(migrated_template: str, tmp_path_factory: pytest.TempPathFactory) -> 
             officer = create_user(session, username="ppid.utama", email="utama@contoh.go.id", full_name="PPID Utama",
                                   password=PASSWORD, grants=[Grant(Role.ADMIN)])
             workflow.decide(refused.permohonan, officer=officer, data=REFUSAL)
+            delivered, answered = (_handed_over(workflow, officer, nik) for nik in ("3201014507900003",
+                                                                                   "3201014507900004"))
+            answer = answers.publish(
+                session, platform.storage, permohonan_id=answered.id, number=answered.number, dinas_slug="dinkes",
+                received_on=utcnow().date(), decided_on=utcnow().date(), files=[], known=[], by="PPID Utama",
+                release=answers.Release("Anggaran perawatan puskesmas 2025", "Daftar 14 puskesmas dan anggarannya.",
+                                        frozenset(), frozenset()))
             [letter, *_refusal] = issued_for(session, refused.permohonan)
             service_report.finalise(workflow, REPORT_YEAR, by=officer)
             forgetful = create_user(session, username="petugas.lupa", email="lupa@contoh.go.id", full_name="Petugas",
@@ -201,12 +214,21 @@ def portal(migrated_template: str, tmp_path_factory: pytest.TempPathFactory) -> 
                      "request_id": filed.permohonan.id, "user_id": officer.id, "run_id": run_id,
                      "refused_token": refused.token, "draft_id": draft.id, "letter_code": letter.code,
                      "report_year": REPORT_YEAR, "announcement_id": announcement.id,
+                     "delivered_id": delivered.id, "answer_id": answer.id,
                      "reset_token": make_reset_token(platform.settings.secret_key, forgetful)}  # fmt: skip
         app = create_app(platform=platform)
         with served(app) as server:
             yield Portal(server.url, app, names)
     finally:
         platform.close()
+
+
+def _handed_over(workflow: Workflow, officer: User, nik: str) -> Permohonan:
+    """A request granted and closed with the information handed over: its answer may be published."""
+    permohonan = workflow.file(filing(nik=nik)).permohonan
+    workflow.decide(permohonan, officer=officer, data={"keputusan": "dikabulkan_seluruhnya", "materi": "Anggaran"})
+    workflow.close(permohonan, officer=officer, reason="informasi_diserahkan")
+    return permohonan
 
 
 def new_draft_with_a_file(platform: Platform, session, officer: User) -> Draft:
