@@ -228,11 +228,11 @@ def _pdf_pages(path: Path, max_pages: int) -> Iterator[str]:
 # -- tables ------------------------------------------------------------------------------------------
 
 
-def scan_file(path: Path, name: str) -> Scan:
-    """A table (CSV, XLSX, XLS, ODS) cell by cell, any other file as a document."""
+def scan_file(path: Path, name: str, max_pages: int = 100) -> Scan:
+    """A table (CSV, XLSX, XLS, ODS) cell by cell, any other file as a document (its first ``max_pages``)."""
     if PurePosixPath(name).suffix.lower() in TABLE_SUFFIXES:
         return scan_table(path)
-    return scan_document(path, name)
+    return scan_document(path, name, max_pages)
 
 
 def scan_table(path: Path) -> Scan:
