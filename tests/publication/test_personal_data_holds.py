@@ -181,3 +181,100 @@ def test_a_file_sent_back_stays_unpublished(platform) -> None:
 
     assert holds(platform)["surat-2024.pdf"].status == HoldStatus.SENT_BACK
     assert "surat-2024.pdf" not in published_names(platform)
+
+
+# -- through the web -------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def app(platform: Platform):
+    from ppid.app import create_app
+
+    application = create_app(platform=platform)
+    application.config["TESTING"] = True
+    return application
+
+
+@pytest.fixture
+def sign_in(app, platform: Platform):
+    from ppid.accounts.models import Role
+    from ppid.accounts.service import Grant, create_user
+
+    from .conftest import PASSWORD, csrf
+
+    people = {"walidata": [Grant(Role.WALIDATA)], "petugas-dinsos": [Grant(Role.OFFICER, "dinsos")],
+              "walidata-disdik": [Grant(Role.WALIDATA, "disdik")]}
+    with platform.database.session() as session:
+        for username, grants in people.items():
+            create_user(session, username=username, email=f"{username}@contoh.go.id",
+                        full_name=f"Pengguna {username}", password=PASSWORD, grants=grants)
+
+    def signed_in(username: str):
+        client = app.test_client()
+        response = client.post("/masuk", data={"username": username, "password": PASSWORD,
+                                               "csrf_token": csrf(client, "/masuk")})
+        assert response.status_code == 302
+        client.token = csrf(client, "/petugas/")
+        return client
+
+    return signed_in
+
+
+def hold_id(platform: Platform, file_name: str) -> int:
+    return holds(platform)[file_name].id
+
+
+def test_the_dinas_officer_sees_why_in_plain_indonesian_with_values_masked(platform, sign_in) -> None:
+    run_harvest(platform)
+    officer = sign_in("petugas-dinsos")
+
+    page = officer.get("/petugas/data-pribadi").get_data(as_text=True)
+
+    assert "penerima-2024.csv" in page and "surat-2024.pdf" in page
+    assert "baris 2, kolom nik" in page and "3201********0001" in page and "halaman 2" in page
+    assert "NIK (nomor induk kependudukan)" in page
+    assert not any(nik in page for nik in NIKS) and not any(phone in page for phone in PHONES)
+    assert "Terbitkan dengan alasan" not in page  # an officer sees, the walidata decides
+    refused = officer.post(f"/petugas/data-pribadi/{hold_id(platform, 'surat-2024.pdf')}/terbitkan",
+                           data={"alasan": "Saya ingin menerbitkannya", "csrf_token": officer.token})
+    assert refused.status_code == 403
+
+
+def test_the_walidata_releases_with_a_reason_through_the_web_and_the_file_is_published(platform, sign_in) -> None:
+    run_harvest(platform)
+    walidata = sign_in("walidata")
+    path = f"/petugas/data-pribadi/{hold_id(platform, 'penerima-2024.csv')}/terbitkan"
+
+    without_token = walidata.post(path, data={"alasan": "Daftar penerima wajib diumumkan"})
+    no_reason = walidata.post(path, data={"alasan": " ", "csrf_token": walidata.token}, follow_redirects=True)
+    assert without_token.status_code == 400
+    assert "paling sedikit 10 karakter" in no_reason.get_data(as_text=True)
+    assert "penerima-2024.csv" not in published_names(platform)
+
+    released = walidata.post(path, data={"alasan": "Daftar penerima wajib diumumkan (Permensos)",
+                                         "csrf_token": walidata.token}, follow_redirects=True)
+
+    page = released.get_data(as_text=True)
+    assert "diterbitkan dengan alasan" in page and "Daftar penerima wajib diumumkan (Permensos)" in page
+    assert "Pengguna walidata" in page
+    assert "penerima-2024.csv" in published_names(platform)
+    later = run_harvest(platform)
+    assert "penerima-2024.csv" not in {event.item_key for event in held_events(platform, later)}
+    assert "penerima-2024.csv" in published_names(platform)
+
+
+def test_the_walidata_sends_a_file_back_through_the_web_and_another_dinas_walidata_cannot(platform, sign_in) -> None:
+    run_harvest(platform)
+    path = f"/petugas/data-pribadi/{hold_id(platform, 'surat-2024.pdf')}/kembalikan"
+    other = sign_in("walidata-disdik")
+    assert other.post(path, data={"alasan": "", "csrf_token": other.token}).status_code == 403
+    assert "surat-2024.pdf" not in other.get("/petugas/data-pribadi").get_data(as_text=True)
+
+    walidata = sign_in("walidata")
+    sent = walidata.post(path, data={"alasan": "Hapus halaman identitas", "csrf_token": walidata.token},
+                         follow_redirects=True)
+
+    assert "dikembalikan ke dinas untuk diperbaiki" in sent.get_data(as_text=True)
+    assert holds(platform)["surat-2024.pdf"].status == HoldStatus.SENT_BACK
+    run_harvest(platform)
+    assert "surat-2024.pdf" not in published_names(platform)
