@@ -16,7 +16,7 @@ A NIK must fit its structure (Permendagri/Dukcapil): province code, regency, dis
 public body's own (an official's contact is published by law), so they do not count.
 
 The main entry points: :func:`scan_file` (a table or document, by its name's format), :func:`scan_table`,
-:func:`scan_pages`, :func:`find_in_text` and :func:`mask`. A :class:`Scan` is stored as JSON
+:func:`scan_frame`, :func:`scan_pages`, :func:`find_in_text` and :func:`mask`. A :class:`Scan` is stored as JSON
 (:meth:`Scan.to_dict` / :meth:`Scan.from_dict`) and says what it found in plain Indonesian
 (:meth:`Scan.summary`).
 """
@@ -51,7 +51,7 @@ PROVINCES = {
     71, 72, 73, 74, 75, 76, 81, 82, 91, 92, 93, 94, 95, 96,
 }
 _NIK_SHAPE = r"[1-9][0-9]{15}"
-_PHONE_SHAPE = r"(?:\+62|62|0)8[1-9][0-9]{1,3}[ .-]?[0-9]{3,4}[ .-]?[0-9]{3,5}"
+_PHONE_SHAPE = r"(?:\+62[ .-]?|62[ .-]?|0)8[1-9][0-9]{1,3}[ .-]?[0-9]{3,4}[ .-]?[0-9]{3,5}"
 _EMAIL_SHAPE = r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
 _NIK_IN_TEXT = re.compile(rf"(?<![0-9]){_NIK_SHAPE}(?![0-9])")
 _PHONE_IN_TEXT = re.compile(rf"(?<![0-9+]){_PHONE_SHAPE}(?![0-9])")
@@ -255,6 +255,16 @@ def scan_table(path: Path) -> Scan:
         batches = ((batch.frame, batch.numbers) for batch in columnar.row_batches(
             rows, first_number=sniffed.header_row + 1, width=len(titles)))
     return _TableScan(titles).run(batches)
+
+
+def scan_frame(frame: Any) -> Scan:
+    """A polars frame of any column types (a DataStore copy, a table already in memory), titled by its column
+    names; rows are numbered as in a spreadsheet with the header in row 1."""
+    import polars as pl
+
+    titles = [str(name) for name in frame.columns]
+    cells = frame.select([pl.col(name).cast(pl.String).alias(f"c{index}") for index, name in enumerate(frame.columns)])
+    return _TableScan(titles).run([(cells, pl.Series("__row", range(2, frame.height + 2), dtype=pl.Int64))])
 
 
 def _csv_batches(path: Path, encoding: str, delimiter: str, header_row: int, width: int) -> Iterator[Any]:
