@@ -116,6 +116,13 @@ def blocking(session: Session, versions: Iterable[Version]) -> dict[Version, Per
     return {(h.source_id, h.item_key, h.sha256): h for h in rows if (h.source_id, h.item_key, h.sha256) in wanted}
 
 
+def blocking_in_source(session: Session, source_id: str) -> list[PersonalDataHold]:
+    """The holds not released of one source's files (an uploaded draft is one source)."""
+    return list(session.scalars(select(PersonalDataHold).where(
+        PersonalDataHold.source_id == source_id, PersonalDataHold.status != HoldStatus.RELEASED
+    ).order_by(PersonalDataHold.id)))
+
+
 def holds_of(session: Session, dinas_slugs: Iterable[str] | None) -> list[PersonalDataHold]:
     """Holds of these dinas (all when None), undecided first, newest first."""
     query = select(PersonalDataHold).order_by(PersonalDataHold.decided_at.is_not(None),
