@@ -20,6 +20,8 @@ from ppid.platform import Platform
 from ppid.publication.holds import HoldError, HoldStatus, PersonalDataHold, release, send_back
 from ppid.publishing.client import catalogue_client
 
+from ..workspace.conftest import task_count
+
 REPO = Path(__file__).resolve().parents[2]
 NIKS = ["3201014509900001", "3201010101850002"]
 PHONES = ["081234567890", "+6281298765432"]
@@ -271,10 +273,16 @@ def test_the_walidata_sends_a_file_back_through_the_web_and_another_dinas_walida
     assert "surat-2024.pdf" not in other.get("/petugas/data-pribadi").get_data(as_text=True)
 
     walidata = sign_in("walidata")
+    officer = sign_in("petugas-dinsos")
+    workspace = walidata.get("/petugas/").get_data(as_text=True)
+    assert task_count(workspace, "data-pribadi") == 3 and "surat-2024.pdf" in workspace
+    assert task_count(officer.get("/petugas/").get_data(as_text=True), "data-pribadi-dikembalikan") == 0
     sent = walidata.post(path, data={"alasan": "Hapus halaman identitas", "csrf_token": walidata.token},
                          follow_redirects=True)
 
     assert "dikembalikan ke dinas untuk diperbaiki" in sent.get_data(as_text=True)
     assert holds(platform)["surat-2024.pdf"].status == HoldStatus.SENT_BACK
+    assert task_count(walidata.get("/petugas/").get_data(as_text=True), "data-pribadi") == 2
+    assert task_count(officer.get("/petugas/").get_data(as_text=True), "data-pribadi-dikembalikan") == 1
     run_harvest(platform)
     assert "surat-2024.pdf" not in published_names(platform)
