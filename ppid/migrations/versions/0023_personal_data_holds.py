@@ -36,7 +36,7 @@ def upgrade() -> None:
         sa.Column("reason", sa.Text(), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_personal_data_hold")),
         sa.UniqueConstraint("source_id", "item_key", "sha256",
-                            name=op.f("uq_personal_data_hold_source_id_item_key_sha256")),
+                            name=op.f("uq_personal_data_hold_source_id")),
     )
     op.create_index(op.f("ix_personal_data_hold_dinas_slug"), "personal_data_hold", ["dinas_slug"])
 
