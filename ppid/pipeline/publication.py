@@ -63,7 +63,7 @@ def publish_dataset(
             return []
         documents = texts_by_sha256(session, (f.sha256 for f in files if f.state == FileState.DOCUMENT))
         private = _held_for_personal_data(session, files)
-        draft = dataset_draft(platform, dinas, dataset_name, files, documents, copies, session, hidden=set(private))
+        draft = dataset_draft(platform, dinas, dataset_name, files, documents, copies, session, hidden=private)
         publisher.publish(draft)
         held = is_exempt(draft.meta)
         for tracked in files:
@@ -81,16 +81,15 @@ def publish_dataset(
     if held:
         return [(ItemOutcome.HELD, _("Ditahan: diklasifikasikan sebagai informasi dikecualikan (Pasal 17), "
                                      "tidak diterbitkan di katalog."))]
-    return [(ItemOutcome.FAILED, problem) for problem in failures.values()] + [
-        (ItemOutcome.HELD, summary) for summary in private.values()]
+    return [(ItemOutcome.FAILED, problem) for problem in failures.values()]
 
 
-def _held_for_personal_data(session: Session, files: list[TrackedFile]) -> dict[int, str]:
-    """File id → why, for the files whose current version is held for personal data and not released."""
+def _held_for_personal_data(session: Session, files: list[TrackedFile]) -> set[int]:
+    """The files whose current version is held for personal data and not released (the run recorded why when it
+    read them)."""
     holds = blocking(session, ((f.source_id, f.key, f.sha256) for f in files
                                if f.state in (FileState.VALID, FileState.DOCUMENT)))
-    return {f.id: holds[(f.source_id, f.key, f.sha256)].scan.summary() for f in files
-            if (f.source_id, f.key, f.sha256) in holds}
+    return {f.id for f in files if (f.source_id, f.key, f.sha256) in holds}
 
 
 def classified_meta(session: Session, dinas_slug: str, dataset_name: str, meta: dict[str, Any]) -> dict[str, Any]:

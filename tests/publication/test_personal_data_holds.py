@@ -139,6 +139,8 @@ def test_nik_and_phone_numbers_in_a_csv_an_xlsx_and_a_pdf_hold_them_back_with_th
     assert {place.page for place in document.places} == {2}
     assert all(hold.status == HoldStatus.HELD for hold in held.values())
     assert published_names(platform) == {"anggaran-2024.csv"}
+    assert sorted(event.item_key for event in held_events(platform, run_id)) == [
+        "penerima-2024.csv", "penerima-2025.xlsx", "surat-2024.pdf"]  # once per file, in the run's record
     messages = " ".join(event.message or "" for event in held_events(platform, run_id))
     assert "Ditahan untuk walidata" in messages and "baris 2, kolom nik: 3201********0001" in messages
     assert "halaman 2" in messages
