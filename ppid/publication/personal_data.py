@@ -16,7 +16,8 @@ A NIK must fit its structure (Permendagri/Dukcapil): province code, regency, dis
 public body's own (an official's contact is published by law), so they do not count.
 
 The main entry points: :func:`scan_file` (a table or document, by its name's format), :func:`scan_table`,
-:func:`scan_frame`, :func:`scan_pages`, :func:`find_in_text` and :func:`mask`. A :class:`Scan` is stored as JSON
+:func:`scan_frame`, :func:`scan_pages`, :func:`find_in_text`, :func:`matches_in_text` (spans, for redaction)
+and :func:`mask`. A :class:`Scan` is stored as JSON
 (:meth:`Scan.to_dict` / :meth:`Scan.from_dict`) and says what it found in plain Indonesian
 (:meth:`Scan.summary`).
 """
@@ -170,20 +171,39 @@ def mask(kind: str, value: str) -> str:
     return " ".join(word[:1] + "***" for word in value.split()[:3]) + " …"
 
 
-def find_in_text(text: str) -> Iterator[tuple[str, str]]:
-    """(kind, masked value) for each NIK, phone number and personal e-mail address in free text, and each line
-    that names a person beside a street address."""
+@dataclass(frozen=True)
+class Match:
+    """One piece of personal data in a text, with where it is (for blacking it out): ``text[start:end]``."""
+
+    kind: str
+    start: int
+    end: int
+    value: str
+
+
+def matches_in_text(text: str) -> Iterator[Match]:
+    """Each NIK, phone number and personal e-mail address in free text, and each line that names a person beside
+    a street address (the whole line), in that order; for a redaction step that must know what to remove."""
     for match in _NIK_IN_TEXT.finditer(text):
         if is_nik(match.group()):
-            yield NIK, mask(NIK, match.group())
+            yield Match(NIK, match.start(), match.end(), match.group())
     for match in _PHONE_IN_TEXT.finditer(text):
-        yield PHONE, mask(PHONE, match.group())
+        yield Match(PHONE, match.start(), match.end(), match.group())
     for match in _EMAIL_IN_TEXT.finditer(text):
         if is_personal_email(match.group()):
-            yield EMAIL, mask(EMAIL, match.group())
-    for line in text.splitlines():
+            yield Match(EMAIL, match.start(), match.end(), match.group())
+    offset = 0
+    for line in text.splitlines(keepends=True):
         if _STREET.search(line) and _PERSON_CUE.search(line):
-            yield ADDRESS, mask(ADDRESS, line)
+            stripped = line.rstrip("\r\n")
+            yield Match(ADDRESS, offset, offset + len(stripped), stripped)
+        offset += len(line)
+
+
+def find_in_text(text: str) -> Iterator[tuple[str, str]]:
+    """(kind, masked value) for each piece of personal data in free text (see :func:`matches_in_text`)."""
+    for match in matches_in_text(text):
+        yield match.kind, mask(match.kind, match.value)
 
 
 # -- documents ---------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from ppid.publication.personal_data import (
     find_in_text,
     is_nik,
     mask,
+    matches_in_text,
     scan_frame,
     scan_table,
 )
@@ -103,3 +104,11 @@ def test_an_untitled_column_counts_when_half_its_cells_are_niks() -> None:
 
     assert scan.counts == {NIK: 2}
     assert {place.column for place in scan.places} == {"kolom_a"}
+
+
+def test_matches_say_where_each_value_is_so_that_it_can_be_blacked_out() -> None:
+    text = "Nama: Budi, Jl. Melati 5\nNIK 3201014509900001 telp 0812-3456-7890"
+
+    spans = {match.kind: text[match.start:match.end] for match in matches_in_text(text)}
+
+    assert spans == {NIK: "3201014509900001", PHONE: "0812-3456-7890", ADDRESS: "Nama: Budi, Jl. Melati 5"}
