@@ -29,6 +29,7 @@ from ppid.pipeline.models import FileState, ItemOutcome, TrackedFile
 from ppid.pipeline.naming import safe_filename
 from ppid.platform import Platform
 from ppid.publication.classification import Classification, is_exempt
+from ppid.publication.holds import blocking
 from ppid.publication.models import Reclassification
 from ppid.publishing.mapping import DatasetDraft, DatasetFile, DatastoreCopy
 from ppid.publishing.publisher import Publisher
@@ -51,19 +52,25 @@ def publish_dataset(
     with platform.database.session() as session:
         files = _files(session, dinas_slug, dataset_name)
         held = bool(files) and is_exempt(classified_meta(session, dinas_slug, dataset_name, files[0].dataset_meta))
+        private = _held_for_personal_data(session, files)
         wanted = [(f.id, f.name, f.schema_name, *catalogue_version(f)) for f in _visible(files)
-                  if f.state != FileState.DOCUMENT and wants_copy(f.name, f.schema_name) and not held]
+                  if f.state != FileState.DOCUMENT and wants_copy(f.name, f.schema_name) and not held
+                  and f.id not in private]
     copies, failures = _datastore_copies(platform, wanted)
     with platform.database.session() as session:
         files = _files(session, dinas_slug, dataset_name)
         if not files:
             return []
         documents = texts_by_sha256(session, (f.sha256 for f in files if f.state == FileState.DOCUMENT))
-        draft = dataset_draft(platform, dinas, dataset_name, files, documents, copies, session)
+        private = _held_for_personal_data(session, files)
+        draft = dataset_draft(platform, dinas, dataset_name, files, documents, copies, session, hidden=private)
         publisher.publish(draft)
         held = is_exempt(draft.meta)
         for tracked in files:
-            if tracked.state in (FileState.VALID, FileState.DOCUMENT):
+            if tracked.id in private:  # settled until the walidata decides; nothing of it is served meanwhile
+                tracked.published_sha256 = tracked.sha256
+                tracked.published_storage_key = None
+            elif tracked.state in (FileState.VALID, FileState.DOCUMENT):
                 tracked.published_sha256 = tracked.sha256
                 # held back: this version is settled (not pending again), but nothing of it is served
                 tracked.published_storage_key = None if held else tracked.storage_key
@@ -75,6 +82,14 @@ def publish_dataset(
         return [(ItemOutcome.HELD, _("Ditahan: diklasifikasikan sebagai informasi dikecualikan (Pasal 17), "
                                      "tidak diterbitkan di katalog."))]
     return [(ItemOutcome.FAILED, problem) for problem in failures.values()]
+
+
+def _held_for_personal_data(session: Session, files: list[TrackedFile]) -> set[int]:
+    """The files whose current version is held for personal data and not released (the run recorded why when it
+    read them)."""
+    holds = blocking(session, ((f.source_id, f.key, f.sha256) for f in files
+                               if f.state in (FileState.VALID, FileState.DOCUMENT)))
+    return {f.id for f in files if (f.source_id, f.key, f.sha256) in holds}
 
 
 def classified_meta(session: Session, dinas_slug: str, dataset_name: str, meta: dict[str, Any]) -> dict[str, Any]:
@@ -124,10 +139,12 @@ def _datastore_copies(
 def dataset_draft(
     platform: Platform, dinas: Dinas, dataset_name: str, files: list[TrackedFile],
     documents: Mapping[str, DocumentText], copies: Mapping[int, DatastoreCopy], session: Session,
+    hidden: set[int] | None = None,
 ) -> DatasetDraft:
     """The dataset as the catalogue should show it: ``documents`` (by sha256) give page counts and text,
-    ``copies`` (by file id) the typed rows of tables for the DataStore."""
-    visible = _visible(files)
+    ``copies`` (by file id) the typed rows of tables for the DataStore; ``hidden`` file ids are left out (held
+    for personal data)."""
+    visible = [f for f in _visible(files) if f.id not in (hidden or set())]
     meta = classified_meta(session, dinas.slug, dataset_name, (visible or files)[0].dataset_meta)
     return DatasetDraft(
         name=dataset_name,

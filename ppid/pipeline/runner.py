@@ -49,6 +49,8 @@ from ppid.pipeline.naming import dataset_name_for, storage_key_for
 from ppid.pipeline.publication import publish_dataset, wants_copy
 from ppid.pipeline.validate import validate_stored_file
 from ppid.platform import Platform
+from ppid.publication.holds import PersonalDataHold, hold_for, is_recorded
+from ppid.publication.personal_data import Scan, scan_file
 from ppid.publishing.publisher import Publisher, open_publisher
 from ppid.registry import Rule, SourceConfig
 from ppid.storage import StorageError
@@ -498,9 +500,26 @@ class _Runner:
                 tracked.state = state
                 tracked.report_id = record.id if record else None
                 self._seen(tracked, item)
+                held = None if state == FileState.INVALID else self._personal_data_hold(session, tracked, fetched)
+        if held is not None:
+            return ItemOutcome.HELD, held.scan.summary()
         if state == FileState.INVALID:
             return ItemOutcome.INVALID, record.report.get("summary") if record else None
         return (ItemOutcome.NEW if is_new else ItemOutcome.UPDATED), notice
+
+    def _personal_data_hold(
+        self, session: Session, tracked: TrackedFile, fetched: FetchedFile
+    ) -> PersonalDataHold | None:
+        """Scan a new version for personal data; a hit holds it back for the walidata (a released version never
+        again). The scan is skipped when this version's hold is already recorded."""
+        def scan() -> Scan:
+            if is_recorded(session, tracked.source_id, tracked.key, fetched.sha256):
+                return Scan()
+            return scan_file(fetched.path, tracked.name, self.document_limits.max_pages)
+
+        return hold_for(session, dinas_slug=tracked.dinas_slug, dataset_name=tracked.dataset_name,
+                        source_id=tracked.source_id, item_key=tracked.key, file_name=tracked.name,
+                        sha256=fetched.sha256, scan=scan())
 
     @staticmethod
     def _seen(tracked: TrackedFile, item: Item) -> None:

@@ -10,10 +10,9 @@ same way: a PDF's hits are shown page by page and blacked out for real (PyMuPDF'
 under the box, it does not draw over it), text files have them replaced; other formats cannot be checked here, so
 the officer confirms they hold no personal data or leaves them out.
 
-The detection is the minimal one this needs (NIK, phone, personal e-mail, the requester's own values), written
-before the pipeline's personal-data scan (``ppid.publication.personal_data``) was merged. Redaction needs the
-values as found, not only their masked samples, so :func:`findings` keeps its own patterns; once both are in
-one branch, its NIK test should use that module's structural ``is_nik`` (fewer false hits on 16-digit amounts).
+The detection is the pipeline's own (:func:`ppid.publication.personal_data.matches_in_text`: a NIK that fits its
+structure, phone numbers, personal e-mail addresses, a name beside a street address), plus the requester's own
+particulars searched literally, which no pattern can know.
 """
 
 from __future__ import annotations
@@ -31,6 +30,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from ppid.i18n import _
+from ppid.publication import personal_data
 from ppid.publication.models import PublishedAnswer
 from ppid.publication.service import FormError
 from ppid.storage import Storage
@@ -40,11 +40,8 @@ TEXT_EXTENSIONS = (".csv", ".txt", ".json")
 MAX_TEXT = 20000
 BLACKOUT = "█"
 
-NIK = re.compile(r"(?<!\d)\d{16}(?!\d)")
-PHONE = re.compile(r"(?<![\w+])(?:\+62|62|0)[\s.-]?8\d{1,3}(?:[\s.-]?\d{2,4}){2,3}(?!\d)")
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-KINDS = {"nik": NIK, "telepon": PHONE, "email": EMAIL}
-OFFICIAL_DOMAIN = re.compile(r"\.go\.id$", re.IGNORECASE)
+REQUESTER = "pemohon"
+"""The kind of a finding that is one of the requester's own particulars."""
 
 
 @dataclass(frozen=True)
@@ -63,8 +60,7 @@ class Finding:
 
     @property
     def label(self) -> str:
-        return {"nik": _("NIK"), "telepon": _("nomor telepon"), "email": _("alamat e-mail"),
-                "pemohon": _("data pemohon")}[self.kind]
+        return _("data pemohon") if self.kind == REQUESTER else _(personal_data.KIND_LABELS[self.kind])
 
 
 @dataclass(frozen=True)
@@ -87,19 +83,16 @@ def requester_values(full_name: str, nik: str | None, address: str, phone: str |
 
 
 def findings(text: str, known: Iterable[str] = (), page: int | None = None) -> list[Finding]:
-    """Personal data in ``text``: NIK, phone numbers, e-mail addresses, and the requester's known values."""
+    """Personal data in ``text`` (the pipeline's detector) and the requester's known values."""
     found: dict[tuple[str, str], Finding] = {}
-    for kind, pattern in KINDS.items():
-        for match in pattern.finditer(text):
-            if kind == "email" and OFFICIAL_DOMAIN.search(match.group()):
-                continue  # the public body's own contact, not a person's (as the pipeline's scan counts them)
-            found.setdefault((kind, match.group()), Finding(kind, match.group(), page))
+    for match in personal_data.matches_in_text(text):
+        found.setdefault((match.kind, match.value), Finding(match.kind, match.value, page))
     lowered = text.casefold()
     for value in known:
         start = lowered.find(value.casefold())
         if start >= 0:
             exact = text[start:start + len(value)]
-            found.setdefault(("pemohon", exact), Finding("pemohon", exact, page))
+            found.setdefault((REQUESTER, exact), Finding(REQUESTER, exact, page))
     return list(found.values())
 
 

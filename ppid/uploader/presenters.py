@@ -98,6 +98,10 @@ def describe(event: DraftEvent, draft: Draft) -> str:
         return _("%(who)s mengembalikan draf ke petugas: %(comment)s", who=who, comment=payload.get("comment", ""))
     if kind == DraftEventKind.APPROVED:
         return _("%(who)s menyetujui draf (%(files)s).", who=who, files=_files(payload, draft))
+    if kind == DraftEventKind.PUBLISHED and payload.get("held"):
+        return _("Dataset %(dataset)s diproses (pemanenan #%(run)s), tetapi berkas berikut ditahan untuk walidata "
+                 "karena data pribadi: %(held)s", dataset=payload.get("dataset", ""), run=payload.get("run", ""),
+                 held=" ".join(f"{name}: {why}" for name, why in payload["held"].items()))
     if kind == DraftEventKind.PUBLISHED:
         return _("Dataset %(dataset)s terbit di portal (pemanenan #%(run)s).", dataset=payload.get("dataset", ""),
                  run=payload.get("run", ""))

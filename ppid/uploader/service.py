@@ -23,6 +23,7 @@ from ppid.jobs import JobHandle
 from ppid.pipeline.models import TrackedFile
 from ppid.pipeline.naming import dataset_name_for, safe_filename
 from ppid.platform import Platform
+from ppid.publication import holds
 from ppid.registry import Rule, SourceConfig
 from ppid.storage import MIN_PART_SIZE, StoredObject
 from ppid.uploader import checking, notices
@@ -445,6 +446,17 @@ def publish_draft_job(draft_id: int) -> int | None:
         return None
     with platform.database.session() as session:
         draft = session.get(Draft, draft_id)
+        current = {(key, sha256) for key, sha256 in session.execute(select(TrackedFile.key, TrackedFile.sha256).where(
+            TrackedFile.source_id == source.source_id))}
+        held = {hold.file_name: hold.scan.summary() for hold in holds.blocking_in_source(session, source.source_id)
+                if (hold.item_key, hold.sha256) in current}
+        if held:  # the pipeline held files with personal data back: the walidata decides on its own page
+            record(session, draft, DraftEventKind.PUBLISHED, None, run=run_id, dataset=dataset_name(draft), held=held)
+            notices.notify(session, draft, _submitter(session, draft), _(
+                "Draf “%(title)s” disetujui, tetapi %(files)s ditahan karena memuat data pribadi (NIK, nomor "
+                "telepon, e-mail atau alamat di samping nama) dan belum terbit; walidata akan menerbitkannya "
+                "dengan alasan atau mengembalikannya untuk diperbaiki.", title=draft.title, files=", ".join(held)))
+            return run_id
         record(session, draft, DraftEventKind.PUBLISHED, None, run=run_id, dataset=dataset_name(draft))
         notices.notify(session, draft, _submitter(session, draft),
                        _("Draf “%(title)s” disetujui walidata dan sudah terbit di portal.", title=draft.title))

@@ -29,6 +29,7 @@ from ppid.permohonan.workflow import Workflow
 from ppid.pipeline.models import FailedItem, FileState, HarvestRun, ItemOutcome, TrackedFile
 from ppid.platform import job_platform
 from ppid.publication import dik, periodic
+from ppid.publication.holds import HoldStatus, PersonalDataHold
 from ppid.registry import Registry
 from ppid.uploader import notices
 from ppid.uploader.models import Draft, DraftStatus, Notice
@@ -42,6 +43,7 @@ REQUESTS_PATH = "/permohonan/petugas/"
 RUN_PATH = "/admin/pemanenan/{id}"
 SERVICE_REPORT_PATH = "/admin/laporan-layanan/{year}"
 DIK_PATH = "/petugas/informasi-dikecualikan"
+PERSONAL_DATA_PATH = "/petugas/data-pribadi"
 #: The outcomes of a run's files that leave the dinas something to fix.
 PROBLEMS = (ItemOutcome.INVALID, ItemOutcome.FAILED, ItemOutcome.SOURCE_FAILED)
 
@@ -156,6 +158,10 @@ def what_needs(session: Session, settings: Settings, registry: Registry, user: U
         tasks.append(_harvested_problems(session, scope(user, Role.OFFICER, Role.ADMIN)))
         tasks.append(_exemptions_to_review(session, scope(user, Role.OFFICER, Role.ADMIN), workflow.today()))
         tasks.append(_periodic_late(settings, scope(user, Role.OFFICER, Role.ADMIN), clock))
+    if holds(user, Role.WALIDATA, Role.ADMIN):
+        tasks.append(_personal_data(session, scope(user, Role.WALIDATA, Role.ADMIN), HoldStatus.HELD, Role.WALIDATA))
+    if holds(user, Role.OFFICER):
+        tasks.append(_personal_data(session, scope(user, Role.OFFICER), HoldStatus.SENT_BACK, Role.OFFICER))
     if scope(user, Role.ADMIN) is None:  # the region's report: its region-wide administrators
         tasks += _service_report_copy(session, workflow.today())
     last_run = _last_run(session, user) if holds(user, Role.OFFICER, Role.ADMIN, Role.WALIDATA) else None
@@ -234,6 +240,25 @@ def _harvested_problems(session: Session, dinas: set[str] | None) -> Task:
     items += [Link(_("%(name)s: gagal diambil", name=item.key), UPLOADER_PATH) for item in unread]
     return Task("berkas", Role.OFFICER, _("Berkas hasil pemanenan dinas yang tidak valid atau gagal"),
                 len(items), UPLOADER_PATH, tuple(items[:ITEMS_SHOWN]))
+
+
+def _personal_data(session: Session, dinas: set[str] | None, status: HoldStatus, role: Role) -> Task:
+    """Current versions held for personal data: the walidata decides on the held ones, the dinas fixes the ones
+    sent back (an older version's hold no longer counts once a new version came)."""
+    query = select(PersonalDataHold).join(TrackedFile, (TrackedFile.source_id == PersonalDataHold.source_id)
+                                          & (TrackedFile.key == PersonalDataHold.item_key)
+                                          & (TrackedFile.sha256 == PersonalDataHold.sha256)
+                                          ).where(PersonalDataHold.status == status)
+    if dinas is not None:
+        query = query.where(PersonalDataHold.dinas_slug.in_(dinas))
+    held = session.scalars(query.order_by(PersonalDataHold.id)).all()
+    items = tuple(Link(hold.file_name, PERSONAL_DATA_PATH) for hold in held[:ITEMS_SHOWN])
+    if status == HoldStatus.HELD:
+        return Task("data-pribadi", role, _("Berkas ditahan karena data pribadi: terbitkan dengan alasan atau "
+                                            "kembalikan ke dinas"), len(held), PERSONAL_DATA_PATH, items,
+                    urgent=bool(held))
+    return Task("data-pribadi-dikembalikan", role, _("Berkas dikembalikan walidata karena memuat data pribadi"),
+                len(held), PERSONAL_DATA_PATH, items, urgent=bool(held))
 
 
 def _exemptions_to_review(session: Session, dinas: set[str] | None, today: date) -> Task:
