@@ -80,12 +80,14 @@ def _charts(board: dashboard.Dashboard) -> list[tuple[str, Markup, list[tuple[st
     if scope.causes:
         charts.append((_("Penyebab tabel tidak valid"), [(row.label, row.count) for row in scope.causes], "count"))
     if board.dinas:
+        short = {dinas.slug: dinas.short_name or dinas.name for dinas in platform().registry.dinas}
         charts += [
-            (_("Dataset dan dokumen per dinas"), [(f.name, f.datasets + f.documents) for f in board.dinas], "count"),
+            (_("Dataset dan dokumen per dinas"),
+             [(short[f.slug], f.datasets + f.documents) for f in board.dinas], "count"),
             (_("Tabel yang lolos validasi per dinas (%)"),
-             [(f.name, f.valid_share) for f in board.dinas if f.valid_share is not None], "percent"),
+             [(short[f.slug], f.valid_share) for f in board.dinas if f.valid_share is not None], "percent"),
             (_("Informasi berkala tepat waktu per dinas (%)"),
-             [(f.name, f.berkala_share) for f in board.dinas if f.berkala_share is not None], "percent"),
+             [(short[f.slug], f.berkala_share) for f in board.dinas if f.berkala_share is not None], "percent"),
         ]
     drawn = []
     for title, points, kind in charts:

@@ -83,6 +83,8 @@ PUBLIC_PAGES = {
     "pengumuman serta-merta": "/pengumuman",
     "satu pengumuman serta-merta": "/pengumuman/{announcement_id}",
     "jadwal informasi berkala": "/informasi-berkala",
+    "dasbor transparansi": "/transparansi",
+    "dasbor transparansi satu dinas": "/transparansi?dinas={dinas}&tahun=2025",
     "halaman tidak ditemukan": "/dataset/tidak-ada",
     "berkas tidak ditemukan": "/unduh/999/tidak-ada.csv",
 }
@@ -154,6 +156,8 @@ NOT_PAGES = {
     "publikasi.api.api_dip": "the DIP as JSON for API clients",
     "publikasi.decree_document": "the SK establishing a DIP, as PDF",
     "pengumuman.feed": "an Atom feed (XML for feed readers)",
+    "transparansi.csv": "the transparency dashboard's numbers as CSV",
+    "transparansi.api.api_dashboard": "the transparency dashboard's numbers as JSON for API clients",
 }
 
 
