@@ -71,11 +71,13 @@ def _register_blueprints(app: Flask) -> None:
     from ppid.publication.views import blueprint as publication
     from ppid.publication.views_announce import blueprint as announcements
     from ppid.publication.views_dashboard import blueprint as transparency
+    from ppid.publication.views_monev import blueprint as monev
     from ppid.uploader.views import blueprint as uploader
     from ppid.workspace.views import blueprint as workspace
 
     for blueprint in (portal, documents, catalogue_api, exports, permohonan, letters, standar, service_report,
-                      uploader, admin, accounts, workspace, publication, announcements, transparency):
+                      uploader, admin, accounts, workspace, publication, announcements, transparency,
+                      monev):
         app.register_blueprint(blueprint)
 
 

@@ -17,6 +17,7 @@ MODEL_MODULES = (
     "ppid.publication.models",
     "ppid.publication.announcements",
     "ppid.publication.periodic",
+    "ppid.publication.monev",
 )
 
 
