@@ -118,6 +118,8 @@ OFFICER_PAGES = {
     "pengelolaan DIK": "/petugas/informasi-dikecualikan",
     "pengumuman petugas": "/petugas/pengumuman",
     "ubah pengumuman": "/petugas/pengumuman/{announcement_id}",
+    "bukti monev": "/petugas/monev",
+    "bukti monev satu dinas": "/petugas/monev?dinas={dinas}",
 }
 
 # GET routes that are no page for a person to read, and why; every other GET route must be listed above.
@@ -158,6 +160,8 @@ NOT_PAGES = {
     "pengumuman.feed": "an Atom feed (XML for feed readers)",
     "transparansi.csv": "the transparency dashboard's numbers as CSV",
     "transparansi.api.api_dashboard": "the transparency dashboard's numbers as JSON for API clients",
+    "monev.summary_pdf": "the monev questionnaire answered, as PDF",
+    "monev.bundle": "the monev evidence as a ZIP",
 }
 
 
