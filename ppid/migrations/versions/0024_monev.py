@@ -26,8 +26,8 @@ def upgrade() -> None:
         sa.Column("value", sa.Text(), nullable=False),
         sa.Column("updated_by", sa.String(length=200), nullable=False),
         sa.Column("updated_at", ppid.db.UtcDateTime(), nullable=False),
-        sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("year", "dinas_slug", "key"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_monev_item")),
+        sa.UniqueConstraint("year", "dinas_slug", "key", name=op.f("uq_monev_item_year")),
     )
 
 
