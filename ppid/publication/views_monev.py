@@ -46,7 +46,11 @@ def _chosen(*roles: Role) -> tuple[int, str | None]:
 
 
 def _questionnaire() -> monev.Questionnaire:
-    return monev.load_questionnaire(platform().settings.config_dir)
+    """The questionnaire profile; a profile that cannot be used is said in words on a page of its own (503)."""
+    try:
+        return monev.load_questionnaire(platform().settings.config_dir)
+    except monev.MonevError as error:
+        abort(Response(render_template("publication/monev_unavailable.html", message=str(error)), status=503))
 
 
 def _pack(year: int, slug: str | None) -> monev.Pack:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
 import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,6 +16,8 @@ from pypdf import PdfReader
 
 from ppid.accounts.models import Role
 from ppid.accounts.service import Grant
+from ppid.app import create_app
+from ppid.config import load_settings
 from ppid.permohonan import service_report
 from ppid.permohonan.config import PermohonanConfig
 from ppid.permohonan.workflow import Workflow
@@ -152,3 +155,24 @@ def test_the_zip_holds_the_evidence_and_no_personal_data(client, region) -> None
 
 def _saq(page: str) -> float:
     return float(re.search(r"Penilaian mandiri: ([0-9.]+)", page).group(1))
+
+
+
+def test_a_broken_questionnaire_is_said_in_words_not_a_traceback(environ, tmp_path: Path) -> None:
+    config = tmp_path / "config"
+    shutil.copytree(REPO / "config", config)
+    (config / monev.FILE_NAME).write_text("komisi: [tidak ditutup\n", encoding="utf-8")
+    broken = Platform.open(load_settings(environ={**environ, "PPID_CONFIG_DIR": str(config)}))
+    try:
+        with broken.database.session() as session:
+            make_user(session, "ppid.utama", Grant(Role.ADMIN))
+        client = create_app(platform=broken).test_client()
+        sign_in(client, "ppid.utama")
+
+        response = client.get("/petugas/monev", query_string={"tahun": YEAR})
+    finally:
+        broken.close()
+
+    assert response.status_code == 503
+    page = response.get_data(as_text=True)
+    assert "Kuesioner monev" in page and "tidak dapat dibaca" in page and "Traceback" not in page
