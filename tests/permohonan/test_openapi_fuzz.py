@@ -1,5 +1,5 @@
-"""The OpenAPI description is exact: schemathesis generates bodies the description allows for every operation of
-the request API and fails on any 5xx, on a valid body refused (400/422), on an undocumented status or content
+"""The OpenAPI description is exact: schemathesis generates requests the description allows for every operation of
+the public JSON API and fails on any 5xx, on a valid body refused (400/422), on an undocumented status or content
 type, and on an answer that does not match its documented schema. Bounded, so it runs in the normal suite (and
 so in ``.ci/run`` on SQLite and PostgreSQL) in seconds."""
 
@@ -40,7 +40,8 @@ def operations(api_schema) -> list:
 
 @pytest.mark.parametrize(("label", "accepted"), [("POST /api/permohonan", 201), ("POST /api/permohonan/lacak", 202),
                                                ("POST /api/permohonan/keberatan", 404),
-                                               ("GET /api/permohonan/pilihan", 200)])
+                                               ("GET /api/permohonan/pilihan", 200),
+                                               ("GET /api/informasi-publik", 200)])
 def test_the_api_accepts_what_its_description_allows_and_answers_as_described(api_schema, label, accepted) -> None:
     [operation] = [operation for operation in operations(api_schema) if operation.label == label]
     statuses: set[int] = set()
@@ -61,5 +62,5 @@ def test_the_api_accepts_what_its_description_allows_and_answers_as_described(ap
 
 def test_every_operation_is_fuzzed(api_schema) -> None:
     assert sorted(operation.label for operation in operations(api_schema)) == [
-        "GET /api/permohonan/pilihan", "POST /api/permohonan", "POST /api/permohonan/keberatan",
-        "POST /api/permohonan/lacak"]
+        "GET /api/informasi-publik", "GET /api/permohonan/pilihan", "POST /api/permohonan",
+        "POST /api/permohonan/keberatan", "POST /api/permohonan/lacak"]
