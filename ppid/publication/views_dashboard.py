@@ -8,7 +8,7 @@ from markupsafe import Markup
 
 from ppid.i18n import N_, _
 from ppid.permohonan.deadlines import format_day
-from ppid.permohonan.openapi import documented
+from ppid.permohonan.openapi import ErrorSchema, documented
 from ppid.permohonan.views import CONFIG_KEY, FIRST_YEAR
 from ppid.permohonan.workflow import Workflow
 from ppid.publication import dashboard
@@ -53,12 +53,12 @@ def csv() -> Response:
 
 
 @api.get("")
-@documented(_("Dasbor transparansi"), responses={200: dashboard.DasborTransparansiSchema}, query={
+@documented(_("Dasbor transparansi"), responses={200: dashboard.DasborTransparansiSchema, 404: ErrorSchema}, query={
     "dinas": N_("Slug perangkat daerah; tanpa ini, seluruh pemerintah daerah beserta rincian per dinas"),
     "tahun": N_("Tahun permohonan yang dihitung; tanpa ini, tahun berjalan"),
 })
 def api_dashboard() -> Response:
-    """The dashboard's numbers as JSON, the same as the page and the CSV."""
+    """The dashboard's numbers as JSON, the same as the page and the CSV; 404 for a dinas or year it does not know."""
     return jsonify(dashboard.as_json(_dashboard()))
 
 

@@ -113,6 +113,9 @@ def test_the_json_is_what_the_openapi_description_says(client, harvested) -> Non
     for query in ({}, {"dinas": "dinkes", "tahun": "2025"}):
         document = client.get("/api/transparansi", query_string=query).get_json()
         assert conforms(spec, schema, document) == []
+    unknown = client.get("/api/transparansi", query_string={"dinas": "tidak-ada"})
+    assert unknown.status_code == 404
+    assert conforms(spec, answer_schema(spec, "/api/transparansi", "get", 404), unknown.get_json()) == []
     drifted = client.get("/api/transparansi").get_json()
     drifted["cakupan"]["permohonan"] = "dua"
     assert conforms(spec, schema, drifted) != []
