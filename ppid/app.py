@@ -71,13 +71,15 @@ def _register_blueprints(app: Flask) -> None:
     from ppid.publication.views import blueprint as publication
     from ppid.publication.views_announce import blueprint as announcements
     from ppid.publication.views_answers import blueprint as published_answers
+    from ppid.publication.views_dashboard import blueprint as transparency
+    from ppid.publication.views_monev import blueprint as monev
     from ppid.publication.views_personal_data import blueprint as personal_data
     from ppid.uploader.views import blueprint as uploader
     from ppid.workspace.views import blueprint as workspace
 
     for blueprint in (portal, documents, catalogue_api, exports, permohonan, letters, standar, service_report,
                       uploader, admin, accounts, workspace, publication, announcements, published_answers,
-                      personal_data):
+                      personal_data, transparency, monev):
         app.register_blueprint(blueprint)
 
 

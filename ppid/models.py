@@ -18,6 +18,7 @@ MODEL_MODULES = (
     "ppid.publication.announcements",
     "ppid.publication.periodic",
     "ppid.publication.holds",
+    "ppid.publication.monev",
 )
 
 

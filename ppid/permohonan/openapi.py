@@ -27,7 +27,7 @@ from ppid.permohonan.schemas import UNSURE, Choice, ObjectionSchema, Text, Track
 
 OPENAPI_VERSION = "3.1.0"
 #: The JSON APIs described: information requests, and the publication registers (the DIP).
-API_ENDPOINT_PREFIXES = ("permohonan.api.", "publikasi.api.")
+API_ENDPOINT_PREFIXES = ("permohonan.api.", "publikasi.api.", "transparansi.api.")
 View = TypeVar("View", bound=Callable[..., Any])
 
 

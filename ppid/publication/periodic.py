@@ -99,13 +99,13 @@ def scheduled(package: dict[str, Any], zone: str) -> Scheduled | None:
     except ValueError:
         period = MAX_PERIOD_MONTHS
     period = min(max(period, 1), MAX_PERIOD_MONTHS)  # the law's ceiling holds whatever a catalogue says
-    refreshed_on = _refreshed_on(package, values, zone)
+    refreshed = refreshed_on(package, values, zone)
     return Scheduled(name=package["name"], title=package.get("title") or package["name"],
-                     dinas_slug=package["organization"]["name"], period_months=period, refreshed_on=refreshed_on,
-                     due_on=refreshed_on + relativedelta(months=period), document=values.get("jenis") == JENIS_DOKUMEN)
+                     dinas_slug=package["organization"]["name"], period_months=period, refreshed_on=refreshed,
+                     due_on=refreshed + relativedelta(months=period), document=values.get("jenis") == JENIS_DOKUMEN)
 
 
-def _refreshed_on(package: dict[str, Any], values: dict[str, str], zone: str) -> date:
+def refreshed_on(package: dict[str, Any], values: dict[str, str], zone: str) -> date:
     """The source's own date of the last refresh when it states one (``tanggal_pembaruan``: a file harvested long
     after it was last updated), else the day of the package's last change in the pemda's time zone."""
     try:

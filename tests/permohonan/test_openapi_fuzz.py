@@ -41,7 +41,8 @@ def operations(api_schema) -> list:
 @pytest.mark.parametrize(("label", "accepted"), [("POST /api/permohonan", 201), ("POST /api/permohonan/lacak", 202),
                                                ("POST /api/permohonan/keberatan", 404),
                                                ("GET /api/permohonan/pilihan", 200),
-                                               ("GET /api/informasi-publik", 200)])
+                                               ("GET /api/informasi-publik", 200),
+                                               ("GET /api/transparansi", 200)])
 def test_the_api_accepts_what_its_description_allows_and_answers_as_described(api_schema, label, accepted) -> None:
     [operation] = [operation for operation in operations(api_schema) if operation.label == label]
     statuses: set[int] = set()
@@ -62,5 +63,5 @@ def test_the_api_accepts_what_its_description_allows_and_answers_as_described(ap
 
 def test_every_operation_is_fuzzed(api_schema) -> None:
     assert sorted(operation.label for operation in operations(api_schema)) == [
-        "GET /api/informasi-publik", "GET /api/permohonan/pilihan", "POST /api/permohonan",
+        "GET /api/informasi-publik", "GET /api/permohonan/pilihan", "GET /api/transparansi", "POST /api/permohonan",
         "POST /api/permohonan/keberatan", "POST /api/permohonan/lacak"]

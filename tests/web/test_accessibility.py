@@ -87,6 +87,8 @@ PUBLIC_PAGES = {
     "informasi yang telah dimohonkan": "/informasi-dimohonkan",
     "pencarian informasi yang telah dimohonkan": "/informasi-dimohonkan?q=puskesmas&dinas={dinas}",
     "satu jawaban yang diterbitkan": "/informasi-dimohonkan/{answer_id}",
+    "dasbor transparansi": "/transparansi",
+    "dasbor transparansi satu dinas": "/transparansi?dinas={dinas}&tahun=2025",
     "halaman tidak ditemukan": "/dataset/tidak-ada",
     "berkas tidak ditemukan": "/unduh/999/tidak-ada.csv",
 }
@@ -121,6 +123,8 @@ OFFICER_PAGES = {
     "pengumuman petugas": "/petugas/pengumuman",
     "ubah pengumuman": "/petugas/pengumuman/{announcement_id}",
     "terbitkan jawaban permohonan": "/permohonan/petugas/{delivered_id}/terbitkan-jawaban",
+    "bukti monev": "/petugas/monev",
+    "bukti monev satu dinas": "/petugas/monev?dinas={dinas}",
 }
 
 # GET routes that are no page for a person to read, and why; every other GET route must be listed above.
@@ -160,6 +164,10 @@ NOT_PAGES = {
     "publikasi.decree_document": "the SK establishing a DIP, as PDF",
     "pengumuman.feed": "an Atom feed (XML for feed readers)",
     "jawaban.download": "a published answer's file, downloaded",
+    "transparansi.csv": "the transparency dashboard's numbers as CSV",
+    "transparansi.api.api_dashboard": "the transparency dashboard's numbers as JSON for API clients",
+    "monev.summary_pdf": "the monev questionnaire answered, as PDF",
+    "monev.bundle": "the monev evidence as a ZIP",
 }
 
 
