@@ -254,12 +254,12 @@ def serve(host: str, port: int, threads: int) -> None:
 
     settings = checked_settings().served_at(host, port, threads)
     platform = open_platform(settings)
-    publish_configured_announcements(platform)
     app = create_app(platform=platform)
     click.echo(_("Portal berjalan di %(url)s (Ctrl+C untuk berhenti).", url=settings.public_url))
     if not settings.public_url_configured and host in WILDCARD_HOSTS:
         click.echo(_("Tautan unduhan dan surel memakai %(url)s; atur PPID_PUBLIC_URL ke alamat yang dipakai warga.",
                      url=settings.public_url))
+    publish_configured_announcements(platform)  # before the first request is served, after the address is said
     if platform.jobs.inline:  # no worker: the server's own background thread sends the e-mails
         start_courier(platform)
     try:
