@@ -124,6 +124,7 @@ OFFICER_PAGES = {
     "ubah pengumuman": "/petugas/pengumuman/{announcement_id}",
     "terbitkan jawaban permohonan": "/permohonan/petugas/{delivered_id}/terbitkan-jawaban",
     "bukti monev": "/petugas/monev",
+    "berkas ditahan karena data pribadi": "/petugas/data-pribadi",
     "bukti monev satu dinas": "/petugas/monev?dinas={dinas}",
 }
 
