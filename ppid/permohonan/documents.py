@@ -9,8 +9,7 @@ is kept, in ``Requester.identity_documents``, which public pages and the API nev
 The name the requester's file had is not kept: people name a scan after what is on it ("KTP 3201014507900001
 Siti.jpg"), so it would be a NIK in clear beside the encrypted one. Officers see and download each document
 under a name made from its kind, the request's number and its type (:func:`display_name`). References written
-before this (they hold ``nama_berkas``) are shown the same way; the old name stays in the row until it is
-cleared by a data migration, and nothing reads it.
+before this held ``nama_berkas``; migration 0025 removes it from every row, and nothing read it before that.
 """
 
 from __future__ import annotations

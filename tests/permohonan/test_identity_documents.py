@@ -7,10 +7,12 @@ import io
 from pathlib import Path
 
 import pytest
+from alembic import command
 from click.testing import CliRunner
 from sqlalchemy import select, text
 
 from ppid.cli import main
+from ppid.db import alembic_config
 from ppid.permohonan.documents import MAX_BYTES
 from ppid.permohonan.identity import PersonalDataCipher
 from ppid.permohonan.models import Permohonan, Requester
@@ -153,6 +155,28 @@ def test_a_reference_written_before_still_holding_the_name_is_shown_under_the_ge
     download = client.get("/permohonan/petugas/1/dokumen/0")
     assert "3201014507900001.png" not in detail and "ktp-0001-PPID-DINKES-2026.png" in detail
     assert download.headers["Content-Disposition"].endswith("ktp-0001-PPID-DINKES-2026.png")
+
+
+def test_the_upgrade_forgets_the_names_older_versions_kept_and_the_documents_still_open(client, platform,
+                                                                                      dinkes_officer) -> None:
+    assert _file(client, files={"dokumen_identitas": (PNG, "ktp.png")}).status_code == 303
+    with platform.database.session() as session:  # as versions before this one wrote it
+        requester = session.scalar(select(Requester))
+        kept = {key: value for key, value in requester.identity_documents[0].items()}
+        requester.identity_documents = [{**kept, "nama_berkas": "KTP 3201014507900001 Siti.png"}]
+        session.commit()
+    with platform.database.engine.begin() as connection:
+        config = alembic_config()
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0024")
+        command.upgrade(config, "head")
+
+    with platform.database.session() as session:
+        stored = session.execute(text("SELECT identity_documents FROM permohonan_pemohon")).scalar_one()
+    assert "3201014507900001" not in repr(stored) and "nama_berkas" not in repr(stored)
+    assert _requester(platform).identity_documents == [kept]
+    sign_in(client, "petugas.dinkes")
+    assert client.get("/permohonan/petugas/1/dokumen/0").data == PNG
 
 
 def test_a_file_over_five_megabytes_is_refused_and_nothing_is_stored(client, platform) -> None:
