@@ -96,6 +96,9 @@ class DisputeDocumentSchema(Schema):
     hasil = fields.Nested(CodedSchema, required=True, allow_none=True)
     tanggal_putusan = fields.Date(required=True, allow_none=True)
     nomor_putusan = fields.String(required=True, allow_none=True)
+    batas_gugatan_pengadilan = fields.Date(required=True, allow_none=True, metadata={
+        "description": "Hari terakhir mengajukan gugatan ke PTUN/PN setelah putusan ajudikasi: 14 hari kalender sejak "
+                       "tanggal putusan (Pasal 47-48); null bila tidak ada putusan ajudikasi"})
     pengadilan = fields.List(fields.Nested(CourtCaseDocumentSchema), required=True)
 
 

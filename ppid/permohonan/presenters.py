@@ -327,6 +327,7 @@ def _dispute_document(dispute: DisputeStatus | None) -> dict[str, Any] | None:
         "hasil": _coded(dispute.result),
         "tanggal_putusan": _iso(dispute.decided_on),
         "nomor_putusan": dispute.decision_number,
+        "batas_gugatan_pengadilan": _iso(dispute.court_deadline),
         "pengadilan": [
             {"tingkat": _coded(case.level), "nomor_perkara": case.number,
              "didaftarkan_pada": case.registered_on.isoformat(), "putusan": case.ruling,

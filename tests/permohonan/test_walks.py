@@ -195,3 +195,5 @@ def test_refusal_objection_dispute_and_adjudication_lead_to_the_court_deadline(d
     [(_subject, body)] = inbox.new()[REQUESTER]
     assert "15 Juni 2026" in body and "paling lambat Senin, 29 Juni 2026 (14 hari sejak tanggal putusan" in body
     assert "Senin, 29 Juni 2026" in page_text(client, track)
+    tracked = client.post("/api/permohonan/lacak", json={"token": filed.token}).get_json()  # and in the API
+    assert tracked["keberatan"]["sengketa"]["batas_gugatan_pengadilan"] == "2026-06-29"
