@@ -254,12 +254,14 @@ def serve(host: str, port: int, threads: int) -> None:
 
     settings = checked_settings().served_at(host, port, threads)
     platform = open_platform(settings)
+    announced = publish_configured_announcements(platform)  # a bad file stops the start before anything is said
     app = create_app(platform=platform)
     click.echo(_("Portal berjalan di %(url)s (Ctrl+C untuk berhenti).", url=settings.public_url))
     if not settings.public_url_configured and host in WILDCARD_HOSTS:
         click.echo(_("Tautan unduhan dan surel memakai %(url)s; atur PPID_PUBLIC_URL ke alamat yang dipakai warga.",
                      url=settings.public_url))
-    publish_configured_announcements(platform)  # before the first request is served, after the address is said
+    for title in announced:
+        click.echo(_("Pengumuman serta-merta diterbitkan: %(title)s", title=title))
     if platform.jobs.inline:  # no worker: the server's own background thread sends the e-mails
         start_courier(platform)
     try:
@@ -479,14 +481,14 @@ def berkala() -> None:
     click.echo(_("%(count)s informasi berkala yang terlambat diberitahukan.", count=flagged))
 
 
-def publish_configured_announcements(platform: Platform) -> None:
-    """The announcements of ``config/pengumuman.yaml`` not yet published (each once), e.g. the sample region's."""
+def publish_configured_announcements(platform: Platform) -> list[str]:
+    """Publish the announcements of ``config/pengumuman.yaml`` not yet published (each once), e.g. the sample
+    region's; returns their titles."""
     from ppid.publication.announcements import publish_configured
 
     with platform.database.session() as session:
-        for announcement in publish_configured(session, platform.settings.config_dir,
-                                               {dinas.slug for dinas in platform.registry.dinas}):
-            click.echo(_("Pengumuman serta-merta diterbitkan: %(title)s", title=announcement.title))
+        return [announcement.title for announcement in publish_configured(
+            session, platform.settings.config_dir, {dinas.slug for dinas in platform.registry.dinas})]
 
 
 @main.command(help=N_(

@@ -244,15 +244,20 @@ def _existing_dir(env: dict[str, str], name: str, default: Path) -> Path:
     return path
 
 
-def _read_defaults(path: Path) -> dict[str, Any]:
-    if not path.exists():
-        return {}
+def read_yaml(path: Path) -> Any:
+    """A configuration file's YAML, or a ConfigError naming the file and the line where it stops being YAML."""
     try:
-        loaded = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark else "?"
         raise ConfigError(_("%(path)s bukan YAML yang sah (baris %(line)s).", path=path, line=line)) from error
+
+
+def _read_defaults(path: Path) -> dict[str, Any]:
+    if not path.exists():
+        return {}
+    loaded = read_yaml(path) or {}
     if not isinstance(loaded, dict):
         raise ConfigError(_("%(path)s harus berisi pemetaan kunci: nilai.", path=path))
     return loaded

@@ -16,12 +16,11 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import yaml
 from sqlalchemy import Enum, ForeignKey, Integer, String, Text, or_, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from ppid.accounts.models import Role, User
-from ppid.config import ConfigError
+from ppid.config import ConfigError, read_yaml
 from ppid.db import Base, JsonDocument, UtcDateTime, utcnow
 from ppid.i18n import N_, _
 
@@ -203,7 +202,7 @@ def publish_configured(session: Session, config_dir: Path, known_dinas: set[str]
     path = config_dir / CONFIG_FILE
     if not path.exists():
         return []
-    entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    entries = read_yaml(path) or []
     now = now or utcnow()
     published = []
     known = set(session.scalars(select(Announcement.key).where(Announcement.key.is_not(None))))

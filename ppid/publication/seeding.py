@@ -12,11 +12,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ppid.config import ConfigError
+from ppid.config import ConfigError, read_yaml
 from ppid.i18n import _
 from ppid.publication import dik, service
 from ppid.publication.models import DeclaredInformation, DipDecree, ExemptInformation
@@ -31,15 +30,30 @@ def load_registers(session: Session, storage: Storage, registry: Registry, path:
     """Add what ``path`` declares and the registers lack; returns how many entries were added."""
     if not path.exists():
         return 0
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    raw = read_yaml(path) or {}
+    if not isinstance(raw, dict):
+        raise ConfigError(_("%(path)s tidak sah: isinya harus berupa bagian sk, dip dan dik.", path=path))
     added = 0
-    for index, entry in enumerate(raw.get("sk", [])):
-        added += _decree(session, storage, registry, path, f"sk[{index}]", dict(entry))
-    for index, entry in enumerate(raw.get("dip", [])):
-        added += _declared(session, registry, path, f"dip[{index}]", dict(entry))
-    for index, entry in enumerate(raw.get("dik", [])):
-        added += _exempt(session, registry, path, f"dik[{index}]", dict(entry))
+    for where, entry in _entries(raw, "sk", path):
+        added += _decree(session, storage, registry, path, where, entry)
+    for where, entry in _entries(raw, "dip", path):
+        added += _declared(session, registry, path, where, entry)
+    for where, entry in _entries(raw, "dik", path):
+        added += _exempt(session, registry, path, where, entry)
     return added
+
+
+def _entries(raw: dict[str, Any], section: str, path: Path) -> list[tuple[str, dict[str, Any]]]:
+    """The entries of one section as (where, entry), or a ConfigError naming the one that is not an entry."""
+    entries = raw.get(section) or []
+    if not isinstance(entries, list):
+        raise ConfigError(_("%(path)s tidak sah: %(where)s harus berupa daftar entri (baris yang diawali \"- \").",
+                            path=path, where=section))
+    for index, entry in enumerate(entries):
+        if not isinstance(entry, dict):
+            raise ConfigError(_("%(path)s tidak sah: %(where)s harus berupa isian seperti \"judul: ...\".",
+                                path=path, where=f"{section}[{index}]"))
+    return [(f"{section}[{index}]", dict(entry)) for index, entry in enumerate(entries)]
 
 
 def _dinas(registry: Registry, path: Path, where: str, entry: dict[str, Any], *, pemda: bool = False) -> str:

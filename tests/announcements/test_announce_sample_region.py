@@ -42,6 +42,13 @@ def test_a_wrong_announcement_file_is_named_with_its_entry(platform, tmp_path) -
                                         "bencana-alam, ")
 
 
+def test_an_announcement_file_that_is_not_yaml_is_named_with_its_line(platform, tmp_path) -> None:
+    (tmp_path / "pengumuman.yaml").write_text("- kunci: a\n  judul: [\n")
+
+    with platform.database.session() as session, pytest.raises(ConfigError, match=r"bukan YAML yang sah \(baris 3\)"):
+        publish_configured(session, tmp_path, {"bpbd"})
+
+
 @pytest.mark.slow
 def test_after_the_harvest_realisasi_apbd_carries_its_source_date_and_is_late_on_the_schedule(client,
                                                                                             platform) -> None:

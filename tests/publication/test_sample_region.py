@@ -58,3 +58,18 @@ def test_a_mistake_in_the_file_names_the_entry(platform, tmp_path: Path) -> None
     with pytest.raises(ConfigError, match=r"dik\[0\] › pasal_17_letter: huruf a sampai j"):
         load(platform, path)
     assert counts(platform) == (0, 0, 0)
+
+
+@pytest.mark.parametrize(("text", "said"), [
+    ("dip: [\n", r"bukan YAML yang sah \(baris 2\)"),
+    ("- 1\n- 2\n", r"harus berupa bagian sk, dip dan dik"),
+    ("dip: nope\n", r"dip harus berupa daftar entri"),
+    ("dik: [nope]\n", r"dik\[0\] harus berupa isian"),
+])
+def test_a_file_of_the_wrong_shape_is_named_in_one_sentence(platform, tmp_path: Path, text: str, said: str) -> None:
+    path = tmp_path / FILE_NAME
+    path.write_text(text, encoding="utf-8")
+
+    with pytest.raises(ConfigError, match=said):
+        load(platform, path)
+    assert counts(platform) == (0, 0, 0)
