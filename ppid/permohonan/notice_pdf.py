@@ -30,7 +30,7 @@ from ppid.permohonan.models import (
     Permohonan,
     Requester,
 )
-from ppid.permohonan.pdf import BODY, CONTENT_WIDTH, HEADING, NUMBER, SMALL, TITLE, _build, _pairs, _text
+from ppid.permohonan.pdf import BODY, CONTENT_WIDTH, HEADING, NUMBER, SMALL, TITLE, _build, _pairs, markup
 from ppid.permohonan.presenters import dik_reference, rupiah
 
 QR_SIZE = 30 * mm
@@ -67,12 +67,12 @@ def letter_pdf(letter: Letter, *, refusal_code: str | None, calendar: WorkingCal
 
 def _header(letter: Letter, title: str) -> list[Flowable]:
     return [
-        Paragraph(_text(_("Pejabat Pengelola Informasi dan Dokumentasi (PPID)")), SMALL),
-        Paragraph(_text(letter.handler), SMALL),
+        Paragraph(markup(_("Pejabat Pengelola Informasi dan Dokumentasi (PPID)")), SMALL),
+        Paragraph(markup(letter.handler), SMALL),
         Spacer(1, 3 * mm),
-        Paragraph(_text(title), TITLE),
-        Paragraph(_text(_("Nomor pendaftaran")), BODY),
-        Paragraph(_text(letter.permohonan.number), NUMBER),
+        Paragraph(markup(title), TITLE),
+        Paragraph(markup(_("Nomor pendaftaran")), BODY),
+        Paragraph(markup(letter.permohonan.number), NUMBER),
         Spacer(1, 2 * mm),
     ]
 
@@ -95,20 +95,20 @@ def _notice(letter: Letter, refusal_code: str | None, calendar: WorkingCalendar)
     received = format_day(calendar.local_date(letter.permohonan.received_at))
     story = _header(letter, _("Pemberitahuan tertulis"))
     story += [
-        Paragraph(_text(_("Berdasarkan permohonan informasi tanggal %(date)s dengan nomor pendaftaran %(number)s, "
+        Paragraph(markup(_("Berdasarkan permohonan informasi tanggal %(date)s dengan nomor pendaftaran %(number)s, "
                           "kami sampaikan kepada Saudara/i:", date=received, number=letter.permohonan.number)), BODY),
         _particulars(letter),
-        Paragraph(_text(_("Pemberitahuan sebagai berikut (UU No. 14 Tahun 2008 Pasal 22 ayat (7)):")), BODY),
-        Paragraph(_text(_("A. Informasi dapat diberikan")), HEADING),
+        Paragraph(markup(_("Pemberitahuan sebagai berikut (UU No. 14 Tahun 2008 Pasal 22 ayat (7)):")), BODY),
+        Paragraph(markup(_("A. Informasi dapat diberikan")), HEADING),
     ]
     if outcome in (Outcome.GRANTED, Outcome.PARTLY_GRANTED):
         story.append(_pairs(_given(letter)))
     else:
-        story.append(Paragraph(_text(_("Tidak ada.")), BODY))
-    story.append(Paragraph(_text(_("B. Informasi tidak dapat diberikan karena")), HEADING))
-    story += [Paragraph(_text(line), BODY) for line in _not_given(letter, outcome, refusal_code)]
+        story.append(Paragraph(markup(_("Tidak ada.")), BODY))
+    story.append(Paragraph(markup(_("B. Informasi tidak dapat diberikan karena")), HEADING))
+    story += [Paragraph(markup(line), BODY) for line in _not_given(letter, outcome, refusal_code)]
     if decision.get("catatan"):
-        story += [Paragraph(_text(_("Catatan")), HEADING), Paragraph(_text(decision["catatan"]), BODY)]
+        story += [Paragraph(markup(_("Catatan")), HEADING), Paragraph(markup(decision["catatan"]), BODY)]
     return story
 
 
@@ -178,12 +178,12 @@ def _refusal(letter: Letter) -> list[Flowable]:
     else:
         decided = _("PPID %(who)s memutuskan bahwa informasi yang dimohon adalah informasi yang dikecualikan: "
                     "%(what)s", who=letter.handler, what=test.get("informasi", "—"))
-    story.append(Paragraph(_text(decided), BODY))
-    story.append(Paragraph(_text(_("Alasan pengecualian (UU No. 14 Tahun 2008 Pasal 17)")), HEADING))
-    story += [Paragraph(_text(exemption_label(ground)), BODY) for ground in decision.get("dasar_pengecualian", [])]
+    story.append(Paragraph(markup(decided), BODY))
+    story.append(Paragraph(markup(_("Alasan pengecualian (UU No. 14 Tahun 2008 Pasal 17)")), HEADING))
+    story += [Paragraph(markup(exemption_label(ground)), BODY) for ground in decision.get("dasar_pengecualian", [])]
     if decision.get("dik"):
-        story.append(Paragraph(_text(dik_reference(decision["dik"])), BODY))
-    story.append(Paragraph(_text(_("Uji konsekuensi (Pasal 19)")), HEADING))
+        story.append(Paragraph(markup(dik_reference(decision["dik"])), BODY))
+    story.append(Paragraph(markup(_("Uji konsekuensi (Pasal 19)")), HEADING))
     rows = [
         (_("Dasar hukum"), test.get("dasar_hukum", "—")),
         (_("Konsekuensi bila informasi dibuka"), test.get("konsekuensi_jika_dibuka", "—")),
@@ -200,13 +200,13 @@ def _what_next(letter: Letter) -> list[Flowable]:
     if letter.objection_deadline is None:
         return []
     return [
-        Paragraph(_text(_("Hak Anda untuk mengajukan keberatan")), HEADING),
-        Paragraph(_text(_(
+        Paragraph(markup(_("Hak Anda untuk mengajukan keberatan")), HEADING),
+        Paragraph(markup(_(
             "Bila Anda tidak puas dengan keputusan ini, Anda berhak mengajukan keberatan tertulis kepada atasan PPID "
             "(UU No. 14 Tahun 2008 Pasal 35 ayat (1)) paling lambat %(date)s (%(n)s hari kerja sejak pemberitahuan "
             "ini, Pasal 36 ayat (1)).", date=format_day(letter.objection_deadline, weekday=True),
             n=OBJECTION_FILING_WORKING_DAYS)), BODY),
-        Paragraph(_text(_(
+        Paragraph(markup(_(
             "Cara mengajukan: buka tautan rahasia dari e-mail tanda terima (atau minta tautan baru di %(link)s dengan "
             "nomor pendaftaran %(number)s dan e-mail Anda), lalu pilih \"Ajukan keberatan kepada atasan PPID\"; atau "
             "serahkan keberatan tertulis kepada PPID %(who)s.", link=letter.tracking_url,
@@ -217,10 +217,10 @@ def _what_next(letter: Letter) -> list[Flowable]:
 def _signature(letter: Letter) -> list[Flowable]:
     return [
         Spacer(1, 6 * mm),
-        Paragraph(_text(format_day(letter.decided_on)), BODY),
-        Paragraph(_text(letter.signer_position), BODY),
+        Paragraph(markup(format_day(letter.decided_on)), BODY),
+        Paragraph(markup(letter.signer_position), BODY),
         Spacer(1, 8 * mm),
-        Paragraph(f"<b>{_text(letter.signer_name)}</b>", BODY),
+        Paragraph(f"<b>{markup(letter.signer_name)}</b>", BODY),
     ]
 
 
@@ -230,8 +230,8 @@ def _verification(letter: Letter) -> list[Flowable]:
     drawing = Drawing(QR_SIZE, QR_SIZE, transform=[QR_SIZE / (right - left), 0, 0, QR_SIZE / (top - bottom), 0, 0])
     drawing.add(widget)
     text = [
-        Paragraph(_text(_("Kode verifikasi: %(code)s", code=letter.code)), BODY),
-        Paragraph(_text(_("Periksa keaslian dokumen ini di %(link)s (atau pindai kode QR): halaman itu menunjukkan "
+        Paragraph(markup(_("Kode verifikasi: %(code)s", code=letter.code)), BODY),
+        Paragraph(markup(_("Periksa keaslian dokumen ini di %(link)s (atau pindai kode QR): halaman itu menunjukkan "
                           "sidik SHA-256, nomor, tanggal dan jenis dokumen, dan dapat mencocokkan berkas PDF yang "
                           "Anda unggah.", link=letter.verify_url)), SMALL),
     ]

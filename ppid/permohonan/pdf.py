@@ -1,6 +1,6 @@
 """PDF documents of the request module, built with reportlab: the requester's receipt and the annual report.
 
-Every piece of text goes through :func:`_text`, which escapes it for reportlab's paragraph markup, so a
+Every piece of text goes through :func:`markup`, which escapes it for reportlab's paragraph markup, so a
 requester named ``<b>=HYPERLINK(...)</b>`` is printed as typed and nothing else.
 """
 
@@ -42,12 +42,12 @@ def receipt_pdf(
     """Tanda bukti penerimaan permohonan (UU KIP Pasal 22(4)): number, dates, the deadline and how it was
     counted, and the requester's own data as filed (the NIK masked, kip-rules §8)."""
     story: list[Flowable] = [
-        Paragraph(_text(_("Tanda bukti permohonan informasi publik")), TITLE),
-        Paragraph(_text(_("Permohonan telah diterima dan didaftarkan (UU No. 14 Tahun 2008 Pasal 22 ayat (4)).")),
+        Paragraph(markup(_("Tanda bukti permohonan informasi publik")), TITLE),
+        Paragraph(markup(_("Permohonan telah diterima dan didaftarkan (UU No. 14 Tahun 2008 Pasal 22 ayat (4)).")),
                   BODY),
         Spacer(1, 3 * mm),
-        Paragraph(_text(_("Nomor pendaftaran")), BODY),
-        Paragraph(_text(permohonan.number), NUMBER),
+        Paragraph(markup(_("Nomor pendaftaran")), BODY),
+        Paragraph(markup(permohonan.number), NUMBER),
         Spacer(1, 2 * mm),
         _pairs([
             (_("Diterima pada"), calendar.format_moment(permohonan.received_at)),
@@ -56,7 +56,7 @@ def receipt_pdf(
             (_("Hari ke-0 (diterima)"), format_day(status.receipt.day, weekday=True)
              + (" — " + receipt_explanation(status.receipt, calendar) if status.receipt.rolled else "")),
         ]),
-        Paragraph(_text(_("Batas waktu pemberitahuan tertulis")), HEADING),
+        Paragraph(markup(_("Batas waktu pemberitahuan tertulis")), HEADING),
         _pairs([
             (_("Paling lambat"), format_day(status.due, weekday=True)),
             (_("Cara menghitung"), _deadline_explanation(status, calendar)),
@@ -65,10 +65,10 @@ def receipt_pdf(
     skipped = calendar.skipped_days(status.receipt.day, status.due)
     if skipped:
         lines = "; ".join(f"{format_day(day)} ({reason})" for day, reason in skipped)
-        story.append(Paragraph(_text(_("Tidak dihitung sebagai hari kerja: %(days)s.", days=lines)), SMALL))
+        story.append(Paragraph(markup(_("Tidak dihitung sebagai hari kerja: %(days)s.", days=lines)), SMALL))
     identity = mask_nik(nik) if nik else requester.legal_entity_decree
     story += [
-        Paragraph(_text(_("Data pemohon")), HEADING),
+        Paragraph(markup(_("Data pemohon")), HEADING),
         _pairs([
             (_("Nama"), requester.full_name),
             (_("Pemohon sebagai"), permohonan.requester_type.label),
@@ -78,7 +78,7 @@ def receipt_pdf(
             (_("Nomor telepon"), requester.phone or "—"),
             (_("E-mail"), requester.email or "—"),
         ]),
-        Paragraph(_text(_("Permohonan")), HEADING),
+        Paragraph(markup(_("Permohonan")), HEADING),
         _pairs([
             (_("Rincian informasi yang dibutuhkan"), permohonan.information_requested),
             (_("Tujuan penggunaan informasi"), permohonan.purpose),
@@ -86,10 +86,10 @@ def receipt_pdf(
             (_("Bentuk salinan"), permohonan.copy_format.label if permohonan.copy_format else "—"),
             (_("Cara mendapatkan salinan"), permohonan.delivery_method.label if permohonan.delivery_method else "—"),
         ]),
-        Paragraph(_text(_("Tautan pelacakan (rahasia)")), HEADING), Paragraph(_text(tracking_link), SMALL),
+        Paragraph(markup(_("Tautan pelacakan (rahasia)")), HEADING), Paragraph(markup(tracking_link), SMALL),
     ]
     story.append(Spacer(1, 4 * mm))
-    story.append(Paragraph(_text(_("Dokumen ini dibuat pada %(moment)s dan memuat data pribadi Anda; simpan dengan "
+    story.append(Paragraph(markup(_("Dokumen ini dibuat pada %(moment)s dan memuat data pribadi Anda; simpan dengan "
                                    "baik.", moment=calendar.format_moment(issued_at))), SMALL))
     return _build(story, title=_("Tanda bukti %(number)s", number=permohonan.number))
 
@@ -99,8 +99,8 @@ def report_pdf(report: AnnualReport, *, issued_on: date, title: str | None = Non
     records stand on ``issued_on``; ``title`` names a part of the year (a semester summary)."""
     title = title or _("Laporan layanan informasi publik tahun %(year)s", year=report.year)
     story: list[Flowable] = [
-        Paragraph(_text(title), TITLE),
-        Paragraph(_text(_("%(scope)s. Disusun pada %(date)s menurut UU No. 14 Tahun 2008 Pasal 12 dan Perki No. 1 "
+        Paragraph(markup(title), TITLE),
+        Paragraph(markup(_("%(scope)s. Disusun pada %(date)s menurut UU No. 14 Tahun 2008 Pasal 12 dan Perki No. 1 "
                           "Tahun 2021 Pasal 56.", scope=report.scope, date=format_day(issued_on))), BODY),
         *_figures(report),
     ]
@@ -111,40 +111,40 @@ def service_report_pdf(report: IssuedReport) -> bytes:
     """The annual report as finalised (Perki 1/2021 Pasal 56; kip-rules §5.10): all six sections, A to F."""
     title = _("Laporan layanan informasi publik tahun %(year)s", year=report.year)
     story: list[Flowable] = [
-        Paragraph(_text(title), TITLE),
-        Paragraph(_text(_("%(scope)s. Versi %(version)s, difinalisasi pada %(date)s, menurut UU No. 14 Tahun 2008 "
+        Paragraph(markup(title), TITLE),
+        Paragraph(markup(_("%(scope)s. Versi %(version)s, difinalisasi pada %(date)s, menurut UU No. 14 Tahun 2008 "
                           "Pasal 12 dan Perki No. 1 Tahun 2021 Pasal 56.", scope=report.figures.scope,
                           version=report.version, date=format_day(report.finalised_on))), BODY),
     ]
     if report.reason:
-        story.append(Paragraph(_text(_("Alasan penerbitan versi ini: %(reason)s", reason=report.reason)), BODY))
-    story += [Paragraph(_text(_("A. Gambaran umum kebijakan layanan informasi publik")), HEADING),
+        story.append(Paragraph(markup(_("Alasan penerbitan versi ini: %(reason)s", reason=report.reason)), BODY))
+    story += [Paragraph(markup(_("A. Gambaran umum kebijakan layanan informasi publik")), HEADING),
               _pairs(report.policy),
-              Paragraph(_text(_("B. Gambaran umum pelaksanaan layanan informasi publik")), HEADING),
+              Paragraph(markup(_("B. Gambaran umum pelaksanaan layanan informasi publik")), HEADING),
               _pairs(report.implementation),
               *_figures(report.figures),
-              Paragraph(_text(_("E. Kendala eksternal dan internal")), HEADING),
+              Paragraph(markup(_("E. Kendala eksternal dan internal")), HEADING),
               _pairs(report.obstacles),
-              Paragraph(_text(_("F. Rekomendasi dan rencana tindak lanjut")), HEADING),
+              Paragraph(markup(_("F. Rekomendasi dan rencana tindak lanjut")), HEADING),
               _pairs(report.follow_up)]
     return _build(story, title=title)
 
 
 def _figures(report: AnnualReport) -> list[Flowable]:
     """Sections C and D: the figures from the records, with their charts."""
-    story: list[Flowable] = [Paragraph(_text(_("C. Rincian layanan informasi publik")), HEADING),
+    story: list[Flowable] = [Paragraph(markup(_("C. Rincian layanan informasi publik")), HEADING),
                              _table([(label, str(value)) for label, value in report.summary()], header=None)]
     for _title, drawing, rows in charts.report_sections(report, width=CONTENT_WIDTH, titled=True):
         story.append(KeepTogether([Spacer(1, 3 * mm), drawing, _table([(row.label, str(row.count)) for row in rows],
                                                                         header=(_("Uraian"), _("Jumlah")))]))
-    story.append(Paragraph(_text(_("D. Rincian penyelesaian sengketa")), HEADING))
+    story.append(Paragraph(markup(_("D. Rincian penyelesaian sengketa")), HEADING))
     story.append(_table([(label, str(value)) for label, value in report.objection_summary()], header=None))
     if report.objection_grounds:
         story.append(Spacer(1, 2 * mm))
         story.append(_table([(row.label, str(row.count)) for row in report.objection_grounds],
                             header=(_("Alasan keberatan"), _("Jumlah"))))
     story.append(Spacer(1, 2 * mm))
-    story.append(Paragraph(_text(_("Semua angka dihitung dari tanggal setiap permohonan dengan kalender hari kerja; "
+    story.append(Paragraph(markup(_("Semua angka dihitung dari tanggal setiap permohonan dengan kalender hari kerja; "
                                    "laporan ini tidak memuat data pribadi.")), SMALL))
     return story
 
@@ -165,16 +165,16 @@ def _deadline_explanation(status: Status, calendar: WorkingCalendar) -> str:
 
 
 def _pairs(rows: list[tuple[str, str]]) -> Table:
-    data = [[Paragraph(_text(label), SMALL), Paragraph(_text(value), BODY)] for label, value in rows]
+    data = [[Paragraph(markup(label), SMALL), Paragraph(markup(value), BODY)] for label, value in rows]
     table = Table(data, colWidths=[45 * mm, CONTENT_WIDTH - 45 * mm])
     table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("BOTTOMPADDING", (0, 0), (-1, -1), 3)]))
     return table
 
 
 def _table(rows: list[tuple[str, str]], header: tuple[str, str] | None) -> Table:
-    data = [[Paragraph(_text(label), BODY), Paragraph(_text(value), FIGURE)] for label, value in rows]
+    data = [[Paragraph(markup(label), BODY), Paragraph(markup(value), FIGURE)] for label, value in rows]
     if header:
-        data.insert(0, [Paragraph(f"<b>{_text(cell)}</b>", BODY) for cell in header])
+        data.insert(0, [Paragraph(f"<b>{markup(cell)}</b>", BODY) for cell in header])
     table = Table(data, colWidths=[CONTENT_WIDTH - 30 * mm, 30 * mm])
     table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#bbbbbb")),
                                ("VALIGN", (0, 0), (-1, -1), "TOP")]))
@@ -189,6 +189,6 @@ def _build(story: list[Flowable], *, title: str) -> bytes:
     return buffer.getvalue()
 
 
-def _text(value: object) -> str:
+def markup(value: object) -> str:
     """Plain text made safe for reportlab's paragraph markup; line breaks kept."""
     return escape(str(value)).replace("\n", "<br/>")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Sequence
-from xml.sax.saxutils import escape
 
 from marshmallow import Schema, fields
 from reportlab.lib import colors
@@ -16,6 +15,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 
 from ppid.i18n import _
 from ppid.permohonan.deadlines import format_day
+from ppid.permohonan.pdf import markup
 from ppid.permohonan.registers import Register, to_csv, to_xlsx
 from ppid.publication.dip import DipRow, cells, headers
 from ppid.publication.models import DipDecree
@@ -88,8 +88,8 @@ def dip_pdf(title: str, rows: Sequence[DipRow], decree: DipDecree | None) -> byt
     """Landscape A4, the Perki columns; the SK that sets the list under the title."""
     basis = (_("Ditetapkan dengan SK nomor %(number)s tanggal %(date)s.", number=decree.number,
                date=format_day(decree.decided_on)) if decree else _("SK penetapan DIP belum dicatat."))
-    data = [[Paragraph(f"<b>{_text(header)}</b>", BODY) for header in headers()]]
-    data += [[Paragraph(_text(cell), BODY) for cell in cells(row)] for row in rows]
+    data = [[Paragraph(f"<b>{markup(header)}</b>", BODY) for header in headers()]]
+    data += [[Paragraph(markup(cell), BODY) for cell in cells(row)] for row in rows]
     widths = [9, 60, 30, 30, 26, 18, 20, 30, 44]
     table = Table(data, colWidths=[width * mm for width in widths], repeatRows=1)
     table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#999999")),
@@ -97,9 +97,5 @@ def dip_pdf(title: str, rows: Sequence[DipRow], decree: DipDecree | None) -> byt
     buffer = io.BytesIO()
     document = SimpleDocTemplate(buffer, pagesize=landscape(A4), leftMargin=10 * mm, rightMargin=10 * mm,
                                  topMargin=12 * mm, bottomMargin=12 * mm, title=title, author="PPID", creator="ppid")
-    document.build([Paragraph(_text(title), TITLE), Paragraph(_text(basis), BODY), Spacer(1, 3 * mm), table])
+    document.build([Paragraph(markup(title), TITLE), Paragraph(markup(basis), BODY), Spacer(1, 3 * mm), table])
     return buffer.getvalue()
-
-
-def _text(value: object) -> str:
-    return escape(str(value)).replace("\n", "<br/>")
