@@ -272,8 +272,8 @@ def scan_table(path: Path) -> Scan:
 
         assert sniffed.sheet is not None
         rows = data_rows(workbook.iter_rows(path, sniffed.format, sniffed.sheet), sniffed.header_row, len(titles))
-        batches = ((batch.frame, batch.numbers) for batch in columnar.row_batches(
-            rows, first_number=sniffed.header_row + 1, width=len(titles)))
+        batches = (frames for batch in columnar.row_batches(rows, first_number=sniffed.header_row + 1,
+                                                           width=len(titles)) for frames in _frames(batch, len(titles)))
     return _TableScan(titles).run(batches)
 
 
@@ -293,13 +293,30 @@ def _csv_batches(path: Path, encoding: str, delimiter: str, header_row: int, wid
     try:
         for batch in columnar.csv_batches(path, encoding=encoding, delimiter=delimiter, header_row=header_row,
                                           width=width, serial=True):
-            yield batch.frame, batch.numbers
+            yield from _frames(batch, width)
     except columnar.UnreadableTableError:  # read as Python's csv module does (frictionless's reader)
         with path.open(encoding=encoding, newline="") as stream:
             rows = ([*row, *[None] * (width - len(row))][:width] for row in csv.reader(stream, delimiter=delimiter))
             skipped = (row for number, row in enumerate(rows, start=1) if number > header_row)
             for batch in columnar.row_batches(skipped, first_number=header_row + 1, width=width):
-                yield batch.frame, batch.numbers
+                yield from _frames(batch, width)
+
+
+def _frames(batch: Any, width: int) -> Iterator[Any]:
+    """A batch's rows as (frame, row numbers): the regular ones, then those with more or fewer cells than the header
+    (which the validator reports apart) cut or padded to the header, so that a row with an extra cell is scanned too."""
+    import polars as pl
+
+    from ppid.validation import columnar
+
+    yield batch.frame, batch.numbers
+    odd = [(number, cells) for number, cells in batch.odd if cells]
+    if odd:
+        rows = [[*cells[:width], *[None] * (width - len(cells))] for _number, cells in odd]
+        frame = pl.DataFrame({name: pl.Series(name, list(values), dtype=pl.String)
+                              for name, values in zip(columnar.column_names(width), zip(*rows, strict=True),
+                                                      strict=True)})
+        yield frame, pl.Series("__row", [number for number, _cells in odd], dtype=pl.Int64)
 
 
 class _TableScan:

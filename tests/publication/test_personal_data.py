@@ -83,6 +83,20 @@ def test_a_table_names_the_cells_and_counts_every_hit(tmp_path: Path) -> None:
     assert Scan.from_dict(scan.to_dict()) == scan
 
 
+def test_rows_with_more_or_fewer_cells_than_the_header_are_scanned_too(tmp_path: Path) -> None:
+    """The validator reports such rows apart; a NIK in one of them must not slip through to publication."""
+    path = tmp_path / "penerima.csv"
+    path.write_text("no,nama_lengkap,no_ktp,keterangan\n"
+                    "1,Budi,3201014509900001,-\n"
+                    "2,Siti,3201010101850002,-,sel tambahan\n"
+                    "3,Ani,3201014507900001\n", encoding="utf-8")
+
+    scan = scan_table(path)
+
+    assert scan.counts[NIK] == 3
+    assert sorted(p.row for p in scan.places if p.kind == NIK) == [2, 3, 4]
+
+
 def test_statistics_that_look_like_numbers_or_name_places_do_not_trigger() -> None:
     frame = pl.DataFrame({
         "kode_kecamatan": ["320101", "320102", "320103", "320104"],
