@@ -57,7 +57,7 @@ def send_digests(platform: Platform, *, clock: Callable[[], datetime] = utcnow) 
         ).all()
         for officer in officers:
             previous = session.scalar(select(func.max(DigestSent.sent_at)).where(DigestSent.user_id == officer.id))
-            workspace = what_needs(session, platform.settings, platform.registry, officer, clock=clock)
+            workspace = what_needs(session, platform, officer, clock=clock)
             received = notices.since(session, officer.id, previous)
             arrived = requests_arrived(session, officer, previous or clock() - FIRST_DIGEST_LOOKS_BACK)
             if not workspace.waiting and not received and not arrived:

@@ -16,7 +16,6 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from ppid.accounts.models import Role, User
-from ppid.config import Settings
 from ppid.db import utcnow
 from ppid.i18n import _
 from ppid.permohonan.config import PermohonanConfig
@@ -27,10 +26,9 @@ from ppid.permohonan.service_report import ki_copy_due
 from ppid.permohonan.status import Status
 from ppid.permohonan.workflow import Workflow
 from ppid.pipeline.models import FailedItem, FileState, HarvestRun, ItemOutcome, TrackedFile
-from ppid.platform import job_platform
+from ppid.platform import Platform
 from ppid.publication import dik, periodic
 from ppid.publication.holds import HoldStatus, PersonalDataHold
-from ppid.registry import Registry
 from ppid.uploader import notices
 from ppid.uploader.models import Draft, DraftStatus, Notice
 
@@ -140,11 +138,11 @@ def areas(user: User) -> list[str]:
     return opened
 
 
-def what_needs(session: Session, settings: Settings, registry: Registry, user: User, *,
+def what_needs(session: Session, platform: Platform, user: User, *,
                clock: Callable[[], datetime] = utcnow) -> Workspace:
     """Everything waiting for ``user`` today, one task per kind of work their roles give them."""
-    config = PermohonanConfig.from_settings(settings)
-    workflow = Workflow(session, config, registry, clock=clock)
+    config = PermohonanConfig.from_settings(platform.settings)
+    workflow = Workflow(session, config, platform.registry, clock=clock)
     tasks: list[Task] = []
     if holds(user, Role.OFFICER, Role.ADMIN):
         tasks.append(_requests_due(workflow, scope(user, Role.OFFICER, Role.ADMIN), config.reminder_working_days))
@@ -157,7 +155,7 @@ def what_needs(session: Session, settings: Settings, registry: Registry, user: U
     if holds(user, Role.OFFICER, Role.ADMIN):
         tasks.append(_harvested_problems(session, scope(user, Role.OFFICER, Role.ADMIN)))
         tasks.append(_exemptions_to_review(session, scope(user, Role.OFFICER, Role.ADMIN), workflow.today()))
-        tasks.append(_periodic_late(settings, scope(user, Role.OFFICER, Role.ADMIN), clock))
+        tasks.append(_periodic_late(platform, scope(user, Role.OFFICER, Role.ADMIN), clock))
     if holds(user, Role.WALIDATA, Role.ADMIN):
         tasks.append(_personal_data(session, scope(user, Role.WALIDATA, Role.ADMIN), HoldStatus.HELD, Role.WALIDATA))
     if holds(user, Role.OFFICER):
@@ -269,12 +267,12 @@ def _exemptions_to_review(session: Session, dinas: set[str] | None, today: date)
     return Task("dikecualikan", Role.OFFICER,
                 _("Informasi dikecualikan yang jangka waktunya berakhir: uji ulang atau buka"), len(due), DIK_PATH,
                 items, urgent=bool(due))
-def _periodic_late(settings: Settings, dinas: set[str] | None, clock: Callable[[], datetime]) -> Task:
+def _periodic_late(platform: Platform, dinas: set[str] | None, clock: Callable[[], datetime]) -> Task:
     """Berkala items of the officer's dinas past their refresh date (UU 14/2008 Pasal 9), read from the catalogue."""
     late: list[periodic.Scheduled] = []
     if dinas != set():
-        today = periodic.today_in(settings.time_zone, clock)
-        late = [item for item in periodic.public_schedule(job_platform(), dinas=dinas) if item.overdue(today)]
+        today = periodic.today_in(platform.settings.time_zone, clock)
+        late = [item for item in periodic.public_schedule(platform, dinas=dinas) if item.overdue(today)]
     items = tuple(Link(_("%(title)s: seharusnya diperbarui %(date)s", title=item.title, date=format_day(item.due_on)),
                        item.path) for item in late[:ITEMS_SHOWN])
     return Task("berkala", Role.OFFICER, _("Informasi berkala terlambat diperbarui"), len(late),

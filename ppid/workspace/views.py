@@ -38,7 +38,7 @@ AREA_LINKS = {
 @login_required()
 def home() -> str:
     user = current_user()
-    workspace = service.what_needs(db_session(), platform().settings, platform().registry, user)
+    workspace = service.what_needs(db_session(), platform(), user)
     return render_template("workspace/home.html", workspace=workspace, role_labels=_role_labels(user),
                            dinas_names={dinas.slug: dinas.name for dinas in platform().registry.dinas})
 

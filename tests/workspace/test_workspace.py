@@ -98,7 +98,7 @@ def test_due_soon_means_within_the_reminders_window_of_working_days(platform, pe
 
         def waiting(day: int) -> int:
             moment = datetime(2026, 4, day, 9, 0, tzinfo=WIB)
-            workspace = what_needs(session, platform.settings, platform.registry, officer, clock=lambda: moment)
+            workspace = what_needs(session, platform, officer, clock=lambda: moment)
             return next(task.count for task in workspace.tasks if task.key == "permohonan")
 
         assert waiting(1) == 0  # three working days left
