@@ -27,7 +27,7 @@ from ppid.permohonan.schemas import UNSURE, Choice, ObjectionSchema, Text, Track
 
 OPENAPI_VERSION = "3.1.0"
 #: The JSON APIs described: information requests, and the publication registers (the DIP).
-API_ENDPOINT_PREFIXES = ("permohonan.api.", "publikasi.api.", "transparansi.api.")
+API_ENDPOINT_PREFIXES = ("permohonan.api.", "publikasi.api.", "transparansi.api.", "jawaban.api.")
 View = TypeVar("View", bound=Callable[..., Any])
 
 
@@ -232,7 +232,8 @@ def build_spec(app: Flask) -> dict[str, Any]:
         plugins=[plugin],
         info={"description": _("Pengajuan dan pelacakan permohonan informasi publik sesuai UU No. 14 Tahun 2008 "
                                "Pasal 22, serta keberatan sesuai Pasal 35-36. Tidak pernah memuat data pribadi "
-                               "pemohon. Juga Daftar Informasi Publik (Pasal 11 ayat 1 huruf a).")},
+                               "pemohon. Juga Daftar Informasi Publik (Pasal 11 ayat 1 huruf a) dan jawaban "
+                               "permohonan yang telah diterbitkan.")},
     )
     plugin.map_to_openapi_type(Choice, fields.String)
     plugin.converter.add_attribute_function(_choices)

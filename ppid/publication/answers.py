@@ -26,6 +26,7 @@ from datetime import date
 from typing import IO, Any
 
 import pymupdf
+from marshmallow import Schema, fields
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
@@ -220,9 +221,10 @@ def withdraw(session: Session, storage: Storage, entry: PublishedAnswer) -> None
 
 
 def search(session: Session, query: str = "", dinas_slug: str | None = None) -> list[PublishedAnswer]:
-    """Published answers, newest first; every word of ``query`` in the subject or the answer."""
+    """Published answers, newest first; every word of ``query`` in the subject or the answer (a NUL character,
+    which no text holds and PostgreSQL refuses in a query, is dropped)."""
     statement = select(PublishedAnswer).order_by(PublishedAnswer.published_at.desc(), PublishedAnswer.id.desc())
-    for word in query.split()[:10]:
+    for word in query.replace("\x00", "").split()[:10]:
         pattern = f"%{word.replace('%', '').replace('_', '')}%"
         statement = statement.where(or_(PublishedAnswer.subject.ilike(pattern),
                                         PublishedAnswer.answer.ilike(pattern)))
@@ -239,3 +241,53 @@ def open_file(storage: Storage, entry: PublishedAnswer, index: int) -> tuple[Map
     if not 0 <= index < len(entry.files):
         return None
     return entry.files[index], storage.open(entry.files[index]["kunci"])
+
+
+class BerkasJawabanSchema(Schema):
+    """One published file: the redacted copy, never the handed-over original."""
+
+    nama = fields.String(required=True)
+    ukuran = fields.Integer(required=True, metadata={"description": "Ukuran dalam byte."})
+    sha256 = fields.String(required=True)
+    disamarkan = fields.Integer(required=True, metadata={
+        "description": "Berapa temuan data pribadi yang dihitamkan atau diganti sebelum diterbitkan."})
+    tautan = fields.String(required=True)
+
+
+class JawabanSchema(Schema):
+    """A fulfilled request's answer, published without the requester's identity."""
+
+    nomor = fields.String(required=True, metadata={"description": "Nomor pendaftaran permohonan."})
+    dinas = fields.String(required=True, allow_none=True, metadata={"description": "Slug perangkat daerah."})
+    pokok = fields.String(required=True)
+    jawaban = fields.String(required=True)
+    diterima = fields.Date(required=True)
+    diputuskan = fields.Date(required=True, allow_none=True)
+    diterbitkan = fields.DateTime(required=True)
+    tautan = fields.String(required=True)
+    berkas = fields.List(fields.Nested(BerkasJawabanSchema), required=True)
+
+
+class InformasiDimohonkanSchema(Schema):
+    """Published answers, newest first, as filtered."""
+
+    jumlah = fields.Integer(required=True)
+    jawaban = fields.List(fields.Nested(JawabanSchema), required=True)
+
+
+def as_json(entries: Sequence[PublishedAnswer], page_url: Any, file_url: Any) -> dict[str, Any]:
+    """The document described as ``InformasiDimohonkan`` in the OpenAPI description: what the public pages show,
+    with links; ``page_url(entry)`` and ``file_url(entry, index)`` give the addresses."""
+    return {"jumlah": len(entries), "jawaban": [{
+        "nomor": entry.number,
+        "dinas": entry.dinas_slug,
+        "pokok": entry.subject,
+        "jawaban": entry.answer,
+        "diterima": entry.received_on.isoformat(),
+        "diputuskan": entry.decided_on.isoformat() if entry.decided_on else None,
+        "diterbitkan": entry.published_at.isoformat(),
+        "tautan": page_url(entry),
+        "berkas": [{"nama": reference["nama_berkas"], "ukuran": reference["ukuran"], "sha256": reference["sha256"],
+                    "disamarkan": reference.get("disamarkan", 0), "tautan": file_url(entry, index)}
+                   for index, reference in enumerate(entry.files)],
+    } for entry in entries]}

@@ -8,14 +8,15 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from ppid.accounts.auth import current_user, login_required
 from ppid.accounts.models import Role
-from ppid.i18n import _
+from ppid.i18n import N_, _
 from ppid.permohonan.deadlines import format_day
 from ppid.permohonan.models import CloseReason, EventKind, Permohonan
+from ppid.permohonan.openapi import ErrorSchema, documented
 from ppid.permohonan.views import CONFIG_KEY
 from ppid.permohonan.workflow import Workflow, may_handle
 from ppid.publication import answers
@@ -23,6 +24,7 @@ from ppid.publication.service import FormError
 from ppid.web import db_session, platform
 
 blueprint = Blueprint("jawaban", __name__)
+api = Blueprint("api", __name__, url_prefix="/api/informasi-dimohonkan")
 
 
 def _workflow() -> Workflow:
@@ -50,6 +52,28 @@ def listing() -> str:
     entries = answers.search(db_session(), query, dinas if dinas in slugs else None)
     return render_template("publication/answers.html", entries=entries, query=query, dinas=dinas,
                            dinas_list=platform().registry.dinas, dinas_names=_dinas_names(), day=format_day)
+
+
+@api.get("")
+@documented(_("Informasi yang telah dimohonkan"), responses={200: answers.InformasiDimohonkanSchema,
+                                                              404: ErrorSchema}, query={
+    "q": N_("Kata dalam pokok permohonan atau jawaban"),
+    "dinas": N_("Slug perangkat daerah; tanpa ini, semua perangkat daerah"),
+})
+def api_listing() -> Response | tuple[Response, int]:
+    """Published answers as JSON, newest first: the same entries as the page, with links to each page and to each
+    redacted file; never the requester's identity. 404 for a dinas the platform does not know."""
+    dinas = request.args.get("dinas", "")
+    if dinas and dinas not in {item.slug for item in platform().registry.dinas}:
+        return jsonify({"message": _("Perangkat daerah tidak dikenal.")}), 404
+    entries = answers.search(db_session(), request.args.get("q", "").strip()[:200], dinas or None)
+    base = platform().settings.public_url
+    return jsonify(answers.as_json(
+        entries, lambda entry: base + url_for("jawaban.show", entry_id=entry.id),
+        lambda entry, index: base + url_for("jawaban.download", entry_id=entry.id, index=index)))
+
+
+blueprint.register_blueprint(api)
 
 
 @blueprint.get("/informasi-dimohonkan/<int:entry_id>")

@@ -75,6 +75,7 @@ PUBLIC = {
     "jawaban.listing": "published answers to fulfilled requests, without the requester's identity",
     "jawaban.show": "one published answer, without the requester's identity",
     "jawaban.download": "a published answer's redacted file",
+    "jawaban.api.api_listing": "published answers as JSON, without the requester's identity",
     "permohonan.tanggapan_pemohon": "the requester's response to the objection outcome, behind the secret token",
     "surat.cari": "finds a letter by the verification code typed from paper",
     "surat.verifikasi": "confirms a letter's type, number, date and SHA-256; nothing personal",

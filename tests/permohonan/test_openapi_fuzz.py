@@ -42,6 +42,7 @@ def operations(api_schema) -> list:
                                                ("POST /api/permohonan/keberatan", 404),
                                                ("GET /api/permohonan/pilihan", 200),
                                                ("GET /api/informasi-publik", 200),
+                                               ("GET /api/informasi-dimohonkan", 200),
                                                ("GET /api/transparansi", 200)])
 def test_the_api_accepts_what_its_description_allows_and_answers_as_described(api_schema, label, accepted) -> None:
     [operation] = [operation for operation in operations(api_schema) if operation.label == label]
@@ -63,5 +64,6 @@ def test_the_api_accepts_what_its_description_allows_and_answers_as_described(ap
 
 def test_every_operation_is_fuzzed(api_schema) -> None:
     assert sorted(operation.label for operation in operations(api_schema)) == [
-        "GET /api/informasi-publik", "GET /api/permohonan/pilihan", "GET /api/transparansi", "POST /api/permohonan",
+        "GET /api/informasi-dimohonkan", "GET /api/informasi-publik", "GET /api/permohonan/pilihan",
+        "GET /api/transparansi", "POST /api/permohonan",
         "POST /api/permohonan/keberatan", "POST /api/permohonan/lacak"]

@@ -7,13 +7,16 @@ the request is received and decided on Monday 16 March 2026.
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 import re
 from datetime import date
 
 from pypdf import PdfReader
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
+from sqlalchemy import select
 
 from ppid.permohonan.config import PermohonanConfig
 from ppid.permohonan.models import DocumentKind, Permohonan
@@ -22,7 +25,7 @@ from ppid.permohonan.registers import request_register
 from ppid.permohonan.workflow import InvalidInput, Workflow
 from ppid.permohonan.written_notice import Issuer
 from ppid.publication.answers import redact_pdf
-from ppid.publication.models import ExemptInformation
+from ppid.publication.models import ExemptInformation, PublishedAnswer
 
 from .conftest import REFUSAL, filing
 from .test_web import PERSONAL, csrf, file_directly, sign_in
@@ -160,6 +163,39 @@ def test_an_officer_of_the_dinas_withdraws_a_published_answer_and_its_files_go_w
 
     assert client.get(page).status_code == 404 and client.get(page + "/berkas/0").status_code == 404
     assert "Anggaran perawatan" not in client.get("/informasi-dimohonkan").get_data(as_text=True)
+
+
+def test_published_answers_are_in_the_json_api_with_links_and_never_the_requester(
+    app, client, platform, dinkes_officer
+) -> None:
+    filed, officer = _fulfilled(app, platform, dinkes_officer)
+    url = f"/permohonan/petugas/{filed.permohonan.id}/terbitkan-jawaban"
+    assert client.get("/api/informasi-dimohonkan").get_json() == {"jumlah": 0, "jawaban": []}
+    officer.post(url, data={"csrf_token": csrf(officer, url), "pokok": "Anggaran perawatan puskesmas 2025",
+                            "jawaban": ANSWER_TEXT, "terbitkan": ["0", "1"]})
+
+    document = client.get("/api/informasi-dimohonkan?q=anggaran puskesmas&dinas=dinkes").get_json()
+
+    assert document["jumlah"] == 1
+    [entry] = document["jawaban"]
+    assert (entry["nomor"], entry["dinas"], entry["pokok"], entry["jawaban"]) == (
+        filed.permohonan.number, "dinkes", "Anggaran perawatan puskesmas 2025", ANSWER_TEXT)
+    with platform.database.session() as session:
+        stored = session.scalars(select(PublishedAnswer)).one()
+        assert (entry["diterima"], entry["diputuskan"]) == (stored.received_on.isoformat(),
+                                                            stored.decided_on.isoformat())
+    assert [(item["nama"], item["disamarkan"] > 0) for item in entry["berkas"]] == [
+        ("rekap-anggaran.pdf", True), ("rincian.csv", True)]
+    assert client.get(entry["tautan"]).status_code == 200
+    downloaded = client.get(entry["berkas"][0]["tautan"])
+    assert hashlib.sha256(downloaded.data).hexdigest() == entry["berkas"][0]["sha256"]
+    assert [value for value in [*PERSONAL, "Rahmawati", NIK] if value in json.dumps(document)] == []
+    assert client.get("/api/informasi-dimohonkan?q=jembatan").get_json()["jumlah"] == 0
+    other = next(item.slug for item in platform.registry.dinas if item.slug != "dinkes")
+    assert client.get(f"/api/informasi-dimohonkan?dinas={other}").get_json()["jumlah"] == 0
+    unknown = client.get("/api/informasi-dimohonkan?dinas=tidak-ada")
+    assert unknown.status_code == 404 and unknown.get_json() == {"message": "Perangkat daerah tidak dikenal."}
+    assert client.get("/api/informasi-dimohonkan?q=%00anggaran").get_json()["jumlah"] == 1  # not a database error
 
 
 def test_a_file_that_cannot_be_checked_needs_the_officers_word(app, platform, dinkes_officer) -> None:

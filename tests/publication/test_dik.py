@@ -96,7 +96,8 @@ def public_urls(client, platform) -> list[str]:
             "/catalog.xml", "/sitemap.xml", "/api/3/action/package_list", "/api/3/action/package_search?rows=100",
             "/api/3/action/current_package_list_with_resources", "/api/3/action/organization_show?id=dinkes"
             "&include_datasets=true", "/api/v1/openapi.json", "/informasi-berkala", "/pengumuman", "/standar-layanan",
-            "/informasi-dimohonkan", "/transparansi", "/transparansi/unduh.csv", "/api/transparansi"]
+            "/informasi-dimohonkan", "/api/informasi-dimohonkan", "/transparansi", "/transparansi/unduh.csv",
+            "/api/transparansi"]
     urls += [f"/feed/{kind}.atom" for kind in ("dataset", "dokumen", "pengumuman")]
     urls += [f"/feed/{dinas}/{kind}.atom" for dinas in ("dinkes", "disdik") for kind in ("dataset", "dokumen")]
     urls += [f"/dataset?q={word}" for word in ("penyelidikan", "gizi", "profil")]
