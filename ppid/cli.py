@@ -481,6 +481,51 @@ def berkala() -> None:
     click.echo(_("%(count)s informasi berkala yang terlambat diberitahukan.", count=flagged))
 
 
+@main.group("data-pribadi", help=N_("Data pribadi di katalog (UU 27/2022 tentang Pelindungan Data Pribadi)."))
+def personal_data() -> None:
+    pass
+
+
+@personal_data.command("pindai", help=N_(
+    "Pindai setiap berkas yang sudah tersimpan dan dapat diterbitkan (tabel valid dan dokumen) untuk data pribadi, "
+    "seperti pemanen memindai versi baru: berkas yang diterbitkan sebelum pemindaian ada, atau sebelum pola "
+    "baru dikenali. Berkas yang memuat data pribadi ditahan untuk walidata (/petugas/data-pribadi) dan datasetnya "
+    "segera diterbitkan ulang tanpa berkas itu. Versi yang sudah diputuskan walidata tidak dipindai lagi; aman "
+    "dijalankan ulang.\n\n"
+    "Kode keluar: 0 bila tidak ada yang ditahan; 1 bila ada berkas yang ditahan; 2 bila berkas atau katalog tidak "
+    "dapat dijangkau (jalankan ulang setelah diperbaiki) atau pengaturannya salah."))
+@click.option("--dinas", "dinas_slugs", multiple=True, metavar="SLUG",
+              help=N_("Hanya berkas dinas ini (boleh diulang). Bawaan: semua dinas."))
+@friendly_errors
+def personal_data_scan(dinas_slugs: tuple[str, ...]) -> None:
+    from ppid.pipeline.privacy_audit import audit_published
+    from ppid.publishing.publisher import open_publisher
+
+    platform = open_platform()
+    unknown = [slug for slug in dinas_slugs if platform.registry.get(slug) is None]
+    if unknown:
+        _usage_error(_("Dinas tidak dikenal: %(slugs)s.", slugs=", ".join(unknown)))
+    with open_publisher(platform) as publisher:
+        audit = audit_published(platform, publisher, dinas_slugs=list(dinas_slugs) or None, progress=True)
+    for held in audit.held:
+        click.echo(_("Ditahan: %(dinas)s/%(dataset)s/%(file)s. %(summary)s", dinas=held.dinas_slug,
+                     dataset=held.dataset_name, file=held.file_name, summary=held.summary))
+    for name, reason in audit.unreadable:
+        click.echo(_("Tidak dapat dibaca, dicoba lagi pada pemindaian berikutnya: %(file)s (%(reason)s).",
+                     file=name, reason=reason), err=True)
+    for dinas_slug, dataset_name, reason in audit.not_republished:
+        click.echo(_("Katalog tidak dapat dijangkau; %(dinas)s/%(dataset)s masih menyajikan berkas yang ditahan "
+                     "dan diterbitkan ulang pada pemindaian berikutnya (%(reason)s).", dinas=dinas_slug,
+                     dataset=dataset_name, reason=reason), err=True)
+    click.echo(_("%(scanned)s berkas dipindai (%(decided)s sudah diputuskan sebelumnya), %(held)s ditahan, "
+                 "%(republished)s dataset diterbitkan ulang.", scanned=audit.scanned, decided=audit.already_decided,
+                 held=len(audit.held), republished=len(audit.republished)))
+    if audit.held:
+        sys.exit(1)
+    if audit.unreadable or audit.not_republished:
+        sys.exit(2)
+
+
 def publish_configured_announcements(platform: Platform) -> list[str]:
     """Publish the announcements of ``config/pengumuman.yaml`` not yet published (each once), e.g. the sample
     region's; returns their titles."""

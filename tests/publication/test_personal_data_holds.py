@@ -288,3 +288,95 @@ def test_the_walidata_sends_a_file_back_through_the_web_and_another_dinas_walida
     assert task_count(officer.get("/petugas/").get_data(as_text=True), "data-pribadi-dikembalikan") == 1
     run_harvest(platform)
     assert "surat-2024.pdf" not in published_names(platform)
+
+
+# -- what was published before the scan existed -------------------------------------------------------------------
+
+
+def published_without_scan(platform: Platform) -> None:
+    """The state an installation from before the personal-data scan is in: every file published, no hold recorded
+    (the harvest's holds are forgotten and each dataset is published again through the pipeline's own step)."""
+    from ppid.pipeline.publication import publish_dataset
+    from ppid.publishing.publisher import open_publisher
+
+    run_harvest(platform)
+    with platform.database.session() as session:
+        for hold in session.scalars(select(PersonalDataHold)):
+            session.delete(hold)
+        datasets = {(f.dinas_slug, f.dataset_name) for f in session.scalars(select(TrackedFile))}
+    with open_publisher(platform) as publisher:
+        for dinas_slug, dataset_name in datasets:
+            publish_dataset(platform, publisher, dinas_slug, dataset_name)
+    assert "penerima-2024.csv" in published_names(platform) and "surat-2024.pdf" in published_names(platform)
+
+
+def audit(platform: Platform):
+    from ppid.pipeline.privacy_audit import audit_published
+    from ppid.publishing.publisher import open_publisher
+
+    with open_publisher(platform) as publisher:
+        return audit_published(platform, publisher)
+
+
+def test_files_published_before_the_scan_are_scanned_held_and_taken_out_of_the_catalogue(platform) -> None:
+    published_without_scan(platform)
+
+    found = audit(platform)
+
+    assert sorted(held.file_name for held in found.held) == ["penerima-2024.csv", "penerima-2025.xlsx",
+                                                              "surat-2024.pdf"]
+    assert found.scanned == 4 and found.already_decided == 0
+    assert published_names(platform) == {"anggaran-2024.csv"}  # the amounts' look-alike NIK is not personal data
+    assert all(hold.status == HoldStatus.HELD for hold in holds(platform).values())
+    summaries = " ".join(held.summary for held in found.held)
+    assert "3201********0001" in summaries and not any(nik in summaries for nik in NIKS)
+
+
+def test_a_second_scan_reads_only_undecided_versions_and_a_released_file_stays_public(platform) -> None:
+    published_without_scan(platform)
+    audit(platform)
+    with platform.database.session() as session:
+        hold = session.scalar(select(PersonalDataHold).where(PersonalDataHold.file_name == "penerima-2024.csv"))
+        release(hold, reason="Data penerima diumumkan menurut Permensos", officer_id=None, officer_name="Walidata")
+        tracked = session.scalar(select(TrackedFile).where(TrackedFile.name == "penerima-2024.csv"))
+        tracked.published_sha256 = None  # as the walidata's page does, publish the released version again
+    run_harvest(platform)
+    assert "penerima-2024.csv" in published_names(platform)
+
+    again = audit(platform)
+
+    assert (again.scanned, again.already_decided, again.held) == (1, 3, [])  # only the clean amounts are read again
+    assert "penerima-2024.csv" in published_names(platform)
+
+
+def test_a_held_file_still_served_after_an_interrupted_scan_is_taken_out_by_the_next_one(platform) -> None:
+    published_without_scan(platform)
+    audit(platform)
+    with platform.database.session() as session:  # as if the scan stopped after recording the hold
+        tracked = session.scalar(select(TrackedFile).where(TrackedFile.name == "surat-2024.pdf"))
+        tracked.published_storage_key = tracked.storage_key
+
+    again = audit(platform)
+
+    assert again.held == [] and again.republished == [("dinsos", "dinsos-surat-permohonan-bantuan")]
+    with platform.database.session() as session:
+        tracked = session.scalar(select(TrackedFile).where(TrackedFile.name == "surat-2024.pdf"))
+        assert tracked.published_storage_key is None
+
+
+def test_the_command_says_what_it_held_and_exits_1_then_0(platform, environ, tmp_path) -> None:
+    from ..validation.test_cli_formats import run_ppid
+
+    published_without_scan(platform)
+    env = environ | {"PPID_CONFIG_DIR": str(tmp_path / "config"), "PPID_SCHEMAS_DIR": str(tmp_path / "schemas")}
+
+    first = run_ppid("data-pribadi", "pindai", env=env)
+    second = run_ppid("data-pribadi", "pindai", "--dinas", "dinsos", env=env)
+    wrong = run_ppid("data-pribadi", "pindai", "--dinas", "tidak-ada", env=env)
+
+    assert first.returncode == 1, first.stderr
+    assert "Ditahan: dinsos/" in first.stdout and "penerima-2024.csv" in first.stdout
+    assert "4 berkas dipindai (0 sudah diputuskan sebelumnya), 3 ditahan" in first.stdout
+    assert not any(nik in first.stdout + first.stderr for nik in NIKS)
+    assert second.returncode == 0 and "1 berkas dipindai (3 sudah diputuskan sebelumnya), 0 ditahan" in second.stdout
+    assert wrong.returncode == 2 and "tidak-ada" in wrong.stderr and "Traceback" not in wrong.stderr
