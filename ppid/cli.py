@@ -342,12 +342,12 @@ def user_create(username: str, email: str, full_name: str, roles: tuple[str, ...
     if password is None:
         password = getpass.getpass(_("Kata sandi: "))
         if password != getpass.getpass(_("Ulangi kata sandi: ")):
-            raise click.ClickException(_("Kedua kata sandi tidak sama."))
+            _usage_error(_("Kedua kata sandi tidak sama."))
     try:
         with platform.database.session() as session:
             create_user(session, username=username, email=email, full_name=full_name, password=password, grants=grants)
-    except AccountError as error:
-        raise click.ClickException(str(error)) from error
+    except AccountError as error:  # a taken name, a bad address: the command is wrong, not the data (exit 2)
+        _usage_error(str(error))
     click.echo(_("Akun %(username)s dibuat.", username=username))
 
 
@@ -378,7 +378,7 @@ def user_token_create(username: str, name: str) -> None:
                 raise AccountError(_("Tidak ada akun aktif bernama %(username)s.", username=username))
             _token, secret = create_token(session, owner, name)
     except AccountError as error:
-        raise click.ClickException(str(error)) from error
+        _usage_error(str(error))
     click.echo(_("Token dibuat; simpan sekarang, token ini tidak dapat ditampilkan lagi:"), err=True)
     click.echo(secret)
 

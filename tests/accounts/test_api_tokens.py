@@ -154,5 +154,5 @@ def test_the_cli_names_an_unknown_account_in_one_sentence(environ, monkeypatch, 
         monkeypatch.setenv(key, value)
     result = CliRunner().invoke(main, ["user", "token", "create", "siapa", "--name", "x"])
 
-    assert result.exit_code == 1
-    assert "siapa" in result.output and "Traceback" not in result.output
+    assert result.exit_code == 2  # the command names no account: exit 2, as every command mistake
+    assert "siapa" in result.output and "Traceback" not in result.output and "Error:" not in result.output

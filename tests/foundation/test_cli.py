@@ -142,8 +142,9 @@ def test_user_create_then_duplicate_is_refused(environ: dict[str, str], language
     second = run_ppid(*args, env=env)
 
     assert first.returncode == 0, first.stderr
-    assert second.returncode == 1
-    assert "Traceback" not in second.stderr
+    assert second.returncode == 2  # the command is wrong (the name is taken), not the data
+    assert "Traceback" not in second.stderr and "Error:" not in second.stderr
+    assert len(second.stderr.strip().splitlines()) == 1
 
 
 def test_user_create_rejects_an_unknown_dinas(environ: dict[str, str]) -> None:
