@@ -242,12 +242,13 @@ def _load_registers(platform: Platform) -> None:
                       "waitress. Tanpa PPID_PUBLIC_URL, tautan mengikuti alamat dan port ini."))
 @click.option("--host", default="127.0.0.1", metavar="HOST",
               help=N_("Alamat yang didengarkan (0.0.0.0: semua antarmuka). Bawaan: 127.0.0.1."))
-@click.option("--port", default=5000, type=int, metavar="PORT", help=N_("Port yang didengarkan. Bawaan: 5000."))
+@click.option("--port", default=5000, type=click.IntRange(1, 65535), metavar="PORT",
+              help=N_("Port yang didengarkan (1-65535). Bawaan: 5000."))
 @click.option("--threads", default=8, type=int, metavar="N",
               help=N_("Jumlah utas kerja server WSGI. Bawaan: 8."))
 @friendly_errors
 def serve(host: str, port: int, threads: int) -> None:
-    from waitress import serve as waitress_serve
+    from waitress import create_server
 
     from ppid.app import create_app
     from ppid.mail import start_courier, stop_courier
@@ -256,6 +257,11 @@ def serve(host: str, port: int, threads: int) -> None:
     platform = open_platform(settings)
     announced = publish_configured_announcements(platform)  # a bad file stops the start before anything is said
     app = create_app(platform=platform)
+    try:  # listening before saying so: a taken port or a foreign address is one sentence, never a traceback
+        server = create_server(app, host=host, port=port, threads=threads, ident="ppid",
+                               connection_limit=CONNECTION_LIMIT)
+    except (OSError, ValueError) as error:  # waitress turns a host that does not resolve into a ValueError
+        _usage_error(_cannot_listen(host, port, error))
     click.echo(_("Portal berjalan di %(url)s (Ctrl+C untuk berhenti).", url=settings.public_url))
     if not settings.public_url_configured and host in WILDCARD_HOSTS:
         click.echo(_("Tautan unduhan dan surel memakai %(url)s; atur PPID_PUBLIC_URL ke alamat yang dipakai warga.",
@@ -265,9 +271,28 @@ def serve(host: str, port: int, threads: int) -> None:
     if platform.jobs.inline:  # no worker: the server's own background thread sends the e-mails
         start_courier(platform)
     try:
-        waitress_serve(app, host=host, port=port, threads=threads, ident="ppid", connection_limit=CONNECTION_LIMIT)
+        server.run()
     finally:
         stop_courier(platform)
+
+
+def _cannot_listen(host: str, port: int, error: OSError | ValueError) -> str:
+    """Why ``ppid serve`` cannot listen on ``host:port``, and what to do, in one sentence."""
+    import errno
+    import socket
+
+    code = getattr(error, "errno", None)
+    if code == errno.EADDRINUSE:
+        return _("Port %(port)s sudah dipakai program lain (mungkin ppid serve yang masih berjalan); hentikan "
+                 "program itu atau pilih port lain dengan --port.", port=port)
+    if code == errno.EACCES:
+        return _("Port %(port)s hanya boleh dibuka administrator sistem; pilih port 1024 ke atas dengan --port, "
+                 "lalu teruskan dari proxy.", port=port)
+    if code == errno.EADDRNOTAVAIL or isinstance(error, socket.gaierror | ValueError):
+        return _("%(host)s bukan alamat mesin ini; pakai 127.0.0.1, 0.0.0.0 (semua antarmuka) atau alamat salah "
+                 "satu antarmukanya dengan --host.", host=host)
+    return _("Tidak dapat mendengarkan di %(host)s:%(port)s: %(reason)s.", host=host, port=port,
+             reason=getattr(error, "strerror", None) or error)
 
 
 @main.command(help=N_("Jalankan pekerja latar yang mengambil tugas pemanenan, validasi, penerbitan dan surel dari "
@@ -612,7 +637,7 @@ def validate(
                         write_rows_to_fix(result, rows_to_fix)
                     except OSError as error:
                         _usage_error(_("%(path)s tidak dapat ditulis: %(reason)s.", path=rows_to_fix,
-                                       reason=error.strerror or error))
+                                       reason=getattr(error, "strerror", None) or error))
         except (SchemaNotFoundError, SchemaFileError) as error:
             _usage_error(str(error))
         except InvalidSchemaError as error:

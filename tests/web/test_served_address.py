@@ -126,3 +126,35 @@ def test_serving_on_every_interface_says_to_set_the_public_address(environ: dict
 
     assert first.startswith(f"Portal berjalan di http://127.0.0.1:{port} ")
     assert "atur PPID_PUBLIC_URL" in second
+
+
+def test_a_port_already_taken_is_one_sentence_and_exit_2_before_the_portal_says_it_runs(
+        environ: dict[str, str]) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run([PPID, "serve", "--port", str(port)], env=ppid_env(environ), capture_output=True,
+                                text=True, timeout=120, cwd=REPO)
+
+    assert result.returncode == 2
+    assert result.stderr.strip() == (f"Port {port} sudah dipakai program lain (mungkin ppid serve yang masih "
+                                     "berjalan); hentikan program itu atau pilih port lain dengan --port.")
+    assert "Portal berjalan" not in result.stdout
+
+
+@pytest.mark.parametrize("host", ["10.255.255.1", "nama-yang-tidak-ada.invalid"])
+def test_an_address_that_is_not_this_machines_is_one_sentence_and_exit_2(environ: dict[str, str], host: str) -> None:
+    result = subprocess.run([PPID, "serve", "--host", host, "--port", str(free_port())], env=ppid_env(environ),
+                            capture_output=True, text=True, timeout=120, cwd=REPO)
+
+    assert result.returncode == 2
+    assert result.stderr.strip().startswith(f"{host} bukan alamat mesin ini")
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_port_outside_1_to_65535_is_refused_before_anything_starts(environ: dict[str, str]) -> None:
+    result = subprocess.run([PPID, "serve", "--port", "99999"], env=ppid_env(environ), capture_output=True,
+                            text=True, timeout=60, cwd=REPO)
+
+    assert result.returncode == 2 and "99999" in result.stderr and "Traceback" not in result.stderr
