@@ -36,6 +36,10 @@ from ppid.publishing.client import CatalogueClient
 
 FILE_NAME = "monev.yaml"
 ADMIN = "admin"
+REPORT = "laporan"
+"""``laporan:<field>[+<field>…]``: answered by the annual service report's sections A and B (the pemda's PPID
+policy, staff and budget, :data:`service_report.PROFILE_FIELDS`), entered once at ``/admin/laporan-layanan/``; for
+a dinas, or while the report lacks a field, the administrator's monev answer stands in (as for ``admin``)."""
 MAX_VALUE = 2000
 PREDICATES = ((90, "Informatif"), (80, "Menuju Informatif"), (60, "Cukup Informatif"), (40, "Kurang Informatif"),
               (0, "Tidak Informatif"))
@@ -144,7 +148,7 @@ class Pack:
 
     @property
     def admin_questions(self) -> list[Question]:
-        return [a.question for item in self.indicators for a in item.answers if a.question.evidence == ADMIN]
+        return [a.question for item in self.indicators for a in item.answers if takes_admin_answer(a.question)]
 
 
 def predicate(score: float) -> str:
@@ -167,7 +171,10 @@ def load_questionnaire(config_dir: Path) -> Questionnaire:
                                       presentation_gate=float(data.get("ambang_presentasi", 0)), indicators=indicators)
     except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError) as error:
         raise MonevError(_("Kuesioner monev %(path)s tidak dapat dibaca: %(error)s", path=path, error=error)) from error
-    unknown = sorted({q.evidence for i in indicators for q in i.questions} - set(EVIDENCE) - {ADMIN})
+    report_keys = {item.key for item in service_report.PROFILE_FIELDS}
+    unknown = sorted(q.evidence for i in indicators for q in i.questions if q.evidence not in EVIDENCE
+                     and q.evidence != ADMIN and not (q.evidence.startswith(REPORT + ":")
+                                                      and set(report_fields(q.evidence)) <= report_keys))
     if unknown:
         raise MonevError(_("Kuesioner monev %(path)s menyebut bukti yang tidak dikenal: %(names)s", path=path,
                            names=", ".join(unknown)))
@@ -182,7 +189,7 @@ def admin_items(session: Session, year: int, dinas_slug: str | None) -> dict[str
 def save_admin_items(session: Session, questionnaire: Questionnaire, year: int, dinas_slug: str | None,
                      values: Mapping[str, str], *, by: str) -> None:
     """Store the administrator's answers of the ``admin`` questions; an empty answer removes it."""
-    keys = {q.code for i in questionnaire.indicators for q in i.questions if q.evidence == ADMIN}
+    keys = {q.code for i in questionnaire.indicators for q in i.questions if takes_admin_answer(q)}
     stored = admin_items(session, year, dinas_slug)
     for key in keys:
         value = (values.get(key) or "").strip()
@@ -214,6 +221,8 @@ class Records:
     exempt: list[ExemptInformation]
     sections: dict[str, standards.Section]
     admin: dict[str, MonevItem] = field(default_factory=dict)
+    profile: dict[str, str] = field(default_factory=dict)
+    """Sections A and B of the annual service report as last written (the pemda's, not a dinas's)."""
 
     def url(self, path: str) -> str:
         return self.portal_url.rstrip("/") + path
@@ -235,7 +244,8 @@ def build(workflow: Workflow, client: CatalogueClient, questionnaire: Questionna
         dip_rows=dip.build(session, workflow.registry, packages, portal_url=portal_url, dinas_slug=dinas_slug),
         decree=dip.decree_in_force(session, dinas_slug),
         exempt=dik.entries(session, None if dinas_slug is None else {dinas_slug}),
-        sections=standards.read(session, config_dir), admin=admin_items(session, year, dinas_slug))
+        sections=standards.read(session, config_dir), admin=admin_items(session, year, dinas_slug),
+        profile=service_report.profile(session))
     scored = [Scored(indicator, [Answer(q, _answer(q, records)) for q in indicator.questions])
               for indicator in questionnaire.indicators]
     return Pack(questionnaire=questionnaire, year=year, scope_slug=dinas_slug, scope_name=board.scope.name,
@@ -243,12 +253,36 @@ def build(workflow: Workflow, client: CatalogueClient, questionnaire: Questionna
 
 
 def _answer(question: Question, records: Records) -> Evidence:
-    if question.evidence == ADMIN:
+    if question.evidence.startswith(REPORT + ":") and records.slug is None:
+        keys = report_fields(question.evidence)
+        labels = {item.key: _(item.label) for item in service_report.PROFILE_FIELDS}
+        values = {key: (records.profile.get(key) or "").strip() for key in keys}
+        if all(values.values()):
+            text = _("Dari laporan layanan informasi (bagian A dan B): %(values)s.",
+                     values="; ".join(f"{labels[key]}: {value}" for key, value in values.items()))
+            return Evidence(True, text, ((_("Laporan layanan"), records.url("/admin/laporan-layanan/")),))
+    if question.evidence == ADMIN or question.evidence.startswith(REPORT + ":"):
         item = records.admin.get(question.code)
-        if item is None:
+        if item is not None:
+            return Evidence(True, _("Diisi administrator (%(who)s): %(value)s", who=item.updated_by,
+                                    value=item.value))
+        if question.evidence == ADMIN or records.slug is not None:
             return Evidence(False, _("Belum diisi administrator."))
-        return Evidence(True, _("Diisi administrator (%(who)s): %(value)s", who=item.updated_by, value=item.value))
+        missing = [_(item.label) for item in service_report.PROFILE_FIELDS
+                   if item.key in report_fields(question.evidence) and not records.profile.get(item.key)]
+        return Evidence(False, _("Belum diisi di laporan layanan informasi: %(names)s.", names=", ".join(missing)),
+                        ((_("Laporan layanan"), records.url("/admin/laporan-layanan/")),))
     return EVIDENCE[question.evidence](records)
+
+
+def report_fields(evidence: str) -> list[str]:
+    """The service report fields a ``laporan:a+b`` evidence names."""
+    return evidence.removeprefix(REPORT + ":").split("+")
+
+
+def takes_admin_answer(question: Question) -> bool:
+    """Whether the administrator may answer this question in the monev form (alone, or where the report is silent)."""
+    return question.evidence == ADMIN or question.evidence.startswith(REPORT + ":")
 
 
 # -- the platform's evidence, one function per kind of record ---------------------------------------------------

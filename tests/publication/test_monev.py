@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
+from sqlalchemy import select
 
-from ppid.accounts.models import Role
+from ppid.accounts.models import Role, User
 from ppid.accounts.service import Grant
 from ppid.app import create_app
 from ppid.config import load_settings
@@ -107,6 +108,46 @@ def test_the_pack_answers_from_the_records_and_the_administrator_fills_the_rest(
     assert "Rp 150.000.000 (DPA Diskominfo 2026)" in page
     assert _saq(page) > before
     assert REQUESTER["nama"] not in page and REQUESTER["email"] not in page
+
+
+def test_the_pemdas_commitment_is_answered_by_the_annual_reports_sections_a_and_b_entered_once(
+        client, platform, region) -> None:
+    with platform.database.session() as session:
+        admin = session.scalar(select(User).where(User.username == "ppid.utama"))
+        service_report.save_profile(session, {"sk_ppid": "SK Bupati 480/12/2025", "anggaran": "150000000",
+                                              "sumber_anggaran": "DPA Diskominfo 2026", "jumlah_petugas": "4"},
+                                    by=admin)
+    sign_in(client, "ppid.utama")
+
+    page = client.get("/petugas/monev", query_string={"tahun": YEAR}).get_data(as_text=True)
+
+    assert "Dari laporan layanan informasi (bagian A dan B): Keputusan penetapan PPID: SK Bupati 480/12/2025." in page
+    assert "Sumber anggaran: DPA Diskominfo 2026" in page
+    assert "Belum diisi di laporan layanan informasi: Kualifikasi petugas PPID." in page  # staff: half written
+    pack = _pack(platform, None)
+    commitment = next(item for item in pack.indicators if item.indicator.code == "komitmen_organisasi")
+    assert [answer.evidence.met for answer in commitment.answers] == [True, True, False]
+    dinas = next(item for item in _pack(platform, "dinkes").indicators
+                 if item.indicator.code == "komitmen_organisasi")
+    assert [answer.evidence.text for answer in dinas.answers] == ["Belum diisi administrator."] * 3  # its own SK
+
+
+def _pack(platform, dinas_slug):
+    from ppid.publishing.client import catalogue_client
+
+    with platform.database.session() as session, catalogue_client(platform) as ckan:
+        workflow = Workflow(session, PermohonanConfig.from_settings(platform.settings), platform.registry)
+        return monev.build(workflow, ckan, monev.load_questionnaire(REPO / "config"), year=YEAR,
+                           dinas_slug=dinas_slug, portal_url="http://127.0.0.1", config_dir=REPO / "config")
+
+
+def test_a_questionnaire_naming_an_unknown_report_field_is_refused_in_words(tmp_path: Path) -> None:
+    text = (REPO / "config" / monev.FILE_NAME).read_text(encoding="utf-8").replace(
+        '"laporan:sk_ppid"', '"laporan:sk_bupati"')
+    (tmp_path / monev.FILE_NAME).write_text(text, encoding="utf-8")
+
+    with pytest.raises(monev.MonevError, match="tidak dikenal: laporan:sk_bupati"):
+        monev.load_questionnaire(tmp_path)
 
 
 def test_a_dinas_sees_only_its_own_pack_and_only_administrators_answer(client, region) -> None:
