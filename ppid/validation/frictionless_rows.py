@@ -20,6 +20,9 @@ from ppid.validation.rowlog import Note, RowLogWriter
 from ppid.validation.rows import PROGRESS_EVERY, TableRows, data_rows, frictionless_schema
 from ppid.validation.sniff import FileFormat
 
+READ_ERRORS = (FrictionlessException, workbook.UnreadableWorkbookError, csv.Error, UnicodeError, OSError)
+"""What reading a table can raise part-way: the table is reported ``unreadable`` from that row on."""
+
 
 def check_with_frictionless(rows: TableRows) -> list[Path]:
     """frictionless's own row stream: the reference engine, for what the columnar reader does not read."""
@@ -57,7 +60,7 @@ def check_with_frictionless(rows: TableRows) -> list[Path]:
                 if rows.limit and collector.error_count >= rows.limit:
                     stopped = True
                     break
-    except (FrictionlessException, workbook.UnreadableWorkbookError, csv.Error, UnicodeError, OSError) as error:
+    except READ_ERRORS as error:
         readable = False
         detail = error.error.message if isinstance(error, FrictionlessException) else str(error)
         collector.add("unreadable", params={"detail": detail, "row": last_row})
@@ -65,15 +68,22 @@ def check_with_frictionless(rows: TableRows) -> list[Path]:
         log.close()
 
     def reread(candidates: Iterator[int]) -> Iterator[tuple[int, Mapping[str, Any], list[str | None]]]:
+        """The candidate rows read again; where the file stopped being readable the first pass said so
+        (``unreadable``), and the rows read again until there are all the duplicates there are to report."""
         wanted = next(candidates, None)
-        resource, offset = _resource(rows)
-        with system.use_context(trusted=True), resource:
-            for row in resource.row_stream:
-                if wanted is None:
-                    return
-                if wanted == row.row_number + offset:
-                    yield wanted, row, [None if cell is None else str(cell) for cell in row.cells]
-                    wanted = next(candidates, None)
+        if wanted is None:
+            return
+        try:
+            resource, offset = _resource(rows)
+            with system.use_context(trusted=True), resource:
+                for row in resource.row_stream:
+                    if wanted is None:
+                        return
+                    if wanted == row.row_number + offset:
+                        yield wanted, row, [None if cell is None else str(cell) for cell in row.cells]
+                        wanted = next(candidates, None)
+        except READ_ERRORS:
+            return
 
     return rows.finish([log.path], finder, reread, stopped=stopped, readable=readable,
                        last_row=last_row, untitled_seen=untitled_seen)

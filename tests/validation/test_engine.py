@@ -349,3 +349,18 @@ def test_validate_file_by_schema_name(tmp_path: Path, write_csv: Callable[..., P
 def test_invalid_schema_is_refused(write_csv: Callable[..., Path]) -> None:
     with pytest.raises(InvalidSchemaError):
         validate_table(write_csv(valid_rows(1)), {"fields": [{"name": "tahun", "type": "bilangan"}]})
+
+
+def test_a_utf16_table_cut_off_mid_character_is_unreadable_not_a_crash_in_the_key_check(tmp_path: Path) -> None:
+    """A small table with a primary key whose UTF-16 text ends in half a character: frictionless cannot even open
+    it, and the duplicate check must not try to read it again (it raised, and `ppid validate` said "error inside
+    ppid", exit 2)."""
+    path = tmp_path / "terpotong.csv"
+    path.write_bytes("kode,tahun\n1001,2020\n1002,2021\n".encode("utf-16")[:-1])
+    schema = {"fields": [{"name": "kode", "type": "integer"}, {"name": "tahun", "type": "integer"}],
+              "primaryKey": ["kode", "tahun"]}
+
+    with validate_table(path, schema) as result:
+        table = result.report.tables[0]
+
+    assert table.engine == "frictionless" and "unreadable" in [problem.code for problem in table.problems]
