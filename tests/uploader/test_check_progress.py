@@ -230,8 +230,9 @@ def test_a_check_cut_short_by_a_dying_server_is_finished_once_after_a_restart(
     second, base = start_server(environ, log)  # its start-up finds the check no process will finish
     try:
         for _attempt in range(3000):  # nobody looks at the progress page: the start-up alone does it
-            with platform.database.session() as session:
-                if session.get(FileVersion, half_done.id).state != VersionState.CHECKING:
+            with platform.database.session() as session:  # finished, and its progress file tidied after the commit
+                if (session.get(FileVersion, half_done.id).state != VersionState.CHECKING
+                        and not platform.storage.exists(checking.progress_key(half_done.id))):
                     break
             time.sleep(0.1)
     finally:
