@@ -181,10 +181,14 @@ def record(session: Session, dinas_slug: str, form: Mapping[str, Any], by: str,
 def revise(session: Session, entry: ExemptInformation, form: Mapping[str, Any], by: User,
            datasets: Collection[str]) -> ExemptInformation:
     """Correct or renew ``entry`` (a new consequence test, a new period): the entry reads as ``form`` from now on,
-    as one more version; the earlier versions stay as they were. Raises FormError."""
+    as one more version; the earlier versions stay as they were. A form sent with the ``version`` it was filled
+    from is refused once another officer saved a newer one. Raises FormError."""
     if entry.opened:
         raise FormError({"change_reason": _("informasi ini sudah dibuka; bila dikecualikan lagi, catat entri baru "
                                             "dengan uji konsekuensinya")})
+    if str(form.get("version", entry.version)) != str(entry.version):
+        raise FormError({"change_reason": _("entri ini baru saja diubah (kini versi %(version)s); periksa versi "
+                                            "terbaru lalu ulangi", version=entry.version)})
     data = _load(RevisionSchema(), form)
     reason = data.pop("change_reason")
     _check_dataset(data, datasets)

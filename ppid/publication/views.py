@@ -268,7 +268,7 @@ def dik_entry(exempt_id: int) -> ResponseReturnValue:
 @login_required(*KEEPERS)
 def revise_exempt(exempt_id: int) -> ResponseReturnValue:
     """A correction or renewal: one more version; the earlier ones and every refusal's copy stay as they were."""
-    entry = _exempt_entry(exempt_id)
+    entry = _exempt_entry(exempt_id, lock=True)
     session = db_session()
     before = entry.dataset_name
     datasets = {item.dataset_name for item in service.catalogue_items(session, {entry.dinas_slug})}
@@ -287,7 +287,7 @@ def revise_exempt(exempt_id: int) -> ResponseReturnValue:
 @login_required(*KEEPERS)
 def open_exempt(exempt_id: int) -> ResponseReturnValue:
     """The information is opened (UU KIP Pasal 20): the entry stays, marked opened, with date, reason and SK."""
-    entry = _exempt_entry(exempt_id)
+    entry = _exempt_entry(exempt_id, lock=True)
     try:
         dik.open_entry(entry, request.form, current_user(), _today())
     except service.FormError as error:
@@ -308,7 +308,7 @@ def remove_exempt(exempt_id: int) -> ResponseReturnValue:
     """An entry recorded by mistake, never named by a decision on a request and never opened, leaves the DIK; the
     removal is recorded (who, when, why, every version). A catalogue dataset it held back stays held back until
     the walidata classifies it anew."""
-    entry = _exempt_entry(exempt_id)
+    entry = _exempt_entry(exempt_id, lock=True)
     title = entry.public_title
     try:
         dik.remove(db_session(), entry, request.form.get("reason", ""), current_user())
@@ -321,9 +321,10 @@ def remove_exempt(exempt_id: int) -> ResponseReturnValue:
     return redirect(url_for(".dik_keep"), 303)
 
 
-def _exempt_entry(exempt_id: int) -> ExemptInformation:
-    """The entry, if the caller keeps the DIK of its dinas (404 if there is none, 403 if it is another dinas's)."""
-    entry = db_session().get(ExemptInformation, exempt_id)
+def _exempt_entry(exempt_id: int, *, lock: bool = False) -> ExemptInformation:
+    """The entry, if the caller keeps the DIK of its dinas (404 if there is none, 403 if it is another dinas's);
+    ``lock``: held until the commit (PostgreSQL), so two officers acting at once act one after the other."""
+    entry = db_session().get(ExemptInformation, exempt_id, with_for_update=lock)
     if entry is None:
         abort(404)
     _require_dinas(entry.dinas_slug, KEEPERS)

@@ -224,7 +224,10 @@ def test_an_edit_is_a_new_version_and_version_1_stays_readable_to_officers_only(
     assert (unexplained.status_code, unchanged.status_code) == (422, 422)
     assert "tidak ada isian yang berubah" in unchanged.get_data(as_text=True)
 
-    assert officer.post(f"{url}/ubah", data={**renewed, "csrf_token": officer.token}).status_code == 303
+    assert officer.post(f"{url}/ubah", data={**renewed, "version": "1", "csrf_token": officer.token}).status_code == 303
+    stale = officer.post(f"{url}/ubah", data={**renewed, "ends_on": "2040-01-01", "version": "1",
+                                              "csrf_token": officer.token})  # a second officer's form, filled at v1
+    assert stale.status_code == 422 and "baru saja diubah (kini versi 2)" in stale.get_data(as_text=True)
 
     page = officer.get(url).get_data(as_text=True)
     version_1 = page.split('id="versi-1"', 1)[1]
@@ -351,5 +354,6 @@ def test_an_ended_exemption_waits_on_the_workspace_of_its_dinas_officers(platfor
 
     assert count and count.group(1) == "1"
     assert "Sudah berakhir: berakhir 31 Desember 2025" in page and "Masih berlaku:" not in page
+    assert f'href="/petugas/informasi-dikecualikan/{entry_id(platform, "Sudah berakhir")}"' in page
     other_dinas = sign_in("petugas-disdik").get("/petugas/").get_data(as_text=True)
     assert re.search(r'id="tugas-dikecualikan">.*?<strong>(\d+)</strong>', other_dinas, re.S).group(1) == "0"
