@@ -9,7 +9,8 @@ An entry is never erased once it may have been relied on: a refusal names it (an
 Komisi Informasi may ask what test an exemption rested on. So the information is *opened* (a recorded decision:
 when, why, by whom, under which SK), a correction or renewal adds a *version* (the earlier ones stay readable),
 and only an entry recorded by mistake that no decision on a request ever named may be removed, leaving a record
-of who removed it, why, and what it said.
+of who removed it, why, and what it said (:mod:`ppid.publication.dik_citations`, which reads the request log:
+a harvest loads this module, never the request module).
 """
 
 from __future__ import annotations
@@ -26,8 +27,6 @@ from sqlalchemy.orm import Session
 from ppid.accounts.models import User
 from ppid.db import utcnow
 from ppid.i18n import N_, _
-from ppid.permohonan.deadlines import format_day
-from ppid.permohonan.models import Permohonan, PermohonanEvent
 from ppid.publication.models import ExemptInformation, ExemptionRemoval, ExemptionVersion
 from ppid.publication.service import REQUIRED, FormError, first_messages
 
@@ -133,16 +132,6 @@ class Version:
     recorded_at: datetime
 
 
-@dataclass(frozen=True)
-class Citation:
-    """A decision on a request that named the entry: which request, when, and which version it rested on."""
-
-    number: str
-    permohonan_id: int
-    at: datetime
-    version: int
-
-
 def _values(entry: ExemptInformation) -> dict[str, Any]:
     return {name: getattr(entry, name).isoformat() if name in DAYS else getattr(entry, name) for name in CONTENT}
 
@@ -208,7 +197,7 @@ def open_entry(entry: ExemptInformation, form: Mapping[str, Any], by: User, toda
     """The information is no longer exempt from ``opened_on``: the entry stays in the DIK, marked opened, with
     the reason and the SK (if any); it is never offered for a refusal again. Raises FormError."""
     if entry.opened:
-        raise FormError({"opened_on": _("sudah dibuka pada %(date)s", date=format_day(entry.opened_on))})
+        raise FormError({"opened_on": _("informasi ini sudah dibuka")})
     data = _load(OpeningSchema(), form)
     if data["opened_on"] > today:
         raise FormError({"opened_on": _("tidak boleh sesudah hari ini")})
@@ -221,41 +210,6 @@ def open_entry(entry: ExemptInformation, form: Mapping[str, Any], by: User, toda
     entry.opened_by_name = by.full_name
     entry.opened_at = utcnow()
     return entry
-
-
-def citations(session: Session, entry_id: int) -> list[Citation]:
-    """Every decision on a request that named the entry (the notice copies the entry, so they are found there)."""
-    named = PermohonanEvent.payload[("dik", "id")].as_integer()
-    rows = session.execute(select(Permohonan.number, PermohonanEvent.permohonan_id, PermohonanEvent.at,
-                                  PermohonanEvent.payload).join(Permohonan)
-                           .where(named == entry_id).order_by(PermohonanEvent.at))
-    return [Citation(row.number, row.permohonan_id, row.at, int(row.payload["dik"].get("versi", 1))) for row in rows]
-
-
-def remove(session: Session, entry: ExemptInformation, reason: str, by: User) -> ExemptionRemoval:
-    """Remove an entry recorded by mistake. Only one that no decision on a request named and that was never
-    opened; the removal is recorded with every version the entry had. Raises FormError."""
-    if entry.opened:
-        raise FormError({"reason": _("entri yang sudah dibuka adalah catatan keputusan dan tidak dapat dihapus")})
-    if citations(session, entry.id):
-        raise FormError({"reason": _("entri ini sudah menjadi dasar keputusan atas permohonan; ubah atau buka, "
-                                     "jangan dihapus")})
-    reason = (reason or "").strip()
-    if len(reason) < 5:
-        raise FormError({"reason": _("tulis alasan penghapusan (misalnya: tercatat dua kali)")})
-    kept = list(session.scalars(select(ExemptionVersion).where(ExemptionVersion.dik_id == entry.id)
-                                .order_by(ExemptionVersion.version)))
-    removal = ExemptionRemoval(
-        dik_id=entry.id, dinas_slug=entry.dinas_slug, public_title=entry.public_title, reason=reason,
-        versions=[{"versi": version.version, "isi": version.values, "alasan": version.reason,
-                   "oleh": version.recorded_by_name, "pada": version.recorded_at.isoformat()} for version in kept],
-        removed_by_id=by.id, removed_by_name=by.full_name)
-    session.add(removal)
-    for version in kept:
-        session.delete(version)
-    session.flush()
-    session.delete(entry)
-    return removal
 
 
 def versions(session: Session, entry_id: int) -> list[Version]:

@@ -20,7 +20,7 @@ from ppid.i18n import N_, _
 from ppid.permohonan.deadlines import format_day
 from ppid.permohonan.openapi import documented
 from ppid.pipeline.publication import publish_dataset
-from ppid.publication import dik, dip, exports, service
+from ppid.publication import dik, dik_citations, dip, exports, service
 from ppid.publication.classification import (
     CATEGORIES,
     CATEGORY_LABELS,
@@ -311,7 +311,7 @@ def remove_exempt(exempt_id: int) -> ResponseReturnValue:
     entry = _exempt_entry(exempt_id, lock=True)
     title = entry.public_title
     try:
-        dik.remove(db_session(), entry, request.form.get("reason", ""), current_user())
+        dik_citations.remove(db_session(), entry, request.form.get("reason", ""), current_user())
     except service.FormError as error:
         db_session().rollback()
         return _dik_entry_page(_exempt_entry(exempt_id), remove_errors=error.errors, remove_form=request.form), 422
@@ -333,7 +333,7 @@ def _exempt_entry(exempt_id: int, *, lock: bool = False) -> ExemptInformation:
 
 def _dik_entry_page(entry: ExemptInformation, **forms: object) -> str:
     session = db_session()
-    cited = dik.citations(session, entry.id)
+    cited = dik_citations.citations(session, entry.id)
     values = {name: getattr(entry, name) for name in dik.CONTENT}
     defaults: dict[str, object] = {"revise_errors": {}, "open_errors": {}, "remove_errors": {}, "open_form": {},
                                    "remove_form": {}, "revise_form": values}
