@@ -470,22 +470,25 @@ class Workflow:
         return event
 
     def exemption_entries(self, dinas_slug: str | None) -> list[ExemptInformation]:
-        """The DIK entries a refusal by this dinas may rest on (the PPID Utama's requests: every dinas's)."""
-        query = select(ExemptInformation).order_by(ExemptInformation.public_title)
+        """The DIK entries a refusal by this dinas may rest on (the PPID Utama's requests: every dinas's): those
+        still in force, never one whose information was opened (UU KIP Pasal 20)."""
+        query = select(ExemptInformation).where(ExemptInformation.opened_on.is_(None)).order_by(
+            ExemptInformation.public_title)
         if dinas_slug is not None:
             query = query.where(ExemptInformation.dinas_slug == dinas_slug)
         return list(self.session.scalars(query))
 
     def _exemption_entry(self, entry_id: int, dinas_slug: str | None, payload: Mapping[str, Any]) -> dict[str, Any]:
         """The DIK entry named by a refusal, kept in the notice as it reads now (the log is never rewritten, so a
-        later edit of the register does not change what the requester was told)."""
+        later edit of the register does not change what the requester was told), with the number of the version it
+        rests on, whose consequence test the DIK keeps (:func:`ppid.publication.dik.versions`)."""
         entry = next((item for item in self.exemption_entries(dinas_slug) if item.id == entry_id), None)
         if entry is None:
             raise InvalidInput({"dik": [_("Pilih entri DIK perangkat daerah yang menangani permohonan ini.")]})
         if entry.pasal_17_letter not in payload.get("dasar_pengecualian", []):
             raise InvalidInput({"dik": [_("Entri DIK ini berdasar Pasal 17 huruf %(letter)s; pilih juga dasar itu, "
                                           "atau entri lain.", letter=entry.pasal_17_letter)]})
-        return {"id": entry.id, "judul": entry.public_title, "pasal_17": entry.pasal_17_letter,
+        return {"id": entry.id, "versi": entry.version, "judul": entry.public_title, "pasal_17": entry.pasal_17_letter,
                 "nomor_sk": entry.sk_number, "tanggal_sk": entry.sk_date.isoformat(),
                 "berakhir": entry.ends_on.isoformat()}
 

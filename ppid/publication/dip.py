@@ -58,7 +58,7 @@ def build(session: Session, registry: Registry, packages: Iterable[Mapping[str, 
           portal_url: str, dinas_slug: str | None = None) -> list[DipRow]:
     """The DIP of one dinas (or of the pemda when ``dinas_slug`` is None), numbered from 1."""
     exempt_names = set(session.scalars(select(ExemptInformation.dataset_name).where(
-        ExemptInformation.dataset_name != "")))
+        ExemptInformation.dataset_name != "", ExemptInformation.opened_on.is_(None))))
     rows = [_from_package(package, portal_url) for package in packages
             if _listable(package, exempt_names) and dinas_slug in (None, _organization(package))]
     declared = select(DeclaredInformation).where(DeclaredInformation.kategori_informasi != DIKECUALIKAN)

@@ -1,10 +1,12 @@
-"""The DIP as files anyone may download: CSV and XLSX (formula-safe, as the request registers), JSON, PDF."""
+"""The DIP as files anyone may download: CSV and XLSX (formula-safe, as the request registers), JSON, PDF; the DIK
+as CSV and XLSX, with what its public page shows."""
 
 from __future__ import annotations
 
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from zoneinfo import ZoneInfo
 
 from marshmallow import Schema, fields
 from reportlab.lib import colors
@@ -17,8 +19,9 @@ from ppid.i18n import _
 from ppid.permohonan.deadlines import format_day
 from ppid.permohonan.pdf import markup
 from ppid.permohonan.registers import Register, to_csv, to_xlsx
+from ppid.publication.dik import ground_label
 from ppid.publication.dip import DipRow, cells, headers
-from ppid.publication.models import DipDecree
+from ppid.publication.models import DipDecree, ExemptInformation
 
 STYLES = getSampleStyleSheet()
 BODY = STYLES["BodyText"].clone("dip-body", fontSize=7.5, leading=9)
@@ -99,3 +102,32 @@ def dip_pdf(title: str, rows: Sequence[DipRow], decree: DipDecree | None) -> byt
                                  topMargin=12 * mm, bottomMargin=12 * mm, title=title, author="PPID", creator="ppid")
     document.build([Paragraph(markup(title), TITLE), Paragraph(markup(basis), BODY), Spacer(1, 3 * mm), table])
     return buffer.getvalue()
+
+
+def dik_register(title: str, entries: Sequence[ExemptInformation], dinas_names: Mapping[str, str],
+                 time_zone: str) -> Register:
+    """The DIK as its public page shows it: exemptions in force, then those opened; never the consequence test's
+    wording (it may describe the exempt content) and never the dataset an entry holds back."""
+    header = [_("No"), _("Perangkat daerah"), _("Informasi"), _("Dasar pengecualian"), _("Rincian dasar"),
+              _("Undang-undang lain"), _("Nomor SK"), _("Tanggal SK"), _("Dikecualikan sejak"),
+              _("Dikecualikan sampai"), _("Status"), _("Dibuka pada"), _("Alasan dibuka"), _("SK pembukaan"),
+              _("Versi"), _("Terakhir diubah")]
+    ordered = [entry for entry in entries if not entry.opened] + [entry for entry in entries if entry.opened]
+    rows: list[list[str | int]] = [
+        [number, dinas_names.get(entry.dinas_slug, entry.dinas_slug), entry.public_title, ground_label(entry),
+         entry.sub_ground, entry.legal_basis, entry.sk_number, entry.sk_date.isoformat(), entry.starts_on.isoformat(),
+         entry.ends_on.isoformat(), _("dibuka") if entry.opened else _("dikecualikan"),
+         entry.opened_on.isoformat() if entry.opened_on else "", entry.opened_reason, entry.opened_sk_number,
+         entry.version, entry.last_changed.astimezone(ZoneInfo(time_zone)).date().isoformat()]
+        for number, entry in enumerate(ordered, start=1)]
+    return Register(title=title, headers=header, rows=rows)
+
+
+def dik_csv(title: str, entries: Sequence[ExemptInformation], dinas_names: Mapping[str, str],
+            time_zone: str) -> bytes:
+    return to_csv(dik_register(title, entries, dinas_names, time_zone))
+
+
+def dik_xlsx(title: str, entries: Sequence[ExemptInformation], dinas_names: Mapping[str, str],
+             time_zone: str) -> bytes:
+    return to_xlsx(dik_register(title, entries, dinas_names, time_zone))

@@ -100,6 +100,61 @@ class ExemptInformation(Base):
     """The catalogue dataset it covers, when it is one (held back by its classification)."""
     recorded_by_name: Mapped[str] = mapped_column(String(200))
     recorded_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    """The number of the version in force; every version, this one included, is in :class:`ExemptionVersion`."""
+    changed_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    """When the entry was last corrected or renewed (None: never since it was recorded)."""
+    opened_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    """The day the information stopped being exempt (UU KIP Pasal 20): the entry stays, as the record of it."""
+    opened_reason: Mapped[str] = mapped_column(Text, default="")
+    opened_sk_number: Mapped[str] = mapped_column(String(200), default="")
+    opened_by_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    opened_by_name: Mapped[str] = mapped_column(String(200), default="")
+    opened_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+
+    @property
+    def opened(self) -> bool:
+        return self.opened_on is not None
+
+    @property
+    def last_changed(self) -> datetime:
+        return self.changed_at or self.recorded_at
+
+
+class ExemptionVersion(Base):
+    """One version of a DIK entry, as it was decided: version 1 when recorded, one more with each correction or
+    renewal. Never updated; a refusal names the entry and the version it rested on."""
+
+    __tablename__ = "publication_dik_version"
+    __table_args__ = (UniqueConstraint("dik_id", "version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dik_id: Mapped[int] = mapped_column(ForeignKey("publication_dik.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    values: Mapped[dict[str, Any]] = mapped_column(JsonDocument, default=dict)
+    """The entry's content fields (dates as ISO strings) in this version."""
+    reason: Mapped[str] = mapped_column(Text, default="")
+    """Why this version replaced the one before (empty for version 1)."""
+    recorded_by_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    recorded_by_name: Mapped[str] = mapped_column(String(200))
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class ExemptionRemoval(Base):
+    """A DIK entry removed because it was recorded by mistake (never named by any decision on a request): who
+    removed it, when, why, and every version it had. Never updated, never deleted."""
+
+    __tablename__ = "publication_dik_removal"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dik_id: Mapped[int] = mapped_column(Integer)
+    dinas_slug: Mapped[str] = mapped_column(String(50), index=True)
+    public_title: Mapped[str] = mapped_column(String(300))
+    reason: Mapped[str] = mapped_column(Text)
+    versions: Mapped[list[dict[str, Any]]] = mapped_column(JsonDocument, default=list)
+    removed_by_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    removed_by_name: Mapped[str] = mapped_column(String(200))
+    removed_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class PublishedAnswer(Base):

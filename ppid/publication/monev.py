@@ -312,9 +312,10 @@ def _dip_dik_laman(r: Records) -> Evidence:
 
 
 def _dik(r: Records) -> Evidence:
-    due = sum(1 for entry in r.exempt if dik.review_due(entry, r.today))
+    in_force = [entry for entry in r.exempt if not entry.opened]  # an opened entry is the record of its opening
+    due = sum(1 for entry in in_force if dik.review_due(entry, r.today))
     text = _("%(n)s informasi dikecualikan, masing-masing dengan uji konsekuensi dan SK; %(due)s perlu ditinjau ulang.",
-             n=len(r.exempt), due=due)
+             n=len(in_force), due=due)
     return Evidence(due == 0, text, ((_("DIK"), r.url("/informasi-dikecualikan")),))
 
 

@@ -106,10 +106,14 @@ def bundle(pack: Pack, *, request_register: Register, objection_register: Regist
 
 
 def _exempt_register(records: Records) -> Register:
-    """The DIK as the public sees it: the title worded for the public, the ground, the SK and the period."""
-    headers = [_("Informasi"), _("Dasar pengecualian"), _("Uji konsekuensi"), _("SK"), _("Berlaku sampai")]
+    """The DIK as the public sees it: the title worded for the public, the ground, the SK and the period; and
+    whether the information is still exempt or was opened (UU KIP Pasal 20), and when."""
+    headers = [_("Informasi"), _("Dasar pengecualian"), _("Uji konsekuensi"), _("SK"), _("Berlaku sampai"),
+               _("Status"), _("Dibuka pada")]
     rows = [[entry.public_title, dik.ground_label(entry), entry.tested_on.isoformat(),
-             f"{entry.sk_number} ({entry.sk_date.isoformat()})", entry.ends_on.isoformat()] for entry in records.exempt]
+             f"{entry.sk_number} ({entry.sk_date.isoformat()})", entry.ends_on.isoformat(),
+             _("dibuka") if entry.opened else _("dikecualikan"),
+             entry.opened_on.isoformat() if entry.opened_on else ""] for entry in records.exempt]
     return Register(title=_("Daftar informasi yang dikecualikan"), headers=headers, rows=rows)
 
 

@@ -20,7 +20,7 @@ from ppid.i18n import N_, _
 from ppid.permohonan.deadlines import format_day
 from ppid.permohonan.openapi import documented
 from ppid.pipeline.publication import publish_dataset
-from ppid.publication import dik, dip, exports, service
+from ppid.publication import dik, dik_citations, dip, exports, service
 from ppid.publication.classification import (
     CATEGORIES,
     CATEGORY_LABELS,
@@ -179,21 +179,6 @@ def remove_declared(entry_id: int) -> ResponseReturnValue:
     return redirect(url_for(".keeper_page"), 303)
 
 
-@blueprint.post("/petugas/informasi-dikecualikan/<int:entry_id>/hapus")
-@login_required(*KEEPERS)
-def remove_exempt(entry_id: int) -> ResponseReturnValue:
-    """An entry whose information is opened (after review, or by a Komisi Informasi decision) leaves the DIK; a
-    catalogue dataset it held back stays held back until the walidata classifies it anew."""
-    entry = db_session().get(ExemptInformation, entry_id)
-    if entry is None:
-        abort(404)
-    _require_dinas(entry.dinas_slug, KEEPERS)
-    db_session().delete(entry)
-    db_session().commit()
-    flash(_("“%(title)s” dihapus dari Daftar Informasi yang Dikecualikan.", title=entry.public_title), "ok")
-    return redirect(url_for(".dik_keep"), 303)
-
-
 @blueprint.post("/petugas/informasi-publik/sk")
 @login_required(*KEEPERS)
 def record_decree() -> ResponseReturnValue:
@@ -219,10 +204,27 @@ def record_decree() -> ResponseReturnValue:
 
 @blueprint.get("/informasi-dikecualikan")
 def dik_page() -> str:
-    """The DIK as the public may see it: that the information exists, its ground, its period; never its content."""
-    return render_template("publication/dik.html", entries=dik.entries(db_session()), today=_today(), day=format_day,
-                           review_due=dik.review_due, ground_label=dik.ground_label,
+    """The DIK as the public may see it: that the information exists, its ground, its period, when it last changed;
+    never its content. Exemptions opened (UU KIP Pasal 20) follow in their own section, with date and reason."""
+    session = db_session()
+    return render_template("publication/dik.html", entries=dik.entries(session, opened=False),
+                           opened=dik.entries(session, opened=True), today=_today(), day=format_day,
+                           local_day=_local_day, review_due=dik.review_due, ground_label=dik.ground_label,
                            dinas_names={d.slug: d.name for d in platform().registry.dinas})
+
+
+@blueprint.get("/informasi-dikecualikan/unduh.<fmt>")
+def dik_export(fmt: str) -> Response:
+    """The public DIK as CSV or XLSX: in force first, then opened; the same columns as the page."""
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
+    title = _("Daftar Informasi yang Dikecualikan %(scope)s",
+              scope=platform().registry.region.get("name", _("pemerintah daerah")))
+    names = {d.slug: d.name for d in platform().registry.dinas}
+    writer = exports.dik_xlsx if fmt == "xlsx" else exports.dik_csv
+    body = writer(title, dik.entries(db_session()), names, platform().settings.time_zone)
+    return Response(body, mimetype=MIMETYPES[fmt],
+                    headers={"Content-Disposition": f'attachment; filename="daftar-informasi-dikecualikan.{fmt}"'})
 
 
 @blueprint.route("/petugas/informasi-dikecualikan", methods=["GET", "POST"])
@@ -237,25 +239,119 @@ def dik_keep() -> ResponseReturnValue:
         _require_dinas(dinas_slug, KEEPERS)
         datasets = {item.dataset_name for item in service.catalogue_items(session, {dinas_slug})}
         try:
-            entry = dik.record(session, dinas_slug, request.form, current_user().full_name, datasets)
+            entry = dik.record(session, dinas_slug, request.form, current_user().full_name, datasets,
+                               by_id=current_user().id)
         except service.FormError as error:
             errors = error.errors
         else:
-            if entry.dataset_name:  # the dataset it covers leaves the catalogue with it
-                service.reclassify(session, dinas_slug, entry.dataset_name, {"kategori_informasi": DIKECUALIKAN},
-                                   current_user())
-            session.commit()
-            if entry.dataset_name:
-                _republish(dinas_slug, entry.dataset_name)
+            _hold_back(dinas_slug, entry.dataset_name)
             flash(_("“%(title)s” dicatat dalam Daftar Informasi yang Dikecualikan.", title=entry.public_title), "ok")
             return redirect(url_for(".dik_keep"), 303)
     dinas_list = [d for d in platform().registry.dinas if scope is None or d.slug in scope]
     return render_template(
         "publication/dik_keep.html", entries=dik.entries(session, scope), today=_today(), day=format_day,
-        review_due=dik.review_due,
+        review_due=dik.review_due, removals=dik.removals(session, scope), local_day=_local_day,
         ground_label=dik.ground_label, grounds=dik.PASAL_17, dinas_list=dinas_list, errors=errors,
         form=request.form if errors else {}, dinas_names={d.slug: d.name for d in platform().registry.dinas},
     ), 422 if errors else 200
+
+
+@blueprint.get("/petugas/informasi-dikecualikan/<int:exempt_id>")
+@login_required(*KEEPERS)
+def dik_entry(exempt_id: int) -> ResponseReturnValue:
+    """One DIK entry for the officers of its dinas: every version with its consequence test, the decisions on
+    requests that named it, and the forms to correct or renew it, to open it, or to remove a mistake."""
+    return _dik_entry_page(_exempt_entry(exempt_id))
+
+
+@blueprint.post("/petugas/informasi-dikecualikan/<int:exempt_id>/ubah")
+@login_required(*KEEPERS)
+def revise_exempt(exempt_id: int) -> ResponseReturnValue:
+    """A correction or renewal: one more version; the earlier ones and every refusal's copy stay as they were."""
+    entry = _exempt_entry(exempt_id, lock=True)
+    session = db_session()
+    before = entry.dataset_name
+    datasets = {item.dataset_name for item in service.catalogue_items(session, {entry.dinas_slug})}
+    try:
+        dik.revise(session, entry, request.form, current_user(), datasets)
+    except service.FormError as error:
+        session.rollback()
+        return _dik_entry_page(_exempt_entry(exempt_id), revise_errors=error.errors, revise_form=request.form), 422
+    _hold_back(entry.dinas_slug, entry.dataset_name if entry.dataset_name != before else "")
+    flash(_("“%(title)s” diperbarui (versi %(version)s); versi sebelumnya tetap tersimpan.",
+            title=entry.public_title, version=entry.version), "ok")
+    return redirect(url_for(".dik_entry", exempt_id=exempt_id), 303)
+
+
+@blueprint.post("/petugas/informasi-dikecualikan/<int:exempt_id>/buka")
+@login_required(*KEEPERS)
+def open_exempt(exempt_id: int) -> ResponseReturnValue:
+    """The information is opened (UU KIP Pasal 20): the entry stays, marked opened, with date, reason and SK."""
+    entry = _exempt_entry(exempt_id, lock=True)
+    try:
+        dik.open_entry(entry, request.form, current_user(), _today())
+    except service.FormError as error:
+        db_session().rollback()
+        return _dik_entry_page(_exempt_entry(exempt_id), open_errors=error.errors, open_form=request.form), 422
+    db_session().commit()
+    flash(_("“%(title)s” tidak lagi dikecualikan sejak %(date)s; entrinya tetap tercatat di DIK.",
+            title=entry.public_title, date=format_day(entry.opened_on)), "ok")
+    if entry.dataset_name:
+        flash(_("Dataset %(name)s tetap ditahan sampai walidata mengklasifikasikannya kembali.",
+                name=entry.dataset_name), "ok")
+    return redirect(url_for(".dik_entry", exempt_id=exempt_id), 303)
+
+
+@blueprint.post("/petugas/informasi-dikecualikan/<int:exempt_id>/hapus")
+@login_required(*KEEPERS)
+def remove_exempt(exempt_id: int) -> ResponseReturnValue:
+    """An entry recorded by mistake, never named by a decision on a request and never opened, leaves the DIK; the
+    removal is recorded (who, when, why, every version). A catalogue dataset it held back stays held back until
+    the walidata classifies it anew."""
+    entry = _exempt_entry(exempt_id, lock=True)
+    title = entry.public_title
+    try:
+        dik_citations.remove(db_session(), entry, request.form.get("reason", ""), current_user())
+    except service.FormError as error:
+        db_session().rollback()
+        return _dik_entry_page(_exempt_entry(exempt_id), remove_errors=error.errors, remove_form=request.form), 422
+    db_session().commit()
+    flash(_("“%(title)s” dihapus dari Daftar Informasi yang Dikecualikan; penghapusannya tercatat.", title=title),
+          "ok")
+    return redirect(url_for(".dik_keep"), 303)
+
+
+def _exempt_entry(exempt_id: int, *, lock: bool = False) -> ExemptInformation:
+    """The entry, if the caller keeps the DIK of its dinas (404 if there is none, 403 if it is another dinas's);
+    ``lock``: held until the commit (PostgreSQL), so two officers acting at once act one after the other."""
+    entry = db_session().get(ExemptInformation, exempt_id, with_for_update=lock)
+    if entry is None:
+        abort(404)
+    _require_dinas(entry.dinas_slug, KEEPERS)
+    return entry
+
+
+def _dik_entry_page(entry: ExemptInformation, **forms: object) -> str:
+    session = db_session()
+    cited = dik_citations.citations(session, entry.id)
+    values = {name: getattr(entry, name) for name in dik.CONTENT}
+    defaults: dict[str, object] = {"revise_errors": {}, "open_errors": {}, "remove_errors": {}, "open_form": {},
+                                   "remove_form": {}, "revise_form": values}
+    return render_template(
+        "publication/dik_entry.html", entry=entry, versions=dik.versions(session, entry.id), citations=cited,
+        today=_today(), day=format_day, local_day=_local_day, review_due=dik.review_due,
+        ground_label=dik.ground_label, grounds=dik.PASAL_17,
+        dinas_name=platform().registry.get(entry.dinas_slug).name, **{**defaults, **forms})
+
+
+def _hold_back(dinas_slug: str, dataset_name: str) -> None:
+    """Commit; a catalogue dataset an entry now names leaves the catalogue with it."""
+    session = db_session()
+    if dataset_name:
+        service.reclassify(session, dinas_slug, dataset_name, {"kategori_informasi": DIKECUALIKAN}, current_user())
+    session.commit()
+    if dataset_name:
+        _republish(dinas_slug, dataset_name)
 
 
 # -- helpers --------------------------------------------------------------------------------------------------
@@ -313,6 +409,10 @@ def _decree_url(decree: DipDecree | None) -> str | None:
 
 def _today() -> date:
     return datetime.now(ZoneInfo(platform().settings.time_zone)).date()
+
+
+def _local_day(moment: datetime) -> str:
+    return format_day(moment.astimezone(ZoneInfo(platform().settings.time_zone)).date())
 
 
 def _arg(name: str) -> str:

@@ -263,7 +263,7 @@ def _exemptions_to_review(session: Session, dinas: set[str] | None, today: date)
     """DIK entries whose exemption period has ended: the PPID tests them again or opens them (UU KIP Pasal 20)."""
     due = [entry for entry in dik.entries(session, dinas) if dik.review_due(entry, today)]
     items = tuple(Link(_("%(title)s: berakhir %(date)s", title=entry.public_title, date=format_day(entry.ends_on)),
-                       DIK_PATH) for entry in due[:ITEMS_SHOWN])
+                       f"{DIK_PATH}/{entry.id}") for entry in due[:ITEMS_SHOWN])
     return Task("dikecualikan", Role.OFFICER,
                 _("Informasi dikecualikan yang jangka waktunya berakhir: uji ulang atau buka"), len(due), DIK_PATH,
                 items, urgent=bool(due))

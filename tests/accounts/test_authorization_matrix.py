@@ -27,6 +27,7 @@ from ppid.catalogue.store import ACTIONS, READ_ACTIONS
 from ppid.permohonan.models import Permohonan
 from ppid.pipeline.models import HarvestRun, TrackedFile
 from ppid.pipeline.runner import run_harvest
+from ppid.publication import dik
 
 from .conftest import DINAS_A, PEOPLE, sign_in
 
@@ -72,6 +73,7 @@ PUBLIC = {
     "publikasi.api.api_dip": "the DIP as JSON, without exempt information",
     "publikasi.decree_document": "the SK establishing a DIP, a public decision",
     "publikasi.dik_page": "the DIK's titles, grounds and periods; never the exempt content",
+    "publikasi.dik_export": "the DIK as CSV or XLSX: what its public page shows, never the consequence test",
     "jawaban.listing": "published answers to fulfilled requests, without the requester's identity",
     "jawaban.show": "one published answer, without the requester's identity",
     "jawaban.download": "a published answer's redacted file",
@@ -125,7 +127,13 @@ ACCESS: dict[str, frozenset[Role]] = {
 }
 
 #: URL arguments that name an object belonging to dinas A (or to its officer).
-DINAS_A_OBJECTS = {"report_id", "permohonan_id", "token_id"}
+DINAS_A_OBJECTS = {"report_id", "permohonan_id", "token_id", "exempt_id"}
+EXEMPT_ENTRY = {"public_title": "Nilai penawaran lelang yang belum diumumkan", "pasal_17_letter": "b",
+                "tested_on": "2026-01-05", "harm_if_opened": "Mengganggu persaingan usaha yang sehat.",
+                "public_interest": "Hasil lelang tetap diumumkan setelah penetapan pemenang.",
+                "decided_by": "Kepala BPKAD", "sk_number": "900/1/2026", "sk_date": "2026-01-06",
+                "starts_on": "2026-01-06", "ends_on": "2027-01-06"}
+"""A DIK entry of dinas A (``exempt_id``)."""
 ROLE_OF = {username: {grant.role for grant in grants} for username, grants in PEOPLE.items()}
 
 
@@ -163,7 +171,9 @@ def objects(matrix_app: Flask, platform, people: dict[str, int]) -> Objects:
             "token_id": token.id,
             "user_id": people["petugas-a"],
             "grant_id": session.scalar(select(RoleGrant.id).where(RoleGrant.user_id == people["petugas-a"])),
+            "exempt_id": dik.record(session, DINAS_A, EXEMPT_ENTRY, "Petugas A", datasets=()).id,
         }
+        session.commit()
     assert all(ids.values()), ids
     return Objects(ids)
 

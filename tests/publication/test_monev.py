@@ -4,6 +4,7 @@ platform cannot know, and the ZIP of evidence whose registers carry no personal 
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 import shutil
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ppid.accounts.models import Role, User
 from ppid.accounts.service import Grant
@@ -25,6 +26,7 @@ from ppid.permohonan.workflow import Workflow
 from ppid.pipeline.runner import run_harvest
 from ppid.platform import Platform
 from ppid.publication import monev
+from ppid.publication.models import ExemptInformation
 from ppid.publication.seeding import FILE_NAME, load_registers
 
 from ..permohonan.conftest import filing, make_user
@@ -171,6 +173,9 @@ def test_a_dinas_sees_only_its_own_pack_and_only_administrators_answer(client, r
     assert client.post("/petugas/monev?tahun=2026&dinas=dinkes", data={"sk_ppid": "tanpa token"}).status_code == 400
 
 
+BANSOS = "Data nama dan alamat penerima bantuan sosial per keluarga"
+
+
 def test_the_zip_holds_the_evidence_and_no_personal_data(client, region) -> None:
     sign_in(client, "ppid.utama")
 
@@ -192,6 +197,28 @@ def test_the_zip_holds_the_evidence_and_no_personal_data(client, region) -> None
     everything = b"".join(archive.read(name) for name in names if not name.endswith(".pdf")).decode("utf-8", "replace")
     for value in REQUESTER.values():
         assert value not in everything, value
+
+
+def test_an_exemption_opened_is_in_the_evidence_as_opened_and_no_longer_counted_as_exempt(client, platform,
+                                                                                              region) -> None:
+    sign_in(client, "ppid.utama")
+    with platform.database.session() as session:
+        entry = session.scalar(select(ExemptInformation).where(ExemptInformation.public_title == BANSOS))
+        entry_id, starts_on = entry.id, entry.starts_on
+        in_force = session.scalar(select(func.count()).select_from(ExemptInformation))
+    url = f"/petugas/informasi-dikecualikan/{entry_id}"
+
+    reason = "Uji ulang: data agregat tidak lagi mengenali keluarga."
+    opened = client.post(f"{url}/buka", data={"opened_on": starts_on.isoformat(), "opened_reason": reason,
+                                              "csrf_token": csrf(client, url)})
+
+    assert opened.status_code == 303
+    archive = zipfile.ZipFile(io.BytesIO(client.get("/petugas/monev/bukti.zip", query_string={"tahun": YEAR}).data))
+    rows = list(csv.reader(io.StringIO(archive.read("03-daftar-informasi-dikecualikan.csv").decode("utf-8-sig"))))
+    row = next(row for row in rows if row and row[0] == BANSOS)
+    assert row[rows[0].index("Status")] == "dibuka" and row[rows[0].index("Dibuka pada")] == starts_on.isoformat()
+    page = " ".join(client.get("/petugas/monev", query_string={"tahun": YEAR}).get_data(as_text=True).split())
+    assert f"{in_force - 1} informasi dikecualikan, masing-masing dengan uji konsekuensi" in page
 
 
 def _saq(page: str) -> float:

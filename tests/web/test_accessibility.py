@@ -36,6 +36,7 @@ from ppid.uploader.models import Draft
 from ..conftest import REPO, fresh_database_url, sample_region_environ
 from ..live import BROWSER_TEST, CHROMIUM, CHROMIUM_ARGS, served
 from ..permohonan.conftest import REFUSAL, filing
+from ..publication.dik_sample import dik_with_history
 
 pytestmark = BROWSER_TEST
 
@@ -120,6 +121,8 @@ OFFICER_PAGES = {
     "klasifikasi informasi": "/petugas/klasifikasi",
     "pengelolaan DIP": "/petugas/informasi-publik",
     "pengelolaan DIK": "/petugas/informasi-dikecualikan",
+    "entri DIK dengan dua versi": "/petugas/informasi-dikecualikan/{exempt_id}",
+    "entri DIK yang sudah dibuka": "/petugas/informasi-dikecualikan/{opened_exempt_id}",
     "pengumuman petugas": "/petugas/pengumuman",
     "ubah pengumuman": "/petugas/pengumuman/{announcement_id}",
     "terbitkan jawaban permohonan": "/permohonan/petugas/{delivered_id}/terbitkan-jawaban",
@@ -161,6 +164,7 @@ NOT_PAGES = {
                          "in tests/uploader/test_browser.py",
     "uploader.progress_json": "JSON for uploader.js on the progress page",
     "publikasi.dip_export": "the DIP as CSV, XLSX, JSON or PDF",
+    "publikasi.dik_export": "the DIK as CSV or XLSX",
     "publikasi.api.api_dip": "the DIP as JSON for API clients",
     "publikasi.decree_document": "the SK establishing a DIP, as PDF",
     "pengumuman.feed": "an Atom feed (XML for feed readers)",
@@ -201,7 +205,8 @@ def portal(migrated_template: str, tmp_path_factory: pytest.TempPathFactory) -> 
             refused = workflow.file(filing(nama="Budi Santoso", nik="3201011203850002", email="budi@example.id"))
             officer = create_user(session, username="ppid.utama", email="utama@contoh.go.id", full_name="PPID Utama",
                                   password=PASSWORD, grants=[Grant(Role.ADMIN)])
-            workflow.decide(refused.permohonan, officer=officer, data=REFUSAL)
+            exempt = dik_with_history(session, officer)  # the DIK page shows exemptions in force and opened ones
+            workflow.decide(refused.permohonan, officer=officer, data={**REFUSAL, "dik": exempt["exempt_id"]})
             delivered, answered = (_handed_over(workflow, officer, nik) for nik in ("3201014507900003",
                                                                                    "3201014507900004"))
             answer = answers.publish(
@@ -224,7 +229,7 @@ def portal(migrated_template: str, tmp_path_factory: pytest.TempPathFactory) -> 
                      "refused_token": refused.token, "draft_id": draft.id, "letter_code": letter.code,
                      "report_year": REPORT_YEAR, "announcement_id": announcement.id,
                      "delivered_id": delivered.id, "answer_id": answer.id,
-                     "reset_token": make_reset_token(platform.settings.secret_key, forgetful)}  # fmt: skip
+                     "reset_token": make_reset_token(platform.settings.secret_key, forgetful), **exempt}  # fmt: skip
         app = create_app(platform=platform)
         with served(app) as server:
             yield Portal(server.url, app, names)

@@ -34,6 +34,7 @@ from ppid.uploader.models import Draft, DraftEventKind, DraftStatus
 from ..conftest import fresh_database_url, sample_region_environ
 from ..live import CHROMIUM, CHROMIUM_ARGS, served
 from ..permohonan.conftest import REFUSAL, filing
+from ..publication.dik_sample import dik_with_history
 from ..uploader.helpers import GOOD_CSV, MESSY_CSV, METADATA, csrf, upload
 
 PASSWORD = "kata-sandi-uji-kata-kata"
@@ -59,6 +60,8 @@ OFFICER_PAGES = {
     "klasifikasi informasi": "/petugas/klasifikasi",
     "pengelolaan DIP": "/petugas/informasi-publik",
     "pengelolaan DIK": "/petugas/informasi-dikecualikan",
+    "entri DIK dengan dua versi yang menjadi dasar penolakan": "/petugas/informasi-dikecualikan/{exempt_id}",
+    "entri DIK yang sudah dibuka": "/petugas/informasi-dikecualikan/{opened_exempt_id}",
 }
 
 
@@ -153,10 +156,11 @@ def desk(migrated_template: str, tmp_path_factory: pytest.TempPathFactory) -> It
             workflow = Workflow(session, PermohonanConfig.from_settings(platform.settings), platform.registry)
             filed = workflow.file(filing())
             refused = workflow.file(filing(nama="Budi Santoso", nik="3201011203850002", email="budi@example.id"))
-            workflow.decide(refused.permohonan, officer=admin, data=REFUSAL)
+            exempt = dik_with_history(session, admin)
+            workflow.decide(refused.permohonan, officer=admin, data={**REFUSAL, "dik": exempt["exempt_id"]})
             workflow.file_objection(refused.permohonan, {"alasan": ["a"], "kasus_posisi": "Ditolak tanpa alasan jelas"})
             names = {"officer_id": officer.id, "request_id": filed.permohonan.id,
-                     "refused_id": refused.permohonan.id, "harvest_run": harvest_run}
+                     "refused_id": refused.permohonan.id, "harvest_run": harvest_run, **exempt}
         app = create_app(platform=platform)
         app.config["TESTING"] = True
         stranger = app.test_client()
