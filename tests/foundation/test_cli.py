@@ -75,7 +75,7 @@ def test_help_is_in_english_when_the_interface_language_is(environ: dict[str, st
     result = run_ppid(*args, env=env)
 
     assert result.stdout.startswith("Usage: ppid serve [OPTIONS]")
-    assert "Serve the public portal" in result.stdout and "Port to listen on." in result.stdout
+    assert "Serve the public portal" in result.stdout and "Port to listen on (1-65535)." in result.stdout
 
 
 def test_help_loads_neither_the_database_layer_nor_the_web_app(environ: dict[str, str]) -> None:

@@ -168,7 +168,7 @@ def test_a_wrong_value_in_any_section_stops_the_harvest_before_it_starts_with_on
     assert not (tmp_path / "instance" / "storage").exists(), "nothing was harvested"
 
 
-@pytest.mark.parametrize("command", [("db", "upgrade"), ("serve", "--port", "0"), ("mail", "retry")])
+@pytest.mark.parametrize("command", [("db", "upgrade"), ("serve", "--port", "5999"), ("mail", "retry")])
 def test_a_wrong_value_stops_every_other_command_too(tmp_path: Path, command: tuple[str, ...]) -> None:
     config = config_with_defaults(tmp_path, "uploader:\n  background_validation_from_mb: -1\n")
 
