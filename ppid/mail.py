@@ -85,9 +85,9 @@ MAX_LINE_BYTES = 900
 SWEEP_SECONDS = 60.0
 """How often a courier looks for rows whose pause is over, or that a stopped process left behind."""
 GATHER_SECONDS = 0.25
-"""How long a woken courier lets committed rows gather before its round. A round costs about the same CPU for one
-message as for a hundred (two short transactions and a conversation); under a crowd, rounds of one or two
-messages cost the server as much CPU as a third of the filings themselves (bench/README.md, issue 17)."""
+"""How long a woken courier lets committed rows gather before its round, and the least time between two rounds.
+A round's claim and record cost nearly as much for one message as for fifty; taken back to back under a crowd,
+rounds held a few messages each and cost the server a fifth of its CPU (bench/README.md, issue 17)."""
 COURIER_BATCH = 200
 """The most rows one courier round takes."""
 
@@ -335,11 +335,12 @@ class Courier:
     def _run(self) -> None:
         next_sweep = time.monotonic()  # at once: rows a stopped process left behind
         while True:
-            if self._wake.wait(timeout=max(0.0, next_sweep - time.monotonic())) and self.gather_seconds:
+            if self._wake.wait(timeout=max(0.0, next_sweep - time.monotonic())):
                 self._stop.wait(self.gather_seconds)  # let the rows of a crowd's other filings join this round
             self._wake.clear()
             while batch := self._next_batch():
                 self._round(lambda ids=batch: deliver_rows(self.platform, ids))
+                self._stop.wait(self.gather_seconds)  # the next round no sooner: what commits meanwhile joins it
             if time.monotonic() >= next_sweep:
                 self._round(lambda: sweep(self.platform))
                 next_sweep = time.monotonic() + self.sweep_seconds
