@@ -180,7 +180,9 @@ class Workflow:
         submission = None
         if submission_key is not None:
             submission = (_checked_key(submission_key), submission_digest(data, files))
-            replay = self._replay(*submission)
+            # With documents, look first: they would be stored before the key's unique index refused the retry.
+            # Without, the index alone answers a retry (below), and a first filing spends no query on it.
+            replay = self._replay(*submission) if files else None
             if replay is not None:
                 return replay
         loaded, uploads = self._load_filing(FilingSchema(dinas_slugs=self._dinas_slugs()), data, files)
@@ -190,7 +192,7 @@ class Workflow:
         except IntegrityError:
             if submission is None:
                 raise
-            self.session.rollback()  # the same key won a race in another transaction; its request is the answer
+            self.session.rollback()  # the key was filed before, or won a race in another transaction: its request
             replay = self._replay(*submission)
             if replay is None:
                 raise
