@@ -33,7 +33,7 @@ def next_value(session: Session, *, kind: str, year: int, scope: str) -> int:
         )
         .returning(RegistrationCounter.value)
     )
-    return session.execute(statement).scalar_one()
+    return session.connection().execute(statement).scalar_one()  # Core: no ORM execution path for one counter
 
 
 def sequence_scope(config: PermohonanConfig, dinas_slug: str | None) -> str:
