@@ -15,7 +15,7 @@ import logging
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import IO, TYPE_CHECKING, Any, Protocol
 
 from marshmallow import Schema, ValidationError
@@ -190,7 +190,7 @@ class Workflow:
             replay = self._replay(*submission) if files else None
             if replay is not None:
                 return replay
-        loaded, uploads = self._load_filing(FilingSchema(dinas_slugs=self._dinas_slugs()), data, files)
+        loaded, uploads = self._load_filing(_filing_schema(frozenset(self._dinas_slugs())), data, files)
         try:
             return self._create(loaded, uploads, channel=channel, received_at=self.clock(), actor_id=None,
                                 actor=REQUESTER_ACTOR, extra={}, submission=submission)
@@ -797,6 +797,13 @@ class Workflow:
             return schema.load(data)
         except ValidationError as error:
             raise InvalidInput(error.messages) from error
+
+
+@lru_cache(maxsize=8)
+def _filing_schema(dinas_slugs: frozenset[str]) -> FilingSchema:
+    """The public filing form's schema for these dinas, built once: a schema holds no state between loads, and
+    building one cost a filing more than loading with it."""
+    return FilingSchema(dinas_slugs=dinas_slugs)
 
 
 def _latest(column: Any, *conditions: Any) -> Any:
