@@ -88,6 +88,9 @@ class WorkingCalendar:
         self.zone = ZoneInfo(self.timezone)
         self.extra_holidays = dict(self.extra_holidays)
         self.extra_working_days = frozenset(self.extra_working_days)
+        self._working: dict[date, bool] = {}
+        """Whether each day asked about is a working day: a deadline counts the same days again and again (a tracking
+        page asked about a hundred), and the answer does not depend on the interface language."""
 
     # -- single days ---------------------------------------------------------------------------
 
@@ -109,7 +112,10 @@ class WorkingCalendar:
         return None
 
     def is_working_day(self, day: date) -> bool:
-        return self.non_working_reason(day) is None
+        working = self._working.get(day)
+        if working is None:
+            working = self._working[day] = self.non_working_reason(day) is None
+        return working
 
     def next_working_day(self, day: date) -> date:
         """The first working day strictly after ``day``."""
