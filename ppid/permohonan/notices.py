@@ -74,21 +74,24 @@ class Notices:
         return self._addresses[key]
 
     def step_recorded(self, workflow: Desk, permohonan: Permohonan, step: PermohonanEvent,
-                      *, token: str | None = None) -> list[Notice]:
-        """Write the messages announcing ``step`` to the outbox; returns them (tests and the caller may look)."""
-        notices = [*self._to_requester(workflow, permohonan, step, token),
-                   *self._to_officers(workflow, permohonan, step)]
+                      *, token: str | None = None, status: Status | None = None) -> list[Notice]:
+        """Write the messages announcing ``step`` to the outbox; returns them (tests and the caller may look).
+
+        ``status`` is the request's status after the step, when the caller derived it already: the requester's and
+        the officers' messages share it (it was derived once for each, and once more for the answer: issue 17)."""
+        status = status or workflow.status(permohonan)
+        notices = [*self._to_requester(workflow, permohonan, step, token, status),
+                   *self._to_officers(workflow, permohonan, step, status)]
         queue_after_commit(workflow.session, self.platform, notices)
         return notices
 
     # -- the requester ---------------------------------------------------------------------------
 
     def _to_requester(self, workflow: Desk, permohonan: Permohonan, step: PermohonanEvent,
-                      token: str | None) -> list[Notice]:
+                      token: str | None, status: Status) -> list[Notice]:
         requester = workflow.session.get(Requester, permohonan.id)
         if requester is None or not requester.email:
             return []
-        status = workflow.status(permohonan)
         described = describe(step, workflow)
         lines = [_("Yth. %(name)s,", name=requester.full_name), ""]
         if step.kind == EventKind.RECEIVED:
@@ -182,11 +185,11 @@ class Notices:
 
     # -- the officers ----------------------------------------------------------------------------
 
-    def _to_officers(self, workflow: Desk, permohonan: Permohonan, step: PermohonanEvent) -> list[Notice]:
+    def _to_officers(self, workflow: Desk, permohonan: Permohonan, step: PermohonanEvent,
+                     status: Status) -> list[Notice]:
         roles = OFFICER_EVENTS.get(step.kind)
         if roles is None or (step.kind == EventKind.DISPUTE_FILED and step.actor_user_id is not None):
             return []
-        status = workflow.status(permohonan)
         handler = workflow.handler_name(status.dinas_slug)
         dispute = status.objection.dispute if status.objection else None
         if step.kind == EventKind.DISPUTE_FILED and dispute is not None:

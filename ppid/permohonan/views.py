@@ -847,7 +847,7 @@ def api_file() -> tuple[Response, int]:
         db_session().rollback()
         return jsonify(message=str(error)), 422
     db_session().commit()
-    document = public_document(filed.permohonan, workflow.status(filed.permohonan), workflow)
+    document = public_document(filed.permohonan, filed.status or workflow.status(filed.permohonan), workflow)
     document["token"] = filed.token
     document["tautan_lacak"] = platform().settings.public_url + url_for("permohonan.lacak_tautan", token=filed.token)
     response = jsonify(document)

@@ -113,6 +113,8 @@ class Filed:
     """The secret of the tracking link: shown once on the receipt, never stored (only its hash)."""
     replayed: bool = False
     """True when this answers a retry: the request was filed by an earlier call with the same one-time key."""
+    status: Status | None = None
+    """The new request's status, as its e-mails were composed from it (None for a retry: derive it)."""
 
 
 def may_handle(user: User, dinas_slug: str | None) -> bool:
@@ -317,8 +319,8 @@ class Workflow:
                             actor_name=actor, dinas_slug=dinas, payload={"saluran": channel.value, **extra})
         )
         with self.session.no_autoflush:
-            self._notify(permohonan, permohonan.events[0], token=token)
-        return Filed(permohonan, token)
+            status = self._notify(permohonan, permohonan.events[0], token=token)
+        return Filed(permohonan, token, status=status)
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -773,9 +775,13 @@ class Workflow:
         self._notify(permohonan, event)
         return event
 
-    def _notify(self, permohonan: Permohonan, event: PermohonanEvent, *, token: str | None = None) -> None:
-        if self.notices is not None:
-            self.notices.step_recorded(self, permohonan, event, token=token)
+    def _notify(self, permohonan: Permohonan, event: PermohonanEvent, *, token: str | None = None) -> Status | None:
+        """Write the step's messages; returns the status they were composed from (None without notices)."""
+        if self.notices is None:
+            return None
+        status = self.status(permohonan)
+        self.notices.step_recorded(self, permohonan, event, token=token, status=status)
+        return status
 
     def _ensure(
         self, user: User, dinas_slug: str | None, permission: Callable[[User, str | None], bool] = may_handle
