@@ -13,7 +13,8 @@ after the commit, outside the request). Then, for each level of concurrent clien
 3. checks in the database that every accepted filing is stored under the number it was given and its e-mail
    is in the outbox (zero lost), that no registration number repeats (zero duplicates), and counts 5xx.
 
-Prints p50/p95/max latency and throughput of both phases per level, then a summary table; exits 1 when a
+Prints p50/p95/max latency and throughput of both phases per level, the CPU per request of the servers, and
+per filing of this process (the clients) and of PostgreSQL, then a summary table; exits 1 when a
 filing was lost, a number repeated, an answer was a 5xx or a filing was not accepted.
 """
 
