@@ -13,7 +13,8 @@ after the commit, outside the request). Then, for each level of concurrent clien
 3. checks in the database that every accepted filing is stored under the number it was given and its e-mail
    is in the outbox (zero lost), that no registration number repeats (zero duplicates), and counts 5xx.
 
-Prints p50/p95/max latency and throughput of both phases per level, then a summary table; exits 1 when a
+Prints p50/p95/max latency and throughput of both phases per level, the CPU per request of the servers, and
+per filing of this process (the clients) and of PostgreSQL, then a summary table; exits 1 when a
 filing was lost, a number repeated, an answer was a 5xx or a filing was not accepted.
 """
 
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import signal
 import socket
@@ -71,6 +73,10 @@ class Level:
     """Share of all the machine's cores busy during the filing phase (server, PostgreSQL, clients, the rest)."""
     """CPU seconds the server process spent in the filing phase (steadier than wall time on a shared machine)."""
     tracking_cpu: float = 0.0
+    client_cpu: float = 0.0
+    """CPU seconds this bench process (the clients) spent in the filing phase."""
+    database_cpu: float = 0.0
+    """CPU seconds PostgreSQL's processes spent in the filing phase (0 when they cannot be read)."""
     problems: list[str] = field(default_factory=list)
     lost: int = 0
     duplicates: int = 0
@@ -130,11 +136,14 @@ def main() -> int:
         for clients in levels:
             level = Level(clients)
             cpu, machine = cpu_seconds(processes), machine_ticks()
+            client, database = client_cpu_seconds(), database_cpu_seconds()
             level.filings, level.filing_wall = run_concurrently(
                 args.filings, clients, lambda i, s, c=clients: file_one(bases[i % len(bases)], c * 100_000 + i, s),
                 args.max_seconds)
             level.filing_cpu, cpu = cpu_seconds(processes) - cpu, cpu_seconds(processes)
             level.machine_busy = busy_share(machine, machine_ticks())
+            level.client_cpu = client_cpu_seconds() - client
+            level.database_cpu = database_cpu_seconds() - database
             accepted = [result for result in level.filings if result.status == 201]
             tokens = [result.body["token"] for result in accepted]
             level.tracking, level.tracking_wall = run_concurrently(
@@ -143,7 +152,9 @@ def main() -> int:
             level.tracking_cpu = cpu_seconds(processes) - cpu
             print(f"\n{clients} concurrent clients")
             report("  filing (POST /api/permohonan)", level.filings, level.filing_wall, level.filing_cpu)
-            print(f"  machine: {level.machine_busy:.0%} of {os.cpu_count()} cores busy while filing")
+            print(f"  machine: {level.machine_busy:.0%} of {os.cpu_count()} cores busy while filing; CPU per filing: "
+                  f"clients {level.client_cpu / max(len(level.filings), 1) * 1000:.1f} ms, PostgreSQL "
+                  f"{level.database_cpu / max(len(level.filings), 1) * 1000:.1f} ms")
             report("  tracking page (GET /permohonan/lacak/<token>)", level.tracking, level.tracking_wall,
                    level.tracking_cpu)
             check_database(database_url, level)
@@ -228,6 +239,27 @@ def cpu_seconds(processes: list[subprocess.Popen]) -> float:
     for process in processes:
         fields = Path(f"/proc/{process.pid}/stat").read_text().rsplit(")", 1)[1].split()
         total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def client_cpu_seconds() -> float:
+    """User + system CPU time of this bench process, all its client threads (what the clients cost the machine)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def database_cpu_seconds() -> float:
+    """User + system CPU time of the PostgreSQL processes on this machine so far (0 when none can be read)."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text_ = stat.read_text()
+        except OSError:  # gone meanwhile, or not ours to read
+            continue
+        name, fields = text_.split("(", 1)[1].rsplit(")", 1)
+        if name.startswith("postgres"):
+            values = fields.split()
+            total += int(values[11]) + int(values[12])
     return total / os.sysconf("SC_CLK_TCK")
 
 
@@ -359,8 +391,9 @@ def quantiles(results: list[Result]) -> tuple[float, float, float]:
 
 def summary(levels: list[Level]) -> None:
     print("\n| clients | filings | filing p50 / p95 ms | filing/s | server CPU per filing ms | tracking p50 / p95 ms "
-          "| tracking/s | server CPU per tracking ms | machine busy while filing | lost | duplicates | 5xx |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+          "| tracking/s | server CPU per tracking ms | machine busy while filing "
+          "| client / PostgreSQL CPU per filing ms | lost | duplicates | 5xx |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for level in levels:
         filing, tracking = quantiles(level.filings), quantiles(level.tracking)
         errors = sum(1 for result in level.filings + level.tracking if result.status >= 500)
@@ -374,6 +407,8 @@ def summary(levels: list[Level]) -> None:
               f"{level.filing_cpu / max(len(level.filings), 1) * 1000:.1f} | "
               f"{tracking[0]:.0f} / {tracking[1]:.0f} | {len(level.tracking) / max(level.tracking_wall, 1e-9):.1f} | "
               f"{level.tracking_cpu / max(len(level.tracking), 1) * 1000:.1f} | {level.machine_busy:.0%} | "
+              f"{level.client_cpu / max(len(level.filings), 1) * 1000:.1f} / "
+              f"{level.database_cpu / max(len(level.filings), 1) * 1000:.1f} | "
               f"{level.lost} | {level.duplicates} | "
               f"{errors} |{note}")
 

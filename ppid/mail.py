@@ -84,6 +84,12 @@ MAX_LINE_BYTES = 900
 """Longer lines (a requester's long paragraph) go quoted-printable: SMTP allows 998 bytes a line."""
 SWEEP_SECONDS = 60.0
 """How often a courier looks for rows whose pause is over, or that a stopped process left behind."""
+GATHER_SECONDS = 0.25
+"""How long a woken courier lets committed rows gather before its round, and the least time between two rounds.
+A round's claim and record cost nearly as much for one message as for fifty; taken back to back under a crowd,
+rounds held a few messages each and cost the server a fifth of its CPU (bench/README.md, issue 17)."""
+COURIER_BATCH = 200
+"""The most rows one courier round takes."""
 
 
 class DeliveryStatus(enum.StrEnum):
@@ -285,17 +291,21 @@ class Courier:
 
     Sent in the request's own thread, a filing's e-mails made the citizen wait for the SMTP hand-over. The
     courier sends whatever gathered since its last round with one claim, one SMTP conversation and one record
-    transaction (under a crowd, rounds of a few messages: it saves latency, not the server's total CPU,
-    bench/README.md). It also sweeps the outbox when it starts and every
+    transaction. Woken by a commit, it waits ``gather_seconds`` first, so that under a crowd a round carries the
+    e-mails of many filings rather than of one (the round's price is paid once: bench/README.md, issue 17). It also
+    sweeps the outbox when it starts and every
     ``sweep_seconds``: a failed try is made again after its pause, and rows a stopped process left are sent."""
 
-    def __init__(self, platform: Platform, *, sweep_seconds: float = SWEEP_SECONDS) -> None:
+    def __init__(self, platform: Platform, *, sweep_seconds: float = SWEEP_SECONDS,
+                 gather_seconds: float = GATHER_SECONDS) -> None:
         self.platform = platform
         self.sweep_seconds = sweep_seconds
+        self.gather_seconds = gather_seconds
         self._waiting: list[int] = []
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._idle = threading.Event()
+        self._stop = threading.Event()
         self._stopping = False
         self._thread = threading.Thread(target=self._run, name="ppid-courier", daemon=True)
 
@@ -318,16 +328,19 @@ class Courier:
         """Finish the round under way and the rows taken so far; what is left waits in the outbox for the next
         start's sweep."""
         self._stopping = True
+        self._stop.set()
         self._wake.set()
         self._thread.join(timeout)
 
     def _run(self) -> None:
         next_sweep = time.monotonic()  # at once: rows a stopped process left behind
         while True:
-            self._wake.wait(timeout=max(0.0, next_sweep - time.monotonic()))
+            if self._wake.wait(timeout=max(0.0, next_sweep - time.monotonic())):
+                self._stop.wait(self.gather_seconds)  # let the rows of a crowd's other filings join this round
             self._wake.clear()
             while batch := self._next_batch():
                 self._round(lambda ids=batch: deliver_rows(self.platform, ids))
+                self._stop.wait(self.gather_seconds)  # the next round no sooner: what commits meanwhile joins it
             if time.monotonic() >= next_sweep:
                 self._round(lambda: sweep(self.platform))
                 next_sweep = time.monotonic() + self.sweep_seconds
@@ -339,7 +352,7 @@ class Courier:
 
     def _next_batch(self) -> list[int]:
         with self._lock:
-            batch, self._waiting = self._waiting[:SWEEP_BATCH], self._waiting[SWEEP_BATCH:]
+            batch, self._waiting = self._waiting[:COURIER_BATCH], self._waiting[COURIER_BATCH:]
         return batch
 
     @staticmethod
@@ -355,9 +368,11 @@ _couriers: dict[int, Courier] = {}
 """The courier of each platform that has one (by ``id``): a server process opens one platform."""
 
 
-def start_courier(platform: Platform, *, sweep_seconds: float = SWEEP_SECONDS) -> Courier:
+def start_courier(platform: Platform, *, sweep_seconds: float = SWEEP_SECONDS,
+                  gather_seconds: float = GATHER_SECONDS) -> Courier:
     """Send ``platform``'s committed e-mails from a background thread from now on (see :class:`Courier`)."""
-    courier = _couriers[id(platform)] = Courier(platform, sweep_seconds=sweep_seconds).start()
+    courier = _couriers[id(platform)] = Courier(platform, sweep_seconds=sweep_seconds,
+                                                gather_seconds=gather_seconds).start()
     return courier
 
 

@@ -18,9 +18,10 @@ Counting conventions (kip-rules §7.2; their legal basis is unconfirmed [U], hen
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import holidays
@@ -69,6 +70,41 @@ class Receipt:
     """Why the day was rolled forward, for the receipt page."""
 
 
+class _Watched(dict):
+    """A dict that calls ``changed`` after every change made in place (copies and pickles call nothing)."""
+
+    def __init__(self, items: Mapping[date, str] = (), changed: Callable[[], None] | None = None) -> None:
+        super().__init__(items)
+        self._changed = changed or _nothing
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return dict, (dict(self),)
+
+    def _after(name: str) -> Callable[..., Any]:
+        def method(self: _Watched, *args: Any, **kwargs: Any) -> Any:
+            result = getattr(dict, name)(self, *args, **kwargs)
+            self._changed()
+            return result
+        return method
+
+    __setitem__ = _after("__setitem__")
+    __delitem__ = _after("__delitem__")
+    __ior__ = _after("__ior__")
+    update = _after("update")
+    pop = _after("pop")
+    popitem = _after("popitem")
+    setdefault = _after("setdefault")
+    clear = _after("clear")
+    del _after
+
+
+def _nothing() -> None:
+    pass
+
+
+_DAY_FIELDS = frozenset({"extra_holidays", "extra_working_days", "cuti_bersama_is_holiday"})
+
+
 @dataclass
 class WorkingCalendar:
     """Working days of one body, in its local time zone.
@@ -85,9 +121,23 @@ class WorkingCalendar:
     extra_working_days: Iterable[date] = ()
 
     def __post_init__(self) -> None:
+        self._working: dict[date, bool] = {}
+        """Whether each day asked about is a working day: a deadline counts the same days again and again (a tracking
+        page asked about a hundred), and the answer does not depend on the interface language. Forgotten whenever
+        the holidays or working days change, even in place."""
         self.zone = ZoneInfo(self.timezone)
-        self.extra_holidays = dict(self.extra_holidays)
+        self.extra_holidays = _Watched(self.extra_holidays, self._working.clear)
         self.extra_working_days = frozenset(self.extra_working_days)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        super().__setattr__(name, value)
+        if name in _DAY_FIELDS and "_working" in self.__dict__:
+            self._working.clear()
+
+    def __setstate__(self, state: dict[str, Any]) -> None:  # a copy or an unpickled calendar watches its own days
+        self.__dict__.update(state)
+        self.__dict__["_working"] = {}
+        self.extra_holidays = _Watched(self.extra_holidays, self._working.clear)
 
     # -- single days ---------------------------------------------------------------------------
 
@@ -109,7 +159,10 @@ class WorkingCalendar:
         return None
 
     def is_working_day(self, day: date) -> bool:
-        return self.non_working_reason(day) is None
+        working = self._working.get(day)
+        if working is None:
+            working = self._working[day] = self.non_working_reason(day) is None
+        return working
 
     def next_working_day(self, day: date) -> date:
         """The first working day strictly after ``day``."""

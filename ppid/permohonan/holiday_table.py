@@ -70,9 +70,12 @@ def calendar_with_entries(session: Session, base: WorkingCalendar) -> WorkingCal
     )
 
 
+_VERSION = select(CalendarVersion.__table__.c.version).where(CalendarVersion.__table__.c.id == VERSION_ROW)
+
+
 def calendar_version(session: Session) -> str | None:
     """The stamp of the holiday table as ``session`` sees it; None before the first migration that keeps one."""
-    return session.scalar(select(CalendarVersion.version).where(CalendarVersion.id == VERSION_ROW))
+    return session.connection().scalar(_VERSION)  # Core: the ORM's execution path cost more than the query
 
 
 def cached_calendar(session: Session, base: WorkingCalendar) -> WorkingCalendar:

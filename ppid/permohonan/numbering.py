@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from typing import Any
 
+from sqlalchemy import bindparam
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -22,18 +24,25 @@ REGION_SCOPE = "*"
 ROMAN_MONTHS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
 
 
+def _increment(insert: Any) -> Any:
+    counters = RegistrationCounter.__table__
+    return (
+        insert(counters)
+        .values(kind=bindparam("kind"), year=bindparam("year"), scope=bindparam("scope"), value=1)
+        .on_conflict_do_update(index_elements=["kind", "year", "scope"], set_={"value": counters.c.value + 1})
+        .returning(counters.c.value)
+    )
+
+
+_INCREMENT = {"postgresql": _increment(postgresql.insert), "sqlite": _increment(sqlite.insert)}
+"""Built once, run as Core on the filing's connection (the ORM's execution path cost more than the statement)."""
+
+
 def next_value(session: Session, *, kind: str, year: int, scope: str) -> int:
     """Increment and return the counter for ``kind``/``year``/``scope`` inside the caller's transaction."""
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    statement = (
-        insert(RegistrationCounter)
-        .values(kind=kind, year=year, scope=scope, value=1)
-        .on_conflict_do_update(
-            index_elements=["kind", "year", "scope"], set_={"value": RegistrationCounter.value + 1}
-        )
-        .returning(RegistrationCounter.value)
-    )
-    return session.execute(statement).scalar_one()
+    connection = session.connection()
+    statement = _INCREMENT[connection.dialect.name]
+    return connection.execute(statement, {"kind": kind, "year": year, "scope": scope}).scalar_one()
 
 
 def sequence_scope(config: PermohonanConfig, dinas_slug: str | None) -> str:

@@ -44,7 +44,15 @@ from ppid.accounts.auth import current_user, dinas_scope, login_required
 from ppid.accounts.models import Role, User
 from ppid.db import utcnow
 from ppid.i18n import N_, _
-from ppid.permohonan import deadlines, delivery, documents, holiday_table, registers, written_notice
+from ppid.permohonan import (
+    deadlines,
+    delivery,
+    documents,
+    holiday_table,
+    rate_storage,
+    registers,
+    written_notice,
+)
 from ppid.permohonan.config import PermohonanConfig
 from ppid.permohonan.identity import mask_nik
 from ppid.permohonan.law import EXEMPTION_GROUNDS, OBJECTION_GROUNDS, exemption_label, objection_ground_label
@@ -121,7 +129,7 @@ def _set_up(state: BlueprintSetupState) -> None:
     app = state.app
     config = PermohonanConfig.from_settings(app.extensions["ppid"].settings)
     app.extensions[CONFIG_KEY] = config
-    app.config.setdefault("RATELIMIT_STORAGE_URI", config.rate_limit_storage_uri)
+    app.config.setdefault("RATELIMIT_STORAGE_URI", rate_storage.storage_uri(config.rate_limit_storage_uri))
     limiter.init_app(app)
     app.extensions["csrf"].exempt(api)
 
@@ -839,7 +847,7 @@ def api_file() -> tuple[Response, int]:
         db_session().rollback()
         return jsonify(message=str(error)), 422
     db_session().commit()
-    document = public_document(filed.permohonan, workflow.status(filed.permohonan), workflow)
+    document = public_document(filed.permohonan, filed.status or workflow.status(filed.permohonan), workflow)
     document["token"] = filed.token
     document["tautan_lacak"] = platform().settings.public_url + url_for("permohonan.lacak_tautan", token=filed.token)
     response = jsonify(document)

@@ -15,13 +15,13 @@ import logging
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import IO, TYPE_CHECKING, Any, Protocol
 
 from marshmallow import Schema, ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from ppid.accounts.models import Role, User
 from ppid.db import utcnow
@@ -77,6 +77,11 @@ SUBMISSION_KEY_MAX = 100
 OBJECTION_NUMBER_KIND = "keberatan"
 
 
+_WITH_HISTORY = (joinedload(Permohonan.events), joinedload(Permohonan.objections))
+"""A tracked request comes with its log and objections in one statement: its status is derived from both at once
+(they were two more queries, each through the ORM's lazy loading: issue 17)."""
+
+
 class WorkflowError(Exception):
     """An operation the rules do not allow; the message says why, for the person who tried."""
 
@@ -108,6 +113,8 @@ class Filed:
     """The secret of the tracking link: shown once on the receipt, never stored (only its hash)."""
     replayed: bool = False
     """True when this answers a retry: the request was filed by an earlier call with the same one-time key."""
+    status: Status | None = None
+    """The new request's status, as its e-mails were composed from it (None for a retry: derive it)."""
 
 
 def may_handle(user: User, dinas_slug: str | None) -> bool:
@@ -180,17 +187,19 @@ class Workflow:
         submission = None
         if submission_key is not None:
             submission = (_checked_key(submission_key), submission_digest(data, files))
-            replay = self._replay(*submission)
+            # With documents, look first: they would be stored before the key's unique index refused the retry.
+            # Without, the index alone answers a retry (below), and a first filing spends no query on it.
+            replay = self._replay(*submission) if files else None
             if replay is not None:
                 return replay
-        loaded, uploads = self._load_filing(FilingSchema(dinas_slugs=self._dinas_slugs()), data, files)
+        loaded, uploads = self._load_filing(_filing_schema(frozenset(self._dinas_slugs())), data, files)
         try:
             return self._create(loaded, uploads, channel=channel, received_at=self.clock(), actor_id=None,
                                 actor=REQUESTER_ACTOR, extra={}, submission=submission)
         except IntegrityError:
             if submission is None:
                 raise
-            self.session.rollback()  # the same key won a race in another transaction; its request is the answer
+            self.session.rollback()  # the key was filed before, or won a race in another transaction: its request
             replay = self._replay(*submission)
             if replay is None:
                 raise
@@ -310,8 +319,8 @@ class Workflow:
                             actor_name=actor, dinas_slug=dinas, payload={"saluran": channel.value, **extra})
         )
         with self.session.no_autoflush:
-            self._notify(permohonan, permohonan.events[0], token=token)
-        return Filed(permohonan, token)
+            status = self._notify(permohonan, permohonan.events[0], token=token)
+        return Filed(permohonan, token, status=status)
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -325,8 +334,10 @@ class Workflow:
         :mod:`ppid.permohonan.access`)."""
         if is_signed(token):
             permohonan_id = self.config.links.resolve(token) if self.config.links else None
-            return self.session.get(Permohonan, permohonan_id) if permohonan_id is not None else None
-        return self.session.scalar(select(Permohonan).where(Permohonan.tracking_token_hash == hash_token(token)))
+            return self.session.get(Permohonan, permohonan_id, options=_WITH_HISTORY) \
+                if permohonan_id is not None else None
+        return self.session.scalars(select(Permohonan).options(*_WITH_HISTORY)
+                                    .where(Permohonan.tracking_token_hash == hash_token(token))).unique().first()
 
     def send_tracking_link(self, number: str, email: str) -> None:
         """E-mail a tracking link to the address given at filing when ``number`` and ``email`` match; otherwise do
@@ -767,9 +778,13 @@ class Workflow:
         self._notify(permohonan, event)
         return event
 
-    def _notify(self, permohonan: Permohonan, event: PermohonanEvent, *, token: str | None = None) -> None:
-        if self.notices is not None:
-            self.notices.step_recorded(self, permohonan, event, token=token)
+    def _notify(self, permohonan: Permohonan, event: PermohonanEvent, *, token: str | None = None) -> Status | None:
+        """Write the step's messages; returns the status they were composed from (None without notices)."""
+        if self.notices is None:
+            return None
+        status = self.status(permohonan)
+        self.notices.step_recorded(self, permohonan, event, token=token, status=status)
+        return status
 
     def _ensure(
         self, user: User, dinas_slug: str | None, permission: Callable[[User, str | None], bool] = may_handle
@@ -791,6 +806,13 @@ class Workflow:
             return schema.load(data)
         except ValidationError as error:
             raise InvalidInput(error.messages) from error
+
+
+@lru_cache(maxsize=8)
+def _filing_schema(dinas_slugs: frozenset[str]) -> FilingSchema:
+    """The public filing form's schema for these dinas, built once: a schema holds no state between loads, and
+    building one cost a filing more than loading with it."""
+    return FilingSchema(dinas_slugs=dinas_slugs)
 
 
 def _latest(column: Any, *conditions: Any) -> Any:

@@ -17,8 +17,8 @@ import secrets
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import Session, defer
 
 from ppid.i18n import _, language
 from ppid.permohonan.identity import PersonalDataCipher
@@ -112,10 +112,14 @@ def find(session: Session, code: str) -> IssuedDocument | None:
     return session.scalar(select(IssuedDocument).where(IssuedDocument.code == normal))
 
 
+_ISSUED = (select(IssuedDocument).options(defer(IssuedDocument.content))
+           .where(IssuedDocument.permohonan_id == bindparam("permohonan_id")).order_by(IssuedDocument.id))
+
+
 def issued_for(session: Session, permohonan: Permohonan) -> list[IssuedDocument]:
-    """The letters of a request, in the order they were issued."""
-    return list(session.scalars(select(IssuedDocument).where(IssuedDocument.permohonan_id == permohonan.id)
-                                .order_by(IssuedDocument.id)))
+    """The letters of a request, in the order they were issued: to list them, so without their PDFs (a letter's
+    ``content`` is read when it is asked for). The query is built once (every tracking page runs it: issue 17)."""
+    return list(session.scalars(_ISSUED, {"permohonan_id": permohonan.id}))
 
 
 def content_of(document: IssuedDocument, cipher: PersonalDataCipher) -> bytes:

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Enum, ForeignKey, Integer, String, Text, or_, select
+from sqlalchemy import Enum, ForeignKey, Integer, Row, String, Text, bindparam, or_, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from ppid.accounts.models import Role, User
@@ -181,6 +181,21 @@ def live(session: Session, now: datetime | None = None) -> list[Announcement]:
         select(Announcement).where(Announcement.starts_at <= now,
                                    or_(Announcement.ends_at.is_(None), Announcement.ends_at > now))
         .order_by(Announcement.starts_at.desc(), Announcement.id.desc())))
+
+
+_BANNER = (
+    select(Announcement.id, Announcement.kind, Announcement.title, Announcement.area, Announcement.ends_at)
+    .where(Announcement.starts_at <= bindparam("now"),
+           or_(Announcement.ends_at.is_(None), Announcement.ends_at > bindparam("now")))
+    .order_by(Announcement.starts_at.desc(), Announcement.id.desc())
+)
+
+
+def banner(session: Session, now: datetime | None = None) -> list[Row[Any]]:
+    """What the banner of every public page shows of :func:`live`'s announcements (id, kind, title, area, ends_at),
+    as rows of a statement built once: on a tracking page under a crowd, building the query and loading whole
+    announcements through the ORM cost more than the query (issue 17)."""
+    return list(session.connection().execute(_BANNER, {"now": now or utcnow()}))
 
 
 def every(session: Session, *, dinas_slug: str | None = None, dinas: Iterable[str] | None = None) -> list[Announcement]:

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from sqlalchemy import Row
 from sqlalchemy.exc import SQLAlchemyError
 
 from ppid.accounts.auth import current_user, login_required
@@ -32,10 +33,10 @@ LOCAL_INPUT = "%Y-%m-%dT%H:%M"
 def banner_and_feeds() -> dict[str, Any]:
     """``serta_merta()`` and ``feed_links()`` for base.html: the live announcements, and the feeds of the page."""
 
-    def serta_merta() -> list[Announcement]:
+    def serta_merta() -> list[Row[Any]]:
         if "serta_merta" not in g:
             try:
-                g.serta_merta = announcements.live(db_session())
+                g.serta_merta = announcements.banner(db_session())
             except SQLAlchemyError:  # an error page of a database in trouble still shows, without the banner
                 db_session().rollback()
                 g.serta_merta = []

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import logging
+import threading
+import time
 
 from sqlalchemy import func, select
 
 from ppid.mail import MailDelivery
 from ppid.permohonan.models import Permohonan
+from ppid.permohonan.rate_storage import QuietMemoryStorage
 
 from .conftest import filing
 from .test_web import PERSONAL, csrf
@@ -55,3 +58,27 @@ def test_the_tracking_form_is_rate_limited_per_address_and_shares_its_limit_with
     refused = client.post("/permohonan/lacak", data=wrong)
     assert refused.status_code == 429 and "Terlalu banyak permintaan" in refused.get_data(as_text=True)
     assert client.get("/permohonan/lacak/tebakan-lain").status_code == 429  # the secret link too: no guessing
+
+
+def test_counting_the_rate_limits_starts_no_thread_per_request(client, monkeypatch) -> None:
+    """limits' own memory storage starts a Timer thread on nearly every request (CPU under a crowd, issue 17)."""
+    started = []
+
+    class CountedTimer(threading.Timer):
+        def start(self) -> None:
+            started.append(self)
+            super().start()
+
+    monkeypatch.setattr(threading, "Timer", CountedTimer)
+    for _attempt in range(15):
+        assert client.get("/permohonan/lacak/tebakan").status_code == 404
+        time.sleep(0.015)  # longer than the 10 ms after which limits' timer has run and is started again
+    assert started == []
+
+
+def test_a_rate_limit_window_that_is_over_counts_from_zero_again() -> None:
+    storage = QuietMemoryStorage()
+    assert [storage.incr("alamat", expiry=0.05) for _hit in range(3)] == [1, 2, 3]
+    time.sleep(0.06)
+    assert storage.incr("alamat", expiry=0.05) == 1
+    assert storage.get("lain") == 0

@@ -119,6 +119,31 @@ def test_a_filing_is_answered_before_its_e_mails_leave_and_they_leave_in_one_con
     platform.close()
 
 
+def test_e_mails_committed_one_after_another_gather_into_few_rounds(environ, smtp) -> None:
+    """A hundred steps committed about 10 ms apart (a crowd's filings): the courier, woken by the first, lets the
+    others gather and starts its rounds at least a quarter second apart, so each round (two transactions and a
+    conversation) carries many messages, instead of one or two in rounds run back to back."""
+    platform = _platform(environ, smtp[0])
+    courier = start_courier(platform)
+    try:
+        assert courier.wait_until_idle(30)
+        started = time.monotonic()
+        for index in range(100):
+            with platform.database.session() as session:
+                write_outbox(session, platform, to=f"warga{index}@example.id", subject="Uji", body="Isi",
+                             category="uji")
+            time.sleep(0.01)
+        committing = time.monotonic() - started
+        assert courier.wait_until_idle(60)
+    finally:
+        stop_courier(platform)
+
+    assert len(smtp[1].messages) == 100
+    conversations = len({peer for peer, _recipients in smtp[1].messages})
+    assert conversations <= committing / 0.25 + 2
+    platform.close()
+
+
 @pytest.mark.parametrize("smtp", [{"refuse": "ditolak@example.id"}], indirect=True)
 def test_a_refused_address_fails_alone_and_the_round_goes_on(environ, smtp) -> None:
     platform = _platform(environ, smtp[0])

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import threading
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from ppid.mail import MailDelivery
 from ppid.permohonan.models import Permohonan
@@ -39,6 +39,28 @@ def test_an_api_retry_with_the_same_key_gets_the_first_number_and_link_not_a_sec
     assert mails == 3 and _count(platform, MailDelivery.id) == 3  # requester + dinas mailbox + officer, once
     tracked = client.post("/api/permohonan/lacak", json={"token": retry.get_json()["token"]})
     assert tracked.status_code == 200 and tracked.get_json()["nomor"] == first.get_json()["nomor"]
+
+
+def test_a_first_api_filing_with_a_key_spends_no_query_looking_the_key_up(client, platform) -> None:
+    """The key's unique index answers a retry (the insert is refused, the transaction rolled back and the first
+    request given): a filing without documents does not look its key up first (one statement less, issue 17)."""
+    statements: list[str] = []
+
+    def note(_connection, _cursor, statement, *_args) -> None:
+        statements.append(" ".join(statement.split()))
+
+    event.listen(platform.database.engine, "before_cursor_execute", note)
+    try:
+        first = client.post("/api/permohonan", json=filing(), headers={"Idempotency-Key": KEY})
+        filed = list(statements)
+        retry = client.post("/api/permohonan", json=filing(), headers={"Idempotency-Key": KEY})
+    finally:
+        event.remove(platform.database.engine, "before_cursor_execute", note)
+
+    assert first.status_code == retry.status_code == 201 and retry.headers["Idempotent-Replayed"] == "true"
+    assert retry.get_json()["nomor"] == first.get_json()["nomor"] and _count(platform, Permohonan.id) == 1
+    assert not [statement for statement in filed
+                if statement.startswith("SELECT") and "submission_key =" in statement]
 
 
 def test_the_same_key_with_a_different_body_is_refused_with_one_sentence(client, platform) -> None:

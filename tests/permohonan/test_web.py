@@ -7,7 +7,7 @@ import re
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from ppid.permohonan.config import PermohonanConfig
 from ppid.permohonan.deadlines import format_day
@@ -249,3 +249,23 @@ def test_forms_are_labelled_and_ids_unique(client, platform, dinkes_officer) -> 
     sign_in(client, "petugas.dinkes")
     assert_accessible_form(client.get(f"/permohonan/petugas/{permohonan.id}").get_data(as_text=True))
     assert_accessible_form(client.get("/permohonan/petugas/daftar").get_data(as_text=True))
+
+
+def test_the_tracking_page_reads_the_request_with_its_log_and_objections_in_one_statement(client, platform) -> None:
+    """Its status needs both: they come with the request, not from two lazy loads afterwards (issue 17)."""
+    token = client.post("/api/permohonan", json=filing()).get_json()["token"]
+    statements: list[str] = []
+
+    def note(_connection, _cursor, statement, *_args) -> None:
+        statements.append(" ".join(statement.split()))
+
+    event.listen(platform.database.engine, "before_cursor_execute", note)
+    try:
+        page = client.get(f"/permohonan/lacak/{token}")
+    finally:
+        event.remove(platform.database.engine, "before_cursor_execute", note)
+
+    assert page.status_code == 200 and "Status permohonan" in page.get_data(as_text=True)
+    assert [statement for statement in statements if "JOIN permohonan_event" in statement]
+    assert not [statement for statement in statements
+                if "FROM permohonan_event WHERE" in statement or "FROM permohonan_keberatan WHERE" in statement]

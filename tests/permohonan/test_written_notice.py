@@ -16,7 +16,7 @@ from datetime import date
 
 import pytest
 from pypdf import PdfReader, PdfWriter
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from ppid.config import ConfigError
 from ppid.permohonan.config import PermohonanConfig
@@ -431,3 +431,29 @@ def test_a_configured_certificate_that_cannot_be_used_stops_start_up(tmp_path, s
     (tmp_path / "rusak.p12").write_bytes(b"bukan sertifikat")
     with pytest.raises(ConfigError, match=r"permohonan\.signing\.certificate"):
         configured({"certificate": str(tmp_path / "rusak.p12")})
+
+
+def test_the_tracking_page_lists_the_letters_without_reading_their_pdfs(desk, session, client, platform,
+                                                                         dinkes_officer) -> None:
+    """The page names and links each letter; the encrypted PDF is read only when it is downloaded (issue 17)."""
+    filed = desk.file(filing())
+    desk.decide(filed.permohonan, officer=dinkes_officer, data=REFUSAL)
+    session.commit()
+    refusal = letters(session, filed.permohonan)[DocumentKind.REFUSAL]
+    statements: list[str] = []
+
+    def note(_connection, _cursor, statement, *_args) -> None:
+        statements.append(" ".join(statement.split()))
+
+    event.listen(platform.database.engine, "before_cursor_execute", note)
+    try:
+        page = client.get(f"/permohonan/lacak/{filed.token}").get_data(as_text=True)
+        listed = list(statements)
+        pdf = client.get(f"/permohonan/lacak/{filed.token}/surat/{refusal.code}.pdf")
+    finally:
+        event.remove(platform.database.engine, "before_cursor_execute", note)
+
+    assert f"/permohonan/lacak/{filed.token}/surat/{refusal.code}.pdf" in page
+    assert [statement for statement in listed if "FROM permohonan_surat" in statement]
+    assert not [statement for statement in listed if "permohonan_surat.content" in statement]
+    assert pdf.status_code == 200 and pdf.get_data().startswith(b"%PDF")
