@@ -45,7 +45,7 @@ def test_spec_is_valid_openapi_3_and_lists_every_json_api_route(spec, app) -> No
                   for rule in app.url_map.iter_rules() if rule.endpoint.startswith(API_ENDPOINT_PREFIXES)
                   for method in rule.methods - {"HEAD", "OPTIONS"}}
     documented = {(path, method) for path, operations in spec["paths"].items() for method in operations}
-    assert len(api_routes) == 6 and api_routes == documented
+    assert len(api_routes) == 7 and api_routes == documented
 
 
 def test_request_bodies_come_from_the_workflow_schemas(spec) -> None:

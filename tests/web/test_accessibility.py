@@ -171,6 +171,7 @@ NOT_PAGES = {
     "jawaban.download": "a published answer's file, downloaded",
     "transparansi.csv": "the transparency dashboard's numbers as CSV",
     "transparansi.api.api_dashboard": "the transparency dashboard's numbers as JSON for API clients",
+    "jawaban.api.api_listing": "published answers as JSON for API clients",
     "monev.summary_pdf": "the monev questionnaire answered, as PDF",
     "monev.bundle": "the monev evidence as a ZIP",
 }
