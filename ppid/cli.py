@@ -244,7 +244,7 @@ def _load_registers(platform: Platform) -> None:
               help=N_("Alamat yang didengarkan (0.0.0.0: semua antarmuka). Bawaan: 127.0.0.1."))
 @click.option("--port", default=5000, type=click.IntRange(1, 65535), metavar="PORT",
               help=N_("Port yang didengarkan (1-65535). Bawaan: 5000."))
-@click.option("--threads", default=8, type=int, metavar="N",
+@click.option("--threads", default=8, type=click.IntRange(min=1), metavar="N",
               help=N_("Jumlah utas kerja server WSGI. Bawaan: 8."))
 @friendly_errors
 def serve(host: str, port: int, threads: int) -> None:

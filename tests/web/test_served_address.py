@@ -161,3 +161,13 @@ def test_a_port_outside_1_to_65535_is_refused_before_anything_starts(environ: di
                             text=True, timeout=60, cwd=REPO)
 
     assert result.returncode == 2 and "99999" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("threads", ["0", "-3"])
+def test_no_worker_threads_is_refused_before_anything_starts(environ: dict[str, str], threads: str) -> None:
+    """Zero threads served a portal that never answered; a negative count failed on the database pool's size."""
+    result = subprocess.run([PPID, "serve", "--threads", threads, "--port", str(free_port())], env=ppid_env(environ),
+                            capture_output=True, text=True, timeout=60, cwd=REPO)
+
+    assert result.returncode == 2 and "--threads" in result.stderr and "Traceback" not in result.stderr
+    assert "Portal berjalan" not in result.stdout
