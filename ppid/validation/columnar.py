@@ -45,8 +45,6 @@ _BLOCK_SIZE = 8 << 20
 """Bytes per CSV block: ~100,000 rows of a typical table, so memory stays flat and progress is frequent."""
 _ROW_BATCH = 50_000
 """Rows per batch for workbooks, whose rows arrive one by one from openpyxl."""
-CACHE_LIMIT = 50_000
-"""Distinct cell values remembered per column; beyond that the reader is simply called again."""
 _FLOAT_BAND = 1e-9
 """Relative distance from a bound within which a floating-point comparison is not trusted."""
 
@@ -267,25 +265,6 @@ def row_batches(rows: Iterator[list[str | None]], *, first_number: int, width: i
 
 
 # -- fields ----------------------------------------------------------------------------------------
-
-
-CellReader = Callable[[Any], tuple[Any, dict[str, str] | None]]
-
-
-class CachedReader:
-    """frictionless's cell reader for one field, remembering its answer per distinct cell value."""
-
-    def __init__(self, reader: CellReader) -> None:
-        self._reader = reader
-        self._answers: dict[Any, tuple[Any, dict[str, str] | None]] = {}
-
-    def __call__(self, cell: Any) -> tuple[Any, dict[str, str] | None]:
-        answer = self._answers.get(cell)
-        if answer is None:
-            answer = self._reader(cell)
-            if len(self._answers) < CACHE_LIMIT:
-                self._answers[cell] = answer
-        return answer
 
 
 @dataclass

@@ -20,6 +20,7 @@ from ppid.validation import columnar, workbook
 from ppid.validation.findings import CellError, RowFinding
 from ppid.validation.formula_columns import vectorised
 from ppid.validation.formulas import formula_names
+from ppid.validation.row_by_row import CACHE_LIMIT, CachedReader, read_row
 from ppid.validation.rowlog import Note, RowLogWriter
 from ppid.validation.rows import TableRows, data_rows, frictionless_schema
 from ppid.validation.sniff import FileFormat
@@ -48,7 +49,8 @@ class ColumnarRows:
         descriptor = frictionless_schema(rows.descriptor, columns)
         schema = Schema.from_descriptor(descriptor)
         self.fields = list(schema.fields)
-        self.readers = [columnar.CachedReader(item.create_cell_reader()) for item in self.fields]
+        self.readers = [CachedReader(item.create_cell_reader()) for item in self.fields]
+        self.names = [item.name for item in self.fields]
         self.rules: list[columnar.FieldRule] = []
         for name, spec, item in zip(names, descriptor["fields"], self.fields, strict=True):
             missing = item.missing_values if item.has_defined("missing_values") else schema.missing_values
@@ -264,7 +266,7 @@ class ColumnarRows:
             return found
         _, notes = self.readers[index](value)
         found = self.rows.judge.cell_findings(self.fields[index].name, value, notes)
-        if len(cache) < columnar.CACHE_LIMIT:
+        if len(cache) < CACHE_LIMIT:
             cache[value] = found
         return found
 
@@ -460,28 +462,7 @@ class ColumnarRows:
 
     def _read_row(self, cells: list[str | None]) -> tuple[list[CellError], dict[str, Any], bool]:
         """One row as frictionless's ``Row`` reads it: the errors in its order, the values, and whether it is blank."""
-        errors: list[CellError] = []
-        values: dict[str, Any] = {}
-        blank = 0
-        for position, (item, reader) in enumerate(zip(self.fields, self.readers, strict=True), start=1):
-            source = cells[position - 1] if position <= len(cells) else None
-            target, notes = reader(source)
-            type_note = notes.get("type") if notes else None
-            if target is None and not type_note:
-                blank += 1
-            if type_note:
-                errors.append(CellError("type-error", type_note, str(source), item.name, position))
-            elif notes:
-                errors.extend(CellError("constraint-error", note, str(source), item.name, position)
-                              for note in notes.values())
-            values[item.name] = target
-        if blank == self.width:
-            return [CellError("blank-row")], values, True
-        for position in range(self.width + 1, len(cells) + 1):
-            errors.append(CellError("extra-cell", "", str(cells[position - 1]), "", position))
-        for position in range(len(cells) + 1, self.width + 1):
-            errors.append(CellError("missing-cell", "", "", self.fields[position - 1].name, position))
-        return errors, values, False
+        return read_row(self.names, self.readers, cells)
 
     def _reread(self, candidates: Iterator[int]) -> Iterator[tuple[int, Mapping[str, Any], list[str | None]]]:
         """The candidate duplicate rows read again, in one pass merged with the candidates (both in row order)."""

@@ -1,0 +1,162 @@
+"""Checking a table one row at a time, in file order: the loop the two row-by-row engines share.
+
+The ``baris`` engine (``csv_rows.py``: Python's csv module and the cell readers of ``table_schema.py``) reads a
+small CSV this way, because starting the columnar engine (polars, pyarrow) would take longer than the reading;
+the ``frictionless`` engine (``frictionless_rows.py``: frictionless's own row stream) reads what only frictionless
+reads exactly. Each gives ``SourceRow``s; this loop judges, logs and counts them, records keys, reports blank rows,
+progress and the error limit, and reads the rows with repeated keys again, the same way for both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from ppid.validation.findings import CellError
+from ppid.validation.rowlog import Note, RowLogWriter
+from ppid.validation.rows import PROGRESS_EVERY, TableRows
+
+CellReader = Callable[[Any], tuple[Any, dict[str, str] | None]]
+"""A field's cell reader: the cell's value and its notes (``{"type": …}`` or one per failed constraint)."""
+CACHE_LIMIT = 50_000
+"""Distinct cell values remembered per column; beyond that the reader is simply called again."""
+
+
+class CachedReader:
+    """A field's cell reader remembering its answer per distinct cell value: a column repeats its values."""
+
+    def __init__(self, reader: CellReader) -> None:
+        self._reader = reader
+        self._answers: dict[Any, tuple[Any, dict[str, str] | None]] = {}
+
+    def __call__(self, cell: Any) -> tuple[Any, dict[str, str] | None]:
+        answer = self._answers.get(cell)
+        if answer is None:
+            answer = self._reader(cell)
+            if len(self._answers) < CACHE_LIMIT:
+                self._answers[cell] = answer
+        return answer
+
+
+@dataclass(slots=True)
+class SourceRow:
+    number: int
+    """The row's number in the file (header rows counted), as frictionless numbers it."""
+    cells: list[str | None]
+    values: Mapping[str, Any]
+    """Field name → the cell's value (None when missing or unreadable)."""
+    errors: Sequence[Any]
+    """Frictionless errors or ``CellError``s, in frictionless's order; empty for a valid row."""
+    blank: bool
+
+
+class RowSource(Protocol):
+    """Where a row-by-row engine gets its rows: read once to check, and again for the rows with a repeated key."""
+
+    scratch: str
+    """Suffix of the engine's scratch files, so that two engines on one table never share them."""
+    read_errors: tuple[type[BaseException], ...]
+    """What reading can raise part-way: the table is reported ``unreadable`` from that row on."""
+
+    def rows(self) -> Iterator[SourceRow]: ...
+
+    def error_detail(self, error: BaseException) -> str: ...
+
+
+def read_row(names: Sequence[str], readers: Sequence[CellReader], cells: Sequence[Any]) -> tuple[
+        list[CellError], dict[str, Any], bool]:
+    """One row as frictionless's ``Row`` reads it: the errors in its order, the values, and whether it is blank."""
+    errors: list[CellError] = []
+    values: dict[str, Any] = {}
+    blank = 0
+    width = len(names)
+    for position, (name, reader) in enumerate(zip(names, readers, strict=True), start=1):
+        source = cells[position - 1] if position <= len(cells) else None
+        target, notes = reader(source)
+        type_note = notes.get("type") if notes else None
+        if target is None and not type_note:
+            blank += 1
+        if type_note:
+            errors.append(CellError("type-error", type_note, str(source), name, position))
+        elif notes:
+            errors.extend(CellError("constraint-error", note, str(source), name, position) for note in notes.values())
+        values[name] = target
+    if blank == width:
+        return [CellError("blank-row")], values, True
+    for position in range(width + 1, len(cells) + 1):
+        errors.append(CellError("extra-cell", "", str(cells[position - 1]), "", position))
+    for position in range(len(cells) + 1, width + 1):
+        errors.append(CellError("missing-cell", "", "", names[position - 1], position))
+    return errors, values, False
+
+
+def check_row_by_row(rows: TableRows, source: RowSource) -> list[Path]:
+    """Every data row of ``source`` judged in file order; returns the row logs for the rows-to-fix file."""
+    table, columns, collector = rows.table, rows.columns, rows.collector
+    finder = rows.duplicate_finder(f"kunci-{source.scratch}.duckdb")
+    untitled = [index for index, name in enumerate(columns) if name is None and not rows.sniffed.labels[index]]
+    untitled_seen: dict[int, tuple[int, str]] = {}
+    blank_rows: list[list[int]] = []
+    log = RowLogWriter(rows.work / f"baris-{source.scratch}.jsonl")
+    last_row, stopped, readable = rows.sniffed.header_row, False, True
+    try:
+        for row in source.rows():
+            number = last_row = row.number
+            if row.blank:
+                if blank_rows and blank_rows[-1][1] == number - 1:
+                    blank_rows[-1][1] = number
+                else:
+                    blank_rows.append([number, number])
+                continue
+            table.rows_checked += 1 + _flush_blank_rows(rows, blank_rows, log)
+            cells = row.cells
+            findings, broken = rows.judge.row_problems(row.values, number, cells, list(row.errors))
+            if finder is not None:
+                finder.add(number, {name: row.values[name] for name in finder.fields}, broken)
+            for index in untitled:
+                if index not in untitled_seen and index < len(cells) and (cells[index] or "").strip():
+                    untitled_seen[index] = (number, cells[index])
+            rows.commit_row(log, number, cells, findings)
+            if rows.progress is not None and table.rows_checked % PROGRESS_EVERY == 0:
+                rows.report_progress()
+            if rows.limit and collector.error_count >= rows.limit:
+                stopped = True
+                break
+    except source.read_errors as error:
+        readable = False
+        collector.add("unreadable", params={"detail": source.error_detail(error), "row": last_row})
+    finally:
+        log.close()
+
+    def reread(candidates: Iterator[int]) -> Iterator[tuple[int, Mapping[str, Any], list[str | None]]]:
+        """The candidate rows read again; where the file stopped being readable the first pass said so
+        (``unreadable``), and the rows read again until there are all the duplicates there are to report."""
+        wanted = next(candidates, None)
+        if wanted is None:
+            return
+        try:
+            for row in source.rows():
+                if wanted is None:
+                    return
+                if wanted == row.number:
+                    yield wanted, row.values, row.cells
+                    wanted = next(candidates, None)
+        except source.read_errors:
+            return
+
+    return rows.finish([log.path], finder, reread, stopped=stopped, readable=readable,
+                       last_row=last_row, untitled_seen=untitled_seen)
+
+
+def _flush_blank_rows(rows: TableRows, blank_rows: list[list[int]], log: RowLogWriter) -> int:
+    """Report blank rows met before this data row (blank rows at the very end are not reported)."""
+    count = 0
+    for first, last in blank_rows:
+        for number in range(first, last + 1):
+            rows.collector.add("blank-row", row=number)
+            log.write(number, [], [Note("blank-row", None)])
+            count += 1
+    blank_rows.clear()
+    return count
