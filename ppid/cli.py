@@ -593,11 +593,11 @@ def publish_configured_announcements(platform: Platform) -> list[str]:
 )
 @click.option(
     "--engine",
-    type=click.Choice(["auto", "kolom", "frictionless"]),
+    type=click.Choice(["auto", "kolom", "baris", "frictionless"]),
     default="auto",
-    help=N_("Mesin pemeriksa baris. auto: mesin kolom, kecuali berkas CSV kecil atau skema dengan foreignKeys yang "
-            "dibaca frictionless; kolom: selalu mesin kolom; frictionless: frictionless sendiri, untuk memeriksa "
-            "silang. Laporannya sama. Bawaan: auto."),
+    help=N_("Mesin pemeriksa baris. auto: mesin kolom, kecuali berkas CSV kecil yang dibaca baris demi baris dan "
+            "skema dengan foreignKeys yang dibaca frictionless; kolom: selalu mesin kolom; baris: baris demi baris; "
+            "frictionless: frictionless sendiri, untuk memeriksa silang. Laporannya sama. Bawaan: auto."),
 )
 @friendly_errors
 def validate(

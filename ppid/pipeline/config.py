@@ -15,7 +15,7 @@ from ppid.i18n import _
 
 KEYS = ("withdraw_after_days", "verify_every_runs", "log_file")
 VALIDATION_KEYS = ("limit_errors", "engine")
-VALIDATION_ENGINES = ("auto", "kolom", "frictionless")
+VALIDATION_ENGINES = ("auto", "kolom", "baris", "frictionless")
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,7 @@ class ValidationConfig:
     limit_errors: int | None = None
     """Each harvested table stops after this many errors; ``None`` (or 0): every error is found."""
     engine: str = "auto"
-    """The engine that reads the rows (``ppid validate --engine``): ``auto``, ``kolom`` or ``frictionless``."""
+    """The engine that reads the rows (``ppid validate --engine``): ``auto``, ``kolom``, ``baris`` or ``frictionless``."""
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ValidationConfig:

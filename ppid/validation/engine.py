@@ -44,17 +44,19 @@ from ppid.validation.headers import HeaderMatch, header_keys, match_header, norm
 from ppid.validation.progress import ProgressCallback
 from ppid.validation.reference import Reference, region_codes
 from ppid.validation.report import TableReport, ValidationReport, ValidationResult
+from ppid.validation.row_by_row import check_row_by_row
 from ppid.validation.rows import TableRows, frictionless_schema
 from ppid.validation.schemas import load_schema
 from ppid.validation.sniff import TABLE_FORMATS, WORKBOOK_FORMATS, FileFormat, Sniffed, sniff
 
 _ENCODING_NAMES = {"cp1252": "Windows-1252", "latin-1": "Latin-1 (ISO-8859-1)", "utf-16": "UTF-16"}
 SMALL_FILE_BYTES = 256 * 1024
-"""A CSV smaller than this is read by frictionless's row stream: loading polars and pyarrow would take longer."""
+"""A CSV smaller than this is read row by row (``csv_rows.py``): loading polars and pyarrow would take longer."""
 ENGINE_AUTO = "auto"
 ENGINE_COLUMNAR = "kolom"
+ENGINE_ROWS = "baris"
 ENGINE_FRICTIONLESS = "frictionless"
-ENGINES = (ENGINE_AUTO, ENGINE_COLUMNAR, ENGINE_FRICTIONLESS)
+ENGINES = (ENGINE_AUTO, ENGINE_COLUMNAR, ENGINE_ROWS, ENGINE_FRICTIONLESS)
 
 
 class InvalidSchemaError(ValueError):
@@ -295,6 +297,12 @@ class _TableCheck:
         if reason is not None:
             table.engine, table.engine_reason = ENGINE_FRICTIONLESS, reason
             return check_with_frictionless(rows)
+        if self._reads_row_by_row():
+            from ppid.validation.python_rows import PythonRows, frictionless_fields
+
+            table.engine = ENGINE_ROWS
+            table.engine_reason = "diminta" if self.engine == ENGINE_ROWS else "berkas kecil"
+            return check_row_by_row(rows, PythonRows(rows, frictionless_fields(rows)))
         from ppid.validation import columnar  # polars and pyarrow load only for tables worth it
         from ppid.validation.columnar_rows import ColumnarRows
 
@@ -313,12 +321,14 @@ class _TableCheck:
             return check_with_frictionless(rows)
 
     def _frictionless_reason(self, columns: list[str | None]) -> str | None:
-        """Why frictionless should read this table's rows rather than the columnar engine, if it should."""
+        """Why frictionless should read this table's rows rather than the engine's own readers, if it should."""
         if self.engine == ENGINE_FRICTIONLESS:
             return "diminta"
         if "foreignKeys" in frictionless_schema(self.descriptor, columns):
             return "foreignKeys"
-        if (self.engine == ENGINE_AUTO and self.sniffed.format == FileFormat.CSV
-                and self.path.stat().st_size < SMALL_FILE_BYTES):
-            return "berkas kecil"
         return None
+
+    def _reads_row_by_row(self) -> bool:
+        """The ``baris`` engine when asked, or for a CSV too small to be worth starting the columnar engine."""
+        return self.engine == ENGINE_ROWS or (self.engine == ENGINE_AUTO and self.sniffed.format == FileFormat.CSV
+                                              and self.path.stat().st_size < SMALL_FILE_BYTES)

@@ -118,9 +118,11 @@ class TableReport:
     complete: bool = True
     """False when validation stopped at the configured error limit."""
     engine: str | None = None
-    """Which engine read the rows: ``kolom`` (the columnar engine) or ``frictionless`` (its fallback)."""
+    """Which engine read the rows: ``kolom`` (the columnar engine), ``baris`` (row by row, for a small table) or
+    ``frictionless`` (the reference, and the fallback)."""
     engine_reason: str | None = None
-    """Why frictionless read the rows instead, e.g. a quoting the columnar reader does not read exactly."""
+    """Why that engine rather than the columnar one, e.g. ``berkas kecil``, or a quoting the columnar reader does not
+    read exactly."""
     problems: list[Problem] = field(default_factory=list)
 
     @property

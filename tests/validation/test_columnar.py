@@ -238,7 +238,7 @@ def test_a_schema_with_a_foreign_key_is_read_by_frictionless_which_checks_it(tmp
     assert table.problems[0].message.startswith("kolom `induk`: 1 baris merujuk nilai yang tidak ada di kolom `id`")
 
 
-def test_a_small_csv_is_read_by_frictionless_which_starts_faster_and_a_large_one_by_the_columnar_engine(
+def test_a_small_csv_is_read_row_by_row_which_starts_faster_and_a_large_one_by_the_columnar_engine(
         tmp_path: Path) -> None:
     small = write_csv(tmp_path / "kecil.csv", [[str(1000 + i), "2020", "1", "2024-01-31"] for i in range(50)])
     large = write_csv(tmp_path / "besar.csv", [[str(1000 + i % 9000), str(2015 + i // 9000), "1", "2024-01-31"]
@@ -246,7 +246,7 @@ def test_a_small_csv_is_read_by_frictionless_which_starts_faster_and_a_large_one
 
     with validate_table(small, SCHEMA) as small_result, validate_table(large, SCHEMA) as large_result:
         assert (small_result.report.tables[0].engine, small_result.report.tables[0].engine_reason) == (
-            "frictionless", "berkas kecil")
+            "baris", "berkas kecil")
         assert (large_result.report.tables[0].engine, large_result.report.tables[0].engine_reason) == ("kolom", None)
 
 

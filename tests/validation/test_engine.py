@@ -352,15 +352,17 @@ def test_invalid_schema_is_refused(write_csv: Callable[..., Path]) -> None:
 
 
 def test_a_utf16_table_cut_off_mid_character_is_unreadable_not_a_crash_in_the_key_check(tmp_path: Path) -> None:
-    """A small table with a primary key whose UTF-16 text ends in half a character: frictionless cannot even open
-    it, and the duplicate check must not try to read it again (it raised, and `ppid validate` said "error inside
-    ppid", exit 2)."""
+    """A small table with a primary key whose UTF-16 text ends in half a character: no reader can even open it, and
+    the duplicate check must not try to read it again (it raised, and `ppid validate` said "error inside ppid",
+    exit 2). Every engine that reads it row by row says so."""
     path = tmp_path / "terpotong.csv"
     path.write_bytes("kode,tahun\n1001,2020\n1002,2021\n".encode("utf-16")[:-1])
     schema = {"fields": [{"name": "kode", "type": "integer"}, {"name": "tahun", "type": "integer"}],
               "primaryKey": ["kode", "tahun"]}
 
-    with validate_table(path, schema) as result:
-        table = result.report.tables[0]
+    for engine in ("auto", "frictionless"):
+        with validate_table(path, schema, engine=engine) as result:
+            table = result.report.tables[0]
 
-    assert table.engine == "frictionless" and "unreadable" in [problem.code for problem in table.problems]
+        assert table.engine == ("baris" if engine == "auto" else engine)
+        assert "unreadable" in [problem.code for problem in table.problems]

@@ -90,7 +90,7 @@ class FrictionlessRun:
 
 
 ENGINES: tuple[str | None, ...] = (
-    ("kolom", "frictionless") if "engine" in inspect.signature(validate_table).parameters else (None,))
+    ("kolom", "baris", "frictionless") if "engine" in inspect.signature(validate_table).parameters else (None,))
 """The engines ``validate_table`` can be asked for (``engine=``); ``None``: it has no choice, use its default."""
 
 

@@ -39,7 +39,7 @@ def codes():  # type: ignore[no-untyped-def]
     for case in CASES for engine in ENGINES])
 def test_findings_equal_frictionless(case: Case, engine: str | None, tmp_path: Path,
                                      codes) -> None:  # type: ignore[no-untyped-def]
-    """Both engines, when ``validate_table`` lets the caller choose: the fallback must match frictionless too."""
+    """Every engine, when ``validate_table`` lets the caller choose: the fallback must match frictionless too."""
     _RAN.append(case.id)
     path = case.write(tmp_path)
     refused = None
@@ -55,7 +55,7 @@ def test_findings_equal_frictionless(case: Case, engine: str | None, tmp_path: P
         _USED.setdefault(name, set()).add(case.id)
     _SEEN.update(kind for _, _, kind in comparison.frictionless.triples)
     if comparison.engine is not None:  # the report says which engine ran, and why when it is the fallback
-        assert comparison.engine in ("kolom", "frictionless"), comparison.engine
+        assert comparison.engine in ("kolom", "baris", "frictionless"), comparison.engine
         assert comparison.engine == "kolom" or comparison.engine_reason, f"{case.id}: fallback without a reason"
         assert engine != "frictionless" or comparison.engine == "frictionless", "the engine asked for did not run"
     if not comparison.equal:
