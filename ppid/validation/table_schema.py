@@ -589,8 +589,8 @@ def _transform(descriptor: dict[str, Any]) -> None:
                 raise SchemaError(_("Kolom ke-%(posisi)s di \"fields\" bukan objek JSON.", posisi=position))
             kind = spec.get("type")
             if kind and (not isinstance(kind, str) or kind not in SUPPORTED_CONSTRAINTS):
-                raise SchemaError(_("Kolom `%(nama)s` bertipe \"%(tipe)s\", yang tidak dikenal Table Schema.",
-                                    nama=spec.get("name"), tipe=kind))
+                raise SchemaError(_("Kolom `%(nama)s` bertipe %(tipe)s, yang tidak dikenal Table Schema.",
+                                    nama=spec.get("name"), tipe=json.dumps(kind)))
             form = spec.get("format")
             if form and isinstance(form, str) and form.startswith("fmt:"):
                 spec["format"] = form.replace("fmt:", "")
@@ -654,8 +654,8 @@ def _validate_field(spec: dict[str, Any], version: str) -> None:
     _profile(profile, spec, where=where)
     type_name = spec.get("type")
     if type_name is not None and not _TYPE_PATTERN.search(type_name):
-        raise SchemaError(_("Kolom `%(nama)s` bertipe \"%(tipe)s\", yang tidak dikenal Table Schema.", nama=name,
-                            tipe=type_name))
+        raise SchemaError(_("Kolom `%(nama)s` bertipe %(tipe)s, yang tidak dikenal Table Schema.", nama=name,
+                            tipe=json.dumps(type_name)))
     constraints = spec.get("constraints", {})
     for constraint in constraints:
         if constraint not in (*SUPPORTED_CONSTRAINTS[kind], "unique"):
