@@ -1,0 +1,743 @@
+"""The Table Schema as the validation engine reads it: which descriptors are valid, and what each cell means.
+
+Why not frictionless: importing it and building its first ``Schema`` costs about a third of a second per
+command, and its cell reader runs behind several layers of attribute look-ups for every distinct value.
+This module answers the same two questions the engine asked frictionless 5.21 and answers them the same
+way, by construction: the checks below follow ``frictionless/schema/schema.py``, ``schema/field.py``,
+``metadata/metadata.py`` and ``fields/*.py`` line by line, and read cells with the same standard-library
+calls (``int``, ``Decimal``, ``float``, ``strptime``, ``re``, ``base64``, ``json``) and, for the few formats
+frictionless reads with a third-party library (``email``, ``uri``, ``uuid``, ``any`` dates, ISO datetimes
+and times), with that same library, imported only when a field uses it.
+
+Field types and formats this module does not read (``unsupported_reason``) are left to frictionless:
+the engine hands those files to it and says why in the report.
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import functools
+import json
+import operator
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from decimal import Decimal
+from typing import Any, NamedTuple
+from urllib.parse import urlparse
+
+from ppid.i18n import _
+
+CellReader = Callable[[Any], tuple[Any, dict[str, str] | None]]
+ValueReader = Callable[[Any], Any]
+
+BOUNDS = ("required", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "enum")
+SUPPORTED_CONSTRAINTS: dict[str, tuple[str, ...]] = {
+    "any": ("required", "enum"),
+    "array": ("required", "minLength", "maxLength", "enum"),
+    "boolean": ("required", "enum"),
+    "date": BOUNDS,
+    "datetime": BOUNDS,
+    "duration": ("required", "enum"),
+    "geojson": ("required", "enum"),
+    "geopoint": ("required", "enum"),
+    "integer": BOUNDS,
+    "list": ("required", "minLength", "maxLength"),
+    "number": BOUNDS,
+    "object": ("required", "minLength", "maxLength", "enum"),
+    "string": ("required", "minLength", "maxLength", "pattern", "enum"),
+    "time": BOUNDS,
+    "year": BOUNDS,
+    "yearmonth": BOUNDS,
+}
+"""Every field type frictionless 5.21 knows, with the constraints it checks in this order (its notes follow it)."""
+IMPLEMENTED_TYPES = frozenset({"any", "boolean", "date", "datetime", "geopoint", "integer", "number", "string", "time",
+                               "year", "yearmonth"})
+IMPLEMENTED_STRING_FORMATS = frozenset({"default", "email", "uri", "uuid", "binary"})
+DEFAULT_MISSING_VALUES = ("",)
+DEFAULT_TRUE_VALUES = ("true", "True", "TRUE", "1")
+DEFAULT_FALSE_VALUES = ("false", "False", "FALSE", "0")
+_NAME_PATTERN = re.compile("^([-a-z0-9._/])+$")
+_TYPE_PATTERN = re.compile("^([-a-z/])+$")
+_NOT_BARE = r"((^[^-\d]*)|(\D*$))"
+_BOUND_CHECKS = {"minimum": operator.ge, "maximum": operator.le, "exclusiveMinimum": operator.gt,
+                 "exclusiveMaximum": operator.lt}
+
+_MISSING_VALUES_PROFILE: dict[str, Any] = {"anyOf": [
+    {"type": "array", "items": {"type": "string"}},
+    {"type": "array", "items": {"type": "object", "required": ["value"],
+                                "properties": {"value": {"type": "string"}, "label": {"type": "string"}}}},
+]}
+_STRINGS = {"type": "array", "items": {"type": "string"}}
+_SCHEMA_PROFILE: dict[str, Any] = {
+    "type": "object", "required": ["fields"], "properties": {
+        "name": {"type": "string"}, "type": {"type": "string"}, "title": {"type": "string"},
+        "description": {"type": "string"}, "fields": {"type": "array"},
+        "fieldsMatch": {"type": "string", "enum": ["exact", "equal", "subset", "superset", "partial"]},
+        "missingValues": _MISSING_VALUES_PROFILE, "primaryKey": _STRINGS,
+        "foreignKeys": {"type": "array", "items": {"type": "object", "properties": {
+            "fields": _STRINGS,
+            "reference": {"type": "object", "required": ["resource", "fields"],
+                          "properties": {"resource": {"type": "string"}, "fields": _STRINGS}}}}},
+    }}
+"""frictionless's ``Schema.metadata_profile``; its name pattern is checked with Python's ``re`` (``$`` differs)."""
+_FIELD_PROFILE: dict[str, Any] = {
+    "type": "object", "required": ["name"], "properties": {
+        "name": {"type": "string"}, "type": {"type": "string"}, "title": {"type": "string"},
+        "description": {"type": "string"}, "format": {"type": "string"}, "missingValues": _MISSING_VALUES_PROFILE,
+        "constraints": {"type": "object", "properties": {
+            "required": {"type": "boolean"}, "unique": {"type": "boolean"}, "pattern": {"type": "string"},
+            "enum": {"type": "array"}, "minLength": {"type": "integer"}, "maxLength": {"type": "integer"}}},
+        "rdfType": {"type": "string"},
+    }}
+"""frictionless's ``Field.metadata_profile`` (its type pattern is implied: the type was already looked up)."""
+_FIELD_PROFILE_PATCHES: dict[str, dict[str, Any]] = {
+    "array": {"arrayItem": {"type": "object"}},
+    "boolean": {"trueValues": _STRINGS, "falseValues": _STRINGS},
+    "geojson": {"format": {"type": "string", "enum": ["default", "topojson"]}},
+    "integer": {"bareNumber": {"type": "boolean"}},
+    "list": {"delimiter": {"type": "string"}, "itemType": {
+        "type": "string", "enum": ["string", "integer", "boolean", "number", "datetime", "date", "time"]}},
+    "number": {"bareNumber": {"type": "boolean"}, "floatNumber": {"type": "boolean"},
+               "decimalChar": {"type": "string"}, "groupChar": {"type": "string"}},
+    "string": {"format": {"type": "string", "enum": ["default", "email", "uri", "binary", "uuid", "wkt"]}},
+}
+"""Each field class's ``metadata_profile_patch``."""
+
+
+class SchemaError(ValueError):
+    """The descriptor is not a Table Schema frictionless 5.21 accepts; the message is one sentence for the officer."""
+
+
+class yearmonth(NamedTuple):
+    """A ``yearmonth`` value, equal to frictionless's (a named tuple of the same two numbers)."""
+
+    year: int
+    month: int
+
+
+class geopoint(NamedTuple):
+    """A ``geopoint`` value, equal to frictionless's (a named tuple of two ``Decimal``)."""
+
+    lon: Any
+    lat: Any
+
+    def __repr__(self) -> str:
+        return str([float(self[0]), float(self[1])])
+
+
+class Field:
+    """One schema field with what the engine asked of frictionless's ``Field``: its name, type, missing values,
+    constraints and cell reader."""
+
+    def __init__(self, descriptor: Mapping[str, Any], schema_missing_values: list[str] | None = None) -> None:
+        defined = {key for key, value in descriptor.items() if value is not None and value != {}}
+        self.descriptor = descriptor
+        self.name: str = descriptor["name"]
+        self.type: str = descriptor.get("type") or "string"
+        self.format: str = descriptor["format"] if "format" in defined else "default"
+        self.constraints: dict[str, Any] = dict(descriptor["constraints"]) if "constraints" in defined else {}
+        self._defined_missing = self.has_defined("missing_values")
+        self.missing_values: list[str] = (_split_missing(descriptor["missingValues"]) if self._defined_missing
+                                          else list(DEFAULT_MISSING_VALUES))
+        self.schema_missing_values = schema_missing_values
+        self.supported_constraints: list[str] = list(SUPPORTED_CONSTRAINTS.get(self.type, ()))
+        self.bare_number: bool = descriptor["bareNumber"] if "bareNumber" in defined else True
+        self.float_number: bool = descriptor["floatNumber"] if "floatNumber" in defined else False
+        self.decimal_char: str = descriptor["decimalChar"] if "decimalChar" in defined else "."
+        self.group_char: str = descriptor["groupChar"] if "groupChar" in defined else ""
+        self.true_values: list[str] = list(descriptor["trueValues"] if "trueValues" in defined else DEFAULT_TRUE_VALUES)
+        self.false_values: list[str] = list(descriptor["falseValues"] if "falseValues" in defined
+                                            else DEFAULT_FALSE_VALUES)
+        self._number_processed = bool({"groupChar", "decimalChar", "bareNumber"} & defined)
+
+    def __repr__(self) -> str:
+        return f"Field({self.name!r}, {self.type}/{self.format})"
+
+    @property
+    def required(self) -> bool:
+        return bool(self.constraints.get("required", False))
+
+    def has_defined(self, name: str) -> bool:
+        """Whether the descriptor sets this property (``missing_values``: ``missingValues``), as frictionless says."""
+        head, *rest = name.split("_")
+        key = head + "".join(part.title() for part in rest)
+        value = self.descriptor.get(key)
+        return value is not None and value != {}
+
+    @property
+    def effective_missing_values(self) -> list[str]:
+        """The values read as missing in this field: its own if it declares them, else the schema's."""
+        if self._defined_missing or self.schema_missing_values is None:
+            return self.missing_values
+        return self.schema_missing_values
+
+    def create_cell_reader(self) -> CellReader:
+        """``cell -> (value, notes)`` exactly as frictionless's ``Field.create_cell_reader``."""
+        value_reader = self.create_value_reader()
+        missing_values = frozenset(self.effective_missing_values)
+        checks: list[tuple[str, Callable[[Any], bool]]] = []
+        for name in self.supported_constraints:
+            constraint = self.constraints.get(name)
+            if constraint is not None:
+                checks.append((name, _check(name, constraint, value_reader)))
+        type_note = f'type is "{self.type}/{self.format}"'
+        constraint_notes = {name: f'constraint "{name}" is "{self.constraints[name]}"' for name, _check_ in checks}
+
+        def cell_reader(cell: Any) -> tuple[Any, dict[str, str] | None]:
+            if str(cell) in missing_values:
+                cell = None
+            if cell is not None:
+                cell = value_reader(cell)
+                if cell is None:
+                    return None, {"type": type_note}
+            notes: dict[str, str] | None = None
+            for name, check in checks:
+                if not check(cell):
+                    if notes is None:
+                        notes = {}
+                    notes[name] = constraint_notes[name]
+            return cell, notes
+
+        return cell_reader
+
+    def create_value_reader(self) -> ValueReader:
+        """``cell -> value or None`` exactly as frictionless's field class of this type reads it."""
+        if self.type not in IMPLEMENTED_TYPES or (self.type == "string"
+                                                  and self.format not in IMPLEMENTED_STRING_FORMATS):
+            raise NotImplementedError(f"{self.type}/{self.format}")
+        reader: ValueReader = getattr(self, f"_read_{self.type}")()
+        return reader
+
+    # -- value readers, one per type, in the order of frictionless/fields/*.py --------------------------------------
+
+    def _read_any(self) -> ValueReader:
+        return _identity
+
+    def _read_string(self) -> ValueReader:
+        if self.format == "uri":
+            import rfc3986  # frictionless's own URI validator, loaded only for such a field
+
+            def uri(cell: Any) -> Any:
+                if not isinstance(cell, str):
+                    return None
+                validator = rfc3986.validators.Validator()
+                validator.require_presence_of("scheme")
+                try:
+                    validator.validate(rfc3986.uri_reference(cell))
+                except rfc3986.exceptions.ValidationError:
+                    return None
+                return cell
+
+            return uri
+        if self.format in ("email", "uuid"):
+            import validators  # frictionless's own e-mail and UUID checks, loaded only for such a field
+
+            check = validators.email if self.format == "email" else validators.uuid
+
+            def checked(cell: Any) -> Any:
+                if not isinstance(cell, str):
+                    return None
+                if not check(cell):
+                    return None
+                return cell
+
+            return checked
+        if self.format == "binary":
+
+            def binary(cell: Any) -> Any:
+                if not isinstance(cell, str):
+                    return None
+                try:
+                    base64.b64decode(cell)
+                except Exception:  # frictionless: any decoding failure is a type error
+                    return None
+                return cell
+
+            return binary
+
+        def string(cell: Any) -> Any:
+            if not isinstance(cell, str):
+                return None
+            return cell
+
+        return string
+
+    def _read_integer(self) -> ValueReader:
+        pattern = None if self.bare_number else re.compile(_NOT_BARE)
+
+        def integer(cell: Any) -> Any:
+            if isinstance(cell, str):
+                cell = cell.strip()
+                if pattern:
+                    cell = pattern.sub("", cell)
+                try:
+                    return int(cell)
+                except Exception:  # frictionless: whatever int() refuses is a type error
+                    return None
+            elif cell is True or cell is False:
+                return None
+            elif isinstance(cell, int):
+                return cell
+            elif (isinstance(cell, float) and cell.is_integer()) or (isinstance(cell, Decimal) and cell % 1 == 0):
+                return int(cell)
+            return None
+
+        return integer
+
+    def _read_number(self) -> ValueReader:
+        pattern = None if self.bare_number else re.compile(_NOT_BARE)
+        group_char, decimal_char = self.group_char, self.decimal_char
+        processed = self._number_processed
+        primary: type[Decimal] | type[float] = float if self.float_number else Decimal
+        secondary: type[Decimal] | type[float] = Decimal if self.float_number else float
+
+        def number(cell: Any) -> Any:
+            if isinstance(cell, str):
+                cell = cell.strip()
+                if processed:
+                    if pattern:
+                        cell = pattern.sub("", cell)
+                    cell = cell.replace(group_char, "")
+                    if decimal_char != "." and "." in cell:
+                        return None
+                    cell = cell.replace(decimal_char, ".")
+                try:
+                    return primary(cell)
+                except Exception:  # frictionless: whatever Decimal() / float() refuses is a type error
+                    return None
+            elif isinstance(cell, primary):
+                return cell
+            elif cell is True or cell is False:
+                return None
+            elif isinstance(cell, int):
+                return cell
+            elif isinstance(cell, secondary):
+                return primary(str(cell) if primary is Decimal else cell)
+            return None
+
+        return number
+
+    def _read_boolean(self) -> ValueReader:
+        mapping: dict[str, bool] = {}
+        for value in self.true_values:
+            mapping[value] = True
+        for value in self.false_values:
+            mapping[value] = False
+
+        def boolean(cell: Any) -> Any:
+            if cell is True or cell is False:
+                return cell
+            if isinstance(cell, str):
+                return mapping.get(cell)
+            return None
+
+        return boolean
+
+    def _read_date(self) -> ValueReader:
+        form = self.format
+        parse = _dateutil_parse() if form == "any" else None
+        pattern = "%Y-%m-%d" if form == "default" else form
+
+        def read_date(cell: Any) -> Any:
+            if isinstance(cell, datetime):
+                if cell.hour == 0 and cell.minute == 0 and cell.second == 0:
+                    return datetime(cell.year, cell.month, cell.day).date()
+                return None
+            if isinstance(cell, date):
+                return cell
+            if not isinstance(cell, str):
+                return None
+            try:
+                if parse is not None:
+                    return parse(cell).date()
+                return datetime.strptime(cell, pattern).date()
+            except Exception:  # frictionless: any parsing failure is a type error
+                return None
+
+        return read_date
+
+    def _read_datetime(self) -> ValueReader:
+        form = self.format
+        if form == "default":
+            from dateutil.parser import isoparse  # frictionless's ISO 8601 reader, loaded only for such a field
+        parse = _dateutil_parse() if form == "any" else None
+
+        def read_datetime(cell: Any) -> Any:
+            if not isinstance(cell, datetime):
+                if not isinstance(cell, str):
+                    return None
+                try:
+                    if form == "default":
+                        assert cell[16] == ":"
+                        assert len(cell) >= 19
+                        cell = isoparse(cell)
+                    elif parse is not None:
+                        cell = parse(cell)
+                    else:
+                        cell = datetime.strptime(cell, form)
+                except Exception:  # frictionless: any parsing failure is a type error
+                    return None
+            return cell
+
+        return read_datetime
+
+    def _read_time(self) -> ValueReader:
+        form = self.format
+        if form == "default":
+            from dateutil.parser import isoparse  # frictionless's ISO 8601 reader, loaded only for such a field
+        parse = _dateutil_parse() if form == "any" else None
+
+        def read_time(cell: Any) -> Any:
+            if not isinstance(cell, time):
+                if not isinstance(cell, str):
+                    return None
+                try:
+                    if form == "default":
+                        assert cell[5] == ":"
+                        assert len(cell) >= 8
+                        cell = isoparse(f"2000-01-01T{cell}").timetz()
+                    elif parse is not None:
+                        cell = parse(cell).timetz()
+                    else:
+                        cell = datetime.strptime(cell, form).timetz()
+                except Exception:  # frictionless: any parsing failure is a type error
+                    return None
+            return cell
+
+        return read_time
+
+    def _read_year(self) -> ValueReader:
+        def year(cell: Any) -> Any:
+            if not isinstance(cell, int):
+                if not isinstance(cell, str):
+                    return None
+                if len(cell) != 4:
+                    return None
+                try:
+                    cell = int(cell)
+                except Exception:  # frictionless: whatever int() refuses is a type error
+                    return None
+            if cell < 0 or cell > 9999:
+                return None
+            return cell
+
+        return year
+
+    def _read_yearmonth(self) -> ValueReader:
+        def read_yearmonth(cell: Any) -> Any:
+            if isinstance(cell, tuple | list):
+                if len(cell) != 2:
+                    return None
+                return yearmonth(year=cell[0], month=cell[1])
+            if isinstance(cell, str):
+                try:
+                    year_text, month_text = cell.split("-")
+                    year, month = int(year_text), int(month_text)
+                    if month < 1 or month > 12:
+                        return None
+                    return yearmonth(year, month)
+                except Exception:  # frictionless: any splitting or int() failure is a type error
+                    return None
+            return None
+
+        return read_yearmonth
+
+    def _read_geopoint(self) -> ValueReader:
+        form = self.format
+
+        def read_geopoint(cell: Any) -> Any:
+            if isinstance(cell, str):
+                try:
+                    if form == "default":
+                        lon, lat = cell.split(",")
+                        lon, lat = lon.strip(), lat.strip()
+                    elif form == "array":
+                        lon, lat = json.loads(cell)
+                    elif form == "object":
+                        cell = json.loads(cell)
+                        if len(cell) != 2:
+                            return None
+                        lon, lat = cell["lon"], cell["lat"]
+                    else:  # frictionless fails on an unbound name here: no other format reads
+                        return None
+                    cell = geopoint(Decimal(lon), Decimal(lat))
+                except Exception:  # frictionless: any parsing failure is a type error
+                    return None
+            try:
+                cell = geopoint(*cell)
+                if cell.lon > 180 or cell.lon < -180:
+                    return None
+                if cell.lat > 90 or cell.lat < -90:
+                    return None
+            except Exception:  # frictionless: any unpacking or comparison failure is a type error
+                return None
+            return cell
+
+        return read_geopoint
+
+
+def _identity(cell: Any) -> Any:
+    return cell
+
+
+def _dateutil_parse() -> Callable[[str], datetime]:
+    from dateutil.parser import parse  # frictionless's reader for the "any" format, loaded only for such a field
+
+    return parse
+
+
+def _check(name: str, constraint: Any, value_reader: ValueReader) -> Callable[[Any], bool]:
+    """frictionless's ``check_<name>`` bound to the constraint as it prepares it (bounds and enum read as values)."""
+    if name == "required":
+        return lambda cell: not (constraint and cell is None)
+    if name in ("minLength", "maxLength"):
+        compare = operator.ge if name == "minLength" else operator.le
+        return lambda cell: cell is None or bool(compare(len(cell), constraint))
+    if name in _BOUND_CHECKS:
+        bound, compare = value_reader(constraint), _BOUND_CHECKS[name]
+
+        def bounded(cell: Any) -> bool:
+            if cell is None:
+                return True
+            if cell != cell:  # NaN: frictionless's type-agnostic test, before any comparison
+                return False
+            return bool(compare(cell, bound))
+
+        return bounded
+    if name == "pattern":
+        match = re.compile(f"^{constraint}$").match
+        return lambda cell: cell is None or bool(match(cell))
+    values = list(map(value_reader, constraint))
+    return lambda cell: cell is None or cell in values
+
+
+def _split_missing(entries: list[Any]) -> list[str]:
+    """Missing values as strings: a Table Schema v2 entry ``{"value": …, "label": …}`` counts by its value."""
+    return [entry["value"] if isinstance(entry, dict) else entry for entry in entries]
+
+
+@dataclass(frozen=True)
+class TableSchema:
+    """A valid Table Schema: its fields in descriptor order and the schema-level properties the engine uses."""
+
+    fields: list[Field]
+    missing_values: list[str]
+    primary_key: list[str]
+    foreign_keys: list[dict[str, Any]]
+    version: str
+    """The Data Package standard version the descriptor follows: "v1", "v2" or "unknown" (a custom profile)."""
+
+    @property
+    def field_names(self) -> list[str]:
+        return [item.name for item in self.fields]
+
+    def create_cell_readers(self) -> list[CellReader]:
+        return [item.create_cell_reader() for item in self.fields]
+
+
+def load_schema_descriptor(descriptor: Any) -> TableSchema:
+    """The schema read from ``descriptor``, or ``SchemaError`` when frictionless 5.21 would refuse it.
+
+    Valid means what ``frictionless.Schema.from_descriptor`` checks, in its order: the field types exist,
+    the JSON shapes match its profiles, constraints suit the type, names are unique, keys name fields,
+    v2-only features appear only under a v2 (or custom) ``$schema``, and every ``example`` reads. One
+    deliberate difference: a field that is not a JSON object is refused here (frictionless would try to
+    open it as a file path, or fail on it with a Python error).
+    """
+    if not isinstance(descriptor, Mapping):
+        raise SchemaError(_("Table Schema harus berupa objek JSON."))
+    descriptor = copy.deepcopy(dict(descriptor))
+    _transform(descriptor)
+    _validate(descriptor)
+    missing = _split_missing(descriptor["missingValues"]) if descriptor.get("missingValues") is not None else [""]
+    fields = [Field(spec, missing) for spec in descriptor["fields"]]
+    return TableSchema(fields=fields, missing_values=missing, primary_key=list(descriptor.get("primaryKey") or []),
+                       foreign_keys=list(descriptor.get("foreignKeys") or []), version=_version(descriptor))
+
+
+def unsupported_reason(descriptor: Any) -> str | None:
+    """Why this module cannot read the descriptor's cells exactly as frictionless does, in one short Indonesian
+    phrase for the report; None when it can. The engine hands such a file to frictionless."""
+    fields = descriptor.get("fields") if isinstance(descriptor, Mapping) else None
+    for spec in fields if isinstance(fields, list) else []:
+        if not isinstance(spec, Mapping):
+            continue
+        kind = spec.get("type") or "string"
+        name = spec.get("name")
+        if isinstance(kind, str) and kind in SUPPORTED_CONSTRAINTS and kind not in IMPLEMENTED_TYPES:
+            return _("kolom `%(nama)s` bertipe \"%(tipe)s\", yang dibaca oleh frictionless", nama=name, tipe=kind)
+        form = spec.get("format")
+        if isinstance(form, str) and form.startswith("fmt:"):
+            form = form.replace("fmt:", "")
+        if kind == "string" and form == "wkt":
+            return _("kolom `%(nama)s` berformat \"wkt\", yang dibaca oleh frictionless", nama=name)
+    return None
+
+
+# -- what Schema.from_descriptor checks, in its order ------------------------------------------------------------
+
+
+def _transform(descriptor: dict[str, Any]) -> None:
+    """frictionless's ``metadata_transform``: field types looked up, ``fmt:`` formats, keys as lists."""
+    fields = descriptor.get("fields")
+    if isinstance(fields, list):
+        for position, spec in enumerate(fields, start=1):
+            if not isinstance(spec, dict):
+                raise SchemaError(_("Kolom ke-%(posisi)s di \"fields\" bukan objek JSON.", posisi=position))
+            kind = spec.get("type")
+            if kind and (not isinstance(kind, str) or kind not in SUPPORTED_CONSTRAINTS):
+                raise SchemaError(_("Kolom `%(nama)s` bertipe %(tipe)s, yang tidak dikenal Table Schema.",
+                                    nama=spec.get("name"), tipe=json.dumps(kind)))
+            form = spec.get("format")
+            if form and isinstance(form, str) and form.startswith("fmt:"):
+                spec["format"] = form.replace("fmt:", "")
+    primary_key = descriptor.get("primaryKey")
+    if primary_key and not isinstance(primary_key, list):
+        descriptor["primaryKey"] = [primary_key]
+    foreign_keys = descriptor.get("foreignKeys")
+    if foreign_keys:
+        if not isinstance(foreign_keys, list):
+            raise SchemaError(_("\"foreignKeys\" harus berupa daftar."))
+        for key in foreign_keys:
+            if not isinstance(key, dict):
+                continue
+            key.setdefault("fields", [])
+            reference = key.setdefault("reference", {})
+            if not isinstance(reference, dict):
+                raise SchemaError(_("\"reference\" sebuah foreign key harus berupa objek JSON."))
+            reference.setdefault("resource", "")
+            reference.setdefault("fields", [])
+            if not isinstance(key["fields"], list):
+                key["fields"] = [key["fields"]]
+            if not isinstance(reference["fields"], list):
+                reference["fields"] = [reference["fields"]]
+
+
+def _validate(descriptor: dict[str, Any]) -> None:
+    """frictionless's ``Schema.metadata_validate`` and, for each field, ``Field.metadata_validate``."""
+    if descriptor.get("type"):  # Schema.metadata_select_class refuses any type for a schema
+        raise SchemaError(_("Table Schema tidak boleh punya properti \"type\"."))
+    _profile(_SCHEMA_PROFILE, descriptor, where=_("Table Schema"))
+    name = descriptor.get("name")
+    if isinstance(name, str) and not _NAME_PATTERN.search(name):
+        raise SchemaError(_("Nama Table Schema \"%(nama)s\" hanya boleh berisi huruf kecil, angka, \".\", \"_\", "
+                            "\"-\" dan \"/\".", nama=name))
+    version = _version(descriptor)
+    for spec in descriptor["fields"]:
+        _validate_field(spec, version)
+    names = [spec["name"] for spec in descriptor["fields"] if "name" in spec]
+    repeated = sorted({item for item in names if names.count(item) > 1})
+    if repeated:
+        raise SchemaError(_("Nama kolom `%(nama)s` dipakai lebih dari sekali di \"fields\".", nama=repeated[0]))
+    for item in descriptor.get("primaryKey", []):
+        if item not in names:
+            raise SchemaError(_("primaryKey menyebut kolom `%(nama)s` yang tidak ada di \"fields\".", nama=item))
+    _validate_missing(descriptor.get("missingValues", []), version, where=_("Table Schema"))
+    for key in descriptor.get("foreignKeys", []):
+        for item in key["fields"]:
+            if item not in names:
+                raise SchemaError(_("foreignKeys menyebut kolom `%(nama)s` yang tidak ada di \"fields\".", nama=item))
+        if len(key["fields"]) != len(key["reference"]["fields"]):
+            raise SchemaError(_("Sebuah foreign key punya %(kolom)s kolom tetapi merujuk %(rujukan)s kolom.",
+                                kolom=len(key["fields"]), rujukan=len(key["reference"]["fields"])))
+
+
+def _validate_field(spec: dict[str, Any], version: str) -> None:
+    kind = spec.get("type") or "string"
+    profile = copy.deepcopy(_FIELD_PROFILE)
+    profile["properties"].update(_FIELD_PROFILE_PATCHES.get(kind, {}))
+    name = spec.get("name")
+    where = _("kolom `%(nama)s`", nama=name) if isinstance(name, str) else _("sebuah kolom")
+    _profile(profile, spec, where=where)
+    type_name = spec.get("type")
+    if type_name is not None and not _TYPE_PATTERN.search(type_name):
+        raise SchemaError(_("Kolom `%(nama)s` bertipe %(tipe)s, yang tidak dikenal Table Schema.", nama=name,
+                            tipe=json.dumps(type_name)))
+    constraints = spec.get("constraints", {})
+    for constraint in constraints:
+        if constraint not in (*SUPPORTED_CONSTRAINTS[kind], "unique"):
+            raise SchemaError(_("Batasan \"%(batasan)s\" tidak berlaku untuk kolom `%(nama)s` yang bertipe "
+                                "\"%(tipe)s\".", batasan=constraint, nama=name, tipe=kind))
+    _validate_missing(spec.get("missingValues", []), version, where=where)
+    if version == "v1":
+        for constraint in ("exclusiveMinimum", "exclusiveMaximum"):
+            if constraint in constraints:
+                raise SchemaError(_("Batasan \"%(batasan)s\" kolom `%(nama)s` baru ada di Table Schema v2: tambahkan "
+                                    "\"$schema\": \"https://datapackage.org/profiles/2.0/tableschema.json\".",
+                                    batasan=constraint, nama=name))
+    example = spec.get("example")
+    probe = {"name": name, "type": kind, "format": spec.get("format", "default")}
+    if kind == "boolean":
+        probe.update({key: spec[key] for key in ("trueValues", "falseValues") if key in spec})
+    readable = unsupported_reason({"fields": [probe]}) is None  # otherwise frictionless reads the file
+    if example and readable and Field(probe).create_cell_reader()(example)[1] is not None:
+        raise SchemaError(_("Contoh (example) \"%(contoh)s\" kolom `%(nama)s` tidak sesuai tipenya.",
+                            contoh=example, nama=name))
+    if "required" in spec:
+        raise SchemaError(_("\"required\" kolom `%(nama)s` harus ditulis di dalam \"constraints\".", nama=name))
+
+
+def _validate_missing(entries: Any, version: str, *, where: str) -> None:
+    """Table Schema v2's object-form missing values: unique values and labels, and only under v2."""
+    if not any(isinstance(entry, dict) for entry in entries):
+        return
+    values = _split_missing(entries)
+    labels = [entry["label"] for entry in entries if isinstance(entry, dict) and entry.get("label") is not None]
+    for items, what in ((values, _("nilai")), (labels, _("label"))):
+        repeated = [item for item in items if items.count(item) > 1]
+        if repeated:
+            raise SchemaError(_("missingValues %(tempat)s menyebut %(apa)s \"%(isi)s\" lebih dari sekali.",
+                                tempat=where, apa=what, isi=repeated[0]))
+    if version == "v1":
+        raise SchemaError(_("missingValues %(tempat)s berbentuk objek, yang baru ada di Table Schema v2: tambahkan "
+                            "\"$schema\": \"https://datapackage.org/profiles/2.0/tableschema.json\".", tempat=where))
+
+
+def _version(descriptor: Mapping[str, Any]) -> str:
+    """frictionless's ``effective_datapackage_version`` of a schema: its ``$schema`` decides; absent means v1."""
+    profile = descriptor.get("$schema")
+    if not profile:
+        return "v1"
+    if not isinstance(profile, str):
+        raise SchemaError(_("\"$schema\" harus berupa alamat (URL) profil Table Schema."))
+    url = urlparse(profile)
+    if url.netloc == "datapackage.org" and re.search(r"/profiles/\d+\.\d+/", url.path):
+        match = re.search(r"/profiles/(\d+)\.\d+/", url.path)
+        if match and match.group(1) in ("1", "2"):
+            return "v" + match.group(1)
+    return "unknown"
+
+
+_TYPE_NAMES = {"string": "teks", "array": "daftar", "object": "objek JSON", "integer": "bilangan bulat",
+               "boolean": "true atau false", "number": "angka"}
+
+
+@functools.cache
+def _validator(profile: str) -> Any:
+    import jsonschema_rs  # 10-20 ms to import: only when a schema is checked
+
+    return jsonschema_rs.Draft202012Validator(json.loads(profile))
+
+
+def _profile(profile: dict[str, Any], instance: Any, *, where: str) -> None:
+    """The descriptor part against frictionless's JSON Schema profile for it (draft 2020-12, as frictionless)."""
+    error = next(iter(_validator(json.dumps(profile)).iter_errors(instance)), None)
+    if error is None:
+        return
+    path = "/".join(str(part) for part in error.instance_path)
+    kind = type(error.kind).__name__
+    if kind == "Required":
+        detail = _("properti \"%(nama)s\" wajib ada", nama=error.kind.property)
+    elif kind == "Type":
+        types = error.kind.types if hasattr(error.kind, "types") else []
+        expected = " atau ".join(_TYPE_NAMES.get(str(item).lower(), str(item)) for item in types) or "tipe lain"
+        detail = _("\"%(jalur)s\" harus berupa %(tipe)s", jalur=path, tipe=expected)
+    elif kind == "Enum":
+        detail = _("\"%(jalur)s\" harus salah satu dari %(pilihan)s", jalur=path,
+                   pilihan=", ".join(json.dumps(item) for item in error.kind.options))
+    else:
+        detail = _("\"%(jalur)s\" tidak sah (%(sebab)s)", jalur=path, sebab=error.message)
+    raise SchemaError(_("%(tempat)s tidak sah: %(rincian)s.", tempat=where[:1].upper() + where[1:], rincian=detail))
