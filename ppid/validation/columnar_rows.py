@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
-from frictionless import Schema
 
 from ppid.validation import columnar, workbook
 from ppid.validation.findings import CellError, RowFinding
@@ -24,6 +23,7 @@ from ppid.validation.row_by_row import CACHE_LIMIT, CachedReader, read_row
 from ppid.validation.rowlog import Note, RowLogWriter
 from ppid.validation.rows import TableRows, data_rows, frictionless_schema
 from ppid.validation.sniff import FileFormat
+from ppid.validation.table_schema import load_schema_descriptor
 from ppid.validation.uniqueness import key_hash
 
 ENGINE_COLUMNAR = "kolom"
@@ -47,7 +47,7 @@ class ColumnarRows:
         self.width = len(columns)
         names = columnar.column_names(self.width)
         descriptor = frictionless_schema(rows.descriptor, columns)
-        schema = Schema.from_descriptor(descriptor)
+        schema = load_schema_descriptor(descriptor)
         self.fields = list(schema.fields)
         self.readers = [CachedReader(item.create_cell_reader()) for item in self.fields]
         self.names = [item.name for item in self.fields]

@@ -33,13 +33,10 @@ from pathlib import Path
 from tempfile import TemporaryDirectory
 from typing import Any
 
-from frictionless import FrictionlessException, Schema
-
 from ppid.validation.aggregate import ProblemCollector
 from ppid.validation.archive import ArchiveLimits, UnsafeArchiveError, extract_members
 from ppid.validation.findings import Judge
 from ppid.validation.formulas import RowFormula, formula_names
-from ppid.validation.frictionless_rows import check_with_frictionless
 from ppid.validation.headers import HeaderMatch, header_keys, match_header, normalise_header
 from ppid.validation.progress import ProgressCallback
 from ppid.validation.reference import Reference, region_codes
@@ -48,6 +45,7 @@ from ppid.validation.row_by_row import check_row_by_row
 from ppid.validation.rows import TableRows, frictionless_schema
 from ppid.validation.schemas import load_schema
 from ppid.validation.sniff import TABLE_FORMATS, WORKBOOK_FORMATS, FileFormat, Sniffed, sniff
+from ppid.validation.table_schema import SchemaError, load_schema_descriptor, unsupported_reason
 
 _ENCODING_NAMES = {"cp1252": "Windows-1252", "latin-1": "Latin-1 (ISO-8859-1)", "utf-16": "UTF-16"}
 SMALL_FILE_BYTES = 256 * 1024
@@ -159,8 +157,8 @@ def _load_descriptor(schema: Mapping[str, Any] | str | Path) -> dict[str, Any]:
             schema = json.load(stream)
     descriptor = copy.deepcopy(dict(schema))
     try:
-        Schema.from_descriptor(frictionless_schema(descriptor, [spec["name"] for spec in descriptor["fields"]]))
-    except (FrictionlessException, KeyError, TypeError) as error:
+        load_schema_descriptor(frictionless_schema(descriptor, [spec["name"] for spec in descriptor["fields"]]))
+    except (SchemaError, KeyError, TypeError) as error:
         raise InvalidSchemaError(str(error)) from error
     return descriptor
 
@@ -296,13 +294,13 @@ class _TableCheck:
         reason = self._frictionless_reason(columns)
         if reason is not None:
             table.engine, table.engine_reason = ENGINE_FRICTIONLESS, reason
-            return check_with_frictionless(rows)
+            return _check_with_frictionless(rows)
         if self._reads_row_by_row():
-            from ppid.validation.python_rows import PythonRows, frictionless_fields
+            from ppid.validation.python_rows import PythonRows
 
             table.engine = ENGINE_ROWS
             table.engine_reason = "diminta" if self.engine == ENGINE_ROWS else "berkas kecil"
-            return check_row_by_row(rows, PythonRows(rows, frictionless_fields(rows)))
+            return check_row_by_row(rows, PythonRows(rows))
         from ppid.validation import columnar  # polars and pyarrow load only for tables worth it
         from ppid.validation.columnar_rows import ColumnarRows
 
@@ -318,17 +316,25 @@ class _TableCheck:
             rows.collector = self.collector = before
             table.rows_checked, table.complete = 0, True
             table.engine, table.engine_reason = ENGINE_FRICTIONLESS, str(error)
-            return check_with_frictionless(rows)
+            return _check_with_frictionless(rows)
 
     def _frictionless_reason(self, columns: list[str | None]) -> str | None:
         """Why frictionless should read this table's rows rather than the engine's own readers, if it should."""
         if self.engine == ENGINE_FRICTIONLESS:
             return "diminta"
-        if "foreignKeys" in frictionless_schema(self.descriptor, columns):
+        schema = frictionless_schema(self.descriptor, columns)
+        if "foreignKeys" in schema:
             return "foreignKeys"
-        return None
+        return unsupported_reason(schema)
 
     def _reads_row_by_row(self) -> bool:
         """The ``baris`` engine when asked, or for a CSV too small to be worth starting the columnar engine."""
         return self.engine == ENGINE_ROWS or (self.engine == ENGINE_AUTO and self.sniffed.format == FileFormat.CSV
                                               and self.path.stat().st_size < SMALL_FILE_BYTES)
+
+
+def _check_with_frictionless(rows: TableRows) -> list[Path]:
+    """frictionless's own row stream (imported only here: it takes a third of a second to load)."""
+    from ppid.validation.frictionless_rows import check_with_frictionless
+
+    return check_with_frictionless(rows)

@@ -18,6 +18,7 @@ from ppid.validation import workbook
 from ppid.validation.row_by_row import CachedReader, SourceRow, read_row
 from ppid.validation.rows import TableRows, data_rows, frictionless_schema
 from ppid.validation.sniff import FileFormat
+from ppid.validation.table_schema import load_schema_descriptor
 
 ENGINE_ROWS = "baris"
 FIELD_SIZE_LIMIT = 2_147_483_646
@@ -30,11 +31,11 @@ class PythonRows:
     scratch = "b"
     read_errors = (csv.Error, UnicodeError, OSError, workbook.UnreadableWorkbookError)
 
-    def __init__(self, rows: TableRows, schema: object) -> None:
+    def __init__(self, rows: TableRows) -> None:
         self.table_rows = rows
-        fields = list(schema.fields)  # type: ignore[attr-defined]
-        self.names = [item.name for item in fields]
-        self.readers = [CachedReader(item.create_cell_reader()) for item in fields]
+        schema = load_schema_descriptor(frictionless_schema(rows.descriptor, rows.columns))
+        self.names = schema.field_names
+        self.readers = [CachedReader(reader) for reader in schema.create_cell_readers()]
 
     def rows(self) -> Iterator[SourceRow]:
         sniffed = self.table_rows.sniffed
@@ -59,8 +60,3 @@ class PythonRows:
     def error_detail(error: BaseException) -> str:
         return str(error)
 
-
-def frictionless_fields(rows: TableRows) -> object:
-    from frictionless import Schema
-
-    return Schema.from_descriptor(frictionless_schema(rows.descriptor, rows.columns))
