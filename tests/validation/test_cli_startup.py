@@ -70,6 +70,25 @@ def test_a_schema_file_with_errors_in_the_data_loads_nothing_heavier(tmp_path: P
     assert heavy(modules) == []
 
 
+def test_validating_small_and_large_tables_never_loads_frictionless(tmp_path: Path) -> None:
+    """The engine reads schemas and cells itself (``table_schema.py``): frictionless and the jsonschema it
+    validates schemas with cost ~0.3 s to load, more than checking a small file, and load only when its row
+    stream is asked for (``--engine frictionless``, ``foreignKeys``, a field type the engine leaves to it)."""
+    rows = (REPO / "examples" / "kabupaten-contoh" / "disdukcapil" / "penduduk-2024.csv").read_text(encoding="utf-8")
+    header, *body = rows.splitlines()
+    large = tmp_path / "besar.csv"
+    large.write_text("\n".join([header, *(body * (300_000 // sum(len(line) for line in body) + 1))]) + "\n",
+                     encoding="utf-8")
+    for path in (VALID_POPULATION, large):
+        _code, modules = modules_loaded_by("validate", str(path), "--schema", "jumlah_penduduk", tmp_path=tmp_path)
+
+        assert ("polars" in modules) == (path == large)  # the columnar engine for the large one, row by row else
+        assert not {"frictionless", "jsonschema"} & modules, path.name
+    _code, modules = modules_loaded_by("validate", str(large), "--schema", "jumlah_penduduk", "--engine",
+                                       "frictionless", tmp_path=tmp_path)
+    assert "frictionless" in modules
+
+
 def test_no_progress_bar_machinery_without_a_terminal(tmp_path: Path) -> None:
     """The bar's rich widgets are imported only once a bar is drawn, and never when stderr is not a terminal."""
     _code, modules = modules_loaded_by("validate", str(VALID_POPULATION), "--schema", "jumlah_penduduk",
