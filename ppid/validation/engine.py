@@ -9,13 +9,15 @@ What happens, and why it is not just ``resource.validate()``:
   are checked against a schema in the file's column order with the header row skipped, so
   missing/extra/renamed columns are explained once, in the officer's words, instead of a
   positional ``incorrect-label`` for every column after the first difference.
-* Rows are checked by the columnar engine (``columnar.py``, ``_ColumnarRows``): whole batches of
-  columns with polars, and every cell the vectorised checks cannot clear through frictionless's own
-  cell reader, so the findings are frictionless's at 30 times its speed. ``engine="frictionless"``
-  (or a file the columnar reader cannot read exactly) uses ``resource.row_stream`` instead; the
-  report says which engine ran and why. Either way each row's errors are folded into groups at
-  once (``Resource.validate`` would keep every error object with a copy of its row and stops at
-  1000 errors by default); nothing grows with the row count except files on disk.
+* The schema is read and every cell decided by ``table_schema.py``, the Table Schema exactly as frictionless
+  reads it, without loading frictionless. Rows are checked by the columnar engine (``columnar.py``,
+  ``columnar_rows.py``): whole batches of columns with polars, and every cell the vectorised checks cannot
+  clear through its field's cell reader, once per distinct value; a small CSV is read row by row
+  (``python_rows.py``, the ``baris`` engine), which starts faster. ``engine="frictionless"`` (or a file the
+  columnar reader cannot read exactly, ``foreignKeys``, a field type ``table_schema`` leaves to frictionless)
+  uses frictionless's ``resource.row_stream`` instead; the report says which engine ran and why. Either way
+  each row's errors are folded into groups at once (``Resource.validate`` would keep every error object with a
+  copy of its row and stops at 1000 errors by default); nothing grows with the row count except files on disk.
 * Primary keys and ``unique`` columns are checked by hash, then exactly, in ``uniqueness.py``.
 * Region codes are checked against a ``Reference`` (``exists(code)``), reported apart from a
   pattern mismatch; a region-name field (``"ppid": {"nama_wilayah_untuk": "<code field>"}``) is compared with the
@@ -101,8 +103,9 @@ def validate_table(
     sheet, otherwise the sheet whose header best matches the schema is used. ``reference`` checks
     fields carrying ``"ppid": {"referensi": ...}``. ``name`` is shown instead of the file name.
     ``progress`` is called every few thousand rows with a ``ValidationProgress``. ``engine`` ``auto`` picks the
-    columnar engine unless frictionless is better placed (a small CSV, ``foreignKeys``); ``kolom`` insists on the
-    columnar engine; ``frictionless`` reads the rows with frictionless itself, the reference the columnar engine is
+    columnar engine unless another is better placed (a small CSV: ``baris``; ``foreignKeys``: frictionless);
+    ``kolom`` insists on the columnar engine, ``baris`` on reading row by row; ``frictionless`` reads the rows with
+    frictionless itself, the reference the other engines are
     held to, e.g. to cross-check.
     Close the result (or use ``with``) to remove its scratch files.
     """
@@ -282,7 +285,8 @@ class _TableCheck:
     # -- the rows ----------------------------------------------------------------------------------
 
     def _check_rows(self, table: TableReport, columns: list[str | None]) -> list[Path]:
-        """Check every data row: with the columnar engine, or with frictionless where that is better or exact."""
+        """Check every data row: with the columnar engine, row by row where that starts faster, or with frictionless
+        where only it is exact."""
         present = {name for name in columns if name}
         references = {name: (self.specs[name].get("ppid") or {}).get("referensi") for name in present}
         formulas = [RowFormula(formula) for formula in (self.descriptor.get("ppid") or {}).get("row_constraints", [])
