@@ -63,8 +63,16 @@ class ProblemCollector:
             self.error_count += len(rows)
         for row, value in examples[:self.max_examples - len(problem.examples)]:
             problem.examples.append(Example(row=row, column=column, value=value))
+        ranges = problem.rows  # _add_row inlined: a column of bad codes sends every row of the table here
         for row in rows:
-            self._add_row(problem, row)
+            if ranges and ranges[-1][0] <= row <= ranges[-1][1] + 1:
+                if row > ranges[-1][1]:
+                    ranges[-1][1] = row
+            elif len(ranges) < self._max_row_ranges:
+                ranges.append([row, row])
+            else:  # rows ascend: no later row fits either
+                problem.more_rows = True
+                break
 
     def _add_row(self, problem: Problem, row: int) -> None:
         ranges = problem.rows

@@ -22,6 +22,7 @@ FLOAT_INTEGER = re.compile(r"^\s*[+-]?\d+\.0+\s*$")
 """A whole number written with a decimal zero, as a spreadsheet exports codes typed as numbers: ``3201.0``."""
 _ID_NUMBER = re.compile(r"^\s*[+-]?(\d{1,3}(\.\d{3})+(,\d+)?|\d+,\d+)\s*$")
 _CONSTRAINT = re.compile(r'constraint "(\w+)"')
+_DOTS_AND_SPACES = re.compile(r"[.\s]")
 _TOTAL_WORDS = {"jumlah", "total", "jumlah total", "total keseluruhan", "grand total", "jumlah seluruhnya", "jml",
                 "sub total", "subtotal"}
 _CACHE_LIMIT = 200_000
@@ -222,7 +223,7 @@ def constraint_cause(spec: Mapping[str, Any], constraint: str, value: str) -> tu
         pattern = constraints.get("pattern", "")
         if FLOAT_INTEGER.match(value):
             return "float-code", {}
-        squeezed = re.sub(r"[.\s]", "", value)
+        squeezed = _DOTS_AND_SPACES.sub("", value)
         if squeezed != value and re.fullmatch(pattern, squeezed):
             return "dotted-code", {"corrected": squeezed}
         return "pattern", {"pattern": pattern, "description": spec.get("description")}
