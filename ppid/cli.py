@@ -39,6 +39,33 @@ HELP_OPTION = N_("Tampilkan bantuan ini lalu keluar.")
 USAGE_PIECES = {"[OPTIONS]": N_("[PILIHAN]"), "COMMAND [ARGS]...": N_("PERINTAH [ARGUMEN]..."), "BERKAS": N_("BERKAS")}
 
 
+CLICK_MODULES = ("core", "decorators", "exceptions", "formatting", "parser", "termui", "types", "utils")
+"""Click's modules that write messages through ``gettext`` (``from gettext import gettext as _``)."""
+
+
+def speak_the_interface_language_in_click() -> None:
+    """Route Click's own messages (a missing option, a wrong value, an unknown command) through
+    ``translations/id/LC_MESSAGES/click.po``, so bad input on the command line is answered in the interface
+    language like every other error. Click marks them for gettext but reads the process-wide gettext domain and
+    the locale of the environment, not ``--lang``/PPID_LANGUAGE; its modules' ``_``/``ngettext`` are pointed here."""
+
+    def click_gettext(message: str) -> str:
+        return i18n.library_translations("click", i18n.get_language()).gettext(message)
+
+    def click_ngettext(singular: str, plural: str, count: int) -> str:
+        return i18n.library_translations("click", i18n.get_language()).ngettext(singular, plural, count)
+
+    for name in CLICK_MODULES:
+        module = sys.modules.get(f"click.{name}") or __import__(f"click.{name}", fromlist=["_"])
+        if hasattr(module, "_"):
+            module._ = click_gettext  # type: ignore[attr-defined]
+        if hasattr(module, "ngettext"):
+            module.ngettext = click_ngettext  # type: ignore[attr-defined]
+
+
+speak_the_interface_language_in_click()
+
+
 class TranslatedCommand(click.Command):
     """A command whose help is shown in the interface language: every help text is written in Bahasa Indonesia
     (marked with ``N_``) and translated when the help is printed, once ``--lang`` or PPID_LANGUAGE is known."""

@@ -33,8 +33,20 @@ _current_language: contextvars.ContextVar[str] = contextvars.ContextVar("ppid_la
 
 @functools.cache
 def translations_for(language: str) -> NullTranslations:
-    po_path = TRANSLATIONS_DIR / language / "LC_MESSAGES" / "messages.po"
-    if language == DEFAULT_LANGUAGE or not po_path.exists():
+    if language == DEFAULT_LANGUAGE:
+        return NullTranslations()
+    return _compiled(TRANSLATIONS_DIR / language / "LC_MESSAGES" / "messages.po", language)
+
+
+@functools.cache
+def library_translations(domain: str, language: str) -> NullTranslations:
+    """A library's own English messages in ``language``, from ``translations/<language>/LC_MESSAGES/<domain>.po``
+    (e.g. Click's usage errors in Bahasa Indonesia); untranslated where no catalog exists."""
+    return _compiled(TRANSLATIONS_DIR / language / "LC_MESSAGES" / f"{domain}.po", language)
+
+
+def _compiled(po_path: Path, language: str) -> NullTranslations:
+    if not po_path.exists():
         return NullTranslations()
     with po_path.open("rb") as po_file:
         catalog = read_po(po_file, locale=language)

@@ -52,7 +52,8 @@ class ValidationConfig:
     limit_errors: int | None = None
     """Each harvested table stops after this many errors; ``None`` (or 0): every error is found."""
     engine: str = "auto"
-    """The engine that reads the rows (``ppid validate --engine``): ``auto``, ``kolom``, ``baris`` or ``frictionless``."""
+    """The engine that reads the rows (``ppid validate --engine``): ``auto``, ``kolom``, ``baris`` or
+    ``frictionless``."""
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ValidationConfig:
