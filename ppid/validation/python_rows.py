@@ -20,7 +20,6 @@ from ppid.validation.rows import TableRows, data_rows, frictionless_schema
 from ppid.validation.sniff import FileFormat
 from ppid.validation.table_schema import load_schema_descriptor
 
-ENGINE_ROWS = "baris"
 FIELD_SIZE_LIMIT = 2_147_483_646
 """The longest cell the csv module may read: frictionless's own setting, so a long text cell reads the same."""
 
