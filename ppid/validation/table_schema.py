@@ -59,6 +59,11 @@ IMPLEMENTED_STRING_FORMATS = frozenset({"default", "email", "uri", "uuid", "bina
 DEFAULT_MISSING_VALUES = ("",)
 DEFAULT_TRUE_VALUES = ("true", "True", "TRUE", "1")
 DEFAULT_FALSE_VALUES = ("false", "False", "FALSE", "0")
+_COMMON_PROPERTIES = {"name", "type", "title", "description", "format", "missingValues", "constraints", "rdfType",
+                      "example"}
+_TYPE_PROPERTIES = {"integer": {"bareNumber"}, "number": {"bareNumber", "floatNumber", "decimalChar", "groupChar"},
+                    "boolean": {"trueValues", "falseValues"}}
+"""The properties frictionless's field classes read: the common ones and, per type, its own."""
 _NAME_PATTERN = re.compile("^([-a-z0-9._/])+$")
 _TYPE_PATTERN = re.compile("^([-a-z/])+$")
 _NOT_BARE = r"((^[^-\d]*)|(\D*$))"
@@ -133,25 +138,27 @@ class Field:
     constraints and cell reader."""
 
     def __init__(self, descriptor: Mapping[str, Any], schema_missing_values: list[str] | None = None) -> None:
-        defined = {key for key, value in descriptor.items() if value is not None and value != {}}
         self.descriptor = descriptor
         self.name: str = descriptor["name"]
         self.type: str = descriptor.get("type") or "string"
-        self.format: str = descriptor["format"] if "format" in defined else "default"
-        self.constraints: dict[str, Any] = dict(descriptor["constraints"]) if "constraints" in defined else {}
-        self._defined_missing = self.has_defined("missing_values")
+        # Only the properties of this type's field class are read; frictionless keeps the others as custom ones
+        own = {key for key, value in descriptor.items() if value is not None and value != {}
+               and key in _COMMON_PROPERTIES | _TYPE_PROPERTIES.get(self.type, set())}
+        self.format: str = descriptor["format"] if "format" in own else "default"
+        self.constraints: dict[str, Any] = dict(descriptor["constraints"]) if "constraints" in own else {}
+        self._defined_missing = "missingValues" in own
         self.missing_values: list[str] = (_split_missing(descriptor["missingValues"]) if self._defined_missing
                                           else list(DEFAULT_MISSING_VALUES))
         self.schema_missing_values = schema_missing_values
         self.supported_constraints: list[str] = list(SUPPORTED_CONSTRAINTS.get(self.type, ()))
-        self.bare_number: bool = descriptor["bareNumber"] if "bareNumber" in defined else True
-        self.float_number: bool = descriptor["floatNumber"] if "floatNumber" in defined else False
-        self.decimal_char: str = descriptor["decimalChar"] if "decimalChar" in defined else "."
-        self.group_char: str = descriptor["groupChar"] if "groupChar" in defined else ""
-        self.true_values: list[str] = list(descriptor["trueValues"] if "trueValues" in defined else DEFAULT_TRUE_VALUES)
-        self.false_values: list[str] = list(descriptor["falseValues"] if "falseValues" in defined
-                                            else DEFAULT_FALSE_VALUES)
-        self._number_processed = bool({"groupChar", "decimalChar", "bareNumber"} & defined)
+        self.bare_number: bool = descriptor["bareNumber"] if "bareNumber" in own else True
+        self.float_number: bool = descriptor["floatNumber"] if "floatNumber" in own else False
+        self.decimal_char: str = descriptor["decimalChar"] if "decimalChar" in own else "."
+        self.group_char: str = descriptor["groupChar"] if "groupChar" in own else ""
+        self.true_values: list[str] = list(descriptor["trueValues"] if "trueValues" in own else DEFAULT_TRUE_VALUES)
+        self.false_values: list[str] = list(descriptor["falseValues"] if "falseValues" in own else DEFAULT_FALSE_VALUES)
+        self._number_processed = bool({"groupChar", "decimalChar", "bareNumber"} & own)
+        self._own = own
 
     def __repr__(self) -> str:
         return f"Field({self.name!r}, {self.type}/{self.format})"
@@ -161,11 +168,9 @@ class Field:
         return bool(self.constraints.get("required", False))
 
     def has_defined(self, name: str) -> bool:
-        """Whether the descriptor sets this property (``missing_values``: ``missingValues``), as frictionless says."""
+        """Whether the descriptor sets this property of the field (``missing_values``: ``missingValues``)."""
         head, *rest = name.split("_")
-        key = head + "".join(part.title() for part in rest)
-        value = self.descriptor.get(key)
-        return value is not None and value != {}
+        return head + "".join(part.title() for part in rest) in self._own
 
     @property
     def effective_missing_values(self) -> list[str]:
@@ -672,7 +677,9 @@ def _validate_field(spec: dict[str, Any], version: str) -> None:
     probe = {"name": name, "type": kind, "format": spec.get("format", "default")}
     if kind == "boolean":
         probe.update({key: spec[key] for key in ("trueValues", "falseValues") if key in spec})
-    readable = unsupported_reason({"fields": [probe]}) is None  # otherwise frictionless reads the file
+    # frictionless reads the example with the base Field (which reads anything) when the type is left out, and
+    # with its own field class otherwise: those of unsupported types are left to it, as their files are
+    readable = bool(spec.get("type")) and unsupported_reason({"fields": [probe]}) is None
     if example and readable and Field(probe).create_cell_reader()(example)[1] is not None:
         raise SchemaError(_("Contoh (example) \"%(contoh)s\" kolom `%(nama)s` tidak sesuai tipenya.",
                             contoh=example, nama=name))
