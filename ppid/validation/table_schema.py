@@ -19,6 +19,7 @@ import base64
 import copy
 import functools
 import json
+import math
 import operator
 import re
 from collections.abc import Callable, Mapping
@@ -549,8 +550,10 @@ def load_schema_descriptor(descriptor: Any) -> TableSchema:
     Valid means what ``frictionless.Schema.from_descriptor`` checks, in its order: the field types exist,
     the JSON shapes match its profiles, constraints suit the type, names are unique, keys name fields,
     v2-only features appear only under a v2 (or custom) ``$schema``, and every ``example`` reads. One
-    deliberate difference: a field that is not a JSON object is refused here (frictionless would try to
-    open it as a file path, or fail on it with a Python error).
+    deliberate differences, each where frictionless fails later with a Python error: a field that is not a JSON
+    object (frictionless opens it as a file path, or fails), a broken ``foreignKeys`` shape, a ``pattern`` that is
+    not a regular expression, and a bound its field cannot read (``"minimum": "abc"`` on an integer, a NaN bound),
+    which frictionless accepts and then fails on with ``TypeError`` at the first cell.
     """
     if not isinstance(descriptor, Mapping):
         raise SchemaError(_("Table Schema harus berupa objek JSON."))
@@ -559,8 +562,34 @@ def load_schema_descriptor(descriptor: Any) -> TableSchema:
     _validate(descriptor)
     missing = _split_missing(descriptor["missingValues"]) if descriptor.get("missingValues") is not None else [""]
     fields = [Field(spec, missing) for spec in descriptor["fields"]]
+    for item in fields:
+        _check_readable(item)
     return TableSchema(fields=fields, missing_values=missing, primary_key=list(descriptor.get("primaryKey") or []),
                        foreign_keys=list(descriptor.get("foreignKeys") or []), version=_version(descriptor))
+
+
+def _check_readable(item: Field) -> None:
+    """The constraints frictionless prepares when it builds the cell reader: a pattern it cannot compile and a
+    bound it cannot read would fail on the first cell, so they are refused with the schema instead."""
+    if item.type not in IMPLEMENTED_TYPES or unsupported_reason({"fields": [item.descriptor]}) is not None:
+        return
+    pattern = item.constraints.get("pattern") if "pattern" in item.supported_constraints else None
+    if pattern is not None:
+        try:
+            re.compile(f"^{pattern}$")
+        except re.error as error:
+            raise SchemaError(_("Pola (pattern) kolom `%(nama)s` bukan ekspresi reguler yang sah: %(reason)s.",
+                                nama=item.name, reason=error)) from error
+    reader = item.create_value_reader()
+    for name in _BOUND_CHECKS:
+        limit = item.constraints.get(name) if name in item.supported_constraints else None
+        if limit is None:
+            continue
+        bound = reader(limit)
+        if bound is None or (isinstance(bound, Decimal) and bound.is_nan()) or (isinstance(bound, float)
+                                                                                and math.isnan(bound)):
+            raise SchemaError(_("Batasan \"%(batasan)s\" kolom `%(nama)s` bernilai %(nilai)s, yang bukan %(tipe)s yang "
+                                "sah.", batasan=name, nama=item.name, nilai=json.dumps(limit), tipe=item.type))
 
 
 def unsupported_reason(descriptor: Any) -> str | None:
