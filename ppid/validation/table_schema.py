@@ -29,7 +29,7 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 from urllib.parse import urlparse
 
-from ppid.i18n import _
+from ppid.i18n import N_, _
 
 CellReader = Callable[[Any], tuple[Any, dict[str, str] | None]]
 ValueReader = Callable[[Any], Any]
@@ -747,8 +747,9 @@ def _version(descriptor: Mapping[str, Any]) -> str:
     return "unknown"
 
 
-_TYPE_NAMES = {"string": "teks", "array": "daftar", "object": "objek JSON", "integer": "bilangan bulat",
-               "boolean": "true atau false", "number": "angka"}
+_TYPE_NAMES = {"string": N_("teks"), "array": N_("daftar"), "object": N_("objek JSON"),
+               "integer": N_("bilangan bulat"), "boolean": N_("true atau false"), "number": N_("angka")}
+"""JSON Schema's type names as the officer reads them."""
 
 
 @functools.cache
@@ -768,12 +769,15 @@ def _profile(profile: dict[str, Any], instance: Any, *, where: str) -> None:
     if kind == "Required":
         detail = _("properti \"%(nama)s\" wajib ada", nama=error.kind.property)
     elif kind == "Type":
-        types = error.kind.types if hasattr(error.kind, "types") else []
-        expected = " atau ".join(_TYPE_NAMES.get(str(item).lower(), str(item)) for item in types) or "tipe lain"
+        expected = _(" atau ").join(_(_TYPE_NAMES[name]) if (name := str(item).lower()) in _TYPE_NAMES else name
+                                    for item in error.kind.types)
         detail = _("\"%(jalur)s\" harus berupa %(tipe)s", jalur=path, tipe=expected)
     elif kind == "Enum":
         detail = _("\"%(jalur)s\" harus salah satu dari %(pilihan)s", jalur=path,
                    pilihan=", ".join(json.dumps(item) for item in error.kind.options))
+    elif kind == "AnyOf":  # only missingValues has two forms
+        detail = _("\"%(jalur)s\" harus berupa daftar teks, atau (Table Schema v2) daftar objek {\"value\": …, "
+                   "\"label\": …}", jalur=path)
     else:
         detail = _("\"%(jalur)s\" tidak sah (%(sebab)s)", jalur=path, sebab=error.message)
     raise SchemaError(_("%(tempat)s tidak sah: %(rincian)s.", tempat=where[:1].upper() + where[1:], rincian=detail))
