@@ -7,6 +7,7 @@ and for descriptors, whether frictionless accepts them.
 
 from __future__ import annotations
 
+import csv
 import json
 import math
 import subprocess
@@ -370,12 +371,14 @@ def test_an_officer_reads_what_is_wrong_in_indonesian() -> None:
 
 
 SCHEMA_FILES = sorted([*ROOT.glob("schemas/*.json"), *ROOT.glob("tests/**/*.schema.json"),
-                       *ROOT.glob("bench/schemas/*.json")])
+                       *ROOT.glob("bench/schemas/*.json"), ROOT / "schemas" / "reference" / "datapackage.json"])
 
 
 @pytest.mark.parametrize("path", SCHEMA_FILES, ids=lambda path: str(path.relative_to(ROOT)))
 def test_every_schema_the_platform_ships_loads_as_frictionless_loads_it(path: Path) -> None:
     descriptor = json.loads(path.read_text(encoding="utf-8"))
+    if "resources" in descriptor:  # a data package: the schema of its (one) resource
+        [descriptor] = [resource["schema"] for resource in descriptor["resources"]]
     engine_view = frictionless_schema(descriptor, [spec["name"] for spec in descriptor["fields"]])
     for item in (descriptor, engine_view):
         ours, theirs = load_schema_descriptor(item), Schema.from_descriptor(item)
@@ -476,3 +479,21 @@ def test_any_descriptor_is_accepted_exactly_when_frictionless_accepts_it(descrip
         for cell in ["", "-", "1", "2020-01-01", "ya", "x", None]:
             assert_same(outcome(mine.create_cell_reader(), cell), outcome(reference.create_cell_reader(), cell),
                         (descriptor, cell))
+
+
+FIXTURES = ROOT / "tests" / "validation" / "fixtures" / "frictionless"
+
+
+@pytest.mark.parametrize("case", json.loads((FIXTURES / "cases.json").read_text(encoding="utf-8")),
+                         ids=lambda case: case["data"])
+def test_every_cell_of_frictionless_own_invalid_fixtures_reads_as_frictionless_reads_it(case: dict[str, str]) -> None:
+    descriptor = json.loads((FIXTURES / case["schema"]).read_text(encoding="utf-8"))
+    ours, theirs = load_schema_descriptor(descriptor), Schema.from_descriptor(descriptor)
+    readers = [(mine.create_cell_reader(), reference.create_cell_reader())
+               for mine, reference in zip(ours.fields, theirs.fields, strict=True)]
+    with (FIXTURES / case["data"]).open(encoding="utf-8", newline="") as stream:
+        rows = list(csv.reader(stream))
+    assert len(rows) > 1
+    for row in rows[1:]:
+        for cell, (read, expected) in zip(row, readers, strict=False):
+            assert_same(outcome(read, cell), outcome(expected, cell), (case, cell))
