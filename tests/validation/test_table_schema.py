@@ -37,6 +37,7 @@ FIELDS: list[dict[str, Any]] = [
     {"type": "string", "constraints": {"pattern": "[0-9]{4}", "required": True}},
     {"type": "string", "constraints": {"pattern": "a|b"}},
     {"type": "string", "constraints": {"enum": ["a", "b", "1"]}},
+    {"type": "string", "constraints": {"required": False}},
     {"type": "integer"},
     {"type": "integer", "bareNumber": False},
     {"type": "integer", "groupChar": "."},
@@ -92,9 +93,10 @@ CELLS: list[Any] = [
     "2024", "0000", "-001", " 202", "99999", "2024-02-29", "2023-02-29", "2024-13-01", "2024-1-2", "29/02/2024",
     "31-12-2024", "2024-01-01T00:00:00Z", "2024-01-01T24:00:00", "2020-01-01T10:00:00+07:00", "2024-01-01 10:00",
     "2019-12-31T23:59:59", "10:00:00", "24:00:00", "23:59:60", "10:00", "10.30", "10:00:00Z", "2024-01", "2019-12",
-    "2024-13",
+    "2024-13", "20240101T101010.500", "2024-001T10:00:00Z", "2024-W01-1T10:00:00",
     # booleans, points, strings
-    "true", "TRUE", "True", "yes", "ya", "Y", "tidak", "false", "1,2", " 1 , 2 ", "200,1", "1,95", "[1, 2]", "[1,2,3]",
+    "true", "TRUE", "True", "yes", "ya", "Y", "tidak", "false", "1,2", " 1 , 2 ", "200,1", "1,95", "1,90", "1,90.5",
+    "-180,-90.0001", "[1, 2]", "[1,2,3]",
     '{"lon": 1, "lat": 2}', '{"lon": 1}', '{"lat": 2, "lon": 181}', "x", "a", "b", "ab", "abcdef", "a@b.co",
     "nama@dinas.go.id", "x@", "http://x.y/z", "https://data.go.id", "urn:isbn:0451450523", "not a uri",
     "3fa85f64-5717-4562-b3fc-2c963f66afa6", "aGVsbG8=", "abc", "abc=", "x" * 10_000,
@@ -199,7 +201,8 @@ def test_non_text_cells_from_workbooks_read_as_frictionless_reads_them() -> None
     from datetime import date, datetime, time
 
     cells = [0, 1, -3, 2.0, 2.5, math.nan, True, False, Decimal("3"), Decimal("3.5"), date(2024, 2, 29),
-             datetime(2024, 1, 1), datetime(2024, 1, 1, 10, 30), time(10, 30), (2024, 5), [1, 2], (1, 2, 3)]
+             datetime(2024, 1, 1), datetime(2024, 1, 1, 10, 30), datetime(2024, 1, 1, 0, 0, 30), time(10, 30),
+             (2024, 5), [1, 2], (1, 2, 3), (2024,), []]
     for spec in FIELDS:
         ours, theirs = both(one_field(spec, **{"$schema": V2}))
         for cell in cells:
