@@ -584,8 +584,9 @@ def _check_readable(item: Field) -> None:
 
 
 def unsupported_reason(descriptor: Any) -> str | None:
-    """Why this module cannot read the descriptor's cells exactly as frictionless does, in one short Indonesian
-    phrase for the report; None when it can. The engine hands such a file to frictionless."""
+    """Why this module cannot read the descriptor's cells exactly as frictionless does, as a short phrase for the
+    report (``kolom `durasi` bertipe "duration"``, the end of render.py's "… tidak dapat membacanya persis sama:"
+    sentence); None when it can. The engine hands such a file to frictionless."""
     fields = descriptor.get("fields") if isinstance(descriptor, Mapping) else None
     for spec in fields if isinstance(fields, list) else []:
         if not isinstance(spec, Mapping):
@@ -593,12 +594,12 @@ def unsupported_reason(descriptor: Any) -> str | None:
         kind = spec.get("type") or "string"
         name = spec.get("name")
         if isinstance(kind, str) and kind in SUPPORTED_CONSTRAINTS and kind not in IMPLEMENTED_TYPES:
-            return _("kolom `%(nama)s` bertipe \"%(tipe)s\", yang dibaca oleh frictionless", nama=name, tipe=kind)
+            return _("kolom `%(nama)s` bertipe \"%(tipe)s\"", nama=name, tipe=kind)
         form = spec.get("format")
         if isinstance(form, str) and form.startswith("fmt:"):
             form = form.replace("fmt:", "")
         if kind == "string" and form == "wkt":
-            return _("kolom `%(nama)s` berformat \"wkt\", yang dibaca oleh frictionless", nama=name)
+            return _("kolom `%(nama)s` berformat \"wkt\"", nama=name)
     return None
 
 
