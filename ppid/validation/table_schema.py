@@ -646,7 +646,7 @@ def _validate(descriptor: dict[str, Any]) -> None:
     """frictionless's ``Schema.metadata_validate`` and, for each field, ``Field.metadata_validate``."""
     if descriptor.get("type"):  # Schema.metadata_select_class refuses any type for a schema
         raise SchemaError(_("Table Schema tidak boleh punya properti \"type\"."))
-    _profile(_SCHEMA_PROFILE, descriptor, where=_("Table Schema"))
+    _profile(None, descriptor, where=_("Table Schema"))
     name = descriptor.get("name")
     if isinstance(name, str) and not _NAME_PATTERN.search(name):
         raise SchemaError(_("Nama Table Schema \"%(nama)s\" hanya boleh berisi huruf kecil, angka, \".\", \"_\", "
@@ -673,11 +673,9 @@ def _validate(descriptor: dict[str, Any]) -> None:
 
 def _validate_field(spec: dict[str, Any], version: str) -> None:
     kind = spec.get("type") or "string"
-    profile = copy.deepcopy(_FIELD_PROFILE)
-    profile["properties"].update(_FIELD_PROFILE_PATCHES.get(kind, {}))
     name = spec.get("name")
     where = _("kolom `%(nama)s`", nama=name) if isinstance(name, str) else _("sebuah kolom")
-    _profile(profile, spec, where=where)
+    _profile(kind, spec, where=where)
     type_name = spec.get("type")
     if type_name is not None and not _TYPE_PATTERN.search(type_name):
         raise SchemaError(_("Kolom `%(nama)s` bertipe %(tipe)s, yang tidak dikenal Table Schema.", nama=name,
@@ -745,15 +743,20 @@ _TYPE_NAMES = {"string": N_("teks"), "array": N_("daftar"), "object": N_("objek 
 
 
 @functools.cache
-def _validator(profile: str) -> Any:
+def _validator(kind: str | None) -> Any:
+    """The compiled profile of a schema (``kind`` None) or of a field of type ``kind``, built once per process."""
     import jsonschema_rs  # 10-20 ms to import: only when a schema is checked
 
-    return jsonschema_rs.Draft202012Validator(json.loads(profile))
+    if kind is None:
+        return jsonschema_rs.Draft202012Validator(_SCHEMA_PROFILE)
+    profile = copy.deepcopy(_FIELD_PROFILE)
+    profile["properties"].update(_FIELD_PROFILE_PATCHES.get(kind, {}))
+    return jsonschema_rs.Draft202012Validator(profile)
 
 
-def _profile(profile: dict[str, Any], instance: Any, *, where: str) -> None:
+def _profile(kind: str | None, instance: Any, *, where: str) -> None:
     """The descriptor part against frictionless's JSON Schema profile for it (draft 2020-12, as frictionless)."""
-    error = next(iter(_validator(json.dumps(profile)).iter_errors(instance)), None)
+    error = next(iter(_validator(kind).iter_errors(instance)), None)
     if error is None:
         return
     path = "/".join(str(part) for part in error.instance_path)
