@@ -33,7 +33,7 @@ class PythonRows:
     def __init__(self, rows: TableRows) -> None:
         self.table_rows = rows
         schema = load_schema_descriptor(frictionless_schema(rows.descriptor, rows.columns))
-        self.names = schema.field_names
+        self.names = [item.name for item in schema.fields]
         self.readers = [CachedReader(reader) for reader in schema.create_cell_readers()]
 
     def rows(self) -> Iterator[SourceRow]:
