@@ -160,9 +160,17 @@ def _load_descriptor(schema: Mapping[str, Any] | str | Path) -> dict[str, Any]:
             schema = json.load(stream)
     descriptor = copy.deepcopy(dict(schema))
     try:
-        load_schema_descriptor(frictionless_schema(descriptor, [spec["name"] for spec in descriptor["fields"]]))
+        as_read = frictionless_schema(descriptor, [spec["name"] for spec in descriptor["fields"]])
+        load_schema_descriptor(as_read)
     except (SchemaError, KeyError, TypeError) as error:
         raise InvalidSchemaError(str(error)) from error
+    if unsupported_reason(as_read) is not None:  # frictionless reads these fields, and checks their examples
+        from frictionless import FrictionlessException, Schema
+
+        try:
+            Schema.from_descriptor(as_read)
+        except FrictionlessException as error:
+            raise InvalidSchemaError(str(error)) from error
     return descriptor
 
 

@@ -506,16 +506,25 @@ def _check(name: str, constraint: Any, value_reader: ValueReader) -> Callable[[A
         def bounded(cell: Any) -> bool:
             if cell is None:
                 return True
-            if cell != cell:  # NaN: frictionless's type-agnostic test, before any comparison
+            if _is_signaling_nan(cell) or cell != cell:  # NaN: frictionless's type-agnostic test, before comparing
                 return False
-            return bool(compare(cell, bound))
+            try:
+                return bool(compare(cell, bound))
+            except TypeError:  # a time with a zone against a bound without one (or the reverse): not within it
+                return False
 
         return bounded
     if name == "pattern":
         match = re.compile(f"^{constraint}$").match
         return lambda cell: cell is None or bool(match(cell))
     values = list(map(value_reader, constraint))
-    return lambda cell: cell is None or cell in values
+    return lambda cell: cell is None or (not _is_signaling_nan(cell) and cell in values)
+
+
+def _is_signaling_nan(cell: Any) -> bool:
+    """``sNaN`` reads as a number but raises on any comparison; frictionless's own validation crashes on it.
+    Deliberate difference: here it is outside every bound and list, like ``NaN``."""
+    return isinstance(cell, Decimal) and cell.is_snan()
 
 
 def _split_missing(entries: list[Any]) -> list[str]:

@@ -66,6 +66,12 @@ def canonical(value: Any) -> str:
     return str(value)
 
 
+def _not_a_number(value: Any) -> bool:
+    """NaN equals nothing, itself included (frictionless never finds it repeated), and ``sNaN`` cannot even be
+    compared: a key holding either is not recorded."""
+    return (isinstance(value, Decimal) and value.is_nan()) or (isinstance(value, float) and value != value)
+
+
 def key_hash(parts: Sequence[pl.Expr], group: int) -> pl.Expr:
     """The 64-bit hash recorded for one group's key: the same for a key built in polars or from Python values.
 
@@ -112,7 +118,7 @@ class DuplicateFinder:
             parts = []
             for field_name in fields:
                 value = values.get(field_name)
-                if value is None or field_name in broken:
+                if value is None or field_name in broken or _not_a_number(value):
                     break
                 parts.append(value if type(value) is str else canonical(value))
             else:

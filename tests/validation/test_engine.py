@@ -366,3 +366,39 @@ def test_a_utf16_table_cut_off_mid_character_is_unreadable_not_a_crash_in_the_ke
 
         assert table.engine == ("baris" if engine == "auto" else engine)
         assert "unreadable" in [problem.code for problem in table.problems]
+
+
+def test_a_field_type_the_engine_does_not_read_itself_goes_to_frictionless_which_also_checks_its_schema(
+        tmp_path: Path) -> None:
+    """``table_schema.py`` reads every type the schemas use; a ``duration`` (or object, array, list, geojson, wkt)
+    field is frictionless's to read, the report says so, and its schema is checked by frictionless too (an example
+    that does not read is refused, as frictionless refuses it)."""
+    path = tmp_path / "durasi.csv"
+    path.write_text("lama,jumlah\nP1D,2\nsehari,3\n", encoding="utf-8")
+    fields = [{"name": "lama", "type": "duration"}, {"name": "jumlah", "type": "integer"}]
+
+    with validate_table(path, {"fields": fields}) as result:
+        table = result.report.tables[0]
+        found = [(finding.row, finding.column, finding.code) for finding in result.findings()]
+
+    assert (table.engine, table.engine_reason) == ("frictionless", 'kolom `lama` bertipe "duration"')
+    assert found == [(3, "lama", "type-other")]
+    with pytest.raises(InvalidSchemaError, match="sehari"):
+        validate_table(path, {"fields": [{**fields[0], "example": "sehari"}, fields[1]]})
+
+
+@pytest.mark.parametrize("engine", ["baris", "kolom"])
+def test_not_a_number_is_outside_every_bound_and_never_a_repeated_key(tmp_path: Path, engine: str) -> None:
+    """``NaN`` and ``sNaN`` read as numbers. ``sNaN`` raises on any comparison (frictionless's own validation crashes
+    on it, and so did the engine: "error inside ppid"); both are outside every bound and list, and equal nothing,
+    themselves included, so neither repeats a key."""
+    path = tmp_path / "nan.csv"
+    path.write_text("kode,jumlah\n1,1\n2,NaN\n3,sNaN\n4,sNaN\n5,NaN\n", encoding="utf-8")
+    schema = {"fields": [{"name": "kode", "type": "integer"},
+                         {"name": "jumlah", "type": "number", "constraints": {"minimum": 0, "enum": [1, 2]}}],
+              "primaryKey": ["jumlah"]}
+
+    with validate_table(path, schema, engine=engine) as result:
+        found = sorted((finding.row, finding.column, finding.code) for finding in result.findings())
+
+    assert found == [(row, "jumlah", code) for row in (3, 4, 5, 6) for code in ("enum", "minimum")]
