@@ -123,10 +123,11 @@ def same_value(ours: Any, theirs: Any) -> bool:
 
 
 def assert_same(ours: tuple[str, Any], theirs: tuple[str, Any], context: Any) -> None:
-    assert ours[0] == theirs[0], (context, ours, theirs)
-    if ours[0] == "raises":
-        assert ours[1] == theirs[1], context
+    if theirs[0] == "raises":  # deliberate difference: where frictionless's check crashes (sNaN against a bound or
+        # a list, a time with a zone against a bound without one), the cell is outside that constraint instead
+        assert ours[0] == "ok" and ours[1][1], (context, ours, theirs)
         return
+    assert ours[0] == theirs[0], (context, ours, theirs)
     (value, notes), (expected_value, expected_notes) = ours[1], theirs[1]
     assert same_value(value, expected_value), (context, value, expected_value)
     assert (None if notes is None else list(notes.items())) == (
