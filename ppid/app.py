@@ -93,7 +93,15 @@ def _install_i18n(app: Flask, default_language: str) -> None:
     def choose_language() -> None:
         chosen = request.args.get("lang") or request.cookies.get(LANGUAGE_COOKIE) or default_language
         g.language = chosen if chosen in i18n.LANGUAGES else default_language
-        i18n.set_language(g.language)
+        g.language_token = i18n.set_language(g.language)
+
+    @app.teardown_request
+    def forget_language(_error: BaseException | None) -> None:
+        """The thread's language back as it was: the next code it runs (a test, the server's next task) must not
+        speak the last request's language."""
+        token = g.pop("language_token", None)
+        if token is not None:
+            i18n.reset_language(token)
 
     @app.after_request
     def remember_language(response: Response) -> Response:

@@ -103,8 +103,10 @@ class TranslatedGroup(TranslatedCommand, click.Group):
     group_class = type  # subgroups are TranslatedGroups
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
-        i18n.set_language(interface_language())  # for `ppid --help`, read before any option is
-        return super().main(*args, **kwargs)
+        # set for `ppid --help`, read before any option is; forgotten when the command ends, so that a command
+        # run in-process (a test, a script) leaves its caller's language as it found it
+        with i18n.language(interface_language()):
+            return super().main(*args, **kwargs)
 
     def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         super().format_options(ctx, formatter)

@@ -60,6 +60,11 @@ def set_language(language: str) -> contextvars.Token:
     return _current_language.set(language if language in LANGUAGES else DEFAULT_LANGUAGE)
 
 
+def reset_language(token: contextvars.Token) -> None:
+    """Undo the ``set_language`` that returned ``token``."""
+    _current_language.reset(token)
+
+
 def get_language() -> str:
     return _current_language.get()
 
@@ -70,7 +75,7 @@ def language(lang: str) -> Iterator[None]:
     try:
         yield
     finally:
-        _current_language.reset(token)
+        reset_language(token)
 
 
 def gettext(message: str, /, **variables: object) -> str:

@@ -62,3 +62,15 @@ def test_every_translated_click_message_is_still_one_click_writes_with_the_same_
             assert sorted(PLACEHOLDER.findall(translated)) == sorted(PLACEHOLDER.findall(source)) or (
                 isinstance(message.id, tuple) and set(PLACEHOLDER.findall(translated)) <= set(
                     PLACEHOLDER.findall(message.id[0]) + PLACEHOLDER.findall(message.id[1]))), singular
+
+
+def test_a_command_run_in_process_leaves_its_callers_language_as_it_found_it(environ: dict[str, str]) -> None:
+    from click.testing import CliRunner
+
+    from ppid import i18n
+    from ppid.cli import main
+
+    result = CliRunner().invoke(main, ["--lang", "en", "panen"], env=environ)
+
+    assert "No such command 'panen'." in result.output
+    assert i18n.get_language() == "id"

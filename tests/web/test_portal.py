@@ -28,6 +28,17 @@ def test_home_is_in_indonesian_and_lists_the_dinas(harvested) -> None:
     assert "Dinas Kesehatan Kabupaten Contoh" in page
 
 
+def test_a_page_in_english_leaves_the_thread_speaking_as_before(client) -> None:
+    """The language a request chose is forgotten when it ends: the thread's next work (the server's next task, the
+    code after a test request) must not speak it. A test after an English page got an English error message."""
+    from ppid import i18n
+
+    assert client.get("/?lang=en").headers["Content-Language"] == "en"
+
+    assert i18n.get_language() == "id"
+    assert i18n.gettext("Kesalahan konfigurasi: %(message)s", message="x") == "Kesalahan konfigurasi: x"
+
+
 def test_english_is_one_click_away_and_remembered(harvested) -> None:
     first = harvested.get("/?lang=en")
     again = harvested.get("/")
