@@ -38,6 +38,7 @@ from email.charset import QP, Charset
 from email.header import Header
 from email.message import Message
 from email.mime.text import MIMEText
+from email.policy import Compat32
 from email.utils import format_datetime, formataddr, make_msgid, parseaddr
 from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import unquote, urlparse
@@ -160,7 +161,7 @@ class MailDeliveryAttempt(Base):
 
 _deliveries = MailDelivery.__table__
 _attempts = MailDeliveryAttempt.__table__
-_INSERT_DELIVERIES = insert(_deliveries).returning(_deliveries.c.id, sort_by_parameter_order=True)
+_INSERT_DELIVERIES = insert(_deliveries).returning(_deliveries.c.id)
 
 
 @dataclass(frozen=True)
@@ -697,13 +698,30 @@ def plain_error(error: BaseException) -> str:
         if isinstance(error, OSError) else _("Pesan tidak dapat dikirim.")
 
 
+class QuickCompat32(Compat32):
+    """compat32, writing a header that needs no folding or encoding (printable ASCII that fits on its line) as is.
+
+    compat32 sends every header through :class:`email.header.Header`'s folding machinery, which returns such a
+    header unchanged: that was 0.15 ms of the 0.18 ms it takes to write a message, three messages a filing
+    (issue 17). Every other header is folded by compat32 itself."""
+
+    def fold_binary(self, name: str, value: Any) -> bytes:
+        if (isinstance(value, str) and value.isascii() and value.isprintable() and self.max_line_length
+                and len(name) + 2 + len(value) <= self.max_line_length):
+            return f"{name}: {value}{self.linesep}".encode("ascii")
+        return super().fold_binary(name, value)
+
+
+QUICK_COMPAT32 = QuickCompat32()
+
+
 def _message(delivery: MailDelivery, settings: Settings) -> Message:
     """The message as sent: UTF-8 text, 8-bit like the standard library's default policy would make it.
 
     Built with the compat32 classes: the header registry of ``EmailMessage`` parsed every header again and
     cost three times as much CPU, a fifth of a filing's under a crowd (bench/permohonan.py)."""
     long_lines = any(len(line.encode()) > MAX_LINE_BYTES for line in delivery.body.splitlines())
-    message = MIMEText(delivery.body, "plain", UTF8_QUOTED if long_lines else UTF8_8BIT)
+    message = MIMEText(delivery.body, "plain", UTF8_QUOTED if long_lines else UTF8_8BIT, policy=QUICK_COMPAT32)
     sender_name, sender_address = parseaddr(settings.mail_from)
     message["From"] = formataddr((sender_name, sender_address), charset="utf-8")
     message["To"] = delivery.recipient
