@@ -307,8 +307,11 @@ class Workflow:
             "identity_documents": stored,
         }
         connection = self.session.connection()
-        permohonan_id = connection.execute(_INSERT_PERMOHONAN, facts).scalar_one()
-        connection.execute(_INSERT_REQUESTER, {"permohonan_id": permohonan_id, **person})
+        if connection.dialect.name == "postgresql":  # one statement: the request and its requester
+            permohonan_id = connection.execute(_INSERT_PERMOHONAN_WITH_REQUESTER, {**facts, **person}).scalar_one()
+        else:
+            permohonan_id = connection.execute(_INSERT_PERMOHONAN, facts).scalar_one()
+            connection.execute(_INSERT_REQUESTER, {"permohonan_id": permohonan_id, **person})
         permohonan = Permohonan(id=permohonan_id, **facts)
         requester = Requester(permohonan_id=permohonan_id, **person)
         for name, value in (("requester", requester), ("events", []), ("objections", [])):
@@ -828,10 +831,23 @@ def _filing_schema(dinas_slugs: frozenset[str]) -> FilingSchema:
     return FilingSchema(dinas_slugs=dinas_slugs)
 
 
-_INSERT_PERMOHONAN = insert(Permohonan.__table__).returning(Permohonan.__table__.c.id)
-_INSERT_REQUESTER = insert(Requester.__table__)
+_permohonan, _requester = Permohonan.__table__, Requester.__table__
+_INSERT_PERMOHONAN = insert(_permohonan).returning(_permohonan.c.id)
+_INSERT_REQUESTER = insert(_requester)
+_FILED = (insert(_permohonan)
+          .values({column.key: bindparam(column.key, type_=column.type)
+                   for column in _permohonan.c if column.key != "id"})
+          .returning(_permohonan.c.id).cte("filed"))
+_PERSON = [column for column in _requester.c if column.key != "permohonan_id"]
+_INSERT_PERMOHONAN_WITH_REQUESTER = (
+    insert(_requester)
+    .from_select(["permohonan_id", *(column.key for column in _PERSON)],
+                 select(_FILED.c.id, *(bindparam(column.key, type_=column.type) for column in _PERSON)))
+    .returning(_requester.c.permohonan_id)
+)
 _INSERT_EVENT = insert(PermohonanEvent.__table__).returning(PermohonanEvent.__table__.c.id)
-"""A filing's rows, as statements built once (:meth:`Workflow._create`)."""
+"""A filing's rows, as statements built once (:meth:`Workflow._create`); on PostgreSQL the request and its
+requester in one (a data-modifying CTE: one round trip fewer per filing)."""
 
 
 def _adopt(session: Session, *instances: Any) -> None:

@@ -22,7 +22,8 @@ from .conftest import filing
 
 HOOKS = ["INSERT INTO permohonan (", "INSERT INTO permohonan_pemohon", "INSERT INTO permohonan_event",
          "INSERT INTO mail_delivery", "COMMIT"]
-"""Where the connection is dropped: before each statement of the filing, and at its commit."""
+"""Where the connection is dropped: before the statement that writes each row of the filing, and at its commit
+(on PostgreSQL the request and its requester are one statement)."""
 
 
 @pytest.fixture
@@ -63,7 +64,7 @@ def _drop_connection(platform: Platform, hook: str) -> list[str]:
     else:
         @event.listens_for(engine, "before_cursor_execute")
         def before(connection, _cursor, statement, _parameters, _context, _many) -> None:
-            if not dropped and statement.lstrip().startswith(hook):
+            if not dropped and hook in statement:
                 cut(connection)
 
     return dropped
