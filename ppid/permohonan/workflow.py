@@ -32,7 +32,7 @@ from ppid.permohonan.access import is_signed
 from ppid.permohonan.chain import request_facts, seal
 from ppid.permohonan.config import PermohonanConfig
 from ppid.permohonan.deadlines import MAX_EXTENSION_WORKING_DAYS, WorkingCalendar, format_day
-from ppid.permohonan.holiday_table import cached_calendar
+from ppid.permohonan.holiday_table import STAMP, UNREAD, cached_calendar
 from ppid.permohonan.models import (
     ROUTING_EVENTS,
     Channel,
@@ -83,10 +83,11 @@ OBJECTION_NUMBER_KIND = "keberatan"
 _WITH_HISTORY = (joinedload(Permohonan.events), joinedload(Permohonan.objections))
 """A tracked request comes with its log and objections in one statement: its status is derived from both at once
 (they were two more queries, each through the ORM's lazy loading: issue 17)."""
-_BY_TOKEN_HASH = (select(Permohonan).options(*_WITH_HISTORY)
+_BY_TOKEN_HASH = (select(Permohonan, STAMP).options(*_WITH_HISTORY)
                   .where(Permohonan.tracking_token_hash == bindparam("token_hash")))
 """Built once: every tracking page runs it, and building it (and its cache key) cost a page more than a tenth of its
-ORM work (issue 17)."""
+ORM work (issue 17). It brings the holiday table's stamp along, which the page's calendar needs: one round trip
+fewer."""
 
 
 class WorkflowError(Exception):
@@ -169,12 +170,14 @@ class Workflow:
         self.issuer = issuer
         """Draws and keeps the letters of each decision as PDF (:mod:`written_notice`); None issues none (tests of
         the rules alone)."""
+        self._calendar_stamp: str | object | None = UNREAD
 
     @cached_property
     def calendar(self) -> WorkingCalendar:
         """The configured calendar with the administrators' holiday table on top: built once per process and
-        reused until the table changes (:func:`holiday_table.cached_calendar` checks one stamp row)."""
-        return cached_calendar(self.session, self.config.calendar)
+        reused until the table changes (:func:`holiday_table.cached_calendar` checks one stamp row, or the stamp
+        read with the request: :meth:`find_by_token`)."""
+        return cached_calendar(self.session, self.config.calendar, self._calendar_stamp)
 
     def today(self) -> date:
         return self.calendar.local_date(self.clock())
@@ -353,7 +356,11 @@ class Workflow:
             permohonan_id = self.config.links.resolve(token) if self.config.links else None
             return self.session.get(Permohonan, permohonan_id, options=_WITH_HISTORY) \
                 if permohonan_id is not None else None
-        return self.session.scalars(_BY_TOKEN_HASH, {"token_hash": hash_token(token)}).unique().first()
+        found = self.session.execute(_BY_TOKEN_HASH, {"token_hash": hash_token(token)}).unique().first()
+        if found is None:
+            return None
+        permohonan, self._calendar_stamp = found
+        return permohonan
 
     def send_tracking_link(self, number: str, email: str) -> None:
         """E-mail a tracking link to the address given at filing when ``number`` and ``email`` match; otherwise do
