@@ -46,7 +46,14 @@ from ppid.permohonan.models import (
     Requester,
     chain_tail,
 )
-from ppid.permohonan.numbering import format_number, hash_token, new_tracking_token, next_value, sequence_scope
+from ppid.permohonan.numbering import (
+    format_number,
+    hash_token,
+    new_tracking_token,
+    next_value,
+    next_value_and_stamp,
+    sequence_scope,
+)
 from ppid.permohonan.schemas import (
     UNSURE,
     CourtCaseSchema,
@@ -281,7 +288,7 @@ class Workflow:
         if uploads and self.storage is None:
             raise RuntimeError("Workflow needs a storage to keep identity documents")
         dinas = _dinas_or_none(loaded["dinas"])
-        local = self.calendar.local_time(received_at)
+        local = self.config.calendar.local_time(received_at)  # the zone only: the holiday table comes with the number
         scope = sequence_scope(self.config, dinas)
         if submission is not None:
             token = self.config.cipher.filing_token(submission[0])
@@ -291,7 +298,8 @@ class Workflow:
         stored = [documents.store(self.storage, self.config.cipher, upload) for upload in uploads]
         if self.notices is not None:
             self.notices.prepare(self, EventKind.RECEIVED, dinas)
-        sequence = next_value(self.session, kind=NUMBER_KIND, year=local.year, scope=scope)
+        sequence, self._calendar_stamp = next_value_and_stamp(self.session, kind=NUMBER_KIND, year=local.year,
+                                                              scope=scope)
         facts = {
             "number": format_number(self.config.number_format, sequence=sequence, year=local.year,
                                     month=local.month, dinas_slug=dinas),
