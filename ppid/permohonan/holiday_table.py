@@ -79,9 +79,10 @@ def calendar_version(session: Session) -> str | None:
 
 
 STAMP = _VERSION.scalar_subquery().label("kalender_versi")
-"""The stamp as a column, for a statement the request runs anyway (the tracking page's): read with it, it costs
-no round trip of its own; pass the value read to :func:`cached_calendar`."""
+"""The stamp as a column, for a statement the request runs anyway (a filing's number, a tracking page's request):
+read with it, it costs no round trip of its own (issue 17); pass the value read to :func:`cached_calendar`."""
 UNREAD = object()
+"""``cached_calendar``'s ``version`` when the caller has not read the stamp (None is a stamp: no row)."""
 
 
 def cached_calendar(session: Session, base: WorkingCalendar, version: str | object | None = UNREAD
