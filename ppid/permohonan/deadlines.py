@@ -246,7 +246,14 @@ def _package_holidays(year: int, language: str, cuti_bersama: bool) -> dict[date
 
 def format_day(day: date, *, weekday: bool = False) -> str:
     """``Selasa, 7 April 2026`` (or ``7 April 2026``) in the interface language, for notices and pages."""
-    return format_date(day, format="EEEE, d MMMM y" if weekday else "d MMMM y", locale=get_language())
+    return _formatted_day(day, weekday, get_language())
+
+
+@functools.lru_cache(maxsize=4096)
+def _formatted_day(day: date, weekday: bool, language: str) -> str:
+    """Remembered: a tracking page or a filing's e-mail writes the same few deadlines again and again, and Babel
+    looks its locale data up anew for each (issue 17)."""
+    return format_date(day, format="EEEE, d MMMM y" if weekday else "d MMMM y", locale=language)
 
 
 def receipt_explanation(receipt: Receipt, calendar: WorkingCalendar) -> str | None:

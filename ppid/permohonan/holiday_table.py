@@ -78,15 +78,25 @@ def calendar_version(session: Session) -> str | None:
     return session.connection().scalar(_VERSION)  # Core: the ORM's execution path cost more than the query
 
 
-def cached_calendar(session: Session, base: WorkingCalendar) -> WorkingCalendar:
+STAMP = _VERSION.scalar_subquery().label("kalender_versi")
+"""The stamp as a column, for a statement the request runs anyway (a filing's number, a tracking page's request):
+read with it, it costs no round trip of its own (issue 17); pass the value read to :func:`cached_calendar`."""
+UNREAD = object()
+"""``cached_calendar``'s ``version`` when the caller has not read the stamp (None is a stamp: no row)."""
+
+
+def cached_calendar(session: Session, base: WorkingCalendar, version: str | object | None = UNREAD
+                    ) -> WorkingCalendar:
     """:func:`calendar_with_entries`, built once per process and database and reused while the stamp is unchanged.
 
     The stamp is read before the entries: an edit committed in between leaves a newer stamp in the database
     than the one cached, so the next call rebuilds (the other order could keep a stale calendar for good).
     No stamp row at all (a database emptied by ``TRUNCATE``) is a stamp too: every edit writes the row.
+    ``version`` is the stamp when the caller read it already in this transaction (:data:`STAMP`).
     """
     key = (session.get_bind().url.render_as_string(hide_password=False), id(base))
-    version = calendar_version(session)
+    if version is UNREAD:
+        version = calendar_version(session)
     with _cache_lock:
         cached = _cache.get(key)
         if cached is not None and cached[0] is base and cached[1] == version:

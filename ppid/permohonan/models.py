@@ -28,6 +28,7 @@ from sqlalchemy import (
     select,
     text,
 )
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from ppid.db import Base, JsonDocument, UtcDateTime, utcnow
@@ -496,16 +497,20 @@ _events = PermohonanEvent.__table__
 _CHAIN_TAIL = select(_events.c.hash).order_by(_events.c.id.desc()).limit(1)
 
 
+def chain_tail(connection: Connection) -> str:
+    """The hash to chain the next event onto, with the chain's lock taken (PostgreSQL) until the transaction ends:
+    the lock first, then the tail read in a snapshot taken after the lock was granted."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(_TAKE_CHAIN_LOCK)
+    return connection.scalar(_CHAIN_TAIL) or GENESIS
+
+
 def _seal_events(session: Session, new_events: list[PermohonanEvent]) -> None:
     """Chain new events onto the tail of the whole log, in the order they happened.
 
     Two statements on the flush's own connection, as Core (the ORM's execution path cost more than the statements,
-    bench/README.md, issue 17): the lock first, then the tail read in a snapshot taken after the lock was granted."""
-    connection = session.connection()
-    if connection.dialect.name == "postgresql":
-        connection.execute(_TAKE_CHAIN_LOCK)
-    previous = connection.scalar(_CHAIN_TAIL)
-    previous = previous or GENESIS
+    bench/README.md, issue 17): :func:`chain_tail`."""
+    previous = chain_tail(session.connection())
     for item in new_events:
         item.at = item.at or utcnow()
         item.payload = item.payload if item.payload is not None else {}

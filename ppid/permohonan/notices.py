@@ -1,7 +1,7 @@
 """E-mail on every step of a request: to the requester, and to the PPID officers of the dinas that handles it.
 
 Messages are composed while the step is recorded (from the same data) and written to the e-mail outbox
-(:func:`ppid.mail.write_outbox`) in the step's own transaction: a step that commits has its messages on
+(:func:`ppid.mail.write_outbox_rows`) in the step's own transaction: a step that commits has its messages on
 record, a step that rolls back has none, and they leave only after the commit, so none is lost when SMTP
 is down.
 Each message's ``reference`` is the request's registration number, so the officer page can show the
@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, selectinload
 from ppid.accounts.models import Role, RoleGrant, User
 from ppid.db import utcnow
 from ppid.i18n import _
-from ppid.mail import MailDelivery, write_outbox
+from ppid.mail import MailDelivery, write_outbox_rows
 from ppid.permohonan.access import LINK_VALID_DAYS
 from ppid.permohonan.deadlines import COURT_FILING_DAYS, format_day
 from ppid.permohonan.models import EventKind, Outcome, Permohonan, PermohonanEvent, Requester
@@ -284,7 +284,5 @@ def numbers_without_receipt_mail(session: Session) -> list[str]:
 
 
 def queue_after_commit(session: Session, platform: Platform, notices: Iterable[Notice]) -> None:
-    """The notices as outbox rows of ``session``'s transaction, handed over after it commits."""
-    for notice in notices:
-        write_outbox(session, platform, to=notice.to, subject=notice.subject, body=notice.body,
-                     category=notice.category, reference=notice.reference)
+    """The notices as outbox rows of ``session``'s transaction (one statement), handed over after it commits."""
+    write_outbox_rows(session, platform, notices)

@@ -18,24 +18,26 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from ppid.permohonan.config import UNROUTED_CODE, PermohonanConfig
+from ppid.permohonan.holiday_table import STAMP
 from ppid.permohonan.models import RegistrationCounter
 
 REGION_SCOPE = "*"
 ROMAN_MONTHS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
 
 
-def _increment(insert: Any) -> Any:
+def _increment(insert: Any, *also: Any) -> Any:
     counters = RegistrationCounter.__table__
     return (
         insert(counters)
         .values(kind=bindparam("kind"), year=bindparam("year"), scope=bindparam("scope"), value=1)
         .on_conflict_do_update(index_elements=["kind", "year", "scope"], set_={"value": counters.c.value + 1})
-        .returning(counters.c.value)
+        .returning(counters.c.value, *also)
     )
 
 
 _INCREMENT = {"postgresql": _increment(postgresql.insert), "sqlite": _increment(sqlite.insert)}
 """Built once, run as Core on the filing's connection (the ORM's execution path cost more than the statement)."""
+_INCREMENT_AND_STAMP = {"postgresql": _increment(postgresql.insert, STAMP), "sqlite": _increment(sqlite.insert, STAMP)}
 
 
 def next_value(session: Session, *, kind: str, year: int, scope: str) -> int:
@@ -43,6 +45,15 @@ def next_value(session: Session, *, kind: str, year: int, scope: str) -> int:
     connection = session.connection()
     statement = _INCREMENT[connection.dialect.name]
     return connection.execute(statement, {"kind": kind, "year": year, "scope": scope}).scalar_one()
+
+
+def next_value_and_stamp(session: Session, *, kind: str, year: int, scope: str) -> tuple[int, str | None]:
+    """:func:`next_value`, and the holiday table's stamp (:data:`holiday_table.STAMP`) read in the same statement: a
+    filing needs both, and the stamp cost it a round trip of its own (issue 17)."""
+    connection = session.connection()
+    statement = _INCREMENT_AND_STAMP[connection.dialect.name]
+    value, stamp = connection.execute(statement, {"kind": kind, "year": year, "scope": scope}).one()
+    return value, stamp
 
 
 def sequence_scope(config: PermohonanConfig, dinas_slug: str | None) -> str:

@@ -22,7 +22,15 @@ from sqlalchemy.orm import Session, defer
 
 from ppid.i18n import _, language
 from ppid.permohonan.identity import PersonalDataCipher
-from ppid.permohonan.models import DocumentKind, IssuedDocument, Outcome, Permohonan, PermohonanEvent, Requester
+from ppid.permohonan.models import (
+    DocumentKind,
+    EventKind,
+    IssuedDocument,
+    Outcome,
+    Permohonan,
+    PermohonanEvent,
+    Requester,
+)
 from ppid.permohonan.presenters import Desk
 
 if TYPE_CHECKING:
@@ -118,7 +126,10 @@ _ISSUED = (select(IssuedDocument).options(defer(IssuedDocument.content))
 
 def issued_for(session: Session, permohonan: Permohonan) -> list[IssuedDocument]:
     """The letters of a request, in the order they were issued: to list them, so without their PDFs (a letter's
-    ``content`` is read when it is asked for). The query is built once (every tracking page runs it: issue 17)."""
+    ``content`` is read when it is asked for). The query is built once, and not run for a request not yet decided:
+    letters are issued with a decision only, and most tracking pages under a crowd are of new requests (issue 17)."""
+    if not any(event.kind == EventKind.DECIDED for event in permohonan.events):
+        return []
     return list(session.scalars(_ISSUED, {"permohonan_id": permohonan.id}))
 
 

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import socket
+from email.policy import Compat32, compat32
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 from ppid.config import ConfigError, load_settings
-from ppid.mail import DeliveryStatus, MailDelivery, retry_failed, send_mail
+from ppid.mail import QUICK_COMPAT32, DeliveryStatus, MailDelivery, retry_failed, send_mail
 from ppid.platform import Platform
 
 
@@ -102,3 +105,26 @@ def test_ppid_mail_retry_sends_what_failed(environ, smtp_server, monkeypatch) ->
     assert result.exit_code == 0, result.output
     assert "1 pesan" in result.output
     assert len(received.messages) == 1
+
+
+def _folded(policy: Compat32, name: str, value: str) -> bytes | type[Exception]:
+    try:
+        return policy.fold_binary(name, value)
+    except Exception as error:  # the standard library's refusal is part of what must match
+        return type(error)
+
+
+HEADER_TEXT = (st.text(max_size=120)
+               | st.text(st.characters(max_codepoint=127), max_size=120)
+               | st.text(st.sampled_from(" \taZ09=?:;,.<>@\"()"), max_size=120))
+
+
+@settings(max_examples=3000, deadline=None)
+@given(name=st.sampled_from(["From", "To", "Subject", "Message-ID", "Date", "Content-Type", "X-Panjang-Sekali"]),
+       value=HEADER_TEXT)
+def test_headers_are_written_exactly_as_the_standard_librarys_compat32_writes_them(name: str, value: str) -> None:
+    """The courier's quick way to write a header (issue 17) is the standard library's, byte for byte: short
+    printable ASCII, long lines that must fold, non-ASCII that must be encoded, control characters."""
+    for linesep in ("\n", "\r\n"):
+        assert _folded(QUICK_COMPAT32.clone(linesep=linesep), name, value) == \
+            _folded(compat32.clone(linesep=linesep), name, value)

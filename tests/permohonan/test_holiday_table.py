@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from ppid.accounts.models import Role
 from ppid.accounts.service import Grant
@@ -38,6 +38,34 @@ def test_a_regional_holiday_added_later_moves_the_open_deadline(workflow, sessio
     computation = deadline_computation(moved.status(permohonan), moved.calendar)
     assert (date(2026, 3, 25), "Hari Jadi Kabupaten Contoh") in computation.holidays
     assert computation.days_counted == 10 and computation.day_zero == date(2026, 3, 16)
+
+
+def test_a_tracked_request_brings_the_holiday_tables_stamp_along_and_its_deadline_follows_an_edit(
+        workflow, session, platform, ppid_utama) -> None:
+    """The tracking page's one statement carries the stamp its calendar is checked against (no round trip of its
+    own: issue 17), and a holiday added since still moves the deadline it shows."""
+    token = workflow.file(filing()).token  # Monday 16 March 2026, due Tuesday 7 April
+    session.commit()
+    statements: list[str] = []
+
+    def note(_connection, _cursor, statement, *_args) -> None:
+        statements.append(statement)
+
+    def tracked_due() -> date:
+        fresh = _fresh(workflow)
+        return fresh.status(fresh.find_by_token(token)).due
+
+    assert tracked_due() == date(2026, 4, 7)
+    holiday_table.add_entry(session, day=date(2026, 3, 25), kind="libur", name="Hari Jadi Kabupaten Contoh",
+                            user=ppid_utama)
+    session.commit()
+    event.listen(platform.database.engine, "before_cursor_execute", note)
+    try:
+        assert tracked_due() == date(2026, 4, 8)
+    finally:
+        event.remove(platform.database.engine, "before_cursor_execute", note)
+    reads_of_the_stamp = [statement for statement in statements if "permohonan_kalender_versi" in statement]
+    assert len(reads_of_the_stamp) == 1 and "permohonan_event" in reads_of_the_stamp[0]
 
 
 def test_a_cancelled_holiday_becomes_a_working_day_and_removing_the_entry_restores_it(workflow, session,

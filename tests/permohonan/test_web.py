@@ -269,3 +269,22 @@ def test_the_tracking_page_reads_the_request_with_its_log_and_objections_in_one_
     assert [statement for statement in statements if "JOIN permohonan_event" in statement]
     assert not [statement for statement in statements
                 if "FROM permohonan_event WHERE" in statement or "FROM permohonan_keberatan WHERE" in statement]
+
+
+def test_the_tracking_page_of_a_request_not_yet_decided_does_not_look_for_letters(client, platform) -> None:
+    """Letters are issued with a decision only: a new request's page (most pages under a crowd) spends no query on
+    them (issue 17); a decided request's page lists them (test_written_notice.py)."""
+    token = client.post("/api/permohonan", json=filing()).get_json()["token"]
+    statements: list[str] = []
+
+    def note(_connection, _cursor, statement, *_args) -> None:
+        statements.append(statement)
+
+    event.listen(platform.database.engine, "before_cursor_execute", note)
+    try:
+        page = client.get(f"/permohonan/lacak/{token}")
+    finally:
+        event.remove(platform.database.engine, "before_cursor_execute", note)
+
+    assert page.status_code == 200 and statements
+    assert not [statement for statement in statements if "permohonan_surat" in statement]
