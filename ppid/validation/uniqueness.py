@@ -54,6 +54,8 @@ class Duplicate:
 def canonical(value: Any) -> str:
     """One spelling per value, so ``1.0`` and ``1.00`` in a number column are the same key."""
     if isinstance(value, Decimal):
+        if value.is_nan():  # NaN and sNaN as written: normalize() raises on sNaN
+            return str(value)
         return "0" if value.is_zero() else format(value.normalize(), "f")
     if isinstance(value, datetime) and value.utcoffset() is not None:
         return value.astimezone(UTC).isoformat()
@@ -64,12 +66,6 @@ def canonical(value: Any) -> str:
     if isinstance(value, float) and value == 0:
         return "0.0"
     return str(value)
-
-
-def _not_a_number(value: Any) -> bool:
-    """NaN equals nothing, itself included (frictionless never finds it repeated), and ``sNaN`` cannot even be
-    compared: a key holding either is not recorded."""
-    return (isinstance(value, Decimal) and value.is_nan()) or (isinstance(value, float) and value != value)
 
 
 def key_hash(parts: Sequence[pl.Expr], group: int) -> pl.Expr:
@@ -118,7 +114,7 @@ class DuplicateFinder:
             parts = []
             for field_name in fields:
                 value = values.get(field_name)
-                if value is None or field_name in broken or _not_a_number(value):
+                if value is None or field_name in broken:
                     break
                 parts.append(value if type(value) is str else canonical(value))
             else:

@@ -388,17 +388,19 @@ def test_a_field_type_the_engine_does_not_read_itself_goes_to_frictionless_which
 
 
 @pytest.mark.parametrize("engine", ["baris", "kolom"])
-def test_not_a_number_is_outside_every_bound_and_never_a_repeated_key(tmp_path: Path, engine: str) -> None:
+def test_not_a_number_is_outside_every_bound_and_written_twice_repeats_a_key(tmp_path: Path, engine: str) -> None:
     """``NaN`` and ``sNaN`` read as numbers. ``sNaN`` raises on any comparison (frictionless's own validation crashes
-    on it, and so did the engine: "error inside ppid"); both are outside every bound and list, and equal nothing,
-    themselves included, so neither repeats a key."""
+    on it, and so did the engine: "error inside ppid"): both are outside every bound and list, and written twice
+    they repeat a key as the officer sees it (the parity suite's listed difference ``nan-repeats``)."""
     path = tmp_path / "nan.csv"
-    path.write_text("kode,jumlah\n1,1\n2,NaN\n3,sNaN\n4,sNaN\n5,NaN\n", encoding="utf-8")
+    path.write_text("kode,jumlah,nilai\n1,1,1\n2,NaN,NaN\n3,sNaN,sNaN\n4,sNaN,sNaN\n5,NaN,NaN\n", encoding="utf-8")
     schema = {"fields": [{"name": "kode", "type": "integer"},
-                         {"name": "jumlah", "type": "number", "constraints": {"minimum": 0, "enum": [1, 2]}}],
-              "primaryKey": ["jumlah"]}
+                         {"name": "jumlah", "type": "number", "constraints": {"minimum": 0, "enum": [1, 2]}},
+                         {"name": "nilai", "type": "number"}],
+              "primaryKey": ["nilai"]}
 
     with validate_table(path, schema, engine=engine) as result:
-        found = sorted((finding.row, finding.column, finding.code) for finding in result.findings())
+        found = sorted((finding.row, str(finding.column), finding.code) for finding in result.findings())
 
-    assert found == [(row, "jumlah", code) for row in (3, 4, 5, 6) for code in ("enum", "minimum")]
+    cells = [(row, "jumlah", code) for row in (3, 4, 5, 6) for code in ("enum", "minimum")]
+    assert found == sorted([*cells, (5, "None", "duplicate-key"), (6, "None", "duplicate-key")])
