@@ -19,6 +19,7 @@ from ppid.validation import columnar, workbook
 from ppid.validation.findings import CellError, RowFinding
 from ppid.validation.formula_columns import vectorised
 from ppid.validation.formulas import formula_names
+from ppid.validation.reference import CodeList
 from ppid.validation.row_by_row import CACHE_LIMIT, CachedReader, read_row
 from ppid.validation.rowlog import Note, RowLogWriter
 from ppid.validation.rows import TableRows, data_rows, frictionless_schema
@@ -62,7 +63,8 @@ class ColumnarRows:
         labels = rows.sniffed.labels
         self.untitled = [index for index, name in enumerate(columns) if name is None and not labels[index]]
         self.untitled_seen: dict[int, tuple[int, str]] = {}
-        self.good_codes: dict[str, set[str]] = {name: set() for name in rows.judge.references}
+        self.known_codes: dict[str, dict[str, bool]] = {name: {} for name in rows.judge.references}
+        """Per region-code field, whether a reference other than a ``CodeList`` has each code (asked once per code)."""
         self.seen_names: dict[str, dict[str, bool]] = {name: {} for name in rows.judge.region_names}
         """Per region-name field: "code\x1fname" → whether the name is the code's (each distinct pair judged once)."""
         self.formula_check = self._vectorised_formulas()
@@ -160,16 +162,19 @@ class ColumnarRows:
         rows = self.rows
         if rows.limit:
             return self._rows_one_by_one(frame, flags, batch)
-        rest = frame.hstack(flags).filter(~pl.col("__fast"))
-        verdicts = self._verdicts(rest)
+        flagged = frame.hstack(flags)
+        fast = flags.get_column("__fast")
+        all_fast = bool(fast.all())  # the usual batch of a good file: no row to copy out, nothing to decide
+        rest = flagged.clear() if all_fast else flagged.filter(~fast)
+        verdicts = self._verdicts(rest) if rest.height else {}
         rest = rest.with_columns(self._python_rows(verdicts).alias("__python"))
         vector_rows = rest.filter(~pl.col("__python"))
         alone = rest.filter(pl.col("__python")).select(*columnar.column_names(self.width), "__row")
         python_events = [(int(row[-1]), list(row[:-1])) for row in alone.iter_rows()]
         python_events = sorted(python_events + batch.odd, key=lambda event: event[0])
 
-        fast_rows = frame.filter(flags["__fast"])
-        last_data = max([int(fast_rows["__row"].max() or 0), int(vector_rows["__row"].max() or 0)])
+        fast_numbers = frame.get_column("__row") if all_fast else frame.get_column("__row").filter(fast)
+        last_data = max([int(fast_numbers.max() or 0), int(vector_rows["__row"].max() or 0)])
         findings: list[tuple[int, list[str | None], list[RowFinding]]] = []
         blanks: list[int] = []
         for number, cells in python_events:
@@ -188,12 +193,12 @@ class ColumnarRows:
         reported = [number for number in self.pending_blank if number < last_data]
         self.pending_blank = [number for number in self.pending_blank if number >= last_data]
         findings.extend((number, [], [RowFinding("blank-row", None, None, {}, None)]) for number in reported)
-        self.table.rows_checked += len(reported) + fast_rows.height + vector_rows.height
+        self.table.rows_checked += len(reported) + fast_numbers.len() + vector_rows.height
         findings.sort(key=lambda entry: entry[0])
         self._commit(findings, self._vector_findings(vector_rows, verdicts), vector_rows)
         if self.finder is not None and self.keys_vectorised:
-            keyed = frame.hstack(flags).filter(pl.col("__fast"))
-            self._record_keys(pl.concat([keyed, vector_rows.select(keyed.columns)]))
+            keyed = flagged if all_fast else flagged.filter(fast)
+            self._record_keys(pl.concat([keyed, vector_rows.select(keyed.columns)]) if vector_rows.height else keyed)
         return None
 
     def _rows_one_by_one(self, frame: pl.DataFrame, flags: pl.DataFrame, batch: columnar.Batch) -> int | None:
@@ -406,11 +411,17 @@ class ColumnarRows:
         rule = self.by_name[name]
         if rule.key is None:
             return pl.lit(False)
-        good = self.good_codes[name]
-        codes = frame.select(rule.key.alias("k"))["k"].unique().drop_nulls().to_list()
+        codes = frame.select(rule.key.alias("k"))["k"].unique().drop_nulls()
         reference = self.rows.judge.reference
-        good.update(code for code in codes if code not in good and reference.exists(code))
-        return rule.key.is_in(list(good)) | rule.missing
+        if isinstance(reference, CodeList):
+            listed = codes.filter(reference.listed(codes))
+        else:
+            known = self.known_codes[name]
+            for code in codes.to_list():
+                if code not in known:
+                    known[code] = reference.exists(code)
+            listed = codes.filter(codes.replace_strict(known, return_dtype=pl.Boolean))
+        return rule.key.is_in(listed.implode()) | rule.missing
 
     def _names_ok(self, name: str, frame: pl.DataFrame) -> pl.Expr:
         """False where a region name is not its code's name (each distinct code and name judged once by the ``Judge``);

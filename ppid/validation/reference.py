@@ -13,10 +13,15 @@ import io
 import json
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
+
+if TYPE_CHECKING:
+    import polars as pl
 
 REGION_CODES = "reference/kode_wilayah.csv.gz"
 """The Kemendagri region code list shipped in ``schemas/`` (see schemas/README.md for its decree and update)."""
+_PADDED = r"^[\s\x1c-\x1f]|[\s\x1c-\x1f]$"
+"""A code with a character at either end that Python's ``str.strip`` removes (the regex class lacks four of them)."""
 REGION_CODES_PACKAGE = "reference/datapackage.json"
 """What the list is: its title, source package, version and decree."""
 
@@ -35,18 +40,41 @@ class NamedReference(Reference, Protocol):
 class CodeList:
     """An in-memory set of codes; the national region list (~92 000 codes) takes a few MB.
 
-    Names are given, or read from ``names_from`` (a CSV with ``kode`` and ``nama``) the first time one is asked:
-    most tables have no region-name column, and ``ppid validate`` should not pay for ~92 000 names it never reads.
+    A list read from a file is parsed when first asked, in the form the asker needs: ``exists`` (rows read one by
+    one) builds a Python set, ``listed`` (the columnar engine) a polars column, six times quicker to read than the
+    set, so ``ppid validate`` of a table in columns never pays for the set. Names are read from ``names_from`` (a
+    CSV with ``kode`` and ``nama``) the first time one is asked: most tables have no region-name column.
     """
 
     def __init__(self, codes: Iterable[str], names: Mapping[str, str] | None = None,
                  names_from: Path | None = None) -> None:
-        self._codes = frozenset(code.strip() for code in codes)
+        self._codes: frozenset[str] | None = frozenset(code.strip() for code in codes)
+        self._column: pl.Series | None = None
+        self._source: tuple[Path, str] | None = None
         self._names = dict(names) if names is not None else None
         self._names_from = names_from
 
     def exists(self, code: str) -> bool:
+        if self._codes is None:
+            self._codes = _read_codes(*self._source) if self._source is not None else frozenset()
         return code.strip() in self._codes
+
+    def listed(self, codes: pl.Series) -> pl.Series:
+        """Whether each of ``codes`` (texts) is in the list, as ``exists`` answers, decided in columns."""
+        import polars as pl
+
+        if self._column is None:  # sorted once: a binary search per code, no hash table built per batch
+            column = (_read_code_column(*self._source) if self._source is not None and self._codes is None
+                      else pl.Series(list(self._codes or ()), dtype=pl.String))
+            self._column = column.unique().sort()
+        if not self._column.len():
+            return pl.Series(codes.name, [False] * codes.len(), dtype=pl.Boolean)
+        found = self._column.gather(self._column.search_sorted(codes).clip(0, self._column.len() - 1)) == codes
+        padded = codes.str.contains(_PADDED).fill_null(False) & ~found  # rare: ``exists`` strips them
+        if not padded.any():
+            return found
+        answers = [self.exists(code) for code in codes.filter(padded).to_list()]
+        return found.scatter(padded.arg_true(), answers)
 
     def name(self, code: str) -> str | None:
         """The code's name in the list; None for a code not in it (or a list without names)."""
@@ -56,33 +84,54 @@ class CodeList:
 
     @classmethod
     def from_csv(cls, path: Path, column: str = "kode") -> CodeList:
-        """Read one column of a UTF-8 CSV, gzipped when the name ends in ``.gz``.
+        """The codes in one column of a UTF-8 CSV, gzipped when the name ends in ``.gz``, read when first asked."""
+        codes = cls((), names_from=path)
+        codes._codes, codes._source = None, (path, column)
+        return codes
 
-        Loading the national list is part of every ``ppid validate`` start, so it is read in one piece and,
-        when no cell is quoted (the shipped list), split at commas: 4× faster than ``csv.DictReader``.
-        """
-        raw = path.read_bytes()
-        text = (gzip.decompress(raw) if path.suffix == ".gz" else raw).decode("utf-8-sig")
-        if '"' in text:
-            rows = csv.reader(io.StringIO(text, newline=""))
-            header = next(rows, [])
-            if column not in header:
-                return cls(())
-            index = header.index(column)
-            return cls((row[index] for row in rows if len(row) > index and row[index]), names_from=path)
-        lines = text.splitlines()  # without quotes a CSV line is exactly its cells split at commas
-        header = lines[0].split(",") if lines else []
+
+def _read_codes(path: Path, column: str) -> frozenset[str]:
+    """One column of a code list CSV as a set, for ``exists``.
+
+    When no cell is quoted (the shipped list), lines are split at commas: 4× faster than ``csv.DictReader``.
+    """
+    text = _read_text(path)
+    if '"' in text:
+        rows = csv.reader(io.StringIO(text, newline=""))
+        header = next(rows, [])
         if column not in header:
-            return cls(())
+            return frozenset()
         index = header.index(column)
-        cells = (line.split(",", index + 1) for line in lines[1:])  # no need to split past the wanted cell
-        return cls((row[index] for row in cells if len(row) > index and row[index]), names_from=path)
+        return frozenset(row[index].strip() for row in rows if len(row) > index and row[index])
+    lines = text.splitlines()  # without quotes a CSV line is exactly its cells split at commas
+    header = lines[0].split(",") if lines else []
+    if column not in header:
+        return frozenset()
+    index = header.index(column)
+    cells = (line.split(",", index + 1) for line in lines[1:])  # no need to split past the wanted cell
+    return frozenset(row[index].strip() for row in cells if len(row) > index and row[index])
+
+
+def _read_code_column(path: Path, column: str) -> pl.Series:
+    """One column of a code list CSV as a polars column (stripped, empty cells dropped), for ``listed``."""
+    import polars as pl
+
+    text = _read_text(path)
+    try:
+        codes = pl.read_csv(text.encode("utf-8"), columns=[column], infer_schema=False).get_column(column)
+    except pl.exceptions.PolarsError:  # no such column, no rows, ragged lines: the set's reading decides
+        return pl.Series(column, sorted(_read_codes(path, column)), dtype=pl.String)
+    return codes.filter(codes.is_not_null() & (codes != "")).str.strip_chars()
+
+
+def _read_text(path: Path) -> str:
+    raw = path.read_bytes()
+    return (gzip.decompress(raw) if path.suffix == ".gz" else raw).decode("utf-8-sig")
 
 
 def _read_names(path: Path) -> dict[str, str]:
     """Code → name of a code list CSV with ``kode`` and ``nama`` columns (gzipped when the name ends in ``.gz``)."""
-    raw = path.read_bytes()
-    text = (gzip.decompress(raw) if path.suffix == ".gz" else raw).decode("utf-8-sig")
+    text = _read_text(path)
     rows = csv.reader(io.StringIO(text, newline="")) if '"' in text else (line.split(",") for line in text.splitlines())
     header = next(rows, [])
     if "kode" not in header or "nama" not in header:

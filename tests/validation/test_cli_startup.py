@@ -127,3 +127,24 @@ def test_the_shipped_region_list_loads_whole() -> None:
 
     assert codes.exists("32") and codes.exists("3201") and codes.exists("320101")  # province, regency, district
     assert not codes.exists("kode")
+
+
+def test_the_columnar_lookup_answers_as_exists_does(tmp_path: Path) -> None:
+    """``listed`` (a sorted polars column, for the columnar engine) and ``exists`` (a Python set) never disagree:
+    padded codes, control characters Python strips, unknown codes and lists read from any CSV shape."""
+    import polars as pl
+
+    from ppid.validation.reference import REGION_CODES, CodeList
+
+    ragged = tmp_path / "ragged.csv"
+    ragged.write_text("kode,nama\n3201,Kabupaten Bogor,lebih\n 320101 ,Cibinong\n", encoding="utf-8")
+    empty = tmp_path / "empty.csv"
+    empty.write_text("", encoding="utf-8")
+    makers = [lambda: CodeList.from_csv(REPO / "schemas" / REGION_CODES), lambda: CodeList.from_csv(ragged),
+              lambda: CodeList.from_csv(empty), lambda: CodeList(["3201", " 320101\u3000"]), lambda: CodeList([])]
+    asked = ["32", "3201", " 3201", "3201 ", "3201\x1f", "\x1c3201", "3201\u3000", "3201.0", "320101", "", " ",
+             "kode", "Cibinong", "99", "3201\n", "zzzz"]
+
+    for make in makers:
+        by_set, in_columns = make(), make()  # each reads the list its own way
+        assert in_columns.listed(pl.Series(asked)).to_list() == [by_set.exists(code) for code in asked]

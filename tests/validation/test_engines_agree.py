@@ -84,8 +84,19 @@ def messy_table(path: Path, seed: int, rows: int) -> Path:
     return path
 
 
-def report_of(path: Path, engine: str, tmp_path: Path) -> tuple[list, list, bytes, int]:
-    reference = CodeList(CODES)
+class LookupReference:
+    """A reference that only answers ``exists``, as a database lookup would (no ``CodeList`` shortcut)."""
+
+    def __init__(self, codes: list[str]) -> None:
+        self.codes = set(codes)
+
+    def exists(self, code: str) -> bool:
+        return code.strip() in self.codes
+
+
+def report_of(path: Path, engine: str, tmp_path: Path,
+              reference: object | None = None) -> tuple[list, list, bytes, int]:
+    reference = reference or CodeList(CODES)
     with validate_table(path, SCHEMA, reference=reference, engine=engine) as result:
         table = result.report.tables[0]
         problems = [problem.to_dict() for problem in table.problems]
@@ -105,6 +116,13 @@ def test_both_engines_give_the_same_report_on_a_messy_table(tmp_path: Path, seed
     assert columnar[0] == reference[0]
     assert columnar[1] == reference[1]
     assert columnar[2] == reference[2]
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_a_reference_that_only_answers_exists_gives_the_same_report_as_a_code_list(tmp_path: Path, seed: int) -> None:
+    path = messy_table(tmp_path / f"rujukan-{seed}.csv", 20 + seed, rows=2500)
+
+    assert report_of(path, "kolom", tmp_path, LookupReference(CODES)) == report_of(path, "kolom", tmp_path)
 
 
 def test_both_engines_agree_when_validation_stops_at_an_error_limit(tmp_path: Path) -> None:
