@@ -364,54 +364,39 @@ class Field:
         return read_date
 
     def _read_datetime(self) -> ValueReader:
-        form = self.format
-        if form == "default":
-            from dateutil.parser import isoparse  # frictionless's ISO 8601 reader, loaded only for such a field
-        parse = _dateutil_parse() if form == "any" else None
-
-        def read_datetime(cell: Any) -> Any:
-            if not isinstance(cell, datetime):
-                if not isinstance(cell, str):
-                    return None
-                try:
-                    if form == "default":
-                        if len(cell) < 19 or cell[16] != ":":  # frictionless's shape test (its asserts)
-                            return None
-                        cell = isoparse(cell)
-                    elif parse is not None:
-                        cell = parse(cell)
-                    else:
-                        cell = datetime.strptime(cell, form)
-                except Exception:  # frictionless: any parsing failure is a type error
-                    return None
-            return cell
-
-        return read_datetime
+        return self._read_moment(datetime, shape=(19, 16), iso_text=str, part=_same)
 
     def _read_time(self) -> ValueReader:
+        return self._read_moment(time, shape=(8, 5), iso_text="2000-01-01T{}".format, part=datetime.timetz)
+
+    def _read_moment(self, kind: type, *, shape: tuple[int, int], iso_text: Callable[[str], str],
+                     part: Callable[[datetime], Any]) -> ValueReader:
+        """frictionless's datetime and time readers, which differ only in these arguments: ``default`` is ISO 8601
+        read by dateutil after frictionless's shape test (``shape``: the least length, and where a ``:`` must be;
+        its asserts), ``any`` dateutil's parser, anything else ``strptime``; ``part`` keeps the time of a time."""
         form = self.format
         if form == "default":
             from dateutil.parser import isoparse  # frictionless's ISO 8601 reader, loaded only for such a field
         parse = _dateutil_parse() if form == "any" else None
+        least, colon = shape
 
-        def read_time(cell: Any) -> Any:
-            if not isinstance(cell, time):
-                if not isinstance(cell, str):
-                    return None
-                try:
-                    if form == "default":
-                        if len(cell) < 8 or cell[5] != ":":  # frictionless's shape test (its asserts)
-                            return None
-                        cell = isoparse(f"2000-01-01T{cell}").timetz()
-                    elif parse is not None:
-                        cell = parse(cell).timetz()
-                    else:
-                        cell = datetime.strptime(cell, form).timetz()
-                except Exception:  # frictionless: any parsing failure is a type error
-                    return None
-            return cell
+        def read_moment(cell: Any) -> Any:
+            if isinstance(cell, kind):
+                return cell
+            if not isinstance(cell, str):
+                return None
+            try:
+                if form == "default":
+                    if len(cell) < least or cell[colon] != ":":
+                        return None
+                    return part(isoparse(iso_text(cell)))
+                if parse is not None:
+                    return part(parse(cell))
+                return part(datetime.strptime(cell, form))
+            except Exception:  # frictionless: any parsing failure is a type error
+                return None
 
-        return read_time
+        return read_moment
 
     def _read_year(self) -> ValueReader:
         def year(cell: Any) -> Any:
@@ -485,6 +470,10 @@ class Field:
 
 def _identity(cell: Any) -> Any:
     return cell
+
+
+def _same(moment: datetime) -> datetime:
+    return moment
 
 
 def _dateutil_parse() -> Callable[[str], datetime]:
