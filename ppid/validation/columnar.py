@@ -229,6 +229,58 @@ def _prefetched(reader: pacsv.CSVStreamingReader, position: Callable[[], int], r
         thread.join()
 
 
+_LINE_ENCODINGS = {"utf-8", "utf-8-sig", "cp1252", "iso8859-1", "ascii"}
+"""Encodings ``sniff`` gives in which a newline byte is always a newline (not UTF-16's)."""
+
+
+def one_line_per_record(path: Path, *, encoding: str, records: int) -> bool:
+    """Whether the file's ``records`` rows (the header's included) are exactly its lines: no quoted line break, no
+    lone ``\r`` ending, an encoding whose newline byte is a newline. Counted in C over the file, about 20 ms for
+    100 MB; when true, ``lines_at`` can take a row straight from its line."""
+    try:
+        if codecs.lookup(encoding).name not in _LINE_ENCODINGS:
+            return False
+    except LookupError:
+        return False
+    lines = returns = pairs = 0
+    last = b"\n"
+    with path.open("rb") as stream:
+        while chunk := stream.read(_BLOCK_SIZE):
+            lines += chunk.count(b"\n")
+            if b"\r" in chunk or last == b"\r":
+                returns += chunk.count(b"\r")
+                pairs += chunk.count(b"\r\n") + (last == b"\r" and chunk[:1] == b"\n")
+            last = chunk[-1:]
+    return returns == pairs and lines + (last != b"\n") == records
+
+
+def lines_at(path: Path, wanted: Iterator[int], *, encoding: str, delimiter: str) -> Iterator[
+        tuple[int, list[str | None]]]:
+    """The cells of the rows numbered ``wanted`` (ascending) of a file where ``one_line_per_record`` holds, split
+    as a row read alone is (``_split``): one pass, the newlines of each chunk found by numpy, no parsing."""
+    import numpy as np  # loaded by pyarrow already
+
+    target = next(wanted, None)
+    first, carry = 1, b""
+    with path.open("rb") as stream:
+        while target is not None:
+            chunk = stream.read(_BLOCK_SIZE)
+            data = carry + chunk
+            if not data:
+                return
+            ends = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 10)  # where each whole line ends
+            if not chunk and (not len(ends) or ends[-1] != len(data) - 1):
+                ends = np.append(ends, len(data))  # the last line, without a newline
+            while target is not None and target < first + len(ends):
+                index = target - first
+                start = int(ends[index - 1]) + 1 if index else 0
+                text = data[start:int(ends[index])].decode(encoding)
+                yield target, _split(text[:-1] if text.endswith("\r") else text, delimiter)
+                target = next(wanted, None)
+            first += len(ends)
+            carry = data[int(ends[-1]) + 1:] if len(ends) else data
+
+
 def _split(text: str, delimiter: str) -> list[str | None]:
     """One odd row's cells, as Python's csv module (frictionless's reader) splits them."""
     rows = list(csv.reader([text], delimiter=delimiter, quotechar='"', doublequote=True, strict=False))

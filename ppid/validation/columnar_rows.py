@@ -9,6 +9,7 @@ total row, a formula floating point cannot decide) are read one by one, as the f
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -121,6 +122,7 @@ class ColumnarRows:
         finally:
             log.close()
             self.vector_log.close()
+        self.last_row = last_row
         return rows.finish([log.path, vector_path], self.finder, self._reread, stopped=stopped,
                              readable=readable,
                              last_row=last_row, untitled_seen=self.untitled_seen)
@@ -476,9 +478,20 @@ class ColumnarRows:
         return read_row(self.names, self.readers, cells)
 
     def _reread(self, candidates: Iterator[int]) -> Iterator[tuple[int, Mapping[str, Any], list[str | None]]]:
-        """The candidate duplicate rows read again, in one pass merged with the candidates (both in row order)."""
+        """The candidate duplicate rows read again, in one pass merged with the candidates (both in row order).
+
+        A CSV whose every row is one line gives them straight from their lines (0.05 s for 100 MB); any other
+        table is parsed again."""
         wanted = next(candidates, None)
         if wanted is None:
+            return
+        sniffed = self.rows.sniffed
+        encoding = sniffed.encoding or "utf-8"
+        if sniffed.format == FileFormat.CSV and columnar.one_line_per_record(self.rows.path, encoding=encoding,
+                                                                             records=self.last_row):
+            for number, cells in columnar.lines_at(self.rows.path, itertools.chain([wanted], candidates),
+                                                   encoding=encoding, delimiter=sniffed.delimiter or ","):
+                yield number, self._read_row(cells)[1], cells
             return
         for batch in self.batches():
             last = self._last_number(batch, 0)

@@ -16,7 +16,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from ppid.validation import uniqueness, validate_table
+from ppid.validation import uniqueness, validate_table, write_rows_to_fix
 from ppid.validation.formula_columns import vectorised
 from ppid.validation.formulas import RowFormula
 from ppid.validation.progress import ValidationProgress
@@ -149,6 +149,34 @@ def test_duplicates_are_found_the_same_in_memory_and_spilled_to_disk(tmp_path: P
     assert len(in_memory) == 300
     assert in_memory[0] == (702, None, "duplicate-key")
     assert spilled == in_memory
+
+
+@pytest.mark.parametrize(("ending", "encoding", "multi_line"), [
+    ("\n", "utf-8", False), ("\r\n", "utf-8", False), ("\n", "cp1252", False), ("\n", "utf-8", True),
+    ("\r", "utf-8", False)])
+def test_repeated_keys_come_with_their_cells_whether_taken_from_their_lines_or_parsed_again(
+        tmp_path: Path, ending: str, encoding: str, multi_line: bool) -> None:
+    """Rows whose key hash repeats are fetched again for the exact check and the rows-to-fix file: straight from their
+    lines when every row is one line, parsed again when a quoted cell spans lines or lines end in a lone CR."""
+    schema = {**SCHEMA, "fields": [*SCHEMA["fields"], {"name": "catatan", "type": "string"}]}
+    rows = [[str(1000 + i % 400), "2020", str(i), "2024-01-31", f"Désa {i}, \"kutip\""] for i in range(600)]
+    if multi_line:
+        rows[5][4] = "dua\nbaris"
+    path = tmp_path / "ganda.csv"
+    with path.open("w", newline="", encoding=encoding) as stream:
+        csv.writer(stream, lineterminator=ending).writerows([["kode", "tahun", "jumlah", "tanggal", "catatan"], *rows])
+
+    reports = []
+    for engine in ("kolom", "frictionless"):
+        with validate_table(path, schema, engine=engine) as result:
+            rows_to_fix = tmp_path / f"perbaikan-{engine}.csv"
+            write_rows_to_fix(result, rows_to_fix)
+            problems = [problem.to_dict() for problem in result.report.tables[0].problems]
+            reports.append((list(result.findings()), problems, rows_to_fix.read_bytes()))
+
+    assert [finding.row for finding in reports[0][0]] == list(range(402, 602))
+    assert reports[0] == reports[1]
+    assert "Désa 401, \"\"kutip\"\"" in reports[0][2].decode("utf-8-sig")
 
 
 def test_equal_hashes_of_different_keys_never_make_a_duplicate(tmp_path: Path) -> None:
