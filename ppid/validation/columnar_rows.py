@@ -238,14 +238,16 @@ class ColumnarRows:
         ``__fast``, true where all of them, the formulas and the key shapes clear the row."""
         oks = [self._column_ok(rule, frame).fill_null(False).alias(f"__ok_{index}")
                for index, rule in enumerate(self.rules)]
-        codes = [self._codes_ok(name, frame).fill_null(False).alias(f"__code_{name}")
-                 for name in self.rows.judge.references]
         names = [self._names_ok(name, frame).fill_null(True).alias(f"__name_{name}")
                  for name in self.rows.judge.region_names]
-        flags = frame.select(*oks, *codes, *names,
+        flags = frame.select(*oks, *names,
                              pl.all_horizontal([rule.missing for rule in self.rules]).alias("__blank"),
                              (self.formula_check if self.formula_check is not None else pl.lit(False))
                              .fill_null(False).alias("__formula"))
+        if self.rows.judge.references:  # looked up after the checks: only valid codes are worth looking up
+            flags = flags.hstack(frame.select(
+                self._codes_ok(name, frame, flags.get_column(f"__ok_{self._index(name)}")).fill_null(False)
+                .alias(f"__code_{name}") for name in self.rows.judge.references))
         conditions = [pl.col(f"__ok_{index}") for index in range(len(self.rules))]
         conditions += [pl.col(f"__code_{name}") for name in self.rows.judge.references]
         conditions += [pl.col(f"__name_{name}") for name in self.rows.judge.region_names]
@@ -314,14 +316,18 @@ class ColumnarRows:
         if not rows.height:
             return pl.DataFrame(schema=schema), table
         for index, values in verdicts.items():
-            pairs = []
+            cells: list[Any] = []
+            seqs: list[int] = []
+            start = len(table)
             for value, found in values.items():
                 for position, finding in enumerate(found):
-                    pairs.append((value, index * 16 + position, len(table)))
+                    cells.append(value)
+                    seqs.append(index * 16 + position)
                     table.append(finding)
-            if not pairs:
+            if not cells:
                 continue
-            mapping = pl.DataFrame(pairs, schema={"v": pl.String, "seq": pl.Int32, "fid": pl.Int32}, orient="row")
+            mapping = pl.DataFrame({"v": pl.Series(cells, dtype=pl.String), "seq": pl.Series(seqs, dtype=pl.Int32),
+                                    "fid": pl.int_range(start, len(table), eager=True, dtype=pl.Int32)})
             cells = rows.select(pl.col("__row").alias("row"), pl.col(f"c{index}").alias("v"))
             parts.append(cells.join(mapping, on="v", how="inner", nulls_equal=True).select("row", "seq", "fid"))
         for position, name in enumerate(self.rows.judge.references):
@@ -408,12 +414,13 @@ class ColumnarRows:
         ok = ~cell.is_in([value for value in bad if value is not None])
         return ok & cell.is_not_null() if None in bad else ok
 
-    def _codes_ok(self, name: str, frame: pl.DataFrame) -> pl.Expr:
-        """Cells whose code is in the reference list (distinct values looked up once)."""
+    def _codes_ok(self, name: str, frame: pl.DataFrame, valid: pl.Series) -> pl.Expr:
+        """Cells whose code is in the reference list, among the ``valid`` ones (the others have a finding of their
+        own, and ``__code_`` is only read where ``__ok_`` holds); each batch's distinct codes looked up at once."""
         rule = self.by_name[name]
         if rule.key is None:
             return pl.lit(False)
-        codes = frame.select(rule.key.alias("k"))["k"].unique().drop_nulls()
+        codes = frame.select(rule.key.filter(valid).alias("k"))["k"].unique().drop_nulls()
         reference = self.rows.judge.reference
         if isinstance(reference, CodeList):
             listed = codes.filter(reference.listed(codes))

@@ -63,6 +63,8 @@ class CodeList:
         """Whether each of ``codes`` (texts) is in the list, as ``exists`` answers, decided in columns."""
         import polars as pl
 
+        if not codes.len():
+            return pl.Series(codes.name, [], dtype=pl.Boolean)
         if self._column is None:  # sorted once: a binary search per code, no hash table built per batch
             column = (_read_code_column(*self._source) if self._source is not None and self._codes is None
                       else pl.Series(list(self._codes or ()), dtype=pl.String))

@@ -148,3 +148,4 @@ def test_the_columnar_lookup_answers_as_exists_does(tmp_path: Path) -> None:
     for make in makers:
         by_set, in_columns = make(), make()  # each reads the list its own way
         assert in_columns.listed(pl.Series(asked)).to_list() == [by_set.exists(code) for code in asked]
+        assert in_columns.listed(pl.Series([], dtype=pl.String)).to_list() == []
