@@ -657,7 +657,7 @@ def validate(
             reference = region_codes(settings.schemas_dir) if schema.uses_reference else None
             with ValidationBar() as bar:
                 result = validate_table(file, schema.descriptor, limit_errors=limit_errors, reference=reference,
-                                        progress=bar.update, engine=engine)
+                                        progress=bar.update, engine=engine, rows_to_fix=rows_to_fix is not None)
             with result:
                 result.report.schema_name = schema.name
                 click.echo(render(result.report, output_format))

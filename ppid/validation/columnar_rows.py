@@ -97,10 +97,10 @@ class ColumnarRows:
     def run(self) -> list[Path]:
         rows, table = self.rows, self.table
         table.engine, table.engine_reason = ENGINE_COLUMNAR, None
-        log = RowLogWriter(rows.work / f"baris{self.scratch}.jsonl")
+        log = RowLogWriter(rows.work / f"baris{self.scratch}.jsonl", keep=rows.keep_rows)
         self.log = log
         vector_path = rows.work / f"baris-kolom{self.scratch}.jsonl"
-        self.vector_log = vector_path.open("ab")
+        self.vector_log = vector_path.open("ab") if rows.keep_rows else None
         self.pending_blank: list[int] = []
         last_row, stopped, readable = rows.sniffed.header_row, False, True
         try:
@@ -121,7 +121,8 @@ class ColumnarRows:
             raise
         finally:
             log.close()
-            self.vector_log.close()
+            if self.vector_log is not None:
+                self.vector_log.close()
         self.last_row = last_row
         return rows.finish([log.path, vector_path], self.finder, self._reread, stopped=stopped,
                              readable=readable,
@@ -388,6 +389,8 @@ class ColumnarRows:
 
     def _log_vector_rows(self, found: pl.DataFrame, table: list[RowFinding], rows: pl.DataFrame) -> None:
         """The vectorised error rows, with their notes, appended to their own row log (merged by row when read)."""
+        if self.vector_log is None:
+            return
         vector = found.join(rows.select(pl.col("__row").alias("row")), on="row", how="semi")
         if not vector.height:
             return

@@ -95,6 +95,7 @@ def validate_table(
     name: str | None = None,
     progress: ProgressCallback | None = None,
     engine: str = ENGINE_AUTO,
+    rows_to_fix: bool = True,
 ) -> ValidationResult:
     """Validate a CSV, workbook or ZIP of them against a Table Schema (a descriptor or the path of one).
 
@@ -106,7 +107,8 @@ def validate_table(
     columnar engine unless another is better placed (a small CSV: ``baris``; ``foreignKeys``: frictionless);
     ``kolom`` insists on the columnar engine, ``baris`` on reading row by row; ``frictionless`` reads the rows with
     frictionless itself, the reference the other engines are
-    held to, e.g. to cross-check.
+    held to, e.g. to cross-check. ``rows_to_fix=False`` keeps no rows for ``write_rows_to_fix`` and ``findings()``:
+    the report alone, sooner on a file with many problems.
     Close the result (or use ``with``) to remove its scratch files.
     """
     if engine not in ENGINES:
@@ -116,7 +118,7 @@ def validate_table(
     path = Path(path)
     descriptor = _load_descriptor(schema)
     workdir = TemporaryDirectory(prefix="ppid-validasi-")
-    result = ValidationResult(report=ValidationReport(), workdir=workdir)
+    result = ValidationResult(report=ValidationReport(), workdir=workdir, rows_kept=rows_to_fix)
     try:
         work = Path(workdir.name)
         display = name or path.name
@@ -136,7 +138,7 @@ def validate_table(
                 table_path, table_name, descriptor, work / f"tabel-{index}",
                 sniffed=table_sniffed or sniff(table_path, sheet=sheet, known_headers=known),
                 limit_errors=limit_errors or None, reference=reference, requested_sheet=sheet, progress=progress,
-                engine=engine,
+                engine=engine, keep_rows=rows_to_fix,
             )
             table, logs = check.run()
             result.report.tables.append(table)
@@ -207,6 +209,7 @@ class _TableCheck:
         requested_sheet: str | int | None,
         progress: ProgressCallback | None = None,
         engine: str = ENGINE_AUTO,
+        keep_rows: bool = True,
     ) -> None:
         self.path, self.name, self.descriptor, self.work, self.sniffed = path, name, descriptor, work, sniffed
         self.limit = limit_errors
@@ -214,6 +217,7 @@ class _TableCheck:
         self.requested_sheet = requested_sheet
         self.progress = progress
         self.engine = engine
+        self.keep_rows = keep_rows
         self.specs = {spec["name"]: spec for spec in descriptor["fields"]}
         self.collector = ProblemCollector()
         self.references: dict[str, str] = {}
@@ -302,7 +306,7 @@ class _TableCheck:
         checked = {name: ref for name, ref in references.items() if ref} if self.reference else {}
         judge = Judge(self.specs, checked, self.reference, formulas, region_name_fields(self.specs, present, checked))
         rows = TableRows(self.path, self.name, self.sniffed, self.work, self.descriptor, columns, judge, table,
-                         self.limit, self.progress, self.collector)
+                         self.limit, self.progress, self.collector, keep_rows=self.keep_rows)
         reason = self._frictionless_reason(columns)
         if reason is not None:
             table.engine, table.engine_reason = ENGINE_FRICTIONLESS, reason

@@ -247,6 +247,8 @@ class ValidationResult:
     row_logs: list[list[Path]] = field(default_factory=list)
     """Per table, the row logs (each in row order) that make up its rows to fix."""
     workdir: TemporaryDirectory | None = None
+    rows_kept: bool = True
+    """False when validated with ``rows_to_fix=False``: the report only."""
 
     def close(self) -> None:
         if self.workdir is not None:
@@ -256,10 +258,16 @@ class ValidationResult:
     def findings(self) -> Iterator[Finding]:
         """Every row-level finding of every table, in row order per table: what the parity suite compares
         with frictionless, and what the rows-to-fix CSV is made of."""
+        self.require_rows()
         for index, logs in enumerate(self.row_logs):
             for logged in _merged(logs):
                 for note in logged.notes:
                     yield Finding(index, logged.row, note.column, note.code)
+
+    def require_rows(self) -> None:
+        """Refuse to read rows that ``rows_to_fix=False`` never kept (rather than answer "no rows to fix")."""
+        if not self.rows_kept:
+            raise ValueError("validated with rows_to_fix=False: no rows were kept")
 
     def __enter__(self) -> ValidationResult:
         return self
@@ -283,6 +291,7 @@ def write_rows_to_fix(result: ValidationResult, destination: Path, *, delimiter:
     used (``;`` in Indonesian-locale Excel), else a comma. The file is UTF-8 with BOM so Excel
     shows accented names correctly, and every cell is neutralised against formula injection.
     """
+    result.require_rows()
     tables = result.report.tables
     if delimiter is None:
         delimiter = next((t.delimiter for t in tables if t.delimiter), ",")

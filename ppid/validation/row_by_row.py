@@ -99,7 +99,7 @@ def check_row_by_row(rows: TableRows, source: RowSource) -> list[Path]:
     untitled = [index for index, name in enumerate(columns) if name is None and not rows.sniffed.labels[index]]
     untitled_seen: dict[int, tuple[int, str]] = {}
     blank_rows: list[list[int]] = []
-    log = RowLogWriter(rows.work / f"baris-{source.scratch}.jsonl")
+    log = RowLogWriter(rows.work / f"baris-{source.scratch}.jsonl", keep=rows.keep_rows)
     last_row, stopped, readable = rows.sniffed.header_row, False, True
     try:
         for row in source.rows():

@@ -27,18 +27,23 @@ class LoggedRow(NamedTuple):
 
 
 class RowLogWriter:
-    """Appends one JSON line per row; rows must be written in increasing row order."""
+    """Appends one JSON line per row; rows must be written in increasing row order.
 
-    def __init__(self, path: Path) -> None:
+    With ``keep=False`` it writes nothing: the caller wants the report only (``validate_table(rows_to_fix=False)``).
+    """
+
+    def __init__(self, path: Path, *, keep: bool = True) -> None:
         self.path = path
-        self._stream = path.open("w", encoding="utf-8")
+        self._stream = path.open("w", encoding="utf-8") if keep else None
 
     def write(self, row: int, cells: list[str | None], notes: list[Note]) -> None:
-        self._stream.write(json.dumps([row, cells, notes], ensure_ascii=False, default=str))
-        self._stream.write("\n")
+        if self._stream is not None:
+            self._stream.write(json.dumps([row, cells, notes], ensure_ascii=False, default=str))
+            self._stream.write("\n")
 
     def close(self) -> None:
-        self._stream.close()
+        if self._stream is not None:
+            self._stream.close()
 
 
 def read_row_log(path: Path) -> Iterator[LoggedRow]:

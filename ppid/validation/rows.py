@@ -40,6 +40,8 @@ class TableRows:
     limit: int | None
     progress: ProgressCallback | None
     collector: ProblemCollector = field(default_factory=ProblemCollector)
+    keep_rows: bool = True
+    """Whether the rows to fix are logged (``validate_table(rows_to_fix=...)``)."""
 
     @property
     def present(self) -> set[str]:
@@ -100,7 +102,7 @@ class TableRows:
         """
         for number, values, cells in reread(finder.candidates()):
             finder.add_exact(number, values, cells)
-        log = RowLogWriter(self.work / "ganda.jsonl")
+        log = RowLogWriter(self.work / "ganda.jsonl", keep=self.keep_rows)
         try:
             for duplicate in finder.duplicates():
                 if self.limit and self.collector.error_count >= self.limit:

@@ -133,3 +133,20 @@ def test_both_engines_agree_when_validation_stops_at_an_error_limit(tmp_path: Pa
         assert not columnar.report.tables[0].complete
         assert columnar.report.to_dict()["tables"][0]["problems"] == reference.report.to_dict()["tables"][0]["problems"]
         assert list(columnar.findings()) == list(reference.findings())
+
+
+@pytest.mark.parametrize("engine", ["kolom", "baris", "frictionless"])
+def test_asking_for_the_report_alone_gives_the_same_report_and_keeps_no_rows(tmp_path: Path, engine: str) -> None:
+    """``ppid validate`` without ``--rows-to-fix`` validates with ``rows_to_fix=False``: nothing is logged, and a
+    caller that asks for the rows anyway is told so rather than given none."""
+    path = messy_table(tmp_path / "laporan.csv", 31, rows=2000)
+
+    with (validate_table(path, SCHEMA, reference=CodeList(CODES), engine=engine) as kept,
+          validate_table(path, SCHEMA, reference=CodeList(CODES), engine=engine, rows_to_fix=False) as report_only):
+        assert report_only.report.to_dict() == kept.report.to_dict()
+        assert not report_only.report.valid and list(kept.findings())
+        assert not list(Path(report_only.workdir.name).rglob("*.jsonl"))
+        with pytest.raises(ValueError, match="rows_to_fix=False"):
+            list(report_only.findings())
+        with pytest.raises(ValueError, match="rows_to_fix=False"):
+            write_rows_to_fix(report_only, tmp_path / "perbaikan.csv")
