@@ -146,12 +146,12 @@ def test_e_mails_committed_one_after_another_gather_into_few_rounds(environ, smt
 
 
 def test_a_crowds_round_runs_statements_short_enough_to_be_parsed_once(environ) -> None:
-    """A round of 100 messages (a quarter second of a crowd's filings) runs statements under 4 KB, the length under
-    which psycopg keeps a statement's parsing: a statement grown by a row of values per message was parsed again on
-    every round, in the server's own process."""
+    """A round of 200 messages (a crowd's filings gathered) runs statements under 4 KB, the length under which
+    psycopg keeps a statement's parsing: a statement grown by a parameter or a row of values per message was parsed
+    again on every round, in the server's own process."""
     platform = Platform.open(load_settings(environ=environ))  # no SMTP server: each message is saved to a file
     with platform.database.session() as session:
-        for index in range(100):
+        for index in range(200):
             write_outbox(session, platform, to=f"warga{index}@example.id", subject="Uji", body="Isi", category="uji")
         session.flush()
         ids = list(session.scalars(select(MailDelivery.id)))
@@ -167,7 +167,7 @@ def test_a_crowds_round_runs_statements_short_enough_to_be_parsed_once(environ) 
     finally:
         event.remove(platform.database.engine, "before_cursor_execute", note)
 
-    assert statuses == ["saved"] * 100
+    assert statuses == ["saved"] * 200
     assert max(lengths) < 4096
     assert all(len(row.attempt_log) == 1 for row in _rows(platform))
     platform.close()
