@@ -7,8 +7,8 @@ which sends the e-mails the filings wrote to the outbox (without it each server'
 after the commit, outside the request). Then, for each level of concurrent clients (``--levels``, default 8, 32, 128):
 
 1. files ``--filings`` requests through the JSON API from that many concurrent clients (a thread pool, one
-   HTTP session per thread), each with its own ``Idempotency-Key``; no new filing starts after
-   ``--max-seconds``;
+   kept-alive ``http.client`` connection per thread and server), each with its own ``Idempotency-Key``; no new
+   filing starts after ``--max-seconds``;
 2. opens the tracking page of every request filed at that level from as many concurrent clients;
 3. checks in the database that every accepted filing is stored under the number it was given and its e-mail
    is in the outbox (zero lost), that no registration number repeats (zero duplicates), and counts 5xx.
@@ -21,6 +21,8 @@ filing was lost, a number repeated, an answer was a 5xx or a filing was not acce
 from __future__ import annotations
 
 import argparse
+import http.client
+import json
 import os
 import resource
 import shutil
@@ -37,9 +39,9 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import redis
-import requests
 import yaml
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -280,18 +282,54 @@ def wait_until_up(base: str, server: subprocess.Popen) -> None:
         if server.poll() is not None:
             raise SystemExit(f"ppid serve stopped with exit code {server.returncode}")
         try:
-            if requests.get(base + "/healthz", timeout=2).status_code == 200:
+            if Client().send("GET", base + "/healthz")[0] == 200:
                 return
-        except requests.ConnectionError:
+        except OSError:  # not listening yet
             pass
         time.sleep(0.3)
     raise SystemExit("ppid serve did not answer /healthz within a minute")
 
 
+class Client:
+    """One client's kept-alive connections (one per server), as a browser keeps its connection to a site.
+
+    ``http.client`` rather than ``requests``: the clients share the server's two cores, and ``requests`` cost
+    1.4–1.8 ms of CPU per filing in 32 threads, which a crowd's browsers on their own machines do not take from
+    the server (bench/README.md, session 8)."""
+
+    def __init__(self) -> None:
+        self.connections: dict[str, http.client.HTTPConnection] = {}
+
+    def send(self, method: str, url: str, body: bytes | None = None, headers: dict[str, str] | None = None
+             ) -> tuple[int, str, bytes]:
+        """(status, content type, body); a connection the server closed is opened again once."""
+        parts = urlsplit(url)
+        for attempt in (1, 2):
+            connection = self.connections.get(parts.netloc)
+            if connection is None:
+                connection = self.connections[parts.netloc] = http.client.HTTPConnection(parts.netloc,
+                                                                                          timeout=CLIENT_TIMEOUT)
+            try:
+                connection.request(method, parts.path, body=body, headers=headers or {})
+                response = connection.getresponse()
+                payload = response.read()
+            except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
+                connection.close()
+                del self.connections[parts.netloc]
+                if attempt == 2:
+                    raise
+                continue
+            if response.will_close:
+                connection.close()
+                del self.connections[parts.netloc]
+            return response.status, response.getheader("Content-Type", ""), payload
+        raise AssertionError("unreachable")
+
+
 def run_concurrently(
-    count: int, clients: int, task: Callable[[int, requests.Session], Result], max_seconds: float
+    count: int, clients: int, task: Callable[[int, Client], Result], max_seconds: float
 ) -> tuple[list[Result], float]:
-    """Run ``task`` up to ``count`` times on ``clients`` threads, each with its own HTTP session; none starts after
+    """Run ``task`` up to ``count`` times on ``clients`` threads, each its own :class:`Client`; none starts after
     ``max_seconds``. Returns the results and the wall time."""
     local = threading.local()
     started = time.perf_counter()
@@ -299,16 +337,16 @@ def run_concurrently(
     def one(index: int) -> Result | None:
         if time.perf_counter() - started > max_seconds:
             return None
-        if not hasattr(local, "session"):
-            local.session = requests.Session()
-        return task(index, local.session)
+        if not hasattr(local, "client"):
+            local.client = Client()
+        return task(index, local.client)
 
     with ThreadPoolExecutor(max_workers=clients) as pool:
         results = [result for result in pool.map(one, range(count)) if result is not None]
     return results, time.perf_counter() - started
 
 
-def file_one(base: str, index: int, session: requests.Session) -> Result:
+def file_one(base: str, index: int, client: Client) -> Result:
     body = {
         "nama": f"Pemohon Uji {index}", "jenis_pemohon": "perorangan", "nik": f"320101450790{index % 9999 + 1:04d}",
         "alamat": "Jl. Uji Beban No. 1", "pekerjaan": "Wartawan", "email": f"pemohon{index}@example.id",
@@ -316,28 +354,29 @@ def file_one(base: str, index: int, session: requests.Session) -> Result:
         "cara_memperoleh": "salinan", "format_salinan": "softcopy", "cara_mendapatkan_salinan": "email",
         "dinas": ("dinkes", "disdukcapil", "bpkad")[index % 3], "pernyataan": True,
     }
+    encoded = json.dumps(body).encode()
+    headers = {"Content-Type": "application/json", "Idempotency-Key": str(uuid.uuid4())}
     started = time.perf_counter()
     try:
-        response = session.post(base + "/api/permohonan", json=body, headers={"Idempotency-Key": str(uuid.uuid4())},
-                                timeout=CLIENT_TIMEOUT)
-    except requests.RequestException as error:  # a time-out or a refused connection: counted, not fatal
+        status, content_type, answer = client.send("POST", base + "/api/permohonan", encoded, headers)
+    except (OSError, http.client.HTTPException) as error:  # a time-out or a refused connection: counted, not fatal
         print(f"  filing {index}: {type(error).__name__} after {time.perf_counter() - started:.1f} s")
         return Result(time.perf_counter() - started, 0)
     elapsed = time.perf_counter() - started
-    payload = response.json() if response.headers.get("Content-Type", "").startswith("application/json") else None
+    payload = json.loads(answer) if content_type.startswith("application/json") else None
     if payload is not None:
         payload["email"] = body["email"]
-    return Result(elapsed, response.status_code, payload)
+    return Result(elapsed, status, payload)
 
 
-def track_one(base: str, token: str, session: requests.Session) -> Result:
+def track_one(base: str, token: str, client: Client) -> Result:
     started = time.perf_counter()
     try:
-        response = session.get(f"{base}/permohonan/lacak/{token}", timeout=CLIENT_TIMEOUT)
-    except requests.RequestException as error:
+        status, _content_type, _page = client.send("GET", f"{base}/permohonan/lacak/{token}")
+    except (OSError, http.client.HTTPException) as error:
         print(f"  tracking: {type(error).__name__} after {time.perf_counter() - started:.1f} s")
         return Result(time.perf_counter() - started, 0)
-    return Result(time.perf_counter() - started, response.status_code)
+    return Result(time.perf_counter() - started, status)
 
 
 def check_database(url: str, level: Level) -> None:

@@ -281,6 +281,7 @@ def serve(host: str, port: int, threads: int) -> None:
 
     from ppid.app import create_app
     from ppid.mail import start_courier, stop_courier
+    from ppid.serving import quiet_queue_warnings
 
     settings = checked_settings().served_at(host, port, threads)
     platform = open_platform(settings)
@@ -299,6 +300,7 @@ def serve(host: str, port: int, threads: int) -> None:
         click.echo(_("Pengumuman serta-merta diterbitkan: %(title)s", title=title))
     if platform.jobs.inline:  # no worker: the server's own background thread sends the e-mails
         start_courier(platform)
+    quiet_queue_warnings()
     try:
         server.run()
     finally:

@@ -10,13 +10,16 @@ announcements stay on the public history page, and every change is a row of ``an
 from __future__ import annotations
 
 import enum
+import threading
+import time
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+from weakref import WeakKeyDictionary
 
-from sqlalchemy import Enum, ForeignKey, Integer, Row, String, Text, bindparam, or_, select
+from sqlalchemy import Engine, Enum, ForeignKey, Integer, Row, String, Text, bindparam, or_, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from ppid.accounts.models import Role, User
@@ -191,11 +194,28 @@ _BANNER = (
 )
 
 
-def banner(session: Session, now: datetime | None = None) -> list[Row[Any]]:
-    """What the banner of every public page shows of :func:`live`'s announcements (id, kind, title, area, ends_at),
-    as rows of a statement built once: on a tracking page under a crowd, building the query and loading whole
-    announcements through the ORM cost more than the query (issue 17)."""
-    return list(session.connection().execute(_BANNER, {"now": now or utcnow()}))
+BANNER_SECONDS = 1.0
+"""How long a process shows the banner it read before reading it again (see :func:`banner`)."""
+_banners: WeakKeyDictionary[Engine, tuple[float, list[Row[Any]]]] = WeakKeyDictionary()
+_banners_lock = threading.Lock()
+
+
+def banner(session: Session) -> list[Row[Any]]:
+    """What the banner of every public page shows of :func:`live`'s announcements (id, kind, title, area, ends_at).
+
+    Read at most once a second per process and database: under a crowd its query was a tenth of a tracking page's
+    CPU (issue 17). A change made in this process shows on its next page (:func:`_record` forgets the banner), in
+    other processes within the second; so does an announcement's start or end."""
+    engine = session.get_bind()
+    now = time.monotonic()
+    with _banners_lock:
+        kept = _banners.get(engine)
+    if kept is not None and now - kept[0] < BANNER_SECONDS:
+        return kept[1]
+    rows = list(session.connection().execute(_BANNER, {"now": utcnow()}))
+    with _banners_lock:
+        _banners[engine] = (now, rows)
+    return rows
 
 
 def every(session: Session, *, dinas_slug: str | None = None, dinas: Iterable[str] | None = None) -> list[Announcement]:
@@ -269,3 +289,5 @@ def _record(session: Session, announcement: Announcement, action: Action, actor:
         action=action, at=utcnow(), actor_user_id=actor.id if actor else None,
         actor_name=actor.full_name if actor else _("konfigurasi %(file)s", file=CONFIG_FILE), values=values))
     session.flush()
+    with _banners_lock:
+        _banners.pop(session.get_bind(), None)

@@ -25,7 +25,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import IO, Any
 
-import pymupdf
 from marshmallow import Schema, fields
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -108,6 +107,8 @@ def check_file(index: int, name: str, data: bytes, known: Sequence[str]) -> Cand
     """What publishing this file would expose, page by page for a PDF."""
     kind = file_kind(name, data[:8])
     if kind == "pdf":
+        import pymupdf  # here, not at the top: it loads a layout model, seconds of every `ppid serve` start (issue 17)
+
         try:
             with pymupdf.open(stream=data, filetype="pdf") as document:
                 if document.needs_pass:
@@ -125,6 +126,8 @@ def check_file(index: int, name: str, data: bytes, known: Sequence[str]) -> Cand
 def redact_pdf(data: bytes, values: Iterable[str]) -> bytes:
     """A copy of the PDF with every occurrence of ``values`` removed from the page content (text and the images
     under it), blacked out, and the document's metadata cleared."""
+    import pymupdf  # lazily, as in check_file
+
     with pymupdf.open(stream=data, filetype="pdf") as document:
         for page in document:
             for value in set(values):
@@ -137,6 +140,8 @@ def redact_pdf(data: bytes, values: Iterable[str]) -> bytes:
 
 
 def pdf_text(data: bytes) -> str:
+    import pymupdf  # lazily, as in check_file
+
     with pymupdf.open(stream=data, filetype="pdf") as document:
         return "\n".join(page.get_text() for page in document)
 

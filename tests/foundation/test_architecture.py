@@ -62,3 +62,17 @@ def test_the_web_app_starts_without_rdflib_which_only_dcat_exports_need(environ:
                             timeout=300)
 
     assert "RDFLIB False" in result.stdout, result.stdout[-2000:] + result.stderr[-2000:]
+
+
+def test_the_web_app_starts_without_pymupdf_which_only_published_answers_need(environ: dict[str, str]) -> None:
+    """pymupdf brings its layout model (onnxruntime) along: 1–2 s of CPU at every `ppid serve` start for the pages
+    that check, black out or read a published answer's PDF (issue 17)."""
+    probe = ("import sys\nfrom ppid.app import create_app\ncreate_app()\n"
+             "print('PYMUPDF', sorted(m for m in sys.modules\n"
+             "                        if m.split('.')[0] in {'pymupdf', 'fitz', 'onnxruntime'}))\n")
+    env = {key: value for key, value in os.environ.items() if not key.startswith("PPID_")} | environ
+
+    result = subprocess.run([sys.executable, "-c", probe], cwd=REPO, env=env, capture_output=True, text=True,
+                            timeout=300)
+
+    assert "PYMUPDF []" in result.stdout, result.stdout[-2000:] + result.stderr[-2000:]

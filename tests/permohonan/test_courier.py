@@ -20,7 +20,7 @@ import pytest
 import requests
 from aiosmtpd.controller import Controller
 from click.testing import CliRunner
-from sqlalchemy import select, update
+from sqlalchemy import event, select, update
 from sqlalchemy.orm import selectinload
 
 from ppid.app import create_app
@@ -31,6 +31,7 @@ from ppid.mail import (
     MAX_ATTEMPTS,
     DeliveryStatus,
     MailDelivery,
+    deliver_rows,
     retry_failed,
     send_mail,
     start_courier,
@@ -141,6 +142,34 @@ def test_e_mails_committed_one_after_another_gather_into_few_rounds(environ, smt
     assert len(smtp[1].messages) == 100
     conversations = len({peer for peer, _recipients in smtp[1].messages})
     assert conversations <= committing / 0.25 + 2
+    platform.close()
+
+
+def test_a_crowds_round_runs_statements_short_enough_to_be_parsed_once(environ) -> None:
+    """A round of 200 messages (a crowd's filings gathered) runs statements under 4 KB, the length under which
+    psycopg keeps a statement's parsing: a statement grown by a parameter or a row of values per message was parsed
+    again on every round, in the server's own process."""
+    platform = Platform.open(load_settings(environ=environ))  # no SMTP server: each message is saved to a file
+    with platform.database.session() as session:
+        for index in range(200):
+            write_outbox(session, platform, to=f"warga{index}@example.id", subject="Uji", body="Isi", category="uji")
+        session.flush()
+        ids = list(session.scalars(select(MailDelivery.id)))
+        session.info.pop("ppid.mail.outbox")  # committed, handed to the round below
+    lengths: list[int] = []
+
+    def note(_connection, _cursor, statement, _parameters, _context, _executemany) -> None:
+        lengths.append(len(statement.encode()))
+
+    event.listen(platform.database.engine, "before_cursor_execute", note)
+    try:
+        statuses = deliver_rows(platform, ids)
+    finally:
+        event.remove(platform.database.engine, "before_cursor_execute", note)
+
+    assert statuses == ["saved"] * 200
+    assert max(lengths) < 4096
+    assert all(len(row.attempt_log) == 1 for row in _rows(platform))
     platform.close()
 
 

@@ -153,3 +153,4 @@ def test_64_concurrent_filings_through_ppid_serve_are_all_stored_numbered_once_a
     check_crowd(answers, database_url)
     assert "Exception on " not in log and "QueuePool limit" not in log  # no unhandled error, no pool time-out
     assert took < 60, f"64 filings took {took:.1f} s"
+    assert log.count("Task queue depth") == 1  # the crowd waiting for a thread is said once, not per request
