@@ -235,7 +235,7 @@ _LINE_ENCODINGS = {"utf-8", "utf-8-sig", "cp1252", "iso8859-1", "ascii"}
 
 def one_line_per_record(path: Path, *, encoding: str, records: int) -> bool:
     """Whether the file's ``records`` rows (the header's included) are exactly its lines: no quoted line break, no
-    lone ``\r`` ending, an encoding whose newline byte is a newline. Counted in C over the file, about 20 ms for
+    lone ``\r`` ending, an encoding whose newline byte is a newline. Counted in C over the file, 65–90 ms for
     100 MB; when true, ``lines_at`` can take a row straight from its line."""
     try:
         if codecs.lookup(encoding).name not in _LINE_ENCODINGS:

@@ -490,8 +490,8 @@ class ColumnarRows:
     def _reread(self, candidates: Iterator[int]) -> Iterator[tuple[int, Mapping[str, Any], list[str | None]]]:
         """The candidate duplicate rows read again, in one pass merged with the candidates (both in row order).
 
-        A CSV whose every row is one line gives them straight from their lines (0.05 s for 100 MB); any other
-        table is parsed again."""
+        A CSV whose every row is one line gives them straight from their lines (0.26 s for 100 MB, the line count
+        included, against 0.45 s to parse it again); any other table is parsed again."""
         wanted = next(candidates, None)
         if wanted is None:
             return
