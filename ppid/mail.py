@@ -45,6 +45,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import unquote, urlparse
 
 from sqlalchemy import (
+    ARRAY,
     Enum,
     ForeignKey,
     Integer,
@@ -56,6 +57,7 @@ from sqlalchemy import (
     func,
     insert,
     inspect,
+    literal,
     or_,
     select,
     update,
@@ -259,17 +261,51 @@ def write_outbox_rows(session: Session, platform: Platform, messages: Iterable[O
     Core, not ORM objects: a filing's e-mails went through the ORM's unit of work at its commit, which cost the
     filing more CPU than the statement (issue 17). A row written in a savepoint that rolls back is still handed
     over, and then found missing by the courier or the worker (:func:`deliver_rows`): nothing is sent for it."""
-    now = utcnow()
-    domain = _mail_domain(platform.settings)
-    rows = [{"recipient": message.to, "subject": message.subject[:255], "body": message.body,
-             "category": message.category, "reference": message.reference, "message_id": make_msgid(domain=domain),
-             "status": DeliveryStatus.QUEUED, "attempts": 0, "next_attempt_at": now, "created_at": now}
-            for message in messages]
+    rows = outbox_rows(platform, messages)
     if not rows:
         return []
     ids = list(session.connection().scalars(_INSERT_DELIVERIES, rows))
-    session.info.setdefault(OUTBOX_IDS, []).extend((platform, delivery_id) for delivery_id in ids)
+    hand_over_after_commit(session, platform, ids)
     return ids
+
+
+def outbox_rows(platform: Platform, messages: Iterable[Outgoing]) -> list[dict[str, Any]]:
+    """The outbox rows of ``messages``, as :data:`_INSERT_DELIVERIES` takes them."""
+    now = utcnow()
+    domain = _mail_domain(platform.settings)
+    return [{"recipient": message.to, "subject": message.subject[:255], "body": message.body,
+             "category": message.category, "reference": message.reference, "message_id": make_msgid(domain=domain),
+             "status": DeliveryStatus.QUEUED, "attempts": 0, "next_attempt_at": now, "created_at": now}
+            for message in messages]
+
+
+_VARYING = ("recipient", "subject", "body", "category", "reference", "message_id")
+_UNNESTED = func.unnest(*(bindparam(f"outbox_{name}", type_=ARRAY(_deliveries.c[name].type)) for name in _VARYING)
+                        ).table_valued(*_VARYING).render_derived(name="message")
+_NOW = bindparam("outbox_now", type_=_deliveries.c.created_at.type)
+INSERT_OUTBOX_ARRAYS = insert(_deliveries).from_select(
+    [*_VARYING, "status", "attempts", "next_attempt_at", "created_at"],
+    select(*_UNNESTED.c, literal(DeliveryStatus.QUEUED, _deliveries.c.status.type), literal(0), _NOW, _NOW),
+).returning(_deliveries.c.id)
+"""The outbox rows of :func:`outbox_arrays` in one statement of one shape whatever their number (PostgreSQL's
+``unnest``): a data-modifying CTE of a statement that writes more (a filing's request, :mod:`ppid.permohonan`)."""
+
+
+def outbox_arrays(platform: Platform, messages: Iterable[Outgoing]) -> dict[str, Any]:
+    """The :func:`outbox_rows` of ``messages`` as the parameters of :data:`INSERT_OUTBOX_ARRAYS`."""
+    rows = outbox_rows(platform, messages)
+    return {"outbox_now": rows[0]["created_at"] if rows else None,
+            **{f"outbox_{name}": [row[name] for row in rows] for name in _VARYING}}
+
+
+NO_OUTBOX_ROWS = {"outbox_now": None, **{f"outbox_{name}": [] for name in _VARYING}}
+"""The parameters of :data:`INSERT_OUTBOX_ARRAYS` that write no row."""
+
+
+def hand_over_after_commit(session: Session, platform: Platform, ids: Iterable[int]) -> None:
+    """Outbox rows ``ids`` written as Core in ``session``'s transaction go to the courier or the job queue once
+    (and only if) it commits."""
+    session.info.setdefault(OUTBOX_IDS, []).extend((platform, delivery_id) for delivery_id in ids)
 
 
 send_after_commit = write_outbox

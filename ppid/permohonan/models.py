@@ -494,7 +494,9 @@ def _events_are_append_only(session: Session, _context: object, _instances: obje
 CHAIN_LOCK = 0x70706964  # "ppid": the advisory lock that serialises appends to the log on PostgreSQL
 _TAKE_CHAIN_LOCK = text("SELECT pg_advisory_xact_lock(:key)").bindparams(key=CHAIN_LOCK)
 _events = PermohonanEvent.__table__
-_CHAIN_TAIL = select(_events.c.hash).order_by(_events.c.id.desc()).limit(1)
+CHAIN_TAIL = select(_events.c.hash).order_by(_events.c.id.desc()).limit(1)
+"""The hash of the log's last event (None before the first: :data:`GENESIS`); read only with the chain's lock held,
+in a statement that began after it was granted."""
 
 
 def chain_tail(connection: Connection) -> str:
@@ -502,7 +504,7 @@ def chain_tail(connection: Connection) -> str:
     the lock first, then the tail read in a snapshot taken after the lock was granted."""
     if connection.dialect.name == "postgresql":
         connection.execute(_TAKE_CHAIN_LOCK)
-    return connection.scalar(_CHAIN_TAIL) or GENESIS
+    return connection.scalar(CHAIN_TAIL) or GENESIS
 
 
 def _seal_events(session: Session, new_events: list[PermohonanEvent]) -> None:

@@ -25,6 +25,7 @@ from ppid.mail import MailDelivery, write_outbox_rows
 from ppid.permohonan.access import LINK_VALID_DAYS
 from ppid.permohonan.deadlines import COURT_FILING_DAYS, format_day
 from ppid.permohonan.models import EventKind, Outcome, Permohonan, PermohonanEvent, Requester
+from ppid.permohonan.numbering import DRAFT_ID, DRAFT_NUMBER
 from ppid.permohonan.presenters import Desk, computation_text, deadline_computation, describe
 from ppid.permohonan.status import DisputeStatus, Status
 
@@ -51,6 +52,12 @@ class Notice:
     category: str
     reference: str
 
+    def filled(self, *, number: str, permohonan_id: int) -> Notice:
+        """This draft with the request's number and id in place of :data:`DRAFT_NUMBER` and :data:`DRAFT_ID`."""
+        def fill(text: str) -> str:
+            return text.replace(DRAFT_NUMBER, number).replace(DRAFT_ID, str(permohonan_id))
+        return Notice(self.to, fill(self.subject), fill(self.body), self.category, fill(self.reference))
+
 
 class Notices:
     """Composes the messages of a step and writes them to the outbox in the step's transaction."""
@@ -59,13 +66,6 @@ class Notices:
         self.platform = platform
         self.public_url = platform.settings.public_url.rstrip("/")
         self._addresses: dict[tuple[str | None, tuple[Role, ...]], list[str]] = {}
-
-    def prepare(self, workflow: Desk, kind: EventKind, dinas_slug: str | None) -> None:
-        """Look up now whom a coming ``kind`` step will tell, so that composing its messages needs no query:
-        a filing composes them while its number's counter row and the log's chain lock are held."""
-        roles = OFFICER_EVENTS.get(kind)
-        if roles is not None:
-            self._officer_addresses(workflow, dinas_slug, roles)
 
     def _officer_addresses(self, workflow: Desk, dinas_slug: str | None, roles: tuple[Role, ...]) -> list[str]:
         key = (dinas_slug, roles)
@@ -80,16 +80,29 @@ class Notices:
         ``status`` is the request's status after the step, when the caller derived it already: the requester's and
         the officers' messages share it (it was derived once for each, and once more for the answer: issue 17)."""
         status = status or workflow.status(permohonan)
-        notices = [*self._to_requester(workflow, permohonan, step, token, status),
+        notices = [*self._to_requester(workflow, permohonan, workflow.session.get(Requester, permohonan.id), step,
+                                       token, status),
                    *self._to_officers(workflow, permohonan, step, status)]
         queue_after_commit(workflow.session, self.platform, notices)
         return notices
 
+    def draft(self, workflow: Desk, permohonan: Permohonan, requester: Requester, step: PermohonanEvent, *,
+              token: str | None, status: Status) -> list[Notice]:
+        """The messages of ``step`` for a request not yet numbered nor stored: ``permohonan.number`` is
+        :data:`DRAFT_NUMBER` and its id unset. A filing composes them before it takes its number, because from the
+        number to the commit every other filing waits on the counter row (issue 17); :meth:`Notice.filled` then
+        puts in the number and id, and :meth:`write` writes them."""
+        return [*self._to_requester(workflow, permohonan, requester, step, token, status),
+                *self._to_officers(workflow, permohonan, step, status)]
+
+    def write(self, session: Session, notices: Iterable[Notice]) -> None:
+        """``notices`` as outbox rows of ``session``'s transaction (:func:`queue_after_commit`)."""
+        queue_after_commit(session, self.platform, notices)
+
     # -- the requester ---------------------------------------------------------------------------
 
-    def _to_requester(self, workflow: Desk, permohonan: Permohonan, step: PermohonanEvent,
-                      token: str | None, status: Status) -> list[Notice]:
-        requester = workflow.session.get(Requester, permohonan.id)
+    def _to_requester(self, workflow: Desk, permohonan: Permohonan, requester: Requester | None,
+                      step: PermohonanEvent, token: str | None, status: Status) -> list[Notice]:
         if requester is None or not requester.email:
             return []
         described = describe(step, workflow)
@@ -223,7 +236,7 @@ class Notices:
         lines += [
             "",
             _("Buka permohonan di meja petugas: %(link)s",
-              link=self.public_url + OFFICER_PATH.format(id=permohonan.id)),
+              link=self.public_url + OFFICER_PATH.format(id=DRAFT_ID if permohonan.id is None else permohonan.id)),
         ]
         body = "\n".join(lines)
         return [Notice(address, subject, body, f"permohonan.{step.kind.value}.petugas", permohonan.number)

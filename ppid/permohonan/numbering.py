@@ -13,47 +13,50 @@ import hashlib
 import secrets
 from typing import Any
 
-from sqlalchemy import bindparam
+from sqlalchemy import bindparam, func, literal, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from ppid.permohonan.config import UNROUTED_CODE, PermohonanConfig
-from ppid.permohonan.holiday_table import STAMP
 from ppid.permohonan.models import RegistrationCounter
 
 REGION_SCOPE = "*"
+DRAFT_NUMBER = f"\ue000nomor-{secrets.token_hex(8)}\ue000"
+DRAFT_ID = f"\ue000id-{secrets.token_hex(8)}\ue000"
+"""Stand-ins for a request's number and id in what is composed before the request has them (a filing's messages:
+:meth:`ppid.permohonan.notices.Notices.draft`): a private-use character around a secret of this process, so no
+requester's text can hold one."""
 ROMAN_MONTHS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
 
 
-def _increment(insert: Any, *also: Any) -> Any:
+def _increment(insert: Any, *, lock_first: bool = False) -> Any:
     counters = RegistrationCounter.__table__
-    return (
-        insert(counters)
-        .values(kind=bindparam("kind"), year=bindparam("year"), scope=bindparam("scope"), value=1)
-        .on_conflict_do_update(index_elements=["kind", "year", "scope"], set_={"value": counters.c.value + 1})
-        .returning(counters.c.value, *also)
-    )
+    key = {name: bindparam(name, type_=counters.c[name].type) for name in ("kind", "year", "scope")}
+    if lock_first:  # PostgreSQL: the advisory lock ``lock``, then the counter, in one statement
+        held = select(literal(1).label("held")).select_from(func.pg_advisory_xact_lock(bindparam("lock"))).cte("held")
+        statement = insert(counters).from_select([*key, "value"], select(*key.values(), literal(1)).select_from(held))
+    else:
+        statement = insert(counters).values(**key, value=1)
+    return (statement.on_conflict_do_update(index_elements=["kind", "year", "scope"],
+                                            set_={"value": counters.c.value + 1})
+            .returning(counters.c.value))
 
 
 _INCREMENT = {"postgresql": _increment(postgresql.insert), "sqlite": _increment(sqlite.insert)}
 """Built once, run as Core on the filing's connection (the ORM's execution path cost more than the statement)."""
-_INCREMENT_AND_STAMP = {"postgresql": _increment(postgresql.insert, STAMP), "sqlite": _increment(sqlite.insert, STAMP)}
+_LOCK_AND_INCREMENT = _increment(postgresql.insert, lock_first=True)
 
 
-def next_value(session: Session, *, kind: str, year: int, scope: str) -> int:
-    """Increment and return the counter for ``kind``/``year``/``scope`` inside the caller's transaction."""
+def next_value(session: Session, *, kind: str, year: int, scope: str, lock_first: int | None = None) -> int:
+    """Increment and return the counter for ``kind``/``year``/``scope`` inside the caller's transaction.
+
+    ``lock_first``: on PostgreSQL, a transaction-level advisory lock taken in the same statement before the counter
+    (a filing takes the log's chain lock with its number: one round trip fewer while other filings wait)."""
     connection = session.connection()
-    statement = _INCREMENT[connection.dialect.name]
-    return connection.execute(statement, {"kind": kind, "year": year, "scope": scope}).scalar_one()
-
-
-def next_value_and_stamp(session: Session, *, kind: str, year: int, scope: str) -> tuple[int, str | None]:
-    """:func:`next_value`, and the holiday table's stamp (:data:`holiday_table.STAMP`) read in the same statement: a
-    filing needs both, and the stamp cost it a round trip of its own (issue 17)."""
-    connection = session.connection()
-    statement = _INCREMENT_AND_STAMP[connection.dialect.name]
-    value, stamp = connection.execute(statement, {"kind": kind, "year": year, "scope": scope}).one()
-    return value, stamp
+    parameters = {"kind": kind, "year": year, "scope": scope}
+    if lock_first is not None and connection.dialect.name == "postgresql":
+        return connection.execute(_LOCK_AND_INCREMENT, {**parameters, "lock": lock_first}).scalar_one()
+    return connection.execute(_INCREMENT[connection.dialect.name], parameters).scalar_one()
 
 
 def sequence_scope(config: PermohonanConfig, dinas_slug: str | None) -> str:

@@ -27,13 +27,16 @@ from sqlalchemy.orm.attributes import set_committed_value
 from ppid.accounts.models import Role, User
 from ppid.db import utcnow
 from ppid.i18n import _
+from ppid.mail import INSERT_OUTBOX_ARRAYS, NO_OUTBOX_ROWS, hand_over_after_commit, outbox_arrays
 from ppid.permohonan import delivery, documents
 from ppid.permohonan.access import is_signed
-from ppid.permohonan.chain import request_facts, seal
+from ppid.permohonan.chain import GENESIS, request_facts, seal
 from ppid.permohonan.config import PermohonanConfig
 from ppid.permohonan.deadlines import MAX_EXTENSION_WORKING_DAYS, WorkingCalendar, format_day
 from ppid.permohonan.holiday_table import STAMP, UNREAD, cached_calendar
 from ppid.permohonan.models import (
+    CHAIN_LOCK,
+    CHAIN_TAIL,
     ROUTING_EVENTS,
     Channel,
     CloseReason,
@@ -47,11 +50,11 @@ from ppid.permohonan.models import (
     chain_tail,
 )
 from ppid.permohonan.numbering import (
+    DRAFT_NUMBER,
     format_number,
     hash_token,
     new_tracking_token,
     next_value,
-    next_value_and_stamp,
     sequence_scope,
 )
 from ppid.permohonan.schemas import (
@@ -278,17 +281,18 @@ class Workflow:
         self, loaded: dict[str, Any], uploads: list[documents.Upload], *, channel: Channel, received_at: datetime,
         actor_id: int | None, actor: str, extra: dict[str, Any], submission: tuple[str, str] | None = None,
     ) -> Filed:
-        """Everything slow first (the calendar, storing the documents, whom to tell), then the number, the request,
-        its first event and its e-mails (outbox rows) in the caller's transaction. On PostgreSQL the number's
-        counter row stays locked from the number to the commit, and the log's chain lock from the event to the
-        commit: the messages are composed and written before it, so that stretch holds only the event's insert.
+        """Everything that does not need the number first: the documents stored, the status derived (the calendar
+        read) and the messages drafted, with stand-ins for the number and id (:data:`DRAFT_NUMBER`). Then the
+        number, the request, its e-mails (outbox rows) and its first event in the caller's transaction. On
+        PostgreSQL the number's counter row stays locked from the number to the commit and every other filing waits
+        for it, so that stretch holds statements and little else (issue 17).
 
         The rows are written as Core statements and the ORM is then handed the same objects as if it had just
         loaded them: its unit of work cost a filing more CPU than the four inserts themselves (issue 17)."""
         if uploads and self.storage is None:
             raise RuntimeError("Workflow needs a storage to keep identity documents")
         dinas = _dinas_or_none(loaded["dinas"])
-        local = self.config.calendar.local_time(received_at)  # the zone only: the holiday table comes with the number
+        local = self.config.calendar.local_time(received_at)
         scope = sequence_scope(self.config, dinas)
         if submission is not None:
             token = self.config.cipher.filing_token(submission[0])
@@ -296,14 +300,8 @@ class Workflow:
         else:
             token, token_hash = new_tracking_token()
         stored = [documents.store(self.storage, self.config.cipher, upload) for upload in uploads]
-        if self.notices is not None:
-            self.notices.prepare(self, EventKind.RECEIVED, dinas)
-        sequence, self._calendar_stamp = next_value_and_stamp(self.session, kind=NUMBER_KIND, year=local.year,
-                                                              scope=scope)
         facts = {
-            "number": format_number(self.config.number_format, sequence=sequence, year=local.year,
-                                    month=local.month, dinas_slug=dinas),
-            "year": local.year, "sequence_scope": scope, "sequence": sequence, "channel": channel,
+            "number": DRAFT_NUMBER, "year": local.year, "sequence_scope": scope, "sequence": 0, "channel": channel,
             "received_at": received_at, "requester_type": loaded["jenis_pemohon"],
             "information_requested": loaded["rincian_informasi"], "purpose": loaded["tujuan_penggunaan"],
             "access_method": loaded["cara_memperoleh"], "copy_format": loaded["format_salinan"],
@@ -317,28 +315,43 @@ class Workflow:
             "occupation": loaded["pekerjaan"], "phone": loaded["telepon"], "email": loaded["email"],
             "identity_documents": stored,
         }
-        connection = self.session.connection()
-        if connection.dialect.name == "postgresql":  # one statement: the request and its requester
-            permohonan_id = connection.execute(_INSERT_PERMOHONAN_WITH_REQUESTER, {**facts, **person}).scalar_one()
-        else:
-            permohonan_id = connection.execute(_INSERT_PERMOHONAN, facts).scalar_one()
-            connection.execute(_INSERT_REQUESTER, {"permohonan_id": permohonan_id, **person})
-        permohonan = Permohonan(id=permohonan_id, **facts)
-        requester = Requester(permohonan_id=permohonan_id, **person)
-        for name, value in (("requester", requester), ("events", []), ("objections", [])):
-            set_committed_value(permohonan, name, value)
-        set_committed_value(requester, "permohonan", permohonan)
-        _adopt(self.session, permohonan, requester)
         if loaded["melalui_kuasa"]:
             extra = {**extra, "melalui_kuasa": True}
-        event = PermohonanEvent(permohonan_id=permohonan_id, sequence=1, kind=EventKind.RECEIVED, at=self.clock(),
-                                actor_user_id=actor_id, actor_name=actor, dinas_slug=dinas,
-                                payload={"saluran": channel.value, **extra})
+        permohonan, requester = Permohonan(**facts), Requester(**person)
+        event = PermohonanEvent(sequence=1, kind=EventKind.RECEIVED, at=self.clock(), actor_user_id=actor_id,
+                                actor_name=actor, dinas_slug=dinas, payload={"saluran": channel.value, **extra})
+        for name, value in (("requester", requester), ("events", [event]), ("objections", [])):
+            set_committed_value(permohonan, name, value)
+        set_committed_value(requester, "permohonan", permohonan)
         set_committed_value(event, "permohonan", permohonan)
-        set_committed_value(permohonan, "events", [event])  # for the status the messages are composed from
-        with self.session.no_autoflush:
-            status = self._notify(permohonan, event, token=token)
-        event.prev_hash = chain_tail(connection)
+        connection = self.session.connection()
+        on_postgresql = connection.dialect.name == "postgresql"
+        if on_postgresql:  # the id before the number: the messages name it, and the sequence has no lock to wait on
+            permohonan.id = connection.scalar(_RESERVE_PERMOHONAN_ID)
+        status = self.status(permohonan)
+        drafts = [] if self.notices is None else self.notices.draft(self, permohonan, requester, event, token=token,
+                                                                     status=status)
+        # From here to the commit other filings wait (on PostgreSQL for the log's chain lock, taken with the number).
+        sequence = next_value(self.session, kind=NUMBER_KIND, year=local.year, scope=scope, lock_first=CHAIN_LOCK)
+        facts["sequence"] = permohonan.sequence = sequence
+        facts["number"] = permohonan.number = format_number(self.config.number_format, sequence=sequence,
+                                                            year=local.year, month=local.month, dinas_slug=dinas)
+        if on_postgresql:  # one statement: the request, its requester, its e-mails, and the log's tail
+            notices = [draft.filled(number=permohonan.number, permohonan_id=permohonan.id) for draft in drafts]
+            outbox = NO_OUTBOX_ROWS if self.notices is None else outbox_arrays(self.notices.platform, notices)
+            _id, outbox_ids, tail = connection.execute(
+                _FILE_ON_POSTGRESQL, {"id": permohonan.id, **facts, **person, **outbox}).one()
+            if self.notices is not None and outbox_ids:
+                hand_over_after_commit(self.session, self.notices.platform, outbox_ids)
+            event.prev_hash = tail or GENESIS
+        else:
+            permohonan.id = connection.execute(_INSERT_PERMOHONAN, facts).scalar_one()
+            connection.execute(_INSERT_REQUESTER, {"permohonan_id": permohonan.id, **person})
+            if self.notices is not None:
+                self.notices.write(self.session, [draft.filled(number=permohonan.number, permohonan_id=permohonan.id)
+                                                  for draft in drafts])
+            event.prev_hash = chain_tail(connection)
+        permohonan_id = requester.permohonan_id = event.permohonan_id = permohonan.id
         event.hash = seal(document=request_facts(permohonan), sequence=event.sequence, kind=str(event.kind),
                           at=event.at, actor_user_id=event.actor_user_id, actor_name=event.actor_name,
                           dinas_slug=event.dinas_slug, payload=event.payload, prev_hash=event.prev_hash)
@@ -347,7 +360,7 @@ class Workflow:
             "actor_user_id": actor_id, "actor_name": actor, "dinas_slug": dinas, "payload": event.payload,
             "prev_hash": event.prev_hash, "hash": event.hash,
         }).scalar_one()
-        _adopt(self.session, event)
+        _adopt(self.session, permohonan, requester, event)
         return Filed(permohonan, token, status=status)
 
     # -- reading -----------------------------------------------------------------------------
@@ -849,20 +862,24 @@ def _filing_schema(dinas_slugs: frozenset[str]) -> FilingSchema:
 _permohonan, _requester = Permohonan.__table__, Requester.__table__
 _INSERT_PERMOHONAN = insert(_permohonan).returning(_permohonan.c.id)
 _INSERT_REQUESTER = insert(_requester)
+_RESERVE_PERMOHONAN_ID = select(func.nextval(func.pg_get_serial_sequence(_permohonan.name, _permohonan.c.id.name)))
 _FILED = (insert(_permohonan)
-          .values({column.key: bindparam(column.key, type_=column.type)
-                   for column in _permohonan.c if column.key != "id"})
+          .values({column.key: bindparam(column.key, type_=column.type) for column in _permohonan.c})
           .returning(_permohonan.c.id).cte("filed"))
 _PERSON = [column for column in _requester.c if column.key != "permohonan_id"]
-_INSERT_PERMOHONAN_WITH_REQUESTER = (
-    insert(_requester)
-    .from_select(["permohonan_id", *(column.key for column in _PERSON)],
-                 select(_FILED.c.id, *(bindparam(column.key, type_=column.type) for column in _PERSON)))
-    .returning(_requester.c.permohonan_id)
-)
+_REQUESTER_OF_FILED = insert(_requester).from_select(
+    ["permohonan_id", *(column.key for column in _PERSON)],
+    select(_FILED.c.id, *(bindparam(column.key, type_=column.type) for column in _PERSON))).cte("person")
+_OUTBOX_OF_FILED = INSERT_OUTBOX_ARRAYS.cte("outbox")
+_FILE_ON_POSTGRESQL = select(
+    _FILED.c.id,
+    select(func.array_agg(_OUTBOX_OF_FILED.c.id)).scalar_subquery(),
+    CHAIN_TAIL.scalar_subquery(),
+).add_cte(_REQUESTER_OF_FILED)
 _INSERT_EVENT = insert(PermohonanEvent.__table__).returning(PermohonanEvent.__table__.c.id)
-"""A filing's rows, as statements built once (:meth:`Workflow._create`); on PostgreSQL the request and its
-requester in one (a data-modifying CTE: one round trip fewer per filing)."""
+"""A filing's rows, as statements built once (:meth:`Workflow._create`). On PostgreSQL the request, its requester,
+its e-mails (data-modifying CTEs) and the log's tail are one statement, and its id is reserved before the number:
+from the number to the commit every other filing waits, and each round trip there cost it a wait for the GIL too."""
 
 
 def _adopt(session: Session, *instances: Any) -> None:
