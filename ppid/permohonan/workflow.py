@@ -19,7 +19,7 @@ from functools import cached_property, lru_cache
 from typing import IO, TYPE_CHECKING, Any, Protocol
 
 from marshmallow import Schema, ValidationError
-from sqlalchemy import bindparam, func, insert, select
+from sqlalchemy import LargeBinary, bindparam, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, make_transient_to_detached, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -30,7 +30,7 @@ from ppid.i18n import _
 from ppid.mail import INSERT_OUTBOX_ARRAYS, NO_OUTBOX_ROWS, hand_over_after_commit, outbox_arrays
 from ppid.permohonan import delivery, documents
 from ppid.permohonan.access import is_signed
-from ppid.permohonan.chain import GENESIS, request_facts, seal
+from ppid.permohonan.chain import GENESIS, request_facts, seal, seal_parts
 from ppid.permohonan.config import PermohonanConfig
 from ppid.permohonan.deadlines import MAX_EXTENSION_WORKING_DAYS, WorkingCalendar, format_day
 from ppid.permohonan.holiday_table import STAMP, UNREAD, cached_calendar
@@ -336,30 +336,33 @@ class Workflow:
         facts["sequence"] = permohonan.sequence = sequence
         facts["number"] = permohonan.number = format_number(self.config.number_format, sequence=sequence,
                                                             year=local.year, month=local.month, dinas_slug=dinas)
-        if on_postgresql:  # one statement: the request, its requester, its e-mails, and the log's tail
+        requester.permohonan_id = event.permohonan_id = permohonan.id
+        sealed = {"document": request_facts(permohonan), "sequence": event.sequence, "kind": str(event.kind),
+                  "at": event.at, "actor_user_id": actor_id, "actor_name": actor, "dinas_slug": dinas,
+                  "payload": event.payload}
+        row = {"permohonan_id": permohonan.id, "sequence": event.sequence, "kind": event.kind, "at": event.at,
+               "actor_user_id": actor_id, "actor_name": actor, "dinas_slug": dinas, "payload": event.payload}
+        if on_postgresql:  # one statement: the request, its requester, its e-mails and its sealed first event
             notices = [draft.filled(number=permohonan.number, permohonan_id=permohonan.id) for draft in drafts]
             outbox = NO_OUTBOX_ROWS if self.notices is None else outbox_arrays(self.notices.platform, notices)
-            _id, outbox_ids, tail = connection.execute(
-                _FILE_ON_POSTGRESQL, {"id": permohonan.id, **facts, **person, **outbox}).one()
+            before, after = seal_parts(**sealed)
+            event_row = {f"event_{key}": value for key, value in row.items()}
+            outbox_ids, event.id, event.prev_hash, event.hash = connection.execute(_FILE_ON_POSTGRESQL, {
+                "id": permohonan.id, **facts, **person, **outbox, **event_row, "seal_before": before,
+                "seal_after": after}).one()
             if self.notices is not None and outbox_ids:
                 hand_over_after_commit(self.session, self.notices.platform, outbox_ids)
-            event.prev_hash = tail or GENESIS
         else:
             permohonan.id = connection.execute(_INSERT_PERMOHONAN, facts).scalar_one()
+            requester.permohonan_id = event.permohonan_id = row["permohonan_id"] = permohonan.id
             connection.execute(_INSERT_REQUESTER, {"permohonan_id": permohonan.id, **person})
             if self.notices is not None:
                 self.notices.write(self.session, [draft.filled(number=permohonan.number, permohonan_id=permohonan.id)
                                                   for draft in drafts])
             event.prev_hash = chain_tail(connection)
-        permohonan_id = requester.permohonan_id = event.permohonan_id = permohonan.id
-        event.hash = seal(document=request_facts(permohonan), sequence=event.sequence, kind=str(event.kind),
-                          at=event.at, actor_user_id=event.actor_user_id, actor_name=event.actor_name,
-                          dinas_slug=event.dinas_slug, payload=event.payload, prev_hash=event.prev_hash)
-        event.id = connection.execute(_INSERT_EVENT, {
-            "permohonan_id": permohonan_id, "sequence": event.sequence, "kind": event.kind, "at": event.at,
-            "actor_user_id": actor_id, "actor_name": actor, "dinas_slug": dinas, "payload": event.payload,
-            "prev_hash": event.prev_hash, "hash": event.hash,
-        }).scalar_one()
+            event.hash = seal(**sealed, prev_hash=event.prev_hash)
+            event.id = connection.execute(_INSERT_EVENT, {**row, "prev_hash": event.prev_hash, "hash": event.hash}
+                                          ).scalar_one()
         _adopt(self.session, permohonan, requester, event)
         return Filed(permohonan, token, status=status)
 
@@ -871,14 +874,25 @@ _REQUESTER_OF_FILED = insert(_requester).from_select(
     ["permohonan_id", *(column.key for column in _PERSON)],
     select(_FILED.c.id, *(bindparam(column.key, type_=column.type) for column in _PERSON))).cte("person")
 _OUTBOX_OF_FILED = INSERT_OUTBOX_ARRAYS.cte("outbox")
+_events = PermohonanEvent.__table__
+_TAIL = select(func.coalesce(CHAIN_TAIL.scalar_subquery(), GENESIS).label("hash")).cte("tail")
+_EVENT_ROW = ("permohonan_id", "sequence", "kind", "at", "actor_user_id", "actor_name", "dinas_slug", "payload")
+_SEAL = func.encode(func.sha256(bindparam("seal_before", type_=LargeBinary)
+                                .op("||", return_type=LargeBinary)(func.convert_to(_TAIL.c.hash, "UTF8"))
+                                .op("||", return_type=LargeBinary)(bindparam("seal_after", type_=LargeBinary))), "hex")
+_EVENT_OF_FILED = insert(_events).from_select(
+    [*_EVENT_ROW, "prev_hash", "hash"],
+    select(*(bindparam(f"event_{name}", type_=_events.c[name].type) for name in _EVENT_ROW), _TAIL.c.hash, _SEAL)
+    .select_from(_TAIL),
+).returning(_events.c.id, _events.c.prev_hash, _events.c.hash).cte("event")
 _FILE_ON_POSTGRESQL = select(
-    _FILED.c.id,
     select(func.array_agg(_OUTBOX_OF_FILED.c.id)).scalar_subquery(),
-    CHAIN_TAIL.scalar_subquery(),
-).add_cte(_REQUESTER_OF_FILED)
+    _EVENT_OF_FILED.c.id, _EVENT_OF_FILED.c.prev_hash, _EVENT_OF_FILED.c.hash,
+).add_cte(_FILED, _REQUESTER_OF_FILED)
 _INSERT_EVENT = insert(PermohonanEvent.__table__).returning(PermohonanEvent.__table__.c.id)
 """A filing's rows, as statements built once (:meth:`Workflow._create`). On PostgreSQL the request, its requester,
-its e-mails (data-modifying CTEs) and the log's tail are one statement, and its id is reserved before the number:
+its e-mails and its first event, sealed onto the log's tail (:func:`chain.seal_parts`), are one statement of
+data-modifying CTEs, and the request's id is reserved before the number:
 from the number to the commit every other filing waits, and each round trip there cost it a wait for the GIL too."""
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
@@ -14,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from ppid.cli import main
 from ppid.db import alembic_config
 from ppid.permohonan.audit import verify
-from ppid.permohonan.chain import GENESIS
+from ppid.permohonan.chain import GENESIS, seal, seal_parts
 from ppid.permohonan.models import PermohonanEvent
 
 from .conftest import filing
@@ -57,6 +58,20 @@ def test_every_event_carries_the_previous_events_hash_across_the_whole_log(workf
     assert len({event.hash for event in events}) == 4
     report = verify(session)
     assert report.intact and report.events == 4 and report.head == events[-1].hash
+
+
+def test_the_seal_finished_by_the_database_is_the_seal_of_the_event() -> None:
+    """A filing on PostgreSQL sends the event without its previous hash and the database completes the SHA-256:
+    the bytes around the hash must be exactly those :func:`seal` hashes, whatever the text holds."""
+    asked = "Anggaran \u201cposyandu\u201d \u00e9 \U0001f4ca"
+    fields = {"document": {"number": "0001/PPID/2026", "information_requested": asked},
+              "sequence": 1, "kind": "diterima", "at": datetime(2026, 3, 2, 1, 2, 3, tzinfo=UTC),
+              "actor_user_id": None, "actor_name": "pemohon", "dinas_slug": "dinkes", "payload": {"saluran": "web"}}
+    previous = hashlib.sha256(b"the event before").hexdigest()
+
+    before, after = seal_parts(**fields)
+
+    assert hashlib.sha256(before + previous.encode("ascii") + after).hexdigest() == seal(**fields, prev_hash=previous)
 
 
 def test_a_payload_changed_through_raw_sql_is_found_at_that_event(workflow, session, dinkes_officer,

@@ -152,8 +152,8 @@ def test_the_calendar_is_built_once_and_each_filing_only_checks_its_stamp_before
         with platform.database.session() as session:
             Workflow(session, config, platform.registry, clock=clock).file(filing())
     reads = [statement for statement in statements if re.search(r"\bpermohonan_kalender\b(?!_)", statement)]
-    order = [("stamp" if "permohonan_kalender_versi" in statement else "number")
-             for statement in statements if "permohonan_kalender_versi" in statement or "permohonan_counter" in statement]
+    order = [("stamp" if "permohonan_kalender_versi" in statement else "number") for statement in statements
+             if "permohonan_kalender_versi" in statement or "permohonan_counter" in statement]
 
     assert len(reads) <= 1  # built at most once (another test may have built it)
     assert order == ["stamp", "number"] * 3  # checked thrice, each time before the number
