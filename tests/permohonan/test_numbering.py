@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from ppid.config import ConfigError
+from ppid.permohonan.audit import verify
 from ppid.permohonan.config import PermohonanConfig
 from ppid.permohonan.models import Permohonan
 from ppid.permohonan.workflow import Workflow
@@ -83,3 +84,35 @@ def test_the_tracking_link_secret_is_stored_only_as_a_hash(workflow, session) ->
     session.commit()
     stored = session.scalar(select(Permohonan.tracking_token_hash))
     assert len(filed.token) >= 32 and filed.token != stored and len(stored) == 64
+
+
+def test_concurrent_filings_with_numbers_per_dinas_keep_one_unbroken_log(platform, config, clock) -> None:
+    """Filings for different dinas do not wait on one counter row; the log's chain lock, taken with the number,
+    still orders their first events into one chain (PostgreSQL when PPID_TEST_DATABASE_URL is set, else SQLite)."""
+    per_dinas = replace(config, sequence_per_dinas=True)
+    threads, per_thread = 8, 3
+    start = threading.Barrier(threads)
+    failures: list[BaseException] = []
+
+    def file_some(dinas: str) -> None:
+        try:
+            start.wait()
+            for _attempt in range(per_thread):
+                with platform.database.session() as session:
+                    Workflow(session, per_dinas, platform.registry, clock=clock).file(filing(dinas=dinas))
+                    session.commit()
+        except BaseException as error:  # reported below, in the test's thread
+            failures.append(error)
+
+    workers = [threading.Thread(target=file_some, args=(("dinkes", "bpkad")[index % 2],)) for index in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert failures == []
+    with platform.database.session() as session:
+        report = verify(session)
+        numbers = session.scalars(select(Permohonan.number)).all()
+    assert report.intact and report.events == threads * per_thread
+    assert sorted(numbers) == sorted(f"{seq:04d}/PPID/{dinas}/2026" for dinas in ("BPKAD", "DINKES")
+                                     for seq in range(1, threads * per_thread // 2 + 1))
