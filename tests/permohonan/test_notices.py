@@ -60,6 +60,10 @@ def test_the_dinas_ppid_officers_are_told_without_the_requesters_personal_data(n
     body = to_officers[0].get_content()
     assert f"https://ppid.contoh.go.id/permohonan/petugas/{permohonan.id}" in body
     assert not [word for word in PERSONAL if word in body]
+    # drafted before the request had its number and id: every stand-in was filled, the delivery log's key too
+    rows = session.execute(select(MailDelivery.subject, MailDelivery.body, MailDelivery.reference)).all()
+    assert len(rows) == 3 and all(row.reference == permohonan.number for row in rows)
+    assert not [text for row in rows for text in row if "\ue000" in text]
 
 
 def test_a_forwarded_request_reaches_the_officers_of_the_new_dinas(notifying, session, received, dinkes_officer,
