@@ -71,7 +71,8 @@ def test_from_a_messy_upload_to_a_published_dataset(browser, portal_url: str, tm
     walidata.get_by_role("searchbox").fill("Petugas")
     walidata.get_by_role("button", name="Cari").click()
     walidata.get_by_role("link", name="Penduduk per Kecamatan dari Petugas").click()
-    assert "penduduk-2024-perbaikan.csv" in walidata.content()
+    # waits for the dataset page (reading the page at once could catch it half loaded) and fails if it never shows
+    walidata.get_by_text("penduduk-2024-perbaikan.csv").first.wait_for()
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["dengan-javascript", "tanpa-javascript"])
