@@ -52,27 +52,32 @@ def test_a_filing_that_rolls_back_gives_its_number_back(workflow, session) -> No
     assert workflow.file(filing()).permohonan.number == "0001/PPID/DINKES/2026"
 
 
-def test_concurrent_filings_get_distinct_consecutive_numbers(platform, config, clock) -> None:
-    """Many requesters at once (PostgreSQL when PPID_TEST_DATABASE_URL is set, else SQLite)."""
-    threads, per_thread = 8, 3
-    start = threading.Barrier(threads)
+def _file_at_once(platform, config, clock, dinas_of_each_thread: list[str], per_thread: int) -> list[BaseException]:
+    """Each thread files ``per_thread`` requests for its dinas, all threads starting together; what they raised."""
+    start = threading.Barrier(len(dinas_of_each_thread))
     failures: list[BaseException] = []
 
-    def file_some() -> None:
+    def file_some(dinas: str) -> None:
         try:
             start.wait()
             for _attempt in range(per_thread):
                 with platform.database.session() as session:
-                    Workflow(session, config, platform.registry, clock=clock).file(filing())
-        except BaseException as error:  # reported below, in the test's thread
+                    Workflow(session, config, platform.registry, clock=clock).file(filing(dinas=dinas))
+        except BaseException as error:  # reported by the test, in its own thread
             failures.append(error)
 
-    workers = [threading.Thread(target=file_some) for _index in range(threads)]
+    workers = [threading.Thread(target=file_some, args=(dinas,)) for dinas in dinas_of_each_thread]
     for worker in workers:
         worker.start()
     for worker in workers:
         worker.join()
-    assert failures == []
+    return failures
+
+
+def test_concurrent_filings_get_distinct_consecutive_numbers(platform, config, clock) -> None:
+    """Many requesters at once (PostgreSQL when PPID_TEST_DATABASE_URL is set, else SQLite)."""
+    threads, per_thread = 8, 3
+    assert _file_at_once(platform, config, clock, ["dinkes"] * threads, per_thread) == []
     with platform.database.session() as session:
         rows = session.execute(select(Permohonan.sequence, Permohonan.number)).all()
     assert sorted(sequence for sequence, _number in rows) == list(range(1, threads * per_thread + 1))
@@ -89,27 +94,9 @@ def test_the_tracking_link_secret_is_stored_only_as_a_hash(workflow, session) ->
 def test_concurrent_filings_with_numbers_per_dinas_keep_one_unbroken_log(platform, config, clock) -> None:
     """Filings for different dinas do not wait on one counter row; the log's chain lock, taken with the number,
     still orders their first events into one chain (PostgreSQL when PPID_TEST_DATABASE_URL is set, else SQLite)."""
-    per_dinas = replace(config, sequence_per_dinas=True)
     threads, per_thread = 8, 3
-    start = threading.Barrier(threads)
-    failures: list[BaseException] = []
-
-    def file_some(dinas: str) -> None:
-        try:
-            start.wait()
-            for _attempt in range(per_thread):
-                with platform.database.session() as session:
-                    Workflow(session, per_dinas, platform.registry, clock=clock).file(filing(dinas=dinas))
-                    session.commit()
-        except BaseException as error:  # reported below, in the test's thread
-            failures.append(error)
-
-    workers = [threading.Thread(target=file_some, args=(("dinkes", "bpkad")[index % 2],)) for index in range(threads)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
-    assert failures == []
+    per_dinas = replace(config, sequence_per_dinas=True)
+    assert _file_at_once(platform, per_dinas, clock, ["dinkes", "bpkad"] * (threads // 2), per_thread) == []
     with platform.database.session() as session:
         report = verify(session)
         numbers = session.scalars(select(Permohonan.number)).all()
