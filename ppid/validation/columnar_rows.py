@@ -9,9 +9,7 @@ total row, a formula floating point cannot decide) are read one by one, as the f
 
 from __future__ import annotations
 
-import contextlib
 import itertools
-import threading
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -114,9 +112,6 @@ class ColumnarRows:
         vector_path = rows.work / f"baris-kolom{self.scratch}.jsonl"
         self.vector_log = vector_path.open("ab") if rows.keep_rows else None
         self.pending_blank: list[int] = []
-        reference = rows.judge.reference
-        if rows.judge.references and isinstance(reference, CodeList):  # read while the first rows are parsed
-            threading.Thread(target=_load_quietly, args=(reference,), name="ppid-code-list", daemon=True).start()
         last_row, stopped, readable = rows.sniffed.header_row, False, True
         try:
             for batch in self.batches():
@@ -579,12 +574,6 @@ class ColumnarRows:
                     yield number, self._read_row(cells)[1], cells
             if wanted is None:
                 return
-
-
-def _load_quietly(codes: CodeList) -> None:
-    """``CodeList.load_column`` in a thread; a failure is left to ``listed``, which reads again and raises there."""
-    with contextlib.suppress(Exception):
-        codes.load_column()
 
 
 def _among(cell: pl.Expr, values: pl.Series) -> pl.Expr:

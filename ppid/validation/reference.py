@@ -11,7 +11,6 @@ import functools
 import gzip
 import io
 import json
-import threading
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
@@ -35,17 +34,6 @@ class Reference(Protocol):
 class NamedReference(Reference, Protocol):
     """A reference that also knows each code's name, so a region-name column can be checked against its code."""
 
-    def load_column(self) -> None:
-        """Read the list into ``listed``'s sorted column now, once (0.05 s for the region list): the columnar engine
-        asks for it in a thread while the first rows are parsed, and ``listed`` waits for it."""
-        with self._column_lock:
-            if self._column is None:  # sorted once: a binary search per code, no hash table built per batch
-                import polars as pl
-
-                column = (_read_code_column(*self._source) if self._source is not None and self._codes is None
-                          else pl.Series(list(self._codes or ()), dtype=pl.String))
-                self._column = column.unique().sort()
-
     def name(self, code: str) -> str | None: ...
 
 
@@ -62,7 +50,6 @@ class CodeList:
                  names_from: Path | None = None) -> None:
         self._codes: frozenset[str] | None = frozenset(code.strip() for code in codes)
         self._column: pl.Series | None = None
-        self._column_lock = threading.Lock()
         self._source: tuple[Path, str] | None = None
         self._names = dict(names) if names is not None else None
         self._names_from = names_from
@@ -78,8 +65,10 @@ class CodeList:
 
         if not codes.len():
             return pl.Series(codes.name, [], dtype=pl.Boolean)
-        self.load_column()
-        assert self._column is not None
+        if self._column is None:  # sorted once: a binary search per code, no hash table built per batch
+            column = (_read_code_column(*self._source) if self._source is not None and self._codes is None
+                      else pl.Series(list(self._codes or ()), dtype=pl.String))
+            self._column = column.unique().sort()
         if not self._column.len():
             return pl.Series(codes.name, [False] * codes.len(), dtype=pl.Boolean)
         found = self._column.gather(self._column.search_sorted(codes).clip(0, self._column.len() - 1)) == codes
@@ -88,17 +77,6 @@ class CodeList:
             return found
         answers = [self.exists(code) for code in codes.filter(padded).to_list()]
         return found.scatter(padded.arg_true(), answers)
-
-    def load_column(self) -> None:
-        """Read the list into ``listed``'s sorted column now, once (0.05 s for the region list): the columnar engine
-        asks for it in a thread while the first rows are parsed, and ``listed`` waits for it."""
-        with self._column_lock:
-            if self._column is None:  # sorted once: a binary search per code, no hash table built per batch
-                import polars as pl
-
-                column = (_read_code_column(*self._source) if self._source is not None and self._codes is None
-                          else pl.Series(list(self._codes or ()), dtype=pl.String))
-                self._column = column.unique().sort()
 
     def name(self, code: str) -> str | None:
         """The code's name in the list; None for a code not in it (or a list without names)."""

@@ -8,17 +8,15 @@ and its stated reason, duplicates spilled to disk, hash collisions, conservative
 from __future__ import annotations
 
 import csv
-import gzip
 import json
 import random
-import threading
 from decimal import Decimal
 from pathlib import Path
 
 import polars as pl
 import pytest
 
-from ppid.validation import CodeList, columnar, columnar_rows, uniqueness, validate_table, write_rows_to_fix
+from ppid.validation import columnar, columnar_rows, uniqueness, validate_table, write_rows_to_fix
 from ppid.validation.formula_columns import vectorised
 from ppid.validation.formulas import RowFormula
 from ppid.validation.progress import ValidationProgress
@@ -333,37 +331,3 @@ def test_keys_found_exactly_in_python_are_the_same_once_there_are_too_many_to_ho
 
     assert len(held) == 200 and held[0] == (302, None, "duplicate-key")
     assert hashed == held
-
-
-@pytest.mark.filterwarnings("error::pytest.PytestUnhandledThreadExceptionWarning")
-def test_a_region_list_read_ahead_in_a_thread_fails_where_it_is_asked_and_prints_nothing(
-        tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
-    """The columnar engine reads a ``CodeList`` in a thread while the first rows are parsed; a list that cannot be
-    read fails where ``listed`` asks for it, as before, and the thread prints no traceback on the terminal."""
-    path = write_csv(tmp_path / "kode.csv", [[f"32{i % 50:02d}", str(i)] for i in range(5000)], header=["kode", "n"])
-    schema = {"fields": [{"name": "kode", "type": "string", "ppid": {"referensi": "kode_wilayah"}},
-                         {"name": "n", "type": "integer"}]}
-
-    with validate_table(path, schema, reference=CodeList.from_csv(tmp_path / "tidak-ada.csv.gz"),
-                        engine="kolom") as result:
-        problems = result.report.to_dict()["tables"][0]["problems"]
-
-    assert [problem["code"] for problem in problems] == ["unreadable"]
-    assert "tidak-ada.csv.gz" in problems[0]["params"]["detail"]
-    assert "Traceback" not in capfd.readouterr().err
-
-
-def test_a_code_list_loaded_by_several_threads_at_once_answers_as_exists(tmp_path: Path) -> None:
-    source = tmp_path / "kode.csv.gz"
-    source.write_bytes(gzip.compress(b"kode,nama\n3201,Bogor\n3202,Sukabumi\n 3203 ,Cianjur\n"))
-    codes = CodeList.from_csv(source)
-    loaders = [threading.Thread(target=codes.load_column) for _ in range(4)]
-    for loader in loaders:
-        loader.start()
-    asked = ["3201", "3203", " 3202", "9999", ""]
-
-    answers = codes.listed(pl.Series(asked)).to_list()
-    for loader in loaders:
-        loader.join()
-
-    assert answers == [CodeList.from_csv(source).exists(code) for code in asked] == [True, True, True, False, False]
