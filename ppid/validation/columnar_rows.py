@@ -548,6 +548,8 @@ class ColumnarRows:
         sniffed = self.rows.sniffed
         if sniffed.format == FileFormat.CSV:
             held = list(itertools.islice(candidates, _LINE_ROWS_HELD + 1))
+            if not held:  # no repeated key hash: nothing to read
+                return
             candidates = itertools.chain(held, candidates)
             path, encoding, delimiter = self.rows.path, sniffed.encoding or "utf-8", sniffed.delimiter or ","
             lines = (columnar.rows_on_lines(path, held, encoding=encoding, delimiter=delimiter, records=self.last_row)

@@ -331,3 +331,24 @@ def test_keys_found_exactly_in_python_are_the_same_once_there_are_too_many_to_ho
 
     assert len(held) == 200 and held[0] == (302, None, "duplicate-key")
     assert hashed == held
+
+
+def bytes_read_by_this_process() -> int:
+    with open("/proc/self/io", encoding="ascii") as stream:
+        return int(next(line for line in stream if line.startswith("rchar:")).split()[1])
+
+
+@pytest.mark.skipif(not Path("/proc/self/io").exists(), reason="counts bytes read through /proc/self/io")
+def test_a_table_without_repeated_keys_is_not_read_again_for_them(tmp_path: Path) -> None:
+    """The encoding is sniffed over the whole file and pyarrow reads it once: with no repeated key hash, the
+    duplicate step reads nothing more (it once took the file's lines for no row at all)."""
+    rows = [[str(1000 + i % 9000), str(2015 + i // 9000), str(i), "2024-01-31"] for i in range(90_000)]
+    path = write_csv(tmp_path / "unik.csv", rows)
+    validate_table(path, SCHEMA, engine="kolom").close()  # modules imported, caches warm
+
+    before = bytes_read_by_this_process()
+    with validate_table(path, SCHEMA, engine="kolom") as result:
+        assert result.report.valid
+    read = bytes_read_by_this_process() - before
+
+    assert read < 2.5 * path.stat().st_size
