@@ -6,6 +6,7 @@ dataclasses carry the result as JSON-ready data, and ``write_rows_to_fix`` write
 the officer has to correct.
 """
 
+from ppid.validation import native  # noqa: F401  (first: settings read by native libraries as they load)
 from ppid.validation.archive import ArchiveLimits
 from ppid.validation.engine import InvalidSchemaError, validate_file, validate_table
 from ppid.validation.headers import normalise_header

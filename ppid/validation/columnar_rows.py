@@ -31,6 +31,14 @@ from ppid.validation.uniqueness import key_hash
 ENGINE_COLUMNAR = "kolom"
 _TOTAL_HINT = "jumlah|total|jml"
 """Lower-case text in any cell of a possible "JUMLAH"/"TOTAL" row; such rows are read alone to decide."""
+_DISTINCT_SHARE = 8
+"""A column is checked per distinct value (``FieldRule.per_value``) when the first batch has at most one distinct
+value in this many rows: finding a cell among the distinct values must cost less than checking the cell."""
+_LINE_ROWS_HELD = 30_000
+"""Candidate duplicate rows (about 0.7 KB each) held while one pass over a CSV takes them from their lines and checks
+that every row is one line (``columnar.rows_on_lines``); with more, the check is a pass of its own."""
+_DECIDING_ROWS = 1_000
+"""The first batch with at least this many rows decides which columns are checked per distinct value."""
 
 
 class ColumnarRows:
@@ -69,6 +77,8 @@ class ColumnarRows:
         self.seen_names: dict[str, dict[str, bool]] = {name: {} for name in rows.judge.region_names}
         """Per region-name field: "code\x1fname" → whether the name is the code's (each distinct pair judged once)."""
         self.formula_check = self._vectorised_formulas()
+        self.by_value: list[int] | None = None
+        """Columns checked per distinct value (``_distinct``), decided on the first batch of ``_DECIDING_ROWS``."""
         self.finding_cache: dict[int, dict[Any, list[RowFinding]]] = {}
         self.typed_fields = set(rows.judge.references) | {name for formula in rows.judge.formulas
                                                           for name in formula_names(formula.formula)}
@@ -237,7 +247,8 @@ class ColumnarRows:
     def _flags(self, frame: pl.DataFrame) -> pl.DataFrame:
         """Per row: each column's vectorised verdict (``__ok_i``), each reference lookup (``__code_name``), and
         ``__fast``, true where all of them, the formulas and the key shapes clear the row."""
-        oks = [self._column_ok(rule, frame).fill_null(False).alias(f"__ok_{index}")
+        good = self._distinct(frame)
+        oks = [self._column_ok(rule, frame, good.get(index)).fill_null(False).alias(f"__ok_{index}")
                for index, rule in enumerate(self.rules)]
         names = [self._names_ok(name, frame).fill_null(True).alias(f"__name_{name}")
                  for name in self.rows.judge.region_names]
@@ -247,8 +258,8 @@ class ColumnarRows:
                              .fill_null(False).alias("__formula"))
         if self.rows.judge.references:  # looked up after the checks: only valid codes are worth looking up
             flags = flags.hstack(frame.select(
-                self._codes_ok(name, frame, flags.get_column(f"__ok_{self._index(name)}")).fill_null(False)
-                .alias(f"__code_{name}") for name in self.rows.judge.references))
+                self._codes_ok(name, frame, flags.get_column(f"__ok_{self._index(name)}"), good.get(self._index(name)))
+                .fill_null(False).alias(f"__code_{name}") for name in self.rows.judge.references))
         conditions = [pl.col(f"__ok_{index}") for index in range(len(self.rules))]
         conditions += [pl.col(f"__code_{name}") for name in self.rows.judge.references]
         conditions += [pl.col(f"__name_{name}") for name in self.rows.judge.region_names]
@@ -406,8 +417,41 @@ class ColumnarRows:
                              on="row").sort("row").select("row", "cells", "notes")
         lines.write_ndjson(self.vector_log)
 
-    def _column_ok(self, rule: columnar.FieldRule, frame: pl.DataFrame) -> pl.Expr:
-        """The rule's vectorised check, or for a field without one, the distinct values frictionless rejects."""
+    def _distinct(self, frame: pl.DataFrame) -> dict[int, pl.Series]:
+        """Per column checked per distinct value, the batch's distinct cells that its rule clears.
+
+        A rule's ``ok`` reads its own cell only, so clearing each distinct cell once clears the same rows as the
+        rule would. The first batch of ``_DECIDING_ROWS`` rows decides the columns: those worth it
+        (``FieldRule.per_value``, or holding region codes, looked up per distinct code anyway) whose values repeat
+        (``_DISTINCT_SHARE``)."""
+        deciding = self.by_value is None
+        if deciding and frame.height < _DECIDING_ROWS:
+            return {}
+        references = self.rows.judge.references
+        indices = self.by_value if self.by_value is not None else [
+            index for index, rule in enumerate(self.rules)
+            if rule.ok is not None and (rule.per_value or self.fields[index].name in references)]
+        if not indices:
+            self.by_value = []
+            return {}
+        distinct = frame.select(pl.col(self.rules[index].column).unique().implode() for index in indices)
+        good: dict[int, pl.Series] = {}
+        for index in indices:
+            rule = self.rules[index]
+            values: pl.Series = distinct.get_column(rule.column)[0]
+            if deciding and values.len() * _DISTINCT_SHARE > frame.height:
+                continue
+            values = values.alias(rule.column)
+            good[index] = values.filter(values.to_frame().select(rule.ok.fill_null(False)).to_series())
+        if deciding:
+            self.by_value = list(good)
+        return good
+
+    def _column_ok(self, rule: columnar.FieldRule, frame: pl.DataFrame, good: pl.Series | None) -> pl.Expr:
+        """The rule's vectorised check (or whether the cell is among the ``good`` distinct cells ``_distinct`` found),
+        or for a field without one, the distinct values frictionless rejects."""
+        if good is not None:
+            return _among(pl.col(rule.column), good)
         if rule.ok is not None:
             return rule.ok
         reader = self.readers[int(rule.column[1:])]
@@ -417,23 +461,31 @@ class ColumnarRows:
         ok = ~cell.is_in([value for value in bad if value is not None])
         return ok & cell.is_not_null() if None in bad else ok
 
-    def _codes_ok(self, name: str, frame: pl.DataFrame, valid: pl.Series) -> pl.Expr:
+    def _codes_ok(self, name: str, frame: pl.DataFrame, valid: pl.Series, good: pl.Series | None) -> pl.Expr:
         """Cells whose code is in the reference list, among the ``valid`` ones (the others have a finding of their
-        own, and ``__code_`` is only read where ``__ok_`` holds); each batch's distinct codes looked up at once."""
+        own, and ``__code_`` is only read where ``__ok_`` holds); each batch's distinct codes looked up at once, from
+        the ``good`` distinct cells when ``_distinct`` found them."""
         rule = self.by_name[name]
         if rule.key is None:
             return pl.lit(False)
+        if good is not None:
+            pairs = good.to_frame().select(pl.col(rule.column).alias("cell"), rule.key.alias("k")).drop_nulls("k")
+            listed = pairs.filter(self._listed(name, pairs.get_column("k"))).get_column("cell")
+            return _among(pl.col(rule.column), listed) | rule.missing
         codes = frame.select(rule.key.filter(valid).alias("k"))["k"].unique().drop_nulls()
+        return rule.key.is_in(codes.filter(self._listed(name, codes)).implode()) | rule.missing
+
+    def _listed(self, name: str, codes: pl.Series) -> pl.Series:
+        """Whether each of ``codes`` (no nulls) is in the reference: a ``CodeList`` in columns, any other reference
+        asked once per code."""
         reference = self.rows.judge.reference
         if isinstance(reference, CodeList):
-            listed = codes.filter(reference.listed(codes))
-        else:
-            known = self.known_codes[name]
-            for code in codes.to_list():
-                if code not in known:
-                    known[code] = reference.exists(code)
-            listed = codes.filter(codes.replace_strict(known, return_dtype=pl.Boolean))
-        return rule.key.is_in(listed.implode()) | rule.missing
+            return reference.listed(codes)
+        known = self.known_codes[name]
+        for code in codes.unique().to_list():
+            if code not in known:
+                known[code] = reference.exists(code)
+        return codes.replace_strict(known, return_dtype=pl.Boolean)
 
     def _names_ok(self, name: str, frame: pl.DataFrame) -> pl.Expr:
         """False where a region name is not its code's name (each distinct code and name judged once by the ``Judge``);
@@ -490,18 +542,26 @@ class ColumnarRows:
     def _reread(self, candidates: Iterator[int]) -> Iterator[tuple[int, Mapping[str, Any], list[str | None]]]:
         """The candidate duplicate rows read again, in one pass merged with the candidates (both in row order).
 
-        A CSV whose every row is one line gives them straight from their lines (0.26 s for 100 MB, the line count
-        included, against 0.45 s to parse it again); any other table is parsed again."""
+        A CSV whose every row is one line gives them straight from their lines, in the same pass that checks that
+        it is so when there are at most ``_LINE_ROWS_HELD`` of them (0.26 s for 100 MB in two passes, against 0.45 s to
+        parse it again); any other table is parsed again."""
+        sniffed = self.rows.sniffed
+        if sniffed.format == FileFormat.CSV:
+            held = list(itertools.islice(candidates, _LINE_ROWS_HELD + 1))
+            if not held:  # no repeated key hash: nothing to read
+                return
+            candidates = itertools.chain(held, candidates)
+            path, encoding, delimiter = self.rows.path, sniffed.encoding or "utf-8", sniffed.delimiter or ","
+            lines = (columnar.rows_on_lines(path, held, encoding=encoding, delimiter=delimiter, records=self.last_row)
+                     if len(held) <= _LINE_ROWS_HELD else
+                     columnar.lines_at(path, candidates, encoding=encoding, delimiter=delimiter)
+                     if columnar.one_line_per_record(path, encoding=encoding, records=self.last_row) else None)
+            if lines is not None:
+                for number, cells in lines:
+                    yield number, self._read_row(cells)[1], cells
+                return
         wanted = next(candidates, None)
         if wanted is None:
-            return
-        sniffed = self.rows.sniffed
-        encoding = sniffed.encoding or "utf-8"
-        if sniffed.format == FileFormat.CSV and columnar.one_line_per_record(self.rows.path, encoding=encoding,
-                                                                             records=self.last_row):
-            for number, cells in columnar.lines_at(self.rows.path, itertools.chain([wanted], candidates),
-                                                   encoding=encoding, delimiter=sniffed.delimiter or ","):
-                yield number, self._read_row(cells)[1], cells
             return
         for batch in self.batches():
             last = self._last_number(batch, 0)
@@ -516,6 +576,12 @@ class ColumnarRows:
                     yield number, self._read_row(cells)[1], cells
             if wanted is None:
                 return
+
+
+def _among(cell: pl.Expr, values: pl.Series) -> pl.Expr:
+    """``cell`` is one of ``values``, null included."""
+    found = cell.is_in(values.drop_nulls().implode())
+    return found | cell.is_null() if values.null_count() else found.fill_null(False)
 
 
 def _member(cell: pl.Expr, values: list[Any]) -> pl.Expr:

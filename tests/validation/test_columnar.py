@@ -16,7 +16,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from ppid.validation import uniqueness, validate_table, write_rows_to_fix
+from ppid.validation import columnar, columnar_rows, uniqueness, validate_table, write_rows_to_fix
 from ppid.validation.formula_columns import vectorised
 from ppid.validation.formulas import RowFormula
 from ppid.validation.progress import ValidationProgress
@@ -154,12 +154,21 @@ def test_duplicates_are_found_the_same_in_memory_and_spilled_to_disk(tmp_path: P
 @pytest.mark.parametrize(("ending", "encoding", "multi_line"), [
     ("\n", "utf-8", False), ("\r\n", "utf-8", False), ("\n", "cp1252", False), ("\n", "utf-8", True),
     ("\r", "utf-8", False)])
+@pytest.mark.parametrize("reading", ["one pass", "two passes", "small blocks"])
 def test_repeated_keys_come_with_their_cells_whether_taken_from_their_lines_or_parsed_again(
-        tmp_path: Path, ending: str, encoding: str, multi_line: bool) -> None:
+        tmp_path: Path, ending: str, encoding: str, multi_line: bool, reading: str,
+        monkeypatch: pytest.MonkeyPatch) -> None:
     """Rows whose key hash repeats are fetched again for the exact check and the rows-to-fix file: straight from their
-    lines when every row is one line, parsed again when a quoted cell spans lines or lines end in a lone CR."""
+    lines when every row is one line (checked in the same pass while few enough rows are wanted, else in a pass of
+    its own; lines longer than a block of the line reader), parsed again when a quoted cell spans lines or lines end
+    in a lone CR."""
+    if reading == "two passes":
+        monkeypatch.setattr(columnar_rows, "_LINE_ROWS_HELD", 10)
+    elif reading == "small blocks":
+        monkeypatch.setattr(columnar, "_LINE_BLOCK", 64)
     schema = {**SCHEMA, "fields": [*SCHEMA["fields"], {"name": "catatan", "type": "string"}]}
     rows = [[str(1000 + i % 400), "2020", str(i), "2024-01-31", f"Désa {i}, \"kutip\""] for i in range(600)]
+    rows[50][4] = rows[450][4] = "panjang " * 40
     if multi_line:
         rows[5][4] = "dua\nbaris"
     path = tmp_path / "ganda.csv"
@@ -322,3 +331,24 @@ def test_keys_found_exactly_in_python_are_the_same_once_there_are_too_many_to_ho
 
     assert len(held) == 200 and held[0] == (302, None, "duplicate-key")
     assert hashed == held
+
+
+def bytes_read_by_this_process() -> int:
+    with open("/proc/self/io", encoding="ascii") as stream:
+        return int(next(line for line in stream if line.startswith("rchar:")).split()[1])
+
+
+@pytest.mark.skipif(not Path("/proc/self/io").exists(), reason="counts bytes read through /proc/self/io")
+def test_a_table_without_repeated_keys_is_not_read_again_for_them(tmp_path: Path) -> None:
+    """The encoding is sniffed over the whole file and pyarrow reads it once: with no repeated key hash, the
+    duplicate step reads nothing more (it once took the file's lines for no row at all)."""
+    rows = [[str(1000 + i % 9000), str(2015 + i // 9000), str(i), "2024-01-31"] for i in range(90_000)]
+    path = write_csv(tmp_path / "unik.csv", rows)
+    validate_table(path, SCHEMA, engine="kolom").close()  # modules imported, caches warm
+
+    before = bytes_read_by_this_process()
+    with validate_table(path, SCHEMA, engine="kolom") as result:
+        assert result.report.valid
+    read = bytes_read_by_this_process() - before
+
+    assert read < 2.5 * path.stat().st_size

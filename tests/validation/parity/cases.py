@@ -267,6 +267,7 @@ def generated_cases() -> list[Case]:
     ]
     cases.append(_mixed())
     cases.append(_large())
+    cases.append(_repeated_values())
     return cases
 
 
@@ -397,6 +398,31 @@ def _large() -> Case:
     rows[29_000] = [*rows[29_000], ""]
     return generated("mixed-large", MIXED_FIELDS, rows,
                      primaryKey=["kode_desa", "tahun", "jenis_kelamin"])
+
+
+def _repeated_values() -> Case:
+    """3,000 rows drawing every column from a few dozen values, good and bad: the columnar engine checks such
+    columns once per distinct value (``ColumnarRows._distinct``), region codes included."""
+    pools = [
+        [*[f"320101{n:04d}" for n in range(1001, 1014)], "3201022001", "3299999999", "32.01.01.1001", "3201011001.0",
+         "0201011001", ""],
+        ["320101", "320102", "329999", "32010", "320101.0", ""],
+        ["2019", "2020", "2021", "20I9", "999", "2021.0", ""],
+        ["0", "1.5", "1000000.25", "12", "-0.5", "1.234,5", "NaN", "1e3", " 7", ""],
+        [*[f"2024-{month:02d}-{day:02d}" for month in (1, 2, 6) for day in (1, 15, 28)], "2021-02-30",
+         "13/05/2021", "2024-1-5", ""],
+    ]
+    rng = random.Random(23)
+    rows = [[rng.choice(pool) for pool in pools] for _ in range(3_000)]
+    case = generated(
+        "repeated-values",
+        [{**_c("kode_desa", pattern="[1-9][0-9]{9}", required=True), "ppid": {"referensi": "kode_wilayah"}},
+         {**_c("kode_kecamatan", pattern="[0-9]{6}"), "ppid": {"referensi": "kode_wilayah"}},
+         _c("tahun", "year", required=True, minimum=2020),
+         _c("nilai", "number", minimum=0),
+         _f("tanggal", "date")],
+        rows)
+    return Case(case.id, case.schema, case.write, region_codes=True)
 
 
 # -- a workbook ------------------------------------------------------------------------------------------
