@@ -73,25 +73,17 @@ class Notices:
             self._addresses[key] = officer_addresses(workflow.session, workflow, dinas_slug, roles)
         return self._addresses[key]
 
-    def step_recorded(self, workflow: Desk, permohonan: Permohonan, step: PermohonanEvent,
-                      *, token: str | None = None, status: Status | None = None) -> list[Notice]:
-        """Write the messages announcing ``step`` to the outbox; returns them (tests and the caller may look).
+    def step_recorded(self, workflow: Desk, permohonan: Permohonan, step: PermohonanEvent) -> None:
+        """Write the messages announcing ``step`` of a stored request to the outbox."""
+        self.write(workflow.session, self.draft(workflow, permohonan, workflow.session.get(Requester, permohonan.id),
+                                                step, token=None, status=workflow.status(permohonan)))
 
-        ``status`` is the request's status after the step, when the caller derived it already: the requester's and
-        the officers' messages share it (it was derived once for each, and once more for the answer: issue 17)."""
-        status = status or workflow.status(permohonan)
-        notices = [*self._to_requester(workflow, permohonan, workflow.session.get(Requester, permohonan.id), step,
-                                       token, status),
-                   *self._to_officers(workflow, permohonan, step, status)]
-        queue_after_commit(workflow.session, self.platform, notices)
-        return notices
-
-    def draft(self, workflow: Desk, permohonan: Permohonan, requester: Requester, step: PermohonanEvent, *,
+    def draft(self, workflow: Desk, permohonan: Permohonan, requester: Requester | None, step: PermohonanEvent, *,
               token: str | None, status: Status) -> list[Notice]:
-        """The messages of ``step`` for a request not yet numbered nor stored: ``permohonan.number`` is
-        :data:`DRAFT_NUMBER` and its id unset. A filing composes them before it takes its number, because from the
-        number to the commit every other filing waits on the counter row (issue 17); :meth:`Notice.filled` then
-        puts in the number and id, and :meth:`write` writes them."""
+        """The messages announcing ``step``, composed from the request's ``status`` after it; ``token`` is the
+        tracking link's secret, known only at filing. A filing drafts them before it has its number and id
+        (``permohonan.number`` is :data:`DRAFT_NUMBER`, its id unset), because from the number to the commit every
+        other filing waits (issue 17); :meth:`Notice.filled` then puts in the number and id."""
         return [*self._to_requester(workflow, permohonan, requester, step, token, status),
                 *self._to_officers(workflow, permohonan, step, status)]
 

@@ -283,9 +283,9 @@ class Workflow:
     ) -> Filed:
         """Everything that does not need the number first: the documents stored, the status derived (the calendar
         read) and the messages drafted, with stand-ins for the number and id (:data:`DRAFT_NUMBER`). Then the
-        number, the request, its e-mails (outbox rows) and its first event in the caller's transaction. On
-        PostgreSQL the number's counter row stays locked from the number to the commit and every other filing waits
-        for it, so that stretch holds statements and little else (issue 17).
+        number, the request, its e-mails (outbox rows) and its first event in the caller's transaction. From the
+        number to the commit every other filing waits (on PostgreSQL for the log's chain lock, taken with the number),
+        so that stretch holds two statements and little else there (issue 17).
 
         The rows are written as Core statements and the ORM is then handed the same objects as if it had just
         loaded them: its unit of work cost a filing more CPU than the four inserts themselves (issue 17)."""
@@ -331,18 +331,17 @@ class Workflow:
         status = self.status(permohonan)
         drafts = [] if self.notices is None else self.notices.draft(self, permohonan, requester, event, token=token,
                                                                      status=status)
-        # From here to the commit other filings wait (on PostgreSQL for the log's chain lock, taken with the number).
         sequence = next_value(self.session, kind=NUMBER_KIND, year=local.year, scope=scope, lock_first=CHAIN_LOCK)
         facts["sequence"] = permohonan.sequence = sequence
         facts["number"] = permohonan.number = format_number(self.config.number_format, sequence=sequence,
                                                             year=local.year, month=local.month, dinas_slug=dinas)
-        requester.permohonan_id = event.permohonan_id = permohonan.id
         sealed = {"document": request_facts(permohonan), "sequence": event.sequence, "kind": str(event.kind),
                   "at": event.at, "actor_user_id": actor_id, "actor_name": actor, "dinas_slug": dinas,
                   "payload": event.payload}
         row = {"permohonan_id": permohonan.id, "sequence": event.sequence, "kind": event.kind, "at": event.at,
                "actor_user_id": actor_id, "actor_name": actor, "dinas_slug": dinas, "payload": event.payload}
         if on_postgresql:  # one statement: the request, its requester, its e-mails and its sealed first event
+            requester.permohonan_id = event.permohonan_id = permohonan.id
             notices = [draft.filled(number=permohonan.number, permohonan_id=permohonan.id) for draft in drafts]
             outbox = NO_OUTBOX_ROWS if self.notices is None else outbox_arrays(self.notices.platform, notices)
             before, after = seal_parts(**sealed)
@@ -825,13 +824,10 @@ class Workflow:
         self._notify(permohonan, event)
         return event
 
-    def _notify(self, permohonan: Permohonan, event: PermohonanEvent, *, token: str | None = None) -> Status | None:
-        """Write the step's messages; returns the status they were composed from (None without notices)."""
-        if self.notices is None:
-            return None
-        status = self.status(permohonan)
-        self.notices.step_recorded(self, permohonan, event, token=token, status=status)
-        return status
+    def _notify(self, permohonan: Permohonan, event: PermohonanEvent) -> None:
+        """Write the step's messages (a filing drafts its own before its number: :meth:`_create`)."""
+        if self.notices is not None:
+            self.notices.step_recorded(self, permohonan, event)
 
     def _ensure(
         self, user: User, dinas_slug: str | None, permission: Callable[[User, str | None], bool] = may_handle
