@@ -86,6 +86,7 @@ def _register_blueprints(app: Flask) -> None:
 def _install_i18n(app: Flask, default_language: str) -> None:
     app.jinja_env.add_extension("jinja2.ext.i18n")
     app.jinja_env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
+    app.jinja_env.globals.update(_=web.template_gettext, gettext=web.template_gettext, ngettext=web.template_ngettext)
     app.jinja_env.globals["LANGUAGES"] = i18n.LANGUAGES
     app.jinja_env.filters["waktu"] = web.local_time
 

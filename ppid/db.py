@@ -27,6 +27,8 @@ MIGRATION_LOCK = 0x70706964  # "ppid": the PostgreSQL advisory lock held while m
 IDLE_BEFORE_PING = 1.0
 """Seconds a pooled connection may rest and still be handed out without a ping first (see :class:`Database`)."""
 _RESTING_SINCE = "ppid.resting_since"
+READ_ONLY = "ppid.read_only"
+"""The ``Session.info`` key that marks a session from :attr:`Database.reads`."""
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -77,6 +79,11 @@ class Database:
     waits ``pool_timeout`` seconds, then gets :class:`sqlalchemy.exc.TimeoutError`, which the web app answers
     with 503 and Retry-After (:mod:`ppid.error_pages`): a crowd is told to come back instead of queueing for
     half a minute and failing. ``None`` keeps SQLAlchemy's default.
+
+    ``reads`` makes sessions for a page that only reads: no transaction, so no ``BEGIN`` before its statement and
+    no ``ROLLBACK`` when it closes, two of a tracking page's three round trips, each a wait for the GIL again under
+    a crowd (issue 17). Each statement sees what was committed when it ran, so a page whose statements must agree
+    with each other uses ``sessions``; writing through a read session raises :class:`ReadOnlySessionError`.
     """
 
     def __init__(self, url: str, *, pool_size: int | None = None, max_overflow: int | None = None,
@@ -94,6 +101,8 @@ class Database:
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.reads = sessionmaker(self.engine.execution_options(isolation_level="AUTOCOMMIT"), expire_on_commit=False,
+                                  info={READ_ONLY: True})
 
     @property
     def dialect(self) -> str:
@@ -153,6 +162,17 @@ def open_database(settings: Settings, *, upgrade: bool = True) -> Database:
     if upgrade:
         database.upgrade()
     return database
+
+
+class ReadOnlySessionError(RuntimeError):
+    """Something tried to write through a session from :attr:`Database.reads`: every statement would commit on its
+    own, so a half-done change could stay."""
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_writes_when_read_only(session: Session, _context: object, _instances: object) -> None:
+    if session.info.get(READ_ONLY):
+        raise ReadOnlySessionError("a read-only session (Database.reads) cannot write; use Database.sessions")
 
 
 def _note_rest(_dbapi_connection: object, record: ConnectionPoolEntry) -> None:

@@ -99,7 +99,7 @@ from ppid.permohonan.workflow import (
     may_handle,
 )
 from ppid.publication import answers as published_answers
-from ppid.web import db_session, platform
+from ppid.web import db_session, platform, read_session
 
 blueprint = Blueprint("permohonan", __name__, static_folder="static", static_url_path="/permohonan/static")
 api = Blueprint("api", __name__, url_prefix="/api/permohonan")
@@ -138,10 +138,12 @@ def _config() -> PermohonanConfig:
     return current_app.extensions[CONFIG_KEY]
 
 
-def _workflow() -> Workflow:
+def _workflow(*, read_only: bool = False) -> Workflow:
+    """The request's workflow; ``read_only`` for a page that only shows a request (:func:`ppid.web.read_session`)."""
     issuer = written_notice.Issuer(platform().settings.public_url, signer=_config().signer)
-    return Workflow(db_session(), _config(), platform().registry, notices=Notices(platform()),
-                    storage=platform().storage, issuer=issuer)
+    session = read_session() if read_only else db_session()
+    return Workflow(session, _config(), platform().registry, notices=Notices(platform()), storage=platform().storage,
+                    issuer=issuer)
 
 
 filing_limit = limiter.shared_limit(lambda: _config().filing_rate_limit, scope="permohonan-pengajuan", methods=["POST"])
@@ -234,7 +236,7 @@ def ajukan() -> ResponseReturnValue:
 @tracking_limit
 def tanda_bukti(token: str) -> str:
     """The proof of receipt (Pasal 22(4)): the number, the deadlines and the secret tracking link."""
-    workflow = _workflow()
+    workflow = _workflow(read_only=True)
     permohonan = workflow.find_by_token(token) or abort(404)
     link = platform().settings.public_url + url_for(".lacak_tautan", token=token)
     return _status_page("permohonan/tanda_bukti.html", workflow, permohonan, tracking_link=link,
@@ -260,7 +262,7 @@ def lacak() -> ResponseReturnValue:
 @blueprint.get("/permohonan/lacak/<token>")
 @tracking_limit
 def lacak_tautan(token: str) -> str:
-    workflow = _workflow()
+    workflow = _workflow(read_only=True)
     permohonan = workflow.find_by_token(token) or abort(404)
     return _status_page("permohonan/status.html", workflow, permohonan, identity={"token": token})
 

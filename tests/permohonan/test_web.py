@@ -288,3 +288,22 @@ def test_the_tracking_page_of_a_request_not_yet_decided_does_not_look_for_letter
 
     assert page.status_code == 200 and statements
     assert not [statement for statement in statements if "permohonan_surat" in statement]
+
+
+def test_the_tracking_page_and_the_receipt_read_outside_a_transaction(client, platform) -> None:
+    """The pages a crowd opens most only read: their statements run without a transaction, so no BEGIN before them
+    and no ROLLBACK after them, two round trips of three (issue 17)."""
+    token = client.post("/api/permohonan", json=filing()).get_json()["token"]
+    isolation_levels: list[str | None] = []
+
+    def note(connection, *_args) -> None:
+        isolation_levels.append(connection.get_execution_options().get("isolation_level"))
+
+    event.listen(platform.database.engine, "before_cursor_execute", note)
+    try:
+        pages = [client.get(f"/permohonan/lacak/{token}"), client.get(f"/permohonan/tanda-bukti/{token}")]
+    finally:
+        event.remove(platform.database.engine, "before_cursor_execute", note)
+
+    assert [page.status_code for page in pages] == [200, 200]
+    assert isolation_levels and set(isolation_levels) == {"AUTOCOMMIT"}
