@@ -49,11 +49,12 @@ class ColumnarRows:
     own cell reader and the same ``_row_problems`` as the frictionless engine, in row order.
     """
 
-    def __init__(self, rows: TableRows, *, serial: bool) -> None:
-        self.rows, self.table, self.serial = rows, rows.table, serial
+    def __init__(self, rows: TableRows, *, reader: str = columnar.READER_PLAIN) -> None:
+        self.rows, self.table, self.reader = rows, rows.table, reader
         columns = rows.columns
-        self.scratch = "-urut" if serial else ""
-        """Scratch file suffix: a serial re-read must not find the first attempt's files."""
+        self.scratch = {columnar.READER_PLAIN: "", columnar.READER_ARROW: "-arrow", columnar.READER_SERIAL: "-urut"}[
+            reader]
+        """Scratch file suffix: a read again (``columnar.READERS``) must not find an earlier attempt's files."""
         self.width = len(columns)
         names = columnar.column_names(self.width)
         descriptor = frictionless_schema(rows.descriptor, columns)
@@ -97,9 +98,11 @@ class ColumnarRows:
     def batches(self) -> Iterator[columnar.Batch]:
         sniffed = self.rows.sniffed
         if sniffed.format == FileFormat.CSV:
-            return columnar.csv_batches(self.rows.path, encoding=sniffed.encoding or "utf-8",
-                                        delimiter=sniffed.delimiter or ",", header_row=sniffed.header_row,
-                                        width=self.width, serial=self.serial)
+            options = {"encoding": sniffed.encoding or "utf-8", "delimiter": sniffed.delimiter or ",",
+                       "header_row": sniffed.header_row, "width": self.width}
+            if self.reader == columnar.READER_PLAIN:
+                return columnar.plain_csv_batches(self.rows.path, **options)
+            return columnar.csv_batches(self.rows.path, **options, serial=self.reader == columnar.READER_SERIAL)
         rows = workbook.iter_rows(self.rows.path, sniffed.format, sniffed.sheet)
         return columnar.row_batches(data_rows(rows, sniffed.header_row, self.width),
                                     first_number=sniffed.header_row + 1, width=self.width)
@@ -125,7 +128,7 @@ class ColumnarRows:
         except (workbook.UnreadableWorkbookError, UnicodeError, OSError) as error:
             readable = False
             rows.collector.add("unreadable", params={"detail": str(error), "row": last_row})
-        except (columnar.RaggedRowsError, columnar.UnreadableTableError):
+        except (columnar.ReadAgainError, columnar.UnreadableTableError):
             if self.finder is not None:
                 self.finder.close()
             raise
