@@ -292,8 +292,8 @@ def plain_csv_batches(path: Path, *, encoding: str, delimiter: str, header_row: 
             marked = block.replace(b"\n", marked_end)
             lines = (len(marked) - len(block)) // (len(marked_end) - 1)
         try:
-            frame = pl.read_csv(marked, has_header=False, new_columns=names, schema=schema, quote_char='"',
-                                infer_schema=False, raise_if_empty=False, empty_string_is_null=False,
+            frame = pl.read_csv(marked, has_header=False, separator=delimiter, new_columns=names, schema=schema,
+                                quote_char='"', infer_schema=False, raise_if_empty=False, empty_string_is_null=False,
                                 truncate_ragged_lines=False)
         except pl.exceptions.PolarsError as error:
             raise NotPlainError(str(error)) from error
