@@ -302,22 +302,32 @@ def plain_csv_batches(path: Path, *, encoding: str, delimiter: str, header_row: 
         return frame.drop("__mark")
 
     def produce() -> Iterator[Batch]:
+        """Blocks of whole lines read into one buffer used again (a fresh 8 MB ``bytes`` a block, joined to the last
+        one's unfinished line and cut, cost 0.03–0.05 s of CPU on 100 MB), each parsed once it is marked."""
         next_number = header_row + 1
         with path.open("rb", buffering=0) as source:
             size = os.fstat(source.fileno()).st_size
-            carry = _after_header(source, header_row)
-            offset = source.tell() - len(carry)
+            rest = _after_header(source, header_row)
+            offset = source.tell() - len(rest)
+            buffer = bytearray(max(2 * _BLOCK_SIZE, len(rest) + _BLOCK_SIZE))
+            buffer[:len(rest)] = rest
+            carry = len(rest)
             while True:
-                more = source.read(_BLOCK_SIZE)
-                data = carry + more if carry else more
-                if not data:
-                    return
-                cut = data.rfind(b"\n") + 1 if more else len(data)
-                if not cut:  # a line longer than a block
-                    carry = data
-                    continue
-                block, carry = data[:cut], data[cut:]
-                if not more and not block.endswith(b"\n"):  # the last line, without its line end
+                if carry + _BLOCK_SIZE > len(buffer):  # a line longer than a block
+                    buffer.extend(bytes(carry + _BLOCK_SIZE - len(buffer)))
+                with memoryview(buffer) as view:
+                    read = source.readinto(view[carry:carry + _BLOCK_SIZE]) or 0
+                    end = carry + read
+                    if not end:
+                        return
+                    cut = buffer.rfind(b"\n", 0, end) + 1 if read else end
+                    if not cut:
+                        carry = end
+                        continue
+                    block = bytes(view[:cut])
+                buffer[:end - cut] = buffer[cut:end]
+                carry = end - cut
+                if not read and not block.endswith(b"\n"):  # the last line, without its line end
                     block += b"\r\n" if b"\r" in block else b"\n"
                 offset += cut
                 frame = parse(block)
