@@ -10,14 +10,15 @@ total row, a formula floating point cannot decide) are read one by one, as the f
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator, Mapping
+import re
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
 from ppid.validation import columnar, workbook
-from ppid.validation.findings import CellError, RowFinding
+from ppid.validation.findings import CellError, RowFinding, constraint_cause
 from ppid.validation.formula_columns import vectorised
 from ppid.validation.formulas import formula_names
 from ppid.validation.reference import CodeList
@@ -25,7 +26,7 @@ from ppid.validation.row_by_row import CACHE_LIMIT, CachedReader, read_row
 from ppid.validation.rowlog import Note, RowLogWriter
 from ppid.validation.rows import TableRows, data_rows, frictionless_schema
 from ppid.validation.sniff import FileFormat
-from ppid.validation.table_schema import load_schema_descriptor
+from ppid.validation.table_schema import Field, load_schema_descriptor
 from ppid.validation.uniqueness import key_hash
 
 ENGINE_COLUMNAR = "kolom"
@@ -81,6 +82,8 @@ class ColumnarRows:
         self.by_value: list[int] | None = None
         """Columns checked per distinct value (``_distinct``), decided on the first batch of ``_DECIDING_ROWS``."""
         self.finding_cache: dict[int, dict[Any, list[RowFinding]]] = {}
+        self.pattern_findings = {index: finder for index, item in enumerate(self.fields)
+                                 if (finder := self._pattern_findings(item)) is not None}
         self.typed_fields = set(rows.judge.references) | {name for formula in rows.judge.formulas
                                                           for name in formula_names(formula.formula)}
         self.typed_fields |= set(rows.judge.region_names) | set(rows.judge.region_names.values())
@@ -288,11 +291,38 @@ class ColumnarRows:
         found = cache.get(value)
         if found is not None:
             return found
-        _, notes = self.readers[index](value)
-        found = self.rows.judge.cell_findings(self.fields[index].name, value, notes)
+        quick = self.pattern_findings.get(index)
+        found = quick(value) if quick is not None else None
+        if found is None:
+            _, notes = self.readers[index](value)
+            found = self.rows.judge.cell_findings(self.fields[index].name, value, notes)
         if len(cache) < CACHE_LIMIT:
             cache[value] = found
         return found
+
+    def _pattern_findings(self, item: Field) -> Callable[[Any], list[RowFinding] | None] | None:
+        """For a plain string field whose only constraint besides ``required`` is a ``pattern`` (codes, as in a file
+        with 30,000 distinct codes written ``3201.0``): a cell's findings without the reader's and the ``Judge``'s
+        general steps, 1 µs a value instead of 4; None for a cell it leaves to them (missing, not text)."""
+        spec = self.rows.judge.specs.get(item.name)
+        constraints = {name: item.constraints[name] for name in item.supported_constraints
+                       if item.constraints.get(name) is not None}
+        if (spec is None or item.type != "string" or item.format != "default" or "pattern" not in constraints
+                or not set(constraints) <= {"required", "pattern"}):
+            return None
+        match = re.compile(f"^{constraints['pattern']}$").match  # as ``table_schema._check`` compiles it
+        missing = frozenset(item.effective_missing_values)
+        name = item.name
+
+        def findings(value: Any) -> list[RowFinding] | None:
+            if not isinstance(value, str) or value in missing:
+                return None
+            if match(value):
+                return []
+            code, params = constraint_cause(spec, "pattern", value)
+            return [RowFinding(code, name, value, params, value)]
+
+        return findings
 
     def _python_rows(self, verdicts: dict[int, dict[Any, list[RowFinding]]]) -> pl.Expr:
         """Which of the remaining rows must be read one by one."""

@@ -18,6 +18,7 @@ import polars as pl
 import pytest
 
 from ppid.validation import columnar, columnar_rows, uniqueness, validate_table, write_rows_to_fix
+from ppid.validation.findings import Judge
 from ppid.validation.formula_columns import vectorised
 from ppid.validation.formulas import RowFormula
 from ppid.validation.progress import ValidationProgress
@@ -439,3 +440,31 @@ def test_a_file_the_plain_reader_hands_over_is_validated_as_frictionless_does(tm
     assert engine == "kolom"
     assert found == expected
     assert rows_checked == 150_000 + tail.count(b"\n") + 1 - (tail == b'4,"5\n5",6\n')
+
+
+def test_a_pattern_only_code_column_is_judged_without_the_general_reader(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """A code column's bad values (30,000 distinct in a real file) are judged by ``_pattern_findings`` at 1 µs a
+    value, with the same findings as frictionless: codes written ``3201.0``, dotted, too short, with spaces, missing,
+    non-ASCII digits."""
+    schema = {"fields": [{"name": "kode", "type": "string", "constraints": {"required": True, "pattern": "[0-9]{4}"}},
+                         {"name": "n", "type": "integer"}],
+              "missingValues": ["", "-"]}
+    values = ["3201", "3201.0", "32.01", "3 201", "321", "-", "", " 3201", "3201\n", "٣٢٠١", "3201.00", "+3201.0"]
+    rows = [[values[i % len(values)] + ("" if i % 3 else str(i % 7) * (i % len(values) in (1, 10))), str(i)]
+            for i in range(5_000)]
+    path = write_csv(tmp_path / "kode.csv", rows, header=["kode", "n"])
+    general: list[tuple[str, object]] = []
+    original = Judge.cell_findings
+
+    def counted(self: Judge, name: str, value: object, notes: object) -> object:
+        general.append((name, value))
+        return original(self, name, value, notes)
+
+    monkeypatch.setattr(Judge, "cell_findings", counted)
+    found, engine, _ = findings(path, schema)
+    expected, _, _ = findings(path, schema, engine="frictionless")
+
+    assert engine == "kolom"
+    assert found == expected
+    assert {value for name, value in general if name == "kode"} <= {"", "-"}  # missing: left to the reader
