@@ -299,7 +299,7 @@ def plain_csv_batches(path: Path, *, encoding: str, delimiter: str, header_row: 
             raise NotPlainError(str(error)) from error
         if frame.height != lines or not frame.get_column("__mark").eq(_MARK).all():
             raise NotPlainError("row shape")
-        return frame.drop("__mark")
+        return frame.drop("__mark").rechunk()
 
     def produce() -> Iterator[Batch]:
         """Blocks of whole lines read into one buffer used again (a fresh 8 MB ``bytes`` a block, joined to the last
@@ -343,7 +343,7 @@ def _after_header(source: Any, header_row: int) -> bytes:
     quoted line break may start there) or a carriage return before their end raise ``NotPlainError``."""
     data = b""
     while data.count(b"\n") < header_row:
-        more = source.read(_BLOCK_SIZE)
+        more = source.read(1 << 16)
         if not more:
             raise NotPlainError("header")
         data += more
