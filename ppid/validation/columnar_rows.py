@@ -18,7 +18,7 @@ from typing import Any
 import polars as pl
 
 from ppid.validation import columnar, workbook
-from ppid.validation.findings import CellError, RowFinding, constraint_cause
+from ppid.validation.findings import CellError, RowFinding, pattern_cause
 from ppid.validation.formula_columns import vectorised
 from ppid.validation.formulas import formula_names
 from ppid.validation.reference import CodeList
@@ -319,7 +319,7 @@ class ColumnarRows:
                 return None
             if match(value):
                 return []
-            code, params = constraint_cause(spec, "pattern", value)
+            code, params = pattern_cause(spec, value)
             return [RowFinding(code, name, value, params, value)]
 
         return findings
