@@ -572,6 +572,13 @@ class ColumnarRows:
         """One row as frictionless's ``Row`` reads it: the errors in its order, the values, and whether it is blank."""
         return read_row(self.names, self.readers, cells)
 
+    def _key_values(self, cells: list[str | None]) -> dict[str, Any]:
+        """A candidate row's values of the key fields, read as ``_read_row`` reads them: all that the exact check
+        needs (reading every cell, a date's ``strptime`` above all, took 0.1 s for b's 2,002 candidates)."""
+        return {name: reader(cells[index] if index < len(cells) else None)[0]
+                for index, (name, reader) in enumerate(zip(self.names, self.readers, strict=True))
+                if name in self.finder.fields}
+
     def _reread(self, candidates: Iterator[int]) -> Iterator[tuple[int, Mapping[str, Any], list[str | None]]]:
         """The candidate duplicate rows read again, in one pass merged with the candidates (both in row order).
 
@@ -591,7 +598,7 @@ class ColumnarRows:
                      if columnar.one_line_per_record(path, encoding=encoding, records=self.last_row) else None)
             if lines is not None:
                 for number, cells in lines:
-                    yield number, self._read_row(cells)[1], cells
+                    yield number, self._key_values(cells), cells
                 return
         wanted = next(candidates, None)
         if wanted is None:
@@ -606,7 +613,7 @@ class ColumnarRows:
                 rows = batch.cells(group)
                 for number in group:
                     cells = rows.get(number, [])
-                    yield number, self._read_row(cells)[1], cells
+                    yield number, self._key_values(cells), cells
             if wanted is None:
                 return
 

@@ -160,7 +160,8 @@ def test_the_columnar_lookup_answers_as_exists_does(tmp_path: Path) -> None:
     unsorted = tmp_path / "unsorted.csv"  # the shipped list is sorted and used as it is; any other is sorted first
     unsorted.write_text("kode,nama\n3201,Kabupaten Bogor\n32,Jawa Barat\n3201,Kabupaten Bogor\n", encoding="utf-8")
     makers = [lambda: CodeList.from_csv(REPO / "schemas" / REGION_CODES), lambda: CodeList.from_csv(ragged),
-              lambda: CodeList.from_csv(empty), lambda: CodeList.from_csv(unsorted), lambda: CodeList(["3201", " 320101\u3000"]), lambda: CodeList([])]
+              lambda: CodeList.from_csv(empty), lambda: CodeList.from_csv(unsorted),
+              lambda: CodeList(["3201", " 320101\u3000"]), lambda: CodeList([])]
     asked = ["32", "3201", " 3201", "3201 ", "3201\x1f", "\x1c3201", "3201\u3000", "3201.0", "320101", "", " ",
              "kode", "Cibinong", "99", "3201\n", "zzzz"]
 
