@@ -10,14 +10,15 @@ total row, a formula floating point cannot decide) are read one by one, as the f
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator, Mapping
+import re
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
 from ppid.validation import columnar, workbook
-from ppid.validation.findings import CellError, RowFinding
+from ppid.validation.findings import CellError, RowFinding, pattern_cause
 from ppid.validation.formula_columns import vectorised
 from ppid.validation.formulas import formula_names
 from ppid.validation.reference import CodeList
@@ -25,7 +26,7 @@ from ppid.validation.row_by_row import CACHE_LIMIT, CachedReader, read_row
 from ppid.validation.rowlog import Note, RowLogWriter
 from ppid.validation.rows import TableRows, data_rows, frictionless_schema
 from ppid.validation.sniff import FileFormat
-from ppid.validation.table_schema import load_schema_descriptor
+from ppid.validation.table_schema import Field, load_schema_descriptor
 from ppid.validation.uniqueness import key_hash
 
 ENGINE_COLUMNAR = "kolom"
@@ -49,11 +50,12 @@ class ColumnarRows:
     own cell reader and the same ``_row_problems`` as the frictionless engine, in row order.
     """
 
-    def __init__(self, rows: TableRows, *, serial: bool) -> None:
-        self.rows, self.table, self.serial = rows, rows.table, serial
+    def __init__(self, rows: TableRows, *, reader: str = columnar.READER_PLAIN) -> None:
+        self.rows, self.table, self.reader = rows, rows.table, reader
         columns = rows.columns
-        self.scratch = "-urut" if serial else ""
-        """Scratch file suffix: a serial re-read must not find the first attempt's files."""
+        self.scratch = {columnar.READER_PLAIN: "", columnar.READER_ARROW: "-arrow", columnar.READER_SERIAL: "-urut"}[
+            reader]
+        """Scratch file suffix: a read again (``columnar.READERS``) must not find an earlier attempt's files."""
         self.width = len(columns)
         names = columnar.column_names(self.width)
         descriptor = frictionless_schema(rows.descriptor, columns)
@@ -80,6 +82,8 @@ class ColumnarRows:
         self.by_value: list[int] | None = None
         """Columns checked per distinct value (``_distinct``), decided on the first batch of ``_DECIDING_ROWS``."""
         self.finding_cache: dict[int, dict[Any, list[RowFinding]]] = {}
+        self.pattern_findings = {index: finder for index, item in enumerate(self.fields)
+                                 if (finder := self._pattern_findings(item)) is not None}
         self.typed_fields = set(rows.judge.references) | {name for formula in rows.judge.formulas
                                                           for name in formula_names(formula.formula)}
         self.typed_fields |= set(rows.judge.region_names) | set(rows.judge.region_names.values())
@@ -97,9 +101,11 @@ class ColumnarRows:
     def batches(self) -> Iterator[columnar.Batch]:
         sniffed = self.rows.sniffed
         if sniffed.format == FileFormat.CSV:
-            return columnar.csv_batches(self.rows.path, encoding=sniffed.encoding or "utf-8",
-                                        delimiter=sniffed.delimiter or ",", header_row=sniffed.header_row,
-                                        width=self.width, serial=self.serial)
+            options = {"encoding": sniffed.encoding or "utf-8", "delimiter": sniffed.delimiter or ",",
+                       "header_row": sniffed.header_row, "width": self.width}
+            if self.reader == columnar.READER_PLAIN:
+                return columnar.plain_csv_batches(self.rows.path, **options)
+            return columnar.csv_batches(self.rows.path, **options, serial=self.reader == columnar.READER_SERIAL)
         rows = workbook.iter_rows(self.rows.path, sniffed.format, sniffed.sheet)
         return columnar.row_batches(data_rows(rows, sniffed.header_row, self.width),
                                     first_number=sniffed.header_row + 1, width=self.width)
@@ -125,7 +131,7 @@ class ColumnarRows:
         except (workbook.UnreadableWorkbookError, UnicodeError, OSError) as error:
             readable = False
             rows.collector.add("unreadable", params={"detail": str(error), "row": last_row})
-        except (columnar.RaggedRowsError, columnar.UnreadableTableError):
+        except (columnar.ReadAgainError, columnar.UnreadableTableError):
             if self.finder is not None:
                 self.finder.close()
             raise
@@ -285,11 +291,38 @@ class ColumnarRows:
         found = cache.get(value)
         if found is not None:
             return found
-        _, notes = self.readers[index](value)
-        found = self.rows.judge.cell_findings(self.fields[index].name, value, notes)
+        quick = self.pattern_findings.get(index)
+        found = quick(value) if quick is not None else None
+        if found is None:
+            _, notes = self.readers[index](value)
+            found = self.rows.judge.cell_findings(self.fields[index].name, value, notes)
         if len(cache) < CACHE_LIMIT:
             cache[value] = found
         return found
+
+    def _pattern_findings(self, item: Field) -> Callable[[Any], list[RowFinding] | None] | None:
+        """For a plain string field whose only constraint besides ``required`` is a ``pattern`` (codes, as in a file
+        with 30,000 distinct codes written ``3201.0``): a cell's findings without the reader's and the ``Judge``'s
+        general steps, 1 µs a value instead of 4; None for a cell it leaves to them (missing, not text)."""
+        spec = self.rows.judge.specs.get(item.name)
+        constraints = {name: item.constraints[name] for name in item.supported_constraints
+                       if item.constraints.get(name) is not None}
+        if (spec is None or item.type != "string" or item.format != "default" or "pattern" not in constraints
+                or not set(constraints) <= {"required", "pattern"}):
+            return None
+        match = re.compile(f"^{constraints['pattern']}$").match  # as ``table_schema._check`` compiles it
+        missing = frozenset(item.effective_missing_values)
+        name = item.name
+
+        def findings(value: Any) -> list[RowFinding] | None:
+            if not isinstance(value, str) or value in missing:
+                return None
+            if match(value):
+                return []
+            code, params = pattern_cause(spec, value)
+            return [RowFinding(code, name, value, params, value)]
+
+        return findings
 
     def _python_rows(self, verdicts: dict[int, dict[Any, list[RowFinding]]]) -> pl.Expr:
         """Which of the remaining rows must be read one by one."""
@@ -539,6 +572,13 @@ class ColumnarRows:
         """One row as frictionless's ``Row`` reads it: the errors in its order, the values, and whether it is blank."""
         return read_row(self.names, self.readers, cells)
 
+    def _key_values(self, cells: list[str | None]) -> dict[str, Any]:
+        """A candidate row's values of the key fields, read as ``_read_row`` reads them: all that the exact check
+        needs (reading every cell, a date's ``strptime`` above all, took 0.1 s for b's 2,002 candidates)."""
+        return {name: reader(cells[index] if index < len(cells) else None)[0]
+                for index, (name, reader) in enumerate(zip(self.names, self.readers, strict=True))
+                if name in self.finder.fields}
+
     def _reread(self, candidates: Iterator[int]) -> Iterator[tuple[int, Mapping[str, Any], list[str | None]]]:
         """The candidate duplicate rows read again, in one pass merged with the candidates (both in row order).
 
@@ -558,7 +598,7 @@ class ColumnarRows:
                      if columnar.one_line_per_record(path, encoding=encoding, records=self.last_row) else None)
             if lines is not None:
                 for number, cells in lines:
-                    yield number, self._read_row(cells)[1], cells
+                    yield number, self._key_values(cells), cells
                 return
         wanted = next(candidates, None)
         if wanted is None:
@@ -573,7 +613,7 @@ class ColumnarRows:
                 rows = batch.cells(group)
                 for number in group:
                     cells = rows.get(number, [])
-                    yield number, self._read_row(cells)[1], cells
+                    yield number, self._key_values(cells), cells
             if wanted is None:
                 return
 

@@ -317,17 +317,18 @@ class _TableCheck:
             table.engine = ENGINE_ROWS
             table.engine_reason = "diminta" if self.engine == ENGINE_ROWS else "berkas kecil"
             return check_row_by_row(rows, PythonRows(rows))
-        from ppid.validation import columnar  # polars and pyarrow load only for tables worth it
+        from ppid.validation import columnar  # polars (and pyarrow where needed) load only for tables worth it
         from ppid.validation.columnar_rows import ColumnarRows
 
         before = copy.deepcopy(self.collector)
         try:
-            try:
-                return ColumnarRows(rows, serial=False).run()
-            except columnar.RaggedRowsError:
-                rows.collector = self.collector = copy.deepcopy(before)
-                table.rows_checked = 0
-                return ColumnarRows(rows, serial=True).run()
+            for reader in columnar.READERS[:-1]:
+                try:
+                    return ColumnarRows(rows, reader=reader).run()
+                except columnar.ReadAgainError:
+                    rows.collector = self.collector = copy.deepcopy(before)
+                    table.rows_checked = 0
+            return ColumnarRows(rows, reader=columnar.READERS[-1]).run()
         except columnar.UnreadableTableError as error:
             rows.collector = self.collector = before
             table.rows_checked, table.complete = 0, True

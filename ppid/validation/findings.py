@@ -220,11 +220,16 @@ def constraint_cause(spec: Mapping[str, Any], constraint: str, value: str) -> tu
     if constraint in ("minLength", "maxLength"):
         return "length", {"limit": constraints.get(constraint), "below": constraint == "minLength"}
     if constraint == "pattern":
-        pattern = constraints.get("pattern", "")
-        if FLOAT_INTEGER.match(value):
-            return "float-code", {}
-        squeezed = _DOTS_AND_SPACES.sub("", value)
-        if squeezed != value and re.fullmatch(pattern, squeezed):
-            return "dotted-code", {"corrected": squeezed}
-        return "pattern", {"pattern": pattern, "description": spec.get("description")}
+        return pattern_cause(spec, value)
     return "other", {"type": f"constraint {constraint}", "note": value}
+
+
+def pattern_cause(spec: Mapping[str, Any], value: str) -> tuple[str, dict[str, Any]]:
+    """Why a cell does not match its field's ``pattern``: a code written as a number, with dots or spaces, or else."""
+    if FLOAT_INTEGER.match(value):
+        return "float-code", {}
+    pattern = spec.get("constraints", {}).get("pattern", "")
+    squeezed = _DOTS_AND_SPACES.sub("", value)
+    if squeezed != value and re.fullmatch(pattern, squeezed):
+        return "dotted-code", {"corrected": squeezed}
+    return "pattern", {"pattern": pattern, "description": spec.get("description")}

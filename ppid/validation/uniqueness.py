@@ -37,6 +37,8 @@ _SPILL_ROWS = 4_000_000
 _EXACT_FRAMES_HELD = 4
 """Batches of candidate rows (with their cells) held in memory before they go to DuckDB."""
 _HASH_SEED = 20261206
+_MIX = 0x9E3779B97F4A7C15
+"""An odd 64-bit constant (2^64 / golden ratio): multiplying by it before the xor keeps the parts' order."""
 
 
 @dataclass(frozen=True)
@@ -71,11 +73,14 @@ def key_hash(parts: Sequence[pl.Expr], group: int) -> pl.Expr:
     """The 64-bit hash recorded for one group's key: the same for a key built in polars or from Python values.
 
     The group is mixed in through the seed, so one column of hashes serves every group; hashes that meet
-    across groups only make a few more candidates for the exact check.
+    across groups only make a few more candidates for the exact check. Each part is hashed alone and the hashes
+    mixed (multiply, xor: wrapping 64-bit arithmetic), half the time of hashing a ``struct`` of the parts.
     """
-    import polars as pl
-
-    return pl.struct([part.alias(f"p{index}") for index, part in enumerate(parts)]).hash(seed=_HASH_SEED + group)
+    seed = _HASH_SEED + group
+    mixed = parts[0].hash(seed=seed)
+    for index, part in enumerate(parts[1:], start=1):
+        mixed = (mixed * _MIX) ^ part.hash(seed=seed + index)
+    return mixed
 
 
 def _repeated_rows(seen: pl.DataFrame) -> pl.Series:

@@ -89,6 +89,23 @@ def test_validating_small_and_large_tables_never_loads_frictionless(tmp_path: Pa
     assert "frictionless" in modules
 
 
+def test_a_plain_csv_loads_neither_pyarrow_nor_numpy(tmp_path: Path) -> None:
+    """polars reads a plain UTF-8 CSV itself (``columnar.plain_csv_batches``): pyarrow with numpy costs 0.07–0.18 s
+    to import. A CSV it cannot read exactly (here Windows-1252) still goes to pyarrow."""
+    header = VALID_POPULATION.read_text(encoding="utf-8").splitlines()[0]
+    body = [f"{1945 + i % 150},{320100 + i // 150},Kecamatan {i},100,200,300" for i in range(10_000)]
+    large = tmp_path / "besar.csv"
+    large.write_text("\n".join([header, *body]) + "\n", encoding="utf-8")
+    _code, modules = modules_loaded_by("validate", str(large), "--schema", "jumlah_penduduk", tmp_path=tmp_path)
+    assert "polars" in modules
+    assert not {"pyarrow", "numpy"} & modules
+
+    latin = tmp_path / "latin.csv"
+    latin.write_text("\n".join([header, *body, body[0].replace("a", "\u00e9", 1)]) + "\n", encoding="cp1252")
+    _code, modules = modules_loaded_by("validate", str(latin), "--schema", "jumlah_penduduk", tmp_path=tmp_path)
+    assert "pyarrow" in modules
+
+
 def test_no_progress_bar_machinery_without_a_terminal(tmp_path: Path) -> None:
     """The bar's rich widgets are imported only once a bar is drawn, and never when stderr is not a terminal."""
     _code, modules = modules_loaded_by("validate", str(VALID_POPULATION), "--schema", "jumlah_penduduk",
@@ -140,8 +157,11 @@ def test_the_columnar_lookup_answers_as_exists_does(tmp_path: Path) -> None:
     ragged.write_text("kode,nama\n3201,Kabupaten Bogor,lebih\n 320101 ,Cibinong\n", encoding="utf-8")
     empty = tmp_path / "empty.csv"
     empty.write_text("", encoding="utf-8")
+    unsorted = tmp_path / "unsorted.csv"  # the shipped list is sorted and used as it is; any other is sorted first
+    unsorted.write_text("kode,nama\n3201,Kabupaten Bogor\n32,Jawa Barat\n3201,Kabupaten Bogor\n", encoding="utf-8")
     makers = [lambda: CodeList.from_csv(REPO / "schemas" / REGION_CODES), lambda: CodeList.from_csv(ragged),
-              lambda: CodeList.from_csv(empty), lambda: CodeList(["3201", " 320101\u3000"]), lambda: CodeList([])]
+              lambda: CodeList.from_csv(empty), lambda: CodeList.from_csv(unsorted),
+              lambda: CodeList(["3201", " 320101\u3000"]), lambda: CodeList([])]
     asked = ["32", "3201", " 3201", "3201 ", "3201\x1f", "\x1c3201", "3201\u3000", "3201.0", "320101", "", " ",
              "kode", "Cibinong", "99", "3201\n", "zzzz"]
 
