@@ -20,6 +20,7 @@ from typing import Any
 from weakref import WeakKeyDictionary
 
 from sqlalchemy import Engine, Enum, ForeignKey, Integer, Row, String, Text, bindparam, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from ppid.accounts.models import Role, User
@@ -233,7 +234,9 @@ def publish_configured(session: Session, config_dir: Path, known_dinas: set[str]
     """Publish the announcements of ``config_dir/pengumuman.yaml`` not published before (by their ``kunci``).
 
     Each starts when it is first published and lasts ``berlaku_hari`` days (or until ended), so a file
-    written by a warning system, or the sample region's, announces at once whenever it is read."""
+    written by a warning system, or the sample region's, announces at once whenever it is read. Server processes
+    started together each read the file: the key's unique constraint lets one of them publish it, and the others
+    skip it instead of stopping."""
     path = config_dir / CONFIG_FILE
     if not path.exists():
         return []
@@ -247,7 +250,12 @@ def publish_configured(session: Session, config_dir: Path, known_dinas: set[str]
         except AnnouncementError as error:
             raise ConfigError(str(error)) from None
         if key not in known:
-            published.append(publish(session, content, None, key=key))
+            try:
+                with session.begin_nested():  # a savepoint: a key taken meanwhile undoes this entry only
+                    announcement = publish(session, content, None, key=key)
+            except IntegrityError:  # another process starting at the same time (a second `ppid serve`) published it
+                continue
+            published.append(announcement)
             known.add(key)
     return published
 

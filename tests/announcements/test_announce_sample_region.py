@@ -8,7 +8,7 @@ import re
 from datetime import date
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from ppid.cli import publish_configured_announcements
 from ppid.config import ConfigError
@@ -67,3 +67,26 @@ def test_after_the_harvest_realisasi_apbd_carries_its_source_date_and_is_late_on
     page = client.get("/informasi-berkala").get_data(as_text=True)
     late_row = r'<tr class="late">\s*<th scope="row"><a href="/dataset/bpkad-realisasi-apbd">Realisasi APBD'
     assert re.search(late_row, page)
+
+
+def test_a_server_started_at_the_same_time_as_another_skips_what_the_other_published(platform) -> None:
+    """Two `ppid serve` processes starting together both read pengumuman.yaml: the one that finds the announcement
+    published between its look and its insert skips it and starts, instead of stopping on the unique key (seen
+    with two processes on PostgreSQL, issue 17)."""
+    engine = platform.database.engine
+    looked: list[str] = []
+
+    def the_other_process_publishes(_connection, _cursor, statement, *_args) -> None:
+        if not looked and statement.startswith("SELECT announcement") and "IS NOT NULL" in statement:
+            looked.append(statement)
+            publish_configured_announcements(platform)
+
+    event.listen(engine, "after_cursor_execute", the_other_process_publishes)
+    try:
+        assert publish_configured_announcements(platform) == []
+    finally:
+        event.remove(engine, "after_cursor_execute", the_other_process_publishes)
+
+    assert looked
+    with platform.database.session() as session:
+        assert session.scalar(select(func.count()).select_from(Announcement)) == 1
