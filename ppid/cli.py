@@ -106,7 +106,12 @@ class TranslatedGroup(TranslatedCommand, click.Group):
         # set for `ppid --help`, read before any option is; forgotten when the command ends, so that a command
         # run in-process (a test, a script) leaves its caller's language as it found it
         with i18n.language(interface_language()):
-            return super().main(*args, **kwargs)
+            try:
+                return super().main(*args, **kwargs)
+            except Exception:  # a fault no command foresaw: the traceback to the log, one sentence to the terminal
+                if kwargs.get("standalone_mode", True) is False:  # a caller that handles what is raised
+                    raise
+                _stopped_by_a_fault()
 
     def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         super().format_options(ctx, formatter)
@@ -115,6 +120,20 @@ class TranslatedGroup(TranslatedCommand, click.Group):
         if rows:
             with formatter.section(_("Perintah")):
                 formatter.write_dl(rows)
+
+
+def _stopped_by_a_fault() -> NoReturn:
+    """End a command that failed in a way none of its own answers foresaw (a bug, a race): the traceback goes to
+    ``PPID_HOME/logs/ppid.log``, the terminal gets one sentence, and the exit code is 2, as for ``ppid validate``'s
+    own faults. Only the exception is written, never the command line, which may hold a password."""
+    import os
+
+    home = Path(os.environ.get("PPID_HOME", "instance")).expanduser().resolve()
+    with _command_log(home / "logs" / "ppid.log") as log_path:
+        logging.getLogger("ppid.cli").exception("ppid stopped")
+    click.echo(_("ppid berhenti karena kesalahan di dalam ppid; rinciannya ditulis di %(path)s.", path=log_path),
+               err=True)
+    sys.exit(2)
 
 
 def friendly_errors(command: Callable[..., Any]) -> Callable[..., Any]:

@@ -165,3 +165,28 @@ def test_user_create_rejects_an_unknown_dinas(environ: dict[str, str]) -> None:
 
     assert result.returncode == 2
     assert "dinas-tidak-ada" in result.stderr
+
+
+def test_a_fault_no_command_foresaw_is_one_sentence_and_its_traceback_goes_to_the_log(tmp_path: Path) -> None:
+    """Whatever goes wrong inside a command (here a command that divides by zero, added for the test): the terminal
+    gets one sentence naming the log, the log gets the traceback, and the exit code is 2, never a traceback."""
+    import click
+    from click.testing import CliRunner
+
+    from ppid.cli import main
+
+    @click.command("meledak")
+    def explodes() -> None:
+        1 / 0  # noqa: B018
+
+    main.add_command(explodes)
+    try:
+        result = CliRunner().invoke(main, ["meledak"], env={"PPID_HOME": str(tmp_path), "PPID_LANGUAGE": "id"})
+    finally:
+        main.commands.pop("meledak")
+
+    log = tmp_path / "logs" / "ppid.log"
+    assert result.exit_code == 2
+    assert result.stderr.strip() == f"ppid berhenti karena kesalahan di dalam ppid; rinciannya ditulis di {log}."
+    assert "Traceback" not in result.output
+    assert "ZeroDivisionError" in log.read_text(encoding="utf-8")
