@@ -128,8 +128,9 @@ def _stopped_by_a_fault() -> NoReturn:
     own faults. Only the exception is written, never the command line, which may hold a password."""
     import os
 
-    home = Path(os.environ.get("PPID_HOME", "instance")).expanduser().resolve()
-    with _command_log(home / "logs" / "ppid.log") as log_path:
+    from ppid.config import home_directory
+
+    with _command_log(home_directory(os.environ) / "logs" / "ppid.log") as log_path:
         logging.getLogger("ppid.cli").exception("ppid stopped")
     click.echo(_("ppid berhenti karena kesalahan di dalam ppid; rinciannya ditulis di %(path)s.", path=log_path),
                err=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -118,12 +119,18 @@ def interface_language(environ: dict[str, str] | None = None) -> str:
     return language if language in LANGUAGES else DEFAULT_LANGUAGE
 
 
+def home_directory(environ: Mapping[str, str]) -> Path:
+    """``PPID_HOME`` (``instance`` in the working directory by default), absolute; also where a command that
+    stopped before its settings loaded writes its log."""
+    return Path(environ.get("PPID_HOME", "instance")).expanduser().resolve()
+
+
 def load_settings(environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
     """Build the settings from the environment (``os.environ`` by default) and explicit overrides."""
     env = dict(os.environ if environ is None else environ)
     env.update({f"PPID_{key.upper()}": str(value) for key, value in overrides.items() if value is not None})
 
-    home = Path(env.get("PPID_HOME", "instance")).expanduser().resolve()
+    home = home_directory(env)
     config_dir = _existing_dir(env, "PPID_CONFIG_DIR", SOURCE_ROOT / "config")
     schemas_dir = _existing_dir(env, "PPID_SCHEMAS_DIR", SOURCE_ROOT / "schemas")
     defaults = _read_defaults(config_dir / "defaults.yaml")
