@@ -89,7 +89,9 @@ class Database:
     def __init__(self, url: str, *, pool_size: int | None = None, max_overflow: int | None = None,
                  pool_timeout: float | None = None) -> None:
         self.url = url
-        options: dict[str, object] = {"future": True}
+        # A failed statement's error names the statement but not its values: those are what requesters typed
+        # (name, address, e-mail), and the error goes to the log (UU 27/2022).
+        options: dict[str, object] = {"future": True, "hide_parameters": True}
         if url.startswith("sqlite"):
             options["connect_args"] = {"timeout": 30, "check_same_thread": False}
         if make_url(url).database not in (None, "", ":memory:"):  # an in-memory SQLite has one connection per thread

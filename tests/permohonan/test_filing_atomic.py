@@ -4,6 +4,7 @@ after the commit. The working-day calendar it needs is built once and reused unt
 
 from __future__ import annotations
 
+import logging
 import re
 from datetime import date
 
@@ -85,6 +86,26 @@ def test_a_connection_dropped_mid_filing_leaves_nothing_and_the_next_filing_gets
     again = client.post("/api/permohonan", json=filing())
     assert again.status_code == 201 and again.get_json()["nomor"].startswith("0001/")  # the number was given back
     assert _stored(platform) == (1, 1, 3)
+
+
+PERSONAL_FIELDS = ("nama", "nik", "alamat", "telepon", "email")
+
+
+def test_a_failed_filing_is_logged_without_the_personal_data_the_requester_typed(
+        app, client, platform, dinkes_officer, caplog) -> None:
+    """UU 27/2022: the log of a database error says which statement failed, never the values it carried (a
+    requester's name, NIK, address, telephone and e-mail were written to the log with the error)."""
+    app.config["TESTING"] = False  # as in production: the error is answered and logged, not raised into the test
+    typed = filing()
+    _drop_connection(platform, "INSERT INTO permohonan_pemohon")
+
+    with caplog.at_level(logging.WARNING):
+        status = client.post("/api/permohonan", json=typed).status_code
+
+    logged = "\n".join(record.getMessage() + "\n" + (logging.Formatter().formatException(record.exc_info)
+                                                       if record.exc_info else "") for record in caplog.records)
+    assert status >= 500 and "Error" in logged, "the failure is in the log"
+    assert [field for field in PERSONAL_FIELDS if typed[field] in logged] == []
 
 
 def test_a_connection_dropped_after_the_commit_keeps_the_whole_request_and_its_e_mails_leave_later(
