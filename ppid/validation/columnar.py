@@ -509,7 +509,7 @@ class FieldRule:
     column: str
     """The batch column, ``c0 …``."""
     kind: str
-    """The Table Schema type; ``any`` for a column no field was matched to."""
+    """The Table Schema type (a column no field was matched to is ``any``)."""
     ok: pl.Expr | None
     """True where the cell is certainly valid (missing and allowed to be, or typed and within every constraint);
     None when no vectorised check exists for this field: every cell is then read by frictionless."""
@@ -524,16 +524,14 @@ class FieldRule:
     where a column repeats its values, as codes and dates do."""
 
 
-def field_rule(column: str, spec: Mapping[str, Any] | None, missing_values: Sequence[str],
+def field_rule(column: str, spec: Mapping[str, Any], missing_values: Sequence[str],
                value_reader: Callable[[Any], Any] | None, supported: Sequence[str]) -> FieldRule:
-    """The vectorised rule for one column; ``spec`` None for an unmatched (``any``) column."""
+    """The vectorised rule for one column (an unmatched column is an ``any`` field without constraints)."""
     cell = pl.col(column)
     values = list(missing_values)
     missing = cell.is_null()
     if values:
         missing = missing | (cell == values[0] if len(values) == 1 else cell.is_in(values))
-    if spec is None:
-        return FieldRule(column, "any", pl.lit(True), missing, None, None)
     kind = spec.get("type", "string")
     constraints = {name: value for name, value in (spec.get("constraints") or {}).items() if name in supported}
     required = bool(constraints.get("required"))
@@ -561,6 +559,8 @@ _ISO_DATE = r"^[1-9][0-9]{3}-[0-9]{2}-[0-9]{2}$"
 
 def _typing(kind: str, spec: Mapping[str, Any], cell: pl.Expr) -> tuple[pl.Expr, pl.Expr, pl.Expr] | None:
     """(certainly of the type, typed value, canonical key) for the types with a vectorised reading."""
+    if kind == "any":  # every cell is a value: only its constraints (``required`` above all) can fail
+        return pl.lit(True), cell, cell
     if kind == "string":
         if spec.get("format", "default") != "default":
             return None

@@ -67,7 +67,7 @@ class ColumnarRows:
         for name, spec, item in zip(names, descriptor["fields"], self.fields, strict=True):
             missing = item.missing_values if item.has_defined("missing_values") else schema.missing_values
             self.rules.append(columnar.field_rule(
-                name, None if item.type == "any" else spec, missing, item.create_value_reader(),
+                name, spec, missing, item.create_value_reader(),
                 item.supported_constraints))
         self.by_name = {item.name: rule for item, rule in zip(self.fields, self.rules, strict=True)}
         self.finder = rows.duplicate_finder(f"kunci{self.scratch}.duckdb")
@@ -277,8 +277,6 @@ class ColumnarRows:
         (an empty list: the value is valid after all)."""
         verdicts: dict[int, dict[Any, list[RowFinding]]] = {}
         for index, rule in enumerate(self.rules):
-            if rule.kind == "any":
-                continue
             suspect = rest.filter(~pl.col(f"__ok_{index}"))
             if suspect.height:
                 values = suspect.get_column(rule.column).unique().to_list()

@@ -311,11 +311,11 @@ class _TableCheck:
         if reason is not None:
             table.engine, table.engine_reason = ENGINE_FRICTIONLESS, reason
             return _check_with_frictionless(rows)
-        if self._reads_row_by_row():
+        rows_reason = self._row_by_row_reason()
+        if rows_reason is not None:
             from ppid.validation.python_rows import PythonRows
 
-            table.engine = ENGINE_ROWS
-            table.engine_reason = "diminta" if self.engine == ENGINE_ROWS else "berkas kecil"
+            table.engine, table.engine_reason = ENGINE_ROWS, rows_reason
             return check_row_by_row(rows, PythonRows(rows))
         from ppid.validation import columnar  # polars (and pyarrow where needed) load only for tables worth it
         from ppid.validation.columnar_rows import ColumnarRows
@@ -344,10 +344,26 @@ class _TableCheck:
             return "foreignKeys"
         return unsupported_reason(schema)
 
-    def _reads_row_by_row(self) -> bool:
-        """The ``baris`` engine when asked, or for a CSV too small to be worth starting the columnar engine."""
-        return self.engine == ENGINE_ROWS or (self.engine == ENGINE_AUTO and self.sniffed.format == FileFormat.CSV
-                                              and self.path.stat().st_size < SMALL_FILE_BYTES)
+    def _row_by_row_reason(self) -> str | None:
+        """Why the ``baris`` engine reads this table, if it should: asked for; a CSV too small to be worth starting
+        the columnar engine; or a CSV where an empty cell is a value (``missingValues`` without ``""``), whose empty
+        lines (blank rows to frictionless) the columnar readers cannot tell from lines of empty cells."""
+        if self.engine == ENGINE_ROWS:
+            return "diminta"
+        if self.sniffed.format != FileFormat.CSV:
+            return None
+        if _empty_cell_is_a_value(self.descriptor):
+            return "sel kosong adalah nilai (missingValues tanpa \"\")"
+        if self.engine == ENGINE_AUTO and self.path.stat().st_size < SMALL_FILE_BYTES:
+            return "berkas kecil"
+        return None
+
+
+def _empty_cell_is_a_value(descriptor: Mapping[str, Any]) -> bool:
+    """Whether some field reads an empty cell as a value rather than as missing (its ``missingValues`` or the
+    schema's lack ``""``)."""
+    default = descriptor.get("missingValues", [""])
+    return any("" not in spec.get("missingValues", default) for spec in descriptor.get("fields", []))
 
 
 def _check_with_frictionless(rows: TableRows) -> list[Path]:

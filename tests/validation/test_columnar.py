@@ -289,6 +289,21 @@ def test_a_small_csv_is_read_row_by_row_which_starts_faster_and_a_large_one_by_t
         assert (large_result.report.tables[0].engine, large_result.report.tables[0].engine_reason) == ("kolom", None)
 
 
+def test_where_an_empty_cell_is_a_value_an_empty_line_is_still_a_blank_row_read_row_by_row(tmp_path: Path) -> None:
+    """With ``missingValues`` lacking ``""`` frictionless reads ``,`` as two empty values (type errors here) but an
+    empty line as a blank row; the columnar readers see both as empty cells, so the table is read row by row."""
+    path = tmp_path / "kosong.csv"
+    path.write_text("no,bulan\n1,2024-01\n\n2,\n,\n3,2024-13\n", encoding="utf-8")
+    schema = {"fields": [{"name": "no", "type": "integer"}, {"name": "bulan", "type": "yearmonth"}],
+              "missingValues": ["NA"]}
+
+    found, engine, reason = findings(path, schema)
+
+    assert (engine, reason) == ("baris", 'sel kosong adalah nilai (missingValues tanpa "")')
+    assert sorted(found) == [(3, None, "blank-row"), (4, "bulan", "type-other"), (5, "bulan", "type-other"),
+                             (5, "no", "type-integer"), (6, "bulan", "type-other")]
+
+
 def test_the_command_line_can_ask_for_frictionless_and_its_text_report_says_so(
         tmp_path: Path, environ: dict[str, str]) -> None:
     path = write_csv(tmp_path / "silang.csv", [["1001", "2031", "1", "2024-01-31"]])

@@ -143,9 +143,12 @@ def generated_cases() -> list[Case]:
                    ["NA", " NA", "x"]], missingValues=["", "-", "NA"]),
         generated("missing-values-none", [_c("no", "integer", required=True), _f("catatan")],
                   [["1", ""], ["", "x"], ["2", "-"]], missingValues=[]),
+        generated("blank-lines-where-empty-is-a-value", [_f("no", "integer"), _f("bulan", "yearmonth")],
+                  [["1", "2024-01"], [], ["2", ""], [], [], ["3", "2024-13"]], missingValues=["NA"]),
         # -- constraints -----------------------------------------------------------------------------------
         _column("required", _c("nama", required=True), ["Ada", "", " ", "-", "x"]),
         _column("required-integer", _c("jumlah", "integer", required=True), ["1", "", "x", " "]),
+        _column("required-any", _c("catatan", "any", required=True), ["apa saja", "", "12", " ", "NA", ""]),
         _column("unique-string", _c("kode", unique=True), ["A", "B", "A", "", "", "a", "A ", "B"]),
         _column("unique-integer", _c("nilai", "integer", unique=True),
                 ["1", "01", "1", "+1", "x", "x", "2", "2.0", "", ""]),
