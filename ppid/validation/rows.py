@@ -171,13 +171,14 @@ def data_rows(rows: Iterator[list[str | None]], header_row: int, width: int) -> 
     """Workbook rows below the header, padded to the header width, without the blank rows at the end.
 
     Read-only openpyxl leaves out empty trailing cells, and sheets often carry thousands of
-    formatted but empty rows at the bottom; neither is a problem in the data.
+    formatted but empty rows at the bottom; neither is a problem in the data. A cell of spaces is not empty: it is
+    a value, as frictionless reads it (a row of them is checked, not a blank row).
     """
     blank = 0
     for number, cells in enumerate(rows, start=1):
         if number <= header_row:
             continue
-        if not any(cell and cell.strip() for cell in cells):
+        if not any(cells):
             blank += 1
             continue
         yield from ([] for _ in range(blank))

@@ -444,6 +444,7 @@ def _xlsx_case() -> Case:
         [None, None, None, None, None],
         [2024, "3202", 1e20, "2024-02-30", None],
         [2024.5, "3203", True, 45000, "P", "lebih"],
+        [" ", " ", None, None, "  "],
         [2023, "3201", 1.5, datetime.date(2024, 3, 17), "L"],
     ]
 
