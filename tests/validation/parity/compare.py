@@ -147,7 +147,11 @@ def reference_triples(path: Path, schema: Mapping[str, Any]) -> FrictionlessRun:
         dialect = Dialect(header=False, comment_rows=list(range(1, sniffed.header_row + 1)))
 
         def resource(fields: dict[str, Any]) -> Resource:
-            return Resource(data=[list(row) for row in data], schema=Schema.from_descriptor(fields), dialect=dialect)
+            rows = [list(row) for row in data]
+            if "$schema" in fields:  # as for a CSV: a v2 Table Schema needs a v2 resource around it
+                return Resource.from_descriptor({"$schema": DATA_RESOURCE_V2, "name": "tabel", "data": rows,
+                                                 "schema": fields, "dialect": dialect.to_descriptor()})
+            return Resource(data=rows, schema=Schema.from_descriptor(fields), dialect=dialect)
 
     report = frictionless.validate(resource(descriptor), limit_errors=0)
     side = Side()
