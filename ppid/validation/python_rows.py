@@ -15,7 +15,7 @@ import csv
 from collections.abc import Iterator
 
 from ppid.validation import workbook
-from ppid.validation.row_by_row import CachedReader, SourceRow, read_row
+from ppid.validation.row_by_row import CellJudge, SourceRow, read_row
 from ppid.validation.rows import TableRows, data_rows, frictionless_schema
 from ppid.validation.sniff import FileFormat
 from ppid.validation.table_schema import load_schema_descriptor
@@ -34,7 +34,7 @@ class PythonRows:
         self.table_rows = rows
         schema = load_schema_descriptor(frictionless_schema(rows.descriptor, rows.columns))
         self.names = [item.name for item in schema.fields]
-        self.readers = [CachedReader(reader) for reader in schema.create_cell_readers()]
+        self.cells = [CellJudge(item, item.create_cell_reader(), rows.judge) for item in schema.fields]
 
     def rows(self) -> Iterator[SourceRow]:
         sniffed = self.table_rows.sniffed
@@ -42,8 +42,8 @@ class PythonRows:
         if sniffed.format != FileFormat.CSV:
             sheet_rows = workbook.iter_rows(self.table_rows.path, sniffed.format, sniffed.sheet)
             for number, cells in enumerate(data_rows(sheet_rows, header_row, len(self.names)), start=header_row + 1):
-                errors, values, blank = read_row(self.names, self.readers, cells)
-                yield SourceRow(number, cells, values, errors, blank)
+                findings, errors, values, blank = read_row(self.names, self.cells, cells)
+                yield SourceRow(number, cells, values, errors, blank, findings)
             return
         if csv.field_size_limit() < FIELD_SIZE_LIMIT:
             csv.field_size_limit(FIELD_SIZE_LIMIT)
@@ -52,8 +52,8 @@ class PythonRows:
             for number, cells in enumerate(records, start=1):
                 if number <= header_row:
                     continue
-                errors, values, blank = read_row(self.names, self.readers, cells)
-                yield SourceRow(number, list(cells), values, errors, blank)
+                findings, errors, values, blank = read_row(self.names, self.cells, cells)
+                yield SourceRow(number, cells, values, errors, blank, findings)
 
     @staticmethod
     def error_detail(error: BaseException) -> str:
