@@ -12,9 +12,12 @@ workbooks too, their rows as ``workbook.py`` gives them to every engine.
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
+import itertools
+from collections.abc import Iterator, Mapping
+from typing import Any
 
 from ppid.validation import workbook
+from ppid.validation.findings import CellError, RowFinding
 from ppid.validation.row_by_row import CellJudge, SourceRow, read_row
 from ppid.validation.rows import TableRows, data_rows, frictionless_schema
 from ppid.validation.sniff import FileFormat
@@ -22,6 +25,8 @@ from ppid.validation.table_schema import load_schema_descriptor
 
 FIELD_SIZE_LIMIT = 2_147_483_646
 """The longest cell the csv module may read: frictionless's own setting, so a long text cell reads the same."""
+BLOCK_ROWS = 4096
+"""Rows judged together, column by column (``PythonRows._block``)."""
 
 
 class PythonRows:
@@ -35,6 +40,7 @@ class PythonRows:
         schema = load_schema_descriptor(frictionless_schema(rows.descriptor, rows.columns))
         self.names = [item.name for item in schema.fields]
         self.cells = [CellJudge(item, item.create_cell_reader(), rows.judge) for item in schema.fields]
+        self.positions = {name: position for position, name in enumerate(self.names)}
 
     def rows(self) -> Iterator[SourceRow]:
         sniffed = self.table_rows.sniffed
@@ -49,13 +55,64 @@ class PythonRows:
             csv.field_size_limit(FIELD_SIZE_LIMIT)
         with self.table_rows.path.open(encoding=sniffed.encoding or "utf-8", newline="") as stream:
             records = csv.reader(stream, delimiter=sniffed.delimiter or ",", quotechar='"', doublequote=True)
-            for number, cells in enumerate(records, start=1):
-                if number <= header_row:
-                    continue
-                findings, errors, values, blank = read_row(self.names, self.cells, cells)
-                yield SourceRow(number, cells, values, errors, blank, findings)
+            for _ in itertools.islice(records, header_row):
+                pass
+            number = header_row + 1
+            while block := list(itertools.islice(records, BLOCK_ROWS)):
+                yield from self._block(number, block)
+                number += len(block)
+
+    def _block(self, first: int, block: list[list[str]]) -> Iterator[SourceRow]:
+        """A block of rows, those of the header's width judged column by column (a list comprehension per column
+        instead of a loop over each row's cells: c's 192,000 cells took 0.43 s row by row, 0.15 s so), the others
+        (a blank line, a short or long row) by ``read_row``."""
+        width = len(self.names)
+        regular = [cells for cells in block if len(cells) == width]
+        answers = []
+        for judge, column in zip(self.cells, zip(*regular, strict=True), strict=True):
+            known = judge.answers.get
+            answers.append([known(cell) or judge(cell) for cell in column])
+        found: dict[int, list[RowFinding]] = {}
+        for column in answers:
+            for index in [index for index, answer in enumerate(column) if answer[1]]:
+                found.setdefault(index, []).extend(column[index][1])
+        blank = [index for index, answer in enumerate(answers[0]) if answer[2]] if answers else []
+        for column in answers[1:]:
+            blank = [index for index in blank if column[index][2]]
+        blank_rows = set(blank)
+        index = 0
+        for number, cells in enumerate(block, start=first):
+            if len(cells) != width:
+                findings, errors, values, is_blank = read_row(self.names, self.cells, cells)
+                yield SourceRow(number, cells, values, errors, is_blank, findings)
+                continue
+            values = _RowValues(self.positions, answers, index)
+            if index in blank_rows:
+                yield SourceRow(number, cells, values, [CellError("blank-row")], True)
+            else:
+                yield SourceRow(number, cells, values, (), False, found.get(index, ()))
+            index += 1
 
     @staticmethod
     def error_detail(error: BaseException) -> str:
         return str(error)
 
+
+
+class _RowValues(Mapping[str, Any]):
+    """One row's values in a block judged column by column, looked up when asked: most rows are asked for their
+    key fields alone, or nothing."""
+
+    __slots__ = ("_answers", "_index", "_positions")
+
+    def __init__(self, positions: dict[str, int], answers: list[list[tuple[Any, Any, bool]]], index: int) -> None:
+        self._positions, self._answers, self._index = positions, answers, index
+
+    def __getitem__(self, name: str) -> Any:
+        return self._answers[self._positions[name]][self._index][0]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._positions)
+
+    def __len__(self) -> int:
+        return len(self._positions)
