@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from ppid.validation.engine import SMALL_FILE_BYTES
+
 REPO = Path(__file__).resolve().parents[2]
 VALID_POPULATION = REPO / "examples" / "kabupaten-contoh" / "disdukcapil" / "penduduk-2024.csv"
 HEAVY = ("sqlalchemy", "alembic", "flask", "werkzeug", "boto3", "botocore", "ppid.platform", "ppid.db", "ppid.app",
@@ -77,7 +79,7 @@ def test_validating_small_and_large_tables_never_loads_frictionless(tmp_path: Pa
     rows = (REPO / "examples" / "kabupaten-contoh" / "disdukcapil" / "penduduk-2024.csv").read_text(encoding="utf-8")
     header, *body = rows.splitlines()
     large = tmp_path / "besar.csv"
-    large.write_text("\n".join([header, *(body * (300_000 // sum(len(line) for line in body) + 1))]) + "\n",
+    large.write_text("\n".join([header, *(body * (SMALL_FILE_BYTES // sum(len(line) for line in body) + 1))]) + "\n",
                      encoding="utf-8")
     for path in (VALID_POPULATION, large):
         _code, modules = modules_loaded_by("validate", str(path), "--schema", "jumlah_penduduk", tmp_path=tmp_path)
@@ -93,7 +95,7 @@ def test_a_plain_csv_loads_neither_pyarrow_nor_numpy(tmp_path: Path) -> None:
     """polars reads a plain UTF-8 CSV itself (``columnar.plain_csv_batches``): pyarrow with numpy costs 0.07–0.18 s
     to import. A CSV it cannot read exactly (here Windows-1252) still goes to pyarrow."""
     header = VALID_POPULATION.read_text(encoding="utf-8").splitlines()[0]
-    body = [f"{1945 + i % 150},{320100 + i // 150},Kecamatan {i},100,200,300" for i in range(10_000)]
+    body = [f"{1945 + i % 150},{320100 + i // 150},Kecamatan {i},100,200,300" for i in range(20_000)]
     large = tmp_path / "besar.csv"
     large.write_text("\n".join([header, *body]) + "\n", encoding="utf-8")
     _code, modules = modules_loaded_by("validate", str(large), "--schema", "jumlah_penduduk", tmp_path=tmp_path)
