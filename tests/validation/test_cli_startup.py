@@ -30,7 +30,7 @@ def modules_loaded_by(*args: str, tmp_path: Path) -> tuple[int, set[str]]:
     )
     env = {key: value for key, value in os.environ.items() if not key.startswith("PPID_")} | {
         "PPID_HOME": str(tmp_path / "instance"), "PPID_CONFIG_DIR": str(REPO / "config"),
-        "PPID_SCHEMAS_DIR": str(REPO / "schemas")}
+        "PPID_SCHEMAS_DIR": str(REPO / "schemas"), "XDG_CACHE_HOME": str(tmp_path / "cache")}
     result = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=120,
                             cwd=tmp_path)
     line = next((line for line in result.stderr.splitlines() if line.startswith("MODULES ")), None)
@@ -50,6 +50,19 @@ def test_validate_imports_neither_the_database_nor_the_web_app_nor_the_storage_c
     assert code == 0
     assert "ppid.validation.engine" in modules  # the probe did validate
     assert heavy(modules) == []
+
+
+def test_validate_in_the_default_language_loads_no_babel_once_click_s_catalogue_is_compiled(tmp_path: Path) -> None:
+    """Babel took 0.04 s of every command (Click's catalogue compiled as ``ppid.cli`` is imported) and 0.026 s of
+    every report with a number: the catalogue is compiled once into the user's cache, and numbers are written
+    without it. The first command compiles it; the next ones read it with the standard library."""
+    messy = REPO / "examples" / "kabupaten-contoh" / "bpkad" / "realisasi-apbd-2023.csv"
+    first_code, first = modules_loaded_by("validate", str(messy), "--schema", "realisasi_apbd", tmp_path=tmp_path)
+    code, modules = modules_loaded_by("validate", str(messy), "--schema", "realisasi_apbd", tmp_path=tmp_path)
+
+    assert "babel" in first and list((tmp_path / "cache" / "ppid" / "catalogues").glob("id-click-*.mo"))
+    assert first_code == code == 1
+    assert not {name for name in modules if name == "babel" or name.startswith("babel.")}
 
 
 def test_validating_a_csv_does_not_load_the_workbook_reader(tmp_path: Path) -> None:
