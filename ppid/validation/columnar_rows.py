@@ -272,7 +272,7 @@ class ColumnarRows:
 
     def _verdicts(self, rest: pl.DataFrame) -> dict[int, dict[Any, list[RowFinding]]]:
         """Per column, frictionless's findings for each distinct value the vectorised check did not clear
-        (an empty list: the value is valid after all)."""
+        (an empty list: the value is valid after all), classified by the column's ``CellJudge``."""
         verdicts: dict[int, dict[Any, list[RowFinding]]] = {}
         for index, rule in enumerate(self.rules):
             if rule.kind == "any":
@@ -280,12 +280,9 @@ class ColumnarRows:
             suspect = rest.filter(~pl.col(f"__ok_{index}"))
             if suspect.height:
                 values = suspect.get_column(rule.column).unique().to_list()
-                verdicts[index] = {value: self._cell_findings(index, value) for value in values}
+                judge = self.cell_judges[index]
+                verdicts[index] = {value: judge(value)[1] for value in values}
         return verdicts
-
-    def _cell_findings(self, index: int, value: Any) -> list[RowFinding]:
-        """What frictionless's reader finds in one cell, classified as ``_row_problems`` would (``CellJudge``)."""
-        return self.cell_judges[index](value)[1]
 
     def _python_rows(self, verdicts: dict[int, dict[Any, list[RowFinding]]]) -> pl.Expr:
         """Which of the remaining rows must be read one by one."""
