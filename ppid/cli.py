@@ -182,7 +182,8 @@ def _choose_language(_ctx: click.Context, _param: click.Parameter, value: str) -
 @click.group(cls=TranslatedGroup, context_settings={"help_option_names": ["-h", "--help"]},
              help=N_("ppid: portal data terbuka dan permohonan informasi publik (UU KIP) untuk pemerintah daerah.\n\n"
                      "Pengaturan dibaca dari config/ dan variabel lingkungan PPID_*; lihat README.md."))
-@click.version_option(__version__, prog_name="ppid", help=N_("Tampilkan versi lalu keluar."))
+@click.version_option(__version__, prog_name="ppid", help=N_("Tampilkan versi lalu keluar."),
+                      message="%(prog)s, versi %(version)s")  # click's own would compile its catalogue at import
 @click.option(
     "--lang",
     type=click.Choice(sorted(i18n.LANGUAGES)),

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -377,6 +376,8 @@ def _instance_secret(home: Path, name: str) -> str:
     path = home / name
     if path.exists():
         return path.read_text(encoding="utf-8").strip()
+    import secrets  # only when the secret is made: hashlib and hmac cost every command's start
+
     value = secrets.token_urlsafe(32)
     path.touch(mode=0o600)
     path.write_text(value, encoding="utf-8")

@@ -10,23 +10,22 @@ total row, a formula floating point cannot decide) are read one by one, as the f
 from __future__ import annotations
 
 import itertools
-import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
 from ppid.validation import columnar, workbook
-from ppid.validation.findings import CellError, RowFinding, pattern_cause
+from ppid.validation.findings import CellError, RowFinding
 from ppid.validation.formula_columns import vectorised
 from ppid.validation.formulas import formula_names
 from ppid.validation.reference import CodeList
-from ppid.validation.row_by_row import CACHE_LIMIT, CachedReader, read_row
+from ppid.validation.row_by_row import CachedReader, CellJudge, read_row
 from ppid.validation.rowlog import Note, RowLogWriter
 from ppid.validation.rows import TableRows, data_rows, frictionless_schema
 from ppid.validation.sniff import FileFormat
-from ppid.validation.table_schema import Field, load_schema_descriptor
+from ppid.validation.table_schema import load_schema_descriptor
 from ppid.validation.uniqueness import key_hash
 
 ENGINE_COLUMNAR = "kolom"
@@ -63,6 +62,8 @@ class ColumnarRows:
         self.fields = list(schema.fields)
         self.readers = [CachedReader(item.create_cell_reader()) for item in self.fields]
         self.names = [item.name for item in self.fields]
+        self.cell_judges = [CellJudge(item, reader, rows.judge) for item, reader in zip(self.fields, self.readers,
+                                                                                        strict=True)]
         self.rules: list[columnar.FieldRule] = []
         for name, spec, item in zip(names, descriptor["fields"], self.fields, strict=True):
             missing = item.missing_values if item.has_defined("missing_values") else schema.missing_values
@@ -81,9 +82,6 @@ class ColumnarRows:
         self.formula_check = self._vectorised_formulas()
         self.by_value: list[int] | None = None
         """Columns checked per distinct value (``_distinct``), decided on the first batch of ``_DECIDING_ROWS``."""
-        self.finding_cache: dict[int, dict[Any, list[RowFinding]]] = {}
-        self.pattern_findings = {index: finder for index, item in enumerate(self.fields)
-                                 if (finder := self._pattern_findings(item)) is not None}
         self.typed_fields = set(rows.judge.references) | {name for formula in rows.judge.formulas
                                                           for name in formula_names(formula.formula)}
         self.typed_fields |= set(rows.judge.region_names) | set(rows.judge.region_names.values())
@@ -197,13 +195,13 @@ class ColumnarRows:
         findings: list[tuple[int, list[str | None], list[RowFinding]]] = []
         blanks: list[int] = []
         for number, cells in python_events:
-            errors, values, blank = self._read_row(cells)
+            found, errors, values, blank = self._read_row(cells)
             if blank:
                 blanks.append(number)
                 continue
             last_data = max(last_data, number)
             text_cells = [None if cell is None else str(cell) for cell in cells]
-            row_findings, broken = rows.judge.row_problems(values, number, text_cells, errors)
+            row_findings, broken = rows.judge.row_problems(values, number, text_cells, errors, found)
             if self.finder is not None:
                 self.finder.add(number, values, broken)
             findings.append((number, text_cells, row_findings))
@@ -229,14 +227,14 @@ class ColumnarRows:
         events = [(int(row[-1]), list(row[:-1])) for row in slow.iter_rows()]
         events = sorted(events + batch.odd, key=lambda event: event[0])
         for number, cells in events:
-            errors, values, blank = self._read_row(cells)
+            found, errors, values, blank = self._read_row(cells)
             if blank:
                 self.pending_blank.append(number)
                 continue
             self._flush_blank(before=number)
             table.rows_checked += 1
             text_cells = [None if cell is None else str(cell) for cell in cells]
-            row_findings, broken = rows.judge.row_problems(values, number, text_cells, errors)
+            row_findings, broken = rows.judge.row_problems(values, number, text_cells, errors, found)
             if self.finder is not None:
                 self.finder.add(number, values, broken)
             rows.commit_row(self.log, number, text_cells, row_findings)
@@ -274,53 +272,15 @@ class ColumnarRows:
 
     def _verdicts(self, rest: pl.DataFrame) -> dict[int, dict[Any, list[RowFinding]]]:
         """Per column, frictionless's findings for each distinct value the vectorised check did not clear
-        (an empty list: the value is valid after all)."""
+        (an empty list: the value is valid after all), classified by the column's ``CellJudge``."""
         verdicts: dict[int, dict[Any, list[RowFinding]]] = {}
         for index, rule in enumerate(self.rules):
             suspect = rest.filter(~pl.col(f"__ok_{index}"))
             if suspect.height:
                 values = suspect.get_column(rule.column).unique().to_list()
-                verdicts[index] = {value: self._cell_findings(index, value) for value in values}
+                judge = self.cell_judges[index]
+                verdicts[index] = {value: judge(value)[1] for value in values}
         return verdicts
-
-    def _cell_findings(self, index: int, value: Any) -> list[RowFinding]:
-        """What frictionless's reader finds in one cell, classified as ``_row_problems`` would (cached per value)."""
-        cache = self.finding_cache.setdefault(index, {})
-        found = cache.get(value)
-        if found is not None:
-            return found
-        quick = self.pattern_findings.get(index)
-        found = quick(value) if quick is not None else None
-        if found is None:
-            _, notes = self.readers[index](value)
-            found = self.rows.judge.cell_findings(self.fields[index].name, value, notes)
-        if len(cache) < CACHE_LIMIT:
-            cache[value] = found
-        return found
-
-    def _pattern_findings(self, item: Field) -> Callable[[Any], list[RowFinding] | None] | None:
-        """For a plain string field whose only constraint besides ``required`` is a ``pattern`` (codes, as in a file
-        with 30,000 distinct codes written ``3201.0``): a cell's findings without the reader's and the ``Judge``'s
-        general steps, 1 µs a value instead of 4; None for a cell it leaves to them (missing, not text)."""
-        spec = self.rows.judge.specs.get(item.name)
-        constraints = {name: item.constraints[name] for name in item.supported_constraints
-                       if item.constraints.get(name) is not None}
-        if (spec is None or item.type != "string" or item.format != "default" or "pattern" not in constraints
-                or not set(constraints) <= {"required", "pattern"}):
-            return None
-        match = re.compile(f"^{constraints['pattern']}$").match  # as ``table_schema._check`` compiles it
-        missing = frozenset(item.effective_missing_values)
-        name = item.name
-
-        def findings(value: Any) -> list[RowFinding] | None:
-            if not isinstance(value, str) or value in missing:
-                return None
-            if match(value):
-                return []
-            code, params = pattern_cause(spec, value)
-            return [RowFinding(code, name, value, params, value)]
-
-        return findings
 
     def _python_rows(self, verdicts: dict[int, dict[Any, list[RowFinding]]]) -> pl.Expr:
         """Which of the remaining rows must be read one by one."""
@@ -566,9 +526,9 @@ class ColumnarRows:
             self.log.write(number, [], [Note("blank-row", None)])
             self.table.rows_checked += 1
 
-    def _read_row(self, cells: list[str | None]) -> tuple[list[CellError], dict[str, Any], bool]:
-        """One row as frictionless's ``Row`` reads it: the errors in its order, the values, and whether it is blank."""
-        return read_row(self.names, self.readers, cells)
+    def _read_row(self, cells: list[str | None]) -> tuple[list[RowFinding], list[CellError], dict[str, Any], bool]:
+        """One row as frictionless's ``Row`` reads it (``row_by_row.read_row``)."""
+        return read_row(self.names, self.cell_judges, cells)
 
     def _key_values(self, cells: list[str | None]) -> dict[str, Any]:
         """A candidate row's values of the key fields, read as ``_read_row`` reads them: all that the exact check

@@ -10,7 +10,8 @@ total-row finding, region codes are looked up, a region name is compared with it
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 from ppid.validation.formulas import RowFormula
@@ -67,14 +68,17 @@ class Judge:
         self._official: dict[str, str | None] = {}
         self._same: dict[tuple[str, str], bool] = {}
 
-    def row_problems(self, row: Mapping[str, Any], number: int, cells: list[str | None], errors: list[Any]) -> tuple[
-            list[RowFinding], set[str]]:
-        """What is wrong with one row, in report order; returns its findings and the fields whose cell failed."""
-        findings: list[RowFinding] = []
-        broken: set[str] = set()
-        if errors and is_total_row(cells):
+    def row_problems(self, row: Mapping[str, Any], number: int, cells: list[str | None], errors: list[Any],
+                     cell_findings: Sequence[RowFinding] = ()) -> tuple[list[RowFinding], set[str]]:
+        """What is wrong with one row, in report order; returns its findings and the fields whose cell failed.
+
+        ``cell_findings`` are the row's cell errors already classified (``cell_findings``, once per distinct value),
+        which come before ``errors`` in frictionless's order."""
+        if (errors or cell_findings) and is_total_row(cells):
             joined = " | ".join(c for c in cells if c and c.strip())
             return [RowFinding("total-row", None, joined, {}, None)], set(self.specs)
+        findings = list(cell_findings)
+        broken = {finding.column for finding in cell_findings}
         per_row: set[str] = set()
         for error in errors:
             classified = self.classify(error)
@@ -101,7 +105,7 @@ class Judge:
             finding = self.name_finding(name, row[name], code_field, row[code_field], number, broken)
             if finding is not None:
                 findings.append(finding)
-        if not errors and not broken:
+        if not errors and not cell_findings and not broken:
             for check in self.formulas:
                 if not check.holds(row):
                     findings.append(RowFinding("row-constraint", check.formula, None, {"formula": check.formula}, None))
@@ -189,7 +193,13 @@ class Judge:
 def is_total_row(cells: list[str | None]) -> bool:
     """A "JUMLAH"/"TOTAL" row that spreadsheets add under the data."""
     leading = [cell for cell in cells if cell and cell.strip()][:3]
-    return any(normalise_header(cell) in _TOTAL_WORDS for cell in leading)
+    return any(_total_word(cell) for cell in leading)
+
+
+@lru_cache(maxsize=4096)
+def _total_word(cell: str) -> bool:
+    """Whether one cell says "JUMLAH"/"TOTAL": the leading cells of rows with errors repeat (province, regency)."""
+    return normalise_header(cell) in _TOTAL_WORDS
 
 
 def type_cause(spec: Mapping[str, Any], value: str) -> tuple[str, dict[str, Any]]:

@@ -36,6 +36,11 @@ class RowLogWriter:
         self.path = path
         self._stream = path.open("w", encoding="utf-8") if keep else None
 
+    @property
+    def keeps(self) -> bool:
+        """Whether rows are written at all: a caller without a log to keep need not build its notes."""
+        return self._stream is not None
+
     def write(self, row: int, cells: list[str | None], notes: list[Note]) -> None:
         if self._stream is not None:
             self._stream.write(json.dumps([row, cells, notes], ensure_ascii=False, default=str))

@@ -62,7 +62,7 @@ class TableRows:
         """Count one row's findings in their groups and log the row for the rows-to-fix file."""
         for finding in findings:
             self.collector.add(finding.code, finding.column, row=number, value=finding.value, params=finding.params)
-        if findings:
+        if findings and log.keeps:
             log.write(number, cells, [Note(finding.code, finding.column, finding.note_value) for finding in findings])
 
     def report_progress(self, *, done: bool = False, bytes_read: int | None = None) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from ppid.validation import CodeList, validate_table, write_rows_to_fix
+from ppid.validation import CodeList, python_rows, validate_table, write_rows_to_fix
 
 CODES = ["3201", "3202", "3203", "3204"]
 SCHEMA = {
@@ -82,6 +82,22 @@ def messy_table(path: Path, seed: int, rows: int) -> Path:
                 row = ["-"] * len(names)
             writer.writerow(row)
     return path
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_the_row_by_row_engine_gives_the_same_report_as_frictionless_across_its_blocks(tmp_path: Path,
+                                                                                      seed: int) -> None:
+    """``baris`` judges a block of rows column by column and its short, long and blank lines row by row: the
+    findings, problem groups and rows to fix are frictionless's, on a table longer than two blocks."""
+    path = messy_table(tmp_path / f"baris-{seed}.csv", 40 + seed, rows=python_rows.BLOCK_ROWS * 2 + 500)
+
+    row_by_row = report_of(path, "baris", tmp_path)
+    reference = report_of(path, "frictionless", tmp_path)
+
+    assert row_by_row[3] == reference[3]
+    assert row_by_row[0] == reference[0]
+    assert row_by_row[1] == reference[1]
+    assert row_by_row[2] == reference[2]
 
 
 class LookupReference:

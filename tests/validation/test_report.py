@@ -133,3 +133,30 @@ def test_text_rendering(write_csv: Callable[..., Path], schema: dict[str, Any]) 
     assert "✗ kolom `tahun`: 30 baris" in text
     assert "Cara memperbaiki: Format kolom sebagai angka tanpa desimal" in text
     assert "Baris: 2–31" in text
+
+
+def test_numbers_in_messages_are_written_as_babel_writes_them_in_both_languages() -> None:
+    """``causes.number`` writes what Babel's ``format_decimal`` writes for ``id_ID`` and ``en_US`` (grouping, at most
+    three decimals rounded half to even, signs, NaN and infinity), and leaves alone what Babel cannot format."""
+    import random
+    from decimal import Decimal, InvalidOperation
+
+    from babel.numbers import format_decimal
+
+    from ppid.validation.causes import number
+
+    rng = random.Random(13)
+    values: list[Any] = ["0", "-0", "1234567", "-1234.5", "0.0005", "0.0015", "0.0025", "1e-7", "-0.0001", "1E+25",
+                         "999.9995", "NaN", "Infinity", "-Infinity", "1000.10", "abc", "", 0, -7, 2.675, 1e20, True,
+                         None, 0.1 + 0.2, "9" * 27, Decimal("1.5")]
+    values += [rng.randint(-10**12, 10**12) for _ in range(300)] + [rng.uniform(-1e6, 1e6) for _ in range(300)]
+    values += [Decimal(rng.randint(-10**9, 10**9)) / Decimal(10 ** rng.randint(0, 8)) for _ in range(300)]
+    for lang, locale in (("id", "id_ID"), ("en", "en_US")):
+        with language(lang):
+            for value in values:
+                try:
+                    expected = str(value) if isinstance(value, bool) else format_decimal(Decimal(str(value)),
+                                                                                         locale=locale)
+                except (InvalidOperation, ValueError):
+                    expected = str(value)
+                assert number(value) == expected, (lang, value)
