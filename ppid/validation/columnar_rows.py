@@ -21,7 +21,7 @@ from ppid.validation.findings import CellError, RowFinding
 from ppid.validation.formula_columns import vectorised
 from ppid.validation.formulas import formula_names
 from ppid.validation.reference import CodeList
-from ppid.validation.row_by_row import CachedReader, CellJudge, read_row
+from ppid.validation.row_by_row import CachedReader, CellJudge, holds_text, read_row
 from ppid.validation.rowlog import Note, RowLogWriter
 from ppid.validation.rows import TableRows, data_rows, frictionless_schema
 from ppid.validation.sniff import FileFormat
@@ -194,10 +194,13 @@ class ColumnarRows:
         last_data = max([int(fast_numbers.max() or 0), int(vector_rows["__row"].max() or 0)])
         findings: list[tuple[int, list[str | None], list[RowFinding]]] = []
         blanks: list[int] = []
+        last_text = 0  # the last blank row that ``holds_text``: reported with those before it
         for number, cells in python_events:
             found, errors, values, blank = self._read_row(cells)
             if blank:
                 blanks.append(number)
+                if holds_text(cells):
+                    last_text = number
                 continue
             last_data = max(last_data, number)
             text_cells = [None if cell is None else str(cell) for cell in cells]
@@ -207,8 +210,8 @@ class ColumnarRows:
             findings.append((number, text_cells, row_findings))
             self.table.rows_checked += 1
         self.pending_blank.extend(blanks)
-        reported = [number for number in self.pending_blank if number < last_data]
-        self.pending_blank = [number for number in self.pending_blank if number >= last_data]
+        reported = [number for number in self.pending_blank if number < last_data or number <= last_text]
+        self.pending_blank = self.pending_blank[len(reported):]
         findings.extend((number, [], [RowFinding("blank-row", None, None, {}, None)]) for number in reported)
         self.table.rows_checked += len(reported) + fast_numbers.len() + vector_rows.height
         findings.sort(key=lambda entry: entry[0])
@@ -230,6 +233,8 @@ class ColumnarRows:
             found, errors, values, blank = self._read_row(cells)
             if blank:
                 self.pending_blank.append(number)
+                if holds_text(cells):
+                    self._flush_blank(before=number + 1)
                 continue
             self._flush_blank(before=number)
             table.rows_checked += 1

@@ -161,6 +161,13 @@ def read_row(names: Sequence[str], cells_judges: Sequence[CellJudge], cells: Seq
     return findings, errors, values, False
 
 
+def holds_text(cells: Sequence[Any]) -> bool:
+    """Whether a blank row still has something written in it (a value beyond the labelled columns, a missing-value
+    marker such as ``NA``): not what a sheet leaves at its bottom, so it is reported even after the last data row,
+    as frictionless reports it, and the officer sees the value that no column holds."""
+    return any(cell is not None and str(cell).strip() for cell in cells)
+
+
 def check_row_by_row(rows: TableRows, source: RowSource) -> list[Path]:
     """Every data row of ``source`` judged in file order; returns the row logs for the rows-to-fix file."""
     table, columns, collector = rows.table, rows.columns, rows.collector
@@ -178,6 +185,8 @@ def check_row_by_row(rows: TableRows, source: RowSource) -> list[Path]:
                     blank_rows[-1][1] = number
                 else:
                     blank_rows.append([number, number])
+                if holds_text(row.cells):
+                    table.rows_checked += _flush_blank_rows(rows, blank_rows, log)
                 continue
             table.rows_checked += 1 + _flush_blank_rows(rows, blank_rows, log)
             cells = row.cells

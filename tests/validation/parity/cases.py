@@ -143,6 +143,8 @@ def generated_cases() -> list[Case]:
                    ["NA", " NA", "x"]], missingValues=["", "-", "NA"]),
         generated("missing-values-none", [_c("no", "integer", required=True), _f("catatan")],
                   [["1", ""], ["", "x"], ["2", "-"]], missingValues=[]),
+        generated("missing-value-markers-in-the-last-row", [_f("no", "integer"), _f("catatan")],
+                  [["1", "x"], ["NA", "NA"], ["-", ""], ["", ""]], missingValues=["", "-", "NA"]),
         generated("blank-lines-where-empty-is-a-value", [_f("no", "integer"), _f("bulan", "yearmonth")],
                   [["1", "2024-01"], [], ["2", ""], [], [], ["3", "2024-13"]], missingValues=["NA"]),
         # -- constraints -----------------------------------------------------------------------------------
@@ -309,6 +311,9 @@ RAW_CASES = [
     _raw("csv-excel-sep-line", [_f("nama"), _c("jumlah", "integer", minimum=0)],
          "sep=;\nnama;jumlah\nA;1\nB;-1\nC;1,5\n"),
     _raw("csv-no-final-newline", [_c("a", "integer", minimum=2)], "a\n1\n2\n3\nx"),
+    # a blank row that still holds a value beyond the labelled columns is reported even as the last row with text
+    _raw("csv-value-beyond-the-header-in-the-last-row", [_f("a", "integer"), _f("b")],
+         "a,b\n1,x\n,\n,,tersisa\n,\n\n"),
 ]
 
 
@@ -466,6 +471,23 @@ def _xlsx_case() -> Case:
     return Case("xlsx-workbook", {"fields": fields, "primaryKey": ["tahun", "kode", "jk"]}, write)
 
 
+def _xlsx_value_beyond_the_header_case() -> Case:
+    """A sheet whose last row with text has it only in a column without a label: a blank row to frictionless, and
+    a value no column holds."""
+    fields = [_f("a", "integer"), _f("b")]
+
+    def write(folder: Path) -> Path:
+        book = openpyxl.Workbook()
+        for row in [["a", "b"], [1, "x"], [None, None, "tersisa"], [2, "y"], [None, None, None, "lagi"],
+                    [None, None]]:
+            book.active.append(row)
+        path = folder / "value-beyond-the-header.xlsx"
+        book.save(path)
+        return path
+
+    return Case("xlsx-value-beyond-the-header-in-the-last-row", {"fields": fields}, write)
+
+
 # -- files committed elsewhere ---------------------------------------------------------------------------
 
 
@@ -500,5 +522,6 @@ def frictionless_fixture_cases() -> list[Case]:
 
 
 def all_cases() -> list[Case]:
-    return [*generated_cases(), _xlsx_case(), *sample_region_cases(), *frictionless_fixture_cases()]
+    return [*generated_cases(), _xlsx_case(), _xlsx_value_beyond_the_header_case(), *sample_region_cases(),
+            *frictionless_fixture_cases()]
 
