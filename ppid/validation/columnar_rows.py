@@ -2,9 +2,10 @@
 
 ``columnar.py`` reads the batches and says which cells are certainly valid; this module turns a batch into
 findings with the ``Judge`` both engines share: the rows every check clears record only their keys; the
-rows with errors get frictionless's findings per distinct bad value, joined back to the rows as a table,
-counted in bulk and logged by polars; the few rows that need Python (a wrong cell count, blank, a possible
-total row, a formula floating point cannot decide) are read one by one, as the frictionless engine reads them.
+rows with errors get frictionless's findings per distinct bad value (one shared by all the codes written
+``3201.0`` in a column), joined back to the rows as a table, counted in bulk and logged by polars; the few rows
+that need Python (a wrong cell count, blank, a possible total row, a formula floating point cannot decide) are read
+one by one, as the frictionless engine reads them.
 """
 
 from __future__ import annotations
@@ -299,7 +300,8 @@ class ColumnarRows:
             judge = self.cell_judges[index]
             shared, template = None, None
             if judge.pattern_only:
-                floats = values.str.contains(FLOAT_INTEGER_ASCII).fill_null(False)
+                written = pl.col(rule.column).str.contains(FLOAT_INTEGER_ASCII) & ~rule.missing
+                floats = values.to_frame().select(written.fill_null(False)).to_series()
                 shared = values.filter(floats)
                 template = judge.float_code(shared.to_list())
                 if template is None:
