@@ -293,10 +293,10 @@ class ColumnarRows:
         by polars, confirmed by ``CellJudge.float_code``) share one finding instead of being judged one by one."""
         verdicts: dict[int, Verdicts] = {}
         for index, rule in enumerate(self.rules):
-            suspect = rest.filter(~pl.col(f"__ok_{index}"))
-            if not suspect.height:
+            ok = rest.get_column(f"__ok_{index}")
+            if ok.all():
                 continue
-            values = suspect.get_column(rule.column).unique()
+            values = rest.get_column(rule.column).filter(~ok).unique()  # the column alone, not the batch and its flags
             judge = self.cell_judges[index]
             shared, template = None, None
             if judge.pattern_only:
@@ -420,14 +420,19 @@ class ColumnarRows:
         groups = pl.DataFrame({"fid": range(len(table)), "grp": [f"{f.code}\x1f{f.column}" for f in table]},
                               schema={"fid": pl.Int32, "grp": pl.String})
         collector = self.rows.collector
+        gap = pl.col("row").diff()
         grouped = (found.join(groups, on="fid").group_by("grp", maintain_order=True)
-                   .agg(pl.col("row"), pl.col("fid").first().alias("first"),
-                        pl.col("fid", "cell").head(collector.max_examples)))
-        for rows, first_fid, fids, cells in grouped.select("row", "first", "fid", "cell").iter_rows():
+                   .agg(pl.len().alias("count"), pl.col("fid").first().alias("first"),
+                        pl.col("row").filter(gap.fill_null(2) > 1).alias("firsts"),
+                        pl.col("row").filter(gap.shift(-1).fill_null(2) > 1).alias("lasts"),
+                        pl.col("row", "fid", "cell").head(collector.max_examples)))
+        for count, first_fid, firsts, lasts, rows, fids, cells in grouped.select(
+                "count", "first", "firsts", "lasts", "row", "fid", "cell").iter_rows():
             first = table[first_fid]
             examples = [(row, table[fid].value if cell is None else cell)
-                        for row, fid, cell in zip(rows, fids, cells, strict=False)]
-            collector.add_bulk(first.code, first.column, rows=rows, examples=examples, params=first.params)
+                        for row, fid, cell in zip(rows, fids, cells, strict=True)]
+            collector.add_bulk(first.code, first.column, count=count, runs=list(zip(firsts, lasts, strict=True)),
+                               examples=examples, params=first.params)
         self._log_vector_rows(found, table, vector_rows)
 
     def _log_vector_rows(self, found: pl.DataFrame, table: list[RowFinding], rows: pl.DataFrame) -> None:
