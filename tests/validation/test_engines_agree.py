@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from ppid.validation import CodeList, python_rows, validate_table, write_rows_to_fix
+from ppid.validation import CodeList, columnar, python_rows, validate_table, write_rows_to_fix
 
 CODES = ["3201", "3202", "3203", "3204"]
 SCHEMA = {
@@ -194,10 +194,16 @@ def float_code_spellings(code: str) -> list[str]:
 
 
 @pytest.mark.filterwarnings("ignore:Possible set difference:FutureWarning")
-def test_the_engines_agree_on_a_column_of_codes_written_as_numbers(tmp_path: Path) -> None:
+@pytest.mark.parametrize("block", [None, 1 << 12], ids=["one-batch", "batches"])
+def test_the_engines_agree_on_a_column_of_codes_written_as_numbers(tmp_path: Path, block: int | None,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     """Thousands of distinct codes written ``3201.0`` share one finding in the columnar engine: among dotted codes,
     unknown codes, a missing value spelled ``0.0`` and spellings whose space or digit only Python's regular
-    expressions read, and in a column whose ``pattern`` Python reads as accepting them, the report is frictionless's."""
+    expressions read, and in a column whose ``pattern`` Python reads as accepting them, the report is frictionless's;
+    also when a problem's rows come from several batches, in runs across their boundaries (``kode_pos``: 250 rows
+    bad, 250 good) or in more runs than the report's 200 row ranges."""
+    if block is not None:
+        monkeypatch.setattr(columnar, "_BLOCK_SIZE", block)
     rng = random.Random(7)
     path = tmp_path / "kode-pecahan.csv"
     with path.open("w", newline="", encoding="utf-8") as stream:
@@ -206,8 +212,9 @@ def test_the_engines_agree_on_a_column_of_codes_written_as_numbers(tmp_path: Pat
         for number in range(3000):
             code = rng.choice([*CODES, "9999", str(1000 + number)])
             spellings = [code, *float_code_spellings(code)]
-            writer.writerow([rng.choice(spellings), rng.choice([f"{10000 + number}.0", f"{10000 + number}", "0.0"]),
-                             rng.choice(spellings), rng.choice([str(number), f"{number}.0"])])
+            postal = f"{10000 + number}.0" if number // 250 % 2 else rng.choice([f"{10000 + number}", "0.0"])
+            writer.writerow([rng.choice(spellings), postal, rng.choice(spellings),
+                             rng.choice([str(number), f"{number}.0"])])
 
     reference = report_of(path, "frictionless", tmp_path, schema=FLOAT_CODES_SCHEMA)
     for engine in ("kolom", "baris"):
