@@ -250,10 +250,15 @@ def _existing_dir(env: dict[str, str], name: str, default: Path) -> Path:
     return path
 
 
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's parser where PyYAML has it (the same safe constructors): defaults.yaml in 0.1 ms rather than 1.7 ms, and
+``ppid validate`` reads it three times."""
+
+
 def read_yaml(path: Path) -> Any:
     """A configuration file's YAML, or a ConfigError naming the file and the line where it stops being YAML."""
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark else "?"

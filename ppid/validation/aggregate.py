@@ -3,7 +3,7 @@ per (cause, column), so a million bad cells cost a few kilobytes instead of a mi
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ppid.validation.causes import CAUSES
@@ -48,29 +48,29 @@ class ProblemCollector:
             self._add_row(problem, row)
         return problem
 
-    def add_bulk(self, code: str, column: str | None, *, rows: list[int], examples: list[tuple[int, str | None]],
-                 params: Mapping[str, Any]) -> None:
-        """Count many occurrences at once, as ``add`` would one by one: ``rows`` ascending, ``examples`` the first
-        (row, value) pairs, ``params`` of the first occurrence."""
+    def add_bulk(self, code: str, column: str | None, *, count: int, runs: Sequence[tuple[int, int]],
+                 examples: list[tuple[int, str | None]], params: Mapping[str, Any]) -> None:
+        """Count ``count`` occurrences at once, as ``add`` would one by one: ``runs`` the (first, last) row of each run
+        of consecutive rows, ascending (found in columns: a column of bad codes sends every row of the table here),
+        ``examples`` the first (row, value) pairs, ``params`` of the first occurrence."""
         problem = self._groups.get((code, column))
         if problem is None:
             problem = Problem(code=code, column=column, params=dict(params))
             if examples and examples[0][1] is not None:
                 problem.params.setdefault("example", examples[0][1])
             self._groups[(code, column)] = problem
-        problem.count += len(rows)
+        problem.count += count
         if CAUSES[code].severity == "error":
-            self.error_count += len(rows)
+            self.error_count += count
         for row, value in examples[:self.max_examples - len(problem.examples)]:
             problem.examples.append(Example(row=row, column=column, value=value))
-        ranges = problem.rows  # _add_row inlined: a column of bad codes sends every row of the table here
-        for row in rows:
-            if ranges and ranges[-1][0] <= row <= ranges[-1][1] + 1:
-                if row > ranges[-1][1]:
-                    ranges[-1][1] = row
+        ranges = problem.rows
+        for first, last in runs:  # each run as _add_row would take its rows
+            if ranges and ranges[-1][0] <= first <= ranges[-1][1] + 1:
+                ranges[-1][1] = max(ranges[-1][1], last)
             elif len(ranges) < self._max_row_ranges:
-                ranges.append([row, row])
-            else:  # rows ascend: no later row fits either
+                ranges.append([first, last])
+            else:  # runs ascend: no later run fits either
                 problem.more_rows = True
                 break
 

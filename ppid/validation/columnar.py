@@ -311,14 +311,16 @@ def plain_csv_batches(path: Path, *, encoding: str, delimiter: str, header_row: 
             size = os.fstat(source.fileno()).st_size
             rest = _after_header(source, header_row)
             offset = source.tell() - len(rest)
-            buffer = bytearray(max(2 * _BLOCK_SIZE, len(rest) + _BLOCK_SIZE))
+            unread = size - source.tell()
+            block_size = min(_BLOCK_SIZE, unread + 1) if unread > 0 else _BLOCK_SIZE  # not 16 MB zeroed for 2 MB
+            buffer = bytearray(max(2 * block_size, len(rest) + block_size))
             buffer[:len(rest)] = rest
             carry = len(rest)
             while True:
-                if carry + _BLOCK_SIZE > len(buffer):  # a line longer than a block
-                    buffer.extend(bytes(carry + _BLOCK_SIZE - len(buffer)))
+                if carry + block_size > len(buffer):  # a line longer than a block
+                    buffer.extend(bytes(carry + block_size - len(buffer)))
                 with memoryview(buffer) as view:
-                    read = source.readinto(view[carry:carry + _BLOCK_SIZE]) or 0
+                    read = source.readinto(view[carry:carry + block_size]) or 0
                     end = carry + read
                     if not end:
                         return

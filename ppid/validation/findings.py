@@ -21,6 +21,9 @@ from ppid.validation.region_names import same_region
 
 FLOAT_INTEGER = re.compile(r"^\s*[+-]?\d+\.0+\s*$")
 """A whole number written with a decimal zero, as a spreadsheet exports codes typed as numbers: ``3201.0``."""
+FLOAT_INTEGER_ASCII = r"^[ \t\n\r\f\v]*[+-]?[0-9]+\.0+[ \t\n\r\f\v]*$"
+"""``FLOAT_INTEGER`` for ASCII text, in polars' regex engine (whose ``\\s`` is not Python's): every text it matches,
+``FLOAT_INTEGER`` matches too."""
 _ID_NUMBER = re.compile(r"^\s*[+-]?(\d{1,3}(\.\d{3})+(,\d+)?|\d+,\d+)\s*$")
 _CONSTRAINT = re.compile(r'constraint "(\w+)"')
 _DOTS_AND_SPACES = re.compile(r"[.\s]")
@@ -235,7 +238,10 @@ def constraint_cause(spec: Mapping[str, Any], constraint: str, value: str) -> tu
 
 
 def pattern_cause(spec: Mapping[str, Any], value: str) -> tuple[str, dict[str, Any]]:
-    """Why a cell does not match its field's ``pattern``: a code written as a number, with dots or spaces, or else."""
+    """Why a cell does not match its field's ``pattern``: a code written as a number, with dots or spaces, or else.
+
+    A code written as a number gets parameters that do not depend on its value (``CellJudge.float_code`` relies on
+    it)."""
     if FLOAT_INTEGER.match(value):
         return "float-code", {}
     pattern = spec.get("constraints", {}).get("pattern", "")

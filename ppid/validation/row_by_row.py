@@ -83,6 +83,22 @@ class CellJudge:
                 self.answers[cell] = answer
         return answer
 
+    def float_code(self, texts: Sequence[str]) -> RowFinding | None:
+        """The one finding of every text of ``texts``, each of which the caller found to match ``FLOAT_INTEGER``, with
+        no value (the columnar engine quotes each row's own cell): a file of 16,000 villages had 31,790 distinct codes
+        written ``3201.0``, 3 µs each to judge one by one. None unless the pattern shortcut would judge every one of
+        them (``pattern_cause``): a missing value, or a text the ``pattern`` accepts, is for ``__call__``."""
+        if (not texts or self._pattern is None or not self._missing.isdisjoint(texts)
+                or any(map(self._pattern, texts))):
+            return None
+        code, params = pattern_cause(self.judge.specs[self.name], texts[0])
+        return RowFinding(code, self.name, None, params, None)
+
+    @property
+    def pattern_only(self) -> bool:
+        """Whether the field's text cells are judged by its ``pattern`` alone (``_pattern_match``)."""
+        return self._pattern is not None
+
     def missing_cell(self) -> tuple[Any, list[RowFinding], bool]:
         """A cell the row lacks, as ``__call__`` answers: its findings quote it as frictionless's error does
         (``"None"``)."""
