@@ -6,6 +6,7 @@ setting and what is expected, so that start-up never ends in a traceback.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from collections.abc import Mapping
@@ -14,8 +15,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-import yaml
-
+from ppid import usercache
 from ppid.i18n import DEFAULT_LANGUAGE, LANGUAGES, TIME_ZONES, ZONE_NAMES, _
 
 SOURCE_ROOT = Path(__file__).resolve().parent.parent
@@ -250,15 +250,13 @@ def _existing_dir(env: dict[str, str], name: str, default: Path) -> Path:
     return path
 
 
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-"""libyaml's parser where PyYAML has it (the same safe constructors): defaults.yaml in 0.1 ms rather than 1.7 ms, and
-``ppid validate`` reads it three times."""
-
-
 def read_yaml(path: Path) -> Any:
     """A configuration file's YAML, or a ConfigError naming the file and the line where it stops being YAML."""
+    import yaml  # ~25 ms with the regular expressions it compiles: not before a YAML file is read
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser, the same safe constructors
     try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark else "?"
@@ -266,12 +264,35 @@ def read_yaml(path: Path) -> Any:
 
 
 def _read_defaults(path: Path) -> dict[str, Any]:
+    """defaults.yaml as a mapping. Kept as JSON in the user's cache while the file is unchanged (``usercache``):
+    every command reads it, and ``ppid validate`` on a small table then starts without PyYAML."""
     if not path.exists():
         return {}
+    name = f"defaults-{usercache.file_key(path)}.json"
+    kept = usercache.kept("settings", name)
+    try:
+        cached = json.loads(kept) if kept is not None else None
+    except ValueError:  # a cache file someone else wrote: the YAML decides
+        cached = None
+    if isinstance(cached, dict):
+        return cached
     loaded = read_yaml(path) or {}
     if not isinstance(loaded, dict):
         raise ConfigError(_("%(path)s harus berisi pemetaan kunci: nilai.", path=path))
+    as_json = _exact_json(loaded)
+    if as_json is not None:
+        usercache.keep("settings", name, as_json)
     return loaded
+
+
+def _exact_json(value: Any) -> bytes | None:
+    """``value`` as JSON when JSON gives it back unchanged; None when it holds what JSON cannot say (a date, a
+    number key, NaN), and the file is then read as YAML each time."""
+    try:
+        text = json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError):
+        return None
+    return text.encode() if json.loads(text) == value else None
 
 
 def _check_database_url(url: str) -> None:

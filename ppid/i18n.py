@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import contextvars
 import functools
-import hashlib
 import io
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from gettext import GNUTranslations, NullTranslations
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from ppid import usercache
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -57,31 +57,20 @@ def _compiled(po_path: Path, language: str) -> NullTranslations:
 
 
 def compiled_catalogue(po_path: Path, language: str) -> bytes:
-    """The ``.mo`` bytes of ``po_path``: from the cache when the file is unchanged (its path, size and time are in
-    the cached name), else compiled by Babel and cached (where the cache cannot be written, compiled each time)."""
-    stat = po_path.stat()
-    key = hashlib.sha256(f"{po_path.resolve()}\0{stat.st_size}\0{stat.st_mtime_ns}".encode()).hexdigest()[:24]
-    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "ppid" / "catalogues"
-    cached = cache / f"{language}-{po_path.stem}-{key}.mo"
-    try:
-        return cached.read_bytes()
-    except OSError:
-        pass
-    from babel.messages.mofile import write_mo
-    from babel.messages.pofile import read_po
+    """The ``.mo`` bytes of ``po_path``: from the user's cache while the file is unchanged (``usercache``), else
+    compiled by Babel and kept there."""
+    name = f"{language}-{po_path.stem}-{usercache.file_key(po_path)}.mo"
+    data = usercache.kept("catalogues", name)
+    if data is None:
+        from babel.messages.mofile import write_mo
+        from babel.messages.pofile import read_po
 
-    with po_path.open("rb") as po_file:
-        catalog = read_po(po_file, locale=language)
-    compiled = io.BytesIO()
-    write_mo(compiled, catalog)
-    data = compiled.getvalue()
-    try:
-        cache.mkdir(parents=True, exist_ok=True)
-        partial = cached.with_suffix(f".{os.getpid()}.tmp")
-        partial.write_bytes(data)
-        partial.replace(cached)  # whole or not at all, for a command starting at the same moment
-    except OSError:
-        pass
+        with po_path.open("rb") as po_file:
+            catalog = read_po(po_file, locale=language)
+        compiled = io.BytesIO()
+        write_mo(compiled, catalog)
+        data = compiled.getvalue()
+        usercache.keep("catalogues", name, data)
     return data
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -32,6 +32,32 @@ def test_defaults_are_embedded_sqlite_local_storage_and_embedded_catalogue(tmp_p
     assert settings.uses_embedded_catalogue
     assert settings.redis_url is None
     assert settings.language == "id"
+
+
+def test_an_edited_defaults_file_is_read_again_at_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """defaults.yaml is kept as JSON in the user's cache by its content, not its size and time: a file written again
+    within the same clock step with as many bytes is still read anew."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    config = tmp_path / "config"
+    config.mkdir()
+    environ = base_environ(tmp_path) | {"PPID_CONFIG_DIR": str(config)}
+    for language in ("id", "en", "id"):
+        (config / "defaults.yaml").write_text(f"language: {language}\n", encoding="utf-8")
+        assert load_settings(environ=environ).language == language
+    assert list((tmp_path / "cache" / "ppid" / "settings").glob("defaults-*.json"))
+
+
+def test_a_defaults_file_json_cannot_hold_is_read_as_yaml_every_time(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    config = tmp_path / "config"
+    config.mkdir()
+    (config / "defaults.yaml").write_text("language: id\ndibuat: 2024-01-31\n", encoding="utf-8")
+    environ = base_environ(tmp_path) | {"PPID_CONFIG_DIR": str(config)}
+
+    for _ in range(2):
+        assert load_settings(environ=environ).defaults["dibuat"] == date(2024, 1, 31)
+    assert not (tmp_path / "cache" / "ppid" / "settings").exists()
 
 
 def test_generated_secrets_persist_in_the_instance_folder(tmp_path: Path) -> None:

@@ -65,6 +65,39 @@ def test_validate_in_the_default_language_loads_no_babel_once_click_s_catalogue_
     assert not {name for name in modules if name == "babel" or name.startswith("babel.")}
 
 
+def test_the_settings_and_a_checked_schema_are_read_again_without_pyyaml_or_jsonschema(tmp_path: Path) -> None:
+    """PyYAML (~25 ms with the regular expressions it compiles) and jsonschema_rs (10–20 ms) are loaded to read
+    defaults.yaml and to check a schema against frictionless's profiles; what they found is kept in the user's
+    cache (``ppid.usercache``), so the next command on unchanged files loads neither."""
+    schema = tmp_path / "skema.json"
+    schema.write_text((REPO / "schemas" / "jumlah_penduduk.json").read_text(encoding="utf-8"), encoding="utf-8")
+    args = ("validate", str(VALID_POPULATION), "--schema", str(schema))
+
+    first_code, first = modules_loaded_by(*args, tmp_path=tmp_path)
+    code, modules = modules_loaded_by(*args, tmp_path=tmp_path)
+
+    assert first_code == code == 0
+    assert {"yaml", "jsonschema_rs"} <= first
+    assert not {"yaml", "jsonschema_rs"} & modules
+
+
+def test_a_changed_schema_is_checked_again_and_refused(tmp_path: Path) -> None:
+    """The cache remembers a schema by its content: the same file made invalid is checked, and refused, at once."""
+    schema = tmp_path / "skema.json"
+    descriptor = json.loads((REPO / "schemas" / "jumlah_penduduk.json").read_text(encoding="utf-8"))
+    schema.write_text(json.dumps(descriptor), encoding="utf-8")
+    args = ("validate", str(VALID_POPULATION), "--schema", str(schema))
+    assert modules_loaded_by(*args, tmp_path=tmp_path)[0] == 0
+
+    descriptor["fields"][0]["constraints"] = {"required": "ya"}  # frictionless's profile wants true or false
+    schema.write_text(json.dumps(descriptor), encoding="utf-8")
+    code, modules = modules_loaded_by(*args, tmp_path=tmp_path)
+
+    assert code == 2
+    assert "jsonschema_rs" in modules
+    assert modules_loaded_by(*args, tmp_path=tmp_path)[0] == 2  # a refused schema is never remembered
+
+
 def test_validating_a_csv_does_not_load_the_workbook_reader(tmp_path: Path) -> None:
     """openpyxl takes ~0.08 s to import and only workbooks need it."""
     _code, modules = modules_loaded_by("validate", str(VALID_POPULATION), "--schema", "jumlah_penduduk",
