@@ -352,32 +352,34 @@ class ColumnarRows:
     def _vector_findings(self, rows: pl.DataFrame, verdicts: dict[int, Verdicts]) -> tuple[
             pl.DataFrame, list[RowFinding]]:
         """The findings of the vectorised error rows as a table (row, seq, fid, cell) and the findings it points at;
-        ``cell`` is the row's own cell for a finding shared by many values (``Verdicts.template``), else null."""
+        ``cell`` is the row's own cell for a finding shared by many values (``Verdicts.template``), else null.
+
+        Every column's part is a lazy query, collected together: one polars query a batch rather than three a
+        column (b's 13 batches ran 300 small queries, 0.04 s of their set-up alone)."""
         table: list[RowFinding] = []
-        parts: list[pl.DataFrame] = []
         if not rows.height:
             return pl.DataFrame(schema=_FOUND), table
+        parts: list[pl.LazyFrame] = []
+        lazy = rows.lazy()
         no_cell = pl.lit(None, pl.String).alias("cell")
+        judged: list[tuple[int, Any, int, int]] = []  # (column, value, seq, fid) of every finding judged per value
         for index, verdict in verdicts.items():
             if verdict.template is not None:
-                parts.append(rows.filter(pl.col(f"c{index}").is_in(verdict.shared.implode())).select(
+                parts.append(lazy.filter(pl.col(f"c{index}").is_in(verdict.shared.implode())).select(
                     pl.col("__row").alias("row"), pl.lit(index * 16, pl.Int32).alias("seq"),
                     pl.lit(len(table), pl.Int32).alias("fid"), pl.col(f"c{index}").alias("cell")))
                 table.append(verdict.template)
-            cells: list[Any] = []
-            seqs: list[int] = []
-            start = len(table)
             for value, found in verdict.judged.items():
                 for position, finding in enumerate(found):
-                    cells.append(value)
-                    seqs.append(index * 16 + position)
+                    judged.append((index, value, index * 16 + position, len(table)))
                     table.append(finding)
-            if not cells:
-                continue
-            mapping = pl.DataFrame({"v": pl.Series(cells, dtype=pl.String), "seq": pl.Series(seqs, dtype=pl.Int32),
-                                    "fid": pl.int_range(start, len(table), eager=True, dtype=pl.Int32)})
-            cells = rows.select(pl.col("__row").alias("row"), pl.col(f"c{index}").alias("v"))
-            parts.append(cells.join(mapping, on="v", how="inner", nulls_equal=True)
+        if judged:
+            mapping = pl.DataFrame(judged, schema={"col": pl.Int32, "v": pl.String, "seq": pl.Int32, "fid": pl.Int32},
+                                   orient="row").lazy()
+            columns = sorted({index for index, *_ in judged})
+            cells = pl.concat([lazy.select(pl.col("__row").alias("row"), pl.lit(index, pl.Int32).alias("col"),
+                                           pl.col(f"c{index}").alias("v")) for index in columns])
+            parts.append(cells.join(mapping, on=["col", "v"], how="inner", nulls_equal=True)
                          .select("row", "seq", "fid", no_cell))
         for position, name in enumerate(self.rows.judge.references):
             index = self._index(name)
@@ -390,7 +392,7 @@ class ColumnarRows:
                 pairs.append((value, 100_000 + position, len(table)))
                 table.append(self.rows.judge.code_finding(name, value))
             mapping = pl.DataFrame(pairs, schema={"v": pl.String, "seq": pl.Int32, "fid": pl.Int32}, orient="row")
-            parts.append(failed.join(mapping, on="v", how="inner").select("row", "seq", "fid", no_cell))
+            parts.append(failed.lazy().join(mapping.lazy(), on="v", how="inner").select("row", "seq", "fid", no_cell))
         for position, (name, code) in enumerate(self.rows.judge.region_names.items()):
             failed = rows.filter(self._name_failed(name)).select(
                 pl.col("__row").alias("row"), self.by_name[code].key.alias("c"),
@@ -404,9 +406,11 @@ class ColumnarRows:
                 table.append(finding)
             mapping = pl.DataFrame(pairs, schema={"c": pl.String, "v": pl.String, "seq": pl.Int32, "fid": pl.Int32},
                                    orient="row")
-            parts.append(failed.join(mapping, on=["c", "v"], how="inner").select("row", "seq", "fid", no_cell))
-        found = pl.concat(parts) if parts else pl.DataFrame(schema=_FOUND)
-        return found.sort("row", "seq"), table
+            parts.append(failed.lazy().join(mapping.lazy(), on=["c", "v"], how="inner")
+                         .select("row", "seq", "fid", no_cell))
+        if not parts:
+            return pl.DataFrame(schema=_FOUND), table
+        return pl.concat(parts).sort("row", "seq").collect(), table
 
     def _commit(self, python: list[tuple[int, list[str | None], list[RowFinding]]],
                 vector: tuple[pl.DataFrame, list[RowFinding]], vector_rows: pl.DataFrame) -> None:
