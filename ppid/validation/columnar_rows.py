@@ -46,6 +46,12 @@ _DECIDING_ROWS = 1_000
 _FOUND = {"row": pl.Int64, "seq": pl.Int32, "fid": pl.Int32, "cell": pl.String}
 """A batch's findings as a table: the row, the finding's place in it, the finding (``fid``) and the cell it quotes
 when the finding is shared by many values (else null: the finding quotes its own)."""
+_SEQ_SPAN = 1 << 24
+"""More than any ``seq`` (a column's findings from ``16 * column``, codes from 100,000, names from 200,000), and
+small enough that ``row * _SEQ_SPAN`` fits an Int64 for half a trillion rows."""
+_IN_ORDER = pl.col("row") * _SEQ_SPAN + pl.col("seq")
+"""Findings in row order, each row's in ``seq`` order, as one integer: sorting one Int64 column took half the time
+of sorting by two (c's 80,000 findings)."""
 
 
 @dataclass(frozen=True)
@@ -418,7 +424,7 @@ class ColumnarRows:
                          .select("row", "seq", "fid", no_cell))
         if not parts:
             return pl.DataFrame(schema=_FOUND), table
-        return pl.concat(parts).sort("row", "seq").collect(), table
+        return pl.concat(parts).sort(_IN_ORDER).collect(), table
 
     def _commit(self, python: list[tuple[int, list[str | None], list[RowFinding]]],
                 vector: tuple[pl.DataFrame, list[RowFinding]], vector_rows: pl.DataFrame) -> None:
@@ -432,7 +438,7 @@ class ColumnarRows:
             if row_findings:
                 self.log.write(number, cells, [Note(f.code, f.column, f.note_value) for f in row_findings])
         if extra:
-            found = pl.concat([found, pl.DataFrame(extra, schema=_FOUND, orient="row")]).sort("row", "seq")
+            found = pl.concat([found, pl.DataFrame(extra, schema=_FOUND, orient="row")]).sort(_IN_ORDER)
         if not found.height:
             return
         groups = pl.DataFrame({"fid": range(len(table)), "grp": [f"{f.code}\x1f{f.column}" for f in table]},
@@ -464,7 +470,7 @@ class ColumnarRows:
                               "code": [f.code for f in table], "column": [f.column for f in table],
                               "value": [f.note_value for f in table]},
                              schema={"fid": pl.Int32, "code": pl.String, "column": pl.String, "value": pl.String})
-        per_row = (vector.join(notes, on="fid").sort("row", "seq")
+        per_row = (vector.join(notes, on="fid").sort(_IN_ORDER)
                    .with_columns(pl.coalesce("cell", "value").alias("value"))
                    .group_by("row", maintain_order=True)
                    .agg(pl.struct("code", "column", "value").alias("notes")))
