@@ -546,9 +546,10 @@ class FieldRule:
     key: pl.Expr | None
     """The value spelled as ``uniqueness.canonical`` spells it, for primary and unique keys."""
     per_value: bool = False
-    """True when ``ok`` costs more per cell (a regular expression, a date parse: 30–70 ms a million cells) than
-    finding the cell among the batch's distinct values (about 10 ms): worth checking once per distinct value
-    where a column repeats its values, as codes and dates do."""
+    """True when ``ok`` costs more per cell (a regular expression, a date parse: 30–70 ms a million cells; an integer
+    read and compared with its bounds) than finding the cell among the batch's distinct values (about 10 ms): worth
+    checking once per distinct value where a column repeats its values, as codes, years and dates do. Integers
+    included: bench files a and b, 200,000 rows, 2.362 -> 2.325 G and 2.786 -> 2.746 G instructions (callgrind)."""
 
 
 def field_rule(column: str, spec: Mapping[str, Any], missing_values: Sequence[str],
@@ -575,7 +576,7 @@ def field_rule(column: str, spec: Mapping[str, Any], missing_values: Sequence[st
             checks.append(check)
     valid = pl.all_horizontal(checks) if len(checks) > 1 else checks[0]
     ok = pl.when(missing).then(pl.lit(not required)).otherwise(valid.fill_null(False))
-    per_value = kind in ("year", "number", "date") or "pattern" in constraints
+    per_value = kind in ("integer", "year", "number", "date") or "pattern" in constraints
     return FieldRule(column, kind, ok, missing, pl.when(missing).then(None).otherwise(typed),
                      pl.when(missing).then(None).otherwise(key), per_value)
 
