@@ -15,8 +15,16 @@ import os
 from pathlib import Path
 
 
-def cache_dir(kind: str) -> Path:
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "ppid" / kind
+def cache_dir(kind: str) -> Path | None:
+    """``XDG_CACHE_HOME/ppid/<kind>``; None for a process without a home folder (a service account), which then
+    derives everything each time."""
+    base = os.environ.get("XDG_CACHE_HOME")
+    if not base:
+        try:
+            base = str(Path.home() / ".cache")
+        except RuntimeError:  # no HOME and no entry in the password database
+            return None
+    return Path(base) / "ppid" / kind
 
 
 def file_key(path: Path) -> str:
@@ -32,20 +40,24 @@ def digest(data: bytes) -> str:
 def kept(kind: str, name: str) -> bytes | None:
     """The bytes ``keep`` wrote as ``name``; None when there are none (or they cannot be read). ``name`` must
     change with the input they were derived from (``file_key``, ``digest``)."""
+    folder = cache_dir(kind)
     try:
-        return (cache_dir(kind) / name).read_bytes()
+        return (folder / name).read_bytes() if folder is not None else None
     except OSError:
         return None
 
 
 def known(kind: str, name: str) -> bool:
     """Whether ``keep(kind, name)`` was done before (a fact remembered, such as "this schema was checked")."""
-    return (cache_dir(kind) / name).exists()
+    folder = cache_dir(kind)
+    return folder is not None and (folder / name).exists()
 
 
 def keep(kind: str, name: str, data: bytes = b"") -> None:
     """Write ``data`` as ``name``, whole or not at all (a command starting at the same moment may read it)."""
     folder = cache_dir(kind)
+    if folder is None:
+        return
     try:
         folder.mkdir(parents=True, exist_ok=True)
         partial = folder / f"{name}.{os.getpid()}.tmp"

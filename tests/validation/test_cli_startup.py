@@ -81,6 +81,17 @@ def test_the_settings_and_a_checked_schema_are_read_again_without_pyyaml_or_json
     assert not {"yaml", "jsonschema_rs"} & modules
 
 
+def test_a_cache_that_cannot_be_written_only_costs_time(tmp_path: Path) -> None:
+    """Where the user's cache is not a folder (or not writable), every command derives what it needs again."""
+    (tmp_path / "cache").write_text("bukan folder", encoding="utf-8")
+    args = ("validate", str(VALID_POPULATION), "--schema", "jumlah_penduduk")
+
+    for _ in range(2):
+        code, modules = modules_loaded_by(*args, tmp_path=tmp_path)
+        assert code == 0
+        assert {"yaml", "jsonschema_rs"} <= modules
+
+
 def test_a_changed_schema_is_checked_again_and_refused(tmp_path: Path) -> None:
     """The cache remembers a schema by its content: the same file made invalid is checked, and refused, at once."""
     schema = tmp_path / "skema.json"
