@@ -544,7 +544,9 @@ class FieldRule:
     typed: pl.Expr | None
     """The cell's value as polars holds it (Int64, Float64, Date, Boolean, String), null when missing."""
     key: pl.Expr | None
-    """The value spelled as ``uniqueness.canonical`` spells it, for primary and unique keys."""
+    """The value spelled as ``uniqueness.canonical`` spells it, for primary and unique keys: null where the cell is
+    missing, never where ``ok`` holds for a present cell (``ok`` includes the type's check, and ``columnar_rows``
+    records a key where ``ok`` holds and the cell is present without asking the key itself)."""
     per_value: bool = False
     """True when ``ok`` costs more per cell (a regular expression, a date parse: 30–70 ms a million cells) than
     finding the cell among the batch's distinct values (about 10 ms): worth checking once per distinct value

@@ -511,3 +511,25 @@ def test_repeated_keys_are_checked_from_their_key_cells_alone(tmp_path: Path, mo
     assert engine == "kolom"
     assert found == expected and len(found) == 200
     assert read_whole == []
+
+
+def test_a_key_with_an_empty_or_invalid_cell_is_never_recorded_and_equal_values_spelled_apart_are_one_key(
+        tmp_path: Path) -> None:
+    """Keys checked in columns are recorded where every key cell is valid and present, as for a row read alone: the
+    empty ``tahun`` (allowed: not required) and the invalid one make no duplicate, ``2020`` and ``+2020`` do, and a
+    ``unique`` column that may be empty repeats only its values."""
+    schema = {**SCHEMA, "fields": [*SCHEMA["fields"], {"name": "nomor", "type": "integer",
+                                                       "constraints": {"unique": True}}]}
+    rows = [[str(1000 + i), "2020", "1", "2024-01-31", str(i)] for i in range(300)]
+    rows += [["5000", "", "1", "2024-01-31", ""], ["5000", "", "2", "2024-01-31", ""],
+             ["5001", "20x0", "1", "2024-01-31", "7"], ["5001", "20x0", "1", "2024-01-31", ""],
+             ["5002", "2020", "1", "2024-01-31", ""], ["5002", "+2020", "1", "2024-01-31", "x"]]
+    path = write_csv(tmp_path / "kunci.csv", rows, header=["kode", "tahun", "jumlah", "tanggal", "nomor"])
+
+    in_columns, engine, _ = findings(path, schema)
+    row_by_row, _, _ = findings(path, schema, engine="baris")
+
+    assert engine == "kolom"
+    assert in_columns == row_by_row
+    assert [(row, code) for row, _, code in in_columns if code in ("duplicate-key", "unique")] == [
+        (304, "unique"), (307, "duplicate-key")]
