@@ -533,3 +533,53 @@ def test_a_key_with_an_empty_or_invalid_cell_is_never_recorded_and_equal_values_
     assert in_columns == row_by_row
     assert [(row, code) for row, _, code in in_columns if code in ("duplicate-key", "unique")] == [
         (304, "unique"), (307, "duplicate-key")]
+
+
+@pytest.mark.parametrize("block", [64, 1 << 12, 1 << 20])
+@pytest.mark.parametrize("ending", [b"\n", b"\r\n"])
+@pytest.mark.parametrize("final", [True, False], ids=["final-line-end", "no-final-line-end"])
+def test_rows_are_taken_from_their_lines_however_far_apart_and_however_long_the_lines(
+        tmp_path: Path, block: int, ending: bytes, final: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``lines_at`` counts its way to each wanted line in stretches sized by the lines seen so far: behind lines far
+    longer or shorter than those before them (a stretch that holds the wanted line is counted again in small steps),
+    rows next to each other, far apart, the first and the last all come whole, across the line reader's blocks."""
+    monkeypatch.setattr(columnar, "_LINE_BLOCK", block)
+    generator = random.Random(13)
+    lines = [b"kode,catatan"]
+    for number in range(2, 30_002):
+        width = generator.choice([300, 2_000]) if 10_000 <= number < 20_000 else generator.choice([1, 5, 40])
+        lines.append(b"%d,%s" % (number, b"x" * generator.randrange(width)))
+    path = tmp_path / "baris.csv"
+    path.write_bytes(ending.join(lines) + (ending if final else b""))
+    wanted = sorted({2, 3, 4, 30_001, *generator.sample(range(2, 30_002), 300), *range(19_990, 20_010), 29_000})
+
+    found = list(columnar.lines_at(path, iter(wanted), encoding="utf-8", delimiter=","))
+
+    assert found == [(number, lines[number - 1].decode().split(",")) for number in wanted]
+
+
+@pytest.mark.parametrize("ending", ["\n", "\r\n"])
+@pytest.mark.parametrize("final", [True, False], ids=["final-line-end", "no-final-line-end"])
+def test_repeated_keys_of_a_plain_csv_read_in_many_blocks_are_taken_from_their_lines_as_frictionless_reads_them(
+        tmp_path: Path, ending: str, final: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The plain reader proved every row one line: the candidates, in the second block and the ones after, down to
+    the last row without a line end, are taken from their lines without checking that again."""
+    monkeypatch.setattr(columnar, "_BLOCK_SIZE", 4096)
+    monkeypatch.setattr(columnar, "_LINE_BLOCK", 4096)
+    rows = [[str(1000 + i), "2020", str(i), "2024-01-31"] for i in range(3_000)]
+    rows += [rows[5], rows[1_500], rows[2_999]]
+    text = ending.join(",".join(row) for row in [["kode", "tahun", "jumlah", "tanggal"], *rows])
+    path = tmp_path / "polos.csv"
+    path.write_text(text + (ending if final else ""), encoding="utf-8", newline="")
+
+    reports = []
+    for engine in ("kolom", "frictionless"):
+        with validate_table(path, SCHEMA, engine=engine) as result:
+            rows_to_fix = tmp_path / f"perbaikan-{engine}.csv"
+            write_rows_to_fix(result, rows_to_fix)
+            reports.append((list(result.findings()), result.report.tables[0].engine, rows_to_fix.read_bytes()))
+
+    assert [(finding.row, finding.code) for finding in reports[0][0]] == [
+        (3002, "duplicate-key"), (3003, "duplicate-key"), (3004, "duplicate-key")]
+    assert reports[0][1] == "kolom"
+    assert (reports[0][0], reports[0][2]) == (reports[1][0], reports[1][2])
