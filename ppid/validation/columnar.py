@@ -28,7 +28,6 @@ from __future__ import annotations
 import codecs
 import csv
 import functools
-import mmap
 import os
 import queue
 import re
@@ -372,7 +371,7 @@ def one_line_per_record(path: Path, *, encoding: str, records: int) -> bool:
     if not _line_encoding(encoding):
         return False
     lines = _LineFile(path, encoding, ",")
-    for _ in lines.rows_at(iter(())):
+    for _ in lines.rows_at(iter(()), to_end=True):
         pass
     return lines.matches(records)
 
@@ -381,21 +380,8 @@ def lines_at(path: Path, wanted: Iterator[int], *, encoding: str, delimiter: str
         tuple[int, list[str | None]]]:
     """The cells of the rows numbered ``wanted`` (ascending) of a file where every row is one line (as
     ``one_line_per_record`` or ``plain_csv_batches`` proved), split as a row read alone is (``_split``): one pass up to
-    the last wanted row, no parsing. The file is mapped, not read: copying 100 MB into a buffer took 15–20 ms."""
-    with path.open("rb") as stream:
-        size = os.fstat(stream.fileno()).st_size
-        if not size:  # an empty file cannot be mapped
-            return
-        with mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ) as view:
-            start, line = 0, 1  # the number of the line starting at ``start``
-            for target in wanted:
-                start, skipped = _skip_lines(view, start, target - line, size)
-                line += skipped
-                if line < target or start == size:  # past the last line
-                    return
-                end = view.find(b"\n", start, size)
-                text = view[start:size if end < 0 else end].decode(encoding)
-                yield target, _split(text.removesuffix("\r"), delimiter)
+    the last wanted row, no parsing."""
+    return _LineFile(path, encoding, delimiter, checking=False).rows_at(wanted, to_end=False)
 
 
 def rows_on_lines(path: Path, wanted: list[int], *, encoding: str, delimiter: str, records: int) -> list[
@@ -405,7 +391,7 @@ def rows_on_lines(path: Path, wanted: list[int], *, encoding: str, delimiter: st
     if not _line_encoding(encoding):
         return None
     lines = _LineFile(path, encoding, delimiter)
-    found = list(lines.rows_at(iter(wanted)))
+    found = list(lines.rows_at(iter(wanted), to_end=True))
     return found if lines.matches(records) else None
 
 
@@ -421,15 +407,16 @@ class _LineFile:
     ``one_line_per_record`` needs. A fresh 8 MB ``bytes`` per block (and its copy with the previous block's unfinished
     line) cost 18,500 page faults, 0.06 s of system time, on 100 MB (bench/README.md, "Session 9")."""
 
-    def __init__(self, path: Path, encoding: str, delimiter: str) -> None:
-        self.path, self.encoding, self.delimiter = path, encoding, delimiter
+    def __init__(self, path: Path, encoding: str, delimiter: str, *, checking: bool = True) -> None:
+        """``checking``: count the carriage returns for ``matches`` (needless where every row is known to be a line)."""
+        self.path, self.encoding, self.delimiter, self.checking = path, encoding, delimiter, checking
         self.lines = self.returns = self.pairs = 0
         self.last = b"\n"
 
-    def rows_at(self, wanted: Iterator[int]) -> Iterator[tuple[int, list[str | None]]]:
-        """The cells of the rows numbered ``wanted`` (ascending), each from its line, and on to the end of the file
-        (for ``matches``). Each block's newlines are counted once, in C, on the way to the wanted lines and past the
-        last of them (``_newlines``)."""
+    def rows_at(self, wanted: Iterator[int], *, to_end: bool) -> Iterator[tuple[int, list[str | None]]]:
+        """The cells of the rows numbered ``wanted`` (ascending), each from its line; on to the end of the file when
+        ``to_end`` (for ``matches``). Each block's newlines are counted once, in C, on the way to the wanted lines
+        and past the last of them (``_newlines``)."""
         target = next(wanted, None)
         line = 1  # the number of the line starting at ``start``
         for buffer, size, last in self._blocks():
@@ -444,6 +431,8 @@ class _LineFile:
                 yield target, _split(text[:-1] if text.endswith("\r") else text, self.delimiter)
                 target = next(wanted, None)
             if last:
+                return
+            if target is None and not to_end:
                 return
             line += _newlines(buffer, start, size)
             self.lines = line - 1
@@ -468,7 +457,8 @@ class _LineFile:
                     if size:
                         yield buffer, size, True
                     return
-                self._count(buffer, carry, size)
+                if self.checking:
+                    self._count(buffer, carry, size)
                 done = buffer.rfind(b"\n", carry, size) + 1  # the carried part has no newline
                 yield buffer, done, False
                 buffer[:size - done] = buffer[done:size]
@@ -489,7 +479,7 @@ _WALK_LINES = 16
 """Lines near enough to walk to one newline at a time (wanted rows next to each other) rather than count first."""
 
 
-def _skip_lines(buffer: bytearray | mmap.mmap, start: int, lines: int, end: int) -> tuple[int, int]:
+def _skip_lines(buffer: bytearray, start: int, lines: int, end: int) -> tuple[int, int]:
     """Where the line ``lines`` lines after the one starting at ``start`` starts, and how many lines were skipped:
     fewer when ``buffer[:end]`` ends first (then where its last whole line ends).
 
@@ -515,7 +505,7 @@ def _skip_lines(buffer: bytearray | mmap.mmap, start: int, lines: int, end: int)
     return start, skipped
 
 
-def _newlines(buffer: bytearray | mmap.mmap, start: int, stop: int) -> int:
+def _newlines(buffer: bytearray, start: int, stop: int) -> int:
     """The newlines in ``buffer[start:stop]``. ``bytearray.count`` looks at every byte (0.35–0.5 ns each); ``replace``
     finds them with ``memchr`` and, copies included, takes two thirds of that, in pieces of ``_COUNT_PIECE`` (a copy
     of 8 MB at once costs five times as much, in page faults). No numpy to import (0.08 s)."""

@@ -535,15 +535,16 @@ def test_a_key_with_an_empty_or_invalid_cell_is_never_recorded_and_equal_values_
         (304, "unique"), (307, "duplicate-key")]
 
 
-@pytest.mark.parametrize("piece", [64, 1 << 12, 1 << 18])
+@pytest.mark.parametrize(("block", "piece"), [(64, 16), (1 << 12, 1 << 10), (1 << 20, 1 << 18)])
 @pytest.mark.parametrize("ending", [b"\n", b"\r\n"])
 @pytest.mark.parametrize("final", [True, False], ids=["final-line-end", "no-final-line-end"])
 def test_rows_are_taken_from_their_lines_however_far_apart_and_however_long_the_lines(
-        tmp_path: Path, piece: int, ending: bytes, final: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path, block: int, piece: int, ending: bytes, final: bool, monkeypatch: pytest.MonkeyPatch) -> None:
     """``lines_at`` counts its way to each wanted line in stretches sized by the lines seen so far: behind lines far
     longer or shorter than those before them (a stretch that holds the wanted line is counted again in small steps),
-    rows next to each other, far apart, the first and the last all come whole, whatever the pieces newlines are
-    counted in."""
+    rows next to each other, far apart, the first and the last all come whole, across the line reader's blocks and
+    whatever the pieces newlines are counted in."""
+    monkeypatch.setattr(columnar, "_LINE_BLOCK", block)
     monkeypatch.setattr(columnar, "_COUNT_PIECE", piece)
     generator = random.Random(13)
     lines = [b"kode,catatan"]
@@ -566,6 +567,7 @@ def test_repeated_keys_of_a_plain_csv_read_in_many_blocks_are_taken_from_their_l
     """The plain reader proved every row one line: the candidates, in the second block and the ones after, down to
     the last row without a line end, are taken from their lines without checking that again."""
     monkeypatch.setattr(columnar, "_BLOCK_SIZE", 4096)
+    monkeypatch.setattr(columnar, "_LINE_BLOCK", 4096)
     rows = [[str(1000 + i), "2020", str(i), "2024-01-31"] for i in range(3_000)]
     rows += [rows[5], rows[1_500], rows[2_999]]
     text = ending.join(",".join(row) for row in [["kode", "tahun", "jumlah", "tanggal"], *rows])
