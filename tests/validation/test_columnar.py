@@ -585,3 +585,29 @@ def test_repeated_keys_of_a_plain_csv_read_in_many_blocks_are_taken_from_their_l
         (3002, "duplicate-key"), (3003, "duplicate-key"), (3004, "duplicate-key")]
     assert reports[0][1] == "kolom"
     assert (reports[0][0], reports[0][2]) == (reports[1][0], reports[1][2])
+
+
+@pytest.mark.parametrize(("kind", "in_columns", "alone", "repeats"), [
+    ("integer", "2010", " 2010", [402, 403]), ("year", "0201", "+201", [403])])
+@pytest.mark.parametrize("spill", [False, True], ids=["in-memory", "spilled"])
+def test_a_key_read_in_columns_and_the_same_key_read_alone_hash_alike(
+        tmp_path: Path, kind: str, in_columns: str, alone: str, repeats: list[int], spill: bool,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Integer and year key parts are hashed as integers both where polars typed them and where a row was read alone
+    (for a spelling only Python reads as a number: `` 2010``, ``+201``), so a key repeated across the two ways is
+    still a candidate."""
+    if spill:
+        monkeypatch.setattr(uniqueness, "_SPILL_ROWS", 100)
+    schema = {"fields": [{"name": "kode", "type": "string"}, {"name": "tahun", "type": kind},
+                         {"name": "catatan", "type": "string"}, {"name": "nilai", "type": "integer"}],
+              "primaryKey": ["kode", "tahun"]}
+    rows = [[str(1000 + i), str(2000 + i % 20), "-", "1"] for i in range(400)]
+    rows += [["1390", in_columns, "-", "1"], ["1390", alone, "-", "1"]]  # row 392 is 1390, 2010
+    path = write_csv(tmp_path / "kunci.csv", rows, header=["kode", "tahun", "catatan", "nilai"])
+
+    found, engine, _ = findings(path, schema)
+    by_frictionless, _, _ = findings(path, schema, engine="frictionless")
+
+    assert engine == "kolom"
+    assert [row for row, _, code in found if code == "duplicate-key"] == repeats
+    assert found == by_frictionless
