@@ -41,6 +41,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import polars as pl
 
+from ppid.validation import uniqueness
+
 if TYPE_CHECKING:  # pyarrow (with numpy, 0.07–0.18 s to import) loads only for a CSV polars cannot read exactly
     import pyarrow as pa
     import pyarrow.csv as pacsv
@@ -366,8 +368,8 @@ _LINE_ENCODINGS = {"utf-8", "utf-8-sig", "cp1252", "iso8859-1", "ascii"}
 
 def one_line_per_record(path: Path, *, encoding: str, records: int) -> bool:
     """Whether the file's ``records`` rows (the header's included) are exactly its lines: no quoted line break, no
-    lone ``\r`` ending, an encoding whose newline byte is a newline. Counted over the file in C and numpy, 65–90 ms
-    for 100 MB; when true, ``lines_at`` can take a row straight from its line."""
+    lone ``\r`` ending, an encoding whose newline byte is a newline. Counted over the file in C (``_newlines``), about
+    60 ms for 100 MB; when true, ``lines_at`` can take a row straight from its line."""
     if not _line_encoding(encoding):
         return False
     lines = _LineFile(path, encoding, ",")
@@ -378,9 +380,10 @@ def one_line_per_record(path: Path, *, encoding: str, records: int) -> bool:
 
 def lines_at(path: Path, wanted: Iterator[int], *, encoding: str, delimiter: str) -> Iterator[
         tuple[int, list[str | None]]]:
-    """The cells of the rows numbered ``wanted`` (ascending) of a file where ``one_line_per_record`` holds, split
-    as a row read alone is (``_split``): one pass, the newlines of each block found by numpy, no parsing."""
-    return _LineFile(path, encoding, delimiter).rows_at(wanted, to_end=False)
+    """The cells of the rows numbered ``wanted`` (ascending) of a file where every row is one line (as
+    ``one_line_per_record`` or ``plain_csv_batches`` proved), split as a row read alone is (``_split``): one pass up to
+    the last wanted row, no parsing."""
+    return _LineFile(path, encoding, delimiter, checking=False).rows_at(wanted, to_end=False)
 
 
 def rows_on_lines(path: Path, wanted: list[int], *, encoding: str, delimiter: str, records: int) -> list[
@@ -406,15 +409,16 @@ class _LineFile:
     ``one_line_per_record`` needs. A fresh 8 MB ``bytes`` per block (and its copy with the previous block's unfinished
     line) cost 18,500 page faults, 0.06 s of system time, on 100 MB (bench/README.md, "Session 9")."""
 
-    def __init__(self, path: Path, encoding: str, delimiter: str) -> None:
-        self.path, self.encoding, self.delimiter = path, encoding, delimiter
+    def __init__(self, path: Path, encoding: str, delimiter: str, *, checking: bool = True) -> None:
+        """``checking``: count the carriage returns for ``matches`` (needless where every row is known to be a line)."""
+        self.path, self.encoding, self.delimiter, self.checking = path, encoding, delimiter, checking
         self.lines = self.returns = self.pairs = 0
         self.last = b"\n"
 
     def rows_at(self, wanted: Iterator[int], *, to_end: bool) -> Iterator[tuple[int, list[str | None]]]:
         """The cells of the rows numbered ``wanted`` (ascending), each from its line; on to the end of the file when
         ``to_end`` (for ``matches``). Each block's newlines are counted once, in C, on the way to the wanted lines
-        and past the last of them: no numpy to import (0.08 s) for a table with repeated keys."""
+        and past the last of them (``_newlines``)."""
         target = next(wanted, None)
         line = 1  # the number of the line starting at ``start``
         for buffer, size, last in self._blocks():
@@ -430,11 +434,10 @@ class _LineFile:
                 target = next(wanted, None)
             if last:
                 return
-            rest = buffer.count(b"\n", start, size)
-            line += rest
-            self.lines = line - 1
             if target is None and not to_end:
                 return
+            line += _newlines(buffer, start, size)
+            self.lines = line - 1
 
     def matches(self, records: int) -> bool:
         """After the whole file was read: whether its ``records`` rows are exactly its lines."""
@@ -456,7 +459,8 @@ class _LineFile:
                     if size:
                         yield buffer, size, True
                     return
-                self._count(buffer, carry, size)
+                if self.checking:
+                    self._count(buffer, carry, size)
                 done = buffer.rfind(b"\n", carry, size) + 1  # the carried part has no newline
                 yield buffer, done, False
                 buffer[:size - done] = buffer[done:size]
@@ -471,28 +475,51 @@ class _LineFile:
 
 
 _SKIP_STEP = 4096
-"""Bytes whose newlines are counted at a time on the way to a wanted line: few enough that the last stretch is walked
-newline by newline in a few calls, enough that the counting runs in C."""
+"""Bytes whose newlines are counted at least at a time on the way to a wanted line: few enough that the last stretch
+is walked newline by newline in a few calls, enough that the counting runs in C."""
 _WALK_LINES = 16
 """Lines near enough to walk to one newline at a time (wanted rows next to each other) rather than count first."""
 
 
 def _skip_lines(buffer: bytearray, start: int, lines: int, end: int) -> tuple[int, int]:
     """Where the line ``lines`` lines after the one starting at ``start`` starts, and how many lines were skipped:
-    fewer when ``buffer[:end]`` ends first (then where its last whole line ends)."""
-    skipped = 0
+    fewer when ``buffer[:end]`` ends first (then where its last whole line ends).
+
+    After a first ``_SKIP_STEP``, each stretch counted is seven eighths of the bytes the lines left take at the
+    length of those seen so far, so it rarely holds the wanted line (then it is counted again in small steps), and a
+    wanted line is reached in a few stretches whatever the distance."""
+    skipped, step, first = 0, _SKIP_STEP, start
     while lines - skipped > _WALK_LINES and start < end:
-        stop = min(start + _SKIP_STEP, end)
-        seen = buffer.count(b"\n", start, stop)
+        stop = min(start + step, end)
+        seen = _newlines(buffer, start, stop)
         if skipped + seen >= lines:
-            break
+            if step == _SKIP_STEP:
+                break
+            step = _SKIP_STEP
+            continue
         skipped, start = skipped + seen, stop
+        step = max(_SKIP_STEP, (lines - skipped - _WALK_LINES) * (start - first) // max(skipped, 1) * 7 // 8)
     while skipped < lines:
         found = buffer.find(b"\n", start, end)
         if found < 0:
             break
         skipped, start = skipped + 1, found + 1
     return start, skipped
+
+
+def _newlines(buffer: bytearray, start: int, stop: int) -> int:
+    """The newlines in ``buffer[start:stop]``. ``bytearray.count`` looks at every byte (0.35–0.5 ns each); ``replace``
+    finds them with ``memchr`` and, copies included, takes two thirds of that, in pieces of ``_COUNT_PIECE`` (a copy
+    of 8 MB at once costs five times as much, in page faults). No numpy to import (0.08 s)."""
+    newlines = 0
+    for piece in range(start, stop, _COUNT_PIECE):
+        end = min(piece + _COUNT_PIECE, stop)
+        newlines += end - piece - len(buffer[piece:end].replace(b"\n", b""))
+    return newlines
+
+
+_COUNT_PIECE = 1 << 18
+"""Bytes copied at a time by ``_newlines``: small enough to be served from memory already mapped and stay in cache."""
 
 
 def _split(text: str, delimiter: str) -> list[str | None]:
@@ -544,7 +571,13 @@ class FieldRule:
     typed: pl.Expr | None
     """The cell's value as polars holds it (Int64, Float64, Date, Boolean, String), null when missing."""
     key: pl.Expr | None
-    """The value spelled as ``uniqueness.canonical`` spells it, for primary and unique keys."""
+    """The value spelled as ``uniqueness.canonical`` spells it, for primary and unique keys; null where the cell is
+    missing."""
+    hashed: pl.Expr | None = None
+    """The key part ``uniqueness.key_hash`` hashes for a present cell that ``ok`` clears (never null there): the
+    integer of an integer or year (``DuplicateFinder`` hashes those of rows read alone as integers too), else the key
+    without its ``missing`` guard. ``key`` took 23 ms for b's million rows, 15 of them turning integers back into
+    text."""
     per_value: bool = False
     """True when ``ok`` costs more per cell (a regular expression, a date parse: 30–70 ms a million cells; an integer
     read and compared with its bounds) than finding the cell among the batch's distinct values (about 10 ms): worth
@@ -578,7 +611,8 @@ def field_rule(column: str, spec: Mapping[str, Any], missing_values: Sequence[st
     ok = pl.when(missing).then(pl.lit(not required)).otherwise(valid.fill_null(False))
     per_value = kind in ("integer", "year", "number", "date") or "pattern" in constraints
     return FieldRule(column, kind, ok, missing, pl.when(missing).then(None).otherwise(typed),
-                     pl.when(missing).then(None).otherwise(key), per_value)
+                     pl.when(missing).then(None).otherwise(key), typed if kind in uniqueness.INTEGER_KINDS else key,
+                     per_value)
 
 
 _YEAR = r"^[0-9]{4}$"

@@ -18,7 +18,7 @@ from ppid.validation.progress import ProgressCallback, ValidationProgress
 from ppid.validation.report import TableReport
 from ppid.validation.rowlog import Note, RowLogWriter
 from ppid.validation.sniff import Sniffed
-from ppid.validation.uniqueness import DuplicateFinder
+from ppid.validation.uniqueness import INTEGER_KINDS, DuplicateFinder
 
 PROGRESS_EVERY = 10_000
 """Rows between two progress calls of the row-by-row engine."""
@@ -56,7 +56,9 @@ class TableRows:
         for name in sorted(self.present):
             if self.judge.specs[name].get("constraints", {}).get("unique"):
                 groups[name] = [name]
-        return DuplicateFinder(self.work / file_name, groups) if groups else None
+        integers = {name for fields in groups.values() for name in fields
+                    if self.judge.specs[name].get("type", "string") in INTEGER_KINDS}
+        return DuplicateFinder(self.work / file_name, groups, integers) if groups else None
 
     def commit_row(self, log: RowLogWriter, number: int, cells: list[str | None], findings: list[RowFinding]) -> None:
         """Count one row's findings in their groups and log the row for the rows-to-fix file."""

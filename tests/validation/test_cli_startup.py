@@ -166,8 +166,8 @@ def test_a_plain_csv_loads_neither_pyarrow_nor_numpy(tmp_path: Path) -> None:
 
 
 def test_repeated_keys_in_a_plain_csv_are_read_again_without_numpy(tmp_path: Path) -> None:
-    """The rows whose key hashes repeat are read again from their lines (``columnar.rows_on_lines``), their newlines
-    counted by ``bytearray.count``: numpy alone would cost 0.08 s to import."""
+    """The rows whose key hashes repeat are read again from their lines (``columnar.lines_at``), their newlines
+    counted by ``bytes.replace`` (``columnar._newlines``): numpy alone would cost 0.08 s to import."""
     header = VALID_POPULATION.read_text(encoding="utf-8").splitlines()[0]
     body = [f"{1945 + i % 150},{320100 + i // 150},Kecamatan {i},100,200,300" for i in range(20_000)]
     repeated = tmp_path / "kunci-ganda.csv"

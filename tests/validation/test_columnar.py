@@ -511,3 +511,103 @@ def test_repeated_keys_are_checked_from_their_key_cells_alone(tmp_path: Path, mo
     assert engine == "kolom"
     assert found == expected and len(found) == 200
     assert read_whole == []
+
+
+def test_a_key_with_an_empty_or_invalid_cell_is_never_recorded_and_equal_values_spelled_apart_are_one_key(
+        tmp_path: Path) -> None:
+    """Keys checked in columns are recorded where every key cell is valid and present, as for a row read alone: the
+    empty ``tahun`` (allowed: not required) and the invalid one make no duplicate, ``2020`` and ``+2020`` do, and a
+    ``unique`` column that may be empty repeats only its values."""
+    schema = {**SCHEMA, "fields": [*SCHEMA["fields"], {"name": "nomor", "type": "integer",
+                                                       "constraints": {"unique": True}}]}
+    rows = [[str(1000 + i), "2020", "1", "2024-01-31", str(i)] for i in range(300)]
+    rows += [["5000", "", "1", "2024-01-31", ""], ["5000", "", "2", "2024-01-31", ""],
+             ["5001", "20x0", "1", "2024-01-31", "7"], ["5001", "20x0", "1", "2024-01-31", ""],
+             ["5002", "2020", "1", "2024-01-31", ""], ["5002", "+2020", "1", "2024-01-31", "x"]]
+    path = write_csv(tmp_path / "kunci.csv", rows, header=["kode", "tahun", "jumlah", "tanggal", "nomor"])
+
+    in_columns, engine, _ = findings(path, schema)
+    row_by_row, _, _ = findings(path, schema, engine="baris")
+
+    assert engine == "kolom"
+    assert in_columns == row_by_row
+    assert [(row, code) for row, _, code in in_columns if code in ("duplicate-key", "unique")] == [
+        (304, "unique"), (307, "duplicate-key")]
+
+
+@pytest.mark.parametrize(("block", "piece"), [(64, 16), (1 << 12, 1 << 10), (1 << 20, 1 << 18)])
+@pytest.mark.parametrize("ending", [b"\n", b"\r\n"])
+@pytest.mark.parametrize("final", [True, False], ids=["final-line-end", "no-final-line-end"])
+def test_rows_are_taken_from_their_lines_however_far_apart_and_however_long_the_lines(
+        tmp_path: Path, block: int, piece: int, ending: bytes, final: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``lines_at`` counts its way to each wanted line in stretches sized by the lines seen so far: behind lines far
+    longer or shorter than those before them (a stretch that holds the wanted line is counted again in small steps),
+    rows next to each other, far apart, the first and the last all come whole, across the line reader's blocks and
+    whatever the pieces newlines are counted in."""
+    monkeypatch.setattr(columnar, "_LINE_BLOCK", block)
+    monkeypatch.setattr(columnar, "_COUNT_PIECE", piece)
+    generator = random.Random(13)
+    lines = [b"kode,catatan"]
+    for number in range(2, 30_002):
+        width = generator.choice([300, 2_000]) if 10_000 <= number < 20_000 else generator.choice([1, 5, 40])
+        lines.append(b"%d,%s" % (number, b"x" * generator.randrange(width)))
+    path = tmp_path / "baris.csv"
+    path.write_bytes(ending.join(lines) + (ending if final else b""))
+    wanted = sorted({2, 3, 4, 30_001, *generator.sample(range(2, 30_002), 300), *range(19_990, 20_010), 29_000})
+
+    found = list(columnar.lines_at(path, iter(wanted), encoding="utf-8", delimiter=","))
+
+    assert found == [(number, lines[number - 1].decode().split(",")) for number in wanted]
+
+
+@pytest.mark.parametrize("ending", ["\n", "\r\n"])
+@pytest.mark.parametrize("final", [True, False], ids=["final-line-end", "no-final-line-end"])
+def test_repeated_keys_of_a_plain_csv_read_in_many_blocks_are_taken_from_their_lines_as_frictionless_reads_them(
+        tmp_path: Path, ending: str, final: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The plain reader proved every row one line: the candidates, in the second block and the ones after, down to
+    the last row without a line end, are taken from their lines without checking that again."""
+    monkeypatch.setattr(columnar, "_BLOCK_SIZE", 4096)
+    monkeypatch.setattr(columnar, "_LINE_BLOCK", 4096)
+    rows = [[str(1000 + i), "2020", str(i), "2024-01-31"] for i in range(3_000)]
+    rows += [rows[5], rows[1_500], rows[2_999]]
+    text = ending.join(",".join(row) for row in [["kode", "tahun", "jumlah", "tanggal"], *rows])
+    path = tmp_path / "polos.csv"
+    path.write_text(text + (ending if final else ""), encoding="utf-8", newline="")
+
+    reports = []
+    for engine in ("kolom", "frictionless"):
+        with validate_table(path, SCHEMA, engine=engine) as result:
+            rows_to_fix = tmp_path / f"perbaikan-{engine}.csv"
+            write_rows_to_fix(result, rows_to_fix)
+            reports.append((list(result.findings()), result.report.tables[0].engine, rows_to_fix.read_bytes()))
+
+    assert [(finding.row, finding.code) for finding in reports[0][0]] == [
+        (3002, "duplicate-key"), (3003, "duplicate-key"), (3004, "duplicate-key")]
+    assert reports[0][1] == "kolom"
+    assert (reports[0][0], reports[0][2]) == (reports[1][0], reports[1][2])
+
+
+@pytest.mark.parametrize(("kind", "in_columns", "alone", "repeats"), [
+    ("integer", "2010", " 2010", [402, 403]), ("year", "0201", "+201", [403])])
+@pytest.mark.parametrize("spill", [False, True], ids=["in-memory", "spilled"])
+def test_a_key_read_in_columns_and_the_same_key_read_alone_hash_alike(
+        tmp_path: Path, kind: str, in_columns: str, alone: str, repeats: list[int], spill: bool,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Integer and year key parts are hashed as integers both where polars typed them and where a row was read alone
+    (for a spelling only Python reads as a number: `` 2010``, ``+201``), so a key repeated across the two ways is
+    still a candidate."""
+    if spill:
+        monkeypatch.setattr(uniqueness, "_SPILL_ROWS", 100)
+    schema = {"fields": [{"name": "kode", "type": "string"}, {"name": "tahun", "type": kind},
+                         {"name": "catatan", "type": "string"}, {"name": "nilai", "type": "integer"}],
+              "primaryKey": ["kode", "tahun"]}
+    rows = [[str(1000 + i), str(2000 + i % 20), "-", "1"] for i in range(400)]
+    rows += [["1390", in_columns, "-", "1"], ["1390", alone, "-", "1"]]  # row 392 is 1390, 2010
+    path = write_csv(tmp_path / "kunci.csv", rows, header=["kode", "tahun", "catatan", "nilai"])
+
+    found, engine, _ = findings(path, schema)
+    by_frictionless, _, _ = findings(path, schema, engine="frictionless")
+
+    assert engine == "kolom"
+    assert [row for row, _, code in found if code == "duplicate-key"] == repeats
+    assert found == by_frictionless
