@@ -242,9 +242,10 @@ class ColumnarRows:
         self.table.rows_checked += len(reported) + fast_numbers.len() + vector_rows.height
         findings.sort(key=lambda entry: entry[0])
         self._commit(findings, self._vector_findings(vector_rows, verdicts), vector_rows)
-        if self.finder is not None and self.keys_vectorised:
-            keyed = flagged if all_fast else flagged.filter(fast)
-            self._record_keys(pl.concat([keyed, vector_rows.select(keyed.columns)]) if vector_rows.height else keyed)
+        if self.finder is not None and self.keys_vectorised:  # the fast rows not copied out of the batch first
+            keyed = flagged.lazy() if all_fast else flagged.lazy().filter(pl.col("__fast"))
+            self._record_keys(pl.concat([keyed, vector_rows.lazy().select(flagged.columns)]) if vector_rows.height
+                              else keyed)
         return None
 
     def _rows_one_by_one(self, frame: pl.DataFrame, flags: pl.DataFrame, batch: columnar.Batch) -> int | None:
@@ -276,7 +277,7 @@ class ColumnarRows:
             self._flush_blank(before=int(fast_numbers[-1]))
         table.rows_checked += fast_numbers.len()
         if self.finder is not None and self.keys_vectorised and fast_numbers.len():
-            self._record_keys(frame.hstack(flags).filter(fast))
+            self._record_keys(frame.hstack(flags).lazy().filter(pl.col("__fast")))
         return None
 
     def _flags(self, frame: pl.DataFrame) -> pl.DataFrame:
@@ -565,7 +566,7 @@ class ColumnarRows:
                 seen[text] = official is None or judge.names_match(value, official)
         return ~pair.is_in([text for text, same in seen.items() if not same])
 
-    def _record_keys(self, rows: pl.DataFrame) -> None:
+    def _record_keys(self, rows: pl.LazyFrame) -> None:
         """Record the keys of rows checked in columns (with their ``__ok_i`` and ``__code_name`` flags): a group's key
         only where every one of its cells is valid, present and a known code, as for a row read alone.
 
@@ -578,7 +579,7 @@ class ColumnarRows:
             valid = [pl.col(f"__ok_{self._index(name)}") for name in fields] + [~rule.missing for rule in rules]
             valid += [pl.col(f"__code_{name}") for name in fields if name in self.rows.judge.references]
             hashed = [rule.hashed for rule in rules if rule.hashed is not None]  # all of them (``keys_vectorised``)
-            parts.append(rows.lazy().filter(pl.all_horizontal(valid)).select(
+            parts.append(rows.filter(pl.all_horizontal(valid)).select(
                 key_hash(hashed, self.finder.group_ids[group]).alias("h"), pl.col("__row").alias("r")))
         self.finder.add_hashes(pl.concat(parts).collect())
 
