@@ -46,6 +46,9 @@ _DECIDING_ROWS = 1_000
 _FOUND = {"row": pl.Int64, "seq": pl.Int32, "fid": pl.Int32, "cell": pl.String}
 """A batch's findings as a table: the row, the finding's place in it, the finding (``fid``) and the cell it quotes
 when the finding is shared by many values (else null: the finding quotes its own)."""
+_ENGINE = "in-memory"
+"""polars' engine for this module's lazy queries, as for its eager calls: the default lets polars 2 choose the
+streaming engine, whose set-up cost 2 % of bench file c's instructions (callgrind: 1.250 -> 1.222 G)."""
 _SEQ_SPAN = 1 << 24
 """More than any ``seq`` (a column's findings from ``16 * column``, codes from 100,000, names from 200,000), and
 small enough that ``row * _SEQ_SPAN`` fits an Int64 for half a trillion rows."""
@@ -210,7 +213,7 @@ class ColumnarRows:
         rest = flagged.clear() if all_fast else flagged.filter(~fast)
         verdicts = self._verdicts(rest) if rest.height else {}
         rest = rest.lazy().with_columns(self._shared(verdicts)).with_columns(
-            self._python_rows(verdicts).alias("__python")).collect()
+            self._python_rows(verdicts).alias("__python")).collect(engine=_ENGINE)
         vector_rows = rest.filter(~pl.col("__python"))
         alone = rest.filter(pl.col("__python")).select(*columnar.column_names(self.width), "__row")
         python_events = [(int(row[-1]), list(row[:-1])) for row in alone.iter_rows()]
@@ -425,7 +428,7 @@ class ColumnarRows:
                          .select("row", "seq", "fid", no_cell))
         if not parts:
             return pl.DataFrame(schema=_FOUND), table
-        return pl.concat(parts).sort(_IN_ORDER).collect(), table
+        return pl.concat(parts).sort(_IN_ORDER).collect(engine=_ENGINE), table
 
     def _commit(self, python: list[tuple[int, list[str | None], list[RowFinding]]],
                 vector: tuple[pl.DataFrame, list[RowFinding]], vector_rows: pl.DataFrame) -> None:
@@ -581,7 +584,7 @@ class ColumnarRows:
             hashed = [rule.hashed for rule in rules if rule.hashed is not None]  # all of them (``keys_vectorised``)
             parts.append(rows.filter(pl.all_horizontal(valid)).select(
                 key_hash(hashed, self.finder.group_ids[group]).alias("h"), pl.col("__row").alias("r")))
-        self.finder.add_hashes(pl.concat(parts).collect())
+        self.finder.add_hashes(pl.concat(parts).collect(engine=_ENGINE))
 
     def _untitled(self, frame: pl.DataFrame, odd: list[tuple[int, list[str | None]]]) -> None:
         for index in self.untitled:
