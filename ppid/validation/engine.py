@@ -50,12 +50,13 @@ from ppid.validation.sniff import TABLE_FORMATS, WORKBOOK_FORMATS, FileFormat, S
 from ppid.validation.table_schema import SchemaError, load_schema_descriptor, unsupported_reason
 
 _ENCODING_NAMES = {"cp1252": "Windows-1252", "latin-1": "Latin-1 (ISO-8859-1)", "utf-16": "UTF-16"}
-SMALL_FILE_BYTES = 512 * 1024
+SMALL_FILE_BYTES = 640 * 1024
 """A CSV smaller than this is read row by row (``python_rows.py``): loading polars would take longer. Measured
-(2026-12-07, ``ppid validate`` alternating, medians of 5): the ``baris`` engine ties the columnar one at about 5,000
-rows of bench file a (510 KB, every number distinct: 0.64 s each) and 8,000 rows of c (870 KB, five bad codes a row:
-0.62 s against 0.65 s); at 4,000 rows of c (430 KB) it takes 0.49 s against 0.69 s, at 16,000 (1.7 MB) 1.02 s
-against 0.88 s."""
+(2026-12-07, session 13, ``ppid validate --engine baris|kolom`` alternating, medians of 8, after the columnar engine's
+start-up was cut): on the first rows of bench file a (every number distinct) the engines tie at about 7,000 rows
+(714 KB: 259 ms against 253 ms); at 5,000 rows (510 KB) the ``baris`` engine takes 221 ms against 246 ms. On file c
+(five bad codes a row) they tie at 7,500 rows (813 KB: 229 against 231 ms); at 6,000 rows (648 KB) 205 against
+230 ms. 640 KB stays below both."""
 ENGINE_AUTO = "auto"
 ENGINE_COLUMNAR = "kolom"
 ENGINE_ROWS = "baris"

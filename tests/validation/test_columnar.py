@@ -18,6 +18,7 @@ import polars as pl
 import pytest
 
 from ppid.validation import columnar, columnar_rows, uniqueness, validate_table, write_rows_to_fix
+from ppid.validation.engine import SMALL_FILE_BYTES
 from ppid.validation.findings import Judge
 from ppid.validation.formula_columns import vectorised
 from ppid.validation.formulas import RowFormula
@@ -277,21 +278,26 @@ def test_a_schema_with_a_foreign_key_is_read_by_frictionless_which_checks_it(tmp
     assert table.problems[0].message.startswith("kolom `induk`: 1 baris merujuk nilai yang tidak ada di kolom `id`")
 
 
-def test_a_csv_under_half_a_megabyte_is_read_row_by_row_which_starts_faster_and_a_larger_one_by_the_columnar_engine(
+def test_a_csv_under_640_kb_is_read_row_by_row_which_starts_faster_and_a_larger_one_by_the_columnar_engine(
         tmp_path: Path) -> None:
-    """``SMALL_FILE_BYTES``: where the two engines tie (about 5,000 rows of bench file a, 8,000 of c)."""
+    """``SMALL_FILE_BYTES``: below where the two engines tie (about 7,000 rows of bench file a, 7,500 of c)."""
     small = write_csv(tmp_path / "kecil.csv", [[str(1000 + i), "2020", "1", "2024-01-31"] for i in range(50)])
     mid = write_csv(tmp_path / "sedang.csv", [[str(1000 + i % 9000), str(2015 + i // 9000), "1", "2024-01-31"]
                                               for i in range(17_000)])
+    upper = write_csv(tmp_path / "sedang-besar.csv", [[str(1000 + i % 9000), str(2015 + i // 9000), "1", "2024-01-31"]
+                                                      for i in range(22_500)])
     large = write_csv(tmp_path / "besar.csv", [[str(1000 + i % 9000), str(2015 + i // 9000), "1", "2024-01-31"]
                                                for i in range(30_000)])
-    assert 256 * 1024 < mid.stat().st_size < 512 * 1024 < large.stat().st_size
+    assert 256 * 1024 < mid.stat().st_size < 512 * 1024 < upper.stat().st_size < SMALL_FILE_BYTES == 640 * 1024
+    assert large.stat().st_size > SMALL_FILE_BYTES
 
     with (validate_table(small, SCHEMA) as small_result, validate_table(mid, SCHEMA) as mid_result,
-          validate_table(large, SCHEMA) as large_result):
+          validate_table(upper, SCHEMA) as upper_result, validate_table(large, SCHEMA) as large_result):
         assert (small_result.report.tables[0].engine, small_result.report.tables[0].engine_reason) == (
             "baris", "berkas kecil")
         assert (mid_result.report.tables[0].engine, mid_result.report.tables[0].engine_reason) == (
+            "baris", "berkas kecil")
+        assert (upper_result.report.tables[0].engine, upper_result.report.tables[0].engine_reason) == (
             "baris", "berkas kecil")
         assert (large_result.report.tables[0].engine, large_result.report.tables[0].engine_reason) == ("kolom", None)
 
