@@ -40,6 +40,7 @@ def test_a_citizen_finds_and_downloads_a_dataset_on_a_phone(page, portal_url: st
     assert page.get_by_role("link", name="Hapus saringan Topik: kependudukan").is_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.get_by_role("link", name="Jumlah Penduduk menurut Kecamatan dan Jenis Kelamin").click()
+    page.wait_for_url("**/dataset/*")  # and its load: measured with its stylesheet, not half-way through navigating
     preview = page.get_by_role("region", name="Jelajahi data: penduduk-2024.csv")
     assert preview.get_by_role("columnheader", name=re.compile("^Nama Kecamatan nama_kecamatan")).is_visible()
     assert preview.get_by_role("cell", name="Cibinong").is_visible()
